@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+
+namespace TencentChatFollow.Endpoints;
+
+/// <summary>Turns a region or an explicit endpoint into the base URI that API paths are appended to.</summary>
+public static class EndpointResolver
+{
+    private static readonly Dictionary<ChatRegion, string> Domains = new()
+    {
+        [ChatRegion.China] = "console.tim.qq.com",
+        [ChatRegion.Singapore] = "adminapisgp.im.qcloud.com",
+        [ChatRegion.Seoul] = "adminapikr.im.qcloud.com",
+        [ChatRegion.Tokyo] = "adminapijpn.im.qcloud.com",
+        [ChatRegion.Frankfurt] = "adminapiger.im.qcloud.com",
+        [ChatRegion.Mumbai] = "adminapiind.im.qcloud.com",
+        [ChatRegion.SiliconValley] = "adminapiusa.im.qcloud.com",
+        [ChatRegion.Jakarta] = "adminapiidn.im.qcloud.com",
+    };
+
+    /// <summary>The https base URI of a region's REST domain.</summary>
+    public static Uri ForRegion(ChatRegion region)
+    {
+        if (!Domains.TryGetValue(region, out var domain))
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), region, "Unknown region.");
+        }
+        return new Uri("https://" + domain + "/");
+    }
+
+    /// <summary>
+    /// Checks a user-supplied endpoint and normalises it to a base URI ending in '/'.
+    /// Plain http is allowed only for loopback hosts (the emulator); anything else must be https.
+    /// </summary>
+    /// <exception cref="ArgumentException">The endpoint is unusable; the message says why and what to pass.</exception>
+    public static Uri ValidateEndpoint(Uri endpoint)
+    {
+        if (endpoint is null) throw new ArgumentNullException(nameof(endpoint));
+        if (!endpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"Endpoint '{endpoint}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.", nameof(endpoint));
+        }
+        if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment) || !string.IsNullOrEmpty(endpoint.UserInfo))
+        {
+            throw new ArgumentException($"Endpoint '{endpoint.GetLeftPart(UriPartial.Path)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.", nameof(endpoint));
+        }
+        var scheme = endpoint.Scheme;
+        if (scheme == Uri.UriSchemeHttp)
+        {
+            if (!IsLoopback(endpoint))
+            {
+                throw new ArgumentException($"Endpoint '{endpoint}' uses plain http, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost). Use https.", nameof(endpoint));
+            }
+        }
+        else if (scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"Endpoint '{endpoint}' must use https (or http on a loopback host).", nameof(endpoint));
+        }
+        var text = endpoint.GetLeftPart(UriPartial.Path);
+        return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+    }
+
+    /// <summary>Parses a region name as the user may type it ("SiliconValley", "siliconvalley").</summary>
+    public static bool TryParseRegion(string? text, out ChatRegion region)
+    {
+        region = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        return Enum.TryParse(text!.Trim(), ignoreCase: true, out region) && Enum.IsDefined(typeof(ChatRegion), region);
+    }
+
+    private static bool IsLoopback(Uri uri)
+    {
+        if (uri.IsLoopback) return true;
+        return IPAddress.TryParse(uri.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip);
+    }
+}

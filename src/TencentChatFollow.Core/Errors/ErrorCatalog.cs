@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+
+namespace TencentChatFollow.Errors;
+
+/// <summary>What the module knows about one Tencent error code.</summary>
+public sealed class ErrorDescription
+{
+    internal ErrorDescription(int code, string errorId, ErrorKind kind, bool transient, bool fatal, bool throttles, string advice)
+    {
+        Code = code;
+        ErrorId = errorId;
+        Kind = kind;
+        IsTransient = transient;
+        IsFatal = fatal;
+        Throttles = throttles;
+        Advice = advice;
+    }
+
+    /// <summary>Tencent's ErrorCode.</summary>
+    public int Code { get; }
+    /// <summary>Stable id for FullyQualifiedErrorId, e.g. TencentChat.UserSigRejected.</summary>
+    public string ErrorId { get; }
+    public ErrorKind Kind { get; }
+    /// <summary>A retry may succeed.</summary>
+    public bool IsTransient { get; }
+    /// <summary>Every later call of this session will fail the same way: stop the run.</summary>
+    public bool IsFatal { get; }
+    /// <summary>The service says we call too often: slow the rate limiter down.</summary>
+    public bool Throttles { get; }
+    /// <summary>What the user should do, in one sentence.</summary>
+    public string Advice { get; }
+}
+
+/// <summary>Tencent Cloud Chat error codes that follow_get_info can return, with what they mean for the caller.</summary>
+public static class ErrorCatalog
+{
+    private static readonly Dictionary<int, ErrorDescription> Codes = new();
+
+    static ErrorCatalog()
+    {
+        Add(30001, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The request was refused as invalid; check the ids passed.");
+        Add(30002, "TencentChat.SdkAppIdMismatch", ErrorKind.Authentication, "The SDKAppID does not match; check -SdkAppId.", fatal: true);
+        Add(30003, "TencentChat.UserNotFound", ErrorKind.NotFound, "The account does not exist in this app; check the id (and -From).");
+        Add(30004, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
+        Add(30005, "TencentChat.FollowNotEnabled", ErrorKind.PermissionDenied, "The follow feature is not enabled for this app: it needs the Pro, Pro-plus or Enterprise edition and the follow switch in the Chat console.", fatal: true);
+        Add(30006, "TencentChat.ServiceError", ErrorKind.ServiceError, "Tencent reported an internal error; try again later.", transient: true);
+        Add(30007, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Tencent reported a network timeout; try again later.", transient: true);
+        Add(60002, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The service could not parse the HTTP request; this is a module bug, please report it.", fatal: true);
+        Add(60003, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The service could not parse the request JSON; this is a module bug, please report it.", fatal: true);
+        Add(60004, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
+        Add(60005, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
+        Add(60006, "TencentChat.InvalidSdkAppId", ErrorKind.Authentication, "The SDKAppID is invalid; check -SdkAppId.", fatal: true);
+        Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded; lower Connect-TencentChat -MaxRequestsPerSecond if other jobs share the app's quota.", transient: true, throttles: true);
+        Add(60008, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "The service timed out; try again later.", transient: true);
+        Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
+        Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded; lower Connect-TencentChat -MaxRequestsPerSecond if other jobs share the app's quota.", transient: true, throttles: true);
+        Add(60014, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Account switching timed out; try again later.", transient: true);
+        Add(60018, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
+        Add(60019, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
+        Add(60020, "TencentChat.EditionExpired", ErrorKind.PermissionDenied, "The app's Pro edition has expired; renew it in the Chat console.", fatal: true);
+        Add(60021, "TencentChat.IpNotAllowed", ErrorKind.PermissionDenied, "This machine's IP address is not allowed to call the app's REST API; add it in the Chat console.", fatal: true);
+        Add(70001, "TencentChat.UserSigExpired", ErrorKind.Authentication, "The UserSig has expired; connect again with -SecretKey or -Credential so the module can renew it, or pass a new -UserSig.", fatal: true);
+        Add(70003, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The UserSig could not be parsed (often a truncated copy); check the secret key or the -UserSig you passed.", fatal: true);
+        Add(70009, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The UserSig was made with another key; check the secret key for this SDKAppID in the Chat console.", fatal: true);
+        Add(70013, "TencentChat.UserSigMismatch", ErrorKind.Authentication, "The identifier does not match the UserSig; pass the -Identifier the UserSig was made for.", fatal: true);
+        Add(70014, "TencentChat.UserSigMismatch", ErrorKind.Authentication, "The SDKAppID does not match the UserSig; pass the -SdkAppId the UserSig was made for.", fatal: true);
+        Add(70016, "TencentChat.WrongRegion", ErrorKind.Authentication, "The SDKAppID or its key is not known at this endpoint: probably the wrong -Region (or -Endpoint); check -SdkAppId too.", fatal: true);
+        Add(70020, "TencentChat.WrongRegion", ErrorKind.Authentication, "The SDKAppID is not known at this endpoint: probably the wrong -Region (or -Endpoint); check -SdkAppId too.", fatal: true);
+        Add(70050, "TencentChat.UserSigLockout", ErrorKind.LimitsExceeded, "Too many UserSig failures; fix the credentials, then wait a minute before trying again.", fatal: true);
+    }
+
+    private static void Add(int code, string errorId, ErrorKind kind, string advice, bool transient = false, bool fatal = false, bool throttles = false)
+        => Codes[code] = new ErrorDescription(code, errorId, kind, transient, fatal, throttles, advice);
+
+    /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>
+    public static ErrorDescription Describe(int code)
+        => Codes.TryGetValue(code, out var d)
+            ? d
+            : new ErrorDescription(code, "TencentChat.ServiceError", ErrorKind.ServiceError, transient: false, fatal: false, throttles: false,
+                "Tencent returned an error the module does not know; see Tencent Cloud Chat's error code list.");
+}

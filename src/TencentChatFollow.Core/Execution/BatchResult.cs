@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using TencentChatFollow.Errors;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>The outcome for one id: its counts or its error.</summary>
+internal readonly struct IdOutcome
+{
+    public IdOutcome(string userId, FollowInfo? info, TencentChatException? error)
+    {
+        UserId = userId;
+        Info = info;
+        Error = error;
+    }
+
+    public string UserId { get; }
+    public FollowInfo? Info { get; }
+    public TencentChatException? Error { get; }
+}
+
+/// <summary>What one batch produced, in the order its ids were given, with the messages to show for it.</summary>
+internal sealed class BatchResult
+{
+    public BatchResult(long sequence, IReadOnlyList<IdOutcome> outcomes, TencentChatException? fatal, IReadOnlyList<string> verbose, IReadOnlyList<string> debug)
+    {
+        Sequence = sequence;
+        Outcomes = outcomes;
+        Fatal = fatal;
+        Verbose = verbose;
+        Debug = debug;
+    }
+
+    public long Sequence { get; }
+    public IReadOnlyList<IdOutcome> Outcomes { get; }
+    /// <summary>Set when the call failed in a way every later call will too (wrong key, not an admin...).</summary>
+    public TencentChatException? Fatal { get; }
+    public IReadOnlyList<string> Verbose { get; }
+    public IReadOnlyList<string> Debug { get; }
+}

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>
+/// Runs one follow_get_info call for up to 20 ids: waits for the rate limiter, signs, sends, retries what is
+/// transient, renews an expired UserSig once, and turns the answer into one outcome per id. Safe to run on any
+/// thread: it writes nothing to PowerShell, it only collects messages into the result.
+/// </summary>
+internal sealed class FollowInfoCall
+{
+    private readonly TencentChatSession _session;
+    private readonly string _from;
+    private readonly RetryPolicy _retry;
+    private readonly bool _debug;
+    private readonly Func<DateTimeOffset> _now;
+
+    public FollowInfoCall(TencentChatSession session, string from, bool collectDebug, Func<DateTimeOffset>? now = null)
+    {
+        _session = session;
+        _from = from;
+        _retry = new RetryPolicy(session.MaxRetry);
+        _debug = collectDebug;
+        _now = now ?? (() => DateTimeOffset.UtcNow);
+    }
+
+    public async Task<BatchResult> ExecuteAsync(long sequence, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var verbose = new List<string>(1);
+        var debug = new List<string>();
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        var body = FollowGetInfoProtocol.WriteRequest(_from, distinct);
+        if (_debug) debug.Add($"Batch {sequence}: request body {Encoding.UTF8.GetString(body)}");
+
+        var total = Stopwatch.StartNew();
+        var retries = 0;
+        var renewed = false;
+        while (true)
+        {
+            await _session.Limiter.WaitAsync(_session.MaxRequestsPerSecond, cancellationToken).ConfigureAwait(false);
+            var attempt = await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
+            if (_debug && attempt.BodyText is not null) debug.Add($"Batch {sequence}: answer {attempt.BodyText}");
+
+            if (attempt.Response is { ErrorCode: 0 } ok)
+            {
+                verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "OK"));
+                return new BatchResult(sequence, Map(ids, ok), null, verbose, debug);
+            }
+
+            var failure = attempt.Failure!;
+            if (failure.Code == 30003)
+            {
+                // Per id, 30003 comes in the items; for the whole call it means From_Account, and every call will fail.
+                failure = new TencentChatException(failure.ErrorId, failure.Kind,
+                    $"Tencent error 30003: the From_Account '{_from}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).", 30003);
+                attempt.MarkFatal();
+            }
+            var description = failure.Code is int code ? ErrorCatalog.Describe(code) : null;
+            if (failure.Code == 70001 && _session.Sig.CanRenew && !renewed)
+            {
+                renewed = true;
+                _session.Sig.Invalidate();
+                verbose.Add($"Batch {sequence}: the UserSig expired (70001); made a new one and retrying.");
+                continue;
+            }
+            var transient = description?.IsTransient ?? attempt.Transient;
+            if (transient && retries < _retry.MaxRetry)
+            {
+                retries++;
+                if (description?.Throttles == true || attempt.StatusCode == 429) _session.Limiter.SlowDown();
+                var delay = _retry.DelayBefore(retries, attempt.RetryAfter);
+                verbose.Add($"Batch {sequence}: attempt {retries} failed ({failure.Message.TrimEnd('.')}); retry {retries} of {_retry.MaxRetry} in {delay.TotalSeconds:0.0} s.");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var attempts = retries + 1;
+            var final = attempts > 1
+                ? new TencentChatException(failure.ErrorId, failure.Kind, $"{failure.Message.TrimEnd('.')} (after {attempts} attempts).", failure.Code)
+                : failure;
+            verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + final.Message));
+            var fatal = description?.IsFatal == true || attempt.Fatal ? final : null;
+            var outcomes = ids.Select(id => new IdOutcome(id, null, final.ForUser(id))).ToList();
+            return new BatchResult(sequence, outcomes, fatal, verbose, debug);
+        }
+    }
+
+    private static string Describe(long sequence, int count, string status, Stopwatch total, int retries, string outcome)
+        => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {count} ids, {status}, {total.ElapsedMilliseconds} ms, {retries} retries, {outcome}";
+
+    private static List<IdOutcome> Map(IReadOnlyList<string> ids, FollowGetInfoResponse response)
+    {
+        var outcomes = new List<IdOutcome>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (response.BadItems.TryGetValue(id, out var why))
+            {
+                outcomes.Add(new IdOutcome(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+                    $"The service's answer for '{id}' was not usable: {why}. No count is reported for it; try it again.", userId: id)));
+            }
+            else if (!response.Items.TryGetValue(id, out var item))
+            {
+                outcomes.Add(new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
+                    $"The service's answer had no item for '{id}'. No count is reported for it; try it again.", userId: id)));
+            }
+            else if (item.ResultCode == 0)
+            {
+                outcomes.Add(new IdOutcome(id, new FollowInfo(id, item.Followers, item.Following, item.Mutual), null));
+            }
+            else
+            {
+                var d = ErrorCatalog.Describe(item.ResultCode);
+                var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo)})";
+                outcomes.Add(new IdOutcome(id, null, new TencentChatException(d.ErrorId, d.Kind,
+                    $"Tencent error {item.ResultCode} for '{id}'{info}. {d.Advice}", item.ResultCode, id)));
+            }
+        }
+        return outcomes;
+    }
+
+    private async Task<Attempt> SendOnceAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var sig = _session.Sig.Current(_now());
+        var url = BuildUrl(sig);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_session.Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            return Interpret(response, bytes, sig);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Attempt.Failed(new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout,
+                $"No answer within {_session.Timeout.TotalSeconds:0.#} s (Connect-TencentChat -TimeoutSec sets this)."), transient: true);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Attempt.Failed(new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
+                $"The connection to {_session.Endpoint.GetLeftPart(UriPartial.Authority)} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"), transient: true);
+        }
+    }
+
+    private Attempt Interpret(HttpResponseMessage response, byte[] bytes, string sig)
+    {
+        var status = (int)response.StatusCode;
+        var text = _debug ? Redactor.Scrub(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 4096)), sig) : null;
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            var transient = status == 429 || status >= 500;
+            var advice = transient ? "" : " Check -Endpoint and -Region.";
+            return Attempt.Failed(new TencentChatException("TencentChat.HttpError", transient ? ErrorKind.ConnectionError : ErrorKind.InvalidResponse,
+                $"HTTP {status} {response.ReasonPhrase} from {_session.Endpoint.GetLeftPart(UriPartial.Authority)}.{advice}"),
+                transient, fatal: !transient, statusCode: status, retryAfter: retryAfter, bodyText: text);
+        }
+        FollowGetInfoResponse parsed;
+        try
+        {
+            parsed = FollowGetInfoProtocol.ParseResponse(bytes);
+        }
+        catch (FormatException ex)
+        {
+            return Attempt.Failed(new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+                "The service's answer was not the JSON follow_get_info documents. " + Redactor.Scrub(ex.Message, sig)), transient: true, statusCode: status, bodyText: text);
+        }
+        if (parsed.ErrorCode == 0) return new Attempt { Response = parsed, StatusCode = status, BodyText = text };
+        var d = ErrorCatalog.Describe(parsed.ErrorCode);
+        var info = string.IsNullOrEmpty(parsed.ErrorInfo) ? "" : $" ({Redactor.Scrub(parsed.ErrorInfo, sig)})";
+        return Attempt.Failed(new TencentChatException(d.ErrorId, d.Kind, $"Tencent error {parsed.ErrorCode}{info}. {d.Advice}", parsed.ErrorCode),
+            d.IsTransient, d.IsFatal, status, bodyText: text);
+    }
+
+    private Uri BuildUrl(string sig)
+    {
+        var random = unchecked((uint)ThreadSafeRandom.Next());
+        var query = string.Format(CultureInfo.InvariantCulture, "sdkappid={0}&identifier={1}&usersig={2}&random={3}&contenttype=json",
+            _session.SdkAppId, Uri.EscapeDataString(_session.Identifier), Uri.EscapeDataString(sig), random);
+        return new Uri(_session.Endpoint, FollowGetInfoProtocol.Path + "?" + query);
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null) ex = ex.InnerException;
+        return ex;
+    }
+
+    private sealed class Attempt
+    {
+        public FollowGetInfoResponse? Response { get; set; }
+        public TencentChatException? Failure { get; private set; }
+        public bool Transient { get; private set; }
+        public bool Fatal { get; private set; }
+        public int? StatusCode { get; set; }
+        public TimeSpan? RetryAfter { get; private set; }
+        public string? BodyText { get; set; }
+        public string StatusText => StatusCode is int s ? "HTTP " + s.ToString(CultureInfo.InvariantCulture) : "no HTTP answer";
+
+        public void MarkFatal() => Fatal = true;
+
+        public static Attempt Failed(TencentChatException failure, bool transient, bool fatal = false, int? statusCode = null, TimeSpan? retryAfter = null, string? bodyText = null)
+            => new() { Failure = failure, Transient = transient, Fatal = fatal, StatusCode = statusCode, RetryAfter = retryAfter, BodyText = bodyText };
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using TencentChatFollow.Endpoints;
+using TencentChatFollow.Execution;
+
+namespace TencentChatFollow.Session;
+
+/// <summary>
+/// What Connect-TencentChat was given; <see cref="Connect"/> fills the gaps from TENCENTCHAT_* environment
+/// variables and defaults, checks everything, and makes the session. Explicit values always win.
+/// </summary>
+public sealed class ConnectionRequest
+{
+    public const string DefaultIdentifier = "administrator";
+    public const string SdkAppIdVariable = "TENCENTCHAT_SDKAPPID";
+    public const string SecretKeyVariable = "TENCENTCHAT_SECRETKEY";
+    public const string IdentifierVariable = "TENCENTCHAT_IDENTIFIER";
+    public const string RegionVariable = "TENCENTCHAT_REGION";
+    public const string EndpointVariable = "TENCENTCHAT_ENDPOINT";
+
+    public uint? SdkAppId { get; set; }
+    public string? Identifier { get; set; }
+    /// <summary>The secret key's UTF-8 bytes. The session keeps this array: do not clear it after Connect.</summary>
+    public byte[]? SecretKey { get; set; }
+    public string? UserSig { get; set; }
+    public ChatRegion? Region { get; set; }
+    public Uri? Endpoint { get; set; }
+    public int MaxRequestsPerSecond { get; set; } = RateLimiter.DefaultLimit;
+    public int MaxRetry { get; set; } = TencentChatSession.DefaultMaxRetry;
+    public TimeSpan Timeout { get; set; } = TencentChatSession.DefaultTimeout;
+
+    /// <summary>Makes the session. Throws ArgumentException whose message names each missing or bad input and what to do.</summary>
+    public TencentChatSession Connect(Func<string, string?> environment, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        var appId = SdkAppId ?? ReadAppId(environment, problems);
+        var identifier = Identifier ?? NonEmpty(environment(IdentifierVariable)) ?? DefaultIdentifier;
+        identifier = identifier.Trim();
+        var (endpoint, region) = ResolveEndpoint(environment, problems);
+
+        ISigSource? sig = null;
+        if (SecretKey is not null && UserSig is not null)
+        {
+            problems.Add("Both a secret key and a UserSig were given: pass only one.");
+        }
+        else if (UserSig is not null)
+        {
+            if (string.IsNullOrWhiteSpace(UserSig)) problems.Add("The -UserSig is empty.");
+            else sig = new StaticSigSource(UserSig.Trim());
+        }
+        else
+        {
+            var key = SecretKey ?? FromEnvironment(environment(SecretKeyVariable));
+            if (key is null || key.Length == 0)
+            {
+                problems.Add($"No secret key: pass -SecretKey, -Credential (password = secret key) or -UserSig, or set {SecretKeyVariable}.");
+            }
+            else if (appId is uint id)
+            {
+                sig = new SecretKeySigSource(id, identifier, key);
+            }
+        }
+
+        if (problems.Count > 0 || appId is null || sig is null || endpoint is null)
+        {
+            throw new ArgumentException("Cannot connect to Tencent Cloud Chat. " + string.Join(" ", problems));
+        }
+        if (sig is StaticSigSource ready && ready.Info is { } info)
+        {
+            if (info.SdkAppId != appId) throw new ArgumentException($"The -UserSig was made for SDKAppID {info.SdkAppId}, not {appId}: pass the matching -SdkAppId or a UserSig for this app.");
+            if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier '{info.Identifier}', not '{identifier}': pass -Identifier '{info.Identifier}' or a UserSig for '{identifier}'.");
+            if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {info.ExpiresAt:u}: make a new one, or connect with -SecretKey so the module renews it.");
+        }
+        sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known
+        return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout);
+    }
+
+    private static uint? ReadAppId(Func<string, string?> environment, List<string> problems)
+    {
+        var text = NonEmpty(environment(SdkAppIdVariable));
+        if (text is null)
+        {
+            problems.Add($"No SDKAppID: pass -SdkAppId or set {SdkAppIdVariable}.");
+            return null;
+        }
+        if (uint.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) return id;
+        problems.Add($"{SdkAppIdVariable} is '{text}', which is not an SDKAppID (a whole number from 1 to 4294967295).");
+        return null;
+    }
+
+    private (Uri? Endpoint, ChatRegion? Region) ResolveEndpoint(Func<string, string?> environment, List<string> problems)
+    {
+        try
+        {
+            if (Endpoint is not null) return (EndpointResolver.ValidateEndpoint(Endpoint), null);
+            if (Region is ChatRegion r) return (EndpointResolver.ForRegion(r), r);
+            var endpointText = NonEmpty(environment(EndpointVariable));
+            if (endpointText is not null)
+            {
+                if (!Uri.TryCreate(endpointText.Trim(), UriKind.Absolute, out var uri))
+                {
+                    problems.Add($"{EndpointVariable} is '{endpointText}', which is not an absolute URI.");
+                    return (null, null);
+                }
+                return (EndpointResolver.ValidateEndpoint(uri), null);
+            }
+            var regionText = NonEmpty(environment(RegionVariable));
+            if (regionText is not null)
+            {
+                if (EndpointResolver.TryParseRegion(regionText, out var parsed)) return (EndpointResolver.ForRegion(parsed), parsed);
+                problems.Add($"{RegionVariable} is '{regionText}', which is not a region ({string.Join(", ", Enum.GetNames(typeof(ChatRegion)))}).");
+                return (null, null);
+            }
+            return (EndpointResolver.ForRegion(ChatRegion.China), ChatRegion.China);
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0]);
+            return (null, null);
+        }
+    }
+
+    private static byte[]? FromEnvironment(string? value) => NonEmpty(value) is { } text ? Encoding.UTF8.GetBytes(text.Trim()) : null;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

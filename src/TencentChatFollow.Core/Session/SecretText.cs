@@ -1,0 +1,31 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Text;
+
+namespace TencentChatFollow.Session;
+
+/// <summary>Reads a SecureString without making a managed string of it.</summary>
+public static class SecretText
+{
+    /// <summary>The UTF-8 bytes of the secure string, trimmed of surrounding white space.</summary>
+    public static byte[] ToUtf8(SecureString secure)
+    {
+        if (secure is null) throw new ArgumentNullException(nameof(secure));
+        var chars = new char[secure.Length];
+        var ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
+        try
+        {
+            Marshal.Copy(ptr, chars, 0, chars.Length);
+            int start = 0, end = chars.Length;
+            while (start < end && char.IsWhiteSpace(chars[start])) start++;
+            while (end > start && char.IsWhiteSpace(chars[end - 1])) end--;
+            return Encoding.UTF8.GetBytes(chars, start, end - start);
+        }
+        finally
+        {
+            Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            Array.Clear(chars, 0, chars.Length);
+        }
+    }
+}

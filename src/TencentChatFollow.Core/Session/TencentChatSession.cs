@@ -1,0 +1,58 @@
+using System;
+using System.Net.Http;
+using TencentChatFollow.Api;
+using TencentChatFollow.Endpoints;
+using TencentChatFollow.Execution;
+
+namespace TencentChatFollow.Session;
+
+/// <summary>
+/// A connection to one Tencent Cloud Chat app: who we are, where we call, how hard we may call.
+/// It holds the means to sign calls but never shows them: no public member returns the key or a UserSig.
+/// </summary>
+public sealed class TencentChatSession
+{
+    public const int DefaultMaxRetry = 5;
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
+        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null)
+    {
+        if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
+        if (maxRequestsPerSecond < 1) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
+        if (maxRetry < 0) throw new ArgumentOutOfRangeException(nameof(maxRetry));
+        SdkAppId = sdkAppId;
+        Identifier = identifier;
+        Endpoint = endpoint;
+        Region = region;
+        Sig = sig;
+        MaxRequestsPerSecond = maxRequestsPerSecond;
+        MaxRetry = maxRetry;
+        Timeout = timeout ?? DefaultTimeout;
+        ConnectedAt = DateTimeOffset.Now;
+        Limiter = RateLimiter.ForApp(sdkAppId);
+        Http = HttpClientCache.For(endpoint);
+    }
+
+    public uint SdkAppId { get; }
+    /// <summary>The App admin account the calls are made as.</summary>
+    public string Identifier { get; }
+    /// <summary>Base URI the API paths are appended to.</summary>
+    public Uri Endpoint { get; }
+    /// <summary>The region, when the endpoint came from one.</summary>
+    public ChatRegion? Region { get; }
+    /// <summary>SecretKey (the module makes and renews UserSigs) or UserSig (a ready-made one, not renewable).</summary>
+    public string AuthenticationMode => Sig.CanRenew ? "SecretKey" : "UserSig";
+    /// <summary>When the current UserSig expires (renewed automatically in SecretKey mode).</summary>
+    public DateTimeOffset? UserSigExpiresAt => Sig.ExpiresAt;
+    public int MaxRequestsPerSecond { get; }
+    public int MaxRetry { get; }
+    public TimeSpan Timeout { get; }
+    public DateTimeOffset ConnectedAt { get; }
+
+    internal ISigSource Sig { get; }
+    internal RateLimiter Limiter { get; }
+    internal HttpClient Http { get; }
+
+    public override string ToString() => $"TencentChat app {SdkAppId} as {Identifier} at {Endpoint.GetLeftPart(UriPartial.Authority)}";
+}
