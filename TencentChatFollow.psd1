@@ -1,0 +1,37 @@
+# Source manifest. build.ps1 copies it into out/TencentChatFollow/ and puts the version from
+# Directory.Build.props in place of the ModuleVersion token.
+@{
+    RootModule           = 'TencentChatFollow.dll'
+    ModuleVersion        = '{{ModuleVersion}}'
+    GUID                 = 'bec8bcab-bbb0-486d-8de0-d1d703e631d4'
+    Author               = 'TencentChatFollow contributors'
+    CompanyName          = 'TencentChatFollow contributors'
+    Copyright            = '(c) TencentChatFollow contributors. MIT License.'
+    Description          = 'Tencent Cloud Chat (IM) follow counts for admins: Get-TencentChatFollowInfo batches user ids 20 a call at the service''s rate limit and streams one flat object per user, in input order. Connect-TencentChat makes and renews the UserSig itself.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('TencentChatFollow.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-TencentChat'
+        'Disconnect-TencentChat'
+        'Get-TencentChatContext'
+        'Get-TencentChatFollowInfo'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('TencentCloud', 'TencentChat', 'IM', 'Follow', 'REST', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/TencentChatFollow/TencentChatFollow'
+            LicenseUri   = 'https://github.com/TencentChatFollow/TencentChatFollow/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0
+- Connect-TencentChat (secret key, PSCredential, ready UserSig or environment variables; regions or an endpoint),
+  Get-TencentChatContext, Disconnect-TencentChat.
+- Get-TencentChatFollowInfo: batches of 20, calls in flight at once, output in input order, one error per failed id.
+'@
+        }
+    }
+}

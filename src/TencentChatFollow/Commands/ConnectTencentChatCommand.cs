@@ -1,0 +1,118 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using TencentChatFollow.Endpoints;
+using TencentChatFollow.Internal;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Commands;
+
+/// <summary>Connect-TencentChat: makes the runspace's default session (SDKAppID, admin, key or UserSig, endpoint).</summary>
+[Cmdlet(VerbsCommunications.Connect, "TencentChat", DefaultParameterSetName = EnvironmentSet)]
+[OutputType(typeof(TencentChatSession))]
+public sealed class ConnectTencentChatCommand : PSCmdlet
+{
+    private const string EnvironmentSet = "Environment";
+    private const string SecretKeySet = "SecretKey";
+    private const string CredentialSet = "Credential";
+    private const string UserSigSet = "UserSig";
+
+    /// <summary>The app's SDKAppID (TENCENTCHAT_SDKAPPID when omitted).</summary>
+    [Parameter(Position = 0)]
+    [ValidateRange(1, uint.MaxValue)]
+    public uint SdkAppId { get; set; }
+
+    /// <summary>The App admin account (TENCENTCHAT_IDENTIFIER, else administrator).</summary>
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [Parameter(ParameterSetName = SecretKeySet)]
+    [Parameter(ParameterSetName = UserSigSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Identifier { get; set; }
+
+    /// <summary>The app's secret key; the module makes and renews UserSigs with it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SecretKeySet)]
+    [ValidateNotNull]
+    public SecureString? SecretKey { get; set; }
+
+    /// <summary>User name = admin identifier, password = secret key (what Get-AutomationPSCredential returns).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>A ready-made UserSig; it cannot be renewed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UserSigSet)]
+    [ValidateNotNull]
+    public SecureString? UserSig { get; set; }
+
+    /// <summary>The app's data-centre region (TENCENTCHAT_REGION, else China).</summary>
+    [Parameter]
+    public ChatRegion Region { get; set; }
+
+    /// <summary>A base URI that overrides -Region (TENCENTCHAT_ENDPOINT), e.g. the emulator's http://127.0.0.1:5080.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Most calls per second this process sends for the app (Tencent allows 200).</summary>
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int MaxRequestsPerSecond { get; set; } = Execution.RateLimiter.DefaultLimit;
+
+    /// <summary>Retries of a call that failed for a transient reason.</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetry { get; set; } = TencentChatSession.DefaultMaxRetry;
+
+    /// <summary>Seconds to wait for one answer; must exceed the service's own 3 s.</summary>
+    [Parameter]
+    [ValidateRange(4, 600)]
+    public int TimeoutSec { get; set; } = (int)TencentChatSession.DefaultTimeout.TotalSeconds;
+
+    /// <summary>Also write the session to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var request = new ConnectionRequest
+        {
+            SdkAppId = bound.ContainsKey(nameof(SdkAppId)) ? SdkAppId : null,
+            Identifier = Credential is not null ? Credential.UserName.TrimStart('\\') : Identifier,
+            SecretKey = SecretKey is not null ? SecretText.ToUtf8(SecretKey) : Credential is not null ? SecretText.ToUtf8(Credential.Password) : null,
+            UserSig = UserSig is not null ? System.Text.Encoding.UTF8.GetString(SecretText.ToUtf8(UserSig)) : null,
+            Region = bound.ContainsKey(nameof(Region)) ? Region : null,
+            Endpoint = Endpoint,
+            MaxRequestsPerSecond = MaxRequestsPerSecond,
+            MaxRetry = MaxRetry,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+        };
+
+        TencentChatSession session;
+        try
+        {
+            session = request.Connect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message), "TencentChat.InvalidConnection", ErrorCategory.InvalidArgument, null));
+            return;
+        }
+
+        SessionStore.Current = session;
+        WriteVerbose($"Connected: {session}. {DescribeSig(session)}");
+        if (session.AuthenticationMode == "UserSig")
+        {
+            WriteWarning(session.UserSigExpiresAt is { } at
+                ? $"The UserSig you passed cannot be renewed by the module: it expires at {at.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}. Connect with -SecretKey or -Credential for unattended runs."
+                : "The UserSig you passed could not be read, so its expiry is unknown, and the module cannot renew it. Connect with -SecretKey or -Credential for unattended runs.");
+        }
+        if (PassThru) WriteObject(session);
+    }
+
+    private static string DescribeSig(TencentChatSession session)
+        => session.AuthenticationMode == "SecretKey"
+            ? $"UserSigs are made from the secret key and renewed automatically (current one expires {session.UserSigExpiresAt:u})."
+            : "Using the UserSig given.";
+}
