@@ -1,0 +1,155 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 150 -Edges 1500
+    $script:expected = Get-ExpectedCount -Path $graph.Path
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graph.Path
+    $script:cred = Get-EmulatorCredential
+    $script:appId = (Get-EmulatorIdentity).SdkAppId
+
+    function Assert-Counts($row) {
+        $e = $expected[$row.UserId]
+        if ($null -eq $e) { $e = [pscustomobject]@{ FollowerCount = 0; FollowingCount = 0; MutualFollowingCount = 0 } }
+        [long]$row.FollowerCount | Should -Be $e.FollowerCount -Because "followers of $($row.UserId)"
+        [long]$row.FollowingCount | Should -Be $e.FollowingCount -Because "followings of $($row.UserId)"
+        [long]$row.MutualFollowingCount | Should -Be $e.MutualFollowingCount -Because "mutual follows of $($row.UserId)"
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'Get-TencentChatFollowInfo' {
+    BeforeEach {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+    }
+
+    It 'runs the design card''s line: Get-Content | Get-TencentChatFollowInfo | Export-Csv, with right counts in input order' {
+        $ids = @($graph.Users | Select-Object -First 137)
+        $lines = @('  ' + $ids[0] + '  ', '') + @($ids | Select-Object -Skip 1)
+        $users = Join-Path $TestDrive 'users.txt'
+        Set-Content -LiteralPath $users -Value $lines
+        $csv = Join-Path $TestDrive 'counts.csv'
+
+        Get-Content $users | Get-TencentChatFollowInfo | Export-Csv $csv -NoTypeInformation
+
+        $rows = @(Import-Csv $csv)
+        $rows.Count | Should -Be 137
+        ($rows.UserId -join ',') | Should -Be ($ids -join ',')
+        @($rows[0].PSObject.Properties.Name) | Should -Be @('UserId', 'FollowerCount', 'FollowingCount', 'MutualFollowingCount')
+        foreach ($row in $rows) { Assert-Counts $row }
+        $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+        $log.Count | Should -Be 7
+        ($log | ForEach-Object { $_.toAccount.Count } | Measure-Object -Maximum).Maximum | Should -Be 20
+    }
+
+    It 'takes -UserId arrays and positional ids' {
+        $r = @(Get-TencentChatFollowInfo -UserId u0001, u0002, u0003)
+        ($r.UserId -join ',') | Should -Be 'u0001,u0002,u0003'
+        foreach ($row in $r) { Assert-Counts $row }
+        (Get-TencentChatFollowInfo u0004).UserId | Should -Be 'u0004'
+    }
+
+    It 'binds Import-Csv rows by property name, through its aliases too' -ForEach @(
+        @{ Column = 'UserId' }, @{ Column = 'To_Account' }, @{ Column = 'Account' }, @{ Column = 'Identifier' }
+    ) {
+        $rows = 'u0010', 'u0011' | ForEach-Object { [pscustomobject]@{ $Column = $_; Other = 'x' } }
+        $csv = Join-Path $TestDrive "in-$Column.csv"
+        $rows | Export-Csv $csv -NoTypeInformation
+        (Import-Csv $csv | Get-TencentChatFollowInfo).UserId -join ',' | Should -Be 'u0010,u0011'
+    }
+
+    It 'emits typed objects with a table view and [OutputType]' {
+        $r = Get-TencentChatFollowInfo -UserId u0001
+        $r | Should -BeOfType ([TencentChatFollow.FollowInfo])
+        (Get-Command Get-TencentChatFollowInfo).OutputType.Type | Should -Contain ([TencentChatFollow.FollowInfo])
+        ($r | Out-String) | Should -Match 'Followers\s+Following\s+Mutual'
+    }
+
+    It 'reports each unknown id as a non-terminating error with its TargetObject, and goes on' {
+        $out = @('u0001', 'ghost-1', 'u0002', 'ghost-2' | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($out.UserId -join ',') | Should -Be 'u0001,u0002'
+        $errs.Count | Should -Be 2
+        $errs[0].TargetObject | Should -Be 'ghost-1'
+        $errs[1].TargetObject | Should -Be 'ghost-2'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].Exception.Code | Should -Be 30003
+        $errs[0].Exception.Message | Should -Match 'ghost-1'
+    }
+
+    It 'returns every id once, duplicates included' {
+        $ids = @('u0005', 'u0006', 'u0005') * 9
+        $out = @($ids | Get-TencentChatFollowInfo)
+        ($out.UserId -join ',') | Should -Be ($ids -join ',')
+    }
+
+    It 'stops with -ErrorAction Stop on the first failed id' {
+        { 'u0001', 'ghost' | Get-TencentChatFollowInfo -ErrorAction Stop } | Should -Throw -ExpectedMessage '*ghost*'
+    }
+
+    It 'uses -From as From_Account' {
+        $null = Get-TencentChatFollowInfo -UserId u0001 -From u0002
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests)[0].from | Should -Be 'u0002'
+    }
+
+    It 'uses an explicit -Session over the default' {
+        $other = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -PassThru
+        Disconnect-TencentChat
+        (Get-TencentChatFollowInfo -UserId u0001 -Session $other).UserId | Should -Be 'u0001'
+    }
+}
+
+Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
+    AfterEach { Disconnect-TencentChat }
+
+    It 'says to run Connect-TencentChat when not connected (terminating)' {
+        Disconnect-TencentChat
+        $err = { 'u0001' | Get-TencentChatFollowInfo } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotConnected*'
+        $err.Exception.Message | Should -Match 'Connect-TencentChat'
+    }
+
+    It 'a wrong secret key: an error per id naming the key, then one terminating error' {
+        $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
+        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
+        $ids = @($graph.Users | Select-Object -First 45)
+        $err = $null
+        try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty -Because 'a wrong key stops the run'
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserSigRejected*'
+        $err.Exception.Message | Should -Match '70009'
+        $err.Exception.Message | Should -Match 'key'
+        $targets = @($perId | Where-Object TargetObject | ForEach-Object TargetObject)
+        $targets.Count | Should -BeGreaterOrEqual 20
+        $targets | Should -Be ($ids | Select-Object -First $targets.Count)
+    }
+
+    It 'a wrong app id: says it is probably the wrong region or app id' {
+        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url
+        $err = { 'u0001' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match '70016'
+        $err.Exception.Message | Should -Match 'Region'
+        $err.Exception.Message | Should -Match 'SdkAppId'
+    }
+
+    It 'an unknown From_Account: names the account and every id of the call' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+        $err = $null
+        try { $out = @('u0001', 'u0002' | Get-TencentChatFollowInfo -From nobody -ErrorVariable perId -ErrorAction SilentlyContinue) } catch { $err = $_ }
+        $err.Exception.Message | Should -Match "'nobody' does not exist"
+        $err.Exception.Message | Should -Match '-From'
+        (@($perId | Where-Object TargetObject).TargetObject -join ',') | Should -Be 'u0001,u0002'
+    }
+
+    It 'an identifier that is not an App admin' {
+        $notAdmin = [pscredential]::new('u0001', (Get-EmulatorCredential).Password)
+        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url
+        $err = { 'u0002' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAdmin*'
+    }
+}

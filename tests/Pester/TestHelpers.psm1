@@ -1,0 +1,74 @@
+# Shared set-up for the Pester suites: the built module, the emulator, and a follow graph with its
+# expected counts computed here, independently of both the module and the emulator.
+Set-StrictMode -Version Latest
+
+function Get-ModuleUnderTest {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $path = $env:TCF_MODULE_PATH
+    if (-not $path) { $path = Join-Path $PSScriptRoot '../../out/TencentChatFollow' }
+    Join-Path $path 'TencentChatFollow.psd1'
+}
+
+function Get-EmulatorBuildPath {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    if ($env:TCF_EMULATOR_PATH) { $env:TCF_EMULATOR_PATH } else { Join-Path $PSScriptRoot '../../out/emulator' }
+}
+
+function New-TestGraph {
+    <#
+    .SYNOPSIS
+    Writes a random but seeded follow graph (follower,followee) and returns the file and the users in it.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [int] $Users = 150,
+        [int] $Edges = 1500,
+        [int] $Seed = 42
+    )
+    $random = [System.Random]::new($Seed)
+    $ids = 1..$Users | ForEach-Object { 'u{0:d4}' -f $_ }
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add('follower,followee')
+    for ($i = 0; $i -lt $Edges; $i++) {
+        $a = $ids[$random.Next($Users)]
+        $b = $ids[$random.Next($Users)]
+        $lines.Add("$a,$b")
+        if ($random.Next(4) -eq 0) { $lines.Add("$b,$a") }   # plenty of mutual follows
+    }
+    Set-Content -LiteralPath $Path -Value $lines
+    [pscustomobject]@{ Path = $Path; Users = $ids }
+}
+
+function Get-ExpectedCount {
+    <#
+    .SYNOPSIS
+    Counts followers, followings and mutual follows from a graph file, the way the API defines them.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param([Parameter(Mandatory)] [string] $Path)
+    $follows = @{}
+    foreach ($line in Get-Content -LiteralPath $Path | Select-Object -Skip 1) {
+        $a, $b = $line.Split(',')
+        if ($a -eq $b) { continue }
+        if (-not $follows.ContainsKey($a)) { $follows[$a] = [System.Collections.Generic.HashSet[string]]::new() }
+        $null = $follows[$a].Add($b)
+    }
+    $counts = @{}
+    $get = { param($id) if (-not $counts.ContainsKey($id)) { $counts[$id] = [pscustomobject]@{ FollowerCount = 0; FollowingCount = 0; MutualFollowingCount = 0 } }; $counts[$id] }
+    foreach ($a in $follows.Keys) {
+        foreach ($b in $follows[$a]) {
+            (& $get $a).FollowingCount++
+            (& $get $b).FollowerCount++
+            if ($follows.ContainsKey($b) -and $follows[$b].Contains($a)) { (& $get $a).MutualFollowingCount++ }
+        }
+    }
+    $counts
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount
