@@ -15,7 +15,7 @@ internal sealed class ProgressReporter
     private readonly Cmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan _last = -Interval;
     private bool _shown;
 
     public ProgressReporter(Cmdlet cmdlet, string activity)
