@@ -77,11 +77,12 @@ function Invoke-EmulatorControl {
         [hashtable] $Body
     )
     $uri = "$($Emulator.Url)/_emulator/$Name"
-    if ($Body) {
+    $result = if ($Body) {
         Invoke-RestMethod -Uri $uri -Method $Method -Body ($Body | ConvertTo-Json -Compress) -ContentType 'application/json'
     } else {
         Invoke-RestMethod -Uri $uri -Method $Method
     }
+    $result   # an array answer goes down the pipeline item by item
 }
 
 Export-ModuleMember -Function Get-EmulatorIdentity, Get-EmulatorCredential, Start-Emulator, Stop-Emulator, Invoke-EmulatorControl
