@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// The emulator's start-up settings. The defaults are the documented well-known identity
+/// (like Azurite's devstoreaccount1), so a client can talk to a default emulator without configuration.
+/// </summary>
+internal sealed record EmulatorOptions
+{
+    public const uint WellKnownSdkAppId = 1400000001;
+    public const string WellKnownKey = "6f2a627063f1a6e9001f59a59141065e654447f8db1c8b1adf1f454919051ea8";
+    public const string WellKnownAdmin = "administrator";
+
+    public const string Usage = """
+        Usage: dotnet TencentChatFollow.Emulator.dll [options]
+          --host <ip>             address to listen on (default 127.0.0.1; 'localhost' means 127.0.0.1)
+          --port <n>              port, 0 picks a free one (default 5080)
+          --sdkappid <n>          the emulated app's SDKAppID (default 1400000001)
+          --key <text>            the app's secret key (default: the well-known emulator key)
+          --admin <id[,id...]>    App admin accounts (default administrator)
+          --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
+          --rate-limit <n>        calls per SDKAppID in any 1000 ms window, 0 = unlimited (default 200)
+          --latency-ms <n>        delay before every API answer (default 0)
+          --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
+          --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
+                                  60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype
+          --slow-ms <n>           delay added by the 'slow' fault (default 5000)
+          --seed <n>              seed for fault injection, for repeatable runs
+          --help                  show this text
+        """;
+
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 5080;
+    public uint SdkAppId { get; init; } = WellKnownSdkAppId;
+    public string Key { get; init; } = WellKnownKey;
+    public IReadOnlyList<string> Admins { get; init; } = [WellKnownAdmin];
+    public string? GraphPath { get; init; }
+    public int RateLimit { get; init; } = 200;
+    public int LatencyMs { get; init; }
+    public double FaultRate { get; init; }
+    public IReadOnlyList<FaultKind> Faults { get; init; } =
+        [FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout];
+    public int SlowMs { get; init; } = 5000;
+    public int? Seed { get; init; }
+
+    /// <summary>The address to bind: an IP literal, or loopback for "localhost".</summary>
+    public IPAddress ListenAddress =>
+        Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(Host);
+
+    /// <summary>Parses <c>--name value</c> pairs. Returns null options and one message per problem when any is wrong.</summary>
+    public static (EmulatorOptions? Options, IReadOnlyList<string> Errors) Parse(IReadOnlyList<string> args)
+    {
+        var errors = new List<string>();
+        var options = new EmulatorOptions();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal) || !Setters.ContainsKey(name[2..]))
+            {
+                errors.Add($"unknown option '{name}'");
+                continue;
+            }
+            if (i + 1 >= args.Count)
+            {
+                errors.Add($"option '{name}' needs a value");
+                break;
+            }
+            if (!seen.Add(name))
+            {
+                errors.Add($"option '{name}' is given more than once");
+            }
+            var value = args[++i];
+            var (next, error) = Setters[name[2..]](options, value);
+            if (error is null)
+            {
+                options = next;
+            }
+            else
+            {
+                errors.Add($"option '{name}': {error} (got '{value}')");
+            }
+        }
+        return errors.Count == 0 ? (options, []) : (null, errors);
+    }
+
+    private delegate (EmulatorOptions Options, string? Error) Setter(EmulatorOptions options, string value);
+
+    private static readonly Dictionary<string, Setter> Setters = new(StringComparer.Ordinal)
+    {
+        ["host"] = (o, v) => v == "localhost" || IPAddress.TryParse(v, out _)
+            ? (o with { Host = v }, null)
+            : (o, "expected an IP address or 'localhost'"),
+        ["port"] = (o, v) => TryInt(v, 0, 65535, out var n) ? (o with { Port = n }, null) : (o, "expected 0..65535"),
+        ["sdkappid"] = (o, v) => uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? (o with { SdkAppId = n }, null)
+            : (o, "expected a positive 32-bit unsigned integer"),
+        ["key"] = (o, v) => v.Length > 0 ? (o with { Key = v }, null) : (o, "the key must not be empty"),
+        ["admin"] = (o, v) => ParseAdmins(v) is { Count: > 0 } admins
+            ? (o with { Admins = admins }, null)
+            : (o, "expected a comma-separated list of account ids without empty items"),
+        ["graph"] = (o, v) => v.Length > 0 ? (o with { GraphPath = v }, null) : (o, "expected a file path"),
+        ["rate-limit"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { RateLimit = n }, null) : (o, "expected an integer >= 0"),
+        ["latency-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { LatencyMs = n }, null) : (o, "expected an integer >= 0"),
+        ["fault-rate"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
+            ? (o with { FaultRate = d }, null)
+            : (o, "expected a number from 0 to 1"),
+        ["faults"] = (o, v) => FaultKinds.TryParse(v.Split(',', StringSplitOptions.TrimEntries), out var kinds, out var error)
+            ? (o with { Faults = kinds }, null)
+            : (o, error),
+        ["slow-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { SlowMs = n }, null) : (o, "expected an integer >= 0"),
+        ["seed"] = (o, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+            ? (o with { Seed = n }, null)
+            : (o, "expected a 32-bit integer"),
+    };
+
+    private static bool TryInt(string value, int min, int max, out int result) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+
+    private static List<string>? ParseAdmins(string value)
+    {
+        var admins = value.Split(',', StringSplitOptions.TrimEntries).ToList();
+        return admins.Any(a => a.Length == 0) ? null : admins;
+    }
+}

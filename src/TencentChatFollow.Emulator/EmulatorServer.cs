@@ -1,0 +1,89 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// A running emulator: Kestrel hosting the follow_get_info API and the control endpoints.
+/// Program.cs runs one as a process; tests start them in-process.
+/// </summary>
+internal sealed class EmulatorServer : IAsyncDisposable
+{
+    private const long MaxRequestBodyBytes = 1024 * 1024;
+
+    private readonly WebApplication app;
+
+    private EmulatorServer(WebApplication app, Uri baseUri)
+    {
+        this.app = app;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>The root URL with the port actually bound, e.g. http://127.0.0.1:5080/.</summary>
+    public Uri BaseUri { get; }
+
+    /// <param name="options">Start-up settings; <see cref="EmulatorOptions.GraphPath"/> is not read here.</param>
+    /// <param name="graph">The follow graph to answer from.</param>
+    /// <param name="clock">The clock for UserSig expiry, the rate limit and the log; the system clock by default.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    public static async Task<EmulatorServer> StartAsync(
+        EmulatorOptions options, FollowGraph graph, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    {
+        // Empty args and the emulator's own folder as content root: no command line or appsettings.json can reconfigure it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Stdout carries only the "listening on" line that callers parse; warnings and errors go to stderr.
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(options.ListenAddress, options.Port);
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+
+        var time = clock ?? TimeProvider.System;
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(new AccountDirectory(graph, options.Admins));
+        services.AddSingleton(new UserSigVerifier(options.Key, time));
+        services.AddSingleton(new SlidingWindowRateLimiter(time));
+        services.AddSingleton(new FaultInjector(options.Seed));
+        services.AddSingleton(new RuntimeSettingsStore(RuntimeSettings.From(options)));
+        services.AddSingleton<RequestLog>();
+        services.AddSingleton<EmulatorStats>();
+        services.AddSingleton<SeenUserSigs>();
+        services.AddSingleton<FollowGetInfoEndpoint>();
+
+        var app = builder.Build();
+        app.MapPost(FollowGetInfoEndpoint.Path, (HttpContext context, FollowGetInfoEndpoint endpoint) => endpoint.HandleAsync(context));
+        ControlEndpoints.Map(app);
+        app.MapFallback("{*path}", NotFoundAsync);
+
+        await app.StartAsync(cancellationToken);
+        var bound = new Uri(app.Urls.Single()); // after start, the address with the port actually bound
+        return new EmulatorServer(app, new UriBuilder(Uri.UriSchemeHttp, options.ListenAddress.ToString(), bound.Port).Uri);
+    }
+
+    /// <summary>Completes when the emulator stops, e.g. on Ctrl+C or SIGTERM.</summary>
+    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => app.StopAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Any other path or method: HTTP 404 with a Tencent-style FAIL envelope.</summary>
+    private static Task NotFoundAsync(HttpContext context)
+    {
+        var error = new ApiError(ErrorCodes.HttpParseError, $"no API at {context.Request.Method} {context.Request.Path}");
+        var reply = ApiReply.Fail(error) with { StatusCode = StatusCodes.Status404NotFound };
+        return reply.WriteAsync(context, context.RequestAborted);
+    }
+}

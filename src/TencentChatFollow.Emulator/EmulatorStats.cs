@@ -1,0 +1,80 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>The body of GET /_emulator/stats.</summary>
+internal sealed record StatsSnapshot(
+    long Calls,
+    long Accepted,
+    long RateLimited,
+    long FaultsInjected,
+    int MaxBatchSize,
+    IReadOnlyDictionary<int, long> BatchSizes,
+    int MaxCallsInAnySecond,
+    int MaxCallsInCalendarSecond,
+    IReadOnlyDictionary<int, long> ErrorsByCode);
+
+/// <summary>Running totals over every API call since start or the last reset (not limited by the log's cap).</summary>
+internal sealed class EmulatorStats
+{
+    private readonly Lock gate = new();
+    private readonly SortedDictionary<int, long> batchSizes = new();
+    private readonly SortedDictionary<int, long> errorsByCode = new();
+    private long calls;
+    private long accepted;
+    private long rateLimited;
+    private long faultsInjected;
+
+    public void Record(RequestLogEntry call)
+    {
+        lock (gate)
+        {
+            calls++;
+            if (call.ErrorCode == ErrorCodes.Ok && call.HttpStatus == StatusCodes.Status200OK)
+            {
+                accepted++;
+            }
+            if (call.ErrorCode == ErrorCodes.FrequencyLimit && call.Fault is null)
+            {
+                rateLimited++;
+            }
+            if (call.Fault is not null)
+            {
+                faultsInjected++;
+            }
+            if (call.ToAccount is { } batch)
+            {
+                batchSizes[batch.Count] = batchSizes.GetValueOrDefault(batch.Count) + 1;
+            }
+            if (call.ErrorCode is { } code and not ErrorCodes.Ok)
+            {
+                errorsByCode[code] = errorsByCode.GetValueOrDefault(code) + 1;
+            }
+        }
+    }
+
+    public StatsSnapshot Snapshot((int AnySecond, int CalendarSecond) peaks)
+    {
+        lock (gate)
+        {
+            return new StatsSnapshot(
+                calls,
+                accepted,
+                rateLimited,
+                faultsInjected,
+                batchSizes.Count == 0 ? 0 : batchSizes.Keys.Max(),
+                new SortedDictionary<int, long>(batchSizes),
+                peaks.AnySecond,
+                peaks.CalendarSecond,
+                new SortedDictionary<int, long>(errorsByCode));
+        }
+    }
+
+    public void Reset()
+    {
+        lock (gate)
+        {
+            batchSizes.Clear();
+            errorsByCode.Clear();
+            (calls, accepted, rateLimited, faultsInjected) = (0, 0, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>The Tencent Cloud Chat error codes the emulator answers with.</summary>
+internal static class ErrorCodes
+{
+    public const int Ok = 0;
+    public const int InvalidParameter = 30001;
+    public const int AccountNotFound = 30003;
+    public const int InternalError = 30006;
+    public const int NetworkTimeout = 30007;
+    public const int HttpParseError = 60002;
+    public const int JsonParseError = 60003;
+    public const int AccountOrSignatureError = 60004;
+    public const int InvalidSdkAppId = 60006;
+    public const int FrequencyLimit = 60007;
+    public const int ServiceTimeout = 60008;
+    public const int AdminRequired = 60010;
+    public const int UserSigExpired = 70001;
+    public const int UserSigUnparsable = 70003;
+    public const int UserSigKeyMismatch = 70009;
+    public const int UserSigIdentifierMismatch = 70013;
+    public const int UserSigSdkAppIdMismatch = 70014;
+    public const int UnknownSdkAppId = 70016;
+}
+
+/// <summary>A call-level failure: the envelope's ErrorCode and ErrorInfo.</summary>
+internal readonly record struct ApiError(int Code, string Info);

@@ -1,0 +1,81 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// Turns a share of successful calls into faults. With a seed, the same sequence of calls gets the same faults.
+/// </summary>
+internal sealed class FaultInjector(int? seed)
+{
+    private const string ExtraAccountPrefix = "emulator_extra_";
+
+    private readonly Random random = seed is { } s ? new Random(s) : new Random();
+    private readonly Lock gate = new();
+
+    /// <summary>The reply for a successful call with these items: usually the genuine one, sometimes a fault.</summary>
+    public ApiReply Reply(RuntimeSettings settings, IReadOnlyList<FollowInfoItem> items)
+    {
+        var genuine = ApiReply.Success(FollowInfoJson.Success(items));
+        if (Pick(settings) is not { } fault)
+        {
+            return genuine;
+        }
+        var reply = fault switch
+        {
+            FaultKind.BadGateway => ApiReply.Html(StatusCodes.Status502BadGateway,
+                "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"),
+            FaultKind.Drop => ApiReply.Dropped,
+            FaultKind.InternalError => ApiReply.Fail(new ApiError(ErrorCodes.InternalError, "server internal error, please try again")),
+            FaultKind.NetworkTimeout => ApiReply.Fail(new ApiError(ErrorCodes.NetworkTimeout, "network timeout, please try again later")),
+            FaultKind.FrequencyLimit => ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit, "REST API call frequency limit exceeded")),
+            FaultKind.ServiceTimeout => ApiReply.Fail(new ApiError(ErrorCodes.ServiceTimeout, "service timeout, please try again")),
+            FaultKind.TooManyRequests => ApiReply.Html(StatusCodes.Status429TooManyRequests,
+                "<html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>")
+                with { RetryAfter = "1" },
+            FaultKind.Slow => genuine with { ExtraDelay = TimeSpan.FromMilliseconds(settings.SlowMs) },
+            FaultKind.Html => ApiReply.Html(StatusCodes.Status200OK,
+                "<html><body><h1>Service temporarily unavailable</h1></body></html>"),
+            FaultKind.Truncated => ApiReply.Raw(StatusCodes.Status200OK, genuine.ContentType, genuine.Body[..(genuine.Body.Length / 2)]),
+            FaultKind.Missing => ApiReply.Success(FollowInfoJson.Success(WithoutOne(items))),
+            FaultKind.Extra => ApiReply.Success(FollowInfoJson.Success([.. items, ExtraItem(items)])),
+            FaultKind.WrongType => ApiReply.Success(FollowInfoJson.Success(items, textFollowerCountAt: NextIndex(items.Count))),
+            _ => throw new ArgumentOutOfRangeException(nameof(settings), fault, "unhandled fault kind"),
+        };
+        return reply with { Fault = fault };
+    }
+
+    private FaultKind? Pick(RuntimeSettings settings)
+    {
+        if (settings.FaultRate <= 0 || settings.FaultKinds.Count == 0)
+        {
+            return null;
+        }
+        lock (gate)
+        {
+            return random.NextDouble() < settings.FaultRate ? settings.FaultKinds[random.Next(settings.FaultKinds.Count)] : null;
+        }
+    }
+
+    private int NextIndex(int count)
+    {
+        lock (gate)
+        {
+            return random.Next(count);
+        }
+    }
+
+    private List<FollowInfoItem> WithoutOne(IReadOnlyList<FollowInfoItem> items)
+    {
+        var skipped = NextIndex(items.Count);
+        return items.Where((_, i) => i != skipped).ToList();
+    }
+
+    /// <summary>An item for an id nobody asked for.</summary>
+    private static FollowInfoItem ExtraItem(IReadOnlyList<FollowInfoItem> items)
+    {
+        var suffix = 1;
+        while (items.Any(item => item.ToAccount == ExtraAccountPrefix + suffix))
+        {
+            suffix++;
+        }
+        return new FollowInfoItem(ExtraAccountPrefix + suffix, ErrorCodes.Ok, "", new FollowCounts(1, 1, 0));
+    }
+}

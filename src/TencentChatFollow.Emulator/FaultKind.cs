@@ -1,0 +1,71 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>The misbehaviours the emulator can inject into otherwise successful calls.</summary>
+internal enum FaultKind
+{
+    BadGateway,
+    Drop,
+    InternalError,
+    NetworkTimeout,
+    FrequencyLimit,
+    ServiceTimeout,
+    TooManyRequests,
+    Slow,
+    Html,
+    Truncated,
+    Missing,
+    Extra,
+    WrongType,
+}
+
+/// <summary>The names fault kinds have on the command line, in control requests and in the request log.</summary>
+internal static class FaultKinds
+{
+    private static readonly Dictionary<string, FaultKind> ByName = new(StringComparer.Ordinal)
+    {
+        ["502"] = FaultKind.BadGateway,
+        ["drop"] = FaultKind.Drop,
+        ["30006"] = FaultKind.InternalError,
+        ["30007"] = FaultKind.NetworkTimeout,
+        ["60007"] = FaultKind.FrequencyLimit,
+        ["60008"] = FaultKind.ServiceTimeout,
+        ["429"] = FaultKind.TooManyRequests,
+        ["slow"] = FaultKind.Slow,
+        ["html"] = FaultKind.Html,
+        ["truncated"] = FaultKind.Truncated,
+        ["missing"] = FaultKind.Missing,
+        ["extra"] = FaultKind.Extra,
+        ["wrongtype"] = FaultKind.WrongType,
+    };
+
+    private static readonly Dictionary<FaultKind, string> NameOf = ByName.ToDictionary(p => p.Value, p => p.Key);
+
+    public static IEnumerable<string> AllNames => ByName.Keys;
+
+    public static string Name(this FaultKind kind) => NameOf[kind];
+
+    /// <summary>Parses fault names, dropping repeats; an error names the first unknown one or says the list is empty.</summary>
+    public static bool TryParse(IEnumerable<string> names, out IReadOnlyList<FaultKind> kinds, out string error)
+    {
+        var parsed = new List<FaultKind>();
+        foreach (var name in names)
+        {
+            if (!ByName.TryGetValue(name, out var kind))
+            {
+                (kinds, error) = ([], $"unknown fault kind '{name}' (known: {string.Join(", ", AllNames)})");
+                return false;
+            }
+            if (!parsed.Contains(kind))
+            {
+                parsed.Add(kind);
+            }
+        }
+        if (parsed.Count == 0)
+        {
+            (kinds, error) = ([], "the list of fault kinds is empty");
+            return false;
+        }
+        (kinds, error) = (parsed, "");
+        return true;
+    }
+}

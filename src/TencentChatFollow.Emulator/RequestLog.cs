@@ -1,0 +1,65 @@
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// One API call as GET /_emulator/requests shows it. It never holds the UserSig.
+/// HttpStatus is null when no response was sent (a 'drop' fault, or the client went away);
+/// ErrorCode is null when no readable envelope was sent.
+/// </summary>
+internal sealed record RequestLogEntry(
+    long Seq,
+    string ArrivedAt,
+    uint? SdkAppId,
+    string? Identifier,
+    string? From,
+    IReadOnlyList<string>? ToAccount,
+    int? HttpStatus,
+    int? ErrorCode,
+    string? Fault,
+    long DurationMs);
+
+/// <summary>The answered API calls, newest last, capped so a long benchmark cannot exhaust memory.</summary>
+internal sealed class RequestLog
+{
+    public const int Capacity = 200_000;
+
+    private readonly Lock gate = new();
+    private readonly Queue<RequestLogEntry> entries = new();
+    private long lastSeq;
+
+    /// <summary>The number for a call that has just arrived.</summary>
+    public long NextSeq() => Interlocked.Increment(ref lastSeq);
+
+    /// <summary>Adds a finished call, dropping the oldest entry when full.</summary>
+    public void Add(RequestLogEntry entry)
+    {
+        lock (gate)
+        {
+            if (entries.Count == Capacity)
+            {
+                entries.Dequeue();
+            }
+            entries.Enqueue(entry);
+        }
+    }
+
+    /// <summary>The entries in arrival order (calls finish out of order when they run concurrently).</summary>
+    public RequestLogEntry[] Snapshot()
+    {
+        RequestLogEntry[] copy;
+        lock (gate)
+        {
+            copy = entries.ToArray();
+        }
+        Array.Sort(copy, (a, b) => a.Seq.CompareTo(b.Seq));
+        return copy;
+    }
+
+    public void Reset()
+    {
+        lock (gate)
+        {
+            entries.Clear();
+            Interlocked.Exchange(ref lastSeq, 0);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+namespace TencentChatFollow.Emulator.Tests;
+
+public class EmulatorOptionsTests
+{
+    [Fact]
+    public void No_arguments_give_the_well_known_identity()
+    {
+        var (options, errors) = EmulatorOptions.Parse([]);
+
+        Assert.Empty(errors);
+        Assert.Equal("127.0.0.1", options!.Host);
+        Assert.Equal(5080, options.Port);
+        Assert.Equal(1400000001u, options.SdkAppId);
+        Assert.Equal("6f2a627063f1a6e9001f59a59141065e654447f8db1c8b1adf1f454919051ea8", options.Key);
+        Assert.Equal(["administrator"], options.Admins);
+        Assert.Null(options.GraphPath);
+        Assert.Equal(200, options.RateLimit);
+        Assert.Equal(0, options.LatencyMs);
+        Assert.Equal(0, options.FaultRate);
+        Assert.Equal([FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout], options.Faults);
+        Assert.Equal(5000, options.SlowMs);
+        Assert.Null(options.Seed);
+    }
+
+    [Fact]
+    public void Every_option_is_parsed()
+    {
+        var (options, errors) = EmulatorOptions.Parse(
+        [
+            "--host", "0.0.0.0", "--port", "0", "--sdkappid", "1400000009", "--key", "k", "--admin", "ops, administrator",
+            "--graph", "g.csv", "--rate-limit", "0", "--latency-ms", "10", "--fault-rate", "0.5",
+            "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
+        ]);
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            new EmulatorOptions
+            {
+                Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
+                RateLimit = 0, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults, SlowMs = 100, Seed = -3,
+            },
+            options);
+        Assert.Equal(["ops", "administrator"], options.Admins);
+        Assert.Equal([FaultKind.Slow, FaultKind.WrongType], options.Faults);
+    }
+
+    [Theory]
+    [InlineData("--verbose")]
+    [InlineData("port")]
+    [InlineData("--port")]
+    [InlineData("--port", "65536")]
+    [InlineData("--port", "-1")]
+    [InlineData("--host", "example.com")]
+    [InlineData("--sdkappid", "0")]
+    [InlineData("--sdkappid", "4294967296")]
+    [InlineData("--admin", "a,,b")]
+    [InlineData("--rate-limit", "-5")]
+    [InlineData("--fault-rate", "1.1")]
+    [InlineData("--faults", "502,teapot")]
+    [InlineData("--seed", "x")]
+    [InlineData("--port", "1", "--port", "2")]
+    public void Bad_arguments_are_reported(params string[] args)
+    {
+        var (options, errors) = EmulatorOptions.Parse(args);
+
+        Assert.Null(options);
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public async Task The_program_exits_with_2_for_bad_options_and_bad_graphs()
+    {
+        var badGraph = Path.GetTempFileName();
+        await File.WriteAllTextAsync(badGraph, "a,b\nc,d,e\n");
+        try
+        {
+            Assert.Equal(2, await Program.Main(["--port", "x"]));
+            Assert.Equal(2, await Program.Main(["--graph", badGraph]));
+        }
+        finally
+        {
+            File.Delete(badGraph);
+        }
+    }
+}

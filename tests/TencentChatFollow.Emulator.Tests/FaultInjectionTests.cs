@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace TencentChatFollow.Emulator.Tests;
+
+public class FaultInjectionTests
+{
+    private const string Graph = "alice,bob\nbob,alice\ncarol,alice";
+    private const string ThreeIds = """{"From_Account":"alice","To_Account":["alice","bob","carol"]}""";
+
+    private static async Task<TestEmulator> StartWithFaultAsync(string kind, int slowMs = 5000)
+    {
+        var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { kind }, slowMs });
+        return emulator;
+    }
+
+    private static async Task<JsonElement> LastLogEntryAsync(TestEmulator emulator) =>
+        (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Last();
+
+    [Fact]
+    public async Task Fault_502_is_an_html_bad_gateway()
+    {
+        await using var emulator = await StartWithFaultAsync("502");
+
+        using var response = await emulator.PostAsync(body: ThreeIds);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var entry = await LastLogEntryAsync(emulator);
+        Assert.Equal(502, entry.GetProperty("httpStatus").GetInt32());
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("errorCode").ValueKind);
+        Assert.Equal("502", entry.GetProperty("fault").GetString());
+        var stats = await emulator.GetJsonAsync("/_emulator/stats");
+        Assert.Equal(1, stats.GetProperty("faultsInjected").GetInt32());
+        Assert.Equal(0, stats.GetProperty("accepted").GetInt32());
+    }
+
+    [Fact]
+    public async Task Fault_drop_closes_the_connection_without_a_response()
+    {
+        await using var emulator = await StartWithFaultAsync("drop");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.PostAsync(body: ThreeIds));
+
+        var entry = await LastLogEntryAsync(emulator);
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("httpStatus").ValueKind);
+        Assert.Equal("drop", entry.GetProperty("fault").GetString());
+    }
+
+    [Theory]
+    [InlineData("30006")]
+    [InlineData("30007")]
+    [InlineData("60007")]
+    [InlineData("60008")]
+    public async Task Error_code_faults_are_fail_envelopes(string kind)
+    {
+        await using var emulator = await StartWithFaultAsync(kind);
+
+        Envelope.AssertFail(await emulator.CallAsync(body: ThreeIds), int.Parse(kind, System.Globalization.CultureInfo.InvariantCulture));
+
+        var stats = await emulator.GetJsonAsync("/_emulator/stats");
+        Assert.Equal(1, stats.GetProperty("errorsByCode").GetProperty(kind).GetInt32());
+        Assert.Equal(0, stats.GetProperty("rateLimited").GetInt32()); // an injected 60007 is not the real limiter
+    }
+
+    [Fact]
+    public async Task Fault_429_asks_to_retry_after_one_second()
+    {
+        await using var emulator = await StartWithFaultAsync("429");
+
+        using var response = await emulator.PostAsync(body: ThreeIds);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task Fault_slow_delays_a_normal_answer()
+    {
+        await using var emulator = await StartWithFaultAsync("slow", slowMs: 400);
+        var stopwatch = Stopwatch.StartNew();
+
+        var items = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds));
+
+        Assert.True(stopwatch.ElapsedMilliseconds >= 390, $"answered after {stopwatch.ElapsedMilliseconds} ms");
+        Assert.Equal(3, items.Length);
+        Assert.Equal("slow", (await LastLogEntryAsync(emulator)).GetProperty("fault").GetString());
+    }
+
+    [Fact]
+    public async Task Fault_html_is_a_200_that_is_not_json()
+    {
+        await using var emulator = await StartWithFaultAsync("html");
+
+        using var response = await emulator.PostAsync(body: ThreeIds);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<html>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Fault_truncated_is_the_first_half_of_the_real_answer()
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        using var genuine = await emulator.PostAsync(body: ThreeIds);
+        var genuineBody = await genuine.Content.ReadAsStringAsync();
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { "truncated" } });
+
+        using var response = await emulator.PostAsync(body: ThreeIds);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(genuineBody[..(genuineBody.Length / 2)], body);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(body));
+    }
+
+    [Fact]
+    public async Task Fault_missing_leaves_out_one_requested_item()
+    {
+        await using var emulator = await StartWithFaultAsync("missing");
+
+        var ids = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(i => i.GetProperty("To_Account").GetString()).ToList();
+
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(2, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Contains(id, new[] { "alice", "bob", "carol" }));
+    }
+
+    [Fact]
+    public async Task Fault_extra_adds_an_item_that_was_not_asked_for()
+    {
+        await using var emulator = await StartWithFaultAsync("extra");
+
+        var ids = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(i => i.GetProperty("To_Account").GetString()).ToList();
+
+        Assert.Equal(4, ids.Count);
+        Assert.Equal(["alice", "bob", "carol"], ids.Take(3));
+        Assert.DoesNotContain(ids[3], new[] { "alice", "bob", "carol" });
+    }
+
+    [Fact]
+    public async Task Fault_wrongtype_turns_one_follower_count_into_a_string()
+    {
+        await using var emulator = await StartWithFaultAsync("wrongtype");
+
+        var kinds = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(i => i.GetProperty("FollowerCount").ValueKind).ToList();
+
+        Assert.Equal(1, kinds.Count(k => k == JsonValueKind.String));
+        Assert.Equal(2, kinds.Count(k => k == JsonValueKind.Number));
+    }
+
+    [Fact]
+    public async Task Faults_only_hit_calls_that_would_have_succeeded()
+    {
+        await using var emulator = await StartWithFaultAsync("30006");
+        var badSig = emulator.ValidParameters();
+        badSig["usersig"] = "garbage";
+
+        Envelope.AssertFail(await emulator.CallAsync(badSig, ThreeIds), ErrorCodes.UserSigUnparsable);
+        Envelope.AssertFail(await emulator.CallAsync(body: """{"From_Account":"alice"}"""), ErrorCodes.InvalidParameter);
+        Envelope.AssertFail(await emulator.CallAsync("nobody", "alice"), ErrorCodes.AccountNotFound);
+        Assert.Equal(0, (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty("faultsInjected").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_faults()
+    {
+        var options = new EmulatorOptions { Seed = 7, FaultRate = 0.5, Faults = [FaultKind.InternalError, FaultKind.NetworkTimeout, FaultKind.ServiceTimeout] };
+
+        async Task<List<int>> RunAsync()
+        {
+            await using var emulator = await TestEmulator.StartAsync(options, Graph);
+            var codes = new List<int>();
+            for (var i = 0; i < 20; i++)
+            {
+                codes.Add((await emulator.CallAsync(body: ThreeIds)).GetProperty("ErrorCode").GetInt32());
+            }
+            return codes;
+        }
+
+        var first = await RunAsync();
+
+        Assert.Equal(first, await RunAsync());
+        Assert.Contains(0, first);
+        Assert.True(first.Distinct().Count() >= 3, string.Join(",", first));
+    }
+
+    [Fact]
+    public async Task Latency_delays_every_api_answer_including_errors()
+    {
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { LatencyMs = 300 });
+        var badSig = emulator.ValidParameters();
+        badSig["usersig"] = "garbage";
+        var stopwatch = Stopwatch.StartNew();
+
+        Envelope.AssertFail(await emulator.CallAsync(badSig), ErrorCodes.UserSigUnparsable);
+
+        Assert.True(stopwatch.ElapsedMilliseconds >= 290, $"answered after {stopwatch.ElapsedMilliseconds} ms");
+        Assert.True((await LastLogEntryAsync(emulator)).GetProperty("durationMs").GetInt64() >= 290);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TencentChatFollow.Emulator.Tests;
+
+/// <summary>The emulator as other test suites use it: a separate process that announces its URL on stdout.</summary>
+public class ProcessTests
+{
+    [Fact]
+    public async Task The_process_prints_one_url_line_serves_the_sample_graph_and_stops_on_sigterm()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "TencentChatFollow.Emulator.dll"),
+                "--port", "0", "--graph", RepositoryFiles.PathOf("docs/samples/graph.csv"),
+            },
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            var match = Regex.Match(line ?? "", @"^TencentChatFollow\.Emulator listening on (http://127\.0\.0\.1:\d+)$");
+            Assert.True(match.Success, $"unexpected first line: '{line}'");
+
+            using var http = new HttpClient { BaseAddress = new Uri(match.Groups[1].Value) };
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var userSig = TestUserSig.Create(EmulatorOptions.WellKnownSdkAppId, EmulatorOptions.WellKnownKey, "administrator", now);
+            using var response = await http.PostAsync(
+                $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json",
+                new StringContent("""{"From_Account":"user001","To_Account":["user040"]}"""));
+            var item = TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("FollowInfo")[0];
+            Assert.Equal(3, item.GetProperty("FollowingCount").GetInt32());
+
+            if (OperatingSystem.IsWindows())
+            {
+                return; // no SIGTERM to send; the finally block kills it
+            }
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("", await process.StandardOutput.ReadToEndAsync()); // nothing but the one line on stdout
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace TencentChatFollow.Emulator.Tests;
+
+/// <summary>An emulator started in-process on a free port, with an HttpClient and helpers to call it.</summary>
+internal sealed class TestEmulator : IAsyncDisposable
+{
+    public const string Admin = EmulatorOptions.WellKnownAdmin;
+    public const string DefaultBody = """{"From_Account":"administrator","To_Account":["administrator"]}""";
+
+    private TestEmulator(EmulatorServer server, EmulatorOptions options, TimeProvider clock)
+    {
+        Server = server;
+        Options = options;
+        Clock = clock;
+        Http = new HttpClient { BaseAddress = server.BaseUri };
+    }
+
+    public EmulatorServer Server { get; }
+    public EmulatorOptions Options { get; }
+    public TimeProvider Clock { get; }
+    public HttpClient Http { get; }
+
+    /// <param name="options">Start-up options; the port is always replaced with 0.</param>
+    /// <param name="graphCsv">The follow graph as CSV text.</param>
+    /// <param name="clock">The emulator's clock; the system clock by default.</param>
+    public static async Task<TestEmulator> StartAsync(EmulatorOptions? options = null, string graphCsv = "", TimeProvider? clock = null)
+    {
+        options = (options ?? new EmulatorOptions()) with { Port = 0 };
+        clock ??= TimeProvider.System;
+        var graph = FollowGraph.Parse(new StringReader(graphCsv), "test graph");
+        var server = await EmulatorServer.StartAsync(options, graph, clock);
+        return new TestEmulator(server, options, clock);
+    }
+
+    /// <summary>A UserSig valid now for this emulator's app and key.</summary>
+    public string UserSig(string identifier = Admin) =>
+        TestUserSig.Create(Options.SdkAppId, Options.Key, identifier, Clock.GetUtcNow().ToUnixTimeSeconds());
+
+    /// <summary>A complete, valid set of URL parameters, for tests to modify.</summary>
+    public Dictionary<string, string> ValidParameters(string identifier = Admin) => new()
+    {
+        ["sdkappid"] = Options.SdkAppId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["identifier"] = identifier,
+        ["usersig"] = UserSig(identifier),
+        ["random"] = "99999999",
+        ["contenttype"] = "json",
+    };
+
+    public Task<HttpResponseMessage> PostAsync(IReadOnlyDictionary<string, string>? parameters = null, string body = DefaultBody)
+    {
+        parameters ??= ValidParameters();
+        var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return Http.PostAsync($"/v4/follow/follow_get_info?{query}", content);
+    }
+
+    /// <summary>Calls the API and returns the JSON envelope, asserting the HTTP 200 the service always answers with.</summary>
+    public async Task<JsonElement> CallAsync(IReadOnlyDictionary<string, string>? parameters = null, string body = DefaultBody)
+    {
+        using var response = await PostAsync(parameters, body);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonElement> CallAsync(string from, params string[] toAccount) =>
+        await CallAsync(body: JsonSerializer.Serialize(new Dictionary<string, object> { ["From_Account"] = from, ["To_Account"] = toAccount }));
+
+    public async Task<JsonElement> GetJsonAsync(string path) => Parse(await Http.GetStringAsync(path));
+
+    public async Task<JsonElement> SetFaultsAsync(object settings)
+    {
+        using var response = await Http.PostAsync("/_emulator/faults", new StringContent(JsonSerializer.Serialize(settings), Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    public static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>Assertions on Tencent response envelopes.</summary>
+internal static class Envelope
+{
+    public static void AssertFail(JsonElement envelope, int errorCode)
+    {
+        Assert.Equal(errorCode, envelope.GetProperty("ErrorCode").GetInt32());
+        Assert.Equal("FAIL", envelope.GetProperty("ActionStatus").GetString());
+        Assert.NotEqual("", envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Equal("", envelope.GetProperty("ErrorDisplay").GetString());
+        Assert.False(envelope.TryGetProperty("FollowInfo", out _));
+    }
+
+    public static JsonElement[] AssertOk(JsonElement envelope)
+    {
+        Assert.Equal(0, envelope.GetProperty("ErrorCode").GetInt32());
+        Assert.Equal("OK", envelope.GetProperty("ActionStatus").GetString());
+        Assert.Equal("", envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Equal("", envelope.GetProperty("ErrorDisplay").GetString());
+        return [.. envelope.GetProperty("FollowInfo").EnumerateArray()];
+    }
+}
