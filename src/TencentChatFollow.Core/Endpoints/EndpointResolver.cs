@@ -39,23 +39,23 @@ public static class EndpointResolver
         if (endpoint is null) throw new ArgumentNullException(nameof(endpoint));
         if (!endpoint.IsAbsoluteUri)
         {
-            throw new ArgumentException($"Endpoint '{endpoint}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{endpoint.OriginalString.Split('?')[0]}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.", nameof(endpoint));
         }
         if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment) || !string.IsNullOrEmpty(endpoint.UserInfo))
         {
-            throw new ArgumentException($"Endpoint '{endpoint.GetLeftPart(UriPartial.Path)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.", nameof(endpoint));
         }
         var scheme = endpoint.Scheme;
         if (scheme == Uri.UriSchemeHttp)
         {
             if (!IsLoopback(endpoint))
             {
-                throw new ArgumentException($"Endpoint '{endpoint}' uses plain http, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost). Use https.", nameof(endpoint));
+                throw new ArgumentException($"Endpoint '{Show(endpoint)}' uses plain http, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost). Use https.", nameof(endpoint));
             }
         }
         else if (scheme != Uri.UriSchemeHttps)
         {
-            throw new ArgumentException($"Endpoint '{endpoint}' must use https (or http on a loopback host).", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must use https (or http on a loopback host).", nameof(endpoint));
         }
         var text = endpoint.GetLeftPart(UriPartial.Path);
         return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
@@ -66,8 +66,20 @@ public static class EndpointResolver
     {
         region = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        return Enum.TryParse(text!.Trim(), ignoreCase: true, out region) && Enum.IsDefined(typeof(ChatRegion), region);
+        // Names only: Enum.TryParse would also take "3" or "China,Seoul".
+        foreach (ChatRegion candidate in Enum.GetValues(typeof(ChatRegion)))
+        {
+            if (string.Equals(candidate.ToString(), text!.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                region = candidate;
+                return true;
+            }
+        }
+        return false;
     }
+
+    /// <summary>An endpoint as it may be shown: scheme, host, port and path, never user info or query.</summary>
+    private static string Show(Uri endpoint) => endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     private static bool IsLoopback(Uri uri)
     {

@@ -57,7 +57,7 @@ internal sealed class FollowInfoCall
             if (attempt.Response is { ErrorCode: 0 } ok)
             {
                 verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "OK"));
-                return new BatchResult(sequence, Map(ids, ok), null, verbose, debug);
+                return new BatchResult(sequence, Map(ids, ok, attempt.Sig), null, verbose, debug);
             }
 
             var failure = attempt.Failure!;
@@ -101,7 +101,7 @@ internal sealed class FollowInfoCall
     private static string Describe(long sequence, int count, string status, Stopwatch total, int retries, string outcome)
         => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {count} ids, {status}, {total.ElapsedMilliseconds} ms, {retries} retries, {outcome}";
 
-    private static List<IdOutcome> Map(IReadOnlyList<string> ids, FollowGetInfoResponse response)
+    private static List<IdOutcome> Map(IReadOnlyList<string> ids, FollowGetInfoResponse response, string? sig)
     {
         var outcomes = new List<IdOutcome>(ids.Count);
         foreach (var id in ids)
@@ -123,7 +123,7 @@ internal sealed class FollowInfoCall
             else
             {
                 var d = ErrorCatalog.Describe(item.ResultCode);
-                var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo)})";
+                var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo, sig)})";
                 outcomes.Add(new IdOutcome(id, null, new TencentChatException(d.ErrorId, d.Kind,
                     $"Tencent error {item.ResultCode} for '{id}'{info}. {d.Advice}", item.ResultCode, id)));
             }
@@ -180,7 +180,7 @@ internal sealed class FollowInfoCall
             return Attempt.Failed(new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
                 "The service's answer was not the JSON follow_get_info documents. " + Redactor.Scrub(ex.Message, sig)), transient: true, statusCode: status, bodyText: text);
         }
-        if (parsed.ErrorCode == 0) return new Attempt { Response = parsed, StatusCode = status, BodyText = text };
+        if (parsed.ErrorCode == 0) return new Attempt { Response = parsed, StatusCode = status, BodyText = text, Sig = sig };
         var d = ErrorCatalog.Describe(parsed.ErrorCode);
         var info = string.IsNullOrEmpty(parsed.ErrorInfo) ? "" : $" ({Redactor.Scrub(parsed.ErrorInfo, sig)})";
         return Attempt.Failed(new TencentChatException(d.ErrorId, d.Kind, $"Tencent error {parsed.ErrorCode}{info}. {d.Advice}", parsed.ErrorCode),
@@ -210,6 +210,8 @@ internal sealed class FollowInfoCall
         public int? StatusCode { get; set; }
         public TimeSpan? RetryAfter { get; private set; }
         public string? BodyText { get; set; }
+        /// <summary>The UserSig the attempt was sent with, to scrub it from what the answer says.</summary>
+        public string? Sig { get; set; }
         public string StatusText => StatusCode is int s ? "HTTP " + s.ToString(CultureInfo.InvariantCulture) : "no HTTP answer";
 
         public void MarkFatal() => Fatal = true;

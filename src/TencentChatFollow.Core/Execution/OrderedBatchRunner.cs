@@ -10,6 +10,9 @@ namespace TencentChatFollow.Execution;
 /// <see cref="MaxInFlight"/> calls running at once, and hands results back strictly in input order.
 /// The queue of calls in flight is also the reorder buffer: a finished call waits there until every call
 /// before it has been taken. Memory is bounded by MaxInFlight × 20 ids however long the input is.
+/// The first call goes alone: it warms up the process (JIT, the first connection) so that the calls after it
+/// leave when the rate limiter says and do not arrive bunched, and when it fails in a way every call would
+/// (a wrong key) no more calls are made.
 /// Only the thread that owns it (the PowerShell pipeline thread) calls its members.
 /// </summary>
 internal sealed class OrderedBatchRunner
@@ -20,6 +23,7 @@ internal sealed class OrderedBatchRunner
     private readonly Queue<Task<BatchResult>> _inFlight = new();
     private List<string> _current;
     private long _sequence;
+    private bool _warm;
 
     public OrderedBatchRunner(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, CancellationToken cancellationToken)
     {
@@ -37,8 +41,8 @@ internal sealed class OrderedBatchRunner
     /// <summary>Calls started and not yet taken.</summary>
     public int Pending => _inFlight.Count;
 
-    /// <summary>No more calls may start until the oldest is taken.</summary>
-    public bool IsFull => _inFlight.Count >= MaxInFlight;
+    /// <summary>No more calls may start until the oldest is taken (until the first call is back, one is the limit).</summary>
+    public bool IsFull => _inFlight.Count >= (_warm ? MaxInFlight : 1);
 
     /// <summary>Adds an id; a full batch starts its call. Call only when <see cref="IsFull"/> is false.</summary>
     public void Add(string id)
@@ -64,7 +68,7 @@ internal sealed class OrderedBatchRunner
     {
         result = null;
         if (_inFlight.Count == 0 || !_inFlight.Peek().IsCompleted) return false;
-        result = Unwrap(_inFlight.Dequeue());
+        result = Dequeue();
         return true;
     }
 
@@ -81,7 +85,7 @@ internal sealed class OrderedBatchRunner
         {
             // Unwrap below reports the task's own exception.
         }
-        return Unwrap(_inFlight.Dequeue());
+        return Dequeue();
     }
 
     /// <summary>Takes back the ids of the partial batch without sending them (after a fatal error).</summary>
@@ -92,5 +96,9 @@ internal sealed class OrderedBatchRunner
         return unsent;
     }
 
-    private static BatchResult Unwrap(Task<BatchResult> task) => task.GetAwaiter().GetResult();
+    private BatchResult Dequeue()
+    {
+        _warm = true;
+        return _inFlight.Dequeue().GetAwaiter().GetResult();
+    }
 }

@@ -7,9 +7,10 @@ using System.Threading.Tasks;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// Keeps calls under a per-second limit in every window, not just on average: each call reserves a send time
-/// such that no more than <c>limit</c> reservations fall within any window of one second (plus a small margin for
-/// network jitter). Reservations are handed out in order, so waiters are served first come, first served.
+/// Keeps calls under a per-second limit in every window, not just on average: each call reserves a send time,
+/// evenly spaced from the one before, such that no more than <c>limit</c> reservations fall within any window of
+/// one second (plus a small margin for network jitter). Reservations are handed out in order, so waiters are
+/// served first come, first served.
 /// One instance per SDKAppID is shared by the whole process (<see cref="ForApp"/>): every session, cmdlet call
 /// and runspace of that app draws from the same budget.
 /// </summary>
@@ -23,8 +24,8 @@ public sealed class RateLimiter
     /// <summary>Arrival jitter allowance: two sends a window apart may arrive a little closer than that.</summary>
     internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long after a throttling answer the limiter runs at half its limit.</summary>
-    internal static readonly TimeSpan SlowDownPeriod = TimeSpan.FromSeconds(5);
+    /// <summary>How long after a throttling answer the limiter runs at three quarters of its limit.</summary>
+    internal static readonly TimeSpan SlowDownPeriod = TimeSpan.FromSeconds(2);
 
     private readonly Func<TimeSpan> _clock;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
@@ -64,19 +65,26 @@ public sealed class RateLimiter
         lock (_gate)
         {
             var now = _clock();
-            if (now < _slowUntil) limit = Math.Max(1, limit / 2);
+            if (now < _slowUntil) limit = Math.Max(1, limit * 3 / 4);
             while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
 
             // Reservations are kept in time order, so the slot opens one window after the one `limit` places back.
+            // Calls are spaced evenly (window / limit apart) rather than sent in bursts, so that a stall on the way
+            // (a GC pause, a busy machine) bunches a few calls together, not a whole window's worth. Reservations
+            // are kept in time order, so the sliding-window rule (the slot opens one window after the reservation
+            // `limit` places back) holds across changes of limit too.
             var at = now;
+            if (_count > 0) at = Max(at, At(_count - 1) + TimeSpan.FromTicks(_window.Ticks / limit));
             if (_count >= limit) at = Max(at, At(_count - limit) + _window);
-            if (_count > 0) at = Max(at, At(_count - 1));
             Append(at);
             return at - now;
         }
     }
 
-    /// <summary>The service said we call too often: run at half the limit for a while.</summary>
+    /// <summary>
+    /// The service said we call too often (another process shares the app's quota, or the clocks disagree on where
+    /// a second starts): run at three quarters of the limit for a while. The refused call itself is retried later.
+    /// </summary>
     public void SlowDown()
     {
         lock (_gate) _slowUntil = _clock() + SlowDownPeriod;
