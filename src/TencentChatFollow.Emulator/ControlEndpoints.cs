@@ -11,14 +11,14 @@ internal static class ControlEndpoints
 
         control.MapGet("/health", () => Results.Json(new { status = "ok" }));
 
-        control.MapGet("/stats", (EmulatorStats stats, SlidingWindowRateLimiter rateLimiter) =>
+        control.MapGet("/stats", (EmulatorStats stats, FrequencyLimiter rateLimiter) =>
             Results.Json(stats.Snapshot(rateLimiter.Peaks())));
 
         control.MapGet("/requests", (RequestLog log) => Results.Json(log.Snapshot()));
 
         control.MapGet("/usersigs", (SeenUserSigs userSigs) => Results.Json(userSigs.Snapshot()));
 
-        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, SlidingWindowRateLimiter rateLimiter, SeenUserSigs userSigs) =>
+        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, FrequencyLimiter rateLimiter, SeenUserSigs userSigs) =>
         {
             log.Reset();
             stats.Reset();

@@ -21,7 +21,7 @@ internal sealed record EmulatorOptions
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
           --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
-          --rate-limit <n>        calls per SDKAppID in any 1000 ms window, 0 = unlimited (default 200)
+          --rate-limit <n>        calls per SDKAppID in each UTC calendar second, 0 = unlimited (default 200)
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also

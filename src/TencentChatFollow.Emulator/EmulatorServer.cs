@@ -50,7 +50,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
         services.AddSingleton(time);
         services.AddSingleton(new AccountDirectory(graph, options.Admins));
         services.AddSingleton(new UserSigVerifier(options.Key, time));
-        services.AddSingleton(new SlidingWindowRateLimiter(time));
+        services.AddSingleton(new FrequencyLimiter(time));
         services.AddSingleton(new FaultInjector(options.Seed));
         services.AddSingleton(new RuntimeSettingsStore(RuntimeSettings.From(options)));
         services.AddSingleton<RequestLog>();

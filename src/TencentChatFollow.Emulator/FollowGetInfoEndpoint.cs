@@ -10,7 +10,7 @@ internal sealed class FollowGetInfoEndpoint(
     EmulatorOptions options,
     AccountDirectory accounts,
     UserSigVerifier verifier,
-    SlidingWindowRateLimiter rateLimiter,
+    FrequencyLimiter rateLimiter,
     FaultInjector faults,
     RuntimeSettingsStore settings,
     RequestLog log,

@@ -98,7 +98,7 @@ public class ControlEndpointTests
         Assert.Equal(0, stats.GetProperty("calls").GetInt32());
         Assert.Equal(0, stats.GetProperty("maxCallsInAnySecond").GetInt32());
         Assert.Equal(1, (await emulator.GetJsonAsync("/_emulator/faults")).GetProperty("latencyMs").GetInt32());
-        // The window is empty again, and the graph is still there.
+        // The rate-limit counter is empty again (same calendar second), and the graph is still there.
         var items = Envelope.AssertOk(await emulator.CallAsync("alice", "bob"));
         Assert.Equal(1, items[0].GetProperty("FollowerCount").GetInt32());
         Assert.Equal(1, (await emulator.GetJsonAsync("/_emulator/requests"))[0].GetProperty("seq").GetInt32());

@@ -1,12 +1,26 @@
 namespace TencentChatFollow.Emulator.Tests;
 
-/// <summary>The sliding-window frequency limit, on a clock the tests move by hand.</summary>
+/// <summary>
+/// The frequency limit, enforced per UTC calendar second, on a clock the tests move by hand (so second boundaries are
+/// exact). The sliding 1000 ms peak is still measured and reported, but it does not refuse calls.
+/// </summary>
 public class RateLimitTests
 {
+    // A whole second, so Start.AddMilliseconds(n) for n in 0..999 is in the same calendar second.
     private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
+    /// <summary>Moves the clock to <paramref name="milliseconds"/> after <see cref="Start"/>, makes one call and returns its ErrorCode.</summary>
+    private static async Task<int> CallAtAsync(TestEmulator emulator, ManualClock clock, int milliseconds)
+    {
+        clock.Advance(Start.AddMilliseconds(milliseconds) - clock.GetUtcNow());
+        return (await emulator.CallAsync()).GetProperty("ErrorCode").GetInt32();
+    }
+
+    private static async Task<int> StatAsync(TestEmulator emulator, string name)
+        => (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty(name).GetInt32();
+
     [Fact]
-    public async Task The_call_over_the_limit_in_one_second_is_60007_and_counted()
+    public async Task The_call_over_the_limit_in_one_calendar_second_is_60007_and_counted()
     {
         var clock = new ManualClock(Start);
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 5 }, clock: clock);
@@ -14,38 +28,62 @@ public class RateLimitTests
         var codes = new List<int>();
         for (var i = 0; i < 6; i++)
         {
-            codes.Add((await emulator.CallAsync()).GetProperty("ErrorCode").GetInt32());
+            codes.Add(await CallAtAsync(emulator, clock, i * 150)); // 0, 150, ..., 750: all in the first second
         }
-        clock.Advance(TimeSpan.FromMilliseconds(1000));
-        var afterWindow = await emulator.CallAsync();
+        var nextSecond = await CallAtAsync(emulator, clock, 1000);
 
         Assert.Equal([0, 0, 0, 0, 0, 60007], codes);
-        Envelope.AssertOk(afterWindow);
+        Assert.Equal(0, nextSecond);
         var stats = await emulator.GetJsonAsync("/_emulator/stats");
         Assert.Equal(7, stats.GetProperty("calls").GetInt32());
         Assert.Equal(6, stats.GetProperty("accepted").GetInt32());
         Assert.Equal(1, stats.GetProperty("rateLimited").GetInt32());
         Assert.Equal(1, stats.GetProperty("errorsByCode").GetProperty("60007").GetInt32());
-        Assert.Equal(6, stats.GetProperty("maxCallsInAnySecond").GetInt32());
+        Assert.Equal(6, stats.GetProperty("maxCallsInCalendarSecond").GetInt32());
+        var refused = (await emulator.GetJsonAsync("/_emulator/requests"))[5];
+        Assert.Equal(6, refused.GetProperty("seq").GetInt32());
+        Assert.Equal(60007, refused.GetProperty("errorCode").GetInt32());
     }
 
     [Fact]
-    public async Task The_window_slides_and_refused_calls_stay_in_it()
+    public async Task The_next_calendar_second_starts_fresh_even_a_few_milliseconds_later()
+    {
+        // A sliding 1000 ms window would refuse the calls at 1003 and 1004: 990, 995 and 999 are only ms before them.
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 2 }, clock: clock);
+
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 990));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 995));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 999));  // third in second 0
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1003));     // first in second 1
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1004));     // second in second 1
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1005)); // third in second 1
+
+        Assert.Equal(2, await StatAsync(emulator, "rateLimited"));
+        Assert.Equal(6, await StatAsync(emulator, "maxCallsInAnySecond"));
+        Assert.Equal(3, await StatAsync(emulator, "maxCallsInCalendarSecond"));
+    }
+
+    [Fact]
+    public async Task Refused_calls_count_in_their_second()
     {
         var clock = new ManualClock(Start);
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 2 }, clock: clock);
 
-        async Task<int> CallAtAsync(int milliseconds)
-        {
-            clock.Advance(Start.AddMilliseconds(milliseconds) - clock.GetUtcNow());
-            return (await emulator.CallAsync()).GetProperty("ErrorCode").GetInt32();
-        }
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 100));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 200));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 300));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 400));
+        // Raised within the same second: this is the fifth call of the second, so 4 still refuses it. Had the two
+        // refused calls not counted, it would be the third and pass.
+        await emulator.SetFaultsAsync(new { rateLimit = 4 });
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 500));
+        await emulator.SetFaultsAsync(new { rateLimit = 6 });
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 600));     // sixth
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 700)); // seventh
 
-        Assert.Equal(0, await CallAtAsync(0));
-        Assert.Equal(0, await CallAtAsync(500));
-        Assert.Equal(60007, await CallAtAsync(999));   // 0, 500, 999
-        Assert.Equal(60007, await CallAtAsync(1400));  // 500, 999 (refused, still counted), 1400
-        Assert.Equal(0, await CallAtAsync(2000));      // 1400, 2000
+        Assert.Equal(4, await StatAsync(emulator, "rateLimited"));
+        Assert.Equal(7, await StatAsync(emulator, "maxCallsInCalendarSecond"));
     }
 
     [Fact]
@@ -61,39 +99,93 @@ public class RateLimitTests
         }
 
         Envelope.AssertOk(await emulator.CallAsync());
-        Assert.Equal(1, (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty("maxCallsInAnySecond").GetInt32());
+        Assert.Equal(1, await StatAsync(emulator, "maxCallsInAnySecond"));
+        Assert.Equal(1, await StatAsync(emulator, "maxCallsInCalendarSecond"));
     }
 
     [Fact]
-    public async Task Zero_disables_the_limit_and_peaks_are_tracked_per_window_and_per_calendar_second()
+    public async Task Both_peaks_are_tracked_and_include_refused_calls()
     {
-        var clock = new ManualClock(Start.AddMilliseconds(900));
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 2 }, clock: clock);
+
+        // Three calls at 900 and three at 1100: one 1000 ms window holds all six, each calendar second three.
+        var codes = new List<int>();
+        foreach (var at in new[] { 900, 900, 900, 1100, 1100, 1100 })
+        {
+            codes.Add(await CallAtAsync(emulator, clock, at));
+        }
+
+        Assert.Equal([0, 0, 60007, 0, 0, 60007], codes);
+        Assert.Equal(6, await StatAsync(emulator, "maxCallsInAnySecond"));
+        Assert.Equal(3, await StatAsync(emulator, "maxCallsInCalendarSecond"));
+    }
+
+    [Fact]
+    public async Task Peaks_are_kept_after_traffic_slows_down()
+    {
+        var clock = new ManualClock(Start);
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 0 }, clock: clock);
 
-        for (var i = 0; i < 3; i++)
+        foreach (var at in new[] { 500, 600, 700, 1200, 3000 })
         {
-            Envelope.AssertOk(await emulator.CallAsync());
-        }
-        clock.Advance(TimeSpan.FromMilliseconds(200)); // into the next calendar second, same sliding window
-        for (var i = 0; i < 3; i++)
-        {
-            Envelope.AssertOk(await emulator.CallAsync());
+            Assert.Equal(0, await CallAtAsync(emulator, clock, at));
         }
 
-        var stats = await emulator.GetJsonAsync("/_emulator/stats");
-        Assert.Equal(6, stats.GetProperty("maxCallsInAnySecond").GetInt32());
-        Assert.Equal(3, stats.GetProperty("maxCallsInCalendarSecond").GetInt32());
+        Assert.Equal(4, await StatAsync(emulator, "maxCallsInAnySecond"));      // 500, 600, 700, 1200
+        Assert.Equal(3, await StatAsync(emulator, "maxCallsInCalendarSecond")); // 500, 600, 700
     }
 
     [Fact]
     public async Task The_limit_can_be_changed_at_run_time()
     {
-        await using var emulator = await TestEmulator.StartAsync(clock: new ManualClock(Start));
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(clock: clock); // default 200
 
         await emulator.SetFaultsAsync(new { rateLimit = 1 });
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 0));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1));
 
-        Envelope.AssertOk(await emulator.CallAsync());
-        Envelope.AssertFail(await emulator.CallAsync(), ErrorCodes.FrequencyLimit);
+        // The new limit applies to the calls already counted in the current second.
+        await emulator.SetFaultsAsync(new { rateLimit = 3 });
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 2));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 3));
+
+        await emulator.SetFaultsAsync(new { rateLimit = 0 });
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 4));
+
+        await emulator.SetFaultsAsync(new { rateLimit = 1 });
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 5));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1000));
+    }
+
+    [Fact]
+    public async Task Zero_disables_the_limit()
+    {
+        // More calls in one calendar second than the default limit of 200, so 0 cannot be standing in for the default.
+        const int Calls = 250;
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 0 }, clock: new ManualClock(Start));
+
+        for (var i = 0; i < Calls; i++)
+        {
+            Envelope.AssertOk(await emulator.CallAsync());
+        }
+
+        Assert.Equal(0, await StatAsync(emulator, "rateLimited"));
+        Assert.Equal(Calls, await StatAsync(emulator, "maxCallsInCalendarSecond"));
+        Assert.Equal(Calls, await StatAsync(emulator, "maxCallsInAnySecond"));
+    }
+
+    [Fact]
+    public async Task A_clock_that_steps_back_does_not_reopen_an_earlier_second()
+    {
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 1 }, clock: clock);
+
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1000));
+        // The wall clock steps back into second 0: the call still counts in second 1, where it is the second call.
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 999));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 2000));
     }
 
     [Fact]
