@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
+using System.Runtime.InteropServices;
+using TencentChatFollow.Runtime;
 
 namespace TencentChatFollow.Api;
 
@@ -27,6 +29,7 @@ internal static class HttpClientCache
             UseCookies = false,
             MaxConnectionsPerServer = MaxConnectionsPerEndpoint,
         };
+        if (TlsPolicy.ProtocolsFor(RuntimeInformation.FrameworkDescription) is { } protocols) handler.SslProtocols = protocols;
         var client = new HttpClient(handler, disposeHandler: true)
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,

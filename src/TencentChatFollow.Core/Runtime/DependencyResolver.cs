@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+
+namespace TencentChatFollow.Runtime;
+
+/// <summary>
+/// Windows PowerShell 5.1 (.NET Framework) has no System.Text.Json, and the copies the module ships there
+/// disagree on versions (System.Memory was built against an older System.Runtime.CompilerServices.Unsafe than
+/// System.Text.Json wants), which PowerShell cannot fix with binding redirects. This maps a requested assembly
+/// to the copy in the module's dependencies folder, whatever version is asked for: what a binding redirect
+/// would do. PowerShell 7 has these assemblies in the box and must use those, so the resolver is for .NET
+/// Framework only (<see cref="AppliesTo"/>).
+/// </summary>
+public sealed class DependencyResolver
+{
+    /// <summary>The folder, beside the module's DLL, that holds the shipped dependencies.</summary>
+    public const string FolderName = "dependencies";
+
+    private readonly Dictionary<string, string> _paths = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <param name="dependencyFolder">Full path of the dependencies folder.</param>
+    /// <param name="fileNames">The .dll files in it (names only).</param>
+    public DependencyResolver(string dependencyFolder, IEnumerable<string> fileNames)
+    {
+        foreach (var file in fileNames)
+        {
+            if (string.Equals(Path.GetExtension(file), ".dll", StringComparison.OrdinalIgnoreCase))
+            {
+                _paths[Path.GetFileNameWithoutExtension(file)] = Path.Combine(dependencyFolder, file);
+            }
+        }
+    }
+
+    /// <summary>True on .NET Framework (Windows PowerShell), false on .NET (PowerShell 7).</summary>
+    public static bool AppliesTo(string frameworkDescription)
+        => frameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The shipped file for a requested assembly (any version), or null when it is not one of ours.</summary>
+    public string? PathFor(string requestedFullName)
+    {
+        string? simpleName;
+        try
+        {
+            simpleName = new AssemblyName(requestedFullName).Name;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileLoadException)
+        {
+            return null;
+        }
+        return simpleName is not null && _paths.TryGetValue(simpleName, out var path) ? path : null;
+    }
+}
