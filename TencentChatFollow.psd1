@@ -17,6 +17,7 @@
         'Disconnect-TencentChat'
         'Get-TencentChatContext'
         'Get-TencentChatFollowInfo'
+        'New-TencentChatUserSig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,81 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using TencentChatFollow.Auth;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Commands;
+
+/// <summary>
+/// New-TencentChatUserSig: a TLSSigAPIv2 UserSig for any account, e.g. for a client login or another tool.
+/// The sig is a credential, so it comes out as a SecureString unless -AsPlainText is given.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "TencentChatUserSig")]
+[OutputType(typeof(SecureString))]
+[OutputType(typeof(string))]
+public sealed class NewTencentChatUserSigCommand : PSCmdlet
+{
+    /// <summary>Default validity: Tencent advises at least a day.</summary>
+    public static readonly TimeSpan DefaultExpiry = TimeSpan.FromDays(1);
+
+    /// <summary>The app's SDKAppID.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateRange(1, uint.MaxValue)]
+    public uint SdkAppId { get; set; }
+
+    /// <summary>The app's secret key.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNull]
+    public SecureString? SecretKey { get; set; }
+
+    /// <summary>The account the sig is for; it may come from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserId")]
+    [ValidateNotNullOrEmpty]
+    public string? Identifier { get; set; }
+
+    /// <summary>How long the sig is valid (default one day).</summary>
+    [Parameter]
+    public TimeSpan Expiry { get; set; } = DefaultExpiry;
+
+    /// <summary>Write the sig as a plain string instead of a SecureString.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    private byte[]? _key;
+
+    protected override void BeginProcessing()
+    {
+        if (Expiry < TimeSpan.FromSeconds(1) || Expiry > TimeSpan.FromDays(3650))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Expiry), $"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
+                "TencentChat.InvalidExpiry", ErrorCategory.InvalidArgument, Expiry));
+        }
+        _key = SecretText.ToUtf8(SecretKey!);
+        if (_key.Length == 0)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
+                "TencentChat.EmptySecretKey", ErrorCategory.InvalidArgument, null));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var identifier = Identifier!.Trim();
+        var sig = UserSigGenerator.Generate(SdkAppId, _key!, identifier, (long)Expiry.TotalSeconds, DateTimeOffset.UtcNow);
+        if (AsPlainText)
+        {
+            WriteObject(sig);
+            return;
+        }
+        var secure = new SecureString();
+        foreach (var c in sig) secure.AppendChar(c);
+        secure.MakeReadOnly();
+        WriteObject(secure);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_key is not null) Array.Clear(_key, 0, _key.Length);
+    }
+}
