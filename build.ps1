@@ -9,16 +9,21 @@ Run with the pinned PowerShell tool: `dotnet tool restore && dotnet pwsh ./build
   Test     Build, then every xunit test and every Pester test (against the built module and a running emulator).
   Demo     Build, then the README's pipeline against the emulator with docs/samples.
   Bench    Build, then the throughput and memory benchmark (see docs/performance.md).
+  Package  Build, check the manifest, publish the module to a local folder repository: out/repo/*.nupkg.
+  Publish  Package, then publish to the PowerShell Gallery with -ApiKey (never run by the tests).
   Clean    Remove out/ and the projects' bin/obj folders.
 Every task stops at the first failure with a non-zero exit code.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Publish', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # The PowerShell Gallery API key, for -Task Publish only.
+    [string] $ApiKey
 )
 
 Set-StrictMode -Version Latest
@@ -29,6 +34,7 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'TencentChatFollow'
 $EmulatorOut = Join-Path $Out 'emulator'
+$RepoOut = Join-Path $Out 'repo'
 $PesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -63,6 +69,16 @@ function Invoke-Build {
         $source = Join-Path $publish $file
         if (-not (Test-Path -LiteralPath $source)) { throw "Build output '$file' is missing from $publish." }
         Copy-Item -LiteralPath $source -Destination $ModuleOut
+    }
+    # Windows PowerShell 5.1 has no System.Text.Json: ship it and what it needs; the module's resolver loads
+    # them only on .NET Framework. PowerShell 7 uses its own copies.
+    $dependencies = Join-Path $ModuleOut 'dependencies'
+    $null = New-Item -ItemType Directory -Path $dependencies
+    foreach ($file in 'System.Text.Json.dll', 'System.Text.Encodings.Web.dll', 'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Memory.dll',
+        'System.Buffers.dll', 'System.Runtime.CompilerServices.Unsafe.dll', 'System.Threading.Tasks.Extensions.dll', 'System.Numerics.Vectors.dll') {
+        $source = Join-Path $publish $file
+        if (-not (Test-Path -LiteralPath $source)) { throw "Dependency '$file' is missing from $publish." }
+        Copy-Item -LiteralPath $source -Destination $dependencies
     }
     $manifest = (Get-Content -Raw -LiteralPath (Join-Path $Root 'TencentChatFollow.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -LiteralPath (Join-Path $ModuleOut 'TencentChatFollow.psd1') -Value $manifest -Encoding utf8NoBOM
@@ -107,6 +123,7 @@ Import-Module '$pester'
 `$config.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$env:TCF_MODULE_PATH = '$ModuleOut'
 `$env:TCF_EMULATOR_PATH = '$EmulatorOut'
+`$env:TCF_REPO_PATH = '$RepoOut'
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content -LiteralPath '$summary'
 "@
@@ -132,6 +149,29 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 
+function Invoke-Package {
+    # Same checks the Gallery makes (Test-ModuleManifest, then PSResourceGet's own), through a local folder repository.
+    $null = Test-ModuleManifest -Path (Join-Path $ModuleOut 'TencentChatFollow.psd1') -ErrorAction Stop
+    if (Test-Path -LiteralPath $RepoOut) { Remove-Item -LiteralPath $RepoOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $RepoOut
+    $name = "TencentChatFollow-Build-$PID"
+    Register-PSResourceRepository -Name $name -Uri $RepoOut -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOut -Repository $name
+    } finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    $package = Get-ChildItem -LiteralPath $RepoOut -Filter 'TencentChatFollow.*.nupkg'
+    if (-not $package) { throw "No package was written to $RepoOut." }
+    Write-Host "Packaged $($package.FullName)"
+}
+
+function Invoke-Publish {
+    if (-not $ApiKey) { throw 'Publish needs -ApiKey (a PowerShell Gallery API key).' }
+    Publish-PSResource -Path $ModuleOut -Repository PSGallery -ApiKey $ApiKey
+    Write-Host "Published TencentChatFollow $(Get-ModuleVersion) to the PowerShell Gallery."
+}
+
 function Invoke-Clean {
     if (Test-Path -LiteralPath $Out) { Remove-Item -LiteralPath $Out -Recurse -Force }
     Get-ChildItem -LiteralPath (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
@@ -143,8 +183,10 @@ try {
         switch ($t) {
             'Clean' { Invoke-Clean }
             'Build' { Invoke-Build }
-            'Test' { Invoke-Build; Invoke-Test }
+            'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
             'Demo' { Invoke-Build; Invoke-Demo }
+            'Package' { Invoke-Build; Invoke-Package }
+            'Publish' { Invoke-Build; Invoke-Package; Invoke-Publish }
             'Bench' { Invoke-Build; & (Join-Path $Root 'tests/Bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut }
         }
     }
