@@ -11,6 +11,8 @@ BeforeAll {
         foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
+        # With an isolated HOME, PSResourceGet may keep its repository list relative to the working directory.
+        $psi.WorkingDirectory = $TestDrive
         $p = [System.Diagnostics.Process]::Start($psi)
         $stderr = $p.StandardError.ReadToEndAsync()
         $stdout = $p.StandardOutput.ReadToEnd()
@@ -88,7 +90,7 @@ Describe 'Installed from a repository' {
         $null = New-Item -ItemType Directory -Path $home2
         # A user of its own: PSResourceGet installs CurrentUser modules under HOME, where pwsh looks for them too.
         $isolated = @{ HOME = $home2; XDG_DATA_HOME = (Join-Path $home2 '.local/share'); XDG_CONFIG_HOME = (Join-Path $home2 '.config'); XDG_CACHE_HOME = (Join-Path $home2 '.cache'); PSModulePath = '' }
-        # PSResourceGet keeps its repository list per machine user whatever HOME says: a unique name, removed after.
+        # A unique repository name, removed after, in case PSResourceGet's list is shared with the machine user.
         $install = Invoke-FreshPwsh @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name TCF-Test-$PID -Uri '$repo' -Trusted
