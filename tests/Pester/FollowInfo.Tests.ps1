@@ -115,6 +115,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     }
 
     It 'a wrong secret key: an error per id naming the key, then one terminating error' {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
         Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
         $ids = @($graph.Users | Select-Object -First 45)
@@ -124,9 +125,10 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserSigRejected*'
         $err.Exception.Message | Should -Match '70009'
         $err.Exception.Message | Should -Match 'key'
-        $targets = @($perId | Where-Object TargetObject | ForEach-Object TargetObject)
-        $targets.Count | Should -BeGreaterOrEqual 20
-        $targets | Should -Be ($ids | Select-Object -First $targets.Count)
+        (@($perId | Where-Object TargetObject | ForEach-Object TargetObject) -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in order'
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object errorCode -EQ 70009).Count | Should -Be 1 -Because 'the first call goes alone, and no call follows a fatal answer'
+        $perId[0].Exception.Message | Should -Match 'another key'
+        @($perId | Where-Object TargetObject)[-1].Exception.Message | Should -Match 'was not sent'
     }
 
     It 'a wrong app id: says it is probably the wrong region or app id' {

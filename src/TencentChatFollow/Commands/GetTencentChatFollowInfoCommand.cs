@@ -83,10 +83,11 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     {
         Guard(() =>
         {
-            _runner!.Flush();
-            while (_runner.Pending > 0) Emit(_runner.Take());
-            _progress!.Complete();
+            if (_fatal is null) _runner!.Flush();
+            while (_runner!.Pending > 0) Emit(_runner.Take());
         });
+        _progress!.Complete();
+        if (_fatal is not null) ThrowTerminatingError(ErrorRecords.From(_fatal, null));
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -105,12 +106,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
             TryCompleteProgress();
             throw new PipelineStoppedException();
         }
-        if (_fatal is not null)
-        {
-            DrainAfterFatal();
-            TryCompleteProgress();
-            ThrowTerminatingError(ErrorRecords.From(_fatal, null));
-        }
+        if (_fatal is not null) DrainAfterFatal();
     }
 
     private void Emit(BatchResult result)
@@ -135,8 +131,10 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     }
 
     /// <summary>
-    /// Every later call would fail the same way (wrong key, not an admin...): let the calls already made finish and
-    /// report each id not sent, in input order; the caller then stops the pipeline with one terminating error.
+    /// Every later call would fail the same way (wrong key, not an admin...): no more calls are made. The calls
+    /// already made finish, and every id not sent, now or still to come down the pipeline, gets its own error in
+    /// input order, so that every id comes out once. EndProcessing then ends with one terminating error that says
+    /// what to do.
     /// </summary>
     private void DrainAfterFatal()
     {
@@ -168,7 +166,9 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     private bool IsDebugOn()
     {
         if (MyInvocation.BoundParameters.TryGetValue("Debug", out var d) && d is SwitchParameter s) return s.IsPresent;
-        return GetVariableValue("DebugPreference") is ActionPreference p && p != ActionPreference.SilentlyContinue;
+        // A preference set in a child scope ($DebugPreference = 'Continue') is a plain string there.
+        return LanguagePrimitives.TryConvertTo(GetVariableValue("DebugPreference"), out ActionPreference p)
+            && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
     }
 
     private static long CountIds(string?[] ids)
