@@ -1,0 +1,56 @@
+<#
+.SYNOPSIS
+One benchmark run in a fresh process: the module's pipeline or the plain script, over an ids file. Prints one JSON line.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [ValidateSet('Module', 'PlainScript')] [string] $Kind,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $EmulatorUrl,
+    [Parameter(Mandatory)] [string] $IdsPath,
+    [Parameter(Mandatory)] [string] $CsvPath
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1')
+Import-Module $ModulePath
+$identity = Get-EmulatorIdentity
+
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+if ($Kind -eq 'Module') {
+    Connect-TencentChat -SdkAppId $identity.SdkAppId -Credential (Get-EmulatorCredential) -Endpoint $EmulatorUrl
+    Get-Content -LiteralPath $IdsPath | Get-TencentChatFollowInfo | Export-Csv -LiteralPath $CsvPath -NoTypeInformation
+} else {
+    # What a user would write without the module: one Invoke-RestMethod per 20 ids, one after another.
+    $key = [Text.Encoding]::UTF8.GetBytes($identity.SecretKey)
+    $sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate($identity.SdkAppId, $key, $identity.Identifier, 86400, [datetimeoffset]::UtcNow, $null)
+    $batch = [System.Collections.Generic.List[string]]::new()
+    $send = {
+        $uri = "$EmulatorUrl/v4/follow/follow_get_info?sdkappid=$($identity.SdkAppId)&identifier=$($identity.Identifier)&usersig=$sig&random=$(Get-Random)&contenttype=json"
+        $body = @{ From_Account = $identity.Identifier; To_Account = @($batch) } | ConvertTo-Json -Compress
+        $answer = Invoke-RestMethod -Method Post -Uri $uri -Body $body -ContentType 'application/json'
+        foreach ($item in $answer.FollowInfo) {
+            [pscustomobject]@{ UserId = $item.To_Account; FollowerCount = $item.FollowerCount; FollowingCount = $item.FollowingCount; MutualFollowingCount = $item.MutualFollowingCount }
+        }
+        $batch.Clear()
+    }
+    & {
+        foreach ($line in Get-Content -LiteralPath $IdsPath) {
+            $batch.Add($line)
+            if ($batch.Count -eq 20) { & $send }
+        }
+        if ($batch.Count -gt 0) { & $send }
+    } | Export-Csv -LiteralPath $CsvPath -NoTypeInformation
+}
+$clock.Stop()
+
+$rows = 0
+foreach ($line in [System.IO.File]::ReadLines($CsvPath)) { $rows++ }
+$process = [System.Diagnostics.Process]::GetCurrentProcess()
+[pscustomobject]@{
+    Kind        = $Kind
+    Ids         = @([System.IO.File]::ReadLines($IdsPath)).Count
+    Rows        = $rows - 1
+    Seconds     = [math]::Round($clock.Elapsed.TotalSeconds, 2)
+    PeakMemMB   = [math]::Round($process.PeakWorkingSet64 / 1MB, 1)
+} | ConvertTo-Json -Compress
