@@ -82,6 +82,12 @@ function Invoke-Build {
     }
     $manifest = (Get-Content -Raw -LiteralPath (Join-Path $Root 'TencentChatFollow.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -LiteralPath (Join-Path $ModuleOut 'TencentChatFollow.psd1') -Value $manifest -Encoding utf8NoBOM
+
+    # Help: MAML from the cmdlet pages under docs/ (and the about topic), in a fresh pwsh that imports the module.
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Help/ConvertTo-MamlHelp.ps1') `
+        -ModulePath $ModuleOut -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleOut 'en-US')
+    if ($LASTEXITCODE -ne 0) { throw "Help generation failed with exit code $LASTEXITCODE." }
     Write-Host "Built module $(Get-ModuleVersion) at $ModuleOut"
 }
 
