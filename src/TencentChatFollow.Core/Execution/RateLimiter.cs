@@ -65,10 +65,9 @@ public sealed class RateLimiter
         lock (_gate)
         {
             var now = _clock();
-            if (now < _slowUntil) limit = Math.Max(1, limit * 3 / 4);
+            if (now < _slowUntil) limit = Math.Max(1, (int)(limit * 3L / 4));
             while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
 
-            // Reservations are kept in time order, so the slot opens one window after the one `limit` places back.
             // Calls are spaced evenly (window / limit apart) rather than sent in bursts, so that a stall on the way
             // (a GC pause, a busy machine) bunches a few calls together, not a whole window's worth. Reservations
             // are kept in time order, so the sliding-window rule (the slot opens one window after the reservation

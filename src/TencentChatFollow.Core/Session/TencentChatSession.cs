@@ -13,13 +13,15 @@ namespace TencentChatFollow.Session;
 public sealed class TencentChatSession
 {
     public const int DefaultMaxRetry = 5;
+    /// <summary>The highest -MaxRequestsPerSecond accepted (Tencent's own limit is 200; some plans allow more).</summary>
+    public const int MaxRequestsPerSecondCeiling = 10000;
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
         int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
-        if (maxRequestsPerSecond < 1) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
+        if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
         if (maxRetry < 0) throw new ArgumentOutOfRangeException(nameof(maxRetry));
         SdkAppId = sdkAppId;
         Identifier = identifier;

@@ -56,7 +56,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
 
     /// <summary>Most calls per second this process sends for the app (Tencent allows 200).</summary>
     [Parameter]
-    [ValidateRange(1, 10000)]
+    [ValidateRange(1, TencentChatSession.MaxRequestsPerSecondCeiling)]
     public int MaxRequestsPerSecond { get; set; } = Execution.RateLimiter.DefaultLimit;
 
     /// <summary>Retries of a call that failed for a transient reason.</summary>

@@ -1,0 +1,116 @@
+using TencentChatFollow.Errors;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Errors;
+
+public class ErrorCatalogTests
+{
+    // From the "Error codes" table of tencent-chat-rest.md.
+    private static readonly int[] TransientCodes = { 30006, 30007, 60007, 60008, 60011, 60014, 60018, 60019 };
+    private static readonly int[] ThrottlingCodes = { 60007, 60011, 60018, 60019 };
+    private static readonly int[] NonTransientCodes =
+    {
+        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60020, 60021,
+        70001, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
+    };
+
+    // Codes after which every later call of the session fails the same way.
+    private static readonly int[] SessionWideCodes =
+    {
+        30002, 30004, 30005, 60004, 60005, 60006, 60010, 60020, 60021, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
+    };
+
+    public static IEnumerable<object[]> AllDocumentedCodes() => TransientCodes.Concat(NonTransientCodes).Select(c => new object[] { c });
+
+    [Theory]
+    [MemberData(nameof(AllDocumentedCodes))]
+    public void Transient_and_throttles_flags_match_the_reference_table(int code)
+    {
+        var d = ErrorCatalog.Describe(code);
+
+        Assert.Equal(code, d.Code);
+        Assert.Equal(TransientCodes.Contains(code), d.IsTransient);
+        Assert.Equal(ThrottlingCodes.Contains(code), d.Throttles);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDocumentedCodes))]
+    public void Every_documented_code_is_known_with_a_specific_id_and_advice(int code)
+    {
+        var d = ErrorCatalog.Describe(code);
+        var unknown = ErrorCatalog.Describe(1);
+
+        Assert.StartsWith("TencentChat.", d.ErrorId);
+        Assert.False(string.IsNullOrWhiteSpace(d.Advice));
+        Assert.NotEqual(unknown.Advice, d.Advice);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllDocumentedCodes))]
+    public void A_transient_code_is_never_fatal(int code)
+    {
+        var d = ErrorCatalog.Describe(code);
+        Assert.False(d.IsTransient && d.IsFatal);
+    }
+
+    [Fact]
+    public void Session_wide_failures_are_fatal_and_per_user_or_per_request_ones_are_not()
+    {
+        foreach (var code in SessionWideCodes) Assert.True(ErrorCatalog.Describe(code).IsFatal, $"{code} should stop the run");
+        Assert.False(ErrorCatalog.Describe(30003).IsFatal); // per item it is one missing user
+        Assert.False(ErrorCatalog.Describe(30001).IsFatal); // a bad id, not a bad session
+    }
+
+    [Fact]
+    public void Codes_map_to_the_ids_and_kinds_the_cmdlets_rely_on()
+    {
+        Assert.Equal(("TencentChat.UserNotFound", ErrorKind.NotFound), Pair(30003));
+        Assert.Equal(("TencentChat.FollowNotEnabled", ErrorKind.PermissionDenied), Pair(30005));
+        Assert.Equal(("TencentChat.UserSigExpired", ErrorKind.Authentication), Pair(70001));
+        Assert.Equal(ErrorKind.LimitsExceeded, ErrorCatalog.Describe(60007).Kind);
+        Assert.Equal(ErrorKind.Timeout, ErrorCatalog.Describe(30007).Kind);
+        Assert.Equal("TencentChat.WrongRegion", ErrorCatalog.Describe(70016).ErrorId);
+        Assert.Equal("TencentChat.WrongRegion", ErrorCatalog.Describe(70020).ErrorId);
+        Assert.Contains("Region", ErrorCatalog.Describe(70016).Advice);
+        Assert.Contains("minute", ErrorCatalog.Describe(70050).Advice); // retry only after a minute
+
+        static (string, ErrorKind) Pair(int code) => (ErrorCatalog.Describe(code).ErrorId, ErrorCatalog.Describe(code).Kind);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(-1)]
+    [InlineData(30008)]
+    [InlineData(60001)]
+    [InlineData(99999)]
+    [InlineData(int.MaxValue)]
+    public void Unknown_codes_are_non_transient_non_fatal_service_errors(int code)
+    {
+        var d = ErrorCatalog.Describe(code);
+
+        Assert.Equal(code, d.Code);
+        Assert.False(d.IsTransient);
+        Assert.False(d.IsFatal);
+        Assert.False(d.Throttles);
+        Assert.Equal(ErrorKind.ServiceError, d.Kind);
+        Assert.Equal("TencentChat.ServiceError", d.ErrorId);
+    }
+
+    [Fact]
+    public void ForUser_keeps_everything_but_the_user()
+    {
+        var inner = new InvalidOperationException("inner");
+        var call = new TencentChatException("TencentChat.Throttled", ErrorKind.LimitsExceeded, "slow down", 60007, null, inner);
+
+        var forUser = call.ForUser("alice");
+
+        Assert.Equal("alice", forUser.UserId);
+        Assert.Equal("TencentChat.Throttled", forUser.ErrorId);
+        Assert.Equal(ErrorKind.LimitsExceeded, forUser.Kind);
+        Assert.Equal("slow down", forUser.Message);
+        Assert.Equal(60007, forUser.Code);
+        Assert.Same(inner, forUser.InnerException);
+        Assert.Null(call.UserId);
+    }
+}

@@ -1,0 +1,644 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TencentChatFollow.Auth;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Session;
+using TencentChatFollow.Tests.Session;
+using Xunit;
+using Reply = TencentChatFollow.Tests.Execution.LocalHttpServer.Reply;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>FollowInfoCall against a real local HTTP server with canned answers.</summary>
+public class FollowInfoCallTests
+{
+    private const string Key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    private const string From = "boss_account";
+    private static int _nextAppId = 1_700_000_000;
+
+    private static uint NextAppId() => (uint)Interlocked.Increment(ref _nextAppId);
+
+    private sealed class Rig
+    {
+        public required TencentChatSession Session { get; init; }
+        public required ISigSource Sig { get; init; }
+        public required LocalHttpServer Server { get; init; }
+
+        public Task<BatchResult> Run(params string[] ids) => Run(CancellationToken.None, ids);
+
+        public Task<BatchResult> Run(CancellationToken token, params string[] ids)
+            => new FollowInfoCall(Session, From, collectDebug: true).ExecuteAsync(42, ids, token);
+
+        public LocalHttpServer.Received[] Requests => Server.Requests.ToArray();
+    }
+
+    private static Rig Make(LocalHttpServer server, int maxRetry = 2, TimeSpan? timeout = null, ISigSource? sig = null, string identifier = "administrator")
+    {
+        var appId = NextAppId();
+        sig ??= new SecretKeySigSource(appId, identifier, Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, identifier, server.BaseUri, null, sig, 200, maxRetry, timeout ?? TimeSpan.FromSeconds(5));
+        return new Rig { Session = session, Sig = sig, Server = server };
+    }
+
+    private static string Item(string id, long followers, long following, long mutual)
+        => $"{{\"To_Account\":{JsonSerializer.Serialize(id)},\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":{followers},\"FollowingCount\":{following},\"MutualFollowingCount\":{mutual}}}";
+
+    private static string FailedItem(string id, int code, string info)
+        => $"{{\"To_Account\":{JsonSerializer.Serialize(id)},\"ResultCode\":{code},\"ResultInfo\":{JsonSerializer.Serialize(info)}}}";
+
+    private static Reply Ok(params string[] items)
+        => new(200, "{\"FollowInfo\":[" + string.Join(",", items) + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"ErrorDisplay\":\"\"}");
+
+    private static Reply Fail(int code, string info = "")
+        => new(200, $"{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":{JsonSerializer.Serialize(info)},\"ErrorDisplay\":\"\"}}");
+
+    private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
+    private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
+
+    private static void AssertCounts(IdOutcome outcome, string id, long followers, long following, long mutual)
+    {
+        Assert.Equal(id, outcome.UserId);
+        Assert.Null(outcome.Error);
+        Assert.NotNull(outcome.Info);
+        Assert.Equal(id, outcome.Info!.UserId);
+        Assert.Equal((followers, following, mutual), (outcome.Info.FollowerCount, outcome.Info.FollowingCount, outcome.Info.MutualFollowingCount));
+    }
+
+    private static string[] ToAccounts(LocalHttpServer.Received request)
+    {
+        using var doc = JsonDocument.Parse(request.Body);
+        return doc.RootElement.GetProperty("To_Account").EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    [Fact]
+    public async Task Items_are_matched_to_ids_by_To_Account_not_by_position()
+    {
+        using var server = new LocalHttpServer(Ok(Item("carol", 3, 30, 300), Item("alice", 1, 10, 100), Item("bob", 2, 20, 200)));
+        var rig = Make(server);
+
+        var result = await rig.Run("alice", "bob", "carol");
+
+        Assert.Equal(42, result.Sequence);
+        Assert.Null(result.Fatal);
+        Assert.Equal(3, result.Outcomes.Count);
+        AssertCounts(result.Outcomes[0], "alice", 1, 10, 100);
+        AssertCounts(result.Outcomes[1], "bob", 2, 20, 200);
+        AssertCounts(result.Outcomes[2], "carol", 3, 30, 300);
+        var verbose = Assert.Single(result.Verbose);
+        Assert.Contains("HTTP 200", verbose);
+        Assert.Contains("0 retries", verbose);
+
+        var request = Assert.Single(rig.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/v4/follow/follow_get_info", request.Path);
+        Assert.StartsWith("application/json", request.ContentType);
+        using var doc = JsonDocument.Parse(request.Body);
+        Assert.Equal(From, doc.RootElement.GetProperty("From_Account").GetString());
+        Assert.Equal(new[] { "alice", "bob", "carol" }, ToAccounts(request));
+    }
+
+    [Fact]
+    public async Task The_query_carries_the_documented_parameters()
+    {
+        var replies = Enumerable.Range(0, 6).Select(_ => Ok(Item("a", 0, 0, 0))).ToArray();
+        using var server = new LocalHttpServer(replies);
+        var rig = Make(server, identifier: "ops+admin@x/y");
+
+        for (var i = 0; i < replies.Length; i++) await rig.Run("a");
+
+        var requests = rig.Requests;
+        var sig = rig.Sig.Current(DateTimeOffset.UtcNow);
+        foreach (var request in requests)
+        {
+            Assert.Equal(new[] { "sdkappid", "identifier", "usersig", "random", "contenttype" }.OrderBy(n => n), request.RawQuery.Select(p => p.Key).OrderBy(n => n));
+            Assert.Equal(rig.Session.SdkAppId.ToString(CultureInfo.InvariantCulture), request.Raw("sdkappid"));
+            Assert.Equal("ops+admin@x/y", request.Query("identifier")); // escaped, so '+' is not a space
+            Assert.Equal(sig, request.Query("usersig"));
+            Assert.Equal("json", request.Raw("contenttype"));
+            Assert.True(uint.TryParse(request.Raw("random"), NumberStyles.None, CultureInfo.InvariantCulture, out _),
+                $"random '{request.Raw("random")}' is not a 32-bit unsigned integer");
+        }
+        var sent = SigInspector.Open(requests[0].Query("usersig"));
+        Assert.Equal((rig.Session.SdkAppId, "ops+admin@x/y"), (sent.SdkAppId, sent.Identifier));
+        Assert.True(SigInspector.MadeWithKey(requests[0].Query("usersig"), Key));
+        // random changes from call to call.
+        Assert.True(requests.Select(r => r.Raw("random")).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void The_random_parameter_covers_the_whole_unsigned_range()
+    {
+        // BuildUrl draws from ThreadSafeRandom.Next and casts to uint: both halves of the range must occur.
+        var values = Enumerable.Range(0, 2000).Select(_ => unchecked((uint)ThreadSafeRandom.Next())).ToList();
+        Assert.Contains(values, v => v > int.MaxValue);
+        Assert.Contains(values, v => v < int.MaxValue);
+    }
+
+    [Fact]
+    public async Task A_per_item_30003_is_a_UserNotFound_error_for_that_id_only()
+    {
+        using var server = new LocalHttpServer(Ok(Item("alice", 1, 2, 3), FailedItem("ghost", 30003, "account not exist")));
+        var rig = Make(server);
+
+        var result = await rig.Run("ghost", "alice");
+
+        Assert.Null(result.Fatal);
+        var ghost = result.Outcomes[0];
+        Assert.Equal("ghost", ghost.UserId);
+        Assert.Null(ghost.Info);
+        Assert.NotNull(ghost.Error);
+        Assert.Equal("TencentChat.UserNotFound", ghost.Error!.ErrorId);
+        Assert.Equal(ErrorKind.NotFound, ghost.Error.Kind);
+        Assert.Equal(30003, ghost.Error.Code);
+        Assert.Equal("ghost", ghost.Error.UserId);
+        Assert.Contains("'ghost'", ghost.Error.Message);
+        Assert.Contains("account not exist", ghost.Error.Message);
+        AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
+        Assert.Single(rig.Requests);
+    }
+
+    [Fact]
+    public async Task An_id_missing_from_the_answer_gets_MissingFromAnswer()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server);
+
+        var result = await rig.Run("a", "b");
+
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        var b = result.Outcomes[1];
+        Assert.Equal("TencentChat.MissingFromAnswer", b.Error!.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResponse, b.Error.Kind);
+        Assert.Equal("b", b.Error.UserId);
+        Assert.Null(result.Fatal);
+    }
+
+    [Fact]
+    public async Task An_item_for_an_id_not_asked_for_is_ignored()
+    {
+        using var server = new LocalHttpServer(Ok(Item("intruder", 9, 9, 9), Item("a", 1, 2, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("a");
+
+        var only = Assert.Single(result.Outcomes);
+        AssertCounts(only, "a", 1, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_mistyped_item_is_an_InvalidResponse_for_that_id_only_and_not_retried()
+    {
+        using var server = new LocalHttpServer(Ok(
+            Item("a", 1, 1, 1),
+            "{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":\"12\",\"FollowingCount\":1,\"MutualFollowingCount\":1}",
+            Item("c", 3, 3, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("a", "b", "c");
+
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        Assert.Equal("TencentChat.InvalidResponse", result.Outcomes[1].Error!.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResponse, result.Outcomes[1].Error!.Kind);
+        Assert.Contains("'b'", result.Outcomes[1].Error!.Message);
+        AssertCounts(result.Outcomes[2], "c", 3, 3, 3);
+        Assert.Null(result.Fatal);
+        Assert.Single(rig.Requests);
+    }
+
+    [Fact]
+    public async Task Duplicate_ids_are_sent_once_and_answered_for_each_occurrence()
+    {
+        using var server = new LocalHttpServer(Ok(Item("b", 2, 2, 2), Item("a", 1, 1, 1), Item("c", 3, 3, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("a", "b", "a", "c", "b");
+
+        Assert.Equal(new[] { "a", "b", "c" }, ToAccounts(Assert.Single(rig.Requests)));
+        Assert.Equal(new[] { "a", "b", "a", "c", "b" }, result.Outcomes.Select(o => o.UserId));
+        AssertCounts(result.Outcomes[2], "a", 1, 1, 1);
+        AssertCounts(result.Outcomes[4], "b", 2, 2, 2);
+    }
+
+    public static TheoryData<string, string> TransientFailures() => new()
+    {
+        { "30006", "TencentChat.ServiceError" },
+        { "30007", "TencentChat.ServiceTimeout" },
+        { "502", "TencentChat.HttpError" },
+        { "html", "TencentChat.InvalidResponse" },
+        { "truncated", "TencentChat.InvalidResponse" },
+    };
+
+    private static Reply Transient(string kind) => kind switch
+    {
+        "30006" => Fail(30006, "internal error"),
+        "30007" => Fail(30007, "timeout"),
+        "502" => Html502,
+        "html" => Html200,
+        "truncated" => new Reply(200, "{\"FollowInfo\":[{\"To_Account\":\"a\",\"Resu"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    [Theory]
+    [MemberData(nameof(TransientFailures))]
+    public async Task A_transient_failure_is_retried_up_to_MaxRetry_then_every_id_gets_the_error(string kind, string errorId)
+    {
+        using var server = new LocalHttpServer(Transient(kind), Transient(kind), Transient(kind));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Equal(2, rig.Requests.Length);
+        Assert.Null(result.Fatal);
+        Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Null(o.Info);
+            Assert.Equal(errorId, o.Error!.ErrorId);
+            Assert.Equal(o.UserId, o.Error.UserId);
+            Assert.Contains("after 2 attempts", o.Error.Message);
+        });
+        Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1"));
+    }
+
+    [Fact]
+    public async Task Mixed_transient_failures_use_up_MaxRetry_and_the_last_one_is_reported()
+    {
+        using var server = new LocalHttpServer(Html502, Html200, Fail(30006, "internal error"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(3, rig.Requests.Length);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.ServiceError", error.ErrorId);
+        Assert.Equal(30006, error.Code);
+        Assert.Contains("after 3 attempts", error.Message);
+        Assert.Contains("Tencent error 30006", error.Message);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_followed_by_success_gives_the_counts()
+    {
+        using var server = new LocalHttpServer(Html502, Fail(60008), Ok(Item("a", 5, 6, 7)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(3, rig.Requests.Length);
+        AssertCounts(Assert.Single(result.Outcomes), "a", 5, 6, 7);
+        Assert.Null(result.Fatal);
+        Assert.Contains(result.Verbose, v => v.Contains("2 retries") && v.Contains("OK"));
+        // The same body was sent each time.
+        Assert.Single(rig.Requests.Select(r => r.Body).Distinct());
+    }
+
+    [Fact]
+    public async Task With_MaxRetry_zero_a_transient_failure_is_reported_at_once()
+    {
+        using var server = new LocalHttpServer(Fail(30006), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Single(rig.Requests);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal(30006, error.Code);
+        Assert.DoesNotContain("attempts", error.Message);
+        Assert.Null(result.Fatal);
+    }
+
+    [Theory]
+    [InlineData(70009, "TencentChat.UserSigRejected")]
+    [InlineData(30004, "TencentChat.NotAdmin")]
+    [InlineData(30005, "TencentChat.FollowNotEnabled")]
+    [InlineData(70016, "TencentChat.WrongRegion")]
+    public async Task A_non_transient_fatal_code_is_not_retried_and_sets_Fatal(int code, string errorId)
+    {
+        using var server = new LocalHttpServer(Fail(code, "refused"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Single(rig.Requests);
+        Assert.NotNull(result.Fatal);
+        Assert.Equal(errorId, result.Fatal!.ErrorId);
+        Assert.Equal(code, result.Fatal.Code);
+        Assert.Contains($"Tencent error {code}", result.Fatal.Message);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Equal(errorId, o.Error!.ErrorId);
+            Assert.Equal(code, o.Error.Code);
+            Assert.Equal(o.UserId, o.Error.UserId);
+        });
+    }
+
+    [Fact]
+    public async Task An_unknown_call_level_code_is_neither_retried_nor_fatal()
+    {
+        using var server = new LocalHttpServer(Fail(39999, "new error"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a");
+
+        Assert.Single(rig.Requests);
+        Assert.Null(result.Fatal);
+        Assert.Equal(39999, Assert.Single(result.Outcomes).Error!.Code);
+    }
+
+    [Fact]
+    public async Task An_HTTP_404_is_not_retried_and_is_fatal()
+    {
+        using var server = new LocalHttpServer(new Reply(404, "not found", ContentType: "text/plain"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a");
+
+        Assert.Single(rig.Requests);
+        Assert.NotNull(result.Fatal);
+        Assert.Equal("TencentChat.HttpError", result.Fatal!.ErrorId);
+        Assert.Contains("HTTP 404", result.Fatal.Message);
+        Assert.Contains("-Endpoint", result.Fatal.Message);
+    }
+
+    [Fact]
+    public async Task A_70001_renews_the_sig_and_retries_once()
+    {
+        using var server = new LocalHttpServer(Fail(70001, "usersig expired"), Ok(Item("a", 1, 2, 3)));
+        var appId = NextAppId();
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var old = sig.Current(DateTimeOffset.UtcNow.AddHours(-10)); // still cached: under three quarters of a day old
+        var rig = Make(server, maxRetry: 0, sig: sig);
+
+        var result = await rig.Run("a");
+
+        var requests = rig.Requests;
+        Assert.Equal(2, requests.Length);
+        Assert.Equal(old, requests[0].Query("usersig"));
+        var renewed = requests[1].Query("usersig");
+        Assert.NotEqual(old, renewed);
+        Assert.InRange(SigInspector.Open(renewed).Time, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(SigInspector.MadeWithKey(renewed, Key));
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
+        Assert.Null(result.Fatal);
+        Assert.Contains(result.Verbose, v => v.Contains("70001"));
+    }
+
+    [Fact]
+    public async Task A_second_70001_is_not_renewed_again_and_is_fatal()
+    {
+        using var server = new LocalHttpServer(Fail(70001), Fail(70001), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(2, rig.Requests.Length);
+        Assert.Equal("TencentChat.UserSigExpired", result.Fatal!.ErrorId);
+        Assert.Equal(70001, Assert.Single(result.Outcomes).Error!.Code);
+    }
+
+    [Fact]
+    public async Task A_70001_with_a_ready_made_UserSig_cannot_be_renewed_and_is_fatal()
+    {
+        using var server = new LocalHttpServer(Fail(70001), Ok(Item("a", 1, 1, 1)));
+        var appId = NextAppId();
+        var ready = UserSigGenerator.Generate(appId, Encoding.UTF8.GetBytes(Key), "administrator", 86400, DateTimeOffset.UtcNow);
+        var rig = Make(server, maxRetry: 2, sig: new StaticSigSource(ready));
+
+        var result = await rig.Run("a");
+
+        Assert.Single(rig.Requests);
+        Assert.Equal("TencentChat.UserSigExpired", result.Fatal!.ErrorId);
+        Assert.Contains("-UserSig", result.Fatal.Message);
+    }
+
+    [Fact]
+    public async Task A_call_level_30003_is_about_From_Account_and_is_fatal()
+    {
+        using var server = new LocalHttpServer(Fail(30003, "From_Account not exist"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Single(rig.Requests);
+        Assert.NotNull(result.Fatal);
+        Assert.Equal(30003, result.Fatal!.Code);
+        Assert.Contains($"'{From}'", result.Fatal.Message);
+        Assert.Contains("-From", result.Fatal.Message);
+        Assert.All(result.Outcomes, o => Assert.Contains($"'{From}'", o.Error!.Message));
+    }
+
+    [Fact]
+    public async Task No_answer_within_the_timeout_is_a_Timeout_error()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)) with { Delay = TimeSpan.FromSeconds(2) });
+        var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromMilliseconds(300));
+
+        var watch = Stopwatch.StartNew();
+        var result = await rig.Run("a");
+        watch.Stop();
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.Timeout", error.ErrorId);
+        Assert.Equal(ErrorKind.Timeout, error.Kind);
+        Assert.Contains("0.3 s", error.Message);
+        Assert.Null(result.Fatal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.8), $"the call took {watch.Elapsed}: the timeout was not applied");
+    }
+
+    [Fact]
+    public async Task A_timeout_is_transient_and_retried()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 9, 9, 9)) with { Delay = TimeSpan.FromSeconds(2) }, Ok(Item("a", 1, 2, 3)));
+        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(300));
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(2, rig.Requests.Length);
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
+        Assert.Contains(result.Verbose, v => v.Contains("No answer within"));
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_transient_ConnectionFailed_error()
+    {
+        var appId = NextAppId();
+        var port = LocalHttpServer.FreePort(); // nothing listens there
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, "administrator", new Uri($"http://127.0.0.1:{port}/"), null, sig, 200, 1, TimeSpan.FromSeconds(5));
+
+        var result = await new FollowInfoCall(session, From, collectDebug: true).ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+        Assert.Equal(ErrorKind.ConnectionError, error.Kind);
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.Contains("after 2 attempts", error.Message);
+        Assert.Null(result.Fatal);
+        var current = sig.Current(DateTimeOffset.UtcNow);
+        Assert.DoesNotContain(current, error.Message);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_caller_ends_the_call_with_OperationCanceledException()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)) with { Delay = TimeSpan.FromSeconds(3) });
+        var rig = Make(server, maxRetry: 2, timeout: TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Run(cts.Token, "a"));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.Single(rig.Requests);
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_waits_that_long_and_slows_the_limiter_down()
+    {
+        using var server = new LocalHttpServer(new Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "1"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a");
+
+        var requests = rig.Requests;
+        Assert.Equal(2, requests.Length);
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);
+        AssertLimiterSlowed(rig.Session);
+    }
+
+    [Fact]
+    public async Task A_throttling_code_slows_the_limiter_down()
+    {
+        using var server = new LocalHttpServer(Fail(60018, "too many requests"), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(2, rig.Requests.Length);
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);
+        AssertLimiterSlowed(rig.Session);
+    }
+
+    [Fact]
+    public async Task A_non_throttling_transient_code_does_not_slow_the_limiter_down()
+    {
+        using var server = new LocalHttpServer(Fail(30006), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 1);
+
+        await rig.Run("a");
+
+        Assert.Equal(2, rig.Requests.Length);
+        // The full limit of 200 still applies: calls 1.02 s / 200 = 5.1 ms apart.
+        AssertLimiterSpacing(rig.Session, 200);
+    }
+
+    /// <summary>
+    /// Right after a throttling answer the session's limiter (the real, shared one, slowed for two seconds) runs at
+    /// three quarters of 200: calls 1.02 s / 150 = 6.8 ms apart, not 5.1 ms (full limit) nor 10.2 ms (half).
+    /// </summary>
+    private static void AssertLimiterSlowed(TencentChatSession session) => AssertLimiterSpacing(session, 150);
+
+    /// <summary>
+    /// Books 50 slots back to back on the session's limiter and checks they are window / <paramref name="perWindow"/>
+    /// apart. The limiter runs on the real clock, so each wait is its slot minus the time that passed since the first
+    /// booking: the last wait exceeds the first by 49 spacings, less at most the time the bookings took.
+    /// </summary>
+    private static void AssertLimiterSpacing(TencentChatSession session, int perWindow)
+    {
+        const int probes = 50;
+        var spacing = TimeSpan.FromTicks((TimeSpan.FromSeconds(1) + RateLimiter.DefaultMargin).Ticks / perWindow);
+        var watch = Stopwatch.StartNew();
+        var first = session.Limiter.Reserve(session.MaxRequestsPerSecond);
+        var last = first;
+        for (var i = 1; i < probes; i++) last = session.Limiter.Reserve(session.MaxRequestsPerSecond);
+        watch.Stop();
+
+        var expected = spacing * (probes - 1);
+        Assert.True(last - first <= expected && last - first >= expected - watch.Elapsed,
+            $"{probes} bookings span {(last - first).TotalMilliseconds} ms of waits (bookings took {watch.Elapsed.TotalMilliseconds} ms); " +
+            $"{perWindow} calls per window would space them {expected.TotalMilliseconds} ms");
+    }
+
+    private static IEnumerable<string> AllText(BatchResult result)
+        => result.Verbose
+            .Concat(result.Debug)
+            .Concat(result.Outcomes.Where(o => o.Error is not null).Select(o => o.Error!.Message))
+            .Concat(result.Fatal is null ? Array.Empty<string>() : new[] { result.Fatal.Message });
+
+    private static void AssertNoSig(BatchResult result, IEnumerable<string> sigs)
+    {
+        foreach (var text in AllText(result))
+        {
+            foreach (var sig in sigs)
+            {
+                Assert.DoesNotContain(sig, text);
+                Assert.DoesNotContain(Uri.EscapeDataString(sig), text);
+            }
+        }
+    }
+
+    /// <summary>A server that repeats the usersig it was sent, raw and inside the URL, in everything it says.</summary>
+    private static Reply Echo(LocalHttpServer.Received request, int index)
+    {
+        var sig = request.Query("usersig");
+        var url = $"/v4/follow/follow_get_info?sdkappid=1&usersig={request.Raw("usersig")}&random=1";
+        var info = $"bad request {url} with sig {sig}";
+        return index switch
+        {
+            0 => new Reply(500, $"<html>error for {url} sig={sig} {sig}</html>", ContentType: "text/html"),
+            1 => new Reply(200, $"<html>not json {sig}</html>", ContentType: "text/html"),
+            2 => Fail(30006, info),
+            3 => Fail(70001, info),
+            _ => Ok(Item("a", 1, 1, 1), FailedItem("b", 30001, $"invalid id, see {url}")),
+        };
+    }
+
+    [Fact]
+    public async Task No_message_of_a_successful_run_contains_the_usersig()
+    {
+        using var server = new LocalHttpServer(Echo);
+        var rig = Make(server, maxRetry: 3);
+
+        var result = await rig.Run("a", "b");
+
+        var requests = rig.Requests;
+        Assert.Equal(5, requests.Length); // 500, HTML, 30006, 70001 (renewal), OK
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        Assert.Equal(30001, result.Outcomes[1].Error!.Code);
+        // The answers did reach the debug messages, scrubbed.
+        Assert.True(result.Debug.Count >= 5);
+        Assert.Contains(result.Debug, d => d.Contains("<redacted>"));
+        AssertNoSig(result, requests.Select(r => r.Query("usersig")).Distinct());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task No_message_of_a_failed_run_contains_the_usersig(int firstReply)
+    {
+        using var server = new LocalHttpServer((r, i) => Echo(r, firstReply));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Equal(2, rig.Requests.Length);
+        Assert.All(result.Outcomes, o => Assert.NotNull(o.Error));
+        Assert.NotEmpty(result.Debug);
+        AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")).Distinct());
+    }
+
+    [Fact]
+    public async Task An_item_ResultInfo_that_repeats_the_raw_usersig_is_scrubbed()
+    {
+        using var server = new LocalHttpServer((r, _) => Ok(FailedItem("a", 30001, "bad sig " + r.Query("usersig"))));
+        var rig = Make(server);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal(30001, Assert.Single(result.Outcomes).Error!.Code);
+        AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")));
+    }
+}

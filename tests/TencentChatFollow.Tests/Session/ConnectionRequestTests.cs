@@ -1,0 +1,337 @@
+using System.Text;
+using TencentChatFollow.Auth;
+using TencentChatFollow.Endpoints;
+using TencentChatFollow.Session;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Session;
+
+public class ConnectionRequestTests
+{
+    private const string Key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    private const string OtherKey = "0000000000000000111111111111111122222222222222223333333333333333";
+    private static readonly DateTimeOffset Now = new(2030, 6, 1, 8, 30, 15, TimeSpan.Zero);
+
+    private static Func<string, string?> Env(params (string Name, string? Value)[] vars)
+    {
+        var map = vars.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+        return name => map.TryGetValue(name, out var v) ? v : null;
+    }
+
+    private static readonly Func<string, string?> NoEnv = _ => null;
+
+    private static string CurrentSig(TencentChatSession s) => s.Sig.Current(Now);
+
+    [Fact]
+    public void Everything_can_come_from_the_environment()
+    {
+        var env = Env(
+            ("TENCENTCHAT_SDKAPPID", " 1400000123 "),
+            ("TENCENTCHAT_SECRETKEY", "  " + Key + "\n"),
+            ("TENCENTCHAT_IDENTIFIER", "ops_admin"),
+            ("TENCENTCHAT_REGION", "singapore"));
+
+        var session = new ConnectionRequest().Connect(env, Now);
+
+        Assert.Equal(1400000123u, session.SdkAppId);
+        Assert.Equal("ops_admin", session.Identifier);
+        Assert.Equal(new Uri("https://adminapisgp.im.qcloud.com/"), session.Endpoint);
+        Assert.Equal(ChatRegion.Singapore, session.Region);
+        Assert.Equal("SecretKey", session.AuthenticationMode);
+        // Connect makes the first sig at once, so its expiry is known.
+        Assert.Equal(new DateTimeOffset(2030, 6, 2, 8, 30, 15, TimeSpan.Zero), session.UserSigExpiresAt);
+        var sig = CurrentSig(session);
+        Assert.True(SigInspector.MadeWithKey(sig, Key)); // the key was trimmed
+        Assert.Equal(("ops_admin", 1400000123u), (SigInspector.Open(sig).Identifier, SigInspector.Open(sig).SdkAppId));
+    }
+
+    [Fact]
+    public void Explicit_values_win_over_the_environment()
+    {
+        var env = Env(
+            ("TENCENTCHAT_SDKAPPID", "1400000123"),
+            ("TENCENTCHAT_SECRETKEY", OtherKey),
+            ("TENCENTCHAT_IDENTIFIER", "env_admin"),
+            ("TENCENTCHAT_REGION", "Seoul"),
+            ("TENCENTCHAT_ENDPOINT", "https://env.example.com/"));
+        var request = new ConnectionRequest
+        {
+            SdkAppId = 1400000456,
+            Identifier = "explicit_admin",
+            SecretKey = Encoding.UTF8.GetBytes(Key),
+            Region = ChatRegion.Frankfurt,
+            MaxRequestsPerSecond = 50,
+            MaxRetry = 2,
+            Timeout = TimeSpan.FromSeconds(4),
+        };
+
+        var session = request.Connect(env, Now);
+
+        Assert.Equal(1400000456u, session.SdkAppId);
+        Assert.Equal("explicit_admin", session.Identifier);
+        Assert.Equal(ChatRegion.Frankfurt, session.Region);
+        Assert.Equal(new Uri("https://adminapiger.im.qcloud.com/"), session.Endpoint);
+        Assert.Equal(50, session.MaxRequestsPerSecond);
+        Assert.Equal(2, session.MaxRetry);
+        Assert.Equal(TimeSpan.FromSeconds(4), session.Timeout);
+        var sig = CurrentSig(session);
+        Assert.True(SigInspector.MadeWithKey(sig, Key));
+        Assert.False(SigInspector.MadeWithKey(sig, OtherKey));
+        Assert.Equal("explicit_admin", SigInspector.Open(sig).Identifier);
+        Assert.Equal(1400000456u, SigInspector.Open(sig).SdkAppId);
+    }
+
+    [Fact]
+    public void Defaults_are_administrator_China_and_the_documented_limits()
+    {
+        var session = new ConnectionRequest { SdkAppId = 1400000001, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(NoEnv, Now);
+
+        Assert.Equal("administrator", session.Identifier);
+        Assert.Equal(ChatRegion.China, session.Region);
+        Assert.Equal(new Uri("https://console.tim.qq.com/"), session.Endpoint);
+        Assert.Equal(200, session.MaxRequestsPerSecond);
+        Assert.Equal(TencentChatSession.DefaultMaxRetry, session.MaxRetry);
+        // The service gives up after 3 s: the client must wait longer than that.
+        Assert.True(session.Timeout > TimeSpan.FromSeconds(3));
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("")]
+    public void A_blank_identifier_variable_falls_back_to_administrator(string value)
+    {
+        var env = Env(("TENCENTCHAT_IDENTIFIER", value));
+        var session = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now);
+        Assert.Equal("administrator", session.Identifier);
+    }
+
+    [Fact]
+    public void Identifiers_are_trimmed()
+    {
+        var session = new ConnectionRequest { SdkAppId = 7, Identifier = "  admin2 ", SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(NoEnv, Now);
+        Assert.Equal("admin2", session.Identifier);
+        Assert.Equal("admin2", SigInspector.Open(CurrentSig(session)).Identifier);
+    }
+
+    // Which source decides the endpoint: -Endpoint > -Region > TENCENTCHAT_ENDPOINT > TENCENTCHAT_REGION > China.
+    [Theory]
+    [InlineData(true, true, true, true, "http://127.0.0.1:5080/explicit/", null)]
+    [InlineData(false, true, true, true, "https://adminapijpn.im.qcloud.com/", ChatRegion.Tokyo)]
+    [InlineData(false, false, true, true, "https://env.example.com/base/", null)]
+    [InlineData(false, false, false, true, "https://adminapiind.im.qcloud.com/", ChatRegion.Mumbai)]
+    [InlineData(false, false, false, false, "https://console.tim.qq.com/", ChatRegion.China)]
+    [InlineData(true, false, false, false, "http://127.0.0.1:5080/explicit/", null)]
+    [InlineData(false, false, true, false, "https://env.example.com/base/", null)]
+    public void Endpoint_precedence(bool explicitEndpoint, bool explicitRegion, bool envEndpoint, bool envRegion, string expected, ChatRegion? expectedRegion)
+    {
+        var env = Env(
+            ("TENCENTCHAT_ENDPOINT", envEndpoint ? " https://env.example.com/base " : null),
+            ("TENCENTCHAT_REGION", envRegion ? "Mumbai" : null));
+        var request = new ConnectionRequest
+        {
+            SdkAppId = 7,
+            SecretKey = Encoding.UTF8.GetBytes(Key),
+            Endpoint = explicitEndpoint ? new Uri("http://127.0.0.1:5080/explicit") : null,
+            Region = explicitRegion ? ChatRegion.Tokyo : null,
+        };
+
+        var session = request.Connect(env, Now);
+
+        Assert.Equal(expected, session.Endpoint.AbsoluteUri);
+        Assert.Equal(expectedRegion, session.Region);
+    }
+
+    [Fact]
+    public void A_bad_lower_precedence_value_does_not_matter_when_a_higher_one_is_given()
+    {
+        var env = Env(("TENCENTCHAT_ENDPOINT", "http://not-loopback.example.com"), ("TENCENTCHAT_REGION", "Mars"));
+        var session = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), Region = ChatRegion.Seoul }.Connect(env, Now);
+        Assert.Equal(ChatRegion.Seoul, session.Region);
+    }
+
+    [Fact]
+    public void One_error_lists_every_missing_piece()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(NoEnv, Now));
+
+        Assert.Contains("No SDKAppID", ex.Message);
+        Assert.Contains("TENCENTCHAT_SDKAPPID", ex.Message);
+        Assert.Contains("No secret key", ex.Message);
+        Assert.Contains("TENCENTCHAT_SECRETKEY", ex.Message);
+    }
+
+    [Fact]
+    public void One_error_lists_missing_and_bad_pieces_together()
+    {
+        var env = Env(("TENCENTCHAT_SDKAPPID", "abc"), ("TENCENTCHAT_REGION", "Mars"));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
+
+        Assert.Contains("TENCENTCHAT_SDKAPPID is 'abc'", ex.Message);
+        Assert.Contains("TENCENTCHAT_REGION is 'Mars'", ex.Message);
+        Assert.Contains("No secret key", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("+5")]
+    [InlineData("4294967296")]
+    [InlineData("1.5")]
+    [InlineData("1e5")]
+    [InlineData("12 34")]
+    [InlineData("0x10")]
+    public void A_bad_SDKAppID_variable_is_named_with_its_value(string value)
+    {
+        var env = Env(("TENCENTCHAT_SDKAPPID", value), ("TENCENTCHAT_SECRETKEY", Key));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
+        Assert.Contains($"TENCENTCHAT_SDKAPPID is '{value}'", ex.Message);
+        Assert.DoesNotContain(Key, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("1", 1u)]
+    [InlineData("4294967295", 4294967295u)]
+    [InlineData(" 1400000000\t", 1400000000u)]
+    public void Valid_SDKAppID_variables_are_read(string value, uint expected)
+    {
+        var env = Env(("TENCENTCHAT_SDKAPPID", value), ("TENCENTCHAT_SECRETKEY", Key));
+        Assert.Equal(expected, new ConnectionRequest().Connect(env, Now).SdkAppId);
+    }
+
+    [Fact]
+    public void A_bad_region_variable_is_named_and_the_regions_listed()
+    {
+        var env = Env(("TENCENTCHAT_REGION", "Atlantis"));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
+        Assert.Contains("TENCENTCHAT_REGION is 'Atlantis'", ex.Message);
+        Assert.Contains("SiliconValley", ex.Message);
+        Assert.Contains("Jakarta", ex.Message);
+    }
+
+    [Fact]
+    public void A_numeric_region_variable_is_refused()
+    {
+        var env = Env(("TENCENTCHAT_REGION", "3"));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
+        Assert.Contains("TENCENTCHAT_REGION is '3'", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("not a uri", "TENCENTCHAT_ENDPOINT is 'not a uri'")]
+    [InlineData("adminapisgp.im.qcloud.com", "TENCENTCHAT_ENDPOINT is 'adminapisgp.im.qcloud.com'")]
+    [InlineData("http://adminapisgp.im.qcloud.com", "http://adminapisgp.im.qcloud.com")]
+    [InlineData("https://example.com/?a=1", "https://example.com/")]
+    public void A_bad_endpoint_variable_is_named(string value, string expected)
+    {
+        var env = Env(("TENCENTCHAT_ENDPOINT", value));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void A_bad_explicit_endpoint_is_reported_with_the_other_problems()
+    {
+        var request = new ConnectionRequest { Endpoint = new Uri("http://10.1.2.3:5080") };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
+        Assert.Contains("plain http", ex.Message);
+        Assert.Contains("No SDKAppID", ex.Message);
+        Assert.Contains("No secret key", ex.Message);
+    }
+
+    [Fact]
+    public void An_empty_explicit_secret_key_is_no_key()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Array.Empty<byte>() }.Connect(NoEnv, Now));
+        Assert.Contains("No secret key", ex.Message);
+    }
+
+    [Fact]
+    public void A_blank_secret_key_variable_is_no_key()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7 }.Connect(Env(("TENCENTCHAT_SECRETKEY", "  ")), Now));
+        Assert.Contains("No secret key", ex.Message);
+    }
+
+    private static string SigFor(uint app, string identifier, DateTimeOffset issued, long expireSeconds)
+        => UserSigGenerator.Generate(app, Encoding.UTF8.GetBytes(Key), identifier, expireSeconds, issued);
+
+    [Fact]
+    public void A_matching_UserSig_is_used_as_it_is_and_the_environment_key_is_not_needed()
+    {
+        var sig = SigFor(1400000777, "administrator", Now.AddHours(-1), 86400);
+        var env = Env(("TENCENTCHAT_SECRETKEY", OtherKey));
+
+        var session = new ConnectionRequest { SdkAppId = 1400000777, UserSig = "  " + sig + " " }.Connect(env, Now);
+
+        Assert.Equal("UserSig", session.AuthenticationMode);
+        Assert.Equal(sig, session.Sig.Current(Now.AddHours(20)));
+        Assert.False(session.Sig.CanRenew);
+        Assert.Equal(Now.AddHours(-1).AddDays(1), session.UserSigExpiresAt);
+    }
+
+    [Fact]
+    public void A_UserSig_for_another_app_is_refused()
+    {
+        var sig = SigFor(1400000888, "administrator", Now, 86400);
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
+        Assert.Contains("1400000888", ex.Message);
+        Assert.Contains("1400000777", ex.Message);
+        Assert.DoesNotContain(sig, ex.Message);
+    }
+
+    [Fact]
+    public void A_UserSig_for_another_identifier_is_refused()
+    {
+        var sig = SigFor(1400000777, "someone_else", Now, 86400);
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
+        Assert.Contains("someone_else", ex.Message);
+        Assert.Contains("administrator", ex.Message);
+        Assert.DoesNotContain(sig, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(-7200, 3600)] // expired an hour ago
+    [InlineData(-3600, 3600)] // expires right now
+    public void An_expired_UserSig_is_refused(int issuedOffsetSeconds, int expireSeconds)
+    {
+        var sig = SigFor(1400000777, "administrator", Now.AddSeconds(issuedOffsetSeconds), expireSeconds);
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
+        Assert.Contains("expired", ex.Message);
+    }
+
+    [Fact]
+    public void A_UserSig_one_second_from_expiry_is_still_accepted()
+    {
+        var sig = SigFor(1400000777, "administrator", Now.AddSeconds(-3599), 3600);
+        var session = new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now);
+        Assert.Equal(Now.AddSeconds(1), session.UserSigExpiresAt);
+    }
+
+    [Fact]
+    public void Both_a_key_and_a_UserSig_are_refused()
+    {
+        var sig = SigFor(7, "administrator", Now, 86400);
+        var ex = Assert.Throws<ArgumentException>(() =>
+            new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), UserSig = sig }.Connect(NoEnv, Now));
+        Assert.Contains("Both a secret key and a UserSig", ex.Message);
+        Assert.DoesNotContain(sig, ex.Message);
+        Assert.DoesNotContain(Key, ex.Message);
+    }
+
+    [Fact]
+    public void A_blank_UserSig_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, UserSig = "  " }.Connect(Env(("TENCENTCHAT_SECRETKEY", Key)), Now));
+        Assert.Contains("-UserSig is empty", ex.Message);
+    }
+
+    [Fact]
+    public void An_unreadable_UserSig_is_passed_on_for_the_service_to_judge()
+    {
+        var session = new ConnectionRequest { SdkAppId = 7, UserSig = "opaque-token-from-elsewhere" }.Connect(NoEnv, Now);
+        Assert.Equal("UserSig", session.AuthenticationMode);
+        Assert.Null(session.UserSigExpiresAt);
+        Assert.Equal("opaque-token-from-elsewhere", session.Sig.Current(Now));
+    }
+}
