@@ -17,8 +17,8 @@ public class OrderedBatchRunnerTests
 
         public Task<BatchResult> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
         {
+            Tokens.Enqueue(token); // before Started: a test that saw the call start may look at its token
             Started[sequence] = ids.ToList();
-            Tokens.Enqueue(token);
             return Source(sequence).Task;
         }
 
