@@ -1,0 +1,69 @@
+# New-TencentChatUserSig: a TLSSigAPIv2 UserSig for any account.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:identity = Get-EmulatorIdentity
+    $script:key = ConvertTo-SecureString $identity.SecretKey -AsPlainText -Force
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--admin', 'administrator,ops_admin'
+
+    # Decodes a sig independently of the module: Tencent Base64, zlib (.NET's ZLibStream), JSON.
+    function Read-Sig([string] $Sig) {
+        $b64 = $Sig.Replace('*', '+').Replace('-', '/').Replace('_', '=')
+        $in = [IO.MemoryStream]::new([Convert]::FromBase64String($b64))
+        $z = [IO.Compression.ZLibStream]::new($in, [IO.Compression.CompressionMode]::Decompress)
+        $reader = [IO.StreamReader]::new($z)
+        try { $reader.ReadToEnd() | ConvertFrom-Json } finally { $reader.Dispose() }
+    }
+
+    function Get-ExpectedSignature($doc, [string] $SecretKey) {
+        $content = "TLS.identifier:$($doc.'TLS.identifier')`nTLS.sdkappid:$($doc.'TLS.sdkappid')`nTLS.time:$($doc.'TLS.time')`nTLS.expire:$($doc.'TLS.expire')`n"
+        $hmac = [Security.Cryptography.HMACSHA256]::new([Text.Encoding]::UTF8.GetBytes($SecretKey))
+        try { [Convert]::ToBase64String($hmac.ComputeHash([Text.Encoding]::UTF8.GetBytes($content))) } finally { $hmac.Dispose() }
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'New-TencentChatUserSig' {
+    It 'returns a SecureString by default, so the sig is not shown' {
+        $sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -Identifier ops_admin
+        $sig | Should -BeOfType ([securestring])
+        ($sig | Out-String) | Should -Match 'System.Security.SecureString'
+    }
+
+    It 'makes a TLSSigAPIv2 sig whose HMAC, fields and expiry check out' {
+        $before = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        $sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -Identifier ' ops_admin ' -Expiry ([timespan]::FromHours(6)) -AsPlainText
+        $sig | Should -BeOfType ([string])
+        $sig | Should -Match '^[A-Za-z0-9*_-]+$'
+        $doc = Read-Sig $sig
+        $doc.'TLS.ver' | Should -Be '2.0'
+        $doc.'TLS.identifier' | Should -Be 'ops_admin'
+        $doc.'TLS.sdkappid' | Should -Be $identity.SdkAppId
+        $doc.'TLS.expire' | Should -Be 21600
+        $doc.'TLS.time' | Should -BeGreaterOrEqual $before
+        $doc.'TLS.time' | Should -BeLessOrEqual ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())
+        $doc.'TLS.sig' | Should -Be (Get-ExpectedSignature $doc $identity.SecretKey)
+    }
+
+    It 'takes identifiers from the pipeline, one sig each' {
+        $sigs = @('ops_admin', 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText)
+        $sigs.Count | Should -Be 2
+        (Read-Sig $sigs[1]).'TLS.identifier' | Should -Be 'administrator'
+    }
+
+    It 'makes a sig the service accepts as a ready -UserSig' {
+        $sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -Identifier ops_admin
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -Identifier ops_admin -UserSig $sig -Endpoint $emulator.Url -WarningAction SilentlyContinue
+        (Get-TencentChatFollowInfo -UserId administrator).UserId | Should -Be 'administrator'
+        (Get-TencentChatContext).AuthenticationMode | Should -Be 'UserSig'
+    }
+
+    It 'refuses an expiry out of range' {
+        { New-TencentChatUserSig -SdkAppId 1 -SecretKey $key -Identifier a -Expiry ([timespan]::Zero) } | Should -Throw -ErrorId 'TencentChat.InvalidExpiry*'
+    }
+}
