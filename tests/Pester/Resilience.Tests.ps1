@@ -133,6 +133,22 @@ Describe 'Through faults' {
     }
 }
 
+Describe 'An endpoint that does not answer' {
+    It 'gives up after a few calls in a row fail to connect, reporting every id' {
+        # Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint 'http://127.0.0.1:9' -MaxRetry 1
+        $ids = @($graph.Users | Select-Object -First 300)
+        $err = $null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $clock.Stop()
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ConnectionFailed*'
+        $err.Exception.Message | Should -Match 'in a row could not reach the service'
+        (@($perId | Where-Object TargetObject).TargetObject -join ',') | Should -Be ($ids -join ',')
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+    }
+}
+
 Describe 'Messages and Stop' {
     BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url }
 

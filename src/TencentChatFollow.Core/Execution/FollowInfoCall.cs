@@ -27,6 +27,10 @@ internal sealed class FollowInfoCall
     private readonly RetryPolicy _retry;
     private readonly bool _debug;
     private readonly Func<DateTimeOffset> _now;
+    private int _unreachableInARow;
+
+    /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
+    internal const int UnreachableLimit = 3;
 
     public FollowInfoCall(TencentChatSession session, string from, bool collectDebug, Func<DateTimeOffset>? now = null)
     {
@@ -56,6 +60,7 @@ internal sealed class FollowInfoCall
 
             if (attempt.Response is { ErrorCode: 0 } ok)
             {
+                Interlocked.Exchange(ref _unreachableInARow, 0);
                 verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "OK"));
                 return new BatchResult(sequence, Map(ids, ok, attempt.Sig), null, verbose, debug);
             }
@@ -93,6 +98,13 @@ internal sealed class FollowInfoCall
                 : failure;
             verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + final.Message));
             var fatal = description?.IsFatal == true || attempt.Fatal ? final : null;
+            if (fatal is null && failure.Kind is ErrorKind.ConnectionError or ErrorKind.Timeout
+                && Interlocked.Increment(ref _unreachableInARow) >= UnreachableLimit)
+            {
+                // The endpoint is down or unreachable: retrying every remaining batch would take ages to fail.
+                fatal = new TencentChatException(final.ErrorId, final.Kind,
+                    $"{final.Message} {UnreachableLimit} calls in a row could not reach the service; check the network, -Endpoint and -Region, then run again.", final.Code);
+            }
             var outcomes = ids.Select(id => new IdOutcome(id, null, final.ForUser(id))).ToList();
             return new BatchResult(sequence, outcomes, fatal, verbose, debug);
         }
@@ -150,10 +162,16 @@ internal sealed class FollowInfoCall
             return Attempt.Failed(new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout,
                 $"No answer within {_session.Timeout.TotalSeconds:0.#} s (Connect-TencentChat -TimeoutSec sets this)."), transient: true);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
         {
             return Attempt.Failed(new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
                 $"The connection to {_session.Endpoint.GetLeftPart(UriPartial.Authority)} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"), transient: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is not the network's doing and would happen to every call: stop the run, keep the ids.
+            return Attempt.Failed(new TencentChatException("TencentChat.RequestFailed", ErrorKind.ConnectionError,
+                $"The request could not be made ({ex.GetType().Name}: {Redactor.Scrub(ex.Message, sig)}). Please report this with the -Verbose output."), transient: false, fatal: true);
         }
     }
 
