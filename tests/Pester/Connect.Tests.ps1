@@ -96,6 +96,19 @@ Describe 'Connect-TencentChat' {
         { Connect-TencentChat -SdkAppId 1400000001 -UserSig (ConvertTo-SecureString $sig -AsPlainText -Force) } | Should -Throw -ExpectedMessage '*made for SDKAppID 1400000002*'
     }
 
+    It 'takes a proxy, shows its address and never its password' {
+        $proxyUser = [pscredential]::new('ops', (ConvertTo-SecureString 'proxy-pw-123' -AsPlainText -Force))
+        $s = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Proxy 'http://proxy.example:8080' -ProxyCredential $proxyUser -PassThru
+        "$($s.Proxy)" | Should -Be 'http://proxy.example:8080'
+        (($s | Format-List * | Out-String) + ($s | ConvertTo-Json -Depth 5)) | Should -Not -Match 'proxy-pw-123'
+    }
+
+    It 'wants -Proxy with a proxy credential' {
+        $proxyUser = [pscredential]::new('ops', (ConvertTo-SecureString 'pw' -AsPlainText -Force))
+        { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -ProxyCredential $proxyUser } | Should -Throw -ExpectedMessage '*go with -Proxy*'
+        { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Proxy 'ftp://proxy:21' } | Should -Throw -ExpectedMessage '*http or https*'
+    }
+
     It 'keeps the session per runspace' {
         Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint $emulator.Url
         $ps = [powershell]::Create()

@@ -8,8 +8,8 @@ using TencentChatFollow.Runtime;
 namespace TencentChatFollow.Api;
 
 /// <summary>
-/// One HttpClient per endpoint for the whole process, so keep-alive connections are reused across sessions,
-/// cmdlet calls and runspaces. Timeouts are applied per request, not on the client.
+/// One HttpClient per endpoint (and proxy) for the whole process, so keep-alive connections are reused across
+/// sessions, cmdlet calls and runspaces. Timeouts are applied per request, not on the client.
 /// </summary>
 internal static class HttpClientCache
 {
@@ -18,10 +18,10 @@ internal static class HttpClientCache
 
     private static readonly ConcurrentDictionary<string, HttpClient> Clients = new(StringComparer.OrdinalIgnoreCase);
 
-    public static HttpClient For(Uri baseUri)
-        => Clients.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority), _ => Create());
+    public static HttpClient For(Uri baseUri, ProxySettings? proxy = null)
+        => Clients.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority) + "|" + proxy?.CacheKey, _ => Create(proxy));
 
-    private static HttpClient Create()
+    private static HttpClient Create(ProxySettings? proxy)
     {
         var handler = new HttpClientHandler
         {
@@ -29,6 +29,11 @@ internal static class HttpClientCache
             UseCookies = false,
             MaxConnectionsPerServer = MaxConnectionsPerEndpoint,
         };
+        if (proxy is not null)
+        {
+            handler.Proxy = proxy.ToWebProxy();
+            handler.UseProxy = true;
+        }
         if (TlsPolicy.ProtocolsFor(RuntimeInformation.FrameworkDescription) is { } protocols) handler.SslProtocols = protocols;
         var client = new HttpClient(handler, disposeHandler: true)
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Execution;
 
@@ -30,6 +31,7 @@ public sealed class ConnectionRequest
     public int MaxRequestsPerSecond { get; set; } = RateLimiter.DefaultLimit;
     public int MaxRetry { get; set; } = TencentChatSession.DefaultMaxRetry;
     public TimeSpan Timeout { get; set; } = TencentChatSession.DefaultTimeout;
+    public ProxySettings? Proxy { get; set; }
 
     /// <summary>Makes the session. Throws ArgumentException whose message names each missing or bad input and what to do.</summary>
     public TencentChatSession Connect(Func<string, string?> environment, DateTimeOffset now)
@@ -74,7 +76,7 @@ public sealed class ConnectionRequest
             if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {info.ExpiresAt:u}: make a new one, or connect with -SecretKey so the module renews it.");
         }
         sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known
-        return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout);
+        return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout, Proxy);
     }
 
     private static uint? ReadAppId(Func<string, string?> environment, List<string> problems)

@@ -18,7 +18,7 @@ public sealed class TencentChatSession
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
-        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null)
+        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
         if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
@@ -33,7 +33,8 @@ public sealed class TencentChatSession
         Timeout = timeout ?? DefaultTimeout;
         ConnectedAt = DateTimeOffset.Now;
         Limiter = RateLimiter.ForApp(sdkAppId);
-        Http = HttpClientCache.For(endpoint);
+        Proxy = proxy;
+        Http = HttpClientCache.For(endpoint, proxy);
     }
 
     public uint SdkAppId { get; }
@@ -51,6 +52,8 @@ public sealed class TencentChatSession
     public int MaxRetry { get; }
     public TimeSpan Timeout { get; }
     public DateTimeOffset ConnectedAt { get; }
+    /// <summary>The explicit proxy, if any (shown without its credentials); otherwise the platform's proxy settings apply.</summary>
+    public ProxySettings? Proxy { get; }
 
     internal ISigSource Sig { get; }
     internal RateLimiter Limiter { get; }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Internal;
 using TencentChatFollow.Session;
@@ -69,6 +70,21 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
     [ValidateRange(4, 600)]
     public int TimeoutSec { get; set; } = (int)TencentChatSession.DefaultTimeout.TotalSeconds;
 
+    /// <summary>An HTTP proxy for the calls; without it the system's or the environment's proxy settings apply.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>The user for -Proxy.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Authenticate to -Proxy as the current user (Windows integrated authentication).</summary>
+    [Parameter]
+    public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
     /// <summary>Also write the session to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -92,6 +108,14 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
         TencentChatSession session;
         try
         {
+            if (Proxy is not null)
+            {
+                request.Proxy = new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+            }
+            else if (ProxyCredential is not null || ProxyUseDefaultCredentials)
+            {
+                throw new ArgumentException("-ProxyCredential and -ProxyUseDefaultCredentials go with -Proxy: pass the proxy's URI too.");
+            }
             session = request.Connect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow);
         }
         catch (ArgumentException ex)

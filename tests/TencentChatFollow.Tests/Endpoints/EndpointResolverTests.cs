@@ -74,7 +74,7 @@ public class EndpointResolverTests
     [InlineData("http://[::2]:5080", "plain http")]
     [InlineData("http://0.0.0.0:5080", "plain http")]
     [InlineData("ftp://127.0.0.1/", "https")]
-    [InlineData("file:///tmp/x", "https")]
+    [InlineData("file:///srv/x", "https")]
     [InlineData("https://example.com/?sdkappid=1", "query")]
     [InlineData("https://example.com/base?x", "query")]
     [InlineData("https://example.com/#frag", "fragment")]

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using TencentChatFollow.Api;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Session;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+public class ProxyTests
+{
+    private const string Key = "proxy-test-key";
+    private static int _nextAppId = 1_900_000_001;
+
+    /// <summary>
+    /// A forward proxy that answers follow_get_info itself: it records each request line and its
+    /// Proxy-Authorization header, and asks for Basic credentials first when <paramref name="requireAuth"/> is set.
+    /// </summary>
+    private sealed class FakeProxy : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly bool _requireAuth;
+
+        public FakeProxy(bool requireAuth = false)
+        {
+            _requireAuth = requireAuth;
+            _listener.Start();
+            _ = Task.Run(AcceptLoop);
+        }
+
+        public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        public ConcurrentQueue<(string RequestLine, string? ProxyAuthorization)> Seen { get; } = new();
+
+        private async Task AcceptLoop()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+                catch (OperationCanceledException) { return; }
+                catch (SocketException) { return; }
+                _ = Task.Run(() => Serve(client));
+            }
+        }
+
+        private async Task Serve(TcpClient client)
+        {
+            using var _ = client;
+            var stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII, false, 1, leaveOpen: true);
+            while (true)
+            {
+                var requestLine = await reader.ReadLineAsync();
+                if (string.IsNullOrEmpty(requestLine)) return;
+                string? auth = null;
+                var length = 0;
+                string? line;
+                while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync()))
+                {
+                    var colon = line.IndexOf(':');
+                    var name = line[..colon].Trim();
+                    var value = line[(colon + 1)..].Trim();
+                    if (name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)) auth = value;
+                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) length = int.Parse(value);
+                }
+                var body = new char[length];
+                for (var read = 0; read < length;) read += await reader.ReadAsync(body, read, length - read);
+                Seen.Enqueue((requestLine, auth));
+
+                string response;
+                if (_requireAuth && auth is null)
+                {
+                    response = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n";
+                }
+                else
+                {
+                    var json = "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":7,\"FollowingCount\":8,\"MutualFollowingCount\":9}]}";
+                    response = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
+                }
+                var bytes = Encoding.ASCII.GetBytes(response);
+                await stream.WriteAsync(bytes);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+
+    private static async Task<BatchResult> CallThrough(ProxySettings proxy)
+    {
+        var appId = (uint)Interlocked.Increment(ref _nextAppId);
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        // A host that does not resolve: only a proxy can answer for it.
+        var session = new TencentChatSession(appId, "administrator", new Uri("http://chat.invalid:8081/"), null, sig, 200, 0, TimeSpan.FromSeconds(5), proxy);
+        var call = new FollowInfoCall(session, "administrator", collectDebug: false);
+        return await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Calls_go_through_the_proxy_with_the_full_target_uri()
+    {
+        using var proxy = new FakeProxy();
+        var result = await CallThrough(new ProxySettings(proxy.Address));
+
+        Assert.Equal(7, result.Outcomes.Single().Info!.FollowerCount);
+        var (requestLine, auth) = Assert.Single(proxy.Seen);
+        Assert.StartsWith("POST http://chat.invalid:8081/v4/follow/follow_get_info?sdkappid=", requestLine);
+        Assert.Null(auth);
+    }
+
+    [Fact]
+    public async Task A_proxy_credential_answers_the_proxys_challenge()
+    {
+        using var proxy = new FakeProxy(requireAuth: true);
+        var result = await CallThrough(new ProxySettings(proxy.Address, new NetworkCredential("ops", "s3cret")));
+
+        Assert.Equal(9, result.Outcomes.Single().Info!.MutualFollowingCount);
+        var seen = proxy.Seen.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.Null(seen[0].ProxyAuthorization);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:s3cret")), seen[1].ProxyAuthorization);
+    }
+
+    [Theory]
+    [InlineData("ftp://proxy:21/")]
+    [InlineData("http://user:pw@proxy:8080/")]
+    [InlineData("http://proxy:8080/?x=1")]
+    public void Refuses_a_proxy_uri_it_cannot_use(string uri)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri(uri)));
+        Assert.DoesNotContain("pw", ex.Message);
+    }
+
+    [Fact]
+    public void Refuses_a_credential_and_default_credentials_together()
+        => Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri("http://proxy:8080/"), new NetworkCredential("u", "p"), useDefaultCredentials: true));
+
+    [Fact]
+    public void Shows_the_proxy_without_its_user()
+    {
+        var proxy = new ProxySettings(new Uri("http://proxy.example:8080/"), new NetworkCredential("ops", "s3cret"));
+        Assert.Equal("http://proxy.example:8080", proxy.ToString());
+        Assert.DoesNotContain("s3cret", proxy.CacheKey);
+    }
+
+    [Fact]
+    public void Sessions_share_a_client_only_with_the_same_endpoint_proxy_and_proxy_user()
+    {
+        var endpoint = new Uri("https://adminapisgp.im.qcloud.com/");
+        var a = HttpClientCache.For(endpoint, new ProxySettings(new Uri("http://p:1/"), new NetworkCredential("u", "one")));
+        var b = HttpClientCache.For(endpoint, new ProxySettings(new Uri("http://p:1/"), new NetworkCredential("u", "one")));
+        var otherPassword = HttpClientCache.For(endpoint, new ProxySettings(new Uri("http://p:1/"), new NetworkCredential("u", "two")));
+        var otherProxy = HttpClientCache.For(endpoint, new ProxySettings(new Uri("http://p:2/")));
+        var none = HttpClientCache.For(endpoint);
+
+        Assert.Same(a, b);
+        Assert.NotSame(a, otherPassword);
+        Assert.NotSame(a, otherProxy);
+        Assert.NotSame(a, none);
+        Assert.Same(none, HttpClientCache.For(endpoint));
+    }
+}
