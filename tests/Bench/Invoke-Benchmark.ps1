@@ -31,7 +31,7 @@ function New-IdsFile([int] $Count) {
     $path
 }
 
-$pwshCommand = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+$pwshCommand = Get-PwshCommandLine
 function Measure-Run([string] $Kind, [int] $Count, [int] $WarmUpIds = 0) {
     $ids = New-IdsFile $Count
     $out = & $pwshCommand[0] @($pwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Measure-Run.ps1') `

@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
     $script:manifestPath = Get-ModuleUnderTest
     $script:repo = if ($env:TCF_REPO_PATH) { $env:TCF_REPO_PATH } else { Join-Path $PSScriptRoot '../../out/repo' }
-    $script:pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+    $script:pwsh = Get-PwshCommandLine
     function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
         $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
         foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Script)) { $psi.ArgumentList.Add($a) }

@@ -23,6 +23,18 @@ function Get-EmulatorCredential {
     [pscredential]::new($script:WellKnown.Identifier, $secure)
 }
 
+function Get-PwshCommandLine {
+    <#
+    .SYNOPSIS
+    The command line that starts a fresh pwsh like the current one: the dotnet tool (dotnet + pwsh.dll) or an installed pwsh.
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param()
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { , @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { , @($process) }
+}
+
 function Start-Emulator {
     <#
     .SYNOPSIS
@@ -85,4 +97,4 @@ function Invoke-EmulatorControl {
     $result   # an array answer goes down the pipeline item by item
 }
 
-Export-ModuleMember -Function Get-EmulatorIdentity, Get-EmulatorCredential, Start-Emulator, Stop-Emulator, Invoke-EmulatorControl
+Export-ModuleMember -Function Get-PwshCommandLine, Get-EmulatorIdentity, Get-EmulatorCredential, Start-Emulator, Stop-Emulator, Invoke-EmulatorControl
