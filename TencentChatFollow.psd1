@@ -29,9 +29,12 @@
             LicenseUri   = 'https://github.com/TencentChatFollow/TencentChatFollow/blob/main/LICENSE'
             ReleaseNotes = @'
 0.1.0
-- Connect-TencentChat (secret key, PSCredential, ready UserSig or environment variables; regions or an endpoint),
-  Get-TencentChatContext, Disconnect-TencentChat.
-- Get-TencentChatFollowInfo: batches of 20, calls in flight at once, output in input order, one error per failed id.
+- Connect-TencentChat: secret key, PSCredential, ready UserSig or TENCENTCHAT_* environment variables; regions or
+  an endpoint; -MaxRequestsPerSecond, -MaxRetry, -TimeoutSec, -Proxy. Get-TencentChatContext, Disconnect-TencentChat.
+- Get-TencentChatFollowInfo: batches of 20, up to 64 calls in flight under one 200 calls/s limiter per app and
+  process, output in input order, one result or one error per id, retries with back-off, progress, Ctrl+C.
+- New-TencentChatUserSig: TLSSigAPIv2 UserSigs for any account.
+- Windows PowerShell 5.1 and PowerShell 7.4+ on Windows, Linux and macOS.
 '@
         }
     }
