@@ -5,7 +5,6 @@ using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Internal;
-using TencentChatFollow.Session;
 
 namespace TencentChatFollow.Commands;
 
@@ -21,7 +20,6 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     public const int DefaultThrottleLimit = 64;
 
     private readonly CancellationTokenSource _stop = new();
-    private TencentChatSession? _session;
     private OrderedBatchRunner? _runner;
     private ProgressReporter? _progress;
     private TencentChatException? _fatal;
@@ -48,13 +46,13 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
 
     protected override void BeginProcessing()
     {
-        _session = RequireSession();
-        var from = From?.Trim() ?? _session.Identifier;
-        var call = new FollowInfoCall(_session, from, collectDebug: IsDebugOn());
+        var session = RequireSession();
+        var from = From?.Trim() ?? session.Identifier;
+        var call = new FollowInfoCall(session, from, collectDebug: IsDebugOn());
         _runner = new OrderedBatchRunner(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIdsPerCall, _stop.Token);
         _progress = new ProgressReporter(this, "Get-TencentChatFollowInfo");
         if (!MyInvocation.ExpectingInput && UserId is { } ids) _progress.Total = CountIds(ids);
-        WriteVerbose($"Counting follows at {_session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {_session.SdkAppId} as {_session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {_session.MaxRequestsPerSecond} calls/s.");
+        WriteVerbose($"Counting follows at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s.");
     }
 
     protected override void ProcessRecord()
