@@ -120,7 +120,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message), "TencentChat.InvalidConnection", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(ex.Message), "TencentChat.InvalidConnection"));
             return;
         }
 

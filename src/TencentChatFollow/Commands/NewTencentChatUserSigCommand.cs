@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using TencentChatFollow.Auth;
+using TencentChatFollow.Internal;
 using TencentChatFollow.Session;
 
 namespace TencentChatFollow.Commands;
@@ -48,14 +49,14 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     {
         if (Expiry < TimeSpan.FromSeconds(1) || Expiry > TimeSpan.FromDays(3650))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Expiry), $"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
-                "TencentChat.InvalidExpiry", ErrorCategory.InvalidArgument, Expiry));
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentOutOfRangeException(nameof(Expiry), $"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
+                "TencentChat.InvalidExpiry", Expiry));
         }
         _key = SecretText.ToUtf8(SecretKey!);
         if (_key.Length == 0)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
-                "TencentChat.EmptySecretKey", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
+                "TencentChat.EmptySecretKey"));
         }
     }
 

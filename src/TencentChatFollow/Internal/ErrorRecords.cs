@@ -10,8 +10,8 @@ internal static class ErrorRecords
     public static ErrorRecord From(TencentChatException ex, object? target = null)
         => new(ex, ex.ErrorId, Category(ex.Kind), target ?? ex.UserId);
 
-    public static ErrorRecord InvalidArgument(string errorId, string message, object? target)
-        => new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+    public static ErrorRecord InvalidArgument(ArgumentException ex, string errorId, object? target = null)
+        => new(ex, errorId, ErrorCategory.InvalidArgument, target);
 
     public static ErrorRecord NotConnected()
         => new(new InvalidOperationException("Not connected to Tencent Cloud Chat. Run Connect-TencentChat first, or pass -Session."),
