@@ -32,6 +32,9 @@ internal sealed class FollowInfoCall
     /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
     internal const int UnreachableLimit = 3;
 
+    /// <summary>A refused call waits at most this long for a Retry-After the service asks for.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
     public FollowInfoCall(TencentChatSession session, string from, bool collectDebug, Func<DateTimeOffset>? now = null)
     {
         _session = session;
@@ -51,15 +54,26 @@ internal sealed class FollowInfoCall
 
         var total = Stopwatch.StartNew();
         var retries = 0;
+        var refusals = 0;
         var renewed = false;
         while (true)
         {
-            await _session.Limiter.WaitAsync(_session.MaxRequestsPerSecond, cancellationToken).ConfigureAwait(false);
+            var limit = _session.MaxRequestsPerSecond;
+            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0, giveUpAfter: _session.RetryTimeout).ConfigureAwait(false);
+            if (slot.Exhausted)
+            {
+                var exhausted = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                    "The service has refused every call for {0:0} s (60007, frequency limit): the app's {1} calls/s quota is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
+                    slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit));
+                verbose.Add(Describe(sequence, ids.Count, "not sent", total, retries, "failed: " + exhausted.Message));
+                return new BatchResult(sequence, ids.Select(id => new IdOutcome(id, null, exhausted.ForUser(id))).ToList(), null, verbose, debug);
+            }
             var attempt = await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
             if (_debug && attempt.BodyText is not null) debug.Add($"Batch {sequence}: answer {attempt.BodyText}");
 
             if (attempt.Response is { ErrorCode: 0 } ok)
             {
+                if (_session.Limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
                 Interlocked.Exchange(ref _unreachableInARow, 0);
                 verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "OK"));
                 return new BatchResult(sequence, Map(ids, ok, attempt.Sig), null, verbose, debug);
@@ -81,11 +95,22 @@ internal sealed class FollowInfoCall
                 verbose.Add($"Batch {sequence}: the UserSig expired (70001); made a new one and retrying.");
                 continue;
             }
+            if (description?.Throttles == true || attempt.StatusCode == 429)
+            {
+                // Refused for frequency: the quota is shared with someone. Not a fault and not a failed attempt: tell the
+                // limiter (it slows down and holds back until the service takes calls again) and go again at the front
+                // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
+                refusals++;
+                var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
+                if (_session.Limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
+                if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
+                    await Task.Delay(hint < MaxRetryAfter ? hint : MaxRetryAfter, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             var transient = description?.IsTransient ?? attempt.Transient;
             if (transient && retries < _retry.MaxRetry)
             {
                 retries++;
-                if (description?.Throttles == true || attempt.StatusCode == 429) _session.Limiter.SlowDown();
                 var delay = _retry.DelayBefore(retries, attempt.RetryAfter);
                 verbose.Add($"Batch {sequence}: attempt {retries} failed ({failure.Message.TrimEnd('.')}); retry {retries} of {_retry.MaxRetry} in {delay.TotalSeconds:0.0} s.");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,12 +8,13 @@ using System.Threading.Tasks;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// Keeps calls under a per-second limit in every window, not just on average: each call reserves a send time,
-/// evenly spaced from the one before, such that no more than <c>limit</c> reservations fall within any window of
-/// one second (plus a small margin for network jitter). Reservations are handed out in order, so waiters are
-/// served first come, first served.
+/// Paces the calls of one app: callers wait their turn first come, first served (a refused call goes back to the
+/// front), and each turn comes when the pace allows: evenly spaced at the rate the <see cref="RateController"/> has
+/// found the service takes now, and never more than the ceiling (<c>-MaxRequestsPerSecond</c>) within any window of
+/// a second (plus a small margin for network jitter).
+/// The next turn is worked out when it comes, not booked in advance, so a cut applies to every call still waiting.
 /// One instance per SDKAppID is shared by the whole process (<see cref="ForApp"/>): every session, cmdlet call
-/// and runspace of that app draws from the same budget.
+/// and runspace of that app draws from the same budget and learns from the same answers.
 /// </summary>
 public sealed class RateLimiter
 {
@@ -24,69 +26,185 @@ public sealed class RateLimiter
     /// <summary>Arrival jitter allowance: two sends a window apart may arrive a little closer than that.</summary>
     internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long after a throttling answer the limiter runs at three quarters of its limit.</summary>
-    internal static readonly TimeSpan SlowDownPeriod = TimeSpan.FromSeconds(2);
+    /// <summary>A turn that comes late (a coarse timer, a busy machine) may catch up on slots missed within this time.</summary>
+    internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>After giving up on a refusing service, one probe call goes this often; the others fail at once.</summary>
+    internal static readonly TimeSpan ExhaustedProbeInterval = TimeSpan.FromSeconds(1);
 
     private readonly Func<TimeSpan> _clock;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private readonly TimeSpan _window;
     private readonly object _gate = new();
-    private TimeSpan[] _ring = new TimeSpan[256];
+    private readonly RateController _control;
+    private readonly LinkedList<Waiter> _waiters = new();
+    private TimeSpan[] _ring = new TimeSpan[256]; // send times of the last window, oldest first
     private int _head;
     private int _count;
-    private TimeSpan _slowUntil = TimeSpan.MinValue;
+    private TimeSpan _lastSlot = TimeSpan.MinValue;
+    private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
+    private bool _pumping;
 
-    internal RateLimiter(TimeSpan window, Func<TimeSpan>? clock = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    internal RateLimiter(TimeSpan window, Func<TimeSpan>? clock = null, Func<TimeSpan, CancellationToken, Task>? delay = null, RateControlSettings? settings = null)
     {
         _window = window;
         var stopwatch = Stopwatch.StartNew();
         _clock = clock ?? (() => stopwatch.Elapsed);
         _delay = delay ?? Task.Delay;
+        _control = new RateController(settings);
     }
 
     /// <summary>The limiter every session of this SDKAppID in this process shares.</summary>
     public static RateLimiter ForApp(uint sdkAppId)
         => PerApp.GetOrAdd(sdkAppId, _ => new RateLimiter(TimeSpan.FromSeconds(1) + DefaultMargin));
 
-    /// <summary>Waits until a call may be sent under <paramref name="limit"/> calls per second.</summary>
-    public Task WaitAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>The limiter's clock (monotonic; the same one answers are reported on).</summary>
+    internal TimeSpan Now => _clock();
+
+    /// <summary>The rate calls go at now, calls per second (0 while holding back after a refusal).</summary>
+    public double CurrentRate(int limit)
     {
-        var wait = Reserve(limit);
-        return wait <= TimeSpan.Zero ? Task.CompletedTask : _delay(wait, cancellationToken);
+        lock (_gate) return _control.Holding ? 0 : _control.RateFor(limit);
     }
 
     /// <summary>
-    /// Books the next send slot and returns how long to wait for it. A caller that then gives up leaves its
-    /// slot booked: the limiter errs on the side of sending less.
+    /// Waits for this call's turn under at most <paramref name="limit"/> calls per second. <paramref name="front"/>
+    /// puts the caller before those already waiting (a refused call going again). When the service has refused every
+    /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send.
     /// </summary>
-    internal TimeSpan Reserve(int limit)
+    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null)
     {
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
+        cancellationToken.ThrowIfCancellationRequested();
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue);
         lock (_gate)
         {
-            var now = _clock();
-            if (now < _slowUntil) limit = Math.Max(1, (int)(limit * 3L / 4));
-            while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
+            if (_waiters.Count == 0 && TryGrant(waiter, _clock(), out var slot, out _)) return Task.FromResult(slot);
+            waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
+            if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+            if (!_pumping)
+            {
+                _pumping = true;
+                _ = PumpAsync();
+            }
+        }
+        return waiter.Completion.Task;
+    }
 
-            // Calls are spaced evenly (window / limit apart) rather than sent in bursts, so that a stall on the way
-            // (a GC pause, a busy machine) bunches a few calls together, not a whole window's worth. Reservations
-            // are kept in time order, so the sliding-window rule (the slot opens one window after the reservation
-            // `limit` places back) holds across changes of limit too.
-            var at = now;
-            if (_count > 0) at = Max(at, At(_count - 1) + TimeSpan.FromTicks(_window.Ticks / limit));
-            if (_count >= limit) at = Max(at, At(_count - limit) + _window);
-            Append(at);
-            return at - now;
+    /// <summary>The service accepted the call of <paramref name="slot"/>. Returns a line for -Verbose when the rate changed notably.</summary>
+    public string? Accepted(RateSlot slot, int limit)
+    {
+        lock (_gate) return _control.OnAccepted(slot.SentAt, _clock(), limit);
+    }
+
+    /// <summary>The service refused the call of <paramref name="slot"/> for frequency. Returns a line for -Verbose when this cut the rate.</summary>
+    public string? Refused(RateSlot slot, int limit, string reason)
+    {
+        lock (_gate) return _control.OnRefused(slot.SentAt, _clock(), limit, reason);
+    }
+
+    /// <summary>The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the simulation does).</summary>
+    internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next)
+    {
+        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter), _clock(), out slot, out next);
+    }
+
+    /// <summary>How long the service has refused every call, or null when its last answer was an acceptance.</summary>
+    internal TimeSpan? RefusingFor()
+    {
+        lock (_gate) return _control.RefusingSince is { } since ? _clock() - since : null;
+    }
+
+    /// <summary>
+    /// The pacing rule, for the caller at the head of the line: gives its slot when its turn has come, otherwise says
+    /// when to look again. Call under the lock.
+    /// </summary>
+    private bool TryGrant(Waiter waiter, TimeSpan now, out RateSlot slot, out TimeSpan next)
+    {
+        slot = default;
+        if (_control.RefusingSince is { } since && now - since >= waiter.GiveUpAfter)
+        {
+            // The quota has been used up elsewhere for longer than the caller waits: fail fast, but keep one probe
+            // going now and then, so the run notices when the service takes calls again.
+            if (_lastExhaustedProbe != TimeSpan.MinValue && now - _lastExhaustedProbe < ExhaustedProbeInterval)
+            {
+                slot = new RateSlot(now, exhausted: true, refusingFor: now - since);
+                next = now;
+                return true;
+            }
+            _lastExhaustedProbe = now;
+        }
+
+        while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
+        var rate = _control.Holding ? 1 / _control.Settings.ProbeInterval.TotalSeconds : _control.RateFor(waiter.Limit);
+        var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
+        var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
+        if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
+        if (_count >= waiter.Limit) at = Max(at, At(_count - waiter.Limit) + _window);
+        if (at > now)
+        {
+            next = at;
+            return false;
+        }
+        _lastSlot = at;
+        Append(now);
+        slot = new RateSlot(now, exhausted: false, refusingFor: null);
+        next = now;
+        return true;
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            var granted = new List<(Waiter, RateSlot)>();
+            lock (_gate)
+            {
+                var now = _clock();
+                var next = now;
+                while (_waiters.First is { } node && TryGrant(node.Value, now, out var slot, out next))
+                {
+                    _waiters.RemoveFirst();
+                    node.Value.Node = null;
+                    granted.Add((node.Value, slot));
+                }
+                if (_waiters.Count == 0)
+                {
+                    _pumping = false;
+                    wait = TimeSpan.Zero;
+                }
+                else
+                {
+                    wait = next - now;
+                }
+            }
+            foreach (var (waiter, slot) in granted) waiter.Grant(slot);
+            if (wait <= TimeSpan.Zero)
+            {
+                lock (_gate) if (!_pumping) return;
+                continue;
+            }
+            try
+            {
+                await _delay(wait, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A delay never fails on its own; if a test's delay does, look again rather than stall the line.
+            }
         }
     }
 
-    /// <summary>
-    /// The service said we call too often (another process shares the app's quota, or the clocks disagree on where
-    /// a second starts): run at three quarters of the limit for a while. The refused call itself is retried later.
-    /// </summary>
-    public void SlowDown()
+    private void Cancel(Waiter waiter, CancellationToken token)
     {
-        lock (_gate) _slowUntil = _clock() + SlowDownPeriod;
+        lock (_gate)
+        {
+            if (waiter.Node is null) return;
+            _waiters.Remove(waiter.Node);
+            waiter.Node = null;
+        }
+        waiter.Completion.TrySetCanceled(token);
     }
 
     private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length];
@@ -105,4 +223,37 @@ public sealed class RateLimiter
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private sealed class Waiter(int limit, TimeSpan giveUpAfter)
+    {
+        public int Limit { get; } = limit;
+        public TimeSpan GiveUpAfter { get; } = giveUpAfter;
+        public TaskCompletionSource<RateSlot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public LinkedListNode<Waiter>? Node { get; set; }
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Grant(RateSlot slot)
+        {
+            Registration.Dispose();
+            Completion.TrySetResult(slot);
+        }
+    }
+}
+
+/// <summary>A turn to send, from <see cref="RateLimiter.WaitAsync"/>.</summary>
+public readonly struct RateSlot
+{
+    internal RateSlot(TimeSpan sentAt, bool exhausted, TimeSpan? refusingFor)
+    {
+        SentAt = sentAt;
+        Exhausted = exhausted;
+        RefusingFor = refusingFor;
+    }
+
+    /// <summary>When the call went, on the limiter's clock.</summary>
+    public TimeSpan SentAt { get; }
+    /// <summary>No send: the service has refused every call for longer than the caller waits.</summary>
+    public bool Exhausted { get; }
+    /// <summary>With <see cref="Exhausted"/>: how long the service has refused every call.</summary>
+    public TimeSpan? RefusingFor { get; }
 }

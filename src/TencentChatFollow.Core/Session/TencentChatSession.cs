@@ -16,6 +16,8 @@ public sealed class TencentChatSession
     /// <summary>The highest -MaxRequestsPerSecond accepted (Tencent's own limit is 200; some plans allow more).</summary>
     public const int MaxRequestsPerSecondCeiling = 10000;
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long calls keep going while the service refuses every one (its quota used up elsewhere).</summary>
+    public static readonly TimeSpan DefaultRetryTimeout = TimeSpan.FromSeconds(60);
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
         int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null)
@@ -51,6 +53,8 @@ public sealed class TencentChatSession
     public int MaxRequestsPerSecond { get; }
     public int MaxRetry { get; }
     public TimeSpan Timeout { get; }
+    /// <summary>How long a run waits out a service that refuses every call (quota used up elsewhere) before its ids fail.</summary>
+    public TimeSpan RetryTimeout { get; internal set; } = DefaultRetryTimeout;
     public DateTimeOffset ConnectedAt { get; }
     /// <summary>The explicit proxy, if any (shown without its credentials); otherwise the platform's proxy settings apply.</summary>
     public ProxySettings? Proxy { get; }

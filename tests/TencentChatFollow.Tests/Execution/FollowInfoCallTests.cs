@@ -498,7 +498,7 @@ public class FollowInfoCallTests
     public async Task A_429_with_Retry_After_waits_that_long_and_slows_the_limiter_down()
     {
         using var server = new LocalHttpServer(new Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "1"), Ok(Item("a", 1, 1, 1)));
-        var rig = Make(server, maxRetry: 1);
+        var rig = Make(server, maxRetry: 0);
 
         var result = await rig.Run("a");
 
@@ -506,20 +506,68 @@ public class FollowInfoCallTests
         Assert.Equal(2, requests.Length);
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);
-        AssertLimiterSlowed(rig.Session);
+        AssertLimiterSlowed(rig.Session, result, "HTTP 429");
     }
 
-    [Fact]
-    public async Task A_throttling_code_slows_the_limiter_down()
+    [Theory]
+    [InlineData(60007)]
+    [InlineData(60018)]
+    public async Task A_throttling_code_slows_the_limiter_down(int code)
     {
-        using var server = new LocalHttpServer(Fail(60018, "too many requests"), Ok(Item("a", 1, 1, 1)));
+        using var server = new LocalHttpServer(Fail(code, "too many requests"), Ok(Item("a", 1, 1, 1)));
         var rig = Make(server, maxRetry: 1);
 
         var result = await rig.Run("a");
 
         Assert.Equal(2, rig.Requests.Length);
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);
-        AssertLimiterSlowed(rig.Session);
+        AssertLimiterSlowed(rig.Session, result, code.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Refusals_are_not_failed_attempts_they_go_again_without_a_back_off_until_the_service_takes_the_call()
+    {
+        // Six refusals in a row with no retries allowed at all: a refusal is not a fault.
+        var refusal = Fail(60007, "frequency limit");
+        using var server = new LocalHttpServer(refusal, refusal, refusal, refusal, refusal, refusal, Ok(Item("a", 4, 5, 6)));
+        var rig = Make(server, maxRetry: 0);
+
+        var watch = Stopwatch.StartNew();
+        var result = await rig.Run("a");
+        watch.Stop();
+
+        Assert.Equal(7, rig.Requests.Length);
+        AssertCounts(Assert.Single(result.Outcomes), "a", 4, 5, 6);
+        Assert.Contains(result.Verbose, v => v.Contains("0 retries") && v.Contains("OK"));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("retry 1 of"));
+        // One probe each 50 ms while the service refuses, not the exponential back-off meant for faults (which
+        // would have slept 0.1 + 0.2 + 0.5 + 1 + 2 + 4 s at least).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed.TotalMilliseconds} ms");
+        // One verbose line for the one cut: the refusals after it belong to the same episode.
+        Assert.Single(result.Verbose, v => v.Contains("slowing from"));
+    }
+
+    [Fact]
+    public async Task When_the_service_refuses_everything_for_the_retry_timeout_the_ids_fail_with_the_quota_used_up_elsewhere()
+    {
+        using var server = new LocalHttpServer((_, _) => Fail(60007, "frequency limit"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(400);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Null(result.Fatal);
+        Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Null(o.Info);
+            Assert.Equal("TencentChat.QuotaExhausted", o.Error!.ErrorId);
+            Assert.Equal(ErrorKind.LimitsExceeded, o.Error.Kind);
+            Assert.Equal(o.UserId, o.Error.UserId);
+            Assert.Contains("used up elsewhere", o.Error.Message);
+        });
+        // Probes only while refused (about one each 50 ms), not 64 calls hammering a full window.
+        Assert.InRange(rig.Requests.Length, 2, 15);
     }
 
     [Fact]
@@ -528,38 +576,23 @@ public class FollowInfoCallTests
         using var server = new LocalHttpServer(Fail(30006), Ok(Item("a", 1, 1, 1)));
         var rig = Make(server, maxRetry: 1);
 
-        await rig.Run("a");
+        var result = await rig.Run("a");
 
         Assert.Equal(2, rig.Requests.Length);
-        // The full limit of 200 still applies: calls 1.02 s / 200 = 5.1 ms apart.
-        AssertLimiterSpacing(rig.Session, 200);
+        Assert.Equal(200, rig.Session.Limiter.CurrentRate(200));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("slowing"));
     }
 
     /// <summary>
-    /// Right after a throttling answer the session's limiter (the real, shared one, slowed for two seconds) runs at
-    /// three quarters of 200: calls 1.02 s / 150 = 6.8 ms apart, not 5.1 ms (full limit) nor 10.2 ms (half).
+    /// After a refusal the session's limiter (the real, shared one of its app) was cut below the ceiling of 200 and
+    /// is pacing again (the call after the cut went through), and the call said so once in its verbose lines.
     /// </summary>
-    private static void AssertLimiterSlowed(TencentChatSession session) => AssertLimiterSpacing(session, 150);
-
-    /// <summary>
-    /// Books 50 slots back to back on the session's limiter and checks they are window / <paramref name="perWindow"/>
-    /// apart. The limiter runs on the real clock, so each wait is its slot minus the time that passed since the first
-    /// booking: the last wait exceeds the first by 49 spacings, less at most the time the bookings took.
-    /// </summary>
-    private static void AssertLimiterSpacing(TencentChatSession session, int perWindow)
+    private static void AssertLimiterSlowed(TencentChatSession session, BatchResult result, string reason)
     {
-        const int probes = 50;
-        var spacing = TimeSpan.FromTicks((TimeSpan.FromSeconds(1) + RateLimiter.DefaultMargin).Ticks / perWindow);
-        var watch = Stopwatch.StartNew();
-        var first = session.Limiter.Reserve(session.MaxRequestsPerSecond);
-        var last = first;
-        for (var i = 1; i < probes; i++) last = session.Limiter.Reserve(session.MaxRequestsPerSecond);
-        watch.Stop();
-
-        var expected = spacing * (probes - 1);
-        Assert.True(last - first <= expected && last - first >= expected - watch.Elapsed,
-            $"{probes} bookings span {(last - first).TotalMilliseconds} ms of waits (bookings took {watch.Elapsed.TotalMilliseconds} ms); " +
-            $"{perWindow} calls per window would space them {expected.TotalMilliseconds} ms");
+        var rate = session.Limiter.CurrentRate(200);
+        Assert.InRange(rate, 1, 199);
+        var line = Assert.Single(result.Verbose, v => v.Contains("slowing from"));
+        Assert.Contains(reason, line);
     }
 
     private static IEnumerable<string> AllText(BatchResult result)

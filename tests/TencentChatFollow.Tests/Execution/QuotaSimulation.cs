@@ -1,0 +1,205 @@
+using TencentChatFollow.Execution;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>
+/// A simulated app quota on a fake clock, in 1 ms steps: a server that refuses a call when more than
+/// <see cref="Limit"/> calls (refused ones counted too) arrived in the trailing second (or, in calendar mode, in the
+/// same calendar second), and clients that each run the module's real <see cref="RateLimiter"/> and
+/// <see cref="RateController"/> with up to 64 calls in flight, as Get-TencentChatFollowInfo does. A neighbour sends
+/// at a fixed rate and never adapts. No threads and no sleeps: the same seed gives the same run.
+/// </summary>
+internal sealed class QuotaSimulation
+{
+    private readonly Random _random;
+    private readonly Queue<long> _window = new(); // arrival times (ms) of the last second at the server
+    private readonly List<SimClient> _clients = new();
+    private long _calendarSecond = -1;
+    private int _inCalendarSecond;
+
+    public QuotaSimulation(int seed = 1, int limit = 200, bool sliding = true)
+    {
+        _random = new Random(seed);
+        Limit = limit;
+        Sliding = sliding;
+    }
+
+    public int Limit { get; }
+    public bool Sliding { get; }
+    public long NowMs { get; private set; }
+    public int LatencyMs { get; init; } = 100;
+    /// <summary>Each way, a call takes up to this much longer at random (scheduling, network).</summary>
+    public int JitterMs { get; init; } = 5;
+    /// <summary>Accepted calls per whole second of simulated time, all clients together.</summary>
+    public List<int> AcceptedPerSecond { get; } = new();
+
+    public IReadOnlyList<SimClient> Clients => _clients;
+
+    /// <summary>An adaptive client (the module) that starts at <paramref name="startMs"/> and sends <paramref name="calls"/> calls.</summary>
+    public SimClient AddModule(string name, long startMs = 0, int calls = int.MaxValue, int maxRequestsPerSecond = 200, RateControlSettings? settings = null)
+    {
+        var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A client that sends a steady <paramref name="callsPerSecond"/> and ignores refusals (another job, the app's backend).</summary>
+    public SimClient AddNeighbour(string name, double callsPerSecond, long startMs = 0)
+    {
+        var client = new SimClient(this, name, startMs, int.MaxValue, (int)Math.Ceiling(callsPerSecond), null, fixedRate: callsPerSecond);
+        _clients.Add(client);
+        return client;
+    }
+
+    public void RunUntil(long endMs)
+    {
+        var arrivals = new List<(long At, SimClient Client, SimCall Call)>();
+        for (; NowMs < endMs; NowMs++)
+        {
+            if (NowMs % 1000 == 0) AcceptedPerSecond.Add(0);
+            arrivals.Clear();
+            foreach (var c in _clients) c.CollectArrivals(NowMs, arrivals);
+            foreach (var (_, _, call) in arrivals.OrderBy(a => a.At)) call.Accepted = Admit(NowMs);
+            foreach (var c in _clients) c.Step(NowMs);
+        }
+    }
+
+    private bool Admit(long nowMs)
+    {
+        bool ok;
+        if (Sliding)
+        {
+            while (_window.Count > 0 && _window.Peek() <= nowMs - 1000) _window.Dequeue();
+            _window.Enqueue(nowMs);
+            ok = _window.Count <= Limit;
+        }
+        else
+        {
+            var second = nowMs / 1000;
+            if (second != _calendarSecond) (_calendarSecond, _inCalendarSecond) = (second, 0);
+            ok = ++_inCalendarSecond <= Limit;
+        }
+        if (ok) AcceptedPerSecond[^1]++;
+        return ok;
+    }
+
+    internal int Jitter() => JitterMs == 0 ? 0 : _random.Next(JitterMs + 1);
+
+    internal sealed class SimCall
+    {
+        public long SentMs;
+        public long ArriveMs;
+        public long AnswerMs;
+        public bool Accepted;
+        public RateSlot Slot;
+    }
+}
+
+internal sealed class SimClient
+{
+    private const int MaxInFlight = 64;
+    private readonly QuotaSimulation _sim;
+    private readonly long _startMs;
+    private readonly int _ceiling;
+    private readonly double? _fixedRate;
+    private readonly List<QuotaSimulation.SimCall> _inFlight = new();
+    private long _clockMs;
+    private int _waiting;     // calls waiting for a turn (new or refused)
+    private int _notStarted;  // calls not yet begun
+    private double _fixedCredit;
+
+    public SimClient(QuotaSimulation sim, string name, long startMs, int calls, int ceiling, RateControlSettings? settings, double? fixedRate)
+    {
+        _sim = sim;
+        Name = name;
+        _startMs = startMs;
+        _ceiling = ceiling;
+        _fixedRate = fixedRate;
+        _notStarted = calls;
+        Limiter = new RateLimiter(TimeSpan.FromSeconds(1) + RateLimiter.DefaultMargin, () => TimeSpan.FromMilliseconds(_clockMs), null, settings);
+    }
+
+    public string Name { get; }
+    public RateLimiter Limiter { get; }
+    public int Accepted { get; private set; }
+    public int Refused { get; private set; }
+    public long? DoneAtMs { get; private set; }
+    /// <summary>Accepted calls per whole second since the simulation started.</summary>
+    public List<int> AcceptedPerSecond { get; } = new();
+    /// <summary>Refused calls per whole second since the simulation started.</summary>
+    public List<int> RefusedPerSecond { get; } = new();
+    public List<string> Messages { get; } = new();
+    public int Sent => Accepted + Refused;
+
+    /// <summary>Accepted calls per second between two times.</summary>
+    public double RateBetween(int fromSecond, int toSecond)
+        => AcceptedPerSecond.Skip(fromSecond).Take(toSecond - fromSecond).DefaultIfEmpty().Average();
+
+    internal void CollectArrivals(long nowMs, List<(long, SimClient, QuotaSimulation.SimCall)> into)
+    {
+        foreach (var call in _inFlight) if (call.ArriveMs == nowMs) into.Add((call.ArriveMs, this, call));
+    }
+
+    internal void Step(long nowMs)
+    {
+        _clockMs = nowMs;
+        while (AcceptedPerSecond.Count <= nowMs / 1000) AcceptedPerSecond.Add(0);
+        while (RefusedPerSecond.Count <= nowMs / 1000) RefusedPerSecond.Add(0);
+        if (nowMs < _startMs) return;
+
+        // Answers.
+        for (var i = 0; i < _inFlight.Count; i++)
+        {
+            var call = _inFlight[i];
+            if (call.AnswerMs > nowMs) continue;
+            _inFlight.RemoveAt(i--);
+            if (call.Accepted)
+            {
+                Accepted++;
+                AcceptedPerSecond[(int)(nowMs / 1000)]++;
+                if (_fixedRate is null && Limiter.Accepted(call.Slot, _ceiling) is { } m) Messages.Add($"{nowMs} ms: {m}");
+            }
+            else
+            {
+                Refused++;
+                RefusedPerSecond[(int)(nowMs / 1000)]++;
+                if (_fixedRate is null)
+                {
+                    if (Limiter.Refused(call.Slot, _ceiling, "60007") is { } m) Messages.Add($"{nowMs} ms: {m}");
+                    _waiting++; // back to the line
+                }
+            }
+        }
+        if (_notStarted == 0 && _waiting == 0 && _inFlight.Count == 0)
+        {
+            DoneAtMs ??= nowMs;
+            return;
+        }
+
+        // New calls up to the in-flight limit.
+        while (_notStarted > 0 && _waiting + _inFlight.Count < MaxInFlight)
+        {
+            _notStarted--;
+            _waiting++;
+        }
+
+        if (_fixedRate is double rate)
+        {
+            _fixedCredit += rate / 1000;
+            while (_fixedCredit >= 1) { _fixedCredit--; Send(nowMs, default); }
+            _waiting = 0;
+            return;
+        }
+        while (_waiting > 0 && Limiter.TryAcquire(_ceiling, TimeSpan.MaxValue, out var slot, out _))
+        {
+            _waiting--;
+            Send(nowMs, slot);
+        }
+    }
+
+    private void Send(long nowMs, RateSlot slot)
+    {
+        var arrive = nowMs + _sim.LatencyMs / 2 + _sim.Jitter();
+        _inFlight.Add(new QuotaSimulation.SimCall { SentMs = nowMs, ArriveMs = arrive, AnswerMs = arrive + _sim.LatencyMs / 2 + _sim.Jitter(), Slot = slot });
+    }
+}

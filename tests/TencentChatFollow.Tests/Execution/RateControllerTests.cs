@@ -1,0 +1,182 @@
+using TencentChatFollow.Execution;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>The control loop's rules one answer at a time, on explicit times (no clock at all).</summary>
+public class RateControllerTests
+{
+    private const int Ceiling = 200;
+
+    private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+    /// <summary>Feeds <paramref name="count"/> accepted answers, sent evenly at <paramref name="rate"/> from <paramref name="from"/>, each answered 100 ms later.</summary>
+    private static TimeSpan AcceptMany(RateController c, TimeSpan from, int count, double rate)
+    {
+        var at = from;
+        for (var i = 0; i < count; i++)
+        {
+            c.OnAccepted(at, at + Ms(100), Ceiling);
+            at += TimeSpan.FromSeconds(1 / rate);
+        }
+        return at;
+    }
+
+    [Fact]
+    public void Alone_and_never_refused_it_stays_at_the_ceiling()
+    {
+        var c = new RateController();
+        AcceptMany(c, TimeSpan.FromSeconds(10), 2000, 200);
+        Assert.Equal(Ceiling, c.RateFor(Ceiling));
+        Assert.False(c.Holding);
+        Assert.Null(c.RefusingSince);
+    }
+
+    [Fact]
+    public void A_refusal_cuts_to_a_little_under_our_share_of_the_window_and_says_so()
+    {
+        var c = new RateController();
+        // In the last second the service took 100 of our calls (half the quota: someone else has the rest).
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+
+        var message = c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+
+        Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01);
+        Assert.True(c.Holding);
+        Assert.Contains("60007", message);
+        Assert.Contains("from 200 to 9", message);
+    }
+
+    [Fact]
+    public void A_refusal_with_our_full_share_is_a_mild_multiplicative_cut()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Assert.InRange(c.RateFor(Ceiling), 0.95 * 199, 0.95 * Ceiling); // 199 or 200 of ours in the window
+    }
+
+    [Fact]
+    public void A_cut_never_takes_more_than_the_deepest_cut_however_small_the_share_looked()
+    {
+        var c = new RateController();
+        c.OnRefused(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.1), Ceiling, "60007"); // nothing accepted before
+        Assert.Equal(0.3 * Ceiling, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void Refusals_of_calls_sent_before_the_cut_or_during_the_hold_cut_only_once()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        Assert.NotNull(c.OnRefused(end, end + Ms(100), Ceiling, "60007"));
+        var afterFirst = c.RateFor(Ceiling);
+
+        // 20 more refusals of calls that were already on their way, then of probes sent while holding.
+        for (var i = 1; i <= 20; i++) Assert.Null(c.OnRefused(end + Ms(i), end + Ms(100 + i), Ceiling, "60007"));
+        Assert.Null(c.OnRefused(end + Ms(150), end + Ms(250), Ceiling, "60007"));
+
+        Assert.Equal(afterFirst, c.RateFor(Ceiling));
+        Assert.True(c.Holding);
+    }
+
+    [Fact]
+    public void The_hold_ends_when_a_call_sent_after_the_cut_is_accepted_not_before()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        var cutAt = end + Ms(100);
+        c.OnRefused(end, cutAt, Ceiling, "60007");
+
+        c.OnAccepted(cutAt - Ms(10), cutAt + Ms(90), Ceiling); // sent before the cut: says nothing about the window now
+        Assert.True(c.Holding);
+        c.OnAccepted(cutAt + Ms(50), cutAt + Ms(150), Ceiling); // a probe sent after the cut went through
+        Assert.False(c.Holding);
+    }
+
+    [Fact]
+    public void After_the_episode_a_new_refusal_cuts_again()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        var next = AcceptMany(c, end + Ms(200), 190, 190);
+        var before = c.RateFor(Ceiling);
+
+        Assert.NotNull(c.OnRefused(next, next + Ms(100), Ceiling, "429"));
+        Assert.True(c.RateFor(Ceiling) < before);
+    }
+
+    [Fact]
+    public void While_calls_go_through_the_rate_grows_about_one_call_per_second_each_second_then_faster()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        var cutAt = end + Ms(100);
+        c.OnRefused(end, cutAt, Ceiling, "60007");
+        var start = c.RateFor(Ceiling); // 190
+        // Five seconds of calls going through at the current rate.
+        var t = cutAt + Ms(10);
+        while (t < cutAt + TimeSpan.FromSeconds(5))
+        {
+            c.OnAccepted(t, t + Ms(100), Ceiling);
+            t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
+        }
+        var grown = c.RateFor(Ceiling) - start;
+        Assert.InRange(grown, 4, 7); // about IncreasePerSecond (1) a second, a little more as quiet time passes
+
+        // Long quiet: the increase accelerates, and the rate is back at the ceiling within about half a minute.
+        string? back = null;
+        while (t < cutAt + TimeSpan.FromSeconds(40) && back is null)
+        {
+            back = c.OnAccepted(t, t + Ms(100), Ceiling);
+            t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
+        }
+        Assert.Equal(Ceiling, c.RateFor(Ceiling));
+        Assert.Contains("ceiling of 200", back);
+        Assert.InRange((t - cutAt).TotalSeconds, 10, 30);
+    }
+
+    [Fact]
+    public void A_small_share_grows_faster_than_a_large_one()
+    {
+        double GrowthInOneSecond(int share)
+        {
+            var c = new RateController();
+            var end = AcceptMany(c, TimeSpan.FromSeconds(10), share, share);
+            c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+            var from = c.RateFor(Ceiling);
+            var t = end + Ms(200);
+            while (t < end + Ms(1200))
+            {
+                c.OnAccepted(t, t + Ms(100), Ceiling);
+                t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
+            }
+            return c.RateFor(Ceiling) - from;
+        }
+
+        // 20 of 200 is cut to the deepest cut (60 calls/s) and grows (0.4 × 200 / 60)² ≈ 1.8 times as fast as 150.
+        Assert.True(GrowthInOneSecond(20) > 1.5 * GrowthInOneSecond(150));
+    }
+
+    [Fact]
+    public void RefusingSince_is_the_first_refusal_since_the_last_acceptance()
+    {
+        var c = new RateController();
+        c.OnRefused(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.1), Ceiling, "60007");
+        c.OnRefused(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1), Ceiling, "60007");
+        Assert.Equal(TimeSpan.FromSeconds(1.1), c.RefusingSince);
+        c.OnAccepted(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.1), Ceiling);
+        Assert.Null(c.RefusingSince);
+    }
+
+    [Fact]
+    public void The_rate_never_exceeds_a_lower_ceiling_given_later()
+    {
+        var c = new RateController();
+        Assert.Equal(50, c.RateFor(50));
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Assert.Equal(20, c.RateFor(20));
+    }
+}
