@@ -21,7 +21,9 @@ internal sealed record EmulatorOptions
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
           --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
-          --rate-limit <n>        calls per SDKAppID in each UTC calendar second, 0 = unlimited (default 200)
+          --rate-limit <n>        calls per SDKAppID per second, 0 = unlimited (default 200)
+          --limit-window <w>      how the rate limit counts a second: 'calendar' (each UTC calendar second,
+                                  the default) or 'sliding' (the 1000 ms before each call, the strict case)
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
@@ -38,6 +40,7 @@ internal sealed record EmulatorOptions
     public IReadOnlyList<string> Admins { get; init; } = [WellKnownAdmin];
     public string? GraphPath { get; init; }
     public int RateLimit { get; init; } = 200;
+    public LimitWindow LimitWindow { get; init; } = LimitWindow.Calendar;
     public int LatencyMs { get; init; }
     public double FaultRate { get; init; }
     public IReadOnlyList<FaultKind> Faults { get; init; } =
@@ -103,6 +106,9 @@ internal sealed record EmulatorOptions
             : (o, "expected a comma-separated list of account ids without empty items"),
         ["graph"] = (o, v) => v.Length > 0 ? (o with { GraphPath = v }, null) : (o, "expected a file path"),
         ["rate-limit"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { RateLimit = n }, null) : (o, "expected an integer >= 0"),
+        ["limit-window"] = (o, v) => LimitWindows.TryParse(v, out var w)
+            ? (o with { LimitWindow = w }, null)
+            : (o, $"expected one of {LimitWindows.Known}"),
         ["latency-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { LatencyMs = n }, null) : (o, "expected an integer >= 0"),
         ["fault-rate"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
             ? (o with { FaultRate = d }, null)

@@ -93,7 +93,7 @@ internal sealed class FollowGetInfoEndpoint(
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.AdminRequired, $"identifier {identifier} is not an App admin"));
         }
-        if (!rateLimiter.TryAcquire(current.RateLimit))
+        if (!rateLimiter.TryAcquire(current.RateLimit, current.LimitWindow))
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit,
                 $"REST API call frequency exceeds the limit of {current.RateLimit} calls per second"));

@@ -3,10 +3,16 @@ using System.Text.Json;
 namespace TencentChatFollow.Emulator;
 
 /// <summary>The settings tests may change while the emulator runs (POST /_emulator/faults).</summary>
-internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind> FaultKinds, int LatencyMs, int SlowMs, int RateLimit)
+internal sealed record RuntimeSettings(
+    double FaultRate,
+    IReadOnlyList<FaultKind> FaultKinds,
+    int LatencyMs,
+    int SlowMs,
+    int RateLimit,
+    LimitWindow LimitWindow)
 {
     public static RuntimeSettings From(EmulatorOptions options) =>
-        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit);
+        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow);
 
     /// <summary>The JSON shape of GET/POST /_emulator/faults.</summary>
     public object ToJson() => new
@@ -16,6 +22,7 @@ internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind
         latencyMs = LatencyMs,
         slowMs = SlowMs,
         rateLimit = RateLimit,
+        limitWindow = LimitWindow.Name(),
     };
 
     /// <summary>Applies a partial update such as <c>{"rate":0.1,"kinds":["502"]}</c>; unknown or ill-typed fields are errors.</summary>
@@ -53,11 +60,14 @@ internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind
                 case "rateLimit" when NonNegativeInt(value) is { } limit:
                     next = next with { RateLimit = limit };
                     break;
-                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit":
+                case "limitWindow" when value.ValueKind == JsonValueKind.String && LimitWindows.TryParse(value.GetString(), out var window):
+                    next = next with { LimitWindow = window };
+                    break;
+                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow":
                     error = $"'{property.Name}' has a bad value: {value.GetRawText()}";
                     return null;
                 default:
-                    error = $"unknown setting '{property.Name}' (known: rate, kinds, latencyMs, slowMs, rateLimit)";
+                    error = $"unknown setting '{property.Name}' (known: rate, kinds, latencyMs, slowMs, rateLimit, limitWindow)";
                     return null;
             }
         }

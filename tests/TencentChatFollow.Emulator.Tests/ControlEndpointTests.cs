@@ -111,10 +111,12 @@ public class ControlEndpointTests
         await using var emulator = await TestEmulator.StartAsync(options);
 
         Assert.Equal(
-            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50}""",
+            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"calendar"}""",
             (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText());
-        var updated = await emulator.SetFaultsAsync(new { rate = 0, kinds = new[] { "html", "extra" } });
-        Assert.Equal("""{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50}""", updated.GetRawText());
+        var updated = await emulator.SetFaultsAsync(new { rate = 0, kinds = new[] { "html", "extra" }, limitWindow = "sliding" });
+        Assert.Equal(
+            """{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"sliding"}""",
+            updated.GetRawText());
     }
 
     [Theory]
@@ -126,6 +128,9 @@ public class ControlEndpointTests
     [InlineData("""{"latencyMs":-1}""")]
     [InlineData("""{"rateLimit":1.5}""")]
     [InlineData("""{"ratelimit":5}""")]
+    [InlineData("""{"limitWindow":"rolling"}""")]
+    [InlineData("""{"limitWindow":1}""")]
+    [InlineData("""{"rate":0.5,"limitWindow":null}""")]
     [InlineData("""[1]""")]
     [InlineData("""not json""")]
     public async Task Bad_fault_settings_are_400_and_change_nothing(string body)

@@ -15,6 +15,7 @@ public class EmulatorOptionsTests
         Assert.Equal(["administrator"], options.Admins);
         Assert.Null(options.GraphPath);
         Assert.Equal(200, options.RateLimit);
+        Assert.Equal(LimitWindow.Calendar, options.LimitWindow);
         Assert.Equal(0, options.LatencyMs);
         Assert.Equal(0, options.FaultRate);
         Assert.Equal([FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout], options.Faults);
@@ -28,7 +29,7 @@ public class EmulatorOptionsTests
         var (options, errors) = EmulatorOptions.Parse(
         [
             "--host", "0.0.0.0", "--port", "0", "--sdkappid", "1400000009", "--key", "k", "--admin", "ops, administrator",
-            "--graph", "g.csv", "--rate-limit", "0", "--latency-ms", "10", "--fault-rate", "0.5",
+            "--graph", "g.csv", "--rate-limit", "0", "--limit-window", "sliding", "--latency-ms", "10", "--fault-rate", "0.5",
             "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
         ]);
 
@@ -37,7 +38,7 @@ public class EmulatorOptionsTests
             new EmulatorOptions
             {
                 Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
-                RateLimit = 0, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults, SlowMs = 100, Seed = -3,
+                RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults, SlowMs = 100, Seed = -3,
             },
             options);
         Assert.Equal(["ops", "administrator"], options.Admins);
@@ -55,6 +56,8 @@ public class EmulatorOptionsTests
     [InlineData("--sdkappid", "4294967296")]
     [InlineData("--admin", "a,,b")]
     [InlineData("--rate-limit", "-5")]
+    [InlineData("--limit-window", "rolling")]
+    [InlineData("--limit-window", "Sliding")]
     [InlineData("--fault-rate", "1.1")]
     [InlineData("--faults", "502,teapot")]
     [InlineData("--seed", "x")]
