@@ -27,7 +27,8 @@ internal sealed record EmulatorOptions
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
-                                  60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype
+                                  60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype,
+                                  doubled, negative
           --slow-ms <n>           delay added by the 'slow' fault (default 5000)
           --seed <n>              seed for fault injection, for repeatable runs
           --help                  show this text

@@ -37,6 +37,8 @@ internal sealed class FaultInjector(int? seed)
             FaultKind.Missing => ApiReply.Success(FollowInfoJson.Success(WithoutOne(items))),
             FaultKind.Extra => ApiReply.Success(FollowInfoJson.Success([.. items, ExtraItem(items)])),
             FaultKind.WrongType => ApiReply.Success(FollowInfoJson.Success(items, textFollowerCountAt: NextIndex(items.Count))),
+            FaultKind.Doubled => ApiReply.Success(FollowInfoJson.Success([.. items, SecondCopy(items[NextIndex(items.Count)])])),
+            FaultKind.Negative => ApiReply.Success(FollowInfoJson.Success(WithNegativeCount(items))),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), fault, "unhandled fault kind"),
         };
         return reply with { Fault = fault };
@@ -66,6 +68,17 @@ internal sealed class FaultInjector(int? seed)
     {
         var skipped = NextIndex(items.Count);
         return items.Where((_, i) => i != skipped).ToList();
+    }
+
+    /// <summary>A second item for the same id whose counts all differ from the first's.</summary>
+    private static FollowInfoItem SecondCopy(FollowInfoItem item) =>
+        item with { Counts = new FollowCounts(item.Counts.Followers + 1, item.Counts.Following + 1, item.Counts.Mutual + 1) };
+
+    /// <summary>The items with one item's FollowingCount replaced by -1.</summary>
+    private List<FollowInfoItem> WithNegativeCount(IReadOnlyList<FollowInfoItem> items)
+    {
+        var spoiled = NextIndex(items.Count);
+        return items.Select((item, i) => i == spoiled ? item with { Counts = item.Counts with { Following = -1 } } : item).ToList();
     }
 
     /// <summary>An item for an id nobody asked for.</summary>

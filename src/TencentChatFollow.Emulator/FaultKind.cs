@@ -16,6 +16,8 @@ internal enum FaultKind
     Missing,
     Extra,
     WrongType,
+    Doubled,
+    Negative,
 }
 
 /// <summary>The names fault kinds have on the command line, in control requests and in the request log.</summary>
@@ -36,6 +38,8 @@ internal static class FaultKinds
         ["missing"] = FaultKind.Missing,
         ["extra"] = FaultKind.Extra,
         ["wrongtype"] = FaultKind.WrongType,
+        ["doubled"] = FaultKind.Doubled,
+        ["negative"] = FaultKind.Negative,
     };
 
     private static readonly Dictionary<FaultKind, string> NameOf = ByName.ToDictionary(p => p.Value, p => p.Key);
