@@ -13,6 +13,9 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
     /// <summary>The injected fault, or null for a genuine answer.</summary>
     public FaultKind? Fault { get; init; }
 
+    /// <summary>True when <see cref="Fault"/> is the timed outage's, not a random pick.</summary>
+    public bool Outage { get; init; }
+
     /// <summary>Delay on top of the configured latency (the 'slow' fault).</summary>
     public TimeSpan ExtraDelay { get; init; }
 

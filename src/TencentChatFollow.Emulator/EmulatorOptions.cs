@@ -30,6 +30,10 @@ internal sealed record EmulatorOptions
                                   60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype,
                                   doubled, negative
           --slow-ms <n>           delay added by the 'slow' fault (default 5000)
+          --outage-at <s>         an outage starts this many seconds after the first API call (default 0)
+          --outage-s <s>          how many seconds the outage lasts, 0 = no outage (default 0); both take
+                                  fractions such as 2.5
+          --outage-kind <kind>    the fault every call gets during the outage (default 502)
           --seed <n>              seed for fault injection, for repeatable runs
           --help                  show this text
         """;
@@ -47,6 +51,9 @@ internal sealed record EmulatorOptions
     public IReadOnlyList<FaultKind> Faults { get; init; } =
         [FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout];
     public int SlowMs { get; init; } = 5000;
+    public double OutageAtS { get; init; }
+    public double OutageS { get; init; }
+    public FaultKind OutageKind { get; init; } = FaultKind.BadGateway;
     public int? Seed { get; init; }
 
     /// <summary>The address to bind: an IP literal, or loopback for "localhost".</summary>
@@ -118,10 +125,26 @@ internal sealed record EmulatorOptions
             ? (o with { Faults = kinds }, null)
             : (o, error),
         ["slow-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { SlowMs = n }, null) : (o, "expected an integer >= 0"),
+        ["outage-at"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageAtS = s }, null) : (o, SecondsExpected),
+        ["outage-s"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageS = s }, null) : (o, SecondsExpected),
+        ["outage-kind"] = (o, v) => FaultKinds.TryParse(v, out var kind)
+            ? (o with { OutageKind = kind }, null)
+            : (o, $"expected one fault kind ({FaultKinds.Known})"),
         ["seed"] = (o, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
             ? (o with { Seed = n }, null)
             : (o, "expected a 32-bit integer"),
     };
+
+    /// <summary>The largest outage time, in seconds (about 11.6 days): enough for any test, far from overflowing ticks.</summary>
+    public const double MaxOutageSeconds = 1_000_000;
+
+    private const string SecondsExpected = "expected a number of seconds from 0 to 1000000, such as 2.5";
+
+    /// <summary>A number of seconds for the outage options, fractions allowed.</summary>
+    public static bool IsOutageSeconds(double value) => value is >= 0 and <= MaxOutageSeconds;
+
+    private static bool TrySeconds(string value, out double seconds) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && IsOutageSeconds(seconds);
 
     private static bool TryInt(string value, int min, int max, out int result) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;

@@ -48,6 +48,11 @@ internal static class FaultKinds
 
     public static string Name(this FaultKind kind) => NameOf[kind];
 
+    /// <summary>Parses one fault name.</summary>
+    public static bool TryParse(string? name, out FaultKind kind) => ByName.TryGetValue(name ?? "", out kind);
+
+    public static string Known => string.Join(", ", AllNames);
+
     /// <summary>Parses fault names, dropping repeats; an error names the first unknown one or says the list is empty.</summary>
     public static bool TryParse(IEnumerable<string> names, out IReadOnlyList<FaultKind> kinds, out string error)
     {
@@ -56,7 +61,7 @@ internal static class FaultKinds
         {
             if (!ByName.TryGetValue(name, out var kind))
             {
-                (kinds, error) = ([], $"unknown fault kind '{name}' (known: {string.Join(", ", AllNames)})");
+                (kinds, error) = ([], $"unknown fault kind '{name}' (known: {Known})");
                 return false;
             }
             if (!parsed.Contains(kind))

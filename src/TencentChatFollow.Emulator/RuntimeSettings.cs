@@ -9,10 +9,14 @@ internal sealed record RuntimeSettings(
     int LatencyMs,
     int SlowMs,
     int RateLimit,
-    LimitWindow LimitWindow)
+    LimitWindow LimitWindow,
+    double OutageAtS,
+    double OutageS,
+    FaultKind OutageKind)
 {
     public static RuntimeSettings From(EmulatorOptions options) =>
-        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow);
+        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow,
+            options.OutageAtS, options.OutageS, options.OutageKind);
 
     /// <summary>The JSON shape of GET/POST /_emulator/faults.</summary>
     public object ToJson() => new
@@ -23,6 +27,9 @@ internal sealed record RuntimeSettings(
         slowMs = SlowMs,
         rateLimit = RateLimit,
         limitWindow = LimitWindow.Name(),
+        outageAtS = OutageAtS,
+        outageS = OutageS,
+        outageKind = OutageKind.Name(),
     };
 
     /// <summary>Applies a partial update such as <c>{"rate":0.1,"kinds":["502"]}</c>; unknown or ill-typed fields are errors.</summary>
@@ -63,16 +70,30 @@ internal sealed record RuntimeSettings(
                 case "limitWindow" when value.ValueKind == JsonValueKind.String && LimitWindows.TryParse(value.GetString(), out var window):
                     next = next with { LimitWindow = window };
                     break;
-                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow":
+                case "outageAtS" when Seconds(value) is { } at:
+                    next = next with { OutageAtS = at };
+                    break;
+                case "outageS" when Seconds(value) is { } length:
+                    next = next with { OutageS = length };
+                    break;
+                case "outageKind" when value.ValueKind == JsonValueKind.String && Emulator.FaultKinds.TryParse(value.GetString(), out var outageKind):
+                    next = next with { OutageKind = outageKind };
+                    break;
+                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow" or "outageAtS" or "outageS" or "outageKind":
                     error = $"'{property.Name}' has a bad value: {value.GetRawText()}";
                     return null;
                 default:
-                    error = $"unknown setting '{property.Name}' (known: rate, kinds, latencyMs, slowMs, rateLimit, limitWindow)";
+                    error = $"unknown setting '{property.Name}' (known: {Known})";
                     return null;
             }
         }
         return next;
     }
+
+    private const string Known = "rate, kinds, latencyMs, slowMs, rateLimit, limitWindow, outageAtS, outageS, outageKind";
+
+    private static double? Seconds(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var d && EmulatorOptions.IsOutageSeconds(d) ? d : null;
 
     private static int? NonNegativeInt(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? n : null;

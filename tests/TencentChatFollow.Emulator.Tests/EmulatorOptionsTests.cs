@@ -20,6 +20,9 @@ public class EmulatorOptionsTests
         Assert.Equal(0, options.FaultRate);
         Assert.Equal([FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout], options.Faults);
         Assert.Equal(5000, options.SlowMs);
+        Assert.Equal(0, options.OutageAtS);
+        Assert.Equal(0, options.OutageS);
+        Assert.Equal(FaultKind.BadGateway, options.OutageKind);
         Assert.Null(options.Seed);
     }
 
@@ -31,6 +34,7 @@ public class EmulatorOptionsTests
             "--host", "0.0.0.0", "--port", "0", "--sdkappid", "1400000009", "--key", "k", "--admin", "ops, administrator",
             "--graph", "g.csv", "--rate-limit", "0", "--limit-window", "sliding", "--latency-ms", "10", "--fault-rate", "0.5",
             "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
+            "--outage-at", "2.5", "--outage-s", "0.75", "--outage-kind", "30007",
         ]);
 
         Assert.Empty(errors);
@@ -38,7 +42,8 @@ public class EmulatorOptionsTests
             new EmulatorOptions
             {
                 Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
-                RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults, SlowMs = 100, Seed = -3,
+                RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults,
+                SlowMs = 100, Seed = -3, OutageAtS = 2.5, OutageS = 0.75, OutageKind = FaultKind.NetworkTimeout,
             },
             options);
         Assert.Equal(["ops", "administrator"], options.Admins);
@@ -61,6 +66,12 @@ public class EmulatorOptionsTests
     [InlineData("--fault-rate", "1.1")]
     [InlineData("--faults", "502,teapot")]
     [InlineData("--seed", "x")]
+    [InlineData("--outage-at", "-1")]
+    [InlineData("--outage-at", "1000001")]
+    [InlineData("--outage-s", "two")]
+    [InlineData("--outage-s", "NaN")]
+    [InlineData("--outage-kind", "teapot")]
+    [InlineData("--outage-kind", "502,drop")]
     [InlineData("--port", "1", "--port", "2")]
     public void Bad_arguments_are_reported(params string[] args)
     {
