@@ -28,12 +28,13 @@ internal sealed record EmulatorOptions
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
                                   60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype,
-                                  doubled, negative
+                                  doubled, negative, oversize
           --slow-ms <n>           delay added by the 'slow' fault (default 5000)
           --outage-at <s>         an outage starts this many seconds after the first API call (default 0)
           --outage-s <s>          how many seconds the outage lasts, 0 = no outage (default 0); both take
                                   fractions such as 2.5
           --outage-kind <kind>    the fault every call gets during the outage (default 502)
+          --oversize-mb <n>       body size of the 'oversize' fault in MiB, fractions allowed (default 20)
           --seed <n>              seed for fault injection, for repeatable runs
           --help                  show this text
         """;
@@ -54,6 +55,7 @@ internal sealed record EmulatorOptions
     public double OutageAtS { get; init; }
     public double OutageS { get; init; }
     public FaultKind OutageKind { get; init; } = FaultKind.BadGateway;
+    public double OversizeMb { get; init; } = 20;
     public int? Seed { get; init; }
 
     /// <summary>The address to bind: an IP literal, or loopback for "localhost".</summary>
@@ -97,6 +99,9 @@ internal sealed record EmulatorOptions
         return errors.Count == 0 ? (options, []) : (null, errors);
     }
 
+    /// <summary>The option names without their leading "--", for the test that keeps <see cref="Usage"/> and the guide in step.</summary>
+    internal static IEnumerable<string> Names => Setters.Keys;
+
     private delegate (EmulatorOptions Options, string? Error) Setter(EmulatorOptions options, string value);
 
     private static readonly Dictionary<string, Setter> Setters = new(StringComparer.Ordinal)
@@ -130,10 +135,16 @@ internal sealed record EmulatorOptions
         ["outage-kind"] = (o, v) => FaultKinds.TryParse(v, out var kind)
             ? (o with { OutageKind = kind }, null)
             : (o, $"expected one fault kind ({FaultKinds.Known})"),
+        ["oversize-mb"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && IsOversizeMb(mb)
+            ? (o with { OversizeMb = mb }, null)
+            : (o, "expected a number of MiB above 0, at most 4096"),
         ["seed"] = (o, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
             ? (o with { Seed = n }, null)
             : (o, "expected a 32-bit integer"),
     };
+
+    /// <summary>A body size for the 'oversize' fault: above 0, at most 4 GiB.</summary>
+    public static bool IsOversizeMb(double value) => value is > 0 and <= 4096;
 
     /// <summary>The largest outage time, in seconds (about 11.6 days): enough for any test, far from overflowing ticks.</summary>
     public const double MaxOutageSeconds = 1_000_000;

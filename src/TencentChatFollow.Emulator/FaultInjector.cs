@@ -6,6 +6,7 @@ namespace TencentChatFollow.Emulator;
 internal sealed class FaultInjector(int? seed)
 {
     private const string ExtraAccountPrefix = "emulator_extra_";
+    private const long BytesPerMb = 1024 * 1024;
 
     private readonly Random random = seed is { } s ? new Random(s) : new Random();
     private readonly Lock gate = new();
@@ -30,6 +31,7 @@ internal sealed class FaultInjector(int? seed)
             FaultKind.WrongType => ApiReply.Success(FollowInfoJson.Success(items, textFollowerCountAt: NextIndex(items.Count))),
             FaultKind.Doubled => ApiReply.Success(FollowInfoJson.Success([.. items, SecondCopy(items[NextIndex(items.Count)])])),
             FaultKind.Negative => ApiReply.Success(FollowInfoJson.Success(WithNegativeCount(items))),
+            FaultKind.Oversize => genuine.PaddedTo((long)Math.Round(settings.OversizeMb * BytesPerMb)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), fault, "unhandled fault kind"),
         };
         return reply with { Fault = fault, Outage = outageKind is not null };

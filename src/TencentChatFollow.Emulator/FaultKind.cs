@@ -18,6 +18,7 @@ internal enum FaultKind
     WrongType,
     Doubled,
     Negative,
+    Oversize,
 }
 
 /// <summary>The names fault kinds have on the command line, in control requests and in the request log.</summary>
@@ -40,6 +41,7 @@ internal static class FaultKinds
         ["wrongtype"] = FaultKind.WrongType,
         ["doubled"] = FaultKind.Doubled,
         ["negative"] = FaultKind.Negative,
+        ["oversize"] = FaultKind.Oversize,
     };
 
     private static readonly Dictionary<FaultKind, string> NameOf = ByName.ToDictionary(p => p.Value, p => p.Key);

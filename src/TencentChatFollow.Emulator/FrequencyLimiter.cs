@@ -27,7 +27,10 @@ internal sealed class FrequencyLimiter(TimeProvider clock)
     private int maxCallsInAnySecond;
     private int maxCallsInCalendarSecond;
 
-    /// <summary>Records a call arriving now; false when it goes over <paramref name="limit"/> (0 means no limit) as <paramref name="window"/> counts.</summary>
+    /// <summary>
+    /// Records a call arriving now; false when it goes over <paramref name="limit"/> (0 means no limit), counted the way
+    /// <paramref name="window"/> says.
+    /// </summary>
     public bool TryAcquire(int limit, LimitWindow window)
     {
         lock (gate)

@@ -12,11 +12,12 @@ internal sealed record RuntimeSettings(
     LimitWindow LimitWindow,
     double OutageAtS,
     double OutageS,
-    FaultKind OutageKind)
+    FaultKind OutageKind,
+    double OversizeMb)
 {
     public static RuntimeSettings From(EmulatorOptions options) =>
         new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow,
-            options.OutageAtS, options.OutageS, options.OutageKind);
+            options.OutageAtS, options.OutageS, options.OutageKind, options.OversizeMb);
 
     /// <summary>The JSON shape of GET/POST /_emulator/faults.</summary>
     public object ToJson() => new
@@ -30,6 +31,7 @@ internal sealed record RuntimeSettings(
         outageAtS = OutageAtS,
         outageS = OutageS,
         outageKind = OutageKind.Name(),
+        oversizeMb = OversizeMb,
     };
 
     /// <summary>Applies a partial update such as <c>{"rate":0.1,"kinds":["502"]}</c>; unknown or ill-typed fields are errors.</summary>
@@ -79,7 +81,11 @@ internal sealed record RuntimeSettings(
                 case "outageKind" when value.ValueKind == JsonValueKind.String && Emulator.FaultKinds.TryParse(value.GetString(), out var outageKind):
                     next = next with { OutageKind = outageKind };
                     break;
-                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow" or "outageAtS" or "outageS" or "outageKind":
+                case "oversizeMb" when value.ValueKind == JsonValueKind.Number && value.GetDouble() is var mb && EmulatorOptions.IsOversizeMb(mb):
+                    next = next with { OversizeMb = mb };
+                    break;
+                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow" or "outageAtS" or "outageS" or "outageKind"
+                    or "oversizeMb":
                     error = $"'{property.Name}' has a bad value: {value.GetRawText()}";
                     return null;
                 default:
@@ -90,7 +96,7 @@ internal sealed record RuntimeSettings(
         return next;
     }
 
-    private const string Known = "rate, kinds, latencyMs, slowMs, rateLimit, limitWindow, outageAtS, outageS, outageKind";
+    private const string Known = "rate, kinds, latencyMs, slowMs, rateLimit, limitWindow, outageAtS, outageS, outageKind, oversizeMb";
 
     private static double? Seconds(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.GetDouble() is var d && EmulatorOptions.IsOutageSeconds(d) ? d : null;

@@ -113,15 +113,16 @@ public class ControlEndpointTests
 
         Assert.Equal(
             """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"calendar",""" +
-            "\"outageAtS\":0,\"outageS\":0,\"outageKind\":\"502\"}",
+            "\"outageAtS\":0,\"outageS\":0,\"outageKind\":\"502\",\"oversizeMb\":20}",
             (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText());
         var updated = await emulator.SetFaultsAsync(new
         {
             rate = 0, kinds = new[] { "html", "extra" }, limitWindow = "sliding", outageAtS = 2.5, outageS = 10, outageKind = "drop",
+            oversizeMb = 0.5,
         });
         Assert.Equal(
             """{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"sliding",""" +
-            "\"outageAtS\":2.5,\"outageS\":10,\"outageKind\":\"drop\"}",
+            "\"outageAtS\":2.5,\"outageS\":10,\"outageKind\":\"drop\",\"oversizeMb\":0.5}",
             updated.GetRawText());
     }
 
@@ -142,6 +143,8 @@ public class ControlEndpointTests
     [InlineData("""{"outageS":1000001}""")]
     [InlineData("""{"outageKind":"teapot"}""")]
     [InlineData("""{"outageKind":["502"]}""")]
+    [InlineData("""{"oversizeMb":0}""")]
+    [InlineData("""{"oversizeMb":"20"}""")]
     [InlineData("""[1]""")]
     [InlineData("""not json""")]
     public async Task Bad_fault_settings_are_400_and_change_nothing(string body)

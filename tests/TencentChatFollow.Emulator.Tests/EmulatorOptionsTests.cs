@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TencentChatFollow.Emulator.Tests;
 
 public class EmulatorOptionsTests
@@ -23,6 +25,7 @@ public class EmulatorOptionsTests
         Assert.Equal(0, options.OutageAtS);
         Assert.Equal(0, options.OutageS);
         Assert.Equal(FaultKind.BadGateway, options.OutageKind);
+        Assert.Equal(20, options.OversizeMb);
         Assert.Null(options.Seed);
     }
 
@@ -34,7 +37,7 @@ public class EmulatorOptionsTests
             "--host", "0.0.0.0", "--port", "0", "--sdkappid", "1400000009", "--key", "k", "--admin", "ops, administrator",
             "--graph", "g.csv", "--rate-limit", "0", "--limit-window", "sliding", "--latency-ms", "10", "--fault-rate", "0.5",
             "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
-            "--outage-at", "2.5", "--outage-s", "0.75", "--outage-kind", "30007",
+            "--outage-at", "2.5", "--outage-s", "0.75", "--outage-kind", "30007", "--oversize-mb", "0.5",
         ]);
 
         Assert.Empty(errors);
@@ -43,7 +46,7 @@ public class EmulatorOptionsTests
             {
                 Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
                 RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults,
-                SlowMs = 100, Seed = -3, OutageAtS = 2.5, OutageS = 0.75, OutageKind = FaultKind.NetworkTimeout,
+                SlowMs = 100, Seed = -3, OutageAtS = 2.5, OutageS = 0.75, OutageKind = FaultKind.NetworkTimeout, OversizeMb = 0.5,
             },
             options);
         Assert.Equal(["ops", "administrator"], options.Admins);
@@ -72,6 +75,9 @@ public class EmulatorOptionsTests
     [InlineData("--outage-s", "NaN")]
     [InlineData("--outage-kind", "teapot")]
     [InlineData("--outage-kind", "502,drop")]
+    [InlineData("--oversize-mb", "0")]
+    [InlineData("--oversize-mb", "4097")]
+    [InlineData("--oversize-mb", "-1")]
     [InlineData("--port", "1", "--port", "2")]
     public void Bad_arguments_are_reported(params string[] args)
     {
@@ -79,6 +85,33 @@ public class EmulatorOptionsTests
 
         Assert.Null(options);
         Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void The_usage_text_and_the_guide_list_every_option_and_fault_kind()
+    {
+        var guide = File.ReadAllText(RepositoryFiles.PathOf("docs/emulator.md"));
+
+        Assert.All(EmulatorOptions.Names, name =>
+        {
+            Assert.Matches($@"(?m)^  --{Regex.Escape(name)} <", EmulatorOptions.Usage);
+            Assert.Contains($"| `--{name} <", guide);
+        });
+        var faultsHelp = Between(EmulatorOptions.Usage, "  --faults ", "  --slow-ms ");
+        var faultsTable = Between(guide, "\n## Faults\n", "\n## ");
+        Assert.All(FaultKinds.AllNames, kind =>
+        {
+            Assert.Matches($@"(?<![\w-]){Regex.Escape(kind)}(?![\w-])", faultsHelp);
+            Assert.Matches($@"(?m)^\| .*`{Regex.Escape(kind)}`.* \|", faultsTable);
+        });
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, $"'{start.Trim()}' not found");
+        var to = text.IndexOf(end, from + start.Length, StringComparison.Ordinal);
+        return to < 0 ? text[from..] : text[from..to];
     }
 
     [Fact]
