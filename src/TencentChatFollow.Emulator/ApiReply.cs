@@ -8,16 +8,47 @@ namespace TencentChatFollow.Emulator;
 /// </summary>
 internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body, int? ErrorCode)
 {
+    /// <summary>The string field that <see cref="PaddedTo"/> appends to a JSON envelope.</summary>
+    public const string PaddingField = "EmulatorPadding";
+
     private const string JsonContentType = "application/json; charset=utf-8";
+    private const byte Filler = (byte)'x';
+
+    private static readonly byte[] PaddingOpen = Encoding.UTF8.GetBytes($",\"{PaddingField}\":\"");
+    private static readonly byte[] PaddingClose = "\"}"u8.ToArray();
+
+    // The filler is written from this one block again and again, so a padded body costs no more memory than this.
+    private static readonly byte[] FillerChunk = CreateFillerChunk();
 
     /// <summary>The injected fault, or null for a genuine answer.</summary>
     public FaultKind? Fault { get; init; }
+
+    /// <summary>True when <see cref="Fault"/> is the timed outage's, not a random pick.</summary>
+    public bool Outage { get; init; }
 
     /// <summary>Delay on top of the configured latency (the 'slow' fault).</summary>
     public TimeSpan ExtraDelay { get; init; }
 
     /// <summary>Value of a Retry-After header, when one is sent.</summary>
     public string? RetryAfter { get; init; }
+
+    /// <summary>
+    /// When set, Body is a JSON object that is sent with one more string field, <see cref="PaddingField"/>, holding
+    /// this many filler characters, written in chunks (the 'oversize' fault).
+    /// </summary>
+    public long? PaddingLength { get; init; }
+
+    /// <summary>The bytes sent, padding included.</summary>
+    public long ContentLength => PaddingLength is { } padding
+        ? Body.Length - 1 + PaddingOpen.Length + padding + PaddingClose.Length
+        : Body.Length;
+
+    /// <summary>
+    /// This JSON envelope padded with filler to <paramref name="totalBytes"/> in all (with an empty padding field when
+    /// the envelope alone is already that long).
+    /// </summary>
+    public ApiReply PaddedTo(long totalBytes) =>
+        this with { PaddingLength = Math.Max(0, totalBytes - (Body.Length - 1 + PaddingOpen.Length + PaddingClose.Length)) };
 
     public static ApiReply Fail(ApiError error) =>
         new(StatusCodes.Status200OK, JsonContentType, FollowInfoJson.Fail(error.Code, error.Info), error.Code);
@@ -43,11 +74,31 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = ContentType;
-        response.ContentLength = Body.Length;
+        response.ContentLength = ContentLength;
         if (RetryAfter is not null)
         {
             response.Headers.RetryAfter = RetryAfter;
         }
-        await response.Body.WriteAsync(Body, cancellationToken);
+        if (PaddingLength is not { } padding)
+        {
+            await response.Body.WriteAsync(Body, cancellationToken);
+            return;
+        }
+        // The envelope without its closing brace, the padding field, then the brace again.
+        await response.Body.WriteAsync(Body.AsMemory(0, Body.Length - 1), cancellationToken);
+        await response.Body.WriteAsync(PaddingOpen, cancellationToken);
+        for (var left = padding; left > 0; left -= FillerChunk.Length)
+        {
+            // Each write waits until Kestrel has room, so a slow reader holds the emulator back instead of filling memory.
+            await response.Body.WriteAsync(FillerChunk.AsMemory(0, (int)Math.Min(left, FillerChunk.Length)), cancellationToken);
+        }
+        await response.Body.WriteAsync(PaddingClose, cancellationToken);
+    }
+
+    private static byte[] CreateFillerChunk()
+    {
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, Filler);
+        return chunk;
     }
 }

@@ -18,12 +18,13 @@ internal static class ControlEndpoints
 
         control.MapGet("/usersigs", (SeenUserSigs userSigs) => Results.Json(userSigs.Snapshot()));
 
-        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, FrequencyLimiter rateLimiter, SeenUserSigs userSigs) =>
+        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, FrequencyLimiter rateLimiter, SeenUserSigs userSigs, OutageClock outage) =>
         {
             log.Reset();
             stats.Reset();
             rateLimiter.Reset();
             userSigs.Reset();
+            outage.Reset();
             return Results.NoContent();
         });
 

@@ -21,12 +21,20 @@ internal sealed record EmulatorOptions
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
           --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
-          --rate-limit <n>        calls per SDKAppID in each UTC calendar second, 0 = unlimited (default 200)
+          --rate-limit <n>        calls per SDKAppID per second, 0 = unlimited (default 200)
+          --limit-window <w>      how the rate limit counts a second: 'calendar' (each UTC calendar second,
+                                  the default) or 'sliding' (the 1000 ms before each call, the strict case)
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
-                                  60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype
+                                  60007, 60008, 429, slow, html, truncated, missing, extra, wrongtype,
+                                  doubled, negative, oversize
           --slow-ms <n>           delay added by the 'slow' fault (default 5000)
+          --outage-at <s>         an outage starts this many seconds after the first API call (default 0)
+          --outage-s <s>          how many seconds the outage lasts, 0 = no outage (default 0); both take
+                                  fractions such as 2.5
+          --outage-kind <kind>    the fault every call gets during the outage (default 502)
+          --oversize-mb <n>       body size of the 'oversize' fault in MiB, fractions allowed (default 20)
           --seed <n>              seed for fault injection, for repeatable runs
           --help                  show this text
         """;
@@ -38,11 +46,16 @@ internal sealed record EmulatorOptions
     public IReadOnlyList<string> Admins { get; init; } = [WellKnownAdmin];
     public string? GraphPath { get; init; }
     public int RateLimit { get; init; } = 200;
+    public LimitWindow LimitWindow { get; init; } = LimitWindow.Calendar;
     public int LatencyMs { get; init; }
     public double FaultRate { get; init; }
     public IReadOnlyList<FaultKind> Faults { get; init; } =
         [FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout];
     public int SlowMs { get; init; } = 5000;
+    public double OutageAtS { get; init; }
+    public double OutageS { get; init; }
+    public FaultKind OutageKind { get; init; } = FaultKind.BadGateway;
+    public double OversizeMb { get; init; } = 20;
     public int? Seed { get; init; }
 
     /// <summary>The address to bind: an IP literal, or loopback for "localhost".</summary>
@@ -86,6 +99,9 @@ internal sealed record EmulatorOptions
         return errors.Count == 0 ? (options, []) : (null, errors);
     }
 
+    /// <summary>The option names without their leading "--", for the test that keeps <see cref="Usage"/> and the guide in step.</summary>
+    internal static IEnumerable<string> Names => Setters.Keys;
+
     private delegate (EmulatorOptions Options, string? Error) Setter(EmulatorOptions options, string value);
 
     private static readonly Dictionary<string, Setter> Setters = new(StringComparer.Ordinal)
@@ -103,6 +119,9 @@ internal sealed record EmulatorOptions
             : (o, "expected a comma-separated list of account ids without empty items"),
         ["graph"] = (o, v) => v.Length > 0 ? (o with { GraphPath = v }, null) : (o, "expected a file path"),
         ["rate-limit"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { RateLimit = n }, null) : (o, "expected an integer >= 0"),
+        ["limit-window"] = (o, v) => LimitWindows.TryParse(v, out var w)
+            ? (o with { LimitWindow = w }, null)
+            : (o, $"expected one of {LimitWindows.Known}"),
         ["latency-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { LatencyMs = n }, null) : (o, "expected an integer >= 0"),
         ["fault-rate"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
             ? (o with { FaultRate = d }, null)
@@ -111,10 +130,32 @@ internal sealed record EmulatorOptions
             ? (o with { Faults = kinds }, null)
             : (o, error),
         ["slow-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { SlowMs = n }, null) : (o, "expected an integer >= 0"),
+        ["outage-at"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageAtS = s }, null) : (o, SecondsExpected),
+        ["outage-s"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageS = s }, null) : (o, SecondsExpected),
+        ["outage-kind"] = (o, v) => FaultKinds.TryParse(v, out var kind)
+            ? (o with { OutageKind = kind }, null)
+            : (o, $"expected one fault kind ({FaultKinds.Known})"),
+        ["oversize-mb"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && IsOversizeMb(mb)
+            ? (o with { OversizeMb = mb }, null)
+            : (o, "expected a number of MiB above 0, at most 4096"),
         ["seed"] = (o, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
             ? (o with { Seed = n }, null)
             : (o, "expected a 32-bit integer"),
     };
+
+    /// <summary>A body size for the 'oversize' fault: above 0, at most 4 GiB.</summary>
+    public static bool IsOversizeMb(double value) => value is > 0 and <= 4096;
+
+    /// <summary>The largest outage time, in seconds (about 11.6 days): enough for any test, far from overflowing ticks.</summary>
+    public const double MaxOutageSeconds = 1_000_000;
+
+    private const string SecondsExpected = "expected a number of seconds from 0 to 1000000, such as 2.5";
+
+    /// <summary>A number of seconds for the outage options, fractions allowed.</summary>
+    public static bool IsOutageSeconds(double value) => value is >= 0 and <= MaxOutageSeconds;
+
+    private static bool TrySeconds(string value, out double seconds) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && IsOutageSeconds(seconds);
 
     private static bool TryInt(string value, int min, int max, out int result) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;

@@ -56,6 +56,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
         services.AddSingleton<RequestLog>();
         services.AddSingleton<EmulatorStats>();
         services.AddSingleton<SeenUserSigs>();
+        services.AddSingleton<OutageClock>();
         services.AddSingleton<FollowGetInfoEndpoint>();
 
         var app = builder.Build();

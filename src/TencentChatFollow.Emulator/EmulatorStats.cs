@@ -6,6 +6,7 @@ internal sealed record StatsSnapshot(
     long Accepted,
     long RateLimited,
     long FaultsInjected,
+    long OutageCalls,
     int MaxBatchSize,
     IReadOnlyDictionary<int, long> BatchSizes,
     int MaxCallsInAnySecond,
@@ -22,6 +23,7 @@ internal sealed class EmulatorStats
     private long accepted;
     private long rateLimited;
     private long faultsInjected;
+    private long outageCalls;
 
     public void Record(RequestLogEntry call)
     {
@@ -39,6 +41,10 @@ internal sealed class EmulatorStats
             if (call.Fault is not null)
             {
                 faultsInjected++;
+            }
+            if (call.Outage)
+            {
+                outageCalls++;
             }
             if (call.ToAccount is { } batch)
             {
@@ -60,6 +66,7 @@ internal sealed class EmulatorStats
                 accepted,
                 rateLimited,
                 faultsInjected,
+                outageCalls,
                 batchSizes.Count == 0 ? 0 : batchSizes.Keys.Max(),
                 new SortedDictionary<int, long>(batchSizes),
                 peaks.AnySecond,
@@ -74,7 +81,7 @@ internal sealed class EmulatorStats
         {
             batchSizes.Clear();
             errorsByCode.Clear();
-            (calls, accepted, rateLimited, faultsInjected) = (0, 0, 0, 0);
+            (calls, accepted, rateLimited, faultsInjected, outageCalls) = (0, 0, 0, 0, 0);
         }
     }
 }

@@ -16,6 +16,9 @@ internal enum FaultKind
     Missing,
     Extra,
     WrongType,
+    Doubled,
+    Negative,
+    Oversize,
 }
 
 /// <summary>The names fault kinds have on the command line, in control requests and in the request log.</summary>
@@ -36,6 +39,9 @@ internal static class FaultKinds
         ["missing"] = FaultKind.Missing,
         ["extra"] = FaultKind.Extra,
         ["wrongtype"] = FaultKind.WrongType,
+        ["doubled"] = FaultKind.Doubled,
+        ["negative"] = FaultKind.Negative,
+        ["oversize"] = FaultKind.Oversize,
     };
 
     private static readonly Dictionary<FaultKind, string> NameOf = ByName.ToDictionary(p => p.Value, p => p.Key);
@@ -43,6 +49,11 @@ internal static class FaultKinds
     public static IEnumerable<string> AllNames => ByName.Keys;
 
     public static string Name(this FaultKind kind) => NameOf[kind];
+
+    /// <summary>Parses one fault name.</summary>
+    public static bool TryParse(string? name, out FaultKind kind) => ByName.TryGetValue(name ?? "", out kind);
+
+    public static string Known => string.Join(", ", AllNames);
 
     /// <summary>Parses fault names, dropping repeats; an error names the first unknown one or says the list is empty.</summary>
     public static bool TryParse(IEnumerable<string> names, out IReadOnlyList<FaultKind> kinds, out string error)
@@ -52,7 +63,7 @@ internal static class FaultKinds
         {
             if (!ByName.TryGetValue(name, out var kind))
             {
-                (kinds, error) = ([], $"unknown fault kind '{name}' (known: {string.Join(", ", AllNames)})");
+                (kinds, error) = ([], $"unknown fault kind '{name}' (known: {Known})");
                 return false;
             }
             if (!parsed.Contains(kind))

@@ -5,6 +5,7 @@ namespace TencentChatFollow.Emulator;
 /// <summary>
 /// POST /v4/follow/follow_get_info. Checks a call in the order the Chat service does (URL, app, UserSig, admin,
 /// frequency, body, From_Account), answers from the follow graph, maybe injects a fault, and records the call.
+/// During the timed outage a call that passed the admin check gets the outage's fault instead.
 /// </summary>
 internal sealed class FollowGetInfoEndpoint(
     EmulatorOptions options,
@@ -16,6 +17,7 @@ internal sealed class FollowGetInfoEndpoint(
     RequestLog log,
     EmulatorStats stats,
     SeenUserSigs userSigs,
+    OutageClock outage,
     TimeProvider clock,
     IHostApplicationLifetime lifetime)
 {
@@ -27,7 +29,7 @@ internal sealed class FollowGetInfoEndpoint(
         var seq = log.NextSeq();
         var arrivedAt = clock.GetUtcNow();
         var current = settings.Current;
-        var call = new CallFacts();
+        var call = new CallFacts { InOutage = outage.Covers(arrivedAt, current) };
         ApiReply? reply = null;
         var answered = false;
         // Stopping the emulator cancels pending delays, so Ctrl+C does not wait for a 'slow' fault.
@@ -59,6 +61,7 @@ internal sealed class FollowGetInfoEndpoint(
             answered ? reply!.StatusCode : null,
             answered ? reply!.ErrorCode : null,
             reply?.Fault?.Name(),
+            reply?.Outage ?? false,
             (long)clock.GetElapsedTime(started).TotalMilliseconds);
         log.Add(entry);
         stats.Record(entry);
@@ -93,7 +96,12 @@ internal sealed class FollowGetInfoEndpoint(
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.AdminRequired, $"identifier {identifier} is not an App admin"));
         }
-        if (!rateLimiter.TryAcquire(current.RateLimit))
+        // The service is down: no rate limit, no body check. Kinds that bend a genuine answer are applied at the end.
+        if (call.InOutage && FaultInjector.OutageReply(current.OutageKind) is { } down)
+        {
+            return down;
+        }
+        if (!rateLimiter.TryAcquire(current.RateLimit, current.LimitWindow))
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit,
                 $"REST API call frequency exceeds the limit of {current.RateLimit} calls per second"));
@@ -106,7 +114,7 @@ internal sealed class FollowGetInfoEndpoint(
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {body.From} does not exist"));
         }
-        return faults.Reply(current, body.ToAccount!.Select(accounts.Describe).ToList());
+        return faults.Reply(current, body.ToAccount!.Select(accounts.Describe).ToList(), call.InOutage ? current.OutageKind : null);
     }
 
     /// <summary>The URL parameter rules, in the service's order. Sets the parsed SDKAppID on success.</summary>
@@ -138,5 +146,8 @@ internal sealed class FollowGetInfoEndpoint(
         public uint? SdkAppId { get; set; }
         public string? Identifier { get; set; }
         public FollowGetInfoRequest? Body { get; set; }
+
+        /// <summary>Whether the call arrived during the timed outage.</summary>
+        public bool InOutage { get; init; }
     }
 }

@@ -7,7 +7,7 @@ internal static class Program
     {
         if (args is ["--help"] or ["-h"])
         {
-            Console.Out.Write(EmulatorOptions.Usage);
+            Console.Out.WriteLine(EmulatorOptions.Usage);
             return 0;
         }
         var (options, errors) = EmulatorOptions.Parse(args);

@@ -3,7 +3,7 @@ namespace TencentChatFollow.Emulator;
 /// <summary>
 /// One API call as GET /_emulator/requests shows it. It never holds the UserSig.
 /// HttpStatus is null when no response was sent (a 'drop' fault, or the client went away);
-/// ErrorCode is null when no readable envelope was sent.
+/// ErrorCode is null when no readable envelope was sent. Outage is true when Fault is the timed outage's.
 /// </summary>
 internal sealed record RequestLogEntry(
     long Seq,
@@ -15,6 +15,7 @@ internal sealed record RequestLogEntry(
     int? HttpStatus,
     int? ErrorCode,
     string? Fault,
+    bool Outage,
     long DurationMs);
 
 /// <summary>The answered API calls, newest last, capped so a long benchmark cannot exhaust memory.</summary>

@@ -3,10 +3,21 @@ using System.Text.Json;
 namespace TencentChatFollow.Emulator;
 
 /// <summary>The settings tests may change while the emulator runs (POST /_emulator/faults).</summary>
-internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind> FaultKinds, int LatencyMs, int SlowMs, int RateLimit)
+internal sealed record RuntimeSettings(
+    double FaultRate,
+    IReadOnlyList<FaultKind> FaultKinds,
+    int LatencyMs,
+    int SlowMs,
+    int RateLimit,
+    LimitWindow LimitWindow,
+    double OutageAtS,
+    double OutageS,
+    FaultKind OutageKind,
+    double OversizeMb)
 {
     public static RuntimeSettings From(EmulatorOptions options) =>
-        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit);
+        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow,
+            options.OutageAtS, options.OutageS, options.OutageKind, options.OversizeMb);
 
     /// <summary>The JSON shape of GET/POST /_emulator/faults.</summary>
     public object ToJson() => new
@@ -16,6 +27,11 @@ internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind
         latencyMs = LatencyMs,
         slowMs = SlowMs,
         rateLimit = RateLimit,
+        limitWindow = LimitWindow.Name(),
+        outageAtS = OutageAtS,
+        outageS = OutageS,
+        outageKind = OutageKind.Name(),
+        oversizeMb = OversizeMb,
     };
 
     /// <summary>Applies a partial update such as <c>{"rate":0.1,"kinds":["502"]}</c>; unknown or ill-typed fields are errors.</summary>
@@ -53,16 +69,37 @@ internal sealed record RuntimeSettings(double FaultRate, IReadOnlyList<FaultKind
                 case "rateLimit" when NonNegativeInt(value) is { } limit:
                     next = next with { RateLimit = limit };
                     break;
-                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit":
+                case "limitWindow" when value.ValueKind == JsonValueKind.String && LimitWindows.TryParse(value.GetString(), out var window):
+                    next = next with { LimitWindow = window };
+                    break;
+                case "outageAtS" when Seconds(value) is { } at:
+                    next = next with { OutageAtS = at };
+                    break;
+                case "outageS" when Seconds(value) is { } length:
+                    next = next with { OutageS = length };
+                    break;
+                case "outageKind" when value.ValueKind == JsonValueKind.String && Emulator.FaultKinds.TryParse(value.GetString(), out var outageKind):
+                    next = next with { OutageKind = outageKind };
+                    break;
+                case "oversizeMb" when value.ValueKind == JsonValueKind.Number && value.GetDouble() is var mb && EmulatorOptions.IsOversizeMb(mb):
+                    next = next with { OversizeMb = mb };
+                    break;
+                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow" or "outageAtS" or "outageS" or "outageKind"
+                    or "oversizeMb":
                     error = $"'{property.Name}' has a bad value: {value.GetRawText()}";
                     return null;
                 default:
-                    error = $"unknown setting '{property.Name}' (known: rate, kinds, latencyMs, slowMs, rateLimit)";
+                    error = $"unknown setting '{property.Name}' (known: {Known})";
                     return null;
             }
         }
         return next;
     }
+
+    private const string Known = "rate, kinds, latencyMs, slowMs, rateLimit, limitWindow, outageAtS, outageS, outageKind, oversizeMb";
+
+    private static double? Seconds(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var d && EmulatorOptions.IsOutageSeconds(d) ? d : null;
 
     private static int? NonNegativeInt(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? n : null;

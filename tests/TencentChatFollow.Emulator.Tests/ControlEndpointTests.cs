@@ -35,6 +35,7 @@ public class ControlEndpointTests
         Assert.Equal(200, first.GetProperty("httpStatus").GetInt32());
         Assert.Equal(0, first.GetProperty("errorCode").GetInt32());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("fault").ValueKind);
+        Assert.False(first.GetProperty("outage").GetBoolean());
         Assert.True(first.GetProperty("durationMs").GetInt64() >= 0);
         // The body is logged even when an earlier check refused the call.
         Assert.Equal(70003, log[1].GetProperty("errorCode").GetInt32());
@@ -111,10 +112,18 @@ public class ControlEndpointTests
         await using var emulator = await TestEmulator.StartAsync(options);
 
         Assert.Equal(
-            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50}""",
+            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"calendar",""" +
+            "\"outageAtS\":0,\"outageS\":0,\"outageKind\":\"502\",\"oversizeMb\":20}",
             (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText());
-        var updated = await emulator.SetFaultsAsync(new { rate = 0, kinds = new[] { "html", "extra" } });
-        Assert.Equal("""{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50}""", updated.GetRawText());
+        var updated = await emulator.SetFaultsAsync(new
+        {
+            rate = 0, kinds = new[] { "html", "extra" }, limitWindow = "sliding", outageAtS = 2.5, outageS = 10, outageKind = "drop",
+            oversizeMb = 0.5,
+        });
+        Assert.Equal(
+            """{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"sliding",""" +
+            "\"outageAtS\":2.5,\"outageS\":10,\"outageKind\":\"drop\",\"oversizeMb\":0.5}",
+            updated.GetRawText());
     }
 
     [Theory]
@@ -126,6 +135,16 @@ public class ControlEndpointTests
     [InlineData("""{"latencyMs":-1}""")]
     [InlineData("""{"rateLimit":1.5}""")]
     [InlineData("""{"ratelimit":5}""")]
+    [InlineData("""{"limitWindow":"rolling"}""")]
+    [InlineData("""{"limitWindow":1}""")]
+    [InlineData("""{"rate":0.5,"limitWindow":null}""")]
+    [InlineData("""{"outageAtS":-1}""")]
+    [InlineData("""{"outageS":"2"}""")]
+    [InlineData("""{"outageS":1000001}""")]
+    [InlineData("""{"outageKind":"teapot"}""")]
+    [InlineData("""{"outageKind":["502"]}""")]
+    [InlineData("""{"oversizeMb":0}""")]
+    [InlineData("""{"oversizeMb":"20"}""")]
     [InlineData("""[1]""")]
     [InlineData("""not json""")]
     public async Task Bad_fault_settings_are_400_and_change_nothing(string body)
@@ -146,7 +165,7 @@ public class ControlEndpointTests
         var log = new RequestLog();
         for (var i = 0; i < RequestLog.Capacity + 2; i++)
         {
-            log.Add(new RequestLogEntry(log.NextSeq(), "", null, null, null, null, 200, 0, null, 0));
+            log.Add(new RequestLogEntry(log.NextSeq(), "", null, null, null, null, 200, 0, null, false, 0));
         }
 
         var entries = log.Snapshot();

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TencentChatFollow.Emulator.Tests;
 
 public class EmulatorOptionsTests
@@ -15,10 +17,15 @@ public class EmulatorOptionsTests
         Assert.Equal(["administrator"], options.Admins);
         Assert.Null(options.GraphPath);
         Assert.Equal(200, options.RateLimit);
+        Assert.Equal(LimitWindow.Calendar, options.LimitWindow);
         Assert.Equal(0, options.LatencyMs);
         Assert.Equal(0, options.FaultRate);
         Assert.Equal([FaultKind.BadGateway, FaultKind.Drop, FaultKind.InternalError, FaultKind.NetworkTimeout], options.Faults);
         Assert.Equal(5000, options.SlowMs);
+        Assert.Equal(0, options.OutageAtS);
+        Assert.Equal(0, options.OutageS);
+        Assert.Equal(FaultKind.BadGateway, options.OutageKind);
+        Assert.Equal(20, options.OversizeMb);
         Assert.Null(options.Seed);
     }
 
@@ -28,8 +35,9 @@ public class EmulatorOptionsTests
         var (options, errors) = EmulatorOptions.Parse(
         [
             "--host", "0.0.0.0", "--port", "0", "--sdkappid", "1400000009", "--key", "k", "--admin", "ops, administrator",
-            "--graph", "g.csv", "--rate-limit", "0", "--latency-ms", "10", "--fault-rate", "0.5",
+            "--graph", "g.csv", "--rate-limit", "0", "--limit-window", "sliding", "--latency-ms", "10", "--fault-rate", "0.5",
             "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
+            "--outage-at", "2.5", "--outage-s", "0.75", "--outage-kind", "30007", "--oversize-mb", "0.5",
         ]);
 
         Assert.Empty(errors);
@@ -37,7 +45,8 @@ public class EmulatorOptionsTests
             new EmulatorOptions
             {
                 Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
-                RateLimit = 0, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults, SlowMs = 100, Seed = -3,
+                RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults,
+                SlowMs = 100, Seed = -3, OutageAtS = 2.5, OutageS = 0.75, OutageKind = FaultKind.NetworkTimeout, OversizeMb = 0.5,
             },
             options);
         Assert.Equal(["ops", "administrator"], options.Admins);
@@ -55,9 +64,20 @@ public class EmulatorOptionsTests
     [InlineData("--sdkappid", "4294967296")]
     [InlineData("--admin", "a,,b")]
     [InlineData("--rate-limit", "-5")]
+    [InlineData("--limit-window", "rolling")]
+    [InlineData("--limit-window", "Sliding")]
     [InlineData("--fault-rate", "1.1")]
     [InlineData("--faults", "502,teapot")]
     [InlineData("--seed", "x")]
+    [InlineData("--outage-at", "-1")]
+    [InlineData("--outage-at", "1000001")]
+    [InlineData("--outage-s", "two")]
+    [InlineData("--outage-s", "NaN")]
+    [InlineData("--outage-kind", "teapot")]
+    [InlineData("--outage-kind", "502,drop")]
+    [InlineData("--oversize-mb", "0")]
+    [InlineData("--oversize-mb", "4097")]
+    [InlineData("--oversize-mb", "-1")]
     [InlineData("--port", "1", "--port", "2")]
     public void Bad_arguments_are_reported(params string[] args)
     {
@@ -65,6 +85,33 @@ public class EmulatorOptionsTests
 
         Assert.Null(options);
         Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void The_usage_text_and_the_guide_list_every_option_and_fault_kind()
+    {
+        var guide = File.ReadAllText(RepositoryFiles.PathOf("docs/emulator.md"));
+
+        Assert.All(EmulatorOptions.Names, name =>
+        {
+            Assert.Matches($@"(?m)^  --{Regex.Escape(name)} <", EmulatorOptions.Usage);
+            Assert.Contains($"| `--{name} <", guide);
+        });
+        var faultsHelp = Between(EmulatorOptions.Usage, "  --faults ", "  --slow-ms ");
+        var faultsTable = Between(guide, "\n## Faults\n", "\n## ");
+        Assert.All(FaultKinds.AllNames, kind =>
+        {
+            Assert.Matches($@"(?<![\w-]){Regex.Escape(kind)}(?![\w-])", faultsHelp);
+            Assert.Matches($@"(?m)^\| .*`{Regex.Escape(kind)}`.* \|", faultsTable);
+        });
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, $"'{start.Trim()}' not found");
+        var to = text.IndexOf(end, from + start.Length, StringComparison.Ordinal);
+        return to < 0 ? text[from..] : text[from..to];
     }
 
     [Fact]

@@ -152,6 +152,73 @@ public class FaultInjectionTests
         Assert.Equal(2, kinds.Count(k => k == JsonValueKind.Number));
     }
 
+    private static (string Id, int Followers, int Following, int Mutual) Counts(JsonElement item) =>
+        (item.GetProperty("To_Account").GetString()!, item.GetProperty("FollowerCount").GetInt32(),
+         item.GetProperty("FollowingCount").GetInt32(), item.GetProperty("MutualFollowingCount").GetInt32());
+
+    [Fact]
+    public async Task Fault_doubled_repeats_one_item_at_the_end_with_other_counts()
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        var genuine = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(Counts).ToList();
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { "doubled" } });
+
+        var items = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(Counts).ToList();
+
+        Assert.Equal(4, items.Count);
+        Assert.Equal(genuine, items.Take(3));
+        var first = genuine.Single(g => g.Id == items[3].Id);
+        Assert.Equal((first.Id, first.Followers + 1, first.Following + 1, first.Mutual + 1), items[3]);
+        Assert.Equal("doubled", (await LastLogEntryAsync(emulator)).GetProperty("fault").GetString());
+        Assert.Equal(2, (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty("accepted").GetInt32());
+    }
+
+    [Fact]
+    public async Task Fault_negative_makes_one_following_count_negative()
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        var genuine = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(Counts).ToList();
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { "negative" } });
+
+        var items = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(Counts).ToList();
+
+        Assert.Equal(genuine.Select(g => g.Id), items.Select(i => i.Id));
+        var spoiled = Assert.Single(Enumerable.Range(0, 3), i => items[i] != genuine[i]);
+        Assert.Equal(genuine[spoiled] with { Following = -1 }, items[spoiled]);
+        Assert.Equal("negative", (await LastLogEntryAsync(emulator)).GetProperty("fault").GetString());
+    }
+
+    [Fact]
+    public async Task Spoiled_item_kinds_mix_at_a_fault_rate_and_each_spoils_exactly_one_item()
+    {
+        var (parsed, errors) = EmulatorOptions.Parse(["--fault-rate", "0.2", "--faults", "missing,doubled,wrongtype,negative", "--seed", "11"]);
+        Assert.Empty(errors);
+        await using var emulator = await TestEmulator.StartAsync(parsed, Graph);
+        var genuine = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(e => e.GetRawText()).ToList();
+
+        var seen = new List<string?>();
+        for (var i = 0; i < 100; i++)
+        {
+            var items = Envelope.AssertOk(await emulator.CallAsync(body: ThreeIds)).Select(e => e.GetRawText()).ToList();
+            var changed = items.Count == 3 ? Enumerable.Range(0, 3).Count(k => items[k] != genuine[k]) : -1;
+            seen.Add((items.Count, changed) switch
+            {
+                (3, 0) => null,
+                (2, _) when items.All(genuine.Contains) => "missing",
+                (4, _) when items.Take(3).SequenceEqual(genuine) => "doubled",
+                (3, 1) when items.Any(item => item.Contains("\"FollowerCount\":\"many\"", StringComparison.Ordinal)) => "wrongtype",
+                (3, 1) when items.Any(item => item.Contains("\"FollowingCount\":-1", StringComparison.Ordinal)) => "negative",
+                _ => $"unexpected: [{string.Join(",", items)}]",
+            });
+        }
+
+        var log = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Skip(1).Select(e => e.GetProperty("fault").GetString());
+        Assert.Equal(seen, log);
+        Assert.Equal(["doubled", "missing", "negative", "wrongtype"], seen.OfType<string>().Distinct().Order());
+        Assert.InRange(seen.Count(f => f is not null), 10, 35);
+        Assert.Equal(101, (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty("accepted").GetInt32());
+    }
+
     [Fact]
     public async Task Faults_only_hit_calls_that_would_have_succeeded()
     {

@@ -1,8 +1,9 @@
 namespace TencentChatFollow.Emulator.Tests;
 
 /// <summary>
-/// The frequency limit, enforced per UTC calendar second, on a clock the tests move by hand (so second boundaries are
-/// exact). The sliding 1000 ms peak is still measured and reported, but it does not refuse calls.
+/// The frequency limit on a clock the tests move by hand (so second boundaries are exact): by default enforced per UTC
+/// calendar second, with the sliding 1000 ms peak measured and reported only; with --limit-window sliding enforced over
+/// the trailing 1000 ms.
 /// </summary>
 public class RateLimitTests
 {
@@ -15,6 +16,8 @@ public class RateLimitTests
         clock.Advance(Start.AddMilliseconds(milliseconds) - clock.GetUtcNow());
         return (await emulator.CallAsync()).GetProperty("ErrorCode").GetInt32();
     }
+
+    private static EmulatorOptions Sliding(int limit) => new() { RateLimit = limit, LimitWindow = LimitWindow.Sliding };
 
     private static async Task<int> StatAsync(TestEmulator emulator, string name)
         => (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty(name).GetInt32();
@@ -186,6 +189,91 @@ public class RateLimitTests
         // The wall clock steps back into second 0: the call still counts in second 1, where it is the second call.
         Assert.Equal(60007, await CallAtAsync(emulator, clock, 999));
         Assert.Equal(0, await CallAtAsync(emulator, clock, 2000));
+    }
+
+    [Fact]
+    public async Task Sliding_counts_the_trailing_1000_ms_so_a_new_calendar_second_does_not_reset_it()
+    {
+        // The same calls as The_next_calendar_second_starts_fresh_even_a_few_milliseconds_later, which calendar allows.
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(Sliding(2), clock: clock);
+
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 990));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 995));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 999));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1003));
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1004));
+
+        Assert.Equal(3, await StatAsync(emulator, "rateLimited"));
+        Assert.Equal(5, await StatAsync(emulator, "calls"));
+        Assert.Equal(5, await StatAsync(emulator, "maxCallsInAnySecond"));
+        Assert.Equal(3, await StatAsync(emulator, "maxCallsInCalendarSecond"));
+    }
+
+    [Fact]
+    public async Task Sliding_forgets_a_call_exactly_1000_ms_later()
+    {
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(Sliding(2), clock: clock);
+
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 0));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 999));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1000));     // the call at 0 is out of (0, 1000]
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1001)); // 999, 1000, 1001; calendar would allow it
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1998)); // 999, 1000, 1001, 1998
+        // The refused 1001 and 1998 still count at 2000: 1001, 1998, 2000.
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 2000));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 2999));     // 2000, 2999
+        Assert.Equal(3, await StatAsync(emulator, "rateLimited"));
+    }
+
+    [Fact]
+    public async Task A_client_that_keeps_hammering_stays_refused_under_sliding_but_not_under_calendar()
+    {
+        // Ten calls a second against a limit of five, for three seconds.
+        var times = Enumerable.Range(0, 30).Select(i => i * 100).ToArray();
+
+        async Task<List<int>> RunAsync(LimitWindow window)
+        {
+            var clock = new ManualClock(Start);
+            await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 5, LimitWindow = window }, clock: clock);
+            var codes = new List<int>();
+            foreach (var at in times)
+            {
+                codes.Add(await CallAtAsync(emulator, clock, at));
+            }
+            var stats = await emulator.GetJsonAsync("/_emulator/stats");
+            Assert.Equal(30, stats.GetProperty("calls").GetInt32());
+            Assert.Equal(codes.Count(c => c == 60007), stats.GetProperty("rateLimited").GetInt32());
+            Assert.Equal(10, stats.GetProperty("maxCallsInAnySecond").GetInt32());
+            Assert.Equal(10, stats.GetProperty("maxCallsInCalendarSecond").GetInt32());
+            return codes;
+        }
+
+        var calendar = await RunAsync(LimitWindow.Calendar);
+        var sliding = await RunAsync(LimitWindow.Sliding);
+
+        // Calendar: the first five of every second pass.
+        Assert.Equal(times.Select(t => t % 1000 < 500 ? 0 : 60007), calendar);
+        // Sliding: only the first five; after that every window holds ten calls.
+        Assert.Equal(times.Select(t => t < 500 ? 0 : 60007), sliding);
+    }
+
+    [Fact]
+    public async Task The_window_can_be_switched_at_run_time_and_applies_to_calls_already_counted()
+    {
+        var clock = new ManualClock(Start);
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 2 }, clock: clock);
+        Assert.Equal("calendar", (await emulator.GetJsonAsync("/_emulator/faults")).GetProperty("limitWindow").GetString());
+
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 990));
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 995));
+        var settings = await emulator.SetFaultsAsync(new { limitWindow = "sliding" });
+        Assert.Equal("sliding", settings.GetProperty("limitWindow").GetString());
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1003)); // 990, 995, 1003 in the trailing second
+        await emulator.SetFaultsAsync(new { limitWindow = "calendar" });
+        Assert.Equal(0, await CallAtAsync(emulator, clock, 1004));     // second 1 holds 1003 and 1004; sliding would refuse
+        Assert.Equal(60007, await CallAtAsync(emulator, clock, 1005)); // third in second 1
     }
 
     [Fact]

@@ -48,13 +48,20 @@ internal sealed class TestEmulator : IAsyncDisposable
         ["contenttype"] = "json",
     };
 
-    public Task<HttpResponseMessage> PostAsync(IReadOnlyDictionary<string, string>? parameters = null, string body = DefaultBody)
+    /// <param name="parameters">The URL parameters; <see cref="ValidParameters"/> by default.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="completion">ResponseHeadersRead to read a large body as a stream instead of buffering it.</param>
+    public Task<HttpResponseMessage> PostAsync(
+        IReadOnlyDictionary<string, string>? parameters = null,
+        string body = DefaultBody,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         parameters ??= ValidParameters();
         var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return Http.PostAsync($"/v4/follow/follow_get_info?{query}", content);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/follow/follow_get_info?{query}") { Content = content };
+        return Http.SendAsync(request, completion);
     }
 
     /// <summary>Calls the API and returns the JSON envelope, asserting the HTTP 200 the service always answers with.</summary>
