@@ -8,12 +8,13 @@ It stands for another app that shares the SDKAppID's 200 calls/s and knows nothi
 asks for the same 20 ids. Calls are paced evenly on an absolute schedule (call k is due at k / CallsPerSecond s after
 the start) and sent with HttpClient without waiting for the answer, so the emulator's latency does not slow the
 neighbour down. If the process falls behind (a busy machine), it catches up at most 5 calls at once and otherwise
-starts its schedule afresh, counting a Resync, rather than sending a burst.
+starts its schedule afresh, counting a Resync and the Skipped calls, rather than sending a burst.
 
 It stops when -StopFile exists, or after -DurationSeconds, whichever comes first, waits for the answers of the calls
 in flight, and prints: Sent, Ok, Refused (ErrorCode 60007), Failed (any other ErrorCode, HTTP status or exception),
-ErrorCodes (the other codes seen), Resyncs, StartedAt, EndedAt (UTC ISO 8601), Seconds and CallsPerSecond
-(Sent / Seconds). It creates -ReadyFile once its first call has been answered.
+ErrorCodes (the other codes seen), Resyncs, Skipped, StartedAt, EndedAt (UTC ISO 8601), Seconds and CallsPerSecond
+(Sent / Seconds). Its first call goes alone, before the schedule starts, so that the pacing does not pay for JIT
+and the first connection; it creates -ReadyFile once that call has been answered.
 #>
 [CmdletBinding()]
 param(
@@ -47,10 +48,9 @@ $client = [System.Net.Http.HttpClient]::new($handler)
 $client.Timeout = [timespan]::FromSeconds(10)
 $random = [System.Random]::new()
 
-$counts = [ordered]@{ Sent = 0; Ok = 0; Refused = 0; Failed = 0; Resyncs = 0 }
+$counts = [ordered]@{ Sent = 0; Ok = 0; Refused = 0; Failed = 0; Resyncs = 0; Skipped = 0 }
 $otherCodes = @{}
 $pending = [System.Collections.Generic.List[System.Threading.Tasks.Task[System.Net.Http.HttpResponseMessage]]]::new()
-$answered = 0
 
 function Receive-Answers([bool] $All) {
     # Counts the answers of the calls that have finished (all of them, waiting, with $All).
@@ -61,7 +61,6 @@ function Receive-Answers([bool] $All) {
             try { $null = ([System.Threading.Tasks.Task]$task).Wait(15000) } catch { $null = $_ }   # a failed call is counted below
         }
         $pending.RemoveAt($i)
-        $script:answered++
         if (-not $task.IsCompletedSuccessfully) {
             $reason = if (-not $task.IsCompleted) { 'unanswered' } else { 'exception' }
             $counts.Failed++; $otherCodes[$reason] = 1 + [int]$otherCodes[$reason]
@@ -87,12 +86,17 @@ function Receive-Answers([bool] $All) {
     }
 }
 
+# The first call, alone and waited for (it counts like the others).
+$counts.Sent++
+$pending.Add($client.PostAsync($prefix + [string][uint32]$random.Next(), [System.Net.Http.StringContent]::new($body, [Text.Encoding]::UTF8, 'application/json')))
+Receive-Answers $true
+if ($ReadyFile) { [System.IO.File]::WriteAllText($ReadyFile, "$PID") }
+
 $interval = [long]([System.Diagnostics.Stopwatch]::Frequency / $CallsPerSecond)
 $maxDuration = if ($DurationSeconds -gt 0) { [long]($DurationSeconds * [System.Diagnostics.Stopwatch]::Frequency) } else { [long]::MaxValue }
 $startedAt = [datetimeoffset]::UtcNow
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 $next = [long]0
-$ready = -not $ReadyFile
 $lastStopCheck = [long]0
 $checkEvery = [long]([System.Diagnostics.Stopwatch]::Frequency / 50)
 while ($true) {
@@ -107,13 +111,17 @@ while ($true) {
         $pending.Add($client.PostAsync($prefix + [string][uint32]$random.Next(), $content))
         $counts.Sent++
         $next += $interval
-        if ($now - $next -gt 5 * $interval) { $next = $now + $interval; $counts.Resyncs++ }
+        if ($now - $next -gt 5 * $interval) {
+            $counts.Skipped += [long][math]::Floor(($now - $next) / $interval)
+            $next = $now + $interval
+            $counts.Resyncs++
+        }
         continue
     }
     Receive-Answers $false
-    if (-not $ready -and $answered -gt 0) { [System.IO.File]::WriteAllText($ReadyFile, "$PID"); $ready = $true }
-    $wait = ($next - $clock.ElapsedTicks) * 1000 / [System.Diagnostics.Stopwatch]::Frequency
-    if ($wait -ge 2) { [System.Threading.Thread]::Sleep(1) }
+    # Sleep until the next call is due (the stop file is checked at least every 20 ms), without spinning.
+    $wait = [math]::Min(20, ($next - $clock.ElapsedTicks) * 1000 / [System.Diagnostics.Stopwatch]::Frequency)
+    if ($wait -ge 1) { [System.Threading.Thread]::Sleep([int][math]::Floor($wait)) } elseif ($wait -gt 0) { $null = [System.Threading.Thread]::Yield() }
 }
 $seconds = $clock.Elapsed.TotalSeconds
 $endedAt = [datetimeoffset]::UtcNow
@@ -127,6 +135,7 @@ $client.Dispose()
     Failed         = $counts.Failed
     ErrorCodes     = $otherCodes
     Resyncs        = $counts.Resyncs
+    Skipped        = $counts.Skipped
     StartedAt      = $startedAt.ToString('o', [cultureinfo]::InvariantCulture)
     EndedAt        = $endedAt.ToString('o', [cultureinfo]::InvariantCulture)
     Seconds        = [math]::Round($seconds, 2)
