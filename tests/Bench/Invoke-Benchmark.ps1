@@ -113,29 +113,68 @@ function New-IdsFile([int] $Count, [int] $Offset = 0) {
 $problems = [System.Collections.Generic.List[string]]::new()
 function Test-CsvRows([string] $What, [string] $CsvPath, [string] $IdsPath, [int] $First = 0) {
     # Every row must be the next id of the input (the first $First ids only, when given) with the expected counts.
-    # Returns the number of rows checked; adds what is wrong to $problems.
+    # A row whose id comes later in the input means the ids in between are missing: up to 1,000 ids are looked
+    # ahead for it. Any other id is a wrong row (unknown, repeated or out of order), which leaves the expected id
+    # for the next row; so is a row with wrong counts.
+    # Returns the number of CSV rows read; adds what is wrong to $problems.
     $wrong = 0; $shown = 0; $row = 0; $missing = 0; $extra = 0
     if (-not (Test-Path -LiteralPath $CsvPath)) { $problems.Add("${What}: no CSV at $CsvPath."); return 0 }
     $ids = [System.IO.File]::ReadLines($IdsPath).GetEnumerator()
     $lines = [System.IO.File]::ReadLines($CsvPath).GetEnumerator()
+    $state = @{ Ahead = [System.Collections.Generic.Queue[string]]::new(); Taken = 0; Ids = $ids; First = $First }
+    function Read-NextId($State) {
+        # The next input id, from the ids read ahead first; $null at the end.
+        if ($State.Ahead.Count -gt 0) { return $State.Ahead.Dequeue() }
+        if (($State.First -gt 0 -and $State.Taken -ge $State.First) -or -not $State.Ids.MoveNext()) { return $null }
+        $State.Taken++
+        $State.Ids.Current
+    }
     try {
         if (-not $lines.MoveNext() -or $lines.Current -ne '"UserId","FollowerCount","FollowingCount","MutualFollowingCount"') {
             $problems.Add("${What}: the CSV header is not UserId,FollowerCount,FollowingCount,MutualFollowingCount.")
             return 0
         }
-        while ($true) {
-            $haveId = ($First -le 0 -or $row -lt $First) -and $ids.MoveNext()
-            $haveLine = $lines.MoveNext()
-            if (-not $haveId -and -not $haveLine) { break }
+        while ($lines.MoveNext()) {
             $row++
-            if (-not $haveLine) { $missing++; continue }
-            if (-not $haveId) { $extra++; continue }
-            $id = $ids.Current
-            $fields = $lines.Current.Split(',')
+            $line = $lines.Current
+            $fields = $line.Split(',')
+            $rowId = if ($fields.Count -eq 4 -and $fields[0].Length -ge 2) { $fields[0].Substring(1, $fields[0].Length - 2) } else { $null }
+            # The next input id (Read-NextId inline: this runs for every row).
+            $id = if ($state.Ahead.Count -gt 0) { $state.Ahead.Dequeue() }
+            elseif (($First -le 0 -or $state.Taken -lt $First) -and $ids.MoveNext()) { $state.Taken++; $ids.Current }
+            else { $null }
+            if ($null -eq $id) { $extra++; continue }
+            if ($rowId -ne $id) {
+                $skipped = [System.Collections.Generic.List[string]]::new()
+                $found = $false
+                while ($skipped.Count -lt 1000) {
+                    $next = Read-NextId $state
+                    if ($null -eq $next) { break }
+                    if ($next -eq $rowId) { $found = $true; break }
+                    $skipped.Add($next)
+                }
+                if ($found) {
+                    $missing += 1 + $skipped.Count
+                    if ($shown -lt 5) { $problems.Add("${What}: row $row is '$rowId': $(1 + $skipped.Count) ids from '$id' on have no row.") }
+                    $shown++
+                    $id = $rowId
+                } else {
+                    # Not ahead: this row is wrong, and the ids looked at are expected again from the next row on.
+                    $rest = @($state.Ahead)
+                    $state.Ahead.Clear()
+                    $state.Ahead.Enqueue($id)
+                    foreach ($s in $skipped) { $state.Ahead.Enqueue($s) }
+                    foreach ($s in $rest) { $state.Ahead.Enqueue($s) }
+                    $wrong++
+                    if ($shown -lt 5) { $problems.Add("${What}: row $row is '$line', expected id '$id' (input order).") }
+                    $shown++
+                    continue
+                }
+            }
             $n = 0
-            if ($fields.Count -ne 4 -or $fields[0] -ne "`"$id`"" -or -not ($id -match '^u(\d+)$' -and [int]::TryParse($Matches[1], [ref]$n)) -or $n -lt 1 -or $n -gt $maxIds) {
+            if (-not ($id -match '^u(\d+)$' -and [int]::TryParse($Matches[1], [ref]$n)) -or $n -lt 1 -or $n -gt $maxIds) {
                 $wrong++
-                if ($shown -lt 5) { $problems.Add("${What}: row $row is '$($lines.Current)', expected id '$id' (input order).") }
+                if ($shown -lt 5) { $problems.Add("${What}: row $row has id '$id', which is not in the graph.") }
                 $shown++
                 continue
             }
@@ -147,6 +186,7 @@ function Test-CsvRows([string] $What, [string] $CsvPath, [string] $IdsPath, [int
                 $shown++
             }
         }
+        while ($null -ne (Read-NextId $state)) { $missing++ }
     } finally {
         $ids.Dispose(); $lines.Dispose()
     }
