@@ -1,6 +1,15 @@
 <#
 .SYNOPSIS
 One benchmark run in a fresh process: the module's pipeline or the plain script, over an ids file. Prints one JSON line.
+
+.DESCRIPTION
+The JSON line has the run's Kind, Ids, Rows (CSV rows written, header excluded), Seconds (from Connect-TencentChat
+to the end of Export-Csv), StartedAt and EndedAt (the same span as UTC ISO 8601 instants, so the runs of several
+processes can be put on one time line), PeakMemMB, and Errors with the first few error messages (Module only: a
+failed id is collected, not fatal, so the run goes on and the caller sees every missing row).
+
+With -GoFile, the process imports everything, creates -ReadyFile and then waits until the GoFile exists before
+it starts the clock: the way several processes are started at the same instant.
 #>
 [CmdletBinding()]
 param(
@@ -11,7 +20,14 @@ param(
     [Parameter(Mandatory)] [string] $CsvPath,
     # Module only: run this many ids through the same pipeline first, untimed, so the timed run starts warm
     # (JIT done, connections open), as every run after the first in a long-lived process does.
-    [int] $WarmUpIds = 0
+    [int] $WarmUpIds = 0,
+    # Module only: the From_Account of the calls (Get-TencentChatFollowInfo -From), so the emulator's request log
+    # can tell the calls of several processes apart. The counts asked for do not depend on it.
+    [string] $From,
+    # Start barrier: create ReadyFile once set up, then wait for GoFile (up to GoTimeoutSec) before the clock starts.
+    [string] $ReadyFile,
+    [string] $GoFile,
+    [int] $GoTimeoutSec = 300
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -24,10 +40,22 @@ if ($Kind -eq 'Module' -and $WarmUpIds -gt 0) {
     Get-Content -LiteralPath $IdsPath -TotalCount $WarmUpIds | Get-TencentChatFollowInfo | Export-Csv -LiteralPath "$CsvPath.warmup" -NoTypeInformation
     Start-Sleep -Seconds 1.1   # leave the warm-up's second of the rate limit behind
 }
+$fromParameter = if ($From) { @{ From = $From } } else { @{} }
+$failures = [System.Collections.ArrayList]::new()
+if ($GoFile) {
+    if ($ReadyFile) { [System.IO.File]::WriteAllText($ReadyFile, "$PID") }
+    $deadline = [datetime]::UtcNow.AddSeconds($GoTimeoutSec)
+    while (-not [System.IO.File]::Exists($GoFile)) {
+        if ([datetime]::UtcNow -gt $deadline) { throw "No go file '$GoFile' within $GoTimeoutSec s." }
+        [System.Threading.Thread]::Sleep(2)
+    }
+}
+$startedAt = [datetimeoffset]::UtcNow
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 if ($Kind -eq 'Module') {
     Connect-TencentChat -SdkAppId $identity.SdkAppId -Credential (Get-EmulatorCredential) -Endpoint $EmulatorUrl
-    Get-Content -LiteralPath $IdsPath | Get-TencentChatFollowInfo | Export-Csv -LiteralPath $CsvPath -NoTypeInformation
+    Get-Content -LiteralPath $IdsPath | Get-TencentChatFollowInfo @fromParameter -ErrorAction SilentlyContinue -ErrorVariable +failures |
+        Export-Csv -LiteralPath $CsvPath -NoTypeInformation
 } else {
     # What a user would write without the module: one Invoke-RestMethod per 20 ids, one after another.
     $key = [Text.Encoding]::UTF8.GetBytes($identity.SecretKey)
@@ -51,6 +79,7 @@ if ($Kind -eq 'Module') {
     } | Export-Csv -LiteralPath $CsvPath -NoTypeInformation
 }
 $clock.Stop()
+$endedAt = [datetimeoffset]::UtcNow
 
 $rows = 0
 foreach ($line in [System.IO.File]::ReadLines($CsvPath)) { $rows++ }
@@ -60,5 +89,9 @@ $process = [System.Diagnostics.Process]::GetCurrentProcess()
     Ids         = @([System.IO.File]::ReadLines($IdsPath)).Count
     Rows        = $rows - 1
     Seconds     = [math]::Round($clock.Elapsed.TotalSeconds, 2)
+    StartedAt   = $startedAt.ToString('o', [cultureinfo]::InvariantCulture)
+    EndedAt     = $endedAt.ToString('o', [cultureinfo]::InvariantCulture)
     PeakMemMB   = [math]::Round($process.PeakWorkingSet64 / 1MB, 1)
+    Errors      = $failures.Count
+    FirstErrors = @($failures | Select-Object -First 3 | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
 } | ConvertTo-Json -Compress
