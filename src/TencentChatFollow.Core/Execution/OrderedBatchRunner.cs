@@ -8,46 +8,90 @@ namespace TencentChatFollow.Execution;
 /// <summary>
 /// Groups ids into calls of <see cref="Api.FollowGetInfoProtocol.MaxIdsPerCall"/>, keeps up to
 /// <see cref="MaxInFlight"/> calls running at once, and hands results back strictly in input order.
-/// The queue of calls in flight is also the reorder buffer: a finished call waits there until every call
-/// before it has been taken. Memory is bounded by MaxInFlight × 20 ids however long the input is.
+/// <para>
+/// Two limits, kept apart. <see cref="MaxInFlight"/> counts the calls on the wire. The reorder buffer holds every
+/// call started and not yet taken, running or finished, up to <see cref="MaxBufferedIds"/> ids: a call that
+/// finished behind a slow one waits there for its turn, and frees its place on the wire at once, so new calls go
+/// on leaving at the rate limit while the slow one runs. Memory is bounded by <see cref="MaxBufferedIds"/> plus one
+/// partial batch, however long the input is.
+/// </para>
+/// <para>
 /// The first call goes alone: it warms up the process (JIT, the first connection) so that the calls after it
 /// leave when the rate limiter says and do not arrive bunched, and when it fails in a way every call would
 /// (a wrong key) no more calls are made.
-/// Only the thread that owns it (the PowerShell pipeline thread) calls its members.
+/// </para>
+/// Only the thread that owns it (the PowerShell pipeline thread) calls its members; the calls run on the thread pool.
 /// </summary>
 internal sealed class OrderedBatchRunner
 {
+    /// <summary>
+    /// The default reorder bound: 20,000 ids, 1,000 calls of 20. At 200 calls/s that is 5 s of sending, so the
+    /// calls go on at the rate limit behind a call as slow as the service's own 3 s timeout, and it is a few MB.
+    /// </summary>
+    public const int DefaultMaxBufferedIds = 20_000;
+
     private readonly Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> _execute;
     private readonly int _batchSize;
     private readonly CancellationToken _cancellationToken;
-    private readonly Queue<Task<BatchResult>> _inFlight = new();
+    private readonly Queue<Started> _started = new();
+    /// <summary>Released once after each call ends (after its task is complete), to wake <see cref="WaitForRoom"/>.</summary>
+    private readonly SemaphoreSlim _callEnded = new(0);
     private List<string> _current;
     private long _sequence;
+    private int _running;
+    private int _bufferedIds;
     private bool _warm;
 
     public OrderedBatchRunner(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, CancellationToken cancellationToken)
+        : this(execute, maxInFlight, batchSize, DefaultMaxBufferedIds, cancellationToken)
+    {
+    }
+
+    /// <summary>
+    /// A runner whose reorder buffer holds at most <paramref name="maxBufferedIds"/> ids, at least
+    /// <paramref name="maxInFlight"/> × <paramref name="batchSize"/>.
+    /// </summary>
+    public OrderedBatchRunner(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, int maxBufferedIds, CancellationToken cancellationToken)
     {
         if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
-        _execute = execute;
+        if ((long)maxBufferedIds < (long)maxInFlight * batchSize)
+            throw new ArgumentOutOfRangeException(nameof(maxBufferedIds), maxBufferedIds, $"The reorder buffer must hold at least the calls in flight: {maxInFlight} × {batchSize} ids.");
+        _execute = execute ?? throw new ArgumentNullException(nameof(execute));
         MaxInFlight = maxInFlight;
         _batchSize = batchSize;
+        MaxBufferedIds = maxBufferedIds;
         _cancellationToken = cancellationToken;
         _current = new List<string>(batchSize);
     }
 
+    /// <summary>The most calls running at once (on the wire).</summary>
     public int MaxInFlight { get; }
 
-    /// <summary>Calls started and not yet taken.</summary>
-    public int Pending => _inFlight.Count;
+    /// <summary>The most ids in calls started and not yet taken, running or finished: the reorder bound.</summary>
+    public int MaxBufferedIds { get; }
 
-    /// <summary>No more calls may start until the oldest is taken (until the first call is back, one is the limit).</summary>
-    public bool IsFull => _inFlight.Count >= (_warm ? MaxInFlight : 1);
+    /// <summary>Calls started and not yet taken, running or finished.</summary>
+    public int Pending => _started.Count;
+
+    /// <summary>Calls started and not yet finished.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Ids in the calls started and not yet taken.</summary>
+    public int BufferedIds => _bufferedIds;
+
+    /// <summary>
+    /// No call may start now: <see cref="MaxInFlight"/> calls are running, or another batch would take the reorder
+    /// buffer over <see cref="MaxBufferedIds"/>. Until the first result is taken, one call started is the limit.
+    /// </summary>
+    public bool IsFull => _warm
+        ? Running >= MaxInFlight || _bufferedIds > MaxBufferedIds - _batchSize
+        : _started.Count >= 1;
 
     /// <summary>Adds an id; a full batch starts its call. Call only when <see cref="IsFull"/> is false.</summary>
     public void Add(string id)
     {
-        if (IsFull) throw new InvalidOperationException("Take a result before adding more ids.");
+        if (IsFull) throw new InvalidOperationException("Wait for room before adding more ids.");
         _current.Add(id);
         if (_current.Count == _batchSize) Flush();
     }
@@ -56,18 +100,51 @@ internal sealed class OrderedBatchRunner
     public void Flush()
     {
         if (_current.Count == 0) return;
-        if (IsFull) throw new InvalidOperationException("Take a result before flushing.");
+        if (IsFull) throw new InvalidOperationException("Wait for room before flushing.");
         var ids = _current;
         _current = new List<string>(_batchSize);
         var sequence = ++_sequence;
-        _inFlight.Enqueue(Task.Run(() => _execute(sequence, ids, _cancellationToken), _cancellationToken));
+        Interlocked.Increment(ref _running);
+        // The count goes down before the task completes, so a call seen complete is never counted as running;
+        // the signal goes after, so a waiter woken by it sees the task complete.
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                return await _execute(sequence, ids, _cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }, CancellationToken.None);
+        task.ContinueWith(static (_, signal) => ((SemaphoreSlim)signal!).Release(), _callEnded,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _started.Enqueue(new Started(task, ids.Count));
+        _bufferedIds += ids.Count;
+    }
+
+    /// <summary>
+    /// Waits until a call may start (<see cref="IsFull"/> is false) or the oldest result can be taken, whichever
+    /// comes first; returns at once if either is already so. A call finishing behind a slow oldest one frees its
+    /// place on the wire: this returns then, without waiting for the oldest. Throws OperationCanceledException
+    /// when cancelled.
+    /// </summary>
+    public void WaitForRoom()
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        while (IsFull && !(_started.Count > 0 && _started.Peek().Task.IsCompleted))
+        {
+            _callEnded.Wait(_cancellationToken);
+        }
     }
 
     /// <summary>Takes the oldest result if it is already finished.</summary>
     public bool TryTake(out BatchResult? result)
     {
         result = null;
-        if (_inFlight.Count == 0 || !_inFlight.Peek().IsCompleted) return false;
+        if (_started.Count == 0 || !_started.Peek().Task.IsCompleted) return false;
         result = Dequeue();
         return true;
     }
@@ -75,8 +152,8 @@ internal sealed class OrderedBatchRunner
     /// <summary>Waits for the oldest call and takes its result. Throws OperationCanceledException when cancelled.</summary>
     public BatchResult Take()
     {
-        if (_inFlight.Count == 0) throw new InvalidOperationException("No call is in flight.");
-        var task = _inFlight.Peek();
+        if (_started.Count == 0) throw new InvalidOperationException("No call is in flight.");
+        var task = _started.Peek().Task;
         try
         {
             task.Wait(_cancellationToken);
@@ -99,6 +176,20 @@ internal sealed class OrderedBatchRunner
     private BatchResult Dequeue()
     {
         _warm = true;
-        return _inFlight.Dequeue().GetAwaiter().GetResult();
+        var started = _started.Dequeue();
+        _bufferedIds -= started.IdCount;
+        return started.Task.GetAwaiter().GetResult();
+    }
+
+    private readonly struct Started
+    {
+        public Started(Task<BatchResult> task, int idCount)
+        {
+            Task = task;
+            IdCount = idCount;
+        }
+
+        public Task<BatchResult> Task { get; }
+        public int IdCount { get; }
     }
 }

@@ -64,7 +64,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
             {
                 var id = raw?.Trim();
                 if (string.IsNullOrEmpty(id)) continue;
-                while (_fatal is null && _runner!.IsFull) Emit(_runner.Take());
+                MakeRoom();
                 if (_fatal is not null)
                 {
                     DrainAfterFatal();
@@ -72,7 +72,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
                     continue;
                 }
                 _runner!.Add(id!);
-                while (_fatal is null && _runner.TryTake(out var ready)) Emit(ready!);
+                EmitReady();
             }
         });
     }
@@ -81,6 +81,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     {
         Guard(() =>
         {
+            MakeRoom();
             if (_fatal is null) _runner!.Flush();
             while (_runner!.Pending > 0) Emit(_runner.Take());
         });
@@ -105,6 +106,26 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
             throw new PipelineStoppedException();
         }
         if (_fatal is not null) DrainAfterFatal();
+    }
+
+    /// <summary>
+    /// Waits until the runner may start another call, writing the results that are ready, in order, meanwhile.
+    /// A call that is slow to answer holds back only the results after it, not the sending: the calls behind it go
+    /// on leaving at the rate limit until the runner's reorder buffer is full.
+    /// </summary>
+    private void MakeRoom()
+    {
+        while (_fatal is null && _runner!.IsFull)
+        {
+            _runner.WaitForRoom();
+            EmitReady();
+        }
+    }
+
+    /// <summary>Writes the results that are ready, oldest first, up to the first call still running.</summary>
+    private void EmitReady()
+    {
+        while (_fatal is null && _runner!.TryTake(out var ready)) Emit(ready!);
     }
 
     private void Emit(BatchResult result)

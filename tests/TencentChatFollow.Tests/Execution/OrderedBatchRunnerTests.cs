@@ -6,46 +6,7 @@ namespace TencentChatFollow.Tests.Execution;
 
 public class OrderedBatchRunnerTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-
-    /// <summary>Stands in for FollowInfoCall: each call's completion is driven by the test, per sequence.</summary>
-    private sealed class ControlledCalls
-    {
-        private readonly ConcurrentDictionary<long, TaskCompletionSource<BatchResult>> _pending = new();
-        public ConcurrentDictionary<long, IReadOnlyList<string>> Started { get; } = new();
-        public ConcurrentQueue<CancellationToken> Tokens { get; } = new();
-
-        public Task<BatchResult> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
-        {
-            Tokens.Enqueue(token); // before Started: a test that saw the call start may look at its token
-            Started[sequence] = ids.ToList();
-            return Source(sequence).Task;
-        }
-
-        private TaskCompletionSource<BatchResult> Source(long sequence)
-            => _pending.GetOrAdd(sequence, _ => new TaskCompletionSource<BatchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        /// <summary>Finishes call <paramref name="sequence"/> with one success per id it was given.</summary>
-        public void Complete(long sequence)
-        {
-            var ids = WaitStarted(sequence);
-            var outcomes = ids.Select(id => new IdOutcome(id, new FollowInfo(id, sequence, 0, 0), null)).ToList();
-            Source(sequence).SetResult(new BatchResult(sequence, outcomes, null, new[] { $"v{sequence}" }, Array.Empty<string>()));
-        }
-
-        public void Fail(long sequence, Exception ex) => Source(sequence).SetException(ex);
-
-        public IReadOnlyList<string> WaitStarted(long sequence)
-        {
-            var deadline = DateTime.UtcNow + Patience;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (Started.TryGetValue(sequence, out var ids)) return ids;
-                Thread.Sleep(5);
-            }
-            throw new TimeoutException($"call {sequence} never started");
-        }
-    }
+    private static readonly TimeSpan Patience = ControlledCalls.Patience;
 
     private static OrderedBatchRunner Make(ControlledCalls calls, int maxInFlight, int batchSize, CancellationToken token = default)
         => new(calls.Execute, maxInFlight, batchSize, token);
@@ -122,7 +83,7 @@ public class OrderedBatchRunnerTests
         Assert.Throws<InvalidOperationException>(() => runner.Add("k"));
         Assert.Equal(new[] { "i", "j" }, calls.WaitStarted(5));
 
-        // Taking one frees one slot, not the warm-up limit again.
+        // Taking the oldest (finished) call frees one slot, not the warm-up limit again.
         calls.Complete(2);
         runner.Take();
         Assert.False(runner.IsFull);
@@ -192,21 +153,29 @@ public class OrderedBatchRunnerTests
     }
 
     [Fact]
-    public async Task Driven_like_the_cmdlet_no_call_starts_before_the_first_result_is_taken_and_never_more_than_MaxInFlight()
+    public async Task Driven_like_the_cmdlet_no_call_starts_before_the_first_result_is_taken_and_never_more_than_MaxInFlight_running()
     {
         const int maxInFlight = 4, batchSize = 5, idCount = 203;
         var taken = 0;
         var started = 0;
+        var finished = 0;
         var startedBeforeFirstTaken = new ConcurrentQueue<long>();
         var overLimit = new ConcurrentQueue<string>();
         var runner = new OrderedBatchRunner(async (sequence, ids, token) =>
         {
-            var running = Interlocked.Increment(ref started) - Volatile.Read(ref taken);
-            if (sequence > 1 && Volatile.Read(ref taken) == 0) startedBeforeFirstTaken.Enqueue(sequence);
-            if (running > maxInFlight) overLimit.Enqueue($"call {sequence}: {running} started and not taken");
-            await Task.Delay(sequence % 3 == 0 ? 15 : 3, token);
-            var outcomes = ids.Select(id => new IdOutcome(id, new FollowInfo(id, sequence, 0, 0), null)).ToList();
-            return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
+            try
+            {
+                var running = Interlocked.Increment(ref started) - Volatile.Read(ref finished);
+                if (sequence > 1 && Volatile.Read(ref taken) == 0) startedBeforeFirstTaken.Enqueue(sequence);
+                if (running > maxInFlight) overLimit.Enqueue($"call {sequence}: {running} running");
+                await Task.Delay(sequence % 3 == 0 ? 15 : 3, token);
+                var outcomes = ids.Select(id => new IdOutcome(id, new FollowInfo(id, sequence, 0, 0), null)).ToList();
+                return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
+            }
+            finally
+            {
+                Interlocked.Increment(ref finished);
+            }
         }, maxInFlight, batchSize, CancellationToken.None);
 
         var results = new List<BatchResult>();
@@ -216,18 +185,7 @@ public class OrderedBatchRunnerTests
             Interlocked.Increment(ref taken);
         }
 
-        await Task.Run(() =>
-        {
-            // The loop of Get-TencentChatFollowInfo: wait while full, add, take what is ready; at the end flush and drain.
-            foreach (var id in Enumerable.Range(0, idCount).Select(i => "u" + i))
-            {
-                while (runner.IsFull) Emit(runner.Take());
-                runner.Add(id);
-                while (runner.TryTake(out var ready)) Emit(ready!);
-            }
-            runner.Flush();
-            while (runner.Pending > 0) Emit(runner.Take());
-        }).WaitAsync(Patience);
+        await Task.Run(() => CmdletLoop.Run(runner, Enumerable.Range(0, idCount).Select(i => "u" + i), Emit)).WaitAsync(Patience);
 
         Assert.Empty(startedBeforeFirstTaken);
         Assert.Empty(overLimit);
@@ -477,11 +435,23 @@ public class OrderedBatchRunnerTests
     }
 
     [Theory]
-    [InlineData(0, 20)]
-    [InlineData(-1, 20)]
-    [InlineData(4, 0)]
-    public void Constructor_refuses_sizes_below_one(int maxInFlight, int batchSize)
+    [InlineData(0, 20, 20_000)]
+    [InlineData(-1, 20, 20_000)]
+    [InlineData(4, 0, 20_000)]
+    [InlineData(4, 20, 79)] // the reorder buffer must hold at least the calls in flight
+    [InlineData(4, 20, 0)]
+    public void Constructor_refuses_sizes_below_one_and_a_buffer_smaller_than_the_calls_in_flight(int maxInFlight, int batchSize, int maxBufferedIds)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new OrderedBatchRunner((_, _, _) => Task.FromResult<BatchResult>(null!), maxInFlight, batchSize, CancellationToken.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OrderedBatchRunner((_, _, _) => Task.FromResult<BatchResult>(null!), maxInFlight, batchSize, maxBufferedIds, CancellationToken.None));
+    }
+
+    [Fact]
+    public void The_default_reorder_buffer_holds_the_largest_ThrottleLimit_with_room_to_spare()
+    {
+        // Get-TencentChatFollowInfo -ThrottleLimit goes up to 256 calls of 20 ids and uses the default bound.
+        var runner = new OrderedBatchRunner((_, _, _) => Task.FromResult<BatchResult>(null!), 256, 20, CancellationToken.None);
+        Assert.Equal(OrderedBatchRunner.DefaultMaxBufferedIds, runner.MaxBufferedIds);
+        Assert.True(OrderedBatchRunner.DefaultMaxBufferedIds >= 2 * 256 * 20);
+        Assert.Equal(40, new OrderedBatchRunner((_, _, _) => Task.FromResult<BatchResult>(null!), 2, 20, 40, CancellationToken.None).MaxBufferedIds);
     }
 }
