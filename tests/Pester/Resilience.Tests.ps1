@@ -179,6 +179,7 @@ Describe 'Messages and Stop' {
             $progress.Count | Should -BeLessOrEqual ([math]::Ceiling($clock.Elapsed.TotalSeconds * 3) + 2)
             $progress[-1].RecordType | Should -Be 'Completed'
             $progress[-2].StatusDescription | Should -Match 'ids done, 0 errors, [\d,]+ ids/s'
+            $progress[-2].StatusDescription | Should -Match 'pacing [\d,]+ calls/s'
         } finally { $ps.Dispose() }
     }
 

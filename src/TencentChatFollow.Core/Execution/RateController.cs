@@ -64,10 +64,12 @@ internal sealed class RateController
         // Additive increase: with calls accepted at about `rate` a second, the rate grows by Increase a second; the longer
         // no refusal comes, the faster (someone left, or the service has room).
         var rate = RateFor(ceiling);
-        var quiet = (now - _cutAt).TotalSeconds / _settings.AccelerateAfter.TotalSeconds;
         // Small shares grow faster (a newcomer catches up with those already running): the fairness of the loop.
         var small = _settings.SmallShare * ceiling / rate;
-        var increase = _settings.IncreasePerSecond * Math.Max(1, Math.Max(quiet * quiet, Math.Min(_settings.SmallBoostCap, small * small)));
+        var increase = _settings.IncreasePerSecond * Math.Max(1, Math.Min(_settings.SmallBoostCap, small * small));
+        // After a quiet stretch with no refusal, probe for room that others left: grow by a share of the rate each second.
+        var quiet = (now - _cutAt - _settings.AccelerateAfter).TotalSeconds;
+        if (quiet > 0) increase += rate * _settings.ProbeGrowth * Math.Min(1, quiet / _settings.AccelerateAfter.TotalSeconds);
         var next = rate + increase / rate;
         if (next >= ceiling)
         {
@@ -115,8 +117,9 @@ internal sealed class RateControlSettings
     /// <summary>Below this fraction of the ceiling the increase is larger, by the square of how far below (at most SmallBoostCap times).</summary>
     public double SmallShare { get; set; } = 0.5;
     public double SmallBoostCap { get; set; } = 25;
-    /// <summary>After this long without a refusal the increase speeds up (quadratically in the time since).</summary>
+    /// <summary>After this long without a refusal the rate also grows by a share of itself each second (ProbeGrowth, reached over another AccelerateAfter).</summary>
     public TimeSpan AccelerateAfter { get; set; } = TimeSpan.FromSeconds(6);
+    public double ProbeGrowth { get; set; } = 0.15;
     /// <summary>A cut keeps at most this fraction of the rate.</summary>
     public double Decrease { get; set; } = 0.95;
     /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>

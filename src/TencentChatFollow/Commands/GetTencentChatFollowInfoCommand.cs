@@ -50,7 +50,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
         var from = From?.Trim() ?? session.Identifier;
         var call = new FollowInfoCall(session, from, collectDebug: IsDebugOn());
         _runner = new OrderedBatchRunner(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIdsPerCall, _stop.Token);
-        _progress = new ProgressReporter(this, "Get-TencentChatFollowInfo");
+        _progress = new ProgressReporter(this, "Get-TencentChatFollowInfo", () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond));
         if (!MyInvocation.ExpectingInput && UserId is { } ids) _progress.Total = CountIds(ids);
         WriteVerbose($"Counting follows at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s.");
     }

@@ -15,12 +15,15 @@ internal sealed class ProgressReporter
     private readonly Cmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Func<double>? _callsPerSecond;
     private TimeSpan _last = -Interval;
     private bool _shown;
 
-    public ProgressReporter(Cmdlet cmdlet, string activity)
+    /// <param name="callsPerSecond">The rate calls go at now (the adaptive limiter's), shown with the counts; 0 means holding back.</param>
+    public ProgressReporter(Cmdlet cmdlet, string activity, Func<double>? callsPerSecond = null)
     {
         _cmdlet = cmdlet;
+        _callsPerSecond = callsPerSecond;
         _record = new ProgressRecord(Math.Abs(cmdlet.GetHashCode() % int.MaxValue), activity, "Starting");
     }
 
@@ -33,8 +36,11 @@ internal sealed class ProgressReporter
         if (now - _last < Interval) return;
         _last = now;
         var rate = now.TotalSeconds > 0 ? done / now.TotalSeconds : 0;
-        _record.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} ids done, {2:N0} errors, {3:N0} ids/s",
-            done, Total is long t ? " of " + t.ToString("N0", CultureInfo.CurrentCulture) : "", errors, rate);
+        var pace = _callsPerSecond?.Invoke() is double calls
+            ? calls > 0 ? string.Format(CultureInfo.CurrentCulture, ", pacing {0:N0} calls/s", calls) : ", holding back (the service refuses calls)"
+            : "";
+        _record.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} ids done, {2:N0} errors, {3:N0} ids/s{4}",
+            done, Total is long t ? " of " + t.ToString("N0", CultureInfo.CurrentCulture) : "", errors, rate, pace);
         _record.PercentComplete = Total is long total && total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
         _record.RecordType = ProgressRecordType.Processing;
         _cmdlet.WriteProgress(_record);
