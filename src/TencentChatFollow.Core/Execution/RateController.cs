@@ -8,19 +8,19 @@ namespace TencentChatFollow.Execution;
 /// Finds the rate the service takes right now from its answers, the way TCP finds a path's capacity, without talking
 /// to anyone else who shares the app's quota (other runbooks, the app's own backend):
 /// <list type="bullet">
-/// <item>While calls go through, the rate grows steadily (additive increase), up to the ceiling
-/// (<c>-MaxRequestsPerSecond</c>).</item>
-/// <item>When the service refuses a call for frequency (60007, HTTP 429), the rate is cut (multiplicative decrease):
-/// to a fraction of itself, and at most to a little under what the service accepted from us in the window before the
-/// refusal, which is our share of the quota at that moment. One cut per refusal episode: answers to calls sent before
-/// the cut say nothing new.</item>
-/// <item>After a cut the limiter holds back (one probe call at a time) until the service accepts a call again:
-/// the service counts every call it receives, refused ones too, so sending on into a full window would only keep it
-/// full.</item>
+/// <item>Alone it runs at the ceiling (<c>-MaxRequestsPerSecond</c>).</item>
+/// <item>When the service refuses a call for frequency (60007, HTTP 429), the rate is cut once for that episode (answers
+/// to calls already on their way say nothing new): to a little under our share of the service's last second (what it
+/// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
+/// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small.</item>
+/// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
+/// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
+/// accepts a call sent after the cut.</item>
+/// <item>While calls go through, the rate grows by about a call per second each second (smaller shares faster), and
+/// after a few quiet seconds by a share of itself each second, to take back room that others left.</item>
 /// </list>
-/// Several clients doing this on one app settle on fair shares that add up to nearly the whole quota (the smaller
-/// share grows as fast as the larger one, and cuts take more from the larger), with no coordinator.
-/// Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
+/// Several clients doing this on one app settle on even shares that add up to nearly the whole quota, with no
+/// coordinator. Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
 /// </summary>
 internal sealed class RateController
 {
@@ -29,6 +29,10 @@ internal sealed class RateController
     private double _rate;            // 0 until the first cut: the ceiling
     private TimeSpan _cutAt = TimeSpan.MinValue;
     private bool _confirmed = true;  // a call sent after the last cut has been accepted
+    private TimeSpan _holdUntil = TimeSpan.MinValue;
+    private double _fairLevel = double.MaxValue; // the even split the last cut suggested
+    private int _episodeRefusals;
+    private double _episodeShare = 1;
     private TimeSpan? _refusingSince;
 
     public RateController(RateControlSettings? settings = null)
@@ -41,7 +45,13 @@ internal sealed class RateController
     /// <summary>The rate the limiter paces at now, calls per second, never above <paramref name="ceiling"/>.</summary>
     public double RateFor(int ceiling) => _rate <= 0 || _rate > ceiling ? ceiling : _rate;
 
-    /// <summary>After a cut, until the service accepts a call sent after it: send only probes.</summary>
+    /// <summary>
+    /// Right after a cut: send only probes, until the service has had time to forget the calls it refused meanwhile or
+    /// it accepts a call sent after the cut, whichever comes first.
+    /// </summary>
+    public bool IsHolding(TimeSpan now) => !_confirmed && now < _holdUntil;
+
+    /// <summary>In a refusal episode: cut, and the service has not yet accepted a call sent after the cut.</summary>
     public bool Holding => !_confirmed;
 
     /// <summary>Since when every answer has been a refusal (null when the last answer was accepted).</summary>
@@ -57,18 +67,19 @@ internal sealed class RateController
 
         if (!_confirmed && sentAt >= _cutAt)
         {
-            // The service's window has room again: the episode is over, stop holding back.
+            // The service's window has room again: the episode is over.
             _confirmed = true;
         }
         if (!_confirmed) return null;
-        // Additive increase: with calls accepted at about `rate` a second, the rate grows by Increase a second; the longer
-        // no refusal comes, the faster (someone left, or the service has room).
+        // Additive increase: with calls accepted at about `rate` a second, the rate grows by about IncreasePerSecond a second.
         var rate = RateFor(ceiling);
-        // Small shares grow faster (a newcomer catches up with those already running): the fairness of the loop.
+        // Small shares grow faster (a newcomer catches up with those already running), large ones slower.
         var small = _settings.SmallShare * ceiling / rate;
-        var increase = _settings.IncreasePerSecond * Math.Max(1, Math.Min(_settings.SmallBoostCap, small * small));
+        var increase = _settings.IncreasePerSecond * Math.Max(_settings.SmallBoostFloor, Math.Min(_settings.SmallBoostCap, small * small));
         // After a quiet stretch with no refusal, probe for room that others left: grow by a share of the rate each second.
+        // Above the even split of the last cut that waits longer: others are probably still there.
         var quiet = (now - _cutAt - _settings.AccelerateAfter).TotalSeconds;
+        if (rate > _fairLevel) quiet -= _settings.AccelerateAfter.TotalSeconds * _settings.AboveFairWait;
         if (quiet > 0) increase += rate * _settings.ProbeGrowth * Math.Min(1, quiet / _settings.AccelerateAfter.TotalSeconds);
         var next = rate + increase / rate;
         if (next >= ceiling)
@@ -87,22 +98,53 @@ internal sealed class RateController
     public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason)
     {
         _refusingSince ??= now;
-        if (sentAt < _cutAt) return null; // sent before the last cut: nothing new
-        if (!_confirmed) return null; // sent after the cut, but still holding: the service's window is still full
+        if (sentAt < _cutAt || !_confirmed)
+        {
+            // Part of the episode already answered: one more refused call the service counted, which its window needs
+            // another 1/share of a second to forget (every client holds back meanwhile, each for its own refusals).
+            _episodeRefusals++;
+            var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
+            _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
+            return null;
+        }
 
         var before = RateFor(ceiling);
         // Our share of the service's window when it refused: what it accepted from us in the window before that call.
         var share = 0;
         foreach (var at in _accepted) if (at > sentAt - _settings.Window && at <= sentAt) share++;
         var shareRate = share / _settings.Window.TotalSeconds;
-        var target = Math.Min(before * _settings.Decrease, shareRate * _settings.ShareFactor);
+        // Nearly the whole ceiling was ours: nobody else to make room for, the refusal is timing (a stall bunched a few
+        // calls together). Give back a little only.
+        double target;
+        if (shareRate >= _settings.AloneShare * ceiling)
+        {
+            target = before * _settings.AloneDecrease;
+            _fairLevel = double.MaxValue;
+        }
+        else
+        {
+            // The even split our share suggests (the ceiling over about how many of us there seem to be, at least two):
+            // a share above it is cut to it, which is what makes shares even out quickly.
+            var clients = Math.Max(2, Math.Floor(ceiling / Math.Max(1, shareRate) + _settings.FairRounding)); // not alone: at least two
+            var fair = ceiling / clients;
+            _fairLevel = fair;
+            // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
+            var measured = _cutAt > sentAt - _settings.Window ? double.MaxValue : Math.Min(shareRate, fair);
+            target = Math.Min(before * _settings.Decrease, measured * _settings.ShareFactor);
+        }
         var after = Math.Max(_settings.MinRate, Math.Max(before * _settings.DeepestCut, target));
         _rate = Math.Min(after, ceiling);
         _cutAt = now;
         _confirmed = false;
+        _episodeRefusals = 1;
+        // Nothing accepted from us lately: the service refuses everything (MinRate makes the hold long, probes only).
+        _episodeShare = Math.Max(_settings.MinRate, Math.Min(before, shareRate));
+        _holdUntil = now + TimeSpan.FromSeconds(Math.Min(_settings.Window.TotalSeconds, _settings.DrainFactor / _episodeShare));
         return string.Format(CultureInfo.InvariantCulture,
             "The service refused a call ({0}): the app's quota is shared; slowing from {1:0} to {2:0} calls/s.", reason, before, _rate);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 /// <summary>The control loop's constants (one set in production; the simulation tests vary them).</summary>
@@ -112,22 +154,32 @@ internal sealed class RateControlSettings
 
     /// <summary>How long the service remembers calls: Tencent counts calls per second.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How many clients our share suggests: the ceiling over the share, plus this, rounded down (at least two when not alone).</summary>
+    public double FairRounding { get; set; } = 0.4;
     /// <summary>Calls/s added each second while calls go through.</summary>
     public double IncreasePerSecond { get; set; } = 1;
-    /// <summary>Below this fraction of the ceiling the increase is larger, by the square of how far below (at most SmallBoostCap times).</summary>
-    public double SmallShare { get; set; } = 0.5;
+    /// <summary>The increase is scaled by (SmallShare × ceiling / rate)², between SmallBoostFloor and SmallBoostCap.</summary>
+    public double SmallShare { get; set; } = 0.4;
     public double SmallBoostCap { get; set; } = 25;
+    public double SmallBoostFloor { get; set; } = 0.5;
     /// <summary>After this long without a refusal the rate also grows by a share of itself each second (ProbeGrowth, reached over another AccelerateAfter).</summary>
-    public TimeSpan AccelerateAfter { get; set; } = TimeSpan.FromSeconds(6);
+    public TimeSpan AccelerateAfter { get; set; } = TimeSpan.FromSeconds(3);
     public double ProbeGrowth { get; set; } = 0.15;
+    /// <summary>Above the even split of the last cut, the quiet stretch before probing is this many AccelerateAfter longer.</summary>
+    public double AboveFairWait { get; set; } = 2;
     /// <summary>A cut keeps at most this fraction of the rate.</summary>
     public double Decrease { get; set; } = 0.95;
+    /// <summary>When our share was at least AloneShare of the ceiling, a cut keeps AloneDecrease of the rate.</summary>
+    public double AloneShare { get; set; } = 0.9;
+    public double AloneDecrease { get; set; } = 0.98;
     /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
     public double ShareFactor { get; set; } = 0.95;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
+    /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>
+    public double DrainFactor { get; set; } = 3;
     /// <summary>While holding after a cut, one probe call per this interval.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 }

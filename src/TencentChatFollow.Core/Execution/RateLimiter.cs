@@ -64,7 +64,7 @@ public sealed class RateLimiter
     /// <summary>The rate calls go at now, calls per second (0 while holding back after a refusal).</summary>
     public double CurrentRate(int limit)
     {
-        lock (_gate) return _control.Holding ? 0 : _control.RateFor(limit);
+        lock (_gate) return _control.IsHolding(_clock()) ? 0 : _control.RateFor(limit);
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ public sealed class RateLimiter
         }
 
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
-        var rate = _control.Holding ? 1 / _control.Settings.ProbeInterval.TotalSeconds : _control.RateFor(waiter.Limit);
+        var rate = _control.IsHolding(now) ? 1 / _control.Settings.ProbeInterval.TotalSeconds : _control.RateFor(waiter.Limit);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
         var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
         if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
