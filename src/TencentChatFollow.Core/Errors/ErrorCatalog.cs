@@ -50,10 +50,10 @@ public static class ErrorCatalog
         Add(60004, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60005, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60006, "TencentChat.InvalidSdkAppId", ErrorKind.Authentication, "The SDKAppID is invalid; check -SdkAppId.", fatal: true);
-        Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded; lower Connect-TencentChat -MaxRequestsPerSecond if other jobs share the app's quota.", transient: true, throttles: true);
+        Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60008, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "The service timed out; try again later.", transient: true);
         Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
-        Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded; lower Connect-TencentChat -MaxRequestsPerSecond if other jobs share the app's quota.", transient: true, throttles: true);
+        Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60014, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Account switching timed out; try again later.", transient: true);
         Add(60018, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
         Add(60019, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);

@@ -31,6 +31,8 @@ public sealed class ConnectionRequest
     public int MaxRequestsPerSecond { get; set; } = RateLimiter.DefaultLimit;
     public int MaxRetry { get; set; } = TencentChatSession.DefaultMaxRetry;
     public TimeSpan Timeout { get; set; } = TencentChatSession.DefaultTimeout;
+    /// <summary>How long a run waits out a service that refuses every call before the waiting ids fail (QuotaExhausted).</summary>
+    public TimeSpan RetryTimeout { get; set; } = TencentChatSession.DefaultRetryTimeout;
     public ProxySettings? Proxy { get; set; }
 
     /// <summary>Makes the session. Throws ArgumentException whose message names each missing or bad input and what to do.</summary>
@@ -76,7 +78,7 @@ public sealed class ConnectionRequest
             if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {info.ExpiresAt:u}: make a new one, or connect with -SecretKey so the module renews it.");
         }
         sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known
-        return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout, Proxy);
+        return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout, Proxy, RetryTimeout);
     }
 
     private static uint? ReadAppId(Func<string, string?> environment, List<string> problems)

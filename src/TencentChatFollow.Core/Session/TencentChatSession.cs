@@ -18,13 +18,18 @@ public sealed class TencentChatSession
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     /// <summary>How long calls keep going while the service refuses every one (its quota used up elsewhere).</summary>
     public static readonly TimeSpan DefaultRetryTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>The longest RetryTimeout accepted (Connect-TencentChat -RetryTimeoutSec 3600).</summary>
+    public static readonly TimeSpan MaxRetryTimeout = TimeSpan.FromHours(1);
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
-        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null)
+        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null,
+        TimeSpan? retryTimeout = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
         if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
         if (maxRetry < 0) throw new ArgumentOutOfRangeException(nameof(maxRetry));
+        if (retryTimeout is { } wait && (wait <= TimeSpan.Zero || wait > MaxRetryTimeout))
+            throw new ArgumentOutOfRangeException(nameof(retryTimeout), "The retry timeout must be more than 0 and at most an hour.");
         SdkAppId = sdkAppId;
         Identifier = identifier;
         Endpoint = endpoint;
@@ -33,6 +38,7 @@ public sealed class TencentChatSession
         MaxRequestsPerSecond = maxRequestsPerSecond;
         MaxRetry = maxRetry;
         Timeout = timeout ?? DefaultTimeout;
+        RetryTimeout = retryTimeout ?? DefaultRetryTimeout;
         ConnectedAt = DateTimeOffset.Now;
         Limiter = RateLimiter.ForApp(sdkAppId);
         Proxy = proxy;
@@ -54,7 +60,8 @@ public sealed class TencentChatSession
     public int MaxRetry { get; }
     public TimeSpan Timeout { get; }
     /// <summary>How long a run waits out a service that refuses every call (quota used up elsewhere) before its ids fail.</summary>
-    public TimeSpan RetryTimeout { get; internal set; } = DefaultRetryTimeout;
+    /// <remarks>Connect-TencentChat -RetryTimeoutSec sets it; the setter is for the tests.</remarks>
+    public TimeSpan RetryTimeout { get; internal set; }
     public DateTimeOffset ConnectedAt { get; }
     /// <summary>The explicit proxy, if any (shown without its credentials); otherwise the platform's proxy settings apply.</summary>
     public ProxySettings? Proxy { get; }

@@ -70,6 +70,11 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
     [ValidateRange(4, 600)]
     public int TimeoutSec { get; set; } = (int)TencentChatSession.DefaultTimeout.TotalSeconds;
 
+    /// <summary>Seconds a run waits out a service that refuses every call (the app's quota used up elsewhere) before the waiting ids fail.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int RetryTimeoutSec { get; set; } = (int)TencentChatSession.DefaultRetryTimeout.TotalSeconds;
+
     /// <summary>An HTTP proxy for the calls; without it the system's or the environment's proxy settings apply.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -103,6 +108,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
             MaxRequestsPerSecond = MaxRequestsPerSecond,
             MaxRetry = MaxRetry,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            RetryTimeout = TimeSpan.FromSeconds(RetryTimeoutSec),
         };
 
         TencentChatSession session;

@@ -63,6 +63,7 @@ public class ConnectionRequestTests
             MaxRequestsPerSecond = 50,
             MaxRetry = 2,
             Timeout = TimeSpan.FromSeconds(4),
+            RetryTimeout = TimeSpan.FromSeconds(2),
         };
 
         var session = request.Connect(env, Now);
@@ -74,6 +75,7 @@ public class ConnectionRequestTests
         Assert.Equal(50, session.MaxRequestsPerSecond);
         Assert.Equal(2, session.MaxRetry);
         Assert.Equal(TimeSpan.FromSeconds(4), session.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), session.RetryTimeout);
         var sig = CurrentSig(session);
         Assert.True(SigInspector.MadeWithKey(sig, Key));
         Assert.False(SigInspector.MadeWithKey(sig, OtherKey));
@@ -93,6 +95,28 @@ public class ConnectionRequestTests
         Assert.Equal(TencentChatSession.DefaultMaxRetry, session.MaxRetry);
         // The service gives up after 3 s: the client must wait longer than that.
         Assert.True(session.Timeout > TimeSpan.FromSeconds(3));
+        // A service that refuses every call (quota used up elsewhere) is waited out for a minute.
+        Assert.Equal(TimeSpan.FromSeconds(60), session.RetryTimeout);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(3601)]
+    public void A_retry_timeout_out_of_range_is_refused(int seconds)
+    {
+        var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), RetryTimeout = TimeSpan.FromSeconds(seconds) };
+        var ex = Assert.ThrowsAny<ArgumentException>(() => request.Connect(NoEnv, Now));
+        Assert.Contains("retry timeout", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3600)]
+    public void Retry_timeouts_from_a_second_to_an_hour_are_taken(int seconds)
+    {
+        var session = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), RetryTimeout = TimeSpan.FromSeconds(seconds) }.Connect(NoEnv, Now);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), session.RetryTimeout);
     }
 
     [Theory]

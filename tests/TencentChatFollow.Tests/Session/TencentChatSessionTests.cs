@@ -18,8 +18,13 @@ public class TencentChatSessionTests
         Assert.Throws<ArgumentException>(() => new TencentChatSession(3_998_000_001, " ", endpoint, null, Sig(3_998_000_001)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), maxRequestsPerSecond: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), maxRetry: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), retryTimeout: TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), retryTimeout: TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)));
         var ok = new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), maxRequestsPerSecond: 1, maxRetry: 0);
         Assert.Equal(TencentChatSession.DefaultTimeout, ok.Timeout);
+        Assert.Equal(TencentChatSession.DefaultRetryTimeout, ok.RetryTimeout);
+        var patient = new TencentChatSession(3_998_000_001, "administrator", endpoint, null, Sig(3_998_000_001), retryTimeout: TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(5), patient.RetryTimeout);
     }
 
     [Fact]

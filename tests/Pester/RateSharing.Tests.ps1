@@ -1,0 +1,150 @@
+# Sharing the app's quota: the adaptive rate limiter next to a neighbour that uses part of the quota, against a
+# service that refuses every call, and through refusals injected at random.
+# The emulators count with the sliding 1000 ms window (docs/emulator.md), the strict reading of Tencent's limit: a
+# client that keeps sending into a full window stays refused, only one that slows down gets through.
+# Each Describe has an emulator with its own SDKAppID: the module keeps one rate limiter per SDKAppID for the whole
+# process, so what it learned here (a cut rate, a service that refuses) must not carry over to another test, here or
+# in the other test files, which use the emulator's default SDKAppID.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 4000 -Edges 20000 -Seed 7
+    $script:expected = Get-ExpectedCount -Path $graph.Path
+    $script:cred = Get-EmulatorCredential
+
+    function Start-App([uint32] $AppId, [string[]] $More = @()) {
+        Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList (@('--graph', $graph.Path, '--sdkappid', $AppId,
+                '--limit-window', 'sliding', '--latency-ms', '20') + $More)
+    }
+
+    function Assert-Exact($rows, $ids) {
+        ($rows.UserId -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in input order'
+        foreach ($row in $rows) {
+            $e = $expected[$row.UserId]
+            "$($row.UserId):$($row.FollowerCount)/$($row.FollowingCount)/$($row.MutualFollowingCount)" |
+                Should -Be "$($row.UserId):$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)"
+        }
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+}
+
+Describe 'Next to a neighbour that uses part of the quota' {
+    BeforeAll {
+        $script:appId = [uint32]1400000301
+        $script:emulator = Start-App $appId
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'slows to its share, once per refusal episode, and still answers every id in order' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+        $sig = New-TencentChatUserSig -SdkAppId $appId -SecretKey $cred.Password -Identifier $cred.UserName -AsPlainText
+        # The neighbour: another job on the same app, sending raw calls at a steady 100 calls/s from its own runspace,
+        # whatever the answers, until told to stop (at most 60 s). It calls From_Account u0001 to tell its calls apart.
+        $control = [hashtable]::Synchronized(@{ Stop = $false })
+        $neighbour = [powershell]::Create()
+        $null = $neighbour.AddScript({
+                param($Url, $AppId, $Identifier, $Sig, $Control, $CallsPerSecond, $MaxSeconds)
+                $client = [System.Net.Http.HttpClient]::new()
+                $query = "sdkappid=$AppId&identifier=$Identifier&usersig=$([uri]::EscapeDataString($Sig))&contenttype=json&random="
+                $body = '{"From_Account":"u0001","To_Account":["u0002","u0003"]}'
+                $sent = [System.Collections.Generic.List[System.Threading.Tasks.Task]]::new()
+                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                $n = 0
+                while (-not $Control.Stop -and $clock.Elapsed.TotalSeconds -lt $MaxSeconds) {
+                    $wait = $n * 1000 / $CallsPerSecond - $clock.Elapsed.TotalMilliseconds
+                    if ($wait -gt 0) { Start-Sleep -Milliseconds ([math]::Ceiling($wait)); continue }
+                    $content = [System.Net.Http.StringContent]::new($body, [System.Text.Encoding]::UTF8, 'application/json')
+                    $sent.Add($client.PostAsync("$Url/v4/follow/follow_get_info?$query$n", $content))
+                    $n++
+                }
+                try { $null = [System.Threading.Tasks.Task]::WaitAll($sent.ToArray(), 10000) } catch { }
+                $client.Dispose()
+                $n
+            }).AddParameters(@{ Url = $emulator.Url; AppId = $appId; Identifier = $cred.UserName; Sig = $sig; Control = $control; CallsPerSecond = 100; MaxSeconds = 60 })
+        $handle = $neighbour.BeginInvoke()
+        try {
+            Start-Sleep -Milliseconds 1500   # the neighbour fills its half of the service's window first
+            $ids = @($graph.Users)
+            $out = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -Verbose 4>&1)
+        } finally {
+            $control.Stop = $true
+            $neighbourCalls = $neighbour.EndInvoke($handle)
+            $neighbour.Dispose()
+        }
+
+        $rows = @($out | Where-Object { $_ -is [TencentChatFollow.FollowInfo] })
+        $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $errs.Count | Should -Be 0 -Because 'a refused call waits its turn and goes again; it is not a failure'
+        Assert-Exact $rows $ids
+
+        $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $ours = @($log | Where-Object from -EQ $cred.UserName)
+        $ourRefused = @($ours | Where-Object errorCode -EQ 60007).Count
+        $theirs = @($log | Where-Object from -EQ 'u0001')
+        $theirs.Count | Should -BeGreaterThan 100 -Because "the neighbour kept sending while the run lasted ($($neighbourCalls) calls)"
+        $ourRefused | Should -BeGreaterThan 0 -Because 'the neighbour and the ceiling of 200 calls/s together are more than the quota'
+        $stats.rateLimited | Should -BeGreaterOrEqual $ourRefused
+
+        $slowing = @($verbose | Where-Object Message -Match 'The service refused a call \(60007\): the app''s quota is shared; slowing from \d+ to \d+ calls/s\.')
+        $slowing.Count | Should -BeGreaterThan 0 -Because 'a refusal cuts the rate and says so'
+        $slowing.Count | Should -BeLessThan $ourRefused -Because "the rate is cut once per refusal episode, not once per refused call ($ourRefused refused, $($stats.rateLimited) in all)"
+        @($ours | Where-Object errorCode -EQ 0).Count | Should -Be 200 -Because '4,000 ids are 200 calls of 20, each accepted once'
+    }
+}
+
+Describe 'A service that refuses every call' {
+    BeforeAll {
+        $script:appId = [uint32]1400000302
+        $script:emulator = Start-App $appId
+        # Every call that passes the checks is refused for frequency, as when other jobs use up the app's quota.
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 1; kinds = @('60007') }
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'fails the waiting ids with TencentChat.QuotaExhausted after -RetryTimeoutSec, having sent few calls' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -RetryTimeoutSec 2
+        $ids = @($graph.Users | Select-Object -First 45)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $clock.Stop()
+
+        $rows.Count | Should -Be 0
+        $errs.Count | Should -Be 45
+        ($errs.TargetObject -join ',') | Should -Be ($ids -join ',') -Because 'one error per id, in input order'
+        foreach ($e in $errs) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'TencentChat.QuotaExhausted*'
+            $e.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $e.Exception.Message | Should -Match 'quota is being used up elsewhere'
+        }
+        $clock.Elapsed.TotalSeconds | Should -BeGreaterThan 1.5 -Because 'the run waited out the refusals for -RetryTimeoutSec 2 first'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because 'it gives up after 2 s, not the default 60 s'
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.calls | Should -BeLessThan 200 -Because 'while refused it sends one probe at a time, not every call again and again'
+        $stats.accepted | Should -Be 0
+    }
+}
+
+Describe 'Refusals are not failed attempts' {
+    BeforeAll {
+        $script:appId = [uint32]1400000303
+        $script:emulator = Start-App $appId @('--seed', '5')
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0.2; kinds = @('60007') }
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'answers every id with -MaxRetry 0 while a fifth of the calls are refused' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0
+        $ids = @($graph.Users | Select-Object -First 2000)
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs)
+        $errs.Count | Should -Be 0 -Because 'with -MaxRetry 0 a refusal counted as an attempt would fail its ids'
+        Assert-Exact $rows $ids
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.faultsInjected | Should -BeGreaterThan 5
+        $stats.accepted | Should -Be 100
+    }
+}
