@@ -78,7 +78,8 @@ internal sealed class RateController
         var increase = _settings.IncreasePerSecond * Math.Max(_settings.SmallBoostFloor, Math.Min(_settings.SmallBoostCap, small * small));
         // After a quiet stretch with no refusal, probe for room that others left: grow by a share of the rate each second.
         // Above the even split of the last cut that waits longer: others are probably still there.
-        var quiet = (now - _cutAt - _settings.AccelerateAfter).TotalSeconds;
+        // After a cut for timing alone, nobody needs the room: take it back after a moment, not after the usual wait.
+        var quiet = (now - _cutAt - (_fairLevel == double.MaxValue ? _settings.AloneRegrowAfter : _settings.AccelerateAfter)).TotalSeconds;
         if (rate > _fairLevel) quiet -= _settings.AccelerateAfter.TotalSeconds * _settings.AboveFairWait;
         if (quiet > 0) increase += rate * _settings.ProbeGrowth * Math.Min(1, quiet / _settings.AccelerateAfter.TotalSeconds);
         var next = rate + increase / rate;
@@ -172,6 +173,7 @@ internal sealed class RateControlSettings
     /// <summary>When our share was at least AloneShare of the ceiling, a cut keeps AloneDecrease of the rate.</summary>
     public double AloneShare { get; set; } = 0.9;
     public double AloneDecrease { get; set; } = 0.98;
+    public TimeSpan AloneRegrowAfter { get; set; } = TimeSpan.FromSeconds(0.5);
     /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
