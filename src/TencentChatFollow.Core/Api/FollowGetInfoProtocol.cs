@@ -45,6 +45,12 @@ internal static class FollowGetInfoProtocol
     /// <summary>Tencent's limit on To_Account per call.</summary>
     public const int MaxIdsPerCall = 20;
 
+    /// <summary>
+    /// The largest answer read: 20 items are about 3 KB, even with long ids (1,000 characters each, escaped) well under
+    /// 200 KB; anything over 1 MiB is refused unread.
+    /// </summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
+
     public static byte[] WriteRequest(string fromAccount, IReadOnlyList<string> toAccounts)
     {
         using var stream = new MemoryStream(64 + toAccounts.Count * 24);

@@ -48,8 +48,10 @@ internal sealed class FollowInfoCall
     {
         var verbose = new List<string>(1);
         var debug = new List<string>();
-        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
-        var body = FollowGetInfoProtocol.WriteRequest(_from, distinct);
+        // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
+        var done = new Dictionary<string, IdOutcome>(StringComparer.Ordinal);
+        var pending = ids.Distinct(StringComparer.Ordinal).ToList();
+        var body = FollowGetInfoProtocol.WriteRequest(_from, pending);
         if (_debug) debug.Add($"Batch {sequence}: request body {Encoding.UTF8.GetString(body)}");
 
         var total = Stopwatch.StartNew();
@@ -66,7 +68,7 @@ internal sealed class FollowInfoCall
                     "The service has refused every call for {0:0} s (60007, frequency limit): the app's {1} calls/s quota is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
                     slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit));
                 verbose.Add(Describe(sequence, ids.Count, "not sent", total, retries, "failed: " + exhausted.Message));
-                return new BatchResult(sequence, ids.Select(id => new IdOutcome(id, null, exhausted.ForUser(id))).ToList(), null, verbose, debug);
+                return new BatchResult(sequence, Complete(ids, done, exhausted), null, verbose, debug);
             }
             var attempt = await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
             if (_debug && attempt.BodyText is not null) debug.Add($"Batch {sequence}: answer {attempt.BodyText}");
@@ -75,8 +77,26 @@ internal sealed class FollowInfoCall
             {
                 if (_session.Limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
                 Interlocked.Exchange(ref _unreachableInARow, 0);
+                var spoiled = new List<string>();
+                foreach (var id in pending)
+                {
+                    if (ok.BadItems.ContainsKey(id) || !ok.Items.ContainsKey(id)) spoiled.Add(id);
+                    else done[id] = Map(id, ok.Items[id], attempt.Sig);
+                }
+                if (spoiled.Count > 0 && retries < _retry.MaxRetry)
+                {
+                    // A missing, doubled or mistyped item is the answer's fault, not the id's: ask for those ids again.
+                    retries++;
+                    var delay = _retry.DelayBefore(retries);
+                    verbose.Add($"Batch {sequence}: the answer had no usable item for {Plural(spoiled.Count, "id")} ({string.Join(", ", spoiled.Select(Describe(ok)))}); asking again, retry {retries} of {_retry.MaxRetry} in {delay.TotalSeconds:0.0} s.");
+                    pending = spoiled;
+                    body = FollowGetInfoProtocol.WriteRequest(_from, pending);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                foreach (var id in spoiled) done[id] = Unusable(id, ok, retries + 1);
                 verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "OK"));
-                return new BatchResult(sequence, Map(ids, ok, attempt.Sig), null, verbose, debug);
+                return new BatchResult(sequence, ids.Select(id => done[id]).ToList(), null, verbose, debug);
             }
 
             var failure = attempt.Failure!;
@@ -130,7 +150,7 @@ internal sealed class FollowInfoCall
                 fatal = new TencentChatException(final.ErrorId, final.Kind,
                     $"{final.Message} {UnreachableLimit} calls in a row could not reach the service; check the network, -Endpoint and -Region, then run again.", final.Code);
             }
-            var outcomes = ids.Select(id => new IdOutcome(id, null, final.ForUser(id))).ToList();
+            var outcomes = Complete(ids, done, final);
             return new BatchResult(sequence, outcomes, fatal, verbose, debug);
         }
     }
@@ -138,35 +158,34 @@ internal sealed class FollowInfoCall
     private static string Describe(long sequence, int count, string status, Stopwatch total, int retries, string outcome)
         => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {count} ids, {status}, {total.ElapsedMilliseconds} ms, {retries} retries, {outcome}";
 
-    private static List<IdOutcome> Map(IReadOnlyList<string> ids, FollowGetInfoResponse response, string? sig)
+    /// <summary>Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/>.</summary>
+    private static List<IdOutcome> Complete(IReadOnlyList<string> ids, Dictionary<string, IdOutcome> done, TencentChatException failure)
+        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : new IdOutcome(id, null, failure.ForUser(id))).ToList();
+
+    private static IdOutcome Map(string id, FollowInfoItem item, string? sig)
     {
-        var outcomes = new List<IdOutcome>(ids.Count);
-        foreach (var id in ids)
-        {
-            if (response.BadItems.TryGetValue(id, out var why))
-            {
-                outcomes.Add(new IdOutcome(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                    $"The service's answer for '{id}' was not usable: {why}. No count is reported for it; try it again.", userId: id)));
-            }
-            else if (!response.Items.TryGetValue(id, out var item))
-            {
-                outcomes.Add(new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
-                    $"The service's answer had no item for '{id}'. No count is reported for it; try it again.", userId: id)));
-            }
-            else if (item.ResultCode == 0)
-            {
-                outcomes.Add(new IdOutcome(id, new FollowInfo(id, item.Followers, item.Following, item.Mutual), null));
-            }
-            else
-            {
-                var d = ErrorCatalog.Describe(item.ResultCode);
-                var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo, sig)})";
-                outcomes.Add(new IdOutcome(id, null, new TencentChatException(d.ErrorId, d.Kind,
-                    $"Tencent error {item.ResultCode} for '{id}'{info}. {d.Advice}", item.ResultCode, id)));
-            }
-        }
-        return outcomes;
+        if (item.ResultCode == 0) return new IdOutcome(id, new FollowInfo(id, item.Followers, item.Following, item.Mutual), null);
+        var d = ErrorCatalog.Describe(item.ResultCode);
+        var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo, sig)})";
+        return new IdOutcome(id, null, new TencentChatException(d.ErrorId, d.Kind,
+            $"Tencent error {item.ResultCode} for '{id}'{info}. {d.Advice}", item.ResultCode, id));
     }
+
+    private static Func<string, string> Describe(FollowGetInfoResponse response)
+        => id => response.BadItems.TryGetValue(id, out var why) ? $"'{id}': {why}" : $"'{id}': missing";
+
+    /// <summary>An id whose item was still missing or unusable after every attempt allowed.</summary>
+    private static IdOutcome Unusable(string id, FollowGetInfoResponse response, int attempts)
+    {
+        var after = attempts > 1 ? $" (after {attempts} attempts)" : "";
+        return response.BadItems.TryGetValue(id, out var why)
+            ? new IdOutcome(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+                $"The service's answer for '{id}' was not usable{after}: {why}. No count is reported for it; try it again.", userId: id))
+            : new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
+                $"The service's answer had no item for '{id}'{after}. No count is reported for it; try it again.", userId: id));
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private async Task<Attempt> SendOnceAsync(byte[] body, CancellationToken cancellationToken)
     {
@@ -178,8 +197,15 @@ internal sealed class FollowInfoCall
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var bytes = await ReadCappedAsync(response, FollowGetInfoProtocol.MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                // A proxy or a broken server sending megabytes: refuse it without reading it whole, as a passing fault.
+                return Attempt.Failed(new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse,
+                    $"The answer from {_session.Endpoint.GetLeftPart(UriPartial.Authority)} was larger than {FollowGetInfoProtocol.MaxAnswerBytes / 1024} KB, far more than follow_get_info sends for {FollowGetInfoProtocol.MaxIdsPerCall} ids; it was not read."),
+                    transient: true, statusCode: (int)response.StatusCode);
+            }
             return Interpret(response, bytes, sig);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -198,6 +224,31 @@ internal sealed class FollowInfoCall
             return Attempt.Failed(new TencentChatException("TencentChat.RequestFailed", ErrorKind.ConnectionError,
                 $"The request could not be made ({ex.GetType().Name}: {Redactor.Scrub(ex.Message, sig)}). Please report this with the -Verbose output."), transient: false, fatal: true);
         }
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
+    internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is long length && length > cap) return null;
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        var buffer = new byte[Math.Min(cap + 1, (int)(response.Content.Headers.ContentLength ?? 16 * 1024) + 1)];
+        var read = 0;
+        while (true)
+        {
+            if (read == buffer.Length)
+            {
+                if (read > cap) return null;
+                Array.Resize(ref buffer, Math.Min(cap + 1, buffer.Length * 2));
+            }
+            var n = await stream.ReadAsync(buffer, read, buffer.Length - read, cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            read += n;
+            if (read > cap) return null;
+        }
+        if (read == buffer.Length) return buffer;
+        var exact = new byte[read];
+        Buffer.BlockCopy(buffer, 0, exact, 0, read);
+        return exact;
     }
 
     private Attempt Interpret(HttpResponseMessage response, byte[] bytes, string sig)

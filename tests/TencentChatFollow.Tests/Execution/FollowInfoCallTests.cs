@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TencentChatFollow.Api;
 using TencentChatFollow.Auth;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
@@ -161,10 +162,26 @@ public class FollowInfoCallTests
     }
 
     [Fact]
-    public async Task An_id_missing_from_the_answer_gets_MissingFromAnswer()
+    public async Task An_id_missing_from_the_answer_is_asked_for_again_alone_and_its_counts_come_back()
     {
-        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)));
-        var rig = Make(server);
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)), Ok(Item("b", 2, 3, 4)));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await rig.Run("a", "b");
+
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        AssertCounts(result.Outcomes[1], "b", 2, 3, 4);
+        var requests = rig.Requests;
+        Assert.Equal(2, requests.Length);
+        Assert.Equal(new[] { "b" }, ToAccounts(requests[1]));
+        Assert.Contains(result.Verbose, v => v.Contains("no usable item for 1 id") && v.Contains("'b': missing") && v.Contains("retry 1 of 2"));
+    }
+
+    [Fact]
+    public async Task An_id_still_missing_after_every_retry_gets_MissingFromAnswer()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)), Ok(), Ok());
+        var rig = Make(server, maxRetry: 2);
 
         var result = await rig.Run("a", "b");
 
@@ -173,7 +190,59 @@ public class FollowInfoCallTests
         Assert.Equal("TencentChat.MissingFromAnswer", b.Error!.ErrorId);
         Assert.Equal(ErrorKind.InvalidResponse, b.Error.Kind);
         Assert.Equal("b", b.Error.UserId);
+        Assert.Contains("after 3 attempts", b.Error.Message);
         Assert.Null(result.Fatal);
+        Assert.Equal(3, rig.Requests.Length);
+    }
+
+    [Fact]
+    public async Task With_MaxRetry_zero_a_missing_id_gets_MissingFromAnswer_at_once()
+    {
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a", "b");
+
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        Assert.Equal("TencentChat.MissingFromAnswer", result.Outcomes[1].Error!.ErrorId);
+        Assert.Single(rig.Requests);
+    }
+
+    [Theory]
+    [InlineData("doubled")]
+    [InlineData("text")]
+    [InlineData("negative")]
+    public async Task A_spoiled_item_is_asked_for_again_and_never_reported_as_a_count(string spoil)
+    {
+        var bad = spoil switch
+        {
+            "doubled" => Item("b", 2, 2, 2) + "," + Item("b", 5, 5, 5),
+            "text" => "{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":\"12\",\"FollowingCount\":1,\"MutualFollowingCount\":1}",
+            _ => Item("b", 2, -1, 2),
+        };
+        using var server = new LocalHttpServer(Ok(Item("a", 1, 1, 1), bad, Item("c", 3, 3, 3)), Ok(Item("b", 7, 8, 9)));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b", "c");
+
+        AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
+        AssertCounts(result.Outcomes[1], "b", 7, 8, 9);
+        AssertCounts(result.Outcomes[2], "c", 3, 3, 3);
+        Assert.Equal(new[] { "b" }, ToAccounts(rig.Requests[1]));
+    }
+
+    [Fact]
+    public async Task An_answer_over_the_size_cap_is_refused_unread_as_a_passing_fault_and_retried()
+    {
+        var huge = "{\"FollowInfo\":[],\"ErrorCode\":0,\"Padding\":\"" + new string('x', FollowGetInfoProtocol.MaxAnswerBytes + 10) + "\"}";
+        using var server = new LocalHttpServer(new Reply(200, huge), Ok(Item("a", 1, 2, 3)));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a");
+
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
+        Assert.Equal(2, rig.Requests.Length);
+        Assert.Contains(result.Verbose, v => v.Contains("larger than 1024 KB"));
     }
 
     [Fact]
@@ -189,13 +258,13 @@ public class FollowInfoCallTests
     }
 
     [Fact]
-    public async Task A_mistyped_item_is_an_InvalidResponse_for_that_id_only_and_not_retried()
+    public async Task With_MaxRetry_zero_a_mistyped_item_is_an_InvalidResponse_for_that_id_only()
     {
         using var server = new LocalHttpServer(Ok(
             Item("a", 1, 1, 1),
             "{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":\"12\",\"FollowingCount\":1,\"MutualFollowingCount\":1}",
             Item("c", 3, 3, 3)));
-        var rig = Make(server);
+        var rig = Make(server, maxRetry: 0);
 
         var result = await rig.Run("a", "b", "c");
 
