@@ -57,11 +57,12 @@ internal sealed class FollowInfoCall
         var total = Stopwatch.StartNew();
         var retries = 0;
         var refusals = 0;
+        var outageWaits = 0;
         var renewed = false;
         while (true)
         {
             var limit = _session.MaxRequestsPerSecond;
-            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0, giveUpAfter: _session.RetryTimeout).ConfigureAwait(false);
+            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout).ConfigureAwait(false);
             if (slot.Exhausted)
             {
                 var exhausted = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
@@ -128,6 +129,26 @@ internal sealed class FollowInfoCall
                 continue;
             }
             var transient = description?.IsTransient ?? attempt.Transient;
+            if (transient)
+            {
+                var state = _session.Limiter.Failed(slot);
+                if (state.Down && state.FailingFor >= _session.RetryTimeout)
+                {
+                    var down = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
+                        "The service at {0} has answered nothing usable for {1:0} s (last: {2}); giving up. Run again when it is back (Connect-TencentChat -RetryTimeoutSec sets how long to wait).",
+                        _session.Endpoint.GetLeftPart(UriPartial.Authority), state.FailingFor.TotalSeconds, failure.Message.TrimEnd('.')), failure.Code);
+                    verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + down.Message));
+                    return new BatchResult(sequence, Complete(ids, done, down), down, verbose, debug);
+                }
+                if (state.Down)
+                {
+                    // Down for everyone, not this call's bad luck: wait for the service at the front of the line, where one
+                    // probe goes at a time, instead of spending retries meant for single faults.
+                    if (outageWaits++ == 0)
+                        verbose.Add($"Batch {sequence}: the service is down for every call ({failure.Message.TrimEnd('.')}); waiting for it, one probe at a time, for up to {_session.RetryTimeout.TotalSeconds:0} s.");
+                    continue;
+                }
+            }
             if (transient && retries < _retry.MaxRetry)
             {
                 retries++;
@@ -143,7 +164,8 @@ internal sealed class FollowInfoCall
                 : failure;
             verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + final.Message));
             var fatal = description?.IsFatal == true || attempt.Fatal ? final : null;
-            if (fatal is null && failure.Kind is ErrorKind.ConnectionError or ErrorKind.Timeout
+            // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
+            if (fatal is null && failure.ErrorId is "TencentChat.ConnectionFailed" or "TencentChat.Timeout"
                 && Interlocked.Increment(ref _unreachableInARow) >= UnreachableLimit)
             {
                 // The endpoint is down or unreachable: retrying every remaining batch would take ages to fail.

@@ -29,6 +29,11 @@ public sealed class RateLimiter
     /// <summary>A turn that comes late (a coarse timer, a busy machine) may catch up on slots missed within this time.</summary>
     internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>After the service has answered, this many calls in a row with no usable answer is an outage.</summary>
+    internal const int OutageAfter = 3;
+    internal static readonly TimeSpan OutageFirstProbe = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan OutageLongestProbe = TimeSpan.FromSeconds(2);
+
     /// <summary>After giving up on a refusing service, one probe call goes this often; the others fail at once.</summary>
     internal static readonly TimeSpan ExhaustedProbeInterval = TimeSpan.FromSeconds(1);
 
@@ -44,6 +49,13 @@ public sealed class RateLimiter
     private TimeSpan _lastSlot = TimeSpan.MinValue;
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
     private bool _pumping;
+    // Outages: after the service has answered once, several calls in a row that get no usable answer mean it is down
+    // for everyone; then one probe goes at a time (more rarely the longer it lasts, at least one each 2 s) until one gets through.
+    private bool _everAnswered;
+    private int _failuresInARow;
+    private TimeSpan? _failingSince;
+    private TimeSpan _outageSince = TimeSpan.MaxValue;
+    private TimeSpan _outageProbeInterval = OutageFirstProbe;
 
     internal RateLimiter(TimeSpan window, Func<TimeSpan>? clock = null, Func<TimeSpan, CancellationToken, Task>? delay = null, RateControlSettings? settings = null)
     {
@@ -94,13 +106,55 @@ public sealed class RateLimiter
     /// <summary>The service accepted the call of <paramref name="slot"/>. Returns a line for -Verbose when the rate changed notably.</summary>
     public string? Accepted(RateSlot slot, int limit)
     {
-        lock (_gate) return _control.OnAccepted(slot.SentAt, _clock(), limit);
+        lock (_gate)
+        {
+            Answered();
+            return _control.OnAccepted(slot.SentAt, _clock(), limit);
+        }
+    }
+
+    /// <summary>
+    /// The call of <paramref name="slot"/> got no usable answer (a passing fault: 5xx, a dropped connection, a timeout,
+    /// 30006/30007...). Says whether the service is down for everyone (an outage: the caller should wait its turn
+    /// again rather than spend a retry) and for how long it has answered nothing usable.
+    /// </summary>
+    public OutageState Failed(RateSlot slot)
+    {
+        lock (_gate)
+        {
+            var now = _clock();
+            _failingSince ??= now;
+            _failuresInARow++;
+            var outage = _everAnswered && _failuresInARow >= OutageAfter;
+            if (outage && _outageSince == TimeSpan.MaxValue) _outageSince = now;
+            else if (outage && slot.SentAt >= _outageSince)
+            {
+                // A probe failed: the next one waits longer.
+                var longer = TimeSpan.FromTicks(_outageProbeInterval.Ticks * 2);
+                _outageProbeInterval = longer < OutageLongestProbe ? longer : OutageLongestProbe;
+            }
+            return new OutageState(outage, now - _failingSince.Value);
+        }
+    }
+
+    /// <summary>Any answer at all from the service (accepted or refused): it is up.</summary>
+    private void Answered()
+    {
+        _everAnswered = true;
+        _failuresInARow = 0;
+        _failingSince = null;
+        _outageSince = TimeSpan.MaxValue;
+        _outageProbeInterval = OutageFirstProbe;
     }
 
     /// <summary>The service refused the call of <paramref name="slot"/> for frequency. Returns a line for -Verbose when this cut the rate.</summary>
     public string? Refused(RateSlot slot, int limit, string reason)
     {
-        lock (_gate) return _control.OnRefused(slot.SentAt, _clock(), limit, reason);
+        lock (_gate)
+        {
+            Answered();
+            return _control.OnRefused(slot.SentAt, _clock(), limit, reason);
+        }
     }
 
     /// <summary>The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the simulation does).</summary>
@@ -136,7 +190,9 @@ public sealed class RateLimiter
         }
 
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
-        var rate = _control.IsHolding(now) ? 1 / _control.Settings.ProbeInterval.TotalSeconds : _control.RateFor(waiter.Limit);
+        var rate = _outageSince != TimeSpan.MaxValue ? 1 / _outageProbeInterval.TotalSeconds
+            : _control.IsHolding(now) ? 1 / _control.Settings.ProbeInterval.TotalSeconds
+            : _control.RateFor(waiter.Limit);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
         var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
         if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
@@ -238,6 +294,21 @@ public sealed class RateLimiter
             Completion.TrySetResult(slot);
         }
     }
+}
+
+/// <summary>What <see cref="RateLimiter.Failed"/> says about the service after a call got no usable answer.</summary>
+public readonly struct OutageState
+{
+    internal OutageState(bool down, TimeSpan failingFor)
+    {
+        Down = down;
+        FailingFor = failingFor;
+    }
+
+    /// <summary>Several calls in a row failed after the service had answered: it is down for everyone.</summary>
+    public bool Down { get; }
+    /// <summary>How long the service has answered nothing usable.</summary>
+    public TimeSpan FailingFor { get; }
 }
 
 /// <summary>A turn to send, from <see cref="RateLimiter.WaitAsync"/>.</summary>

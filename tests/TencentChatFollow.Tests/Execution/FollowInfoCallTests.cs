@@ -640,6 +640,40 @@ public class FollowInfoCallTests
     }
 
     [Fact]
+    public async Task When_the_service_goes_down_for_every_call_the_call_waits_for_it_without_spending_retries()
+    {
+        var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)) };
+        for (var i = 0; i < 6; i++) replies.Add(i % 2 == 0 ? Html502 : Fail(30007, "timeout"));
+        replies.Add(Ok(Item("b", 2, 2, 2)));
+        using var server = new LocalHttpServer(replies.ToArray());
+        var rig = Make(server, maxRetry: 2);
+        await rig.Run("a"); // the service has answered
+
+        var result = await rig.Run("b");
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.Null(result.Fatal);
+        Assert.Equal(8, rig.Requests.Length);
+        Assert.Single(result.Verbose, v => v.Contains("down for every call"));
+    }
+
+    [Fact]
+    public async Task When_the_service_stays_down_for_the_retry_timeout_the_run_stops_with_how_long_it_was_down()
+    {
+        using var server = new LocalHttpServer((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Html502);
+        var rig = Make(server, maxRetry: 2);
+        rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(800);
+        await rig.Run("a");
+
+        var result = await rig.Run("b", "c");
+
+        Assert.NotNull(result.Fatal);
+        Assert.Equal("TencentChat.ServiceUnavailable", result.Fatal!.ErrorId);
+        Assert.Matches(@"answered nothing usable for \d+ s \(last: HTTP 502", result.Fatal.Message);
+        Assert.All(result.Outcomes, o => Assert.Equal("TencentChat.ServiceUnavailable", o.Error!.ErrorId));
+    }
+
+    [Fact]
     public async Task A_non_throttling_transient_code_does_not_slow_the_limiter_down()
     {
         using var server = new LocalHttpServer(Fail(30006), Ok(Item("a", 1, 1, 1)));

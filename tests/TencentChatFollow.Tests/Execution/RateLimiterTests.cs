@@ -201,6 +201,75 @@ public class RateLimiterTests
         Assert.False((await limiter.WaitAsync(200, CancellationToken.None, giveUpAfter: giveUp)).Exhausted);
     }
 
+    [Fact]
+    public void Before_the_service_has_ever_answered_failures_are_never_an_outage()
+    {
+        var (limiter, time) = Make();
+        for (var i = 0; i < 10; i++)
+        {
+            var slot = TakeTurns(limiter, time, 200, 1)[0];
+            time.Advance(Ms(100));
+            Assert.False(limiter.Failed(new RateSlot(slot, false, null)).Down);
+        }
+    }
+
+    [Fact]
+    public void After_an_answer_three_failures_in_a_row_are_an_outage_paced_one_probe_at_a_time_backing_off_until_an_answer()
+    {
+        var (limiter, time) = Make();
+        var first = TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        limiter.Accepted(new RateSlot(first, false, null), 200);
+
+        // Three calls already on their way fail: the third makes it an outage, 200 ms after the first failure.
+        var inFlight = TakeTurns(limiter, time, 200, 3);
+        time.Advance(Ms(100));
+        Assert.False(limiter.Failed(new RateSlot(inFlight[0], false, null)).Down);
+        time.Advance(Ms(100));
+        Assert.False(limiter.Failed(new RateSlot(inFlight[1], false, null)).Down);
+        time.Advance(Ms(100));
+        var state = limiter.Failed(new RateSlot(inFlight[2], false, null));
+        Assert.True(state.Down);
+        Assert.Equal(Ms(200), state.FailingFor);
+
+        // One probe each 250 ms; each failed probe doubles the wait, up to 2 s.
+        var probe = TakeTurns(limiter, time, 200, 2);
+        Assert.InRange(probe[1] - probe[0], Ms(230), Ms(251));
+        var gaps = new List<TimeSpan>();
+        var last = probe[1];
+        for (var i = 0; i < 6; i++)
+        {
+            time.Advance(Ms(100));
+            Assert.True(limiter.Failed(new RateSlot(last, false, null)).Down);
+            var next = TakeTurns(limiter, time, 200, 1)[0];
+            gaps.Add(next - last);
+            last = next;
+        }
+        Assert.True(gaps[1] > gaps[0] && gaps[2] > gaps[1], string.Join(", ", gaps));
+        Assert.InRange(gaps[^1], Ms(1980), Ms(2001));
+
+        // A probe gets through: back to full pace at once.
+        time.Advance(Ms(100));
+        limiter.Accepted(new RateSlot(last, false, null), 200);
+        var after = TakeTurns(limiter, time, 200, 20);
+        Assert.True(after[^1] - after[0] <= Ms(19 * 5 + 1), $"{(after[^1] - after[0]).TotalMilliseconds} ms for 20 turns");
+    }
+
+    [Fact]
+    public void A_refusal_is_an_answer_it_ends_an_outage()
+    {
+        var (limiter, time) = Make();
+        var slots = TakeTurns(limiter, time, 200, 5);
+        time.Advance(Ms(100));
+        limiter.Accepted(new RateSlot(slots[0], false, null), 200);
+        for (var i = 1; i < 4; i++) limiter.Failed(new RateSlot(slots[i], false, null));
+        Assert.True(limiter.Failed(new RateSlot(slots[4], false, null)).Down);
+        limiter.Refused(new RateSlot(slots[4], false, null), 200, "60007");
+        var later = TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        Assert.False(limiter.Failed(new RateSlot(later, false, null)).Down);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

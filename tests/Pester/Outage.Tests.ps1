@@ -1,0 +1,45 @@
+# Issue 10: a short outage in the middle of a run is ridden out: every row right, no error.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 4000 -Edges 20000 -Seed 29
+    $script:expected = Get-ExpectedCount -Path $graph.Path
+    $script:appId = 1400000321 # its own limiter
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graph.Path, '--sdkappid', $appId, '--latency-ms', '20'
+    $script:cred = Get-EmulatorCredential
+    # About 40,000 ids: the users the app knows (those with an edge), ten times over.
+    $known = @($graph.Users | Where-Object { $expected.ContainsKey($_) })
+    $script:ids = @(foreach ($round in 1..10) { $known })
+    $script:want = ($ids | ForEach-Object { $e = $expected[$_]; "${_}:$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)" }) -join "`n"
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'A short outage in the middle of a run' {
+    It 'rides out 8 s of <Kind> 3 s into about 40,000 ids: every row right, in order, no error' -ForEach @(
+        @{ Kind = '502' }
+        @{ Kind = 'drop' }
+    ) {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; outageAtS = 3; outageS = 8; outageKind = $Kind }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1)
+        $clock.Stop()
+        $verbose = @($rows | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $rows = @($rows | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $errs | Should -BeNullOrEmpty
+        (($rows | ForEach-Object { "$($_.UserId):$($_.FollowerCount)/$($_.FollowingCount)/$($_.MutualFollowingCount)" }) -join "`n") | Should -Be $want
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.outageCalls | Should -BeGreaterThan 0
+        # One probe at a time while it is down, not 64 calls burning their retries: few calls hit the outage.
+        $stats.outageCalls | Should -BeLessThan 200
+        @($verbose | Where-Object Message -Match 'down for every call').Count | Should -BeGreaterThan 0
+        # 10 s of sending plus the 8 s outage and at most a 2 s probe gap after it.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 40
+    }
+}
