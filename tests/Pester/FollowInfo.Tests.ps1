@@ -125,6 +125,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserSigRejected*'
         $err.Exception.Message | Should -Match '70009'
         $err.Exception.Message | Should -Match 'key'
+        $err.Exception.Message | Should -Match '0 ids were answered before the run stopped; 45 did not get a result'
         (@($perId | Where-Object TargetObject | ForEach-Object TargetObject) -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in order'
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object errorCode -EQ 70009).Count | Should -Be 1 -Because 'the first call goes alone, and no call follows a fatal answer'
         $perId[0].Exception.Message | Should -Match 'another key'

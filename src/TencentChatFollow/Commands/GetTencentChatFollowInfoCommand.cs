@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using TencentChatFollow.Api;
@@ -86,7 +87,15 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
             while (_runner!.Pending > 0) Emit(_runner.Take());
         });
         _progress!.Complete();
-        if (_fatal is not null) ThrowTerminatingError(ErrorRecords.From(_fatal, null));
+        if (_fatal is not null)
+        {
+            // Say how far the run got: results already written stand.
+            var answered = _done - _errors;
+            var summary = new TencentChatException(_fatal.ErrorId, _fatal.Kind, string.Format(CultureInfo.CurrentCulture,
+                "{0} {1:N0} {2} answered before the run stopped; {3:N0} did not get a result.", _fatal.Message.TrimEnd(), answered,
+                answered == 1 ? "id was" : "ids were", _errors), _fatal.Code);
+            ThrowTerminatingError(ErrorRecords.From(summary, null));
+        }
     }
 
     protected override void StopProcessing() => _stop.Cancel();
