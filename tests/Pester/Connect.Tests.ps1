@@ -81,6 +81,28 @@ Describe 'Connect-TencentChat' {
         { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint 'http://example.com' } | Should -Throw -ExpectedMessage '*loopback*'
     }
 
+    It 'says what is wrong with an endpoint without .NET''s parameter-name tail' {
+        $err = { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint 'http://example.com' } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Not -Match 'Parameter'
+        $err.Exception.Message | Should -Not -Match "'endpoint'"
+    }
+
+    It 'cuts an endpoint copied with the API path to its base, warns, and then works' {
+        $null = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint "$($emulator.Url)/v4/follow/follow_get_info" -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        $base = ([uri]$emulator.Url).GetLeftPart([UriPartial]::Authority)
+        "$($warned[0])" | Should -BeLike "*using the base URI $base *"
+        (Get-TencentChatContext).Endpoint.AbsoluteUri | Should -Be "$base/"
+        $r = Get-TencentChatFollowInfo -UserId $identity.Identifier -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 0
+        $r.UserId | Should -Be $identity.Identifier
+    }
+
+    It 'refuses an endpoint with any other path, saying to pass a base URI' {
+        { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint "$($emulator.Url)/tencent" } |
+            Should -Throw -ExpectedMessage '*Pass a base URI such as https://adminapisgp.im.qcloud.com*'
+    }
+
     It 'accepts a ready UserSig, warns that it cannot be renewed and reports its expiry' {
         $sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate(1400000001, [Text.Encoding]::UTF8.GetBytes($identity.SecretKey), 'administrator', 3600, [datetimeoffset]::UtcNow, $null)
         $s = Connect-TencentChat -SdkAppId 1400000001 -UserSig (ConvertTo-SecureString $sig -AsPlainText -Force) -Endpoint $emulator.Url -PassThru -WarningVariable warn -WarningAction SilentlyContinue

@@ -55,7 +55,7 @@ Describe 'Get-TencentChatFollowInfo' {
     }
 
     It 'binds Import-Csv rows by property name, through its aliases too' -ForEach @(
-        @{ Column = 'UserId' }, @{ Column = 'To_Account' }, @{ Column = 'Account' }, @{ Column = 'Identifier' }
+        @{ Column = 'UserId' }, @{ Column = 'UserID' }, @{ Column = 'To_Account' }, @{ Column = 'Account' }
     ) {
         $rows = 'u0010', 'u0011' | ForEach-Object { [pscustomobject]@{ $Column = $_; Other = 'x' } }
         $csv = Join-Path $TestDrive "in-$Column.csv"
@@ -63,11 +63,38 @@ Describe 'Get-TencentChatFollowInfo' {
         (Import-Csv $csv | Get-TencentChatFollowInfo).UserId -join ',' | Should -Be 'u0010,u0011'
     }
 
+    It 'has no Identifier alias on -UserId (in Connect-TencentChat -Identifier is the admin account)' {
+        $aliases = @((Get-Command Get-TencentChatFollowInfo).Parameters['UserId'].Aliases)
+        $aliases | Should -Not -Contain 'Identifier'
+        $aliases | Should -Contain 'To_Account'
+        $aliases | Should -Contain 'Account'
+        $objects = [pscustomobject]@{ To_Account = 'u0012' }, [pscustomobject]@{ Account = 'u0013' }
+        ($objects | Get-TencentChatFollowInfo).UserId -join ',' | Should -Be 'u0012,u0013'
+    }
+
     It 'emits typed objects with a table view and [OutputType]' {
         $r = Get-TencentChatFollowInfo -UserId u0001
         $r | Should -BeOfType ([TencentChatFollow.FollowInfo])
         (Get-Command Get-TencentChatFollowInfo).OutputType.Type | Should -Contain ([TencentChatFollow.FollowInfo])
-        ($r | Out-String) | Should -Match 'Followers\s+Following\s+Mutual'
+    }
+
+    It 'heads the table with the property names, so Sort-Object and Where-Object take what the table shows' {
+        $ids = @($graph.Users | Select-Object -First 30)
+        $r = @(Get-TencentChatFollowInfo -UserId $ids)
+        $lines = @(($r | Format-Table | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Trim() })
+        @(-split $lines[0]) | Should -Be @('UserId', 'FollowerCount', 'FollowingCount', 'MutualFollowingCount')
+        $headings = @(-split $lines[0])
+        $count = @{}
+        foreach ($id in $ids) { $count[$id] = if ($expected[$id]) { [long]$expected[$id].FollowerCount } else { 0L } }
+
+        $sorted = @($r | Sort-Object $headings[1] -Descending)
+        (@($sorted | ForEach-Object FollowerCount) -join ',') | Should -Be (@($ids | ForEach-Object { $count[$_] } | Sort-Object -Descending) -join ',')
+        (@($r | ForEach-Object FollowerCount) -join ',') | Should -Not -Be (@($sorted | ForEach-Object FollowerCount) -join ',') -Because 'the graph is random, so sorting changes the order'
+
+        $threshold = @($ids | ForEach-Object { $count[$_] } | Sort-Object)[15]
+        $want = @($ids | Where-Object { $count[$_] -gt $threshold })
+        $want.Count | Should -BeGreaterThan 0
+        (@($r | Where-Object $headings[1] -gt $threshold).UserId -join ',') | Should -Be ($want -join ',')
     }
 
     It 'reports each unknown id as a non-terminating error with its TargetObject, and goes on' {
@@ -80,6 +107,7 @@ Describe 'Get-TencentChatFollowInfo' {
         $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $errs[0].Exception.Code | Should -Be 30003
         $errs[0].Exception.Message | Should -Match 'ghost-1'
+        $errs[0].Exception.Message | Should -Not -Match '-From' -Because 'From is not in question for one id'
     }
 
     It 'returns every id once, duplicates included' {
@@ -126,9 +154,12 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
         $err.Exception.Message | Should -Match '70009'
         $err.Exception.Message | Should -Match 'key'
         $err.Exception.Message | Should -Match '0 ids were answered before the run stopped; 45 did not get a result'
+        $err.Exception.Message | Should -Match "The secret key does not belong to SDKAppID $appId"
+        $err.Exception.Message | Should -Match 'Chat console'
+        $err.Exception.Message | Should -Not -Match 'truncated'
         (@($perId | Where-Object TargetObject | ForEach-Object TargetObject) -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in order'
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object errorCode -EQ 70009).Count | Should -Be 1 -Because 'the first call goes alone, and no call follows a fatal answer'
-        $perId[0].Exception.Message | Should -Match 'another key'
+        $perId[0].Exception.Message | Should -Match "secret key does not belong to SDKAppID $appId"
         @($perId | Where-Object TargetObject)[-1].Exception.Message | Should -Match 'was not sent'
     }
 

@@ -125,7 +125,7 @@ Describe 'Help examples and topics' {
     It 'shows one parameter with Get-Help -Parameter' {
         $p = Get-Help Get-TencentChatFollowInfo -Parameter UserId
         $p.pipelineInput | Should -Be 'True (ByValue, ByPropertyName)'
-        $p.aliases | Should -Be 'To_Account, Identifier, Account'
+        $p.aliases | Should -Be 'To_Account, Account'
         Get-Text $p.description | Should -Match 'trimmed'
     }
 
@@ -218,7 +218,7 @@ Describe 'ConvertTo-MamlHelp.ps1 refuses pages that do not match the cmdlets' {
     }
 
     It 'when a yaml block contradicts the cmdlet' {
-        Edit-Page { param($t) $t.Replace('Aliases: To_Account, Identifier, Account', 'Aliases: To_Account') }
+        Edit-Page { param($t) $t.Replace('Aliases: To_Account, Account', 'Aliases: To_Account') }
         { Invoke-Generator } | Should -Throw "*-UserId: the yaml says 'Aliases: To_Account'*"
     }
 

@@ -17,7 +17,7 @@ public sealed class ProxySettings
         if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)
             || !string.IsNullOrEmpty(address.UserInfo) || !string.IsNullOrEmpty(address.Query))
         {
-            throw new ArgumentException("-Proxy must be an http or https URI such as http://proxy.example.com:8080, without user info or query; pass the proxy's user with -ProxyCredential.", nameof(address));
+            throw new ArgumentException("-Proxy must be an http or https URI such as http://proxy.example.com:8080, without user info or query; pass the proxy's user with -ProxyCredential.");
         }
         if (credential is not null && useDefaultCredentials)
         {

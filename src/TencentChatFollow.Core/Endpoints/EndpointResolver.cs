@@ -34,31 +34,45 @@ public static class EndpointResolver
     /// Plain http is allowed only for loopback hosts (the emulator); anything else must be https.
     /// </summary>
     /// <exception cref="ArgumentException">The endpoint is unusable; the message says why and what to pass.</exception>
-    public static Uri ValidateEndpoint(Uri endpoint)
+    public static Uri ValidateEndpoint(Uri endpoint) => CheckEndpoint(endpoint).BaseUri;
+
+    /// <summary>
+    /// Like <see cref="ValidateEndpoint"/>, and says what it changed: an endpoint with an API path (/v4/..., the form
+    /// Tencent's pages show) is cut to its base URI with a <see cref="EndpointCheck.Warning"/>; any other path is refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">The endpoint is unusable; the message says why and what to pass (no parameter-name tail).</exception>
+    public static EndpointCheck CheckEndpoint(Uri endpoint)
     {
         if (endpoint is null) throw new ArgumentNullException(nameof(endpoint));
         if (!endpoint.IsAbsoluteUri)
         {
-            throw new ArgumentException($"Endpoint '{endpoint.OriginalString.Split('?')[0]}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{endpoint.OriginalString.Split('?')[0]}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.");
         }
         if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment) || !string.IsNullOrEmpty(endpoint.UserInfo))
         {
-            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.");
         }
         var scheme = endpoint.Scheme;
         if (scheme == Uri.UriSchemeHttp)
         {
             if (!IsLoopback(endpoint))
             {
-                throw new ArgumentException($"Endpoint '{Show(endpoint)}' uses plain http, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost). Use https.", nameof(endpoint));
+                throw new ArgumentException($"Endpoint '{Show(endpoint)}' uses plain http, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost). Use https.");
             }
         }
         else if (scheme != Uri.UriSchemeHttps)
         {
-            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must use https (or http on a loopback host).", nameof(endpoint));
+            throw new ArgumentException($"Endpoint '{Show(endpoint)}' must use https (or http on a loopback host).");
         }
-        var text = endpoint.GetLeftPart(UriPartial.Path);
-        return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        var root = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/");
+        var path = endpoint.AbsolutePath;
+        if (path.Length == 0 || path == "/") return new EndpointCheck(root, null);
+        if (path.StartsWith("/v4/", StringComparison.OrdinalIgnoreCase) || string.Equals(path, "/v4", StringComparison.OrdinalIgnoreCase))
+        {
+            return new EndpointCheck(root,
+                $"Endpoint '{Show(endpoint)}' includes the API path; using the base URI {root.AbsoluteUri.TrimEnd('/')} (the module adds /v4/follow/... itself).");
+        }
+        throw new ArgumentException($"Endpoint '{Show(endpoint)}' has a path ('{path}'). Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080: the module adds /v4/follow/... itself.");
     }
 
     /// <summary>Parses a region name as the user may type it ("SiliconValley", "siliconvalley").</summary>
@@ -86,4 +100,19 @@ public static class EndpointResolver
         if (uri.IsLoopback) return true;
         return IPAddress.TryParse(uri.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip);
     }
+}
+
+/// <summary>A checked endpoint: the base URI to use, and a warning when the given URI had to be cut down to it.</summary>
+public sealed class EndpointCheck
+{
+    public EndpointCheck(Uri baseUri, string? warning)
+    {
+        BaseUri = baseUri;
+        Warning = warning;
+    }
+
+    /// <summary>Scheme, host and port, ending in '/'.</summary>
+    public Uri BaseUri { get; }
+    /// <summary>Set when the endpoint's API path was dropped; says which base URI was kept.</summary>
+    public string? Warning { get; }
 }

@@ -40,7 +40,7 @@ public static class ErrorCatalog
     {
         Add(30001, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The request was refused as invalid; check the ids passed.");
         Add(30002, "TencentChat.SdkAppIdMismatch", ErrorKind.Authentication, "The SDKAppID does not match; check -SdkAppId.", fatal: true);
-        Add(30003, "TencentChat.UserNotFound", ErrorKind.NotFound, "The account does not exist in this app; check the id (and -From).");
+        Add(30003, "TencentChat.UserNotFound", ErrorKind.NotFound, "The account does not exist in this app; check the id.");
         Add(30004, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
         Add(30005, "TencentChat.FollowNotEnabled", ErrorKind.PermissionDenied, "The follow feature is not enabled for this app: it needs the Pro, Pro-plus or Enterprise edition and the follow switch in the Chat console.", fatal: true);
         Add(30006, "TencentChat.ServiceError", ErrorKind.ServiceError, "Tencent reported an internal error; try again later.", transient: true);
@@ -71,6 +71,16 @@ public static class ErrorCatalog
 
     private static void Add(int code, string errorId, ErrorKind kind, string advice, bool transient = false, bool fatal = false, bool throttles = false)
         => Codes[code] = new ErrorDescription(code, errorId, kind, transient, fatal, throttles, advice);
+
+    /// <summary>
+    /// The advice for a whole-call error. <paramref name="keyAppId"/> is the SDKAppID when the module made the UserSig
+    /// from a secret key: then a sig that cannot be parsed (70003) or was made with another key (70009) means the key
+    /// is not this app's, not that a copied UserSig was cut short.
+    /// </summary>
+    public static string AdviceFor(int code, uint? keyAppId)
+        => keyAppId is uint app && code is 70003 or 70009
+            ? $"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."
+            : Describe(code).Advice;
 
     /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>
     public static ErrorDescription Describe(int code)

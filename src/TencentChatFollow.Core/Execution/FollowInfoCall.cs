@@ -178,7 +178,7 @@ internal sealed class FollowInfoCall
     }
 
     private static string Describe(long sequence, int count, string status, Stopwatch total, int retries, string outcome)
-        => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {count} ids, {status}, {total.ElapsedMilliseconds} ms, {retries} retries, {outcome}";
+        => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {Text.Wording.Ids(count)}, {status}, {total.ElapsedMilliseconds} ms, {Text.Wording.Count(retries, "retry", "retries")}, {outcome}";
 
     /// <summary>Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/>.</summary>
     private static List<IdOutcome> Complete(IReadOnlyList<string> ids, Dictionary<string, IdOutcome> done, TencentChatException failure)
@@ -299,7 +299,7 @@ internal sealed class FollowInfoCall
         if (parsed.ErrorCode == 0) return new Attempt { Response = parsed, StatusCode = status, BodyText = text, Sig = sig };
         var d = ErrorCatalog.Describe(parsed.ErrorCode);
         var info = string.IsNullOrEmpty(parsed.ErrorInfo) ? "" : $" ({Redactor.Scrub(parsed.ErrorInfo, sig)})";
-        return Attempt.Failed(new TencentChatException(d.ErrorId, d.Kind, $"Tencent error {parsed.ErrorCode}{info}. {d.Advice}", parsed.ErrorCode),
+        return Attempt.Failed(new TencentChatException(d.ErrorId, d.Kind, $"Tencent error {parsed.ErrorCode}{info}. {ErrorCatalog.AdviceFor(parsed.ErrorCode, _session.Sig.CanRenew ? _session.SdkAppId : null)}", parsed.ErrorCode),
             d.IsTransient, d.IsFatal, status, bodyText: text);
     }
 

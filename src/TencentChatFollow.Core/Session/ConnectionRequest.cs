@@ -5,6 +5,7 @@ using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Execution;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Session;
 
@@ -34,6 +35,10 @@ public sealed class ConnectionRequest
     /// <summary>How long a run waits out a service that refuses every call before the waiting ids fail (QuotaExhausted).</summary>
     public TimeSpan RetryTimeout { get; set; } = TencentChatSession.DefaultRetryTimeout;
     public ProxySettings? Proxy { get; set; }
+
+    /// <summary>What <see cref="Connect"/> changed in the input and the user should hear about (e.g. an endpoint cut to its base URI).</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+    private readonly List<string> _warnings = new();
 
     /// <summary>Makes the session. Throws ArgumentException whose message names each missing or bad input and what to do.</summary>
     public TencentChatSession Connect(Func<string, string?> environment, DateTimeOffset now)
@@ -98,7 +103,7 @@ public sealed class ConnectionRequest
     {
         try
         {
-            if (Endpoint is not null) return (EndpointResolver.ValidateEndpoint(Endpoint), null);
+            if (Endpoint is not null) return (Check(Endpoint), null);
             if (Region is ChatRegion r) return (EndpointResolver.ForRegion(r), r);
             var endpointText = NonEmpty(environment(EndpointVariable));
             if (endpointText is not null)
@@ -108,7 +113,7 @@ public sealed class ConnectionRequest
                     problems.Add($"{EndpointVariable} is '{endpointText}', which is not an absolute URI.");
                     return (null, null);
                 }
-                return (EndpointResolver.ValidateEndpoint(uri), null);
+                return (Check(uri), null);
             }
             var regionText = NonEmpty(environment(RegionVariable));
             if (regionText is not null)
@@ -121,9 +126,16 @@ public sealed class ConnectionRequest
         }
         catch (ArgumentException ex)
         {
-            problems.Add(ex.Message.Split(new[] { Environment.NewLine }, StringSplitOptions.None)[0]);
+            problems.Add(Wording.UserMessage(ex));
             return (null, null);
         }
+    }
+
+    private Uri Check(Uri endpoint)
+    {
+        var checkedEndpoint = EndpointResolver.CheckEndpoint(endpoint);
+        if (checkedEndpoint.Warning is { } warning) _warnings.Add(warning);
+        return checkedEndpoint.BaseUri;
     }
 
     private static byte[]? FromEnvironment(string? value) => NonEmpty(value) is { } text ? Encoding.UTF8.GetBytes(text.Trim()) : null;

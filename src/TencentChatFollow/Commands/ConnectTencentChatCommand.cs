@@ -5,6 +5,7 @@ using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Internal;
 using TencentChatFollow.Session;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Commands;
 
@@ -126,10 +127,11 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(ex.Message), "TencentChat.InvalidConnection"));
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(Wording.UserMessage(ex)), "TencentChat.InvalidConnection"));
             return;
         }
 
+        foreach (var warning in request.Warnings) WriteWarning(warning);
         SessionStore.Current = session;
         WriteVerbose($"Connected: {session}. {DescribeSig(session)}");
         if (session.AuthenticationMode == "UserSig")

@@ -29,7 +29,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
 
     /// <summary>The users to count. Blank entries are skipped; each is trimmed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("To_Account", "Identifier", "Account")]
+    [Alias("To_Account", "Account")]
     [AllowEmptyString]
     [AllowEmptyCollection]
     [AllowNull]

@@ -49,7 +49,7 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     {
         if (Expiry < TimeSpan.FromSeconds(1) || Expiry > TimeSpan.FromDays(3650))
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentOutOfRangeException(nameof(Expiry), $"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException($"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
                 "TencentChat.InvalidExpiry", Expiry));
         }
         _key = SecretText.ToUtf8(SecretKey!);

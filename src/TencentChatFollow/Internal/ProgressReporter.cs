@@ -39,8 +39,9 @@ internal sealed class ProgressReporter
         var pace = _callsPerSecond?.Invoke() is double calls
             ? calls > 0 ? string.Format(CultureInfo.CurrentCulture, ", pacing {0:N0} calls/s", calls) : ", holding back (the service refuses calls)"
             : "";
-        _record.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} ids done, {2:N0} errors, {3:N0} ids/s{4}",
-            done, Total is long t ? " of " + t.ToString("N0", CultureInfo.CurrentCulture) : "", errors, rate, pace);
+        _record.StatusDescription = string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} {5} done, {2:N0} {6}, {3:N0} ids/s{4}",
+            done, Total is long t ? " of " + t.ToString("N0", CultureInfo.CurrentCulture) : "", errors, rate, pace,
+            (Total ?? done) == 1 ? "id" : "ids", errors == 1 ? "error" : "errors");
         _record.PercentComplete = Total is long total && total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
         _record.RecordType = ProgressRecordType.Processing;
         _cmdlet.WriteProgress(_record);

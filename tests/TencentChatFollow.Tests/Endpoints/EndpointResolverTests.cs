@@ -44,15 +44,12 @@ public class EndpointResolverTests
     [Theory]
     [InlineData("https://adminapisgp.im.qcloud.com", "https://adminapisgp.im.qcloud.com/")]
     [InlineData("https://adminapisgp.im.qcloud.com/", "https://adminapisgp.im.qcloud.com/")]
-    [InlineData("https://proxy.example.com/tencent", "https://proxy.example.com/tencent/")]
-    [InlineData("https://proxy.example.com/tencent/", "https://proxy.example.com/tencent/")]
-    [InlineData("https://proxy.example.com:8443/a/b", "https://proxy.example.com:8443/a/b/")]
     [InlineData("HTTPS://Adminapisgp.IM.qcloud.com", "https://adminapisgp.im.qcloud.com/")]
     [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/")]
     [InlineData("http://127.0.0.1:5080/", "http://127.0.0.1:5080/")]
     [InlineData("http://127.45.6.7:5080", "http://127.45.6.7:5080/")]
     [InlineData("http://localhost:5080", "http://localhost:5080/")]
-    [InlineData("http://LOCALHOST:5080/emu", "http://localhost:5080/emu/")]
+    [InlineData("http://LOCALHOST:5080", "http://localhost:5080/")]
     [InlineData("http://[::1]:5080", "http://[::1]:5080/")]
     public void ValidateEndpoint_accepts_https_anywhere_and_http_on_loopback_and_ends_in_a_slash(string input, string expected)
     {
@@ -84,6 +81,57 @@ public class EndpointResolverTests
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.ValidateEndpoint(new Uri(input)));
         Assert.Contains(why, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080/v4/follow/follow_get_info", "http://127.0.0.1:5080/")]
+    [InlineData("https://adminapisgp.im.qcloud.com/v4/follow/follow_get_info", "https://adminapisgp.im.qcloud.com/")]
+    [InlineData("https://adminapisgp.im.qcloud.com/V4/Follow/Follow_Get_Info", "https://adminapisgp.im.qcloud.com/")]
+    [InlineData("https://console.tim.qq.com:443/v4/", "https://console.tim.qq.com/")]
+    [InlineData("https://console.tim.qq.com/v4", "https://console.tim.qq.com/")]
+    [InlineData("https://console.tim.qq.com/v4/im_open_login_svc/account_import", "https://console.tim.qq.com/")]
+    public void CheckEndpoint_cuts_an_API_path_to_the_base_and_warns_naming_the_base(string input, string expected)
+    {
+        var result = EndpointResolver.CheckEndpoint(new Uri(input));
+
+        Assert.Equal(expected, result.BaseUri.AbsoluteUri);
+        Assert.NotNull(result.Warning);
+        Assert.Contains("using the base URI " + expected.TrimEnd('/'), result.Warning);
+        Assert.Equal(expected, EndpointResolver.ValidateEndpoint(new Uri(input)).AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("https://adminapisgp.im.qcloud.com")]
+    [InlineData("https://adminapisgp.im.qcloud.com/")]
+    [InlineData("http://127.0.0.1:5080")]
+    public void CheckEndpoint_gives_no_warning_for_a_base_uri(string input)
+    {
+        Assert.Null(EndpointResolver.CheckEndpoint(new Uri(input)).Warning);
+    }
+
+    [Theory]
+    [InlineData("https://proxy.example.com/tencent")]
+    [InlineData("https://proxy.example.com:8443/a/b/")]
+    [InlineData("http://127.0.0.1:5080/emu")]
+    [InlineData("https://adminapisgp.im.qcloud.com/v4x/follow")]
+    [InlineData("https://adminapisgp.im.qcloud.com/api/v4/follow/follow_get_info")]
+    public void CheckEndpoint_refuses_any_other_path_and_says_to_pass_a_base_uri(string input)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.CheckEndpoint(new Uri(input)));
+        Assert.Contains("Pass a base URI such as https://adminapisgp.im.qcloud.com", ex.Message);
+        Assert.Contains(new Uri(input).AbsolutePath, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.1:5080")]
+    [InlineData("ftp://127.0.0.1/")]
+    [InlineData("https://example.com/?sdkappid=1")]
+    [InlineData("https://example.com/base")]
+    public void Refusals_name_no_parameter(string input)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.CheckEndpoint(new Uri(input)));
+        Assert.Null(ex.ParamName);
+        Assert.DoesNotContain("(Parameter", ex.Message);
     }
 
     [Fact]

@@ -113,4 +113,32 @@ public class ErrorCatalogTests
         Assert.Same(inner, forUser.InnerException);
         Assert.Null(call.UserId);
     }
+
+    [Fact]
+    public void The_per_id_30003_advice_does_not_bring_up_From()
+    {
+        var advice = ErrorCatalog.Describe(30003).Advice;
+        Assert.DoesNotContain("-From", advice);
+        Assert.Contains("check the id", advice);
+    }
+
+    [Theory]
+    [InlineData(70003)]
+    [InlineData(70009)]
+    public void With_a_sig_made_from_the_key_70003_and_70009_say_the_key_is_not_this_apps(int code)
+    {
+        var advice = ErrorCatalog.AdviceFor(code, 1400000123);
+        Assert.Contains("secret key does not belong to SDKAppID 1400000123", advice);
+        Assert.Contains("Chat console", advice);
+        Assert.DoesNotContain("truncated", advice);
+    }
+
+    [Fact]
+    public void With_a_ready_made_UserSig_the_advice_is_the_catalogs()
+    {
+        Assert.Equal(ErrorCatalog.Describe(70003).Advice, ErrorCatalog.AdviceFor(70003, null));
+        Assert.Contains("truncated", ErrorCatalog.AdviceFor(70003, null));
+        Assert.Equal(ErrorCatalog.Describe(70009).Advice, ErrorCatalog.AdviceFor(70009, null));
+        Assert.Equal(ErrorCatalog.Describe(30004).Advice, ErrorCatalog.AdviceFor(30004, 1400000123));
+    }
 }

@@ -777,4 +777,60 @@ public class FollowInfoCallTests
         Assert.Equal(30001, Assert.Single(result.Outcomes).Error!.Code);
         AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")));
     }
+
+    [Theory]
+    [InlineData(70003)]
+    [InlineData(70009)]
+    public async Task A_key_session_refused_with_70003_or_70009_is_told_the_key_is_not_this_apps(int code)
+    {
+        using var server = new LocalHttpServer(Fail(code, "usersig check failed"));
+        var rig = Make(server);
+
+        var result = await rig.Run("a");
+
+        Assert.NotNull(result.Fatal);
+        Assert.Contains($"Tencent error {code}", result.Fatal!.Message);
+        Assert.Contains($"secret key does not belong to SDKAppID {rig.Session.SdkAppId}", result.Fatal.Message);
+        Assert.DoesNotContain("truncated", result.Fatal.Message);
+    }
+
+    [Fact]
+    public async Task A_ready_made_UserSig_refused_with_70003_keeps_the_truncated_copy_advice()
+    {
+        using var server = new LocalHttpServer(Fail(70003, "usersig check failed"));
+        var rig = Make(server, sig: new StaticSigSource("eJyrVkrOz01Kzc"));
+
+        var result = await rig.Run("a");
+
+        Assert.NotNull(result.Fatal);
+        Assert.Contains("truncated copy", result.Fatal!.Message);
+        Assert.DoesNotContain("does not belong", result.Fatal.Message);
+    }
+
+    [Fact]
+    public async Task The_verbose_line_of_a_one_id_call_says_1_id_and_1_retry()
+    {
+        using var server = new LocalHttpServer(Fail(30006), Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server);
+
+        var result = await rig.Run("a");
+
+        var line = Assert.Single(result.Verbose, v => v.StartsWith("POST ", StringComparison.Ordinal));
+        Assert.Contains(": 1 id,", line);
+        Assert.Contains(" 1 retry,", line);
+        Assert.DoesNotContain("1 ids", line);
+        Assert.DoesNotContain("1 retries", line);
+    }
+
+    [Fact]
+    public async Task A_per_id_30003_does_not_bring_up_From()
+    {
+        using var server = new LocalHttpServer(Ok(Item("alice", 1, 2, 3), FailedItem("ghost", 30003, "account not exist")));
+        var rig = Make(server);
+
+        var result = await rig.Run("ghost", "alice");
+
+        Assert.DoesNotContain("-From", result.Outcomes[0].Error!.Message);
+        Assert.Contains("check the id", result.Outcomes[0].Error!.Message);
+    }
 }

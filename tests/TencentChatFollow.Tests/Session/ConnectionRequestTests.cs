@@ -139,23 +139,23 @@ public class ConnectionRequestTests
 
     // Which source decides the endpoint: -Endpoint > -Region > TENCENTCHAT_ENDPOINT > TENCENTCHAT_REGION > China.
     [Theory]
-    [InlineData(true, true, true, true, "http://127.0.0.1:5080/explicit/", null)]
+    [InlineData(true, true, true, true, "http://127.0.0.1:5081/", null)]
     [InlineData(false, true, true, true, "https://adminapijpn.im.qcloud.com/", ChatRegion.Tokyo)]
-    [InlineData(false, false, true, true, "https://env.example.com/base/", null)]
+    [InlineData(false, false, true, true, "https://env.example.com/", null)]
     [InlineData(false, false, false, true, "https://adminapiind.im.qcloud.com/", ChatRegion.Mumbai)]
     [InlineData(false, false, false, false, "https://console.tim.qq.com/", ChatRegion.China)]
-    [InlineData(true, false, false, false, "http://127.0.0.1:5080/explicit/", null)]
-    [InlineData(false, false, true, false, "https://env.example.com/base/", null)]
+    [InlineData(true, false, false, false, "http://127.0.0.1:5081/", null)]
+    [InlineData(false, false, true, false, "https://env.example.com/", null)]
     public void Endpoint_precedence(bool explicitEndpoint, bool explicitRegion, bool envEndpoint, bool envRegion, string expected, ChatRegion? expectedRegion)
     {
         var env = Env(
-            ("TENCENTCHAT_ENDPOINT", envEndpoint ? " https://env.example.com/base " : null),
+            ("TENCENTCHAT_ENDPOINT", envEndpoint ? " https://env.example.com " : null),
             ("TENCENTCHAT_REGION", envRegion ? "Mumbai" : null));
         var request = new ConnectionRequest
         {
             SdkAppId = 7,
             SecretKey = Encoding.UTF8.GetBytes(Key),
-            Endpoint = explicitEndpoint ? new Uri("http://127.0.0.1:5080/explicit") : null,
+            Endpoint = explicitEndpoint ? new Uri("http://127.0.0.1:5081") : null,
             Region = explicitRegion ? ChatRegion.Tokyo : null,
         };
 
@@ -251,6 +251,47 @@ public class ConnectionRequestTests
         var env = Env(("TENCENTCHAT_ENDPOINT", value));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_endpoint_with_the_API_path_connects_to_its_base_and_says_so(bool fromEnvironment)
+    {
+        const string copied = "http://127.0.0.1:5080/v4/follow/follow_get_info";
+        var request = new ConnectionRequest
+        {
+            SdkAppId = 7,
+            SecretKey = Encoding.UTF8.GetBytes(Key),
+            Endpoint = fromEnvironment ? null : new Uri(copied),
+        };
+
+        var session = request.Connect(fromEnvironment ? Env(("TENCENTCHAT_ENDPOINT", copied)) : NoEnv, Now);
+
+        Assert.Equal("http://127.0.0.1:5080/", session.Endpoint.AbsoluteUri);
+        var warning = Assert.Single(request.Warnings);
+        Assert.Contains("http://127.0.0.1:5080 ", warning);
+    }
+
+    [Fact]
+    public void A_plain_endpoint_gives_no_warning()
+    {
+        var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), Endpoint = new Uri("http://127.0.0.1:5080") };
+        request.Connect(NoEnv, Now);
+        Assert.Empty(request.Warnings);
+    }
+
+    [Theory]
+    [InlineData("http://10.1.2.3:5080")]
+    [InlineData("https://proxy.example.com/tencent")]
+    [InlineData("ftp://127.0.0.1/")]
+    public void A_refused_endpoint_message_has_no_parameter_name_tail(string endpoint)
+    {
+        var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), Endpoint = new Uri(endpoint) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
+        Assert.Null(ex.ParamName);
+        Assert.DoesNotContain("Parameter", ex.Message);
+        Assert.DoesNotContain("endpoint'", ex.Message);
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+using System;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TencentChatFollow.Text;
+
+/// <summary>Small helpers for the text users read: counts with the right noun, exception messages without .NET's tails.</summary>
+public static class Wording
+{
+    private static readonly Regex ParamTail = new(@"(\s*\(Parameter '[^']*'\)|\r?\nParameter name: .*|\r?\nActual value was .*)+$", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+
+    /// <summary>"1 id", "0 ids", "20 ids".</summary>
+    public static string Ids(long count) => Count(count, "id", "ids");
+
+    /// <summary>The count and the singular or plural noun, invariant digits.</summary>
+    public static string Count(long count, string one, string many)
+        => count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
+
+    /// <summary>
+    /// The message of an exception as a user should see it: without the "(Parameter 'x')" (or "Parameter name: x",
+    /// "Actual value was ...") that .NET appends when the exception names a parameter.
+    /// </summary>
+    public static string UserMessage(Exception ex)
+    {
+        if (ex is null) throw new ArgumentNullException(nameof(ex));
+        return ex is ArgumentException ? ParamTail.Replace(ex.Message, "") : ex.Message;
+    }
+}
