@@ -112,8 +112,10 @@ Describe 'Through faults' {
             "$($row.FollowerCount)/$($row.FollowingCount)/$($row.MutualFollowingCount)" | Should -Be "$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)" -Because $row.UserId
         }
         $failed = @($errs | ForEach-Object TargetObject)
-        $errs | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] } | Sort-Object -Unique |
-            Should -BeIn @('TencentChat.MissingFromAnswer', 'TencentChat.InvalidResponse')
+        # Spoiled items are asked for again and bad answers retried, so errors are rare; any that remain are of these kinds.
+        foreach ($id in @($errs | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] } | Sort-Object -Unique)) {
+            $id | Should -BeIn @('TencentChat.MissingFromAnswer', 'TencentChat.InvalidResponse')
+        }
         $seen = @($rows.UserId) + $failed
         $seen.Count | Should -Be $ids.Count
         (@($seen | Sort-Object) -join ',') | Should -Be (@($ids | Sort-Object) -join ',')
@@ -122,14 +124,20 @@ Describe 'Through faults' {
     }
 
     It 'turns exhausted retries into one error per id with the last reason, and goes on' {
+        # Most calls fail, not all: the service is up (a service down for every call is an outage, ridden out: see
+        # Outage.Tests.ps1), and a call that fails twice gets its ids reported with the reason.
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1
-        Set-Faults @{ rate = 1; kinds = @('30006') }
-        $rows = @($graph.Users | Select-Object -First 25 | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
-        $rows.Count | Should -Be 0
-        $errs.Count | Should -Be 25
-        $errs[0].Exception.Message | Should -Match '30006'
-        $errs[0].Exception.Message | Should -Match 'after 2 attempts'
-        (Invoke-EmulatorControl -Emulator $emulator -Name stats).calls | Should -Be 4
+        Set-Faults @{ rate = 0.6; kinds = @('30006') }
+        $ids = @($graph.Users | Select-Object -First 400)
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -BeGreaterThan 0
+        $rows.Count | Should -BeGreaterThan 0 -Because 'the run goes on'
+        foreach ($e in $errs) {
+            $e.Exception.Message | Should -Match '30006'
+            $e.Exception.Message | Should -Match 'after 2 attempts'
+        }
+        $seen = @($rows.UserId) + @($errs | ForEach-Object TargetObject)
+        (@($seen | Sort-Object) -join ',') | Should -Be (@($ids | Sort-Object) -join ',') -Because 'every id comes out once'
     }
 }
 

@@ -28,6 +28,8 @@ internal sealed class FollowInfoCall
     private readonly bool _debug;
     private readonly Func<DateTimeOffset> _now;
     private int _unreachableInARow;
+    private int _answered; // 1 once the service has answered this run
+    private readonly TimeSpan _runStart;
 
     /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
     internal const int UnreachableLimit = 3;
@@ -42,6 +44,7 @@ internal sealed class FollowInfoCall
         _retry = new RetryPolicy(session.MaxRetry);
         _debug = collectDebug;
         _now = now ?? (() => DateTimeOffset.UtcNow);
+        _runStart = session.Limiter.Now;
     }
 
     public async Task<BatchResult> ExecuteAsync(long sequence, IReadOnlyList<string> ids, CancellationToken cancellationToken)
@@ -62,7 +65,7 @@ internal sealed class FollowInfoCall
         while (true)
         {
             var limit = _session.MaxRequestsPerSecond;
-            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout).ConfigureAwait(false);
+            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _answered) != 0).ConfigureAwait(false);
             if (slot.Exhausted)
             {
                 var exhausted = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
@@ -76,6 +79,7 @@ internal sealed class FollowInfoCall
 
             if (attempt.Response is { ErrorCode: 0 } ok)
             {
+                Volatile.Write(ref _answered, 1);
                 if (_session.Limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
                 Interlocked.Exchange(ref _unreachableInARow, 0);
                 var spoiled = new List<string>();
@@ -89,7 +93,7 @@ internal sealed class FollowInfoCall
                     // A missing, doubled or mistyped item is the answer's fault, not the id's: ask for those ids again.
                     retries++;
                     var delay = _retry.DelayBefore(retries);
-                    verbose.Add($"Batch {sequence}: the answer had no usable item for {Plural(spoiled.Count, "id")} ({string.Join(", ", spoiled.Select(Describe(ok)))}); asking again, retry {retries} of {_retry.MaxRetry} in {delay.TotalSeconds:0.0} s.");
+                    verbose.Add($"Batch {sequence}: the answer had no usable item for {Text.Wording.Ids(spoiled.Count)} ({string.Join(", ", spoiled.Select(Describe(ok)))}); asking again, retry {retries} of {_retry.MaxRetry} in {delay.TotalSeconds:0.0} s.");
                     pending = spoiled;
                     body = FollowGetInfoProtocol.WriteRequest(_from, pending);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -122,6 +126,7 @@ internal sealed class FollowInfoCall
                 // limiter (it slows down and holds back until the service takes calls again) and go again at the front
                 // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
                 refusals++;
+                Volatile.Write(ref _answered, 1);
                 var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                 if (_session.Limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
                 if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
@@ -132,15 +137,19 @@ internal sealed class FollowInfoCall
             if (transient)
             {
                 var state = _session.Limiter.Failed(slot);
-                if (state.Down && state.FailingFor >= _session.RetryTimeout)
+                // An outage is the service going down during this run: it answered this run before. Its length counts
+                // from this run's start at the earliest (an earlier run's outage is not this one's).
+                var down = state.Down && Volatile.Read(ref _answered) != 0;
+                var failingFor = Min(state.FailingFor, _session.Limiter.Now - _runStart);
+                if (down && failingFor >= _session.RetryTimeout)
                 {
-                    var down = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
+                    var unavailable = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
                         "The service at {0} has answered nothing usable for {1:0} s (last: {2}); giving up. Run again when it is back (Connect-TencentChat -RetryTimeoutSec sets how long to wait).",
-                        _session.Endpoint.GetLeftPart(UriPartial.Authority), state.FailingFor.TotalSeconds, failure.Message.TrimEnd('.')), failure.Code);
-                    verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + down.Message));
-                    return new BatchResult(sequence, Complete(ids, done, down), down, verbose, debug);
+                        _session.Endpoint.GetLeftPart(UriPartial.Authority), failingFor.TotalSeconds, failure.Message.TrimEnd('.')), failure.Code);
+                    verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + unavailable.Message));
+                    return new BatchResult(sequence, Complete(ids, done, unavailable), unavailable, verbose, debug);
                 }
-                if (state.Down)
+                if (down)
                 {
                     // Down for everyone, not this call's bad luck: wait for the service at the front of the line, where one
                     // probe goes at a time, instead of spending retries meant for single faults.
@@ -177,6 +186,8 @@ internal sealed class FollowInfoCall
         }
     }
 
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     private static string Describe(long sequence, int count, string status, Stopwatch total, int retries, string outcome)
         => $"POST {FollowGetInfoProtocol.Path} batch {sequence}: {Text.Wording.Ids(count)}, {status}, {total.ElapsedMilliseconds} ms, {Text.Wording.Count(retries, "retry", "retries")}, {outcome}";
 
@@ -206,8 +217,6 @@ internal sealed class FollowInfoCall
             : new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
                 $"The service's answer had no item for '{id}'{after}. No count is reported for it; try it again.", userId: id));
     }
-
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private async Task<Attempt> SendOnceAsync(byte[] body, CancellationToken cancellationToken)
     {

@@ -84,11 +84,11 @@ public sealed class RateLimiter
     /// puts the caller before those already waiting (a refused call going again). When the service has refused every
     /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send.
     /// </summary>
-    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null)
+    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true)
     {
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue);
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing);
         lock (_gate)
         {
             if (_waiters.Count == 0 && TryGrant(waiter, _clock(), out var slot, out _)) return Task.FromResult(slot);
@@ -160,7 +160,7 @@ public sealed class RateLimiter
     /// <summary>The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the simulation does).</summary>
     internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next)
     {
-        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter), _clock(), out slot, out next);
+        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true), _clock(), out slot, out next);
     }
 
     /// <summary>How long the service has refused every call, or null when its last answer was an acceptance.</summary>
@@ -190,7 +190,7 @@ public sealed class RateLimiter
         }
 
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
-        var rate = _outageSince != TimeSpan.MaxValue ? 1 / _outageProbeInterval.TotalSeconds
+        var rate = _outageSince != TimeSpan.MaxValue && waiter.OutagePacing ? 1 / _outageProbeInterval.TotalSeconds
             : _control.IsHolding(now) ? 1 / _control.Settings.ProbeInterval.TotalSeconds
             : _control.RateFor(waiter.Limit);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
@@ -280,10 +280,12 @@ public sealed class RateLimiter
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private sealed class Waiter(int limit, TimeSpan giveUpAfter)
+    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing)
     {
         public int Limit { get; } = limit;
         public TimeSpan GiveUpAfter { get; } = giveUpAfter;
+        /// <summary>The caller's run has seen the service answer, so an outage applies to it (one probe at a time).</summary>
+        public bool OutagePacing { get; } = outagePacing;
         public TaskCompletionSource<RateSlot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public LinkedListNode<Waiter>? Node { get; set; }
         public CancellationTokenRegistration Registration { get; set; }

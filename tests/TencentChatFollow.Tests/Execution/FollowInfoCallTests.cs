@@ -647,9 +647,10 @@ public class FollowInfoCallTests
         replies.Add(Ok(Item("b", 2, 2, 2)));
         using var server = new LocalHttpServer(replies.ToArray());
         var rig = Make(server, maxRetry: 2);
-        await rig.Run("a"); // the service has answered
+        var call = new FollowInfoCall(rig.Session, From, collectDebug: false);
+        await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None); // the service has answered this run
 
-        var result = await rig.Run("b");
+        var result = await call.ExecuteAsync(2, new[] { "b" }, CancellationToken.None);
 
         AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
         Assert.Null(result.Fatal);
@@ -663,14 +664,31 @@ public class FollowInfoCallTests
         using var server = new LocalHttpServer((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Html502);
         var rig = Make(server, maxRetry: 2);
         rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(800);
-        await rig.Run("a");
+        var call = new FollowInfoCall(rig.Session, From, collectDebug: false);
+        await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
 
-        var result = await rig.Run("b", "c");
+        var result = await call.ExecuteAsync(2, new[] { "b", "c" }, CancellationToken.None);
 
         Assert.NotNull(result.Fatal);
         Assert.Equal("TencentChat.ServiceUnavailable", result.Fatal!.ErrorId);
         Assert.Matches(@"answered nothing usable for \d+ s \(last: HTTP 502", result.Fatal.Message);
         Assert.All(result.Outcomes, o => Assert.Equal("TencentChat.ServiceUnavailable", o.Error!.ErrorId));
+    }
+
+    [Fact]
+    public async Task A_run_that_never_got_an_answer_is_not_in_an_outage_its_calls_use_their_retries()
+    {
+        // The app's limiter has seen answers (another run), but this run has not: failures use retries as usual.
+        using var server = new LocalHttpServer((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Html502);
+        var rig = Make(server, maxRetry: 1);
+        await rig.Run("a");
+        for (var i = 0; i < 3; i++) await rig.Run("x" + i);
+
+        var result = await rig.Run("b");
+
+        Assert.Null(result.Fatal);
+        Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message);
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call"));
     }
 
     [Fact]
