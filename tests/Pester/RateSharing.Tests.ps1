@@ -18,14 +18,6 @@ BeforeAll {
                 '--limit-window', 'sliding', '--latency-ms', '20') + $More)
     }
 
-    function Assert-Exact($rows, $ids) {
-        ($rows.UserId -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in input order'
-        foreach ($row in $rows) {
-            $e = $expected[$row.UserId]
-            "$($row.UserId):$($row.FollowerCount)/$($row.FollowingCount)/$($row.MutualFollowingCount)" |
-                Should -Be "$($row.UserId):$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)"
-        }
-    }
 }
 
 AfterAll {
@@ -79,7 +71,7 @@ Describe 'Next to a neighbour that uses part of the quota' {
         $rows = @($out | Where-Object { $_ -is [TencentChatFollow.FollowInfo] })
         $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
         $errs.Count | Should -Be 0 -Because 'a refused call waits its turn and goes again; it is not a failure'
-        Assert-Exact $rows $ids
+        Assert-Exact $rows $ids $expected
 
         $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
@@ -142,7 +134,7 @@ Describe 'Refusals are not failed attempts' {
         $ids = @($graph.Users | Select-Object -First 2000)
         $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs)
         $errs.Count | Should -Be 0 -Because 'with -MaxRetry 0 a refusal counted as an attempt would fail its ids'
-        Assert-Exact $rows $ids
+        Assert-Exact $rows $ids $expected
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $stats.faultsInjected | Should -BeGreaterThan 5
         $stats.accepted | Should -Be 100

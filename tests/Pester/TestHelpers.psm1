@@ -71,4 +71,19 @@ function Get-ExpectedCount {
     $counts
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount
+
+function Assert-Exact {
+    <#
+    .SYNOPSIS
+    Asserts that the rows are the ids in input order, each with the counts the graph gives (Get-ExpectedCount).
+    #>
+    param($Rows, $Ids, [hashtable] $Expected)
+    ($Rows.UserId -join ',') | Should -Be ($Ids -join ',') -Because 'every id comes out once, in input order'
+    foreach ($row in $Rows) {
+        $e = $Expected[$row.UserId]
+        "$($row.UserId):$($row.FollowerCount)/$($row.FollowingCount)/$($row.MutualFollowingCount)" |
+            Should -Be "$($row.UserId):$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)"
+    }
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact

@@ -34,8 +34,6 @@ internal sealed class FollowInfoCall
     /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
     internal const int UnreachableLimit = 3;
 
-    /// <summary>A refused call waits at most this long for a Retry-After the service asks for.</summary>
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
     public FollowInfoCall(TencentChatSession session, string from, bool collectDebug, Func<DateTimeOffset>? now = null)
     {
@@ -130,7 +128,7 @@ internal sealed class FollowInfoCall
                 var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                 if (_session.Limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
                 if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
-                    await Task.Delay(hint < MaxRetryAfter ? hint : MaxRetryAfter, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(RetryPolicy.CapRetryAfter(hint), cancellationToken).ConfigureAwait(false);
                 continue;
             }
             var transient = description?.IsTransient ?? attempt.Transient;

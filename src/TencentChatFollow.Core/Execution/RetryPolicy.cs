@@ -20,6 +20,9 @@ internal sealed class RetryPolicy
     public TimeSpan BaseDelay { get; }
     public TimeSpan MaxDelay { get; }
 
+    /// <summary>A server's Retry-After, capped at a minute.</summary>
+    public static TimeSpan CapRetryAfter(TimeSpan hint) => hint < MaxRetryAfter ? hint : MaxRetryAfter;
+
     /// <summary>
     /// The wait before retry number <paramref name="retry"/> (1-based): half of the exponential step plus a random
     /// share of the other half, so that callers that failed together do not retry together. A server's
@@ -28,7 +31,7 @@ internal sealed class RetryPolicy
     public TimeSpan DelayBefore(int retry, TimeSpan? retryAfter = null)
     {
         if (retry < 1) throw new ArgumentOutOfRangeException(nameof(retry));
-        if (retryAfter is { } hint && hint > TimeSpan.Zero) return hint < MaxRetryAfter ? hint : MaxRetryAfter;
+        if (retryAfter is { } hint && hint > TimeSpan.Zero) return CapRetryAfter(hint);
         var step = BaseDelay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
         var capped = Math.Min(step, MaxDelay.Ticks);
         return TimeSpan.FromTicks((long)(capped / 2 + ThreadSafeRandom.NextDouble() * capped / 2));
