@@ -134,7 +134,7 @@ Describe 'Through faults' {
 }
 
 Describe 'An endpoint that does not answer' {
-    It 'gives up after a few calls in a row fail to connect, reporting every id' {
+    It 'stops at the first call when nothing answers there, with one error naming the endpoint' {
         # Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint 'http://127.0.0.1:9' -MaxRetry 1
         $ids = @($graph.Users | Select-Object -First 300)
@@ -142,10 +142,52 @@ Describe 'An endpoint that does not answer' {
         $clock = [Diagnostics.Stopwatch]::StartNew()
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
         $clock.Stop()
-        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ConnectionFailed*'
-        $err.Exception.Message | Should -Match 'in a row could not reach the service'
-        (@($perId | Where-Object TargetObject).TargetObject -join ',') | Should -Be ($ids -join ',')
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.ConnectionFailed'
+        $err.Exception.Message | Should -Match 'The first call to http://127.0.0.1:9 got no Tencent Cloud Chat answer'
+        $err.Exception.Message | Should -Match '-Endpoint'
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        $err.Exception.UnansweredIds.Count | Should -Be 21
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+    }
+}
+
+Describe 'An endpoint that can never work' {
+    AfterEach { Set-Faults @{} }
+
+    It 'a page that is not Tencent''s JSON: stops at the first call, naming the endpoint and what it answered' {
+        Set-Faults @{ rate = 1; kinds = @('html') }
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1
+        $ids = @($graph.Users | Select-Object -First 400)
+        $err = $null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $clock.Stop()
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.InvalidResponse'
+        $err.Exception.Message | Should -Match 'not JSON'
+        $err.Exception.Message | Should -Match '<html>'
+        $err.Exception.Message | Should -Match ([regex]::Escape("The first call to $($emulator.Url.TrimEnd('/'))"))
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 2 -Because 'the first call and its one retry, nothing else'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+
+    It 'a certificate the machine does not trust: stops at the first call without retrying' {
+        $https = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--https', 'on'
+        try {
+            $https.Url | Should -BeLike 'https://*'
+            Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $https.Url -MaxRetry 3
+            $err = $null
+            try { @($graph.Users | Select-Object -First 50) | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+            $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.CertificateRejected'
+            $err.Exception.Message | Should -Match 'certificate was not accepted'
+            $err.Exception.Message | Should -Match ([regex]::Escape($https.Url.TrimEnd('/')))
+            @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        } finally {
+            $https | Stop-Emulator
+        }
     }
 }
 
