@@ -30,7 +30,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         if (PowerShellSupport.Refusal(ReadPowerShellVersion()) is { } refusal) throw new PlatformNotSupportedException(refusal);
 
         if (!DependencyResolver.AppliesTo(RuntimeInformation.FrameworkDescription)) return;
-        _resolver = DependencyResolver.ForModule(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!);
+        // One resolver for the process (each runspace that imports the module adds its handler; Remove-Module takes one away).
+        _resolver ??= DependencyResolver.ForModule(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!);
         if (_resolver is not null) AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
     }
 
