@@ -145,7 +145,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     It 'a wrong secret key: an error per id naming the key, then one terminating error' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
-        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $ids = @($graph.Users | Select-Object -First 45)
         $err = $null
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
@@ -164,7 +164,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     }
 
     It 'a wrong app id: says it is probably the wrong region or app id' {
-        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0001' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
         $err.Exception.Message | Should -Match '70016'
         $err.Exception.Message | Should -Match 'Region'
@@ -182,7 +182,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
 
     It 'an identifier that is not an App admin' {
         $notAdmin = [pscredential]::new('u0001', (Get-EmulatorCredential).Password)
-        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0002' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAdmin*'
     }
