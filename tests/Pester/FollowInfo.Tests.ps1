@@ -145,7 +145,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     It 'a wrong secret key: one terminating error for the run, naming the key, with no error per id' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
-        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $ids = @($graph.Users | Select-Object -First 45)
         $script:pulled = 0
         $err = $null
@@ -180,7 +180,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     }
 
     It 'a wrong app id: says it is probably the wrong region or app id' {
-        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0001' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
         $err.Exception.Message | Should -Match '70016'
         $err.Exception.Message | Should -Match 'Region'
@@ -200,7 +200,7 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
 
     It 'an identifier that is not an App admin' {
         $notAdmin = [pscredential]::new('u0001', (Get-EmulatorCredential).Password)
-        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0002' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.NotAdmin'

@@ -27,9 +27,10 @@ Describe 'Secrets' {
         $DebugPreference = 'Continue'
         $VerbosePreference = 'Continue'
         try {
-            # Faults on the way: retries and their messages, malformed answers.
-            $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0.3; kinds = @('502', '30006', 'html', 'truncated', 'wrongtype') }
+            # Connect's check call first (its verbose and debug output is in the transcript), then faults on the way:
+            # retries and their messages, malformed answers.
             $session = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -MaxRetry 4 -PassThru
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0.3; kinds = @('502', '30006', 'html', 'truncated', 'wrongtype') }
             $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue -ErrorVariable +e1 | Out-Host
             $errors.AddRange(@($e1 | Where-Object { $_ }))
             $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0 }
@@ -41,8 +42,9 @@ Describe 'Secrets' {
             'u0001', 'ghost-3' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue -ErrorVariable +e2 | Out-Host
             $errors.AddRange(@($e2 | Where-Object { $_ }))
 
-            # A wrong key: one terminating error for the run.
-            Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url
+            # A wrong key: Connect's check fails (a terminating error); with -SkipCheck, one terminating error for the run.
+            try { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url } catch { $errors.Add($_) }
+            Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url -SkipCheck
             try { $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue -ErrorVariable +e3 | Out-Host } catch { $errors.Add($_) }
             $errors.AddRange(@($e3 | Where-Object { $_ }))
 
