@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// Groups ids into calls of <see cref="Api.FollowGetInfoProtocol.MaxIdsPerCall"/>, keeps up to
+/// Groups ids into calls of the API's batch size, keeps up to
 /// <see cref="MaxInFlight"/> calls running at once, and hands results back strictly in input order.
 /// <para>
 /// Two limits, kept apart. <see cref="MaxInFlight"/> counts the calls on the wire. The reorder buffer holds every

@@ -48,7 +48,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
         var session = RequireSession();
         var from = From?.Trim() ?? session.Identifier;
         var call = new FollowInfoCall(session, from, collectDebug: IsDebugOn());
-        _run = new BatchRun(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIdsPerCall, Emit, _stop.Token);
+        _run = new BatchRun(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIds, Emit, _stop.Token);
         _progress = new ProgressReporter(this, "Get-TencentChatFollowInfo", () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond));
         if (!MyInvocation.ExpectingInput && UserId is { } ids) _progress.Total = CountIds(ids);
         WriteVerbose($"Counting follows at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
@@ -120,7 +120,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
         foreach (var message in result.Debug) WriteDebug(message);
         foreach (var outcome in result.Outcomes)
         {
-            if (outcome.Info is not null) WriteObject(outcome.Info);
+            if (outcome.Result is not null) WriteObject(outcome.Result);
             else WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
         }
         _progress!.Report(_run!.Done, _run.Errors);
