@@ -7,17 +7,20 @@
     Author               = 'TencentChatFollow contributors'
     CompanyName          = 'TencentChatFollow contributors'
     Copyright            = '(c) TencentChatFollow contributors. MIT License.'
-    Description          = 'Tencent Cloud Chat (IM) follow counts for admins: Get-TencentChatFollowInfo batches user ids 20 a call at the service''s rate limit and streams one flat object per user, in input order. Connect-TencentChat makes and renews the UserSig itself.'
+    Description          = 'Tencent Cloud Chat (IM) follows for admins: Get-TencentChatFollowInfo counts fans and follows, Test-TencentChatFollow checks pairs, Add- and Remove-TencentChatFollow follow and unfollow in bulk. Ids are batched at the service''s limits and rate and stream out one flat object per id, in input order. Connect-TencentChat makes and renews the UserSig itself.'
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TencentChatFollow.Format.ps1xml')
     CmdletsToExport      = @(
+        'Add-TencentChatFollow'
         'Connect-TencentChat'
         'Disconnect-TencentChat'
         'Get-TencentChatContext'
         'Get-TencentChatFollowInfo'
         'New-TencentChatUserSig'
+        'Remove-TencentChatFollow'
+        'Test-TencentChatFollow'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
