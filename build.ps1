@@ -108,7 +108,7 @@ function Invoke-Test {
     $results = Join-Path $Out 'test-results'
     if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $results
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $skipped = 0
 
     # xunit: pure logic and the emulator.
     $unitFailed = $false
@@ -118,6 +118,7 @@ function Invoke-Test {
         $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed
+        $skipped += [int]$counters.notExecuted
     }
 
     # Pester: the built module against a running emulator, in a fresh pwsh.
@@ -136,7 +137,7 @@ Import-Module '$pester'
 `$env:TCF_EMULATOR_PATH = '$EmulatorOut'
 `$env:TCF_REPO_PATH = '$RepoOut'
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content -LiteralPath '$summary'
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content -LiteralPath '$summary'
 "@
     $pwsh = Get-PwshCommand
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
@@ -144,13 +145,15 @@ Import-Module '$pester'
         $p = Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json
         $passed += $p.Passed
         $failed += $p.Failed
+        $skipped += $p.Skipped
     } else {
         $failed++
         Write-Host 'Pester did not finish.'
     }
 
     Write-Host ''
-    Write-Host "Tests: $passed passed, $failed failed"
+    # Skipped: tests whose tool is missing here (mono for the Windows PowerShell 5.1 path); the Pester output says why.
+    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $unitFailed) { throw 'Some tests failed.' }
 }
 

@@ -36,6 +36,8 @@ internal sealed record EmulatorOptions
           --outage-kind <kind>    the fault every call gets during the outage (default 502)
           --oversize-mb <n>       body size of the 'oversize' fault in MiB, fractions allowed (default 20)
           --seed <n>              seed for fault injection, for repeatable runs
+          --https <on|off>        serve HTTPS with a throwaway self-signed certificate that no client trusts,
+                                  to see how a client treats a bad certificate (default off)
           --help                  show this text
         """;
 
@@ -57,6 +59,7 @@ internal sealed record EmulatorOptions
     public FaultKind OutageKind { get; init; } = FaultKind.BadGateway;
     public double OversizeMb { get; init; } = 20;
     public int? Seed { get; init; }
+    public bool Https { get; init; }
 
     /// <summary>The address to bind: an IP literal, or loopback for "localhost".</summary>
     public IPAddress ListenAddress =>
@@ -138,6 +141,12 @@ internal sealed record EmulatorOptions
         ["oversize-mb"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && IsOversizeMb(mb)
             ? (o with { OversizeMb = mb }, null)
             : (o, "expected a number of MiB above 0, at most 4096"),
+        ["https"] = (o, v) => v switch
+        {
+            "on" => (o with { Https = true }, null),
+            "off" => (o with { Https = false }, null),
+            _ => (o, "expected 'on' or 'off'"),
+        },
         ["seed"] = (o, v) => int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
             ? (o with { Seed = n }, null)
             : (o, "expected a 32-bit integer"),

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 namespace TencentChatFollow.Emulator;
 
 /// <summary>
@@ -39,7 +42,8 @@ internal sealed class EmulatorServer : IAsyncDisposable
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(options.ListenAddress, options.Port);
+            if (options.Https) kestrel.Listen(options.ListenAddress, options.Port, listen => listen.UseHttps(SelfSignedCertificate()));
+            else kestrel.Listen(options.ListenAddress, options.Port);
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
@@ -66,7 +70,21 @@ internal sealed class EmulatorServer : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         var bound = new Uri(app.Urls.Single()); // after start, the address with the port actually bound
-        return new EmulatorServer(app, new UriBuilder(Uri.UriSchemeHttp, options.ListenAddress.ToString(), bound.Port).Uri);
+        return new EmulatorServer(app, new UriBuilder(options.Https ? Uri.UriSchemeHttps : Uri.UriSchemeHttp, options.ListenAddress.ToString(), bound.Port).Uri);
+    }
+
+    /// <summary>A certificate made at start-up for 127.0.0.1 and localhost, signed by itself: valid in form, trusted by no one.</summary>
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=TencentChatFollow emulator (untrusted)", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Through PKCS#12 so the private key is usable by the TLS stack on every platform.
+        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>Completes when the emulator stops, e.g. on Ctrl+C or SIGTERM.</summary>

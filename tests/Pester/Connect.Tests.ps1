@@ -7,21 +7,35 @@ BeforeAll {
     $script:key = ConvertTo-SecureString $identity.SecretKey -AsPlainText -Force
     $script:envNames = 'TENCENTCHAT_SDKAPPID', 'TENCENTCHAT_SECRETKEY', 'TENCENTCHAT_IDENTIFIER', 'TENCENTCHAT_REGION', 'TENCENTCHAT_ENDPOINT'
     foreach ($n in $envNames) { Remove-Item "env:$n" -ErrorAction SilentlyContinue }
+    $script:module = Get-ModuleUnderTest
+
+    function Disconnect-All {
+        Disconnect-TencentChat -Scope Runspace
+        Disconnect-TencentChat -Scope Process
+    }
+
+    function Get-Log { @(Invoke-EmulatorControl -Emulator $emulator -Name requests) }
+    function Reset-Emulator {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; kinds = @('502'); latencyMs = 0 }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+    }
 }
 
 AfterAll {
-    Disconnect-TencentChat
+    Disconnect-All
     $emulator | Stop-Emulator
 }
 
+# Tests that connect to Tencent's real domains (regions, a proxy that does not exist) use -SkipCheck: they are about
+# what Connect-TencentChat makes of its input, and no test calls the real service.
 Describe 'Connect-TencentChat' {
     AfterEach {
-        Disconnect-TencentChat
+        Disconnect-All
         foreach ($n in $envNames) { Remove-Item "env:$n" -ErrorAction SilentlyContinue }
     }
 
     It 'connects with -SecretKey, defaults the identifier to administrator and the region to China' {
-        $s = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -PassThru
+        $s = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -SkipCheck -PassThru
         $s.SdkAppId | Should -Be 1400000001
         $s.Identifier | Should -Be 'administrator'
         $s.Region | Should -Be 'China'
@@ -32,7 +46,7 @@ Describe 'Connect-TencentChat' {
 
     It 'takes the identifier from a PSCredential and the secret key from its password' {
         $cred = [pscredential]::new('ops_admin', $key)
-        (Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Region Singapore -PassThru).Identifier | Should -Be 'ops_admin'
+        (Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Region Singapore -SkipCheck -PassThru).Identifier | Should -Be 'ops_admin'
         (Get-TencentChatContext).Endpoint.Host | Should -Be 'adminapisgp.im.qcloud.com'
     }
 
@@ -44,7 +58,7 @@ Describe 'Connect-TencentChat' {
         @{ Region = 'SiliconValley'; HostName = 'adminapiusa.im.qcloud.com' }
         @{ Region = 'Jakarta'; HostName = 'adminapiidn.im.qcloud.com' }
     ) {
-        (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Region $Region -PassThru).Endpoint.Host | Should -Be $HostName
+        (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Region $Region -SkipCheck -PassThru).Endpoint.Host | Should -Be $HostName
     }
 
     It 'reads every TENCENTCHAT_* variable when no secret is passed' {
@@ -61,7 +75,7 @@ Describe 'Connect-TencentChat' {
         $env:TENCENTCHAT_SDKAPPID = '1400000001'
         $env:TENCENTCHAT_SECRETKEY = $identity.SecretKey
         $env:TENCENTCHAT_REGION = 'frankfurt'
-        (Connect-TencentChat -PassThru).Region | Should -Be 'Frankfurt'
+        (Connect-TencentChat -SkipCheck -PassThru).Region | Should -Be 'Frankfurt'
     }
 
     It 'names everything that is missing in one error' {
@@ -120,7 +134,7 @@ Describe 'Connect-TencentChat' {
 
     It 'takes a proxy, shows its address and never its password' {
         $proxyUser = [pscredential]::new('ops', (ConvertTo-SecureString 'proxy-pw-123' -AsPlainText -Force))
-        $s = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Proxy 'http://proxy.example:8080' -ProxyCredential $proxyUser -PassThru
+        $s = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Proxy 'http://proxy.example:8080' -ProxyCredential $proxyUser -SkipCheck -PassThru
         "$($s.Proxy)" | Should -Be 'http://proxy.example:8080'
         (($s | Format-List * | Out-String) + ($s | ConvertTo-Json -Depth 5)) | Should -Not -Match 'proxy-pw-123'
     }
@@ -129,16 +143,6 @@ Describe 'Connect-TencentChat' {
         $proxyUser = [pscredential]::new('ops', (ConvertTo-SecureString 'pw' -AsPlainText -Force))
         { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -ProxyCredential $proxyUser } | Should -Throw -ExpectedMessage '*go with -Proxy*'
         { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Proxy 'ftp://proxy:21' } | Should -Throw -ExpectedMessage '*http or https*'
-    }
-
-    It 'keeps the session per runspace' {
-        Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint $emulator.Url
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddCommand('Import-Module').AddArgument((Get-ModuleUnderTest)).AddStatement().AddCommand('Get-TencentChatContext')
-            @($ps.Invoke()).Count | Should -Be 0
-        } finally { $ps.Dispose() }
-        Get-TencentChatContext | Should -Not -BeNullOrEmpty
     }
 }
 
@@ -168,5 +172,321 @@ Describe 'Get-TencentChatContext and Disconnect-TencentChat' {
         Disconnect-TencentChat
         Get-TencentChatContext | Should -BeNullOrEmpty
         { Disconnect-TencentChat } | Should -Not -Throw
+        { Disconnect-TencentChat -Scope Runspace } | Should -Not -Throw
+    }
+}
+
+Describe 'Connect-TencentChat checks the connection with one call' {
+    BeforeEach {
+        Disconnect-All
+        Reset-Emulator
+    }
+    AfterAll {
+        Disconnect-All
+        Reset-Emulator
+    }
+
+    It 'a good connect makes exactly one call: follow_get_info for the admin itself, as the admin' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $log = Get-Log
+        $log.Count | Should -Be 1
+        $log[0].identifier | Should -Be 'administrator'
+        $log[0].from | Should -Be 'administrator'
+        @($log[0].toAccount) | Should -Be @('administrator')
+        $log[0].errorCode | Should -Be 0
+        (Get-TencentChatContext).Identifier | Should -Be 'administrator'
+    }
+
+    It 'shows the check call in -Verbose, without the query string' {
+        $verbose = @(Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -Verbose 4>&1 | ForEach-Object Message)
+        ($verbose -join "`n") | Should -Match 'batch \d+: 1 id, HTTP 200, \d+ ms, 0 retries, OK'
+        ($verbose -join "`n") | Should -Match "Checked with one call: the service at $([regex]::Escape($emulator.Url)) answered for the admin 'administrator'"
+        ($verbose -join "`n") | Should -Not -Match 'usersig=|sdkappid='
+    }
+
+    It 'a wrong secret key fails at Connect with the key advice, and keeps no session' {
+        $bad = ConvertTo-SecureString ('f' * 64) -AsPlainText -Force
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'TencentChat.UserSigRejected,TencentChatFollow.Commands.ConnectTencentChatCommand'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.Exception.Message | Should -Match '70009'
+        $err.Exception.Message | Should -Match "The secret key does not belong to SDKAppID $($identity.SdkAppId)"
+        $err.Exception.Message | Should -Not -Match 'truncated'
+        $err.Exception.Message | Should -Match ([regex]::Escape($emulator.Url))
+        $err.Exception.Message | Should -Match 'The session was not kept'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+        Get-TencentChatContext -Scope Process | Should -BeNullOrEmpty
+        @(Get-Log).Count | Should -Be 1 -Because 'a fatal answer is not retried'
+        { Get-TencentChatFollowInfo -UserId administrator } | Should -Throw -ErrorId 'TencentChat.NotConnected*'
+    }
+
+    It 'a failed connect leaves the previous session as it was' {
+        $good = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -PassThru
+        $bad = ConvertTo-SecureString ('f' * 64) -AsPlainText -Force
+        { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url } | Should -Throw
+        [object]::ReferenceEquals((Get-TencentChatContext), $good) | Should -BeTrue
+    }
+
+    It 'an identifier that is not an App admin fails at Connect with TencentChat.NotAdmin' {
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Identifier nobody -Endpoint $emulator.Url } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAdmin,*'
+        $err.Exception.Message | Should -Match '60010'
+        $err.Exception.Message | Should -Match "admin 'nobody'"
+        $err.Exception.Message | Should -Match '-Identifier'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'an SDKAppID the endpoint does not know fails at Connect with TencentChat.WrongRegion' {
+        $err = { Connect-TencentChat -SdkAppId 1400009999 -SecretKey $key -Endpoint $emulator.Url } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.WrongRegion,*'
+        $err.Exception.Message | Should -Match '70016'
+        $err.Exception.Message | Should -Match 'Region'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'an unreachable endpoint fails at Connect after the retries, naming the endpoint' {
+        # Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint 'http://127.0.0.1:9' -MaxRetry 1 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ConnectionFailed,*'
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $err.Exception.Message | Should -Match 'http://127\.0\.0\.1:9'
+        $err.Exception.Message | Should -Match 'after 2 attempts'
+        $err.Exception.Message | Should -Match '-SkipCheck' -Because 'an offline set-up is the one reason to skip the check'
+        "$($err.TargetObject)" | Should -Be 'http://127.0.0.1:9/'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'a server that does not answer like Tencent fails at Connect, naming the endpoint' {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 1; kinds = @('html') }
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -MaxRetry 0 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse,*'
+        $err.Exception.Message | Should -Match 'not the JSON follow_get_info documents'
+        $err.Exception.Message | Should -Match ([regex]::Escape($emulator.Url))
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'retries a transient failure, and fails Connect when it outlives the retries' {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 1; kinds = @('502') }
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -MaxRetry 2 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.HttpError,*'
+        $err.Exception.Message | Should -Match 'HTTP 502'
+        $err.Exception.Message | Should -Match 'after 3 attempts'
+        @(Get-Log).Count | Should -Be 3 -Because 'one call and its 2 retries'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It '-SkipCheck makes no call and keeps the session, even with a wrong key' {
+        $bad = ConvertTo-SecureString ('f' * 64) -AsPlainText -Force
+        $s = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $bad -Endpoint $emulator.Url -SkipCheck -PassThru
+        (Invoke-EmulatorControl -Emulator $emulator -Name stats).calls | Should -Be 0
+        @(Get-Log).Count | Should -Be 0
+        [object]::ReferenceEquals((Get-TencentChatContext), $s) | Should -BeTrue
+    }
+
+    It 'stops within a second when stopped during the check call, and keeps no session' {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ latencyMs = 5000 }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Url, $Key)
+                    Import-Module $Module
+                    Connect-TencentChat -SdkAppId 1400000001 -SecretKey $Key -Endpoint $Url -Scope Runspace
+                }).AddArgument($module).AddArgument($emulator.Url).AddArgument($key)
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500   # the module is imported by now, and the check call waits 5 s for its answer
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $null = $ps.Commands.Clear()
+            $null = $ps.AddCommand('Get-TencentChatContext').AddParameter('Scope', 'Runspace')
+            @($ps.Invoke()).Count | Should -Be 0 -Because 'a stopped connect keeps nothing'
+        } finally { $ps.Dispose() }
+        Get-TencentChatContext -Scope Process | Should -BeNullOrEmpty
+        # The emulator logs the call once its 5 s are up: it was in flight when the command stopped.
+        $deadline = [datetime]::UtcNow.AddSeconds(8)
+        while (@(Get-Log).Count -eq 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        @(Get-Log).Count | Should -Be 1
+    }
+}
+
+Describe 'Sessions: connect once, use everywhere in the process' {
+    BeforeAll {
+        # A second tenant: another app on its own emulator, for the -Scope Runspace tests.
+        $script:otherAppId = [uint32]1400000002
+        $script:other = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--sdkappid', $otherAppId
+        $script:hasThreadJob = [bool](Get-Command Start-ThreadJob -ErrorAction SilentlyContinue)
+    }
+    BeforeEach {
+        Disconnect-All
+        Reset-Emulator
+    }
+    AfterAll {
+        Disconnect-All
+        foreach ($n in $envNames) { Remove-Item "env:$n" -ErrorAction SilentlyContinue }
+        $other | Stop-Emulator
+    }
+
+    It 'is process-wide by default: ForEach-Object -Parallel runspaces use it without connecting' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $seen = @(1..3 | ForEach-Object -ThrottleLimit 3 -Parallel {
+                Import-Module $using:module
+                [pscustomobject]@{
+                    Runspace = [runspace]::DefaultRunspace.InstanceId
+                    AppId    = (Get-TencentChatContext).SdkAppId
+                    UserId   = (Get-TencentChatFollowInfo -UserId "administrator").UserId
+                }
+            })
+        $seen.Count | Should -Be 3
+        @($seen.AppId | Sort-Object -Unique) | Should -Be @($identity.SdkAppId)
+        @($seen.UserId | Sort-Object -Unique) | Should -Be @('administrator')
+        $seen.Runspace | Should -Not -Contain ([runspace]::DefaultRunspace.InstanceId)
+        @(Get-Log).Count | Should -Be 3 -Because 'each runspace called with the process session'
+    }
+
+    It 'reaches a runspace the host makes' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($module).AddStatement().AddCommand('Get-TencentChatContext')
+            $got = @($ps.Invoke())
+            $got.Count | Should -Be 1
+            [object]::ReferenceEquals($got[0].psobject.BaseObject, (Get-TencentChatContext)) | Should -BeTrue
+        } finally { $ps.Dispose() }
+    }
+
+    It 'reaches a thread job (Start-ThreadJob)' {
+        if (-not $hasThreadJob) { Set-ItResult -Skipped -Because 'Start-ThreadJob is not available in this PowerShell'; return }
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $got = Start-ThreadJob {
+            Import-Module $using:module
+            (Get-TencentChatFollowInfo -UserId administrator).UserId
+        } | Receive-Job -Wait -AutoRemoveJob
+        $got | Should -Be 'administrator'
+    }
+
+    It '-Scope Runspace stays in its runspace and wins there over the process session' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $null = Invoke-EmulatorControl -Emulator $other -Name reset -Method Post
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $AppId, $Key, $Url)
+                    Import-Module $Module
+                    Connect-TencentChat -SdkAppId $AppId -SecretKey $Key -Endpoint $Url -Scope Runspace
+                    [pscustomobject]@{
+                        Here    = (Get-TencentChatContext).SdkAppId
+                        Own     = (Get-TencentChatContext -Scope Runspace).SdkAppId
+                        Process = (Get-TencentChatContext -Scope Process).SdkAppId
+                        UserId  = (Get-TencentChatFollowInfo -UserId administrator).UserId
+                    }
+                }).AddArgument($module).AddArgument($otherAppId).AddArgument($key).AddArgument($other.Url)
+            $inside = @($ps.Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $inside.Count | Should -Be 1
+            $inside[0].Here | Should -Be $otherAppId -Because 'the runspace''s own session wins there'
+            $inside[0].Own | Should -Be $otherAppId
+            $inside[0].Process | Should -Be $identity.SdkAppId -Because 'connecting a runspace leaves the process session as it was'
+            $inside[0].UserId | Should -Be 'administrator'
+        } finally { $ps.Dispose() }
+        (Get-TencentChatContext).SdkAppId | Should -Be $identity.SdkAppId -Because 'the other runspace''s session does not reach this one'
+        Get-TencentChatContext -Scope Runspace | Should -BeNullOrEmpty
+        @(Get-Log).Count | Should -Be 0 -Because 'the runspace called its own tenant, not the process one'
+        @(Invoke-EmulatorControl -Emulator $other -Name requests).Count | Should -Be 2 -Because 'its check call and its run'
+    }
+
+    It 'runs two tenants side by side in ForEach-Object -Parallel with -Scope Runspace' {
+        $tenants = @(
+            @{ AppId = $identity.SdkAppId; Url = $emulator.Url }
+            @{ AppId = $otherAppId; Url = $other.Url }
+        )
+        $null = Invoke-EmulatorControl -Emulator $other -Name reset -Method Post
+        $seen = @($tenants | ForEach-Object -ThrottleLimit 2 -Parallel {
+                Import-Module $using:module
+                Connect-TencentChat -SdkAppId $_.AppId -SecretKey $using:key -Endpoint $_.Url -Scope Runspace
+                $ids = @(1..40 | ForEach-Object { 'administrator' })
+                [pscustomobject]@{ Want = $_.AppId; Got = (Get-TencentChatContext).SdkAppId; Rows = @($ids | Get-TencentChatFollowInfo).Count }
+            })
+        foreach ($t in $seen) {
+            $t.Got | Should -Be $t.Want
+            $t.Rows | Should -Be 40
+        }
+        Get-TencentChatContext | Should -BeNullOrEmpty -Because 'runspace sessions do not make a process session'
+        @(Get-Log).Count | Should -Be 3 -Because 'one check call and two calls of 20 for the first tenant'
+        @(Invoke-EmulatorControl -Emulator $other -Name requests).Count | Should -Be 3
+    }
+
+    It 'warns when a process connect is hidden here by the runspace''s own session; Disconnect -Scope Runspace falls back to it' {
+        Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -Scope Runspace
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match 'still wins here'
+        "$warned" | Should -Match 'Disconnect-TencentChat -Scope Runspace'
+        (Get-TencentChatContext).SdkAppId | Should -Be $otherAppId
+        Disconnect-TencentChat -Scope Runspace
+        (Get-TencentChatContext).SdkAppId | Should -Be $identity.SdkAppId
+    }
+
+    It 'Disconnect-TencentChat forgets the session in effect: the runspace''s own first, then the process''s' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -SkipCheck
+        Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -Scope Runspace -SkipCheck
+        $verbose = @(Disconnect-TencentChat -Verbose 4>&1 | ForEach-Object Message)
+        ($verbose -join "`n") | Should -Match 'Disconnected \(of this runspace\)'
+        ($verbose -join "`n") | Should -Match 'now use the process-wide session'
+        Get-TencentChatContext -Scope Runspace | Should -BeNullOrEmpty
+        (Get-TencentChatContext).SdkAppId | Should -Be $identity.SdkAppId
+        Disconnect-TencentChat
+        Get-TencentChatContext | Should -BeNullOrEmpty
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -SkipCheck
+        Disconnect-TencentChat -Scope Runspace
+        Get-TencentChatContext -Scope Process | Should -Not -BeNullOrEmpty -Because '-Scope Runspace does not touch the process session'
+    }
+
+    It 'says which scopes it searched when there is no session, here and in a parallel runspace' {
+        $err = { Get-TencentChatFollowInfo -UserId administrator } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotConnected,*'
+        $err.Exception.Message | Should -Match 'searched this runspace \(Connect-TencentChat -Scope Runspace\) and this process'
+        $err.Exception.Message | Should -Match 'Start-Job'
+        $err.Exception.Message | Should -Match 'TENCENTCHAT_SECRETKEY'
+        $inParallel = 1 | ForEach-Object -Parallel {
+            Import-Module $using:module
+            try { Get-TencentChatFollowInfo -UserId administrator; 'no error' } catch { $_.FullyQualifiedErrorId }
+        }
+        $inParallel | Should -BeLike 'TencentChat.NotConnected,*'
+    }
+
+    It 'refuses a session that crossed into a Start-Job process, and shows the environment-variable way' {
+        $s = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -PassThru
+        $got = Start-Job {
+            Import-Module $using:module
+            try { Get-TencentChatFollowInfo -UserId administrator -Session $using:s; 'no error' } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }
+        } | Receive-Job -Wait -AutoRemoveJob
+        $got.Count | Should -Be 2
+        $got[0] | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $got[1] | Should -Match 'Deserialized\.TencentChatFollow\.Session\.TencentChatSession'
+        $got[1] | Should -Match 'a session cannot cross processes'
+        $got[1] | Should -Match 'TENCENTCHAT_SDKAPPID, TENCENTCHAT_SECRETKEY'
+        $got[1] | Should -Match 'run Connect-TencentChat with no parameters'
+        $got[1] | Should -Not -Match $identity.SecretKey
+    }
+
+    It 'the environment-variable way works in a Start-Job process' {
+        $env:TENCENTCHAT_SDKAPPID = "$($identity.SdkAppId)"
+        $env:TENCENTCHAT_SECRETKEY = $identity.SecretKey
+        $env:TENCENTCHAT_ENDPOINT = $emulator.Url
+        try {
+            $got = Start-Job {
+                $ErrorActionPreference = 'Stop'
+                Import-Module $using:module
+                Connect-TencentChat
+                (Get-TencentChatFollowInfo -UserId administrator).UserId
+            } | Receive-Job -Wait -AutoRemoveJob
+        } finally {
+            foreach ($n in $envNames) { Remove-Item "env:$n" -ErrorAction SilentlyContinue }
+        }
+        $got | Should -Be 'administrator'
+        @(Get-Log).Count | Should -Be 2 -Because 'the job''s check call and its run'
     }
 }

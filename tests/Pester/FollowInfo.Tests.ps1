@@ -142,48 +142,67 @@ Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
         $err.Exception.Message | Should -Match 'Connect-TencentChat'
     }
 
-    It 'a wrong secret key: an error per id naming the key, then one terminating error' {
+    It 'a wrong secret key: one terminating error for the run, naming the key, with no error per id' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
-        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $ids = @($graph.Users | Select-Object -First 45)
+        $script:pulled = 0
         $err = $null
-        try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+        try { $ids | ForEach-Object { $script:pulled++; $_ } | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty -Because 'a wrong key stops the run'
-        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserSigRejected*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserSigRejected'
         $err.Exception.Message | Should -Match '70009'
-        $err.Exception.Message | Should -Match 'key'
-        $err.Exception.Message | Should -Match '0 ids were answered before the run stopped; 45 did not get a result'
         $err.Exception.Message | Should -Match "The secret key does not belong to SDKAppID $appId"
         $err.Exception.Message | Should -Match 'Chat console'
         $err.Exception.Message | Should -Not -Match 'truncated'
-        (@($perId | Where-Object TargetObject | ForEach-Object TargetObject) -join ',') | Should -Be ($ids -join ',') -Because 'every id comes out once, in order'
+        $err.Exception.Message | Should -Match '0 ids answered'
+        $err.Exception.Message | Should -Match '21 ids not answered'
+        # The first call (20 ids) went alone and failed; the 21st id was waiting for it; nothing after was read.
+        ($err.Exception.UnansweredIds -join ',') | Should -Be (($ids | Select-Object -First 21) -join ',')
+        $script:pulled | Should -Be 21 -Because 'the run stops taking input at once'
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0 -Because 'one fatal answer gives one error, not one per id'
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object errorCode -EQ 70009).Count | Should -Be 1 -Because 'the first call goes alone, and no call follows a fatal answer'
-        $perId[0].Exception.Message | Should -Match "secret key does not belong to SDKAppID $appId"
-        @($perId | Where-Object TargetObject)[-1].Exception.Message | Should -Match 'was not sent'
+    }
+
+    It 'a wrong secret key on a long input: one error record, quickly' {
+        $bad = [pscredential]::new('administrator', (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force))
+        Connect-TencentChat -SdkAppId $appId -Credential $bad -Endpoint $emulator.Url
+        $ids = 1..20050 | ForEach-Object { 'user_{0:d6}' -f $_ }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $records = @(& { try { $ids | Get-TencentChatFollowInfo } catch { $_ } } 2>&1)
+        $clock.Stop()
+        $records.Count | Should -Be 1
+        $records[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
     }
 
     It 'a wrong app id: says it is probably the wrong region or app id' {
-        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId 1400009999 -Credential $cred -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0001' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
         $err.Exception.Message | Should -Match '70016'
         $err.Exception.Message | Should -Match 'Region'
         $err.Exception.Message | Should -Match 'SdkAppId'
     }
 
-    It 'an unknown From_Account: names the account and every id of the call' {
+    It 'an unknown From_Account: names the account; the ids of the call are in the one error' {
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
         $err = $null
         try { $out = @('u0001', 'u0002' | Get-TencentChatFollowInfo -From nobody -ErrorVariable perId -ErrorAction SilentlyContinue) } catch { $err = $_ }
         $err.Exception.Message | Should -Match "'nobody' does not exist"
         $err.Exception.Message | Should -Match '-From'
-        (@($perId | Where-Object TargetObject).TargetObject -join ',') | Should -Be 'u0001,u0002'
+        $err.Exception.Cause.Code | Should -Be 30003
+        ($err.Exception.UnansweredIds -join ',') | Should -Be 'u0001,u0002'
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
     }
 
     It 'an identifier that is not an App admin' {
         $notAdmin = [pscredential]::new('u0001', (Get-EmulatorCredential).Password)
-        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url
+        Connect-TencentChat -SdkAppId $appId -Credential $notAdmin -Endpoint $emulator.Url -SkipCheck   # this is about the run; Connect.Tests.ps1 checks Connect itself
         $err = { 'u0002' | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAdmin*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.NotAdmin'
     }
 }

@@ -2,6 +2,8 @@
 # The emulator enforces its limit per calendar second (docs/emulator.md says why); these tests hold the module to
 # that, with no call refused. That the module's own sends never exceed the limit in any sliding window is proved
 # with a fake clock in tests/TencentChatFollow.Tests/Execution/RateLimiterTests.cs.
+# Every Connect-TencentChat here has -SkipCheck: these tests are about the runs, and the check call (Connect.Tests.ps1)
+# would meet the faults a test leaves set, add a call to the counts, or take the latency a test is about.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
@@ -27,7 +29,7 @@ AfterAll {
 }
 
 Describe 'At the rate limit' {
-    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 6 }
+    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 6 -SkipCheck }
 
     It 'sends several calls at once and never more than 200 in any second' {
         Set-Faults @{ latencyMs = 50 }
@@ -45,7 +47,7 @@ Describe 'At the rate limit' {
     }
 
     It 'honours a lower -MaxRequestsPerSecond' {
-        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRequestsPerSecond 40
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRequestsPerSecond 40 -SkipCheck
         Set-Faults @{}
         $ids = @($graph.Users | Select-Object -First 1600)
         $rows = @($ids | Get-TencentChatFollowInfo)
@@ -57,7 +59,7 @@ Describe 'At the rate limit' {
 
     It 'shares one budget between parallel runspaces' {
         Set-Faults @{ latencyMs = 20 }
-        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -PassThru
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck -PassThru
         $module = Get-ModuleUnderTest
         $chunks = 0..2 | ForEach-Object { , @($graph.Users | Select-Object -Skip ($_ * 1000) -First 1000) }
         $counts = $chunks | ForEach-Object -ThrottleLimit 3 -Parallel {
@@ -73,7 +75,7 @@ Describe 'At the rate limit' {
 }
 
 Describe 'Through faults' {
-    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 6 }
+    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 6 -SkipCheck }
 
     It 'retries 502s, dropped connections, 30006 and 30007 at 10% and loses nothing' {
         Set-Faults @{ rate = 0.1; kinds = @('502', 'drop', '30006', '30007'); latencyMs = 10 }
@@ -118,7 +120,7 @@ Describe 'Through faults' {
     It 'turns exhausted retries into one error per id with the last reason, and goes on' {
         # Most calls fail, not all: the service is up (a service down for every call is an outage, ridden out: see
         # Outage.Tests.ps1), and a call that fails twice gets its ids reported with the reason.
-        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1 -SkipCheck
         Set-Faults @{ rate = 0.6; kinds = @('30006') }
         $ids = @($graph.Users | Select-Object -First 400)
         $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
@@ -134,23 +136,65 @@ Describe 'Through faults' {
 }
 
 Describe 'An endpoint that does not answer' {
-    It 'gives up after a few calls in a row fail to connect, reporting every id' {
+    It 'stops at the first call when nothing answers there, with one error naming the endpoint' {
         # Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
-        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint 'http://127.0.0.1:9' -MaxRetry 1
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint 'http://127.0.0.1:9' -MaxRetry 1 -SkipCheck
         $ids = @($graph.Users | Select-Object -First 300)
         $err = $null
         $clock = [Diagnostics.Stopwatch]::StartNew()
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
         $clock.Stop()
-        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ConnectionFailed*'
-        $err.Exception.Message | Should -Match 'in a row could not reach the service'
-        (@($perId | Where-Object TargetObject).TargetObject -join ',') | Should -Be ($ids -join ',')
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.ConnectionFailed'
+        $err.Exception.Message | Should -Match 'The first call to http://127.0.0.1:9 got no Tencent Cloud Chat answer'
+        $err.Exception.Message | Should -Match '-Endpoint'
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        $err.Exception.UnansweredIds.Count | Should -Be 21
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
     }
 }
 
+Describe 'An endpoint that can never work' {
+    AfterEach { Set-Faults @{} }
+
+    It 'a page that is not Tencent''s JSON: stops at the first call, naming the endpoint and what it answered' {
+        Set-Faults @{ rate = 1; kinds = @('html') }
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1
+        $ids = @($graph.Users | Select-Object -First 400)
+        $err = $null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $clock.Stop()
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.InvalidResponse'
+        $err.Exception.Message | Should -Match 'not JSON'
+        $err.Exception.Message | Should -Match '<html>'
+        $err.Exception.Message | Should -Match ([regex]::Escape("The first call to $($emulator.Url.TrimEnd('/'))"))
+        @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 2 -Because 'the first call and its one retry, nothing else'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+
+    It 'a certificate the machine does not trust: stops at the first call without retrying' {
+        $https = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--https', 'on'
+        try {
+            $https.Url | Should -BeLike 'https://*'
+            Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $https.Url -MaxRetry 3
+            $err = $null
+            try { @($graph.Users | Select-Object -First 50) | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+            $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.CertificateRejected'
+            $err.Exception.Message | Should -Match 'certificate was not accepted'
+            $err.Exception.Message | Should -Match ([regex]::Escape($https.Url.TrimEnd('/')))
+            @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
+        } finally {
+            $https | Stop-Emulator
+        }
+    }
+}
+
 Describe 'Messages and Stop' {
-    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url }
+    BeforeEach { Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck }
 
     It 'writes one verbose line per call, without the query string' {
         Set-Faults @{}
@@ -167,7 +211,7 @@ Describe 'Messages and Stop' {
             $null = $ps.AddScript({
                 param($module, $url, $cred, $ids)
                 Import-Module $module
-                Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Endpoint $url -MaxRequestsPerSecond 20
+                Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Endpoint $url -MaxRequestsPerSecond 20 -SkipCheck
                 $ids | Get-TencentChatFollowInfo -ThrottleLimit 4
             }).AddArgument((Get-ModuleUnderTest)).AddArgument($emulator.Url).AddArgument($cred).AddArgument(@($graph.Users | Select-Object -First 1000))
             $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -190,7 +234,7 @@ Describe 'Messages and Stop' {
             $null = $ps.AddScript({
                 param($module, $url, $cred, $ids)
                 Import-Module $module
-                Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Endpoint $url
+                Connect-TencentChat -SdkAppId 1400000001 -Credential $cred -Endpoint $url -SkipCheck
                 $ids | Get-TencentChatFollowInfo
             }).AddArgument((Get-ModuleUnderTest)).AddArgument($emulator.Url).AddArgument($cred).AddArgument(@($graph.Users | Select-Object -First 400))
             $output = [System.Management.Automation.PSDataCollection[psobject]]::new()

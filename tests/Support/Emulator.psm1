@@ -60,7 +60,7 @@ function Start-Emulator {
         if (-not $process.HasExited) { $process.Kill() }
         throw "The emulator did not report its address within $TimeoutSec s (exit code: $(if ($process.HasExited) { $process.ExitCode } else { 'still running' }))."
     }
-    if ($read.Result -notmatch 'listening on (?<url>http://\S+)') { $process.Kill(); throw "Unexpected first line from the emulator: $($read.Result)" }
+    if ($read.Result -notmatch 'listening on (?<url>https?://\S+)') { $process.Kill(); throw "Unexpected first line from the emulator: $($read.Result)" }
     [pscustomobject]@{ Process = $process; Url = $Matches.url.TrimEnd('/') }
 }
 

@@ -5,7 +5,7 @@ namespace TencentChatFollow.Errors;
 /// <summary>
 /// A failure for one user id or one call. Its message never holds a UserSig, a secret key or a URL with a query.
 /// </summary>
-public sealed class TencentChatException : Exception
+public class TencentChatException : Exception
 {
     public TencentChatException(string errorId, ErrorKind kind, string message, int? code = null, string? userId = null, Exception? inner = null)
         : base(message, inner)

@@ -6,16 +6,23 @@ namespace TencentChatFollow.Execution;
 /// <summary>The outcome for one id: its counts or its error.</summary>
 internal readonly struct IdOutcome
 {
-    public IdOutcome(string userId, FollowInfo? info, TencentChatException? error)
+    public IdOutcome(string userId, FollowInfo? info, TencentChatException? error, bool callFailed = false)
     {
         UserId = userId;
         Info = info;
         Error = error;
+        CallFailed = callFailed;
     }
 
     public string UserId { get; }
     public FollowInfo? Info { get; }
     public TencentChatException? Error { get; }
+
+    /// <summary>
+    /// The error is the whole call's (no answer, a fatal code), not the service's word on this id: after a run stops,
+    /// such ids count as not answered instead of getting an error each.
+    /// </summary>
+    public bool CallFailed { get; }
 }
 
 /// <summary>What one batch produced, in the order its ids were given, with the messages to show for it.</summary>

@@ -171,6 +171,13 @@ internal sealed class FollowInfoCall
                 : failure;
             verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + final.Message));
             var fatal = description?.IsFatal == true || attempt.Fatal ? final : null;
+            if (fatal is null && failure.Code is null && Volatile.Read(ref _answered) == 0)
+            {
+                // The first call goes alone. If no Tencent answer came back to it after every retry (connection refused, no
+                // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
+                fatal = new TencentChatException(final.ErrorId, final.Kind,
+                    $"{final.Message.TrimEnd('.')}. The first call to {_session.Endpoint.GetLeftPart(UriPartial.Authority)} got no Tencent Cloud Chat answer, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
+            }
             // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
             if (fatal is null && failure.ErrorId is "TencentChat.ConnectionFailed" or "TencentChat.Timeout"
                 && Interlocked.Increment(ref _unreachableInARow) >= UnreachableLimit)
@@ -191,7 +198,7 @@ internal sealed class FollowInfoCall
 
     /// <summary>Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/>.</summary>
     private static List<IdOutcome> Complete(IReadOnlyList<string> ids, Dictionary<string, IdOutcome> done, TencentChatException failure)
-        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : new IdOutcome(id, null, failure.ForUser(id))).ToList();
+        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : new IdOutcome(id, null, failure.ForUser(id), callFailed: true)).ToList();
 
     private static IdOutcome Map(string id, FollowInfoItem item, string? sig)
     {
@@ -241,6 +248,13 @@ internal sealed class FollowInfoCall
         {
             return Attempt.Failed(new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout,
                 $"No answer within {_session.Timeout.TotalSeconds:0.#} s (Connect-TencentChat -TimeoutSec sets this)."), transient: true);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException && FindCertificateFailure(ex) is { } tls)
+        {
+            // A certificate the platform does not trust fails every call the same way: no retry, stop the run.
+            return Attempt.Failed(new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
+                $"The TLS connection to {_session.Endpoint.GetLeftPart(UriPartial.Authority)} failed: its certificate was not accepted ({Redactor.Scrub(tls.Message, sig).TrimEnd('.')}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."),
+                transient: false, fatal: true);
         }
         catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
         {
@@ -316,6 +330,16 @@ internal sealed class FollowInfoCall
         var query = string.Format(CultureInfo.InvariantCulture, "sdkappid={0}&identifier={1}&usersig={2}&random={3}&contenttype=json",
             _session.SdkAppId, Uri.EscapeDataString(_session.Identifier), Uri.EscapeDataString(sig), random);
         return new Uri(_session.Endpoint, FollowGetInfoProtocol.Path + "?" + query);
+    }
+
+    /// <summary>The TLS failure behind a failed request (an untrusted or mismatched certificate), if that is what it was.</summary>
+    private static Exception? FindCertificateFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException) return e;
+        }
+        return null;
     }
 
     private static Exception Innermost(Exception ex)

@@ -20,7 +20,8 @@ namespace TencentChatFollow.Execution;
 /// leave when the rate limiter says and do not arrive bunched, and when it fails in a way every call would
 /// (a wrong key) no more calls are made.
 /// </para>
-/// Only the thread that owns it (the PowerShell pipeline thread) calls its members; the calls run on the thread pool.
+/// One thread (the PowerShell pipeline thread) adds ids and takes results; besides it, <see cref="TryFlush"/> may be
+/// called from any thread (the idle timer of <see cref="BatchRun"/>). The calls run on the thread pool.
 /// </summary>
 internal sealed class OrderedBatchRunner
 {
@@ -36,6 +37,8 @@ internal sealed class OrderedBatchRunner
     private readonly Queue<Started> _started = new();
     /// <summary>Released once after each call ends (after its task is complete), to wake <see cref="WaitForRoom"/>.</summary>
     private readonly SemaphoreSlim _callEnded = new(0);
+    /// <summary>Guards the partial batch and the queue of calls started, which an idle flush may touch from another thread.</summary>
+    private readonly object _gate = new();
     private List<string> _current;
     private long _sequence;
     private int _running;
@@ -72,7 +75,13 @@ internal sealed class OrderedBatchRunner
     public int MaxBufferedIds { get; }
 
     /// <summary>Calls started and not yet taken, running or finished.</summary>
-    public int Pending => _started.Count;
+    public int Pending
+    {
+        get
+        {
+            lock (_gate) return _started.Count;
+        }
+    }
 
     /// <summary>Calls started and not yet finished.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -84,23 +93,66 @@ internal sealed class OrderedBatchRunner
     /// No call may start now: <see cref="MaxInFlight"/> calls are running, or another batch would take the reorder
     /// buffer over <see cref="MaxBufferedIds"/>. Until the first result is taken, one call started is the limit.
     /// </summary>
-    public bool IsFull => _warm
-        ? Running >= MaxInFlight || _bufferedIds > MaxBufferedIds - _batchSize
-        : _started.Count >= 1;
+    public bool IsFull
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _warm
+                    ? Running >= MaxInFlight || _bufferedIds > MaxBufferedIds - _batchSize
+                    : _started.Count >= 1;
+            }
+        }
+    }
 
     /// <summary>Adds an id; a full batch starts its call. Call only when <see cref="IsFull"/> is false.</summary>
     public void Add(string id)
     {
-        if (IsFull) throw new InvalidOperationException("Wait for room before adding more ids.");
-        _current.Add(id);
-        if (_current.Count == _batchSize) Flush();
+        lock (_gate)
+        {
+            if (IsFull) throw new InvalidOperationException("Wait for room before adding more ids.");
+            _current.Add(id);
+            if (_current.Count == _batchSize) StartCurrent();
+        }
+    }
+
+    /// <summary>Ids waiting in the partial batch (not sent yet).</summary>
+    public int Unsent
+    {
+        get
+        {
+            lock (_gate) return _current.Count;
+        }
     }
 
     /// <summary>Starts the call for the partial batch, if there is one (end of input).</summary>
     public void Flush()
     {
-        if (_current.Count == 0) return;
-        if (IsFull) throw new InvalidOperationException("Wait for room before flushing.");
+        lock (_gate)
+        {
+            if (_current.Count == 0) return;
+            if (IsFull) throw new InvalidOperationException("Wait for room before flushing.");
+            StartCurrent();
+        }
+    }
+
+    /// <summary>
+    /// Starts the call for the partial batch if there is one and a call may start now; otherwise does nothing.
+    /// Safe from any thread: input that has gone quiet sends what it has.
+    /// </summary>
+    public bool TryFlush()
+    {
+        lock (_gate)
+        {
+            if (_current.Count == 0 || IsFull || _cancellationToken.IsCancellationRequested) return false;
+            StartCurrent();
+            return true;
+        }
+    }
+
+    private void StartCurrent()
+    {
         var ids = _current;
         _current = new List<string>(_batchSize);
         var sequence = ++_sequence;
@@ -134,17 +186,25 @@ internal sealed class OrderedBatchRunner
     public void WaitForRoom()
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        while (IsFull && !(_started.Count > 0 && _started.Peek().Task.IsCompleted))
+        while (!RoomOrResult())
         {
             _callEnded.Wait(_cancellationToken);
         }
+    }
+
+    private bool RoomOrResult()
+    {
+        lock (_gate) return !IsFull || (_started.Count > 0 && _started.Peek().Task.IsCompleted);
     }
 
     /// <summary>Takes the oldest result if it is already finished.</summary>
     public bool TryTake(out BatchResult? result)
     {
         result = null;
-        if (_started.Count == 0 || !_started.Peek().Task.IsCompleted) return false;
+        lock (_gate)
+        {
+            if (_started.Count == 0 || !_started.Peek().Task.IsCompleted) return false;
+        }
         result = Dequeue();
         return true;
     }
@@ -152,8 +212,12 @@ internal sealed class OrderedBatchRunner
     /// <summary>Waits for the oldest call and takes its result. Throws OperationCanceledException when cancelled.</summary>
     public BatchResult Take()
     {
-        if (_started.Count == 0) throw new InvalidOperationException("No call is in flight.");
-        var task = _started.Peek().Task;
+        Task<BatchResult> task;
+        lock (_gate)
+        {
+            if (_started.Count == 0) throw new InvalidOperationException("No call is in flight.");
+            task = _started.Peek().Task;
+        }
         try
         {
             task.Wait(_cancellationToken);
@@ -168,16 +232,23 @@ internal sealed class OrderedBatchRunner
     /// <summary>Takes back the ids of the partial batch without sending them (after a fatal error).</summary>
     public IReadOnlyList<string> DiscardUnsent()
     {
-        var unsent = _current;
-        _current = new List<string>(_batchSize);
-        return unsent;
+        lock (_gate)
+        {
+            var unsent = _current;
+            _current = new List<string>(_batchSize);
+            return unsent;
+        }
     }
 
     private BatchResult Dequeue()
     {
-        _warm = true;
-        var started = _started.Dequeue();
-        _bufferedIds -= started.IdCount;
+        Started started;
+        lock (_gate)
+        {
+            _warm = true;
+            started = _started.Dequeue();
+            _bufferedIds -= started.IdCount;
+        }
         return started.Task.GetAwaiter().GetResult();
     }
 

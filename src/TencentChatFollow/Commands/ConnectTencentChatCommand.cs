@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Internal;
@@ -9,11 +11,16 @@ using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Commands;
 
-/// <summary>Connect-TencentChat: makes the runspace's default session (SDKAppID, admin, key or UserSig, endpoint).</summary>
+/// <summary>
+/// Connect-TencentChat: makes the default session (SDKAppID, admin, key or UserSig, endpoint), checks it with one call
+/// (unless -SkipCheck) and keeps it for the process (-Scope Process, the default) or the runspace (-Scope Runspace).
+/// </summary>
 [Cmdlet(VerbsCommunications.Connect, "TencentChat", DefaultParameterSetName = EnvironmentSet)]
 [OutputType(typeof(TencentChatSession))]
-public sealed class ConnectTencentChatCommand : PSCmdlet
+public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource _stop = new();
+
     private const string EnvironmentSet = "Environment";
     private const string SecretKeySet = "SecretKey";
     private const string CredentialSet = "Credential";
@@ -91,6 +98,14 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
     [Parameter]
     public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+    /// <summary>Where to keep the session: for the whole process (default) or for this runspace only.</summary>
+    [Parameter]
+    public SessionScope Scope { get; set; } = SessionScope.Process;
+
+    /// <summary>Keep the session without the check call (offline set-up).</summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
     /// <summary>Also write the session to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -132,8 +147,14 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
         }
 
         foreach (var warning in request.Warnings) WriteWarning(warning);
-        SessionStore.Current = session;
-        WriteVerbose($"Connected: {session}. {DescribeSig(session)}");
+        if (SkipCheck) WriteVerbose("Not checked (-SkipCheck): a wrong key, SDKAppID, admin or endpoint shows up at the first call.");
+        else Check(session);
+        SessionStore.Set(Scope, session);
+        WriteVerbose($"Connected for the {(Scope == SessionScope.Process ? "process (every runspace)" : "current runspace only")}: {session}. {DescribeSig(session)}");
+        if (Scope == SessionScope.Process && SessionStore.Get(SessionScope.Runspace) is { } own)
+        {
+            WriteWarning($"This runspace has its own session ({own}, Connect-TencentChat -Scope Runspace), which still wins here over the process-wide one just made. Run Disconnect-TencentChat -Scope Runspace to use the process-wide session here.");
+        }
         if (session.AuthenticationMode == "UserSig")
         {
             WriteWarning(session.UserSigExpiresAt is { } at
@@ -142,6 +163,29 @@ public sealed class ConnectTencentChatCommand : PSCmdlet
         }
         if (PassThru) WriteObject(session);
     }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>The check call: a terminating error, and no session kept, when it fails.</summary>
+    private void Check(TencentChatSession session)
+    {
+        ConnectionCheckResult result;
+        try
+        {
+            // Off the pipeline thread: the call is async all the way down; this thread only waits for it.
+            result = Task.Run(() => ConnectionCheck.RunAsync(session, _stop.Token)).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        foreach (var line in result.Verbose) WriteVerbose(line);
+        if (result.Error is { } error) ThrowTerminatingError(ErrorRecords.From(error, session.Endpoint));
+        WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin '{session.Identifier}'.");
+    }
+
+    /// <summary>Cancels the check call when the command ends early.</summary>
+    public void Dispose() => _stop.Cancel();
 
     private static string DescribeSig(TencentChatSession session)
         => session.AuthenticationMode == "SecretKey"

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using TencentChatFollow.Api;
@@ -21,18 +20,17 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     public const int DefaultThrottleLimit = 64;
 
     private readonly CancellationTokenSource _stop = new();
-    private OrderedBatchRunner? _runner;
+    private BatchRun? _run;
     private ProgressReporter? _progress;
-    private TencentChatException? _fatal;
-    private long _done;
-    private long _errors;
+    private long _refused;
 
-    /// <summary>The users to count. Blank entries are skipped; each is trimmed.</summary>
+    /// <summary>The users to count: strings, numbers, or objects with a UserId, To_Account or Account property. Blank strings are skipped; each id is trimmed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("To_Account", "Account")]
     [AllowEmptyString]
     [AllowEmptyCollection]
     [AllowNull]
+    [UserIdTransformation]
     public string?[]? UserId { get; set; }
 
     /// <summary>From_Account of the calls; by default the session's admin identifier.</summary>
@@ -50,10 +48,10 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
         var session = RequireSession();
         var from = From?.Trim() ?? session.Identifier;
         var call = new FollowInfoCall(session, from, collectDebug: IsDebugOn());
-        _runner = new OrderedBatchRunner(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIdsPerCall, _stop.Token);
+        _run = new BatchRun(call.ExecuteAsync, ThrottleLimit, FollowGetInfoProtocol.MaxIdsPerCall, Emit, _stop.Token);
         _progress = new ProgressReporter(this, "Get-TencentChatFollowInfo", () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond));
         if (!MyInvocation.ExpectingInput && UserId is { } ids) _progress.Total = CountIds(ids);
-        WriteVerbose($"Counting follows at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s.");
+        WriteVerbose($"Counting follows at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier} (From_Account {from}), up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
     }
 
     protected override void ProcessRecord()
@@ -63,46 +61,40 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
         {
             foreach (var raw in UserId)
             {
-                var id = raw?.Trim();
-                if (string.IsNullOrEmpty(id)) continue;
-                MakeRoom();
-                if (_fatal is not null)
+                if (UserIdTransformationAttribute.TryGetRejection(raw, out var rejected))
                 {
-                    DrainAfterFatal();
-                    ReportNotSent(id!);
+                    _refused++;
+                    WriteError(rejected!);
                     continue;
                 }
-                _runner!.Add(id!);
-                EmitReady();
+                var id = raw?.Trim();
+                if (string.IsNullOrEmpty(id)) continue;
+                _run!.Add(id!);
+                if (_run.Stopped is not null) return;
             }
         });
     }
 
     protected override void EndProcessing()
     {
-        Guard(() =>
-        {
-            MakeRoom();
-            if (_fatal is null) _runner!.Flush();
-            while (_runner!.Pending > 0) Emit(_runner.Take());
-        });
+        Guard(() => _run!.Complete());
         _progress!.Complete();
-        if (_fatal is not null)
-        {
-            // Say how far the run got: results already written stand.
-            var answered = _done - _errors;
-            var summary = new TencentChatException(_fatal.ErrorId, _fatal.Kind, string.Format(CultureInfo.CurrentCulture,
-                "{0} {1:N0} {2} answered before the run stopped; {3:N0} did not get a result.", _fatal.Message.TrimEnd(), answered,
-                answered == 1 ? "id was" : "ids were", _errors), _fatal.Code);
-            ThrowTerminatingError(ErrorRecords.From(summary, null));
-        }
+        if (_run!.Received == 0 && _refused == 0) ReportNoIds();
     }
 
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
-    public void Dispose() => _stop.Cancel();
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _run?.Dispose();
+    }
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException, and a run stopped by a fatal answer
+    /// ends the command (and the pipeline feeding it) with one terminating error that says how far it got.
+    /// </summary>
     private void Guard(Action work)
     {
         try
@@ -114,69 +106,36 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
             TryCompleteProgress();
             throw new PipelineStoppedException();
         }
-        if (_fatal is not null) DrainAfterFatal();
-    }
-
-    /// <summary>
-    /// Waits until the runner may start another call, writing the results that are ready, in order, meanwhile.
-    /// A call that is slow to answer holds back only the results after it, not the sending: the calls behind it go
-    /// on leaving at the rate limit until the runner's reorder buffer is full.
-    /// </summary>
-    private void MakeRoom()
-    {
-        while (_fatal is null && _runner!.IsFull)
+        if (_run!.Stopped is { } stopped)
         {
-            _runner.WaitForRoom();
-            EmitReady();
+            _progress!.Complete();
+            ThrowTerminatingError(ErrorRecords.From(stopped));
         }
     }
 
-    /// <summary>Writes the results that are ready, oldest first, up to the first call still running.</summary>
-    private void EmitReady()
-    {
-        while (_fatal is null && _runner!.TryTake(out var ready)) Emit(ready!);
-    }
-
+    /// <summary>Writes one call's results, in order; runs on the pipeline thread (inside Add and Complete).</summary>
     private void Emit(BatchResult result)
     {
         foreach (var message in result.Verbose) WriteVerbose(message);
         foreach (var message in result.Debug) WriteDebug(message);
         foreach (var outcome in result.Outcomes)
         {
-            if (outcome.Info is not null)
-            {
-                WriteObject(outcome.Info);
-            }
-            else
-            {
-                _errors++;
-                WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
-            }
-            _done++;
+            if (outcome.Info is not null) WriteObject(outcome.Info);
+            else WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
         }
-        _fatal ??= result.Fatal;
-        _progress!.Report(_done, _errors);
+        _progress!.Report(_run!.Done, _run.Errors);
     }
 
-    /// <summary>
-    /// Every later call would fail the same way (wrong key, not an admin...): no more calls are made. The calls
-    /// already made finish, and every id not sent, now or still to come down the pipeline, gets its own error in
-    /// input order, so that every id comes out once. EndProcessing then ends with one terminating error that says
-    /// what to do.
-    /// </summary>
-    private void DrainAfterFatal()
+    /// <summary>A run that received no id at all is worth a word: a typo'd variable or an empty file looks like success otherwise.</summary>
+    private void ReportNoIds()
     {
-        while (_runner!.Pending > 0) Emit(_runner.Take());
-        foreach (var id in _runner.DiscardUnsent()) ReportNotSent(id);
-    }
-
-    private void ReportNotSent(string id)
-    {
-        var fatal = _fatal!;
-        _errors++;
-        _done++;
-        WriteError(ErrorRecords.From(new TencentChatException(fatal.ErrorId, fatal.Kind,
-            $"'{id}' was not sent: an earlier call failed in a way every call would. {fatal.Message}", fatal.Code, id)));
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteWarning("No user id came down the pipeline (blank lines are skipped), so nothing was counted. Check the input file or command.");
+            return;
+        }
+        WriteError(new ErrorRecord(new ArgumentException("-UserId holds no user id ($null, an empty array or blank strings), so nothing was counted. Check the variable you passed (a typo gives $null)."),
+            "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
     }
 
     private void TryCompleteProgress()
@@ -202,7 +161,7 @@ public sealed class GetTencentChatFollowInfoCommand : TencentChatCmdlet, IDispos
     private static long CountIds(string?[] ids)
     {
         long n = 0;
-        foreach (var id in ids) if (!string.IsNullOrWhiteSpace(id)) n++;
+        foreach (var id in ids) if (!string.IsNullOrWhiteSpace(id) && !UserIdTransformationAttribute.TryGetRejection(id, out _)) n++;
         return n;
     }
 }

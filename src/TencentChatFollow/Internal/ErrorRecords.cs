@@ -17,6 +17,25 @@ internal static class ErrorRecords
         => new(new InvalidOperationException("Not connected to Tencent Cloud Chat. Run Connect-TencentChat first, or pass -Session."),
             "TencentChat.NotConnected", ErrorCategory.ConnectionError, null);
 
+    /// <summary>
+    /// No session anywhere the commands look: says which scopes were searched (this runspace, then the process) and
+    /// what to do, including for a job or remote command that runs in another process.
+    /// </summary>
+    public static ErrorRecord NotConnectedInScopes()
+        => new(new InvalidOperationException(
+                "Not connected to Tencent Cloud Chat: searched this runspace (Connect-TencentChat -Scope Runspace) and this process (Connect-TencentChat, whose -Scope is Process by default), and found no session. " +
+                "Run Connect-TencentChat in this process first, or pass -Session. A Start-Job job or a remote command runs in another process, which does not share sessions: connect there, " +
+                $"for example with Connect-TencentChat and no parameters after setting {Session.ConnectionRequest.SdkAppIdVariable} and {Session.ConnectionRequest.SecretKeyVariable} (and {Session.ConnectionRequest.RegionVariable} or {Session.ConnectionRequest.EndpointVariable})."),
+            "TencentChat.NotConnected", ErrorCategory.ConnectionError, null);
+
+    /// <summary>The message for a session that arrived deserialized from another process (Start-Job, Invoke-Command, Import-Clixml).</summary>
+    public static string SessionCrossedProcess(string typeName)
+        => $"The -Session is a copy ({typeName}) of a session from another process, such as a Start-Job job, Invoke-Command or Import-Clixml gives: " +
+           "a session cannot cross processes, because its secret key and UserSig never leave the process that made it. " +
+           $"Connect in the process that runs the command instead. Unattended, set {Session.ConnectionRequest.SdkAppIdVariable}, {Session.ConnectionRequest.SecretKeyVariable} and, as needed, " +
+           $"{Session.ConnectionRequest.IdentifierVariable}, {Session.ConnectionRequest.RegionVariable} or {Session.ConnectionRequest.EndpointVariable} there (a job inherits the environment of the process that starts it), " +
+           "then run Connect-TencentChat with no parameters in the job; or pass -Credential to Connect-TencentChat there.";
+
     public static ErrorCategory Category(ErrorKind kind) => kind switch
     {
         ErrorKind.NotFound => ErrorCategory.ObjectNotFound,

@@ -1,41 +1,53 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
-using System.Reflection;
+using System.Management.Automation.Runspaces;
 using System.Runtime.InteropServices;
 using TencentChatFollow.Runtime;
 
 namespace TencentChatFollow.Internal;
 
 /// <summary>
-/// On import into Windows PowerShell 5.1, resolves System.Text.Json and its dependencies from the module's
-/// dependencies folder (see <see cref="DependencyResolver"/>); removes the handler when the module is removed.
-/// On PowerShell 7 it does nothing: the in-box assemblies are used.
+/// On import: refuses PowerShell 6 and 7.0 to 7.3 at once with a message that says what is needed
+/// (<see cref="PowerShellSupport"/>), instead of a type-load error at the first call; on Windows PowerShell 5.1,
+/// resolves System.Text.Json and its dependencies from the module's dependencies folder
+/// (<see cref="DependencyResolver"/>) and removes that handler when the module is removed. On PowerShell 7.4+
+/// the in-box assemblies are used.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private static readonly ConcurrentDictionary<string, Assembly> Loaded = new(StringComparer.OrdinalIgnoreCase);
     private static DependencyResolver? _resolver;
+
+    /// <summary>
+    /// Where OnImport reads the PowerShell version. Only tests replace it (through reflection, before
+    /// Import-Module), to see an older PowerShell refused on the PowerShell they run on.
+    /// </summary>
+    internal static Func<Version> ReadPowerShellVersion { get; set; } = PowerShellVersion;
 
     public void OnImport()
     {
+        // Before anything that needs System.Text.Json: on 7.0-7.3 that would be the type-load error this avoids.
+        if (PowerShellSupport.Refusal(ReadPowerShellVersion()) is { } refusal) throw new PlatformNotSupportedException(refusal);
+
         if (!DependencyResolver.AppliesTo(RuntimeInformation.FrameworkDescription)) return;
-        var folder = Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, DependencyResolver.FolderName);
-        if (!Directory.Exists(folder)) return;
-        _resolver = new DependencyResolver(folder, Directory.GetFiles(folder, "*.dll").Select(Path.GetFileName)!);
-        AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+        // One resolver for the process (each runspace that imports the module adds its handler; Remove-Module takes one away).
+        _resolver ??= DependencyResolver.ForModule(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!);
+        if (_resolver is not null) AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
     }
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
-        AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+        if (_resolver is not null) AppDomain.CurrentDomain.AssemblyResolve -= _resolver.Resolve;
     }
 
-    private static Assembly? Resolve(object? sender, ResolveEventArgs args)
+    /// <summary>$PSVersionTable.PSVersion of the importing PowerShell.</summary>
+    private static Version PowerShellVersion()
     {
-        var path = _resolver?.PathFor(args.Name);
-        return path is null ? null : Loaded.GetOrAdd(path, Assembly.LoadFrom);
+        if (Runspace.DefaultRunspace?.Version is { } version) return version;
+        // No runspace on this thread (a host importing from elsewhere): .NET Framework means Windows PowerShell
+        // (the manifest asks for 5.1); on .NET, PowerShell's own assembly carries its major and minor version.
+        return DependencyResolver.AppliesTo(RuntimeInformation.FrameworkDescription)
+            ? new Version(5, 1)
+            : typeof(PSObject).Assembly.GetName().Version!;
     }
 }

@@ -32,6 +32,22 @@ internal sealed class ControlledCalls
 
     public void Fail(long sequence, Exception ex) => Source(sequence).SetException(ex);
 
+    /// <summary>Finishes call <paramref name="sequence"/> the way a fatal answer does: every id failed with the call.</summary>
+    public void CompleteFatal(long sequence, TencentChatFollow.Errors.TencentChatException fatal)
+    {
+        var ids = WaitStarted(sequence);
+        var outcomes = ids.Select(id => new IdOutcome(id, null, fatal.ForUser(id), callFailed: true)).ToList();
+        Source(sequence).SetResult(new BatchResult(sequence, outcomes, fatal, Array.Empty<string>(), Array.Empty<string>()));
+    }
+
+    /// <summary>Finishes call <paramref name="sequence"/> with the service's own error for each id (answered, not failed).</summary>
+    public void CompleteWithIdErrors(long sequence)
+    {
+        var ids = WaitStarted(sequence);
+        var outcomes = ids.Select(id => new IdOutcome(id, null, new TencentChatFollow.Errors.TencentChatException("TencentChat.UserNotFound", TencentChatFollow.Errors.ErrorKind.NotFound, "no such user", 30003, id))).ToList();
+        Source(sequence).SetResult(new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
+    }
+
     public IReadOnlyList<string> WaitStarted(long sequence)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -44,21 +60,15 @@ internal sealed class ControlledCalls
     }
 }
 
-/// <summary>The loop of Get-TencentChatFollowInfo without PowerShell (and without the fatal-error path).</summary>
+/// <summary>Drives runners the way the cmdlets do.</summary>
 internal static class CmdletLoop
 {
-    /// <summary>For each id: make room, add it, emit what is ready; at the end: make room, flush, drain in order.</summary>
-    public static void Run(OrderedBatchRunner runner, IEnumerable<string> ids, Action<BatchResult> emit)
+    /// <summary>Every id through a <see cref="BatchRun"/> (the cmdlets' own loop), without the idle flush, then the end of input.</summary>
+    public static void Run(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, int maxBufferedIds, IEnumerable<string> ids, Action<BatchResult> emit)
     {
-        foreach (var id in ids)
-        {
-            MakeRoom(runner, emit);
-            runner.Add(id);
-            EmitReady(runner, emit);
-        }
-        MakeRoom(runner, emit);
-        runner.Flush();
-        while (runner.Pending > 0) emit(runner.Take());
+        using var run = new BatchRun(execute, maxInFlight, batchSize, emit, CancellationToken.None, Timeout.InfiniteTimeSpan, maxBufferedIds);
+        foreach (var id in ids) run.Add(id);
+        run.Complete();
     }
 
     public static void MakeRoom(OrderedBatchRunner runner, Action<BatchResult> emit)

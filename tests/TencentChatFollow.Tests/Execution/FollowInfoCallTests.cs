@@ -33,6 +33,15 @@ public class FollowInfoCallTests
         public Task<BatchResult> Run(CancellationToken token, params string[] ids)
             => new FollowInfoCall(Session, From, collectDebug: true).ExecuteAsync(42, ids, token);
 
+        /// <summary>A run whose first call (for "w") the service has answered: its later calls are not a first call.</summary>
+        public async Task<FollowInfoCall> AnsweredRun()
+        {
+            var call = new FollowInfoCall(Session, From, collectDebug: true);
+            var first = await call.ExecuteAsync(1, new[] { "w" }, CancellationToken.None);
+            Assert.NotNull(Assert.Single(first.Outcomes).Info);
+            return call;
+        }
+
         public LocalHttpServer.Received[] Requests => Server.Requests.ToArray();
     }
 
@@ -314,12 +323,13 @@ public class FollowInfoCallTests
     [MemberData(nameof(TransientFailures))]
     public async Task A_transient_failure_is_retried_up_to_MaxRetry_then_every_id_gets_the_error(string kind, string errorId)
     {
-        using var server = new LocalHttpServer(Transient(kind), Transient(kind), Transient(kind));
+        using var server = new LocalHttpServer(Ok(Item("w", 1, 1, 1)), Transient(kind), Transient(kind), Transient(kind));
         var rig = Make(server, maxRetry: 1);
+        var call = await rig.AnsweredRun();
 
-        var result = await rig.Run("a", "b");
+        var result = await call.ExecuteAsync(2, new[] { "a", "b" }, CancellationToken.None);
 
-        Assert.Equal(2, rig.Requests.Length);
+        Assert.Equal(3, rig.Requests.Length);
         Assert.Null(result.Fatal);
         Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
         Assert.All(result.Outcomes, o =>
@@ -330,6 +340,36 @@ public class FollowInfoCallTests
             Assert.Contains("after 2 attempts", o.Error.Message);
         });
         Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1"));
+    }
+
+    [Theory]
+    [InlineData("502", "TencentChat.HttpError")]
+    [InlineData("html", "TencentChat.InvalidResponse")]
+    public async Task The_first_call_of_a_run_without_a_Tencent_answer_after_its_retries_stops_the_run(string kind, string errorId)
+    {
+        using var server = new LocalHttpServer(Transient(kind), Transient(kind), Transient(kind));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Equal(2, rig.Requests.Length);
+        Assert.NotNull(result.Fatal);
+        Assert.Equal(errorId, result.Fatal!.ErrorId);
+        Assert.Contains("The first call to http://127.0.0.1:", result.Fatal.Message);
+        Assert.Contains("Check -Endpoint and -Region", result.Fatal.Message);
+        Assert.All(result.Outcomes, o => Assert.True(o.CallFailed));
+    }
+
+    [Fact]
+    public async Task A_Tencent_error_on_the_first_call_is_an_answer_and_does_not_stop_the_run()
+    {
+        using var server = new LocalHttpServer(Fail(30006, "internal error"), Fail(30006, "internal error"));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a");
+
+        Assert.Null(result.Fatal);
+        Assert.Equal(30006, Assert.Single(result.Outcomes).Error!.Code);
     }
 
     [Fact]
@@ -513,7 +553,8 @@ public class FollowInfoCallTests
         Assert.Equal("TencentChat.Timeout", error.ErrorId);
         Assert.Equal(ErrorKind.Timeout, error.Kind);
         Assert.Contains("0.3 s", error.Message);
-        Assert.Null(result.Fatal);
+        // The first call of its run, with no answer at all: the run stops rather than trying the next call.
+        Assert.Contains("first call", result.Fatal!.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.8), $"the call took {watch.Elapsed}: the timeout was not applied");
     }
 
@@ -545,7 +586,7 @@ public class FollowInfoCallTests
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
         Assert.Contains($"127.0.0.1:{port}", error.Message);
         Assert.Contains("after 2 attempts", error.Message);
-        Assert.Null(result.Fatal);
+        Assert.Contains($"The first call to http://127.0.0.1:{port} got no Tencent Cloud Chat answer", result.Fatal!.Message);
         var current = sig.Current(DateTimeOffset.UtcNow);
         Assert.DoesNotContain(current, error.Message);
     }
@@ -686,7 +727,7 @@ public class FollowInfoCallTests
 
         var result = await rig.Run("b");
 
-        Assert.Null(result.Fatal);
+        Assert.Contains("first call", result.Fatal!.Message);
         Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message);
         Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call"));
     }

@@ -322,7 +322,7 @@ public class OrderedBatchRunnerReorderTests
         var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long highest = 0, started = 0, finished = 0, startedIds = 0, takenIds = 0, emittedCalls = 0;
         var overLimit = new ConcurrentQueue<string>();
-        var runner = new OrderedBatchRunner(async (sequence, ids, token) =>
+        Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute = async (sequence, ids, token) =>
         {
             try
             {
@@ -340,7 +340,7 @@ public class OrderedBatchRunnerReorderTests
             {
                 Interlocked.Increment(ref finished);
             }
-        }, maxInFlight, batchSize, maxBufferedIds, CancellationToken.None);
+        };
 
         var results = new List<BatchResult>();
         void Emit(BatchResult r)
@@ -349,7 +349,7 @@ public class OrderedBatchRunnerReorderTests
             Interlocked.Add(ref takenIds, r.Outcomes.Count);
             Interlocked.Increment(ref emittedCalls);
         }
-        var loop = Task.Run(() => CmdletLoop.Run(runner, Enumerable.Range(0, idCount).Select(i => "u" + i), Emit));
+        var loop = Task.Run(() => CmdletLoop.Run(execute, maxInFlight, batchSize, maxBufferedIds, Enumerable.Range(0, idCount).Select(i => "u" + i), Emit));
 
         // Calls 2 to 21 hold the 100 ids the buffer takes: all of them leave while call 2 is stuck, four at a time...
         WaitUntil(() => Interlocked.Read(ref highest) == 21, "the calls behind the stuck one did not go on");

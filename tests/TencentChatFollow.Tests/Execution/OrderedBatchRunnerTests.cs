@@ -161,7 +161,7 @@ public class OrderedBatchRunnerTests
         var finished = 0;
         var startedBeforeFirstTaken = new ConcurrentQueue<long>();
         var overLimit = new ConcurrentQueue<string>();
-        var runner = new OrderedBatchRunner(async (sequence, ids, token) =>
+        Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute = async (sequence, ids, token) =>
         {
             try
             {
@@ -176,7 +176,7 @@ public class OrderedBatchRunnerTests
             {
                 Interlocked.Increment(ref finished);
             }
-        }, maxInFlight, batchSize, CancellationToken.None);
+        };
 
         var results = new List<BatchResult>();
         void Emit(BatchResult r)
@@ -185,7 +185,7 @@ public class OrderedBatchRunnerTests
             Interlocked.Increment(ref taken);
         }
 
-        await Task.Run(() => CmdletLoop.Run(runner, Enumerable.Range(0, idCount).Select(i => "u" + i), Emit)).WaitAsync(Patience);
+        await Task.Run(() => CmdletLoop.Run(execute, maxInFlight, batchSize, OrderedBatchRunner.DefaultMaxBufferedIds, Enumerable.Range(0, idCount).Select(i => "u" + i), Emit)).WaitAsync(Patience);
 
         Assert.Empty(startedBeforeFirstTaken);
         Assert.Empty(overLimit);

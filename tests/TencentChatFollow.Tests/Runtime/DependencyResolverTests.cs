@@ -64,3 +64,42 @@ public class TlsPolicyTests
 #pragma warning restore SYSLIB0039
     }
 }
+
+public class DependencyResolverFolderTests : IDisposable
+{
+    private readonly string _module = Path.Combine(Path.GetTempPath(), "tcf-resolver-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_module)) Directory.Delete(_module, recursive: true);
+    }
+
+    [Fact]
+    public void Has_nothing_to_resolve_without_a_dependencies_folder()
+    {
+        Directory.CreateDirectory(_module);
+        Assert.Null(DependencyResolver.ForModule(_module));
+    }
+
+    [Fact]
+    public void Reads_the_dlls_of_the_dependencies_folder_beside_the_module()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_module, DependencyResolver.FolderName)).FullName;
+        File.WriteAllText(Path.Combine(folder, "System.Memory.dll"), "");
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "");
+
+        var resolver = DependencyResolver.ForModule(_module)!;
+
+        Assert.Equal(Path.Combine(folder, "System.Memory.dll"), resolver.PathFor("System.Memory, Version=4.0.1.2, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51"));
+        Assert.Null(resolver.PathFor("notes"));
+    }
+
+    [Fact]
+    public void Leaves_an_assembly_that_is_not_shipped_to_the_runtime()
+    {
+        Directory.CreateDirectory(Path.Combine(_module, DependencyResolver.FolderName));
+        var resolver = DependencyResolver.ForModule(_module)!;
+
+        Assert.Null(resolver.Resolve(null, new ResolveEventArgs("Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed")));
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Errors;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>
+/// One run of a batched API: ids in, outcomes out, in input order. It owns what every cmdlet over a batched call
+/// needs and none should repeat:
+/// <list type="bullet">
+/// <item>batching, calls in flight and the reorder buffer (<see cref="OrderedBatchRunner"/>, whose first call goes
+/// alone);</item>
+/// <item>the idle flush: a partial batch is sent once input has been quiet for <see cref="IdleFlushAfter"/>, so ids
+/// that trickle in are not held until the end of input;</item>
+/// <item>the stop after a fatal answer: the calls already on the wire finish and their answered ids come out, nothing
+/// more is sent, and <see cref="Stopped"/> holds the one error for the run, with the ids left unanswered.</item>
+/// </list>
+/// Results are handed to the <c>output</c> callback on the thread that calls <see cref="Add"/> and
+/// <see cref="Complete"/> (the pipeline thread); the calls themselves run on the thread pool.
+/// </summary>
+internal sealed class BatchRun : IDisposable
+{
+    /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
+    public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
+
+    private readonly OrderedBatchRunner _runner;
+    private readonly Action<BatchResult> _output;
+    private readonly Timer? _idleTimer;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _unanswered = new();
+    private long _lastAddTicks;
+    private volatile TencentChatException? _fatal;
+
+    public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
+        Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
+    {
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+        _runner = new OrderedBatchRunner(execute, maxInFlight, batchSize, Math.Max(maxBufferedIds, maxInFlight * batchSize), cancellationToken);
+        IdleFlushAfter = idleFlush ?? DefaultIdleFlush;
+        if (IdleFlushAfter > TimeSpan.Zero && IdleFlushAfter != Timeout.InfiniteTimeSpan)
+        {
+            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, IdleFlushAfter.Ticks / 4));
+            _idleTimer = new Timer(_ => FlushIfIdle(), null, tick, tick);
+        }
+    }
+
+    /// <summary>Quiet input longer than this sends the partial batch (infinite: only full batches and the end do).</summary>
+    public TimeSpan IdleFlushAfter { get; }
+
+    /// <summary>Ids given to <see cref="Add"/>.</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Ids handed out with a result or their own error.</summary>
+    public long Done { get; private set; }
+
+    /// <summary>Ids handed out with an error.</summary>
+    public long Errors { get; private set; }
+
+    /// <summary>Set once a fatal answer stopped the run: the one error to report. No more ids are taken.</summary>
+    public TencentChatRunStoppedException? Stopped { get; private set; }
+
+    /// <summary>
+    /// Adds an id. Waits while the calls in flight or the reorder buffer are full, handing out the results that
+    /// become ready meanwhile. If a fatal answer arrives, drains the run and sets <see cref="Stopped"/> (the id
+    /// given counts as not answered); check it after each call.
+    /// </summary>
+    public void Add(string id)
+    {
+        if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
+        Received++;
+        MakeRoom();
+        if (_fatal is not null)
+        {
+            Stop(id);
+            return;
+        }
+        _runner.Add(id);
+        Volatile.Write(ref _lastAddTicks, _clock.Elapsed.Ticks);
+        HandOutReady();
+        if (_fatal is not null) Stop();
+    }
+
+    /// <summary>End of input: sends the partial batch and hands out every result left, in order.</summary>
+    public void Complete()
+    {
+        if (Stopped is not null) return;
+        MakeRoom();
+        if (_fatal is null) _runner.Flush();
+        while (_runner.Pending > 0) HandOut(_runner.Take());
+        if (_fatal is not null) Stop();
+    }
+
+    public void Dispose() => _idleTimer?.Dispose();
+
+    private void FlushIfIdle()
+    {
+        if (_fatal is not null) return;
+        var quiet = _clock.Elapsed.Ticks - Volatile.Read(ref _lastAddTicks);
+        if (quiet >= IdleFlushAfter.Ticks) _runner.TryFlush();
+    }
+
+    /// <summary>
+    /// Waits until the runner may start another call, handing out the results that are ready, in order, meanwhile.
+    /// A call that is slow to answer holds back only the results after it, not the sending: the calls behind it go
+    /// on leaving at the rate limit until the reorder buffer is full.
+    /// </summary>
+    private void MakeRoom()
+    {
+        while (_fatal is null && _runner.IsFull)
+        {
+            _runner.WaitForRoom();
+            HandOutReady();
+        }
+    }
+
+    private void HandOutReady()
+    {
+        while (_fatal is null && _runner.TryTake(out var ready)) HandOut(ready!);
+    }
+
+    /// <summary>
+    /// Hands out one call's result. Once the run has a fatal answer, ids whose call failed as a whole are kept back
+    /// as not answered (one error for the run says so) instead of each getting a copy of the same error.
+    /// </summary>
+    private void HandOut(BatchResult result)
+    {
+        _fatal ??= result.Fatal;
+        var outcomes = result.Outcomes;
+        if (_fatal is not null)
+        {
+            var kept = new List<IdOutcome>(outcomes.Count);
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.CallFailed) _unanswered.Add(outcome.UserId);
+                else kept.Add(outcome);
+            }
+            outcomes = kept;
+            result = new BatchResult(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
+        }
+        foreach (var outcome in outcomes)
+        {
+            Done++;
+            if (outcome.Error is not null) Errors++;
+        }
+        _output(result);
+    }
+
+    /// <summary>Lets the calls on the wire finish (their answers stand), sends nothing more, and makes the run's one error.</summary>
+    private void Stop(string? notAdded = null)
+    {
+        // Take the partial batch back first, so that the idle flush cannot send it while the calls drain.
+        var unsent = _runner.DiscardUnsent();
+        while (_runner.Pending > 0) HandOut(_runner.Take());
+        _unanswered.AddRange(unsent);
+        if (notAdded is not null) _unanswered.Add(notAdded);
+        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered);
+    }
+}

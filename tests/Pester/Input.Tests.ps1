@@ -1,0 +1,114 @@
+# Issue 9: what Get-TencentChatFollowInfo takes as an id, what it refuses, a run with no id at all, and ids that
+# trickle in (the idle flush).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 60 -Edges 400
+    $script:expected = Get-ExpectedCount -Path $graph.Path
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graph.Path
+    Connect-TencentChat -SdkAppId (Get-EmulatorIdentity).SdkAppId -Credential (Get-EmulatorCredential) -Endpoint $emulator.Url
+
+    function Get-SentIds {
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | ForEach-Object { $_.toAccount }) | Where-Object { $_ }
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'Objects that carry no id' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'takes strings, numbers and objects with UserId, To_Account or Account; refuses the rest with one error each, sending nothing for them' {
+        $u = @($graph.Users | Select-Object -First 4)
+        $csv = Join-Path $TestDrive 'rows.csv'
+        Set-Content -LiteralPath $csv -Value @('Id,Name', "$($u[0]),a")
+        $in = @(
+            $u[0]
+            [pscustomobject]@{ UserId = $u[1]; Note = 'x' }
+            (Import-Csv $csv)[0]                      # Id,Name columns: no id property
+            @{ Name = 'h' }                           # a hashtable without an id key
+            [pscustomobject]@{ To_Account = $u[2] }
+            [pscustomobject]@{ UserId = ' '; Account = $u[3] } # the id property is blank
+            @{ UserId = $u[3] }                       # a hashtable with a UserId key
+            42
+        )
+        $rows = @($in | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        ($rows.UserId -join ',') | Should -Be (@($u[0], $u[1], $u[2], $u[3]) -join ',')
+        # 42 is an id (sent as "42"); the test graph has no such user, so the service's own error comes back for it.
+        $notFound = @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.UserNotFound*')
+        $notFound.TargetObject | Should -Be '42'
+        $errs = @($errs | Where-Object FullyQualifiedErrorId -NotLike 'TencentChat.UserNotFound*')
+        $errs.Count | Should -Be 3
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*' }
+        $errs | ForEach-Object { $_.CategoryInfo.Category | Should -Be 'InvalidArgument' }
+        $errs[0].Exception.Message | Should -Match 'has no UserId, To_Account or Account property'
+        $errs[0].Exception.Message | Should -Match ([regex]::Escape("Id=$($u[0])"))
+        $errs[0].TargetObject.Name | Should -Be 'a'
+        $errs[1].Exception.Message | Should -Match 'hashtable'
+        $errs[1].Exception.Message | Should -Match 'Name=h'
+        $errs[2].Exception.Message | Should -Match 'blank UserId'
+        $sent = @(Get-SentIds)
+        $sent | Should -Not -Contain 'System.Collections.Hashtable'
+        @($sent | Where-Object { $_ -like '@{*' }).Count | Should -Be 0
+        (@($sent | Sort-Object) -join ',') | Should -Be ((@($u[0], $u[1], $u[2], $u[3], '42') | Sort-Object) -join ',')
+    }
+
+    It 'refuses a hashtable given to -UserId too' {
+        $rows = @(Get-TencentChatFollowInfo -UserId @{ Name = 'x' } -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $rows.Count | Should -Be 0
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        @(Get-SentIds).Count | Should -Be 0
+    }
+
+    It 'takes a FollowInfo row back by its UserId' {
+        $first = Get-TencentChatFollowInfo $graph.Users[0]
+        ($first | Get-TencentChatFollowInfo).UserId | Should -Be $graph.Users[0]
+    }
+}
+
+Describe 'No ids at all' {
+    It 'a pipeline that brings no id writes one warning: <Name>' -ForEach @(
+        @{ Name = 'an empty file'; Make = { $f = Join-Path $TestDrive 'empty.txt'; Set-Content -LiteralPath $f -Value @(); Get-Content -LiteralPath $f } }
+        @{ Name = 'blank lines'; Make = { '', '  ' } }
+        @{ Name = '$null'; Make = { $null } }
+        @{ Name = 'an empty array'; Make = { , @() } }
+    ) {
+        $rows = @(& $Make | Get-TencentChatFollowInfo -WarningVariable warns -WarningAction SilentlyContinue -ErrorVariable errs)
+        $rows.Count | Should -Be 0
+        $errs.Count | Should -Be 0
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -Match 'No user id came down the pipeline'
+    }
+
+    It '-UserId given but holding no id is an error: <Name>' -ForEach @(
+        @{ Name = '$null (a typo''d variable)'; Value = $null }
+        @{ Name = 'an empty array'; Value = @() }
+        @{ Name = 'an empty string'; Value = '' }
+    ) {
+        $rows = @(Get-TencentChatFollowInfo -UserId $Value -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $ok = $?
+        $rows.Count | Should -Be 0
+        $ok | Should -BeFalse
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoUserId,*'
+        $errs[0].Exception.Message | Should -Match '-UserId holds no user id'
+    }
+}
+
+Describe 'Ids that trickle in' {
+    It 'sends a partial batch once input is idle and writes its results while input still arrives' {
+        $ids = @($graph.Users | Select-Object -First 6)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $seen = [System.Collections.Generic.List[double]]::new()
+        $ids | ForEach-Object { Start-Sleep -Milliseconds 500; $_ } | Get-TencentChatFollowInfo | ForEach-Object { $seen.Add($clock.Elapsed.TotalSeconds); $_ } | Out-Null
+        $seen.Count | Should -Be 6
+        # Without the idle flush all six came out together at the end (about 3 s); now each comes out with the next id.
+        $seen[0] | Should -BeLessThan 1.6
+        ($seen[5] - $seen[0]) | Should -BeGreaterThan 1.5
+    }
+}
