@@ -17,6 +17,7 @@
         'Connect-TencentChat'
         'Disconnect-TencentChat'
         'Get-TencentChatContext'
+        'Get-TencentChatFollow'
         'Get-TencentChatFollowInfo'
         'New-TencentChatUserSig'
         'Remove-TencentChatFollow'

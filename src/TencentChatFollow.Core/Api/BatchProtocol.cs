@@ -72,13 +72,19 @@ internal abstract class BatchProtocol
             if (root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String) answer.ErrorInfo = info.GetString() ?? "";
             if (errorCode != 0) return answer;
 
-            if (!root.TryGetProperty(ItemArrayName, out var items) || items.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException($"The answer says OK but has no {ItemArrayName} array.");
-            }
-            foreach (var item in items.EnumerateArray()) ReadItem(item, answer);
+            ReadItems(root, answer);
             return answer;
         }
+    }
+
+    /// <summary>Reads the per-id items of an OK answer into <paramref name="answer"/>; an API whose answer is not per id overrides it.</summary>
+    protected virtual void ReadItems(JsonElement root, ApiAnswer answer)
+    {
+        if (!root.TryGetProperty(ItemArrayName, out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"The answer says OK but has no {ItemArrayName} array.");
+        }
+        foreach (var item in items.EnumerateArray()) ReadItem(item, answer);
     }
 
     private void ReadItem(JsonElement item, ApiAnswer answer)
