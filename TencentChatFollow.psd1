@@ -37,6 +37,9 @@
   an endpoint; -MaxRequestsPerSecond, -MaxRetry, -TimeoutSec, -Proxy. Get-TencentChatContext, Disconnect-TencentChat.
 - Get-TencentChatFollowInfo: batches of 20, up to 64 calls in flight under one 200 calls/s limiter per app and
   process, output in input order, one result or one error per id, retries with back-off, progress, Ctrl+C.
+- Test-TencentChatFollow (follow_check, 100 ids a call), Add-TencentChatFollow and Remove-TencentChatFollow
+  (follow_add and follow_delete, 20 ids a call, -WhatIf/-Confirm, -PassThru): pairs of -From and -UserId, or
+  Import-Csv rows with From and UserId columns, on the same engine as Get-TencentChatFollowInfo.
 - New-TencentChatUserSig: TLSSigAPIv2 UserSigs for any account.
 - Windows PowerShell 5.1 and PowerShell 7.4+ on Windows, Linux and macOS.
 '@
