@@ -22,13 +22,19 @@ internal enum Verdict
 /// <summary>Decides, once per attempt, what it means: one place for every rule that maps an answer to retry or not.</summary>
 internal static class AttemptClassifier
 {
-    public static Verdict Classify(Attempt attempt, bool canRenewSig)
+    /// <param name="attempt">What one send got back.</param>
+    /// <param name="canRenewSig">The session holds the key and has not renewed the sig for this call yet.</param>
+    /// <param name="fromPerCall">
+    /// The From_Account changes from call to call (pairs): a call-level 30003 is then that From's, and fails only its
+    /// call; with one From for the whole run (the default) every call would repeat it.
+    /// </param>
+    public static Verdict Classify(Attempt attempt, bool canRenewSig, bool fromPerCall = false)
     {
         if (attempt.Answer is { ErrorCode: 0 }) return Verdict.Success;
         var failure = attempt.Failure!;
         var known = failure.Code is int code ? ErrorCatalog.Describe(code) : null;
         // Per id, 30003 comes in the items; for a whole call it is the From_Account, which every call carries.
-        if (failure.Code == 30003) return Verdict.Fatal;
+        if (failure.Code == 30003) return fromPerCall ? Verdict.Failed : Verdict.Fatal;
         if (failure.Code == 70001 && canRenewSig) return Verdict.RenewSig;
         if (known?.Throttles == true || attempt.StatusCode == 429) return Verdict.Throttled;
         if (known?.IsTransient ?? attempt.Transient) return Verdict.Transient;

@@ -29,6 +29,7 @@ internal sealed class BatchCall
     private readonly RetryPolicy _retry;
     private readonly bool _debug;
     private readonly Clock _clock;
+    private readonly bool _fromPerCall;
     private int _unreachableInARow;
     private int _answered; // 1 once the service has answered this run
     private readonly TimeSpan _runStart;
@@ -37,8 +38,13 @@ internal sealed class BatchCall
     internal const int UnreachableLimit = 3;
 
 
-    public BatchCall(TencentChatSession session, BatchProtocol protocol, bool collectDebug)
+    /// <param name="session">Where and how to call, its limiter, retries and clock.</param>
+    /// <param name="protocol">The API: body, batch size, how its answer reads.</param>
+    /// <param name="collectDebug">Keep request bodies and answers for -Debug.</param>
+    /// <param name="fromPerCall">True when each call may have its own From_Account (pairs): an unknown From then fails its call only.</param>
+    public BatchCall(TencentChatSession session, BatchProtocol protocol, bool collectDebug, bool fromPerCall = false)
     {
+        _fromPerCall = fromPerCall;
         _session = session;
         _protocol = protocol;
         _retry = new RetryPolicy(session.MaxRetry);
@@ -77,7 +83,7 @@ internal sealed class BatchCall
             }
             var attempt = await SendOnceAsync(body, cancellationToken).ConfigureAwait(false);
             if (_debug && attempt.BodyText is not null) debug.Add($"Batch {sequence}: answer {attempt.BodyText}");
-            var verdict = AttemptClassifier.Classify(attempt, _session.Sig.CanRenew && !renewed);
+            var verdict = AttemptClassifier.Classify(attempt, _session.Sig.CanRenew && !renewed, _fromPerCall);
 
             if (verdict == Verdict.Success)
             {
@@ -112,7 +118,9 @@ internal sealed class BatchCall
             {
                 // Per id, 30003 comes in the items; for the whole call it means From_Account (the classifier made it fatal).
                 failure = new TencentChatException(failure.ErrorId, failure.Kind,
-                    $"Tencent error 30003: the From_Account '{from}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).", 30003);
+                    _fromPerCall
+                        ? $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs."
+                        : $"Tencent error 30003: the From_Account '{from}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).", 30003);
             }
             if (verdict == Verdict.RenewSig)
             {
@@ -221,9 +229,9 @@ internal sealed class BatchCall
         var after = attempts > 1 ? $" (after {attempts} attempts)" : "";
         return response.BadItems.TryGetValue(id, out var why)
             ? new IdOutcome(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service's answer for '{id}' was not usable{after}: {why}. No count is reported for it; try it again.", userId: id))
+                $"The service's answer for '{id}' was not usable{after}: {why}. No result is reported for it; try it again.", userId: id))
             : new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
-                $"The service's answer had no item for '{id}'{after}. No count is reported for it; try it again.", userId: id));
+                $"The service's answer had no item for '{id}'{after}. No result is reported for it; try it again.", userId: id));
     }
 
     private async Task<Attempt> SendOnceAsync(byte[] body, CancellationToken cancellationToken)

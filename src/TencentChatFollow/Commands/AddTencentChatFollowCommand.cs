@@ -16,7 +16,7 @@ public sealed class AddTencentChatFollowCommand : FollowPairCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Add, "Add-TencentChatFollow", KnownTotal);
+    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Add, "Add-TencentChatFollow", KnownTotal, fromPerCall: true);
 
     protected override void ProcessRecord()
     {

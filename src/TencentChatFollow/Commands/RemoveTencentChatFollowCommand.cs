@@ -16,7 +16,7 @@ public sealed class RemoveTencentChatFollowCommand : FollowPairCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Delete, "Remove-TencentChatFollow", KnownTotal);
+    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Delete, "Remove-TencentChatFollow", KnownTotal, fromPerCall: true);
 
     protected override void ProcessRecord()
     {

@@ -12,7 +12,7 @@ namespace TencentChatFollow.Commands;
 [OutputType(typeof(FollowCheck))]
 public sealed class TestTencentChatFollowCommand : FollowPairCmdlet
 {
-    protected override void BeginProcessing() => StartRun(FollowCheckProtocol.Instance, "Test-TencentChatFollow", KnownTotal);
+    protected override void BeginProcessing() => StartRun(FollowCheckProtocol.Instance, "Test-TencentChatFollow", KnownTotal, fromPerCall: true);
 
     protected override void ProcessRecord() => Feed(UserId, From.Trim());
 }

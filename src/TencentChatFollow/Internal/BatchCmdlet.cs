@@ -34,11 +34,15 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     protected TencentChatSession? RunSession { get; private set; }
 
     /// <summary>Starts the run of <paramref name="protocol"/>'s calls; call from BeginProcessing.</summary>
-    private protected void StartRun(BatchProtocol protocol, string activity, long? total)
+    /// <param name="protocol">The API the run calls.</param>
+    /// <param name="activity">The progress bar's title (the command's name).</param>
+    /// <param name="total">Ids to do, when known before the run.</param>
+    /// <param name="fromPerCall">Each id comes with its own From (pairs): an unknown From fails its pairs, not the run.</param>
+    private protected void StartRun(BatchProtocol protocol, string activity, long? total, bool fromPerCall = false)
     {
         var session = RequireSession();
         RunSession = session;
-        var call = new BatchCall(session, protocol, collectDebug: IsDebugOn());
+        var call = new BatchCall(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, Emit, _stop.Token);
         _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };

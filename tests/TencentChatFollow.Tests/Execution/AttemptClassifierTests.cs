@@ -42,4 +42,11 @@ public class AttemptClassifierTests
     [InlineData(false, false, nameof(Verdict.Failed))]
     public void A_failure_without_a_Tencent_code_goes_by_what_the_transport_knows(bool transient, bool fatal, string expected)
         => Assert.Equal(expected, AttemptClassifier.Classify(Transport(transient, fatal), true).ToString());
+
+    [Fact]
+    public void A_call_level_30003_stops_the_run_only_when_every_call_has_the_same_From()
+    {
+        Assert.Equal(Verdict.Fatal, AttemptClassifier.Classify(Code(30003), true, fromPerCall: false));
+        Assert.Equal(Verdict.Failed, AttemptClassifier.Classify(Code(30003), true, fromPerCall: true));
+    }
 }
