@@ -6,6 +6,7 @@ The one entry point: build, test, demo, benchmark and package TencentChatFollow.
 .DESCRIPTION
 Run with the pinned PowerShell tool: `dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test`.
   Build    out/TencentChatFollow (the importable module) and out/emulator.
+  UnitTest The xunit tests only (Core and the emulator): the fast inner loop, no module build, no Pester.
   Test     Build, then every xunit test and every Pester test (against the built module and a running emulator).
   Demo     Build, then the README's pipeline against the emulator with docs/samples.
   Bench    Build, then the throughput and memory benchmark (see docs/performance.md).
@@ -14,11 +15,15 @@ Run with the pinned PowerShell tool: `dotnet tool restore && dotnet pwsh ./build
   Publish  Package, then publish the module to the PowerShell Gallery with -ApiKey, and the emulator tool to
            NuGet.org when -NuGetApiKey is given too (never run by the tests).
   Clean    Remove out/ and the projects' bin/obj folders.
-Every task stops at the first failure with a non-zero exit code.
+Every task stops at the first failure with a non-zero exit code. UnitTest and Test end with one line,
+"Tests: N passed, N failed, N skipped".
+
+The code style is .editorconfig, checked by every build (warnings are errors); `dotnet format` fixes most of it.
+One Pester file against the last build: `dotnet pwsh -NoProfile -File tests/Support/Invoke-PesterSuite.ps1 -Path <file>`.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Publish', 'Clean')]
+    [ValidateSet('Build', 'UnitTest', 'Test', 'Demo', 'Bench', 'Package', 'Publish', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -40,7 +45,10 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'TencentChatFollow'
 $EmulatorOut = Join-Path $Out 'emulator'
 $RepoOut = Join-Path $Out 'repo'
-$PesterVersion = '5.7.1'
+$TestResults = Join-Path $Out 'test-results'
+
+# Get-PwshCommandLine: how to start a fresh pwsh like this one.
+. (Join-Path $Root 'tools/PwshCommandLine.ps1')
 
 function Invoke-Native {
     # Runs a native command and fails the build when it fails. A simple function, so '-o' and friends pass through.
@@ -54,12 +62,6 @@ function Get-ModuleVersion {
     $version = @($props.Project.PropertyGroup | ForEach-Object { $_.ModuleVersion } | Where-Object { $_ })[0]
     if (-not $version) { throw 'Directory.Build.props has no ModuleVersion.' }
     $version
-}
-
-function Get-PwshCommand {
-    # The command line that starts a fresh pwsh like the one running this script (the dotnet tool or an installed pwsh).
-    $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { , @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { , @($process) }
 }
 
 function Invoke-Build {
@@ -89,76 +91,65 @@ function Invoke-Build {
     Set-Content -LiteralPath (Join-Path $ModuleOut 'TencentChatFollow.psd1') -Value $manifest -Encoding utf8NoBOM
 
     # Help: MAML from the cmdlet pages under docs/ (and the about topic), in a fresh pwsh that imports the module.
-    $pwsh = Get-PwshCommand
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Help/ConvertTo-MamlHelp.ps1') `
+    $pwsh = Get-PwshCommandLine
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/ConvertTo-MamlHelp.ps1') `
         -ModulePath $ModuleOut -DocsPath (Join-Path $Root 'docs') -OutputPath (Join-Path $ModuleOut 'en-US')
     if ($LASTEXITCODE -ne 0) { throw "Help generation failed with exit code $LASTEXITCODE." }
     Write-Host "Built module $(Get-ModuleVersion) at $ModuleOut"
 }
 
-function Restore-Pester {
-    $packages = Join-Path $Out 'packages'
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/Support/Pester.restore.csproj') --packages $packages --nologo -v quiet
-    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
-    if (-not (Test-Path -LiteralPath $manifest)) { throw "Pester $PesterVersion was not restored to $manifest." }
-    $manifest
+# The counts of each test run (xunit, Pester) for the one summary line. The runners' output is not captured: it
+# goes to the console as it comes.
+$TestCounts = [System.Collections.Generic.List[object]]::new()
+
+function Initialize-TestResults {
+    if (Test-Path -LiteralPath $TestResults) { Remove-Item -LiteralPath $TestResults -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $TestResults
 }
 
-function Invoke-Test {
-    $results = Join-Path $Out 'test-results'
-    if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $results
-    $passed = 0; $failed = 0; $skipped = 0
-
-    # xunit: pure logic and the emulator.
-    $unitFailed = $false
-    & dotnet test (Join-Path $Root 'TencentChatFollow.sln') -c $Configuration --nologo --logger 'trx' --results-directory $results
-    if ($LASTEXITCODE -ne 0) { $unitFailed = $true }
-    foreach ($trx in Get-ChildItem -LiteralPath $results -Filter *.trx) {
+function Invoke-UnitTest {
+    # xunit: Core's logic and the emulator over HTTP (the solution's test projects).
+    & dotnet test (Join-Path $Root 'TencentChatFollow.sln') -c $Configuration --nologo --logger 'trx' --results-directory $TestResults
+    $exitCode = $LASTEXITCODE
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($trx in Get-ChildItem -LiteralPath $TestResults -Filter *.trx) {
         $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed
-        $skipped += [int]$counters.notExecuted
+        $counts.Passed += [int]$counters.passed
+        $counts.Failed += [int]$counters.failed
+        $counts.Skipped += [int]$counters.notExecuted
     }
+    # A failed build or a crashed test host fails with no failed test to show for it: count it as one.
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1; Write-Host "dotnet test failed with exit code $exitCode." }
+    $TestCounts.Add($counts)
+}
 
+function Invoke-PesterSuite {
     # Pester: the built module against a running emulator, in a fresh pwsh.
-    $pester = Restore-Pester
-    $summary = Join-Path $results 'pester-summary.json'
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$pester'
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $Root 'tests/Pester')'
-`$config.Run.PassThru = `$true
-`$config.Output.Verbosity = 'Detailed'
-`$config.TestResult.Enabled = `$true
-`$config.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
-`$env:TCF_MODULE_PATH = '$ModuleOut'
-`$env:TCF_EMULATOR_PATH = '$EmulatorOut'
-`$env:TCF_REPO_PATH = '$RepoOut'
-`$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } | ConvertTo-Json | Set-Content -LiteralPath '$summary'
-"@
-    $pwsh = Get-PwshCommand
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+    $summary = Join-Path $TestResults 'pester-summary.json'
+    $pwsh = Get-PwshCommandLine
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Support/Invoke-PesterSuite.ps1') `
+        -Path (Join-Path $Root 'tests/Pester') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut -RepoPath $RepoOut `
+        -PackagesPath (Join-Path $Out 'packages') -TestResultPath (Join-Path $TestResults 'pester.xml') -SummaryPath $summary
     if (Test-Path -LiteralPath $summary) {
-        $p = Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json
-        $passed += $p.Passed
-        $failed += $p.Failed
-        $skipped += $p.Skipped
+        $TestCounts.Add((Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json))
     } else {
-        $failed++
         Write-Host 'Pester did not finish.'
+        $TestCounts.Add([pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 })
     }
+}
 
+function Write-TestSummary {
+    $passed = ($TestCounts | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($TestCounts | Measure-Object -Property Failed -Sum).Sum
+    $skipped = ($TestCounts | Measure-Object -Property Skipped -Sum).Sum
     Write-Host ''
     # Skipped: tests whose tool is missing here (mono for the Windows PowerShell 5.1 path); the Pester output says why.
     Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
-    if ($failed -gt 0 -or $unitFailed) { throw 'Some tests failed.' }
+    if ($failed -gt 0) { throw 'Some tests failed.' }
 }
 
 function Invoke-Demo {
-    $pwsh = Get-PwshCommand
+    $pwsh = Get-PwshCommandLine
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'docs/samples/Invoke-Demo.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut -OutputPath (Join-Path $Out 'demo')
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
@@ -215,7 +206,8 @@ try {
         switch ($t) {
             'Clean' { Invoke-Clean }
             'Build' { Invoke-Build }
-            'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
+            'UnitTest' { Initialize-TestResults; Invoke-UnitTest; Write-TestSummary }
+            'Test' { Invoke-Build; Invoke-Package; Initialize-TestResults; Invoke-UnitTest; Invoke-PesterSuite; Write-TestSummary }
             'Demo' { Invoke-Build; Invoke-Demo }
             'Package' { Invoke-Build; Invoke-Package }
             'Publish' { Invoke-Build; Invoke-Package; Invoke-Publish }

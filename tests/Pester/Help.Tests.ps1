@@ -1,5 +1,5 @@
 # Help: every exported cmdlet has a page in docs/, and Get-Help on the built module shows that page's text
-# (out/TencentChatFollow/en-US/TencentChatFollow.dll-Help.xml, made by src/Help/ConvertTo-MamlHelp.ps1), with the
+# (out/TencentChatFollow/en-US/TencentChatFollow.dll-Help.xml, made by tools/ConvertTo-MamlHelp.ps1), with the
 # facts of each parameter taken from the cmdlet itself. No emulator needed.
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -11,7 +11,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:module = Import-Module (Get-ModuleUnderTest) -Force -PassThru
     $script:docs = Join-Path $PSScriptRoot '../../docs'
-    $script:generator = Join-Path $PSScriptRoot '../../src/Help/ConvertTo-MamlHelp.ps1'
+    $script:generator = Join-Path $PSScriptRoot '../../tools/ConvertTo-MamlHelp.ps1'
     $script:commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters +
         [System.Management.Automation.Cmdlet]::OptionalCommonParameters + 'ProgressAction'
 

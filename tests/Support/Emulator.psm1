@@ -23,17 +23,8 @@ function Get-EmulatorCredential {
     [pscredential]::new($script:WellKnown.Identifier, $secure)
 }
 
-function Get-PwshCommandLine {
-    <#
-    .SYNOPSIS
-    The command line that starts a fresh pwsh like the current one: the dotnet tool (dotnet + pwsh.dll) or an installed pwsh.
-    #>
-    [CmdletBinding()]
-    [OutputType([string[]])]
-    param()
-    $process = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { , @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { , @($process) }
-}
+# Get-PwshCommandLine lives with the build tools (build.ps1 needs it too); exported from here for the tests.
+. (Join-Path $PSScriptRoot '../../tools/PwshCommandLine.ps1')
 
 function Start-Emulator {
     <#

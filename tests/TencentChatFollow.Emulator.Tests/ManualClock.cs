@@ -3,9 +3,9 @@ namespace TencentChatFollow.Emulator.Tests;
 /// <summary>A wall clock that moves only when told; timers and elapsed time stay real, so delays still work.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private long utcTicks = start.UtcTicks;
+    private long _utcTicks = start.UtcTicks;
 
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref utcTicks), TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref utcTicks, by.Ticks);
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
 }

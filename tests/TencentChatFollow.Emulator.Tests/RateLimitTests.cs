@@ -166,17 +166,17 @@ public class RateLimitTests
     public async Task Zero_disables_the_limit()
     {
         // More calls in one calendar second than the default limit of 200, so 0 cannot be standing in for the default.
-        const int Calls = 250;
+        const int calls = 250;
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 0 }, clock: new ManualClock(Start));
 
-        for (var i = 0; i < Calls; i++)
+        for (var i = 0; i < calls; i++)
         {
             Envelope.AssertOk(await emulator.CallAsync());
         }
 
         Assert.Equal(0, await StatAsync(emulator, "rateLimited"));
-        Assert.Equal(Calls, await StatAsync(emulator, "maxCallsInCalendarSecond"));
-        Assert.Equal(Calls, await StatAsync(emulator, "maxCallsInAnySecond"));
+        Assert.Equal(calls, await StatAsync(emulator, "maxCallsInCalendarSecond"));
+        Assert.Equal(calls, await StatAsync(emulator, "maxCallsInAnySecond"));
     }
 
     [Fact]
@@ -279,12 +279,12 @@ public class RateLimitTests
     [Fact]
     public async Task Concurrent_keep_alive_calls_are_all_answered_and_logged_in_order()
     {
-        const int Calls = 400;
+        const int calls = 400;
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 0 }, "alice,bob");
         var parameters = emulator.ValidParameters();
         using var gate = new SemaphoreSlim(64);
 
-        var codes = await Task.WhenAll(Enumerable.Range(0, Calls).Select(async _ =>
+        var codes = await Task.WhenAll(Enumerable.Range(0, calls).Select(async _ =>
         {
             await gate.WaitAsync();
             try
@@ -300,9 +300,9 @@ public class RateLimitTests
 
         Assert.All(codes, code => Assert.Equal(0, code));
         var stats = await emulator.GetJsonAsync("/_emulator/stats");
-        Assert.Equal(Calls, stats.GetProperty("accepted").GetInt32());
-        Assert.Equal(Calls, stats.GetProperty("batchSizes").GetProperty("2").GetInt32());
+        Assert.Equal(calls, stats.GetProperty("accepted").GetInt32());
+        Assert.Equal(calls, stats.GetProperty("batchSizes").GetProperty("2").GetInt32());
         var log = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Select(e => e.GetProperty("seq").GetInt64());
-        Assert.Equal(Enumerable.Range(1, Calls).Select(i => (long)i), log);
+        Assert.Equal(Enumerable.Range(1, calls).Select(i => (long)i), log);
     }
 }

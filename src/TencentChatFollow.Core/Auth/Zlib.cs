@@ -97,20 +97,20 @@ internal static class Zlib
 
     public static uint Adler32(byte[] data, int offset, int count)
     {
-        const uint Mod = 65521;
-        const int MaxRun = 5552; // the longest run before the sums can overflow 32 bits (zlib's NMAX)
+        const uint mod = 65521;
+        const int maxRun = 5552; // the longest run before the sums can overflow 32 bits (zlib's NMAX)
         uint a = 1, b = 0;
         while (count > 0)
         {
-            var run = Math.Min(count, MaxRun);
+            var run = Math.Min(count, maxRun);
             count -= run;
             while (run-- > 0)
             {
                 a += data[offset++];
                 b += a;
             }
-            a %= Mod;
-            b %= Mod;
+            a %= mod;
+            b %= mod;
         }
         return (b << 16) | a;
     }
