@@ -9,7 +9,7 @@ using System.Text.Json;
 namespace TencentChatFollow.Auth;
 
 /// <summary>Makes UserSigs (TLSSigAPIv2): an HMAC-SHA256 over the sig's fields, in zlib-compressed JSON.</summary>
-public static class UserSigGenerator
+internal static class UserSigGenerator
 {
     // The sig is Base64; the default encoder would escape its '+' as \u002B. The JSON never goes into HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace TencentChatFollow.Auth;
 
 /// <summary>The public fields of a UserSig. Holds no signature.</summary>
-public sealed class UserSigInfo
+internal sealed class UserSigInfo
 {
     internal UserSigInfo(uint sdkAppId, string identifier, DateTimeOffset issuedAt, TimeSpan expire)
     {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TencentChatFollow.Auth;
 
 /// <summary>Reads the public fields of a ready-made UserSig, without the key and so without checking its HMAC.</summary>
-public static class UserSigReader
+internal static class UserSigReader
 {
     // A UserSig's JSON is a few hundred bytes; anything far larger is not a UserSig.
     private const int MaxJsonLength = 64 * 1024;

@@ -5,7 +5,7 @@ using System.Net;
 namespace TencentChatFollow.Endpoints;
 
 /// <summary>Turns a region or an explicit endpoint into the base URI that API paths are appended to.</summary>
-public static class EndpointResolver
+internal static class EndpointResolver
 {
     private static readonly Dictionary<ChatRegion, string> Domains = new()
     {
@@ -103,7 +103,7 @@ public static class EndpointResolver
 }
 
 /// <summary>A checked endpoint: the base URI to use, and a warning when the given URI had to be cut down to it.</summary>
-public sealed class EndpointCheck
+internal sealed class EndpointCheck
 {
     public EndpointCheck(Uri baseUri, string? warning)
     {

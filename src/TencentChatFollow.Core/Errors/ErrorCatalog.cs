@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TencentChatFollow.Errors;
 
 /// <summary>What the module knows about one Tencent error code.</summary>
-public sealed class ErrorDescription
+internal sealed class ErrorDescription
 {
     internal ErrorDescription(int code, string errorId, ErrorKind kind, bool transient, bool fatal, bool throttles, string advice)
     {
@@ -32,7 +32,7 @@ public sealed class ErrorDescription
 }
 
 /// <summary>Tencent Cloud Chat error codes that follow_get_info can return, with what they mean for the caller.</summary>
-public static class ErrorCatalog
+internal static class ErrorCatalog
 {
     private static readonly Dictionary<int, ErrorDescription> Codes = new();
 

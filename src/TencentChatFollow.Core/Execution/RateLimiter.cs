@@ -16,7 +16,7 @@ namespace TencentChatFollow.Execution;
 /// One instance per SDKAppID is shared by the whole process (<see cref="ForApp"/>): every session, cmdlet call
 /// and runspace of that app draws from the same budget and learns from the same answers.
 /// </summary>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     /// <summary>Tencent's limit for the follow API.</summary>
     public const int DefaultLimit = 200;
@@ -308,7 +308,7 @@ public sealed class RateLimiter
 }
 
 /// <summary>What <see cref="RateLimiter.Failed"/> says about the service after a call got no usable answer.</summary>
-public readonly struct OutageState
+internal readonly struct OutageState
 {
     internal OutageState(bool down, TimeSpan failingFor)
     {
@@ -323,7 +323,7 @@ public readonly struct OutageState
 }
 
 /// <summary>A turn to send, from <see cref="RateLimiter.WaitAsync"/>.</summary>
-public readonly struct RateSlot
+internal readonly struct RateSlot
 {
     internal RateSlot(TimeSpan sentAt, bool exhausted, TimeSpan? refusingFor)
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace TencentChatFollow.Execution;
 
 /// <summary>Removes credentials from text that may reach a user: messages, URLs, bodies.</summary>
-public static class Redactor
+internal static class Redactor
 {
     private static readonly Regex SigInQuery = new("(usersig=)[^&\\s\"']*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 

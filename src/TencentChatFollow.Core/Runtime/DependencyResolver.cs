@@ -16,7 +16,7 @@ namespace TencentChatFollow.Runtime;
 /// Framework only (<see cref="AppliesTo"/>). The module's initializer hooks <see cref="Resolve"/> to
 /// AppDomain.AssemblyResolve; tests/Mono runs the same hook under Mono, which stands in for .NET Framework here.
 /// </summary>
-public sealed class DependencyResolver
+internal sealed class DependencyResolver
 {
     /// <summary>The folder, beside the module's DLL, that holds the shipped dependencies.</summary>
     public const string FolderName = "dependencies";

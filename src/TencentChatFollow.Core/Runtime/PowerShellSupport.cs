@@ -10,7 +10,7 @@ namespace TencentChatFollow.Runtime;
 /// with a type-load error; the module initializer refuses them at Import-Module with <see cref="Refusal"/>.
 /// The manifest cannot say this: its PowerShellVersion is a minimum only.
 /// </summary>
-public static class PowerShellSupport
+internal static class PowerShellSupport
 {
     /// <summary>The oldest PowerShell 7 the module runs on.</summary>
     public static readonly Version MinimumCore = new(7, 4);

@@ -9,7 +9,7 @@ namespace TencentChatFollow.Runtime;
 /// on its own handler only, and leaves the process-wide ServicePointManager alone. On .NET the system default is
 /// already TLS 1.2 or newer, and is left as it is.
 /// </summary>
-public static class TlsPolicy
+internal static class TlsPolicy
 {
     private const int Tls13 = 12288; // SslProtocols.Tls13, missing from netstandard2.0 and .NET Framework 4.7.x
 

@@ -8,7 +8,7 @@ using TencentChatFollow.Execution;
 namespace TencentChatFollow.Session;
 
 /// <summary>What the check call found: the admin's own counts, or the error that stops Connect-TencentChat.</summary>
-public sealed class ConnectionCheckResult
+internal sealed class ConnectionCheckResult
 {
     internal ConnectionCheckResult(FollowInfo? admin, TencentChatException? error, IReadOnlyList<string> verbose)
     {
@@ -33,7 +33,7 @@ public sealed class ConnectionCheckResult
 /// with the session's own retries, rate limiter and error wording, so a wrong one fails at Connect and not at the
 /// first run.
 /// </summary>
-public static class ConnectionCheck
+internal static class ConnectionCheck
 {
     /// <summary>Makes the check call. Cancelling the token throws OperationCanceledException.</summary>
     public static async Task<ConnectionCheckResult> RunAsync(TencentChatSession session, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace TencentChatFollow.Session;
 /// What Connect-TencentChat was given; <see cref="Connect"/> fills the gaps from TENCENTCHAT_* environment
 /// variables and defaults, checks everything, and makes the session. Explicit values always win.
 /// </summary>
-public sealed class ConnectionRequest
+internal sealed class ConnectionRequest
 {
     public const string DefaultIdentifier = "administrator";
     public const string SdkAppIdVariable = "TENCENTCHAT_SDKAPPID";

@@ -6,7 +6,7 @@ using System.Text;
 namespace TencentChatFollow.Session;
 
 /// <summary>Reads a SecureString without making a managed string of it.</summary>
-public static class SecretText
+internal static class SecretText
 {
     /// <summary>The UTF-8 bytes of the secure string, trimmed of surrounding white space.</summary>
     public static byte[] ToUtf8(SecureString secure)

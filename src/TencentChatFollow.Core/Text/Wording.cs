@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace TencentChatFollow.Text;
 
 /// <summary>Small helpers for the text users read: counts with the right noun, exception messages without .NET's tails.</summary>
-public static class Wording
+internal static class Wording
 {
     private static readonly Regex ParamTail = new(@"(\s*\(Parameter '[^']*'\)|\r?\nParameter name: .*|\r?\nActual value was .*)+$", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 

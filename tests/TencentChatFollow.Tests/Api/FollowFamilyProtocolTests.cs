@@ -22,7 +22,7 @@ public class FollowFamilyProtocolTests
     }
 
     [Fact]
-    public void follow_add_sends_a_FollowItem_object_per_id()
+    public void The_follow_add_body_has_a_FollowItem_object_per_id()
     {
         var body = Json(FollowChangeProtocol.Add.WriteRequest("alice", new[] { "bob", "\"q\"" }));
         Assert.Equal("alice", body.GetProperty("From_Account").GetString());
@@ -31,7 +31,7 @@ public class FollowFamilyProtocolTests
     }
 
     [Fact]
-    public void follow_delete_and_follow_check_send_a_To_Account_array()
+    public void The_follow_delete_and_follow_check_bodies_have_a_To_Account_array()
     {
         foreach (var protocol in new BatchProtocol[] { FollowChangeProtocol.Delete, FollowCheckProtocol.Instance })
         {
