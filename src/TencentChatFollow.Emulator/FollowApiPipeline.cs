@@ -33,6 +33,7 @@ internal sealed class FollowApiPipeline(
         var call = new CallFacts { InOutage = outage.Covers(arrivedAt, current) };
         ApiReply? reply = null;
         var answered = false;
+        var recorded = false;
         // Stopping the emulator cancels pending delays, so Ctrl+C does not wait for a 'slow' fault.
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
@@ -43,6 +44,13 @@ internal sealed class FollowApiPipeline(
             {
                 await Task.Delay(delay, clock, cancellation.Token);
             }
+            if (reply.StatusCode is null)
+            {
+                // A dropped connection: record the call before the client sees the connection close, so that a client
+                // reading the log right after its failed call finds it there.
+                Record(sent: false);
+                recorded = true;
+            }
             await reply.WriteAsync(context, cancellation.Token);
             answered = true;
         }
@@ -52,24 +60,32 @@ internal sealed class FollowApiPipeline(
             context.Abort();
         }
 
-        var entry = new RequestLogEntry(
-            seq,
-            arrivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            api.Name,
-            call.SdkAppId,
-            call.Identifier,
-            call.Body?.From,
-            call.Body?.ToAccount,
-            call.Body?.FollowType,
-            call.Body?.WantNum,
-            call.Body?.StartCursor,
-            answered ? reply!.StatusCode : null,
-            answered ? reply!.ErrorCode : null,
-            reply?.Fault?.Name(),
-            reply?.Outage ?? false,
-            (long)clock.GetElapsedTime(started).TotalMilliseconds);
-        log.Add(entry);
-        stats.Record(entry);
+        if (!recorded)
+        {
+            Record(answered);
+        }
+
+        void Record(bool sent)
+        {
+            var entry = new RequestLogEntry(
+                seq,
+                arrivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                api.Name,
+                call.SdkAppId,
+                call.Identifier,
+                call.Body?.From,
+                call.Body?.ToAccount,
+                call.Body?.FollowType,
+                call.Body?.WantNum,
+                call.Body?.StartCursor,
+                sent ? reply!.StatusCode : null,
+                sent ? reply!.ErrorCode : null,
+                reply?.Fault?.Name(),
+                reply?.Outage ?? false,
+                (long)clock.GetElapsedTime(started).TotalMilliseconds);
+            log.Add(entry);
+            stats.Record(entry);
+        }
     }
 
     private async Task<ApiReply> DecideAsync(HttpContext context, IFollowApi api, RuntimeSettings current, CallFacts call, CancellationToken cancellationToken)
