@@ -9,8 +9,10 @@ Run with the pinned PowerShell tool: `dotnet tool restore && dotnet pwsh ./build
   Test     Build, then every xunit test and every Pester test (against the built module and a running emulator).
   Demo     Build, then the README's pipeline against the emulator with docs/samples.
   Bench    Build, then the throughput and memory benchmark (see docs/performance.md).
-  Package  Build, check the manifest, publish the module to a local folder repository: out/repo/*.nupkg.
-  Publish  Package, then publish to the PowerShell Gallery with -ApiKey (never run by the tests).
+  Package  Build, check the manifest, publish the module to a local folder repository: out/repo/*.nupkg; pack the
+           emulator as a .NET tool (TencentChatFollow.Emulator, command tencentchat-emulator) into the same folder.
+  Publish  Package, then publish the module to the PowerShell Gallery with -ApiKey, and the emulator tool to
+           NuGet.org when -NuGetApiKey is given too (never run by the tests).
   Clean    Remove out/ and the projects' bin/obj folders.
 Every task stops at the first failure with a non-zero exit code.
 #>
@@ -23,7 +25,10 @@ param(
     [string] $Configuration = 'Release',
 
     # The PowerShell Gallery API key, for -Task Publish only.
-    [string] $ApiKey
+    [string] $ApiKey,
+
+    # A NuGet.org API key, for -Task Publish only: pushes the emulator tool too. Without it the tool is not pushed.
+    [string] $NuGetApiKey
 )
 
 Set-StrictMode -Version Latest
@@ -170,15 +175,33 @@ function Invoke-Package {
     } finally {
         Unregister-PSResourceRepository -Name $name
     }
-    $package = Get-ChildItem -LiteralPath $RepoOut -Filter 'TencentChatFollow.*.nupkg'
-    if (-not $package) { throw "No package was written to $RepoOut." }
-    Write-Host "Packaged $($package.FullName)"
+    $package = Join-Path $RepoOut "TencentChatFollow.$(Get-ModuleVersion).nupkg"
+    if (-not (Test-Path -LiteralPath $package)) { throw "No package was written to $package." }
+    Write-Host "Packaged $package"
+
+    # The emulator as a .NET tool, for users who have the module from the Gallery and no clone of this repository.
+    Invoke-Native dotnet pack (Join-Path $Root 'src/TencentChatFollow.Emulator/TencentChatFollow.Emulator.csproj') -c $Configuration -o $RepoOut --nologo -v quiet
+    $tool = Get-EmulatorToolPackage
+    if (-not (Test-Path -LiteralPath $tool)) { throw "No emulator tool package was written to $tool." }
+    Write-Host "Packaged $tool"
+}
+
+function Get-EmulatorToolPackage {
+    Join-Path $RepoOut "TencentChatFollow.Emulator.$(Get-ModuleVersion).nupkg"
 }
 
 function Invoke-Publish {
     if (-not $ApiKey) { throw 'Publish needs -ApiKey (a PowerShell Gallery API key).' }
     Publish-PSResource -Path $ModuleOut -Repository PSGallery -ApiKey $ApiKey
     Write-Host "Published TencentChatFollow $(Get-ModuleVersion) to the PowerShell Gallery."
+    if (-not $NuGetApiKey) {
+        Write-Host 'The emulator tool was not pushed to NuGet.org: pass -NuGetApiKey to push it.'
+        return
+    }
+    # Not Invoke-Native: its failure message repeats the command line, and with it the key.
+    & dotnet nuget push (Get-EmulatorToolPackage) --api-key $NuGetApiKey --source https://api.nuget.org/v3/index.json
+    if ($LASTEXITCODE -ne 0) { throw "dotnet nuget push of the emulator tool failed with exit code $LASTEXITCODE." }
+    Write-Host "Published TencentChatFollow.Emulator $(Get-ModuleVersion) to NuGet.org."
 }
 
 function Invoke-Clean {

@@ -6,7 +6,8 @@ The README's main job against the local emulator: users.txt in, counts.csv out.
 Started by `./build.ps1 -Task Demo`. Starts the emulator with the sample follow graph, connects with the
 emulator's well-known app id and key, runs
     Get-Content users.txt | Get-TencentChatFollowInfo | Export-Csv counts.csv
-prints the table and the ids that failed, and stops the emulator.
+prints the table and the ids that failed, then lists user001's fans (Get-TencentChatFollow) and checks a few
+pairs (Test-TencentChatFollow), and stops the emulator.
 #>
 [CmdletBinding()]
 param(
@@ -41,6 +42,14 @@ try {
         Write-Host "$($failed.Count) ids failed:"
         foreach ($e in $failed) { Write-Host "  $($e.TargetObject): $($e.FullyQualifiedErrorId.Split(',')[0]): $($e.Exception.Message)" }
     }
+    # The rest of the family: one user's fans, newest first, and a few pairs.
+    $fans = @(Get-TencentChatFollow -UserId user001)
+    Write-Host "`nuser001 has $($fans.Count) fans; the newest five:"
+    $fans | Select-Object -First 5 | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
+    Write-Host 'A few pairs:'
+    Test-TencentChatFollow -From user001 -UserId user002, user003 | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
+    if ($fans.Count -eq 0) { throw 'The demo listed no fans.' }
+
     $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
     Write-Host "`nEmulator: $($stats.calls) calls, largest batch $($stats.maxBatchSize) ids."
     if ($rows.Count -eq 0) { throw 'The demo produced no rows.' }

@@ -41,6 +41,10 @@ public static class ErrorCatalog
         Add(30001, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The request was refused as invalid; check the ids passed.");
         Add(30002, "TencentChat.SdkAppIdMismatch", ErrorKind.Authentication, "The SDKAppID does not match; check -SdkAppId.", fatal: true);
         Add(30003, "TencentChat.UserNotFound", ErrorKind.NotFound, "The account does not exist in this app; check the id.");
+        Add(32100, "TencentChat.FollowLimit", ErrorKind.LimitsExceeded, "The From account already follows the most accounts Tencent allows (5,000); remove some follows first.");
+        Add(32101, "TencentChat.FollowLimit", ErrorKind.LimitsExceeded, "A follow limit of the app was reached for this pair (fans or follows); see the Chat console's follow settings.");
+        Add(32102, "TencentChat.FollowLimit", ErrorKind.LimitsExceeded, "A mutual-follow limit was reached for this pair; remove some follows first.");
+        Add(32103, "TencentChat.FollowLimit", ErrorKind.LimitsExceeded, "A follow limit was reached for this pair; remove some follows first.");
         Add(30004, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
         Add(30005, "TencentChat.FollowNotEnabled", ErrorKind.PermissionDenied, "The follow feature is not enabled for this app: it needs the Pro, Pro-plus or Enterprise edition and the follow switch in the Chat console.", fatal: true);
         Add(30006, "TencentChat.ServiceError", ErrorKind.ServiceError, "Tencent reported an internal error; try again later.", transient: true);

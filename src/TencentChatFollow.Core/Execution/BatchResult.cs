@@ -3,19 +3,21 @@ using TencentChatFollow.Errors;
 
 namespace TencentChatFollow.Execution;
 
-/// <summary>The outcome for one id: its counts or its error.</summary>
+/// <summary>The outcome for one id: its result (the API's object: FollowInfo, FollowCheck...) or its error.</summary>
 internal readonly struct IdOutcome
 {
-    public IdOutcome(string userId, FollowInfo? info, TencentChatException? error, bool callFailed = false)
+    public IdOutcome(string userId, object? result, TencentChatException? error, bool callFailed = false)
     {
         UserId = userId;
-        Info = info;
+        Result = result;
         Error = error;
         CallFailed = callFailed;
     }
 
     public string UserId { get; }
-    public FollowInfo? Info { get; }
+    public object? Result { get; }
+    /// <summary>The result as follow_get_info's counts, when it is one.</summary>
+    public FollowInfo? Info => Result as FollowInfo;
     public TencentChatException? Error { get; }
 
     /// <summary>

@@ -36,6 +36,13 @@ internal sealed class BatchRun : IDisposable
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
         Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
+        : this((sequence, _, ids, token) => execute(sequence, ids, token), maxInFlight, batchSize, output, cancellationToken, idleFlush, maxBufferedIds)
+    {
+    }
+
+    /// <summary>A run whose ids come in groups (the From_Account of pairs): consecutive ids of one group share calls.</summary>
+    public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
+        Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
     {
         _output = output ?? throw new ArgumentNullException(nameof(output));
         _runner = new OrderedBatchRunner(execute, maxInFlight, batchSize, Math.Max(maxBufferedIds, maxInFlight * batchSize), cancellationToken);
@@ -67,17 +74,23 @@ internal sealed class BatchRun : IDisposable
     /// become ready meanwhile. If a fatal answer arrives, drains the run and sets <see cref="Stopped"/> (the id
     /// given counts as not answered); check it after each call.
     /// </summary>
-    public void Add(string id)
+    public void Add(string id, string? group = null)
     {
         if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
         Received++;
         MakeRoom();
+        if (_fatal is null && _runner.Unsent > 0 && !string.Equals(group, _runner.CurrentGroup, StringComparison.Ordinal))
+        {
+            // A new group (another From_Account) starts its own call: send the last group's ids now.
+            _runner.Flush();
+            MakeRoom();
+        }
         if (_fatal is not null)
         {
             Stop(id);
             return;
         }
-        _runner.Add(id);
+        _runner.Add(id, group);
         Volatile.Write(ref _lastAddTicks, _clock.Elapsed.Ticks);
         HandOutReady();
         if (_fatal is not null) Stop();

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// Groups ids into calls of <see cref="Api.FollowGetInfoProtocol.MaxIdsPerCall"/>, keeps up to
+/// Groups ids into calls of the API's batch size, keeps up to
 /// <see cref="MaxInFlight"/> calls running at once, and hands results back strictly in input order.
 /// <para>
 /// Two limits, kept apart. <see cref="MaxInFlight"/> counts the calls on the wire. The reorder buffer holds every
@@ -31,7 +31,7 @@ internal sealed class OrderedBatchRunner
     /// </summary>
     public const int DefaultMaxBufferedIds = 20_000;
 
-    private readonly Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> _execute;
+    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> _execute;
     private readonly int _batchSize;
     private readonly CancellationToken _cancellationToken;
     private readonly Queue<Started> _started = new();
@@ -40,6 +40,7 @@ internal sealed class OrderedBatchRunner
     /// <summary>Guards the partial batch and the queue of calls started, which an idle flush may touch from another thread.</summary>
     private readonly object _gate = new();
     private List<string> _current;
+    private string? _currentGroup;
     private long _sequence;
     private int _running;
     private int _bufferedIds;
@@ -55,6 +56,15 @@ internal sealed class OrderedBatchRunner
     /// <paramref name="maxInFlight"/> × <paramref name="batchSize"/>.
     /// </summary>
     public OrderedBatchRunner(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, int maxBufferedIds, CancellationToken cancellationToken)
+        : this(Ungrouped(execute), maxInFlight, batchSize, maxBufferedIds, cancellationToken)
+    {
+    }
+
+    /// <summary>
+    /// A runner whose batches each belong to one group (the From_Account of a call): ids of one group share calls, and
+    /// a new group starts a new batch. <paramref name="execute"/> gets the batch's group.
+    /// </summary>
+    public OrderedBatchRunner(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, int maxBufferedIds, CancellationToken cancellationToken)
     {
         if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
@@ -106,14 +116,29 @@ internal sealed class OrderedBatchRunner
         }
     }
 
-    /// <summary>Adds an id; a full batch starts its call. Call only when <see cref="IsFull"/> is false.</summary>
-    public void Add(string id)
+    /// <summary>
+    /// Adds an id of <paramref name="group"/>; a full batch starts its call. Call only when <see cref="IsFull"/> is
+    /// false, and flush first when the group differs from <see cref="CurrentGroup"/> while ids are unsent.
+    /// </summary>
+    public void Add(string id, string? group = null)
     {
         lock (_gate)
         {
             if (IsFull) throw new InvalidOperationException("Wait for room before adding more ids.");
+            if (_current.Count > 0 && !string.Equals(group, _currentGroup, StringComparison.Ordinal))
+                throw new InvalidOperationException("Flush the batch of the previous group first.");
+            _currentGroup = group;
             _current.Add(id);
             if (_current.Count == _batchSize) StartCurrent();
+        }
+    }
+
+    /// <summary>The group of the partial batch.</summary>
+    public string? CurrentGroup
+    {
+        get
+        {
+            lock (_gate) return _currentGroup;
         }
     }
 
@@ -154,6 +179,7 @@ internal sealed class OrderedBatchRunner
     private void StartCurrent()
     {
         var ids = _current;
+        var group = _currentGroup;
         _current = new List<string>(_batchSize);
         var sequence = ++_sequence;
         Interlocked.Increment(ref _running);
@@ -164,7 +190,7 @@ internal sealed class OrderedBatchRunner
             try
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                return await _execute(sequence, ids, _cancellationToken).ConfigureAwait(false);
+                return await _execute(sequence, group, ids, _cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -238,6 +264,12 @@ internal sealed class OrderedBatchRunner
             _current = new List<string>(_batchSize);
             return unsent;
         }
+    }
+
+    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute)
+    {
+        if (execute is null) throw new ArgumentNullException(nameof(execute));
+        return (sequence, _, ids, token) => execute(sequence, ids, token);
     }
 
     private BatchResult Dequeue()

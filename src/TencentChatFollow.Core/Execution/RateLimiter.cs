@@ -66,9 +66,18 @@ public sealed class RateLimiter
         _control = new RateController(settings);
     }
 
+    /// <summary>A limiter paced on <paramref name="clock"/> (a session's own, in tests).</summary>
+    internal RateLimiter(TimeSpan window, Clock clock, RateControlSettings? settings = null)
+        : this(window, () => clock.Elapsed, clock.Delay, settings)
+    {
+    }
+
+    /// <summary>The window a limiter of Tencent's per-second limit counts over (a second and a safety margin).</summary>
+    internal static TimeSpan DefaultWindow => TimeSpan.FromSeconds(1) + DefaultMargin;
+
     /// <summary>The limiter every session of this SDKAppID in this process shares.</summary>
     public static RateLimiter ForApp(uint sdkAppId)
-        => PerApp.GetOrAdd(sdkAppId, _ => new RateLimiter(TimeSpan.FromSeconds(1) + DefaultMargin));
+        => PerApp.GetOrAdd(sdkAppId, _ => new RateLimiter(DefaultWindow));
 
     /// <summary>The limiter's clock (monotonic; the same one answers are reported on).</summary>
     internal TimeSpan Now => _clock();

@@ -23,7 +23,7 @@ public sealed class TencentChatSession
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
         int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null,
-        TimeSpan? retryTimeout = null)
+        TimeSpan? retryTimeout = null, Clock? clock = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
         if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
@@ -40,7 +40,9 @@ public sealed class TencentChatSession
         Timeout = timeout ?? DefaultTimeout;
         RetryTimeout = retryTimeout ?? DefaultRetryTimeout;
         ConnectedAt = DateTimeOffset.Now;
-        Limiter = RateLimiter.ForApp(sdkAppId);
+        Clock = clock ?? Clock.System;
+        // The process-wide limiter of the app on the real clock; a session on a test clock gets its own, paced on it.
+        Limiter = clock is null ? RateLimiter.ForApp(sdkAppId) : new RateLimiter(RateLimiter.DefaultWindow, clock);
         Proxy = proxy;
         Http = HttpClientCache.For(endpoint, proxy);
     }
@@ -68,6 +70,8 @@ public sealed class TencentChatSession
 
     internal ISigSource Sig { get; }
     internal RateLimiter Limiter { get; }
+    /// <summary>The time the session's limiter, retries and UserSig expiry go by.</summary>
+    internal Clock Clock { get; }
     internal HttpClient Http { get; }
 
     public override string ToString() => $"TencentChat app {SdkAppId} as {Identifier} at {Endpoint.GetLeftPart(UriPartial.Authority)}";

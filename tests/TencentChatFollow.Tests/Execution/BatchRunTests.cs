@@ -138,3 +138,29 @@ public class BatchRunTests
         Assert.Equal(new[] { "b" }, rig.Calls.WaitStarted(2));
     }
 }
+
+public class BatchRunGroupTests
+{
+    [Fact]
+    public async Task Consecutive_ids_of_one_group_share_calls_and_a_new_group_starts_a_new_call()
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(long Sequence, string? Group, string[] Ids)>();
+        var output = new List<BatchResult>();
+        using var run = new BatchRun((sequence, group, ids, token) =>
+        {
+            calls.Enqueue((sequence, group, ids.ToArray()));
+            var outcomes = ids.Select(id => new IdOutcome(id, group + ">" + id, null)).ToList();
+            return Task.FromResult(new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
+        }, maxInFlight: 4, batchSize: 3, output.Add, CancellationToken.None, Timeout.InfiniteTimeSpan);
+
+        var pairs = new[] { ("a", "1"), ("a", "2"), ("a", "3"), ("a", "4"), ("b", "5"), ("b", "6"), ("a", "7") };
+        await Task.Run(() =>
+        {
+            foreach (var (from, id) in pairs) run.Add(id, from);
+            run.Complete();
+        }).WaitAsync(ControlledCalls.Patience);
+
+        Assert.Equal(new[] { "a:1,2,3", "a:4", "b:5,6", "a:7" }, calls.OrderBy(c => c.Sequence).Select(c => c.Group + ":" + string.Join(",", c.Ids)));
+        Assert.Equal(pairs.Select(p => p.Item1 + ">" + p.Item2), output.SelectMany(r => r.Outcomes).Select(o => (string)o.Result!));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace TencentChatFollow.Api;
+
+/// <summary>v4/follow/follow_check: how From_Account and each of up to 100 ids relate (ResultItem[].FollowType).</summary>
+internal sealed class FollowCheckProtocol : BatchProtocol
+{
+    public const int MaxIds = 100;
+
+    public static FollowCheckProtocol Instance { get; } = new();
+
+    public override string Path => "v4/follow/follow_check";
+    public override int MaxIdsPerCall => MaxIds;
+    protected override string ItemArrayName => "ResultItem";
+
+    public override byte[] WriteRequest(string from, IReadOnlyList<string> ids) => WriteFromAndIds(from, "To_Account", ids);
+
+    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    {
+        if (TryInt(item, "FollowType", out var type) && type is >= 0 and <= 3)
+        {
+            problem = null;
+            return (FollowRelation)type;
+        }
+        problem = "its FollowType is missing or not 0 to 3";
+        return null;
+    }
+
+    public override object ResultFor(string from, string id, object? payload) => new FollowCheck(from, id, (FollowRelation)payload!);
+
+    public override string DescribeId(string from, string id) => $"'{id}' (checked from '{from}')";
+}
+
+/// <summary>v4/follow/follow_add and v4/follow/follow_delete: From_Account follows, or stops following, up to 20 ids.</summary>
+internal sealed class FollowChangeProtocol : BatchProtocol
+{
+    public const int MaxIds = 20;
+
+    public static FollowChangeProtocol Add { get; } = new("v4/follow/follow_add", "Added", "follow");
+    public static FollowChangeProtocol Delete { get; } = new("v4/follow/follow_delete", "Removed", "unfollow");
+
+    private readonly string _action;
+    private readonly string _verb;
+
+    private FollowChangeProtocol(string path, string action, string verb)
+    {
+        Path = path;
+        _action = action;
+        _verb = verb;
+    }
+
+    public override string Path { get; }
+    public override int MaxIdsPerCall => MaxIds;
+    protected override string ItemArrayName => "ResultItem";
+
+    /// <summary>follow_add takes FollowItem: [{To_Account}]; follow_delete takes To_Account: [ids].</summary>
+    public override byte[] WriteRequest(string from, IReadOnlyList<string> ids)
+    {
+        if (ReferenceEquals(this, Delete)) return WriteFromAndIds(from, "To_Account", ids);
+        return Write(writer =>
+        {
+            writer.WriteString("From_Account", from);
+            writer.WriteStartArray("FollowItem");
+            foreach (var id in ids)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("To_Account", id);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }, 64 + ids.Count * 40);
+    }
+
+    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    {
+        problem = null;
+        return null;
+    }
+
+    public override object ResultFor(string from, string id, object? payload) => new FollowChange(from, id, _action);
+
+    public override string DescribeId(string from, string id) => $"'{id}' ('{from}' could not {_verb} it)";
+}

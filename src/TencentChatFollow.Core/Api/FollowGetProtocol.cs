@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace TencentChatFollow.Api;
+
+/// <summary>One page of a user's list, as follow_get answers it.</summary>
+internal sealed class FollowPage
+{
+    public FollowPage(IReadOnlyList<FollowEntry> entries, string nextCursor)
+    {
+        Entries = entries;
+        NextCursor = nextCursor;
+    }
+
+    public IReadOnlyList<FollowEntry> Entries { get; }
+    /// <summary>Empty when the list is done.</summary>
+    public string NextCursor { get; }
+}
+
+/// <summary>
+/// v4/follow/follow_get: one page of a user's fans, follows or mutual follows (From_Account is the user; WantNum up
+/// to 1000; StartCursor "" then the NextCursor of the page before). One instance pages one list: set
+/// <see cref="Cursor"/> before each call, one call at a time.
+/// </summary>
+internal sealed class FollowGetProtocol : BatchProtocol
+{
+    public const int MaxPageSize = 1000;
+    private const string NickTag = "Tag_Profile_IM_Nick";
+
+    private readonly FollowRelation _relation;
+    private readonly int _pageSize;
+
+    public FollowGetProtocol(FollowRelation relation, int pageSize)
+    {
+        if (relation == FollowRelation.None) throw new ArgumentOutOfRangeException(nameof(relation));
+        if (pageSize < 1 || pageSize > MaxPageSize) throw new ArgumentOutOfRangeException(nameof(pageSize));
+        _relation = relation;
+        _pageSize = pageSize;
+    }
+
+    /// <summary>The StartCursor of the next call: "" for the first page.</summary>
+    public string Cursor { get; set; } = "";
+
+    public override string Path => "v4/follow/follow_get";
+    /// <summary>A call is about one user (the From_Account).</summary>
+    public override int MaxIdsPerCall => 1;
+    protected override string ItemArrayName => "FollowItem";
+
+    /// <summary>The body for the list of <paramref name="from"/> (the ids are that same user).</summary>
+    public override byte[] WriteRequest(string from, IReadOnlyList<string> ids)
+        => Write(writer =>
+        {
+            writer.WriteString("From_Account", from);
+            writer.WriteNumber("FollowType", (int)_relation);
+            writer.WriteString("StartCursor", Cursor);
+            writer.WriteNumber("WantNum", _pageSize);
+        });
+
+    /// <summary>The whole answer is one item for the user asked about: the page.</summary>
+    protected override void ReadItems(JsonElement root, ApiAnswer answer)
+    {
+        if (!root.TryGetProperty(ItemArrayName, out var items) || items.ValueKind != JsonValueKind.Array)
+            throw new FormatException("The answer says OK but has no FollowItem array.");
+        var next = root.TryGetProperty("NextCursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        var entries = new List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)>();
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
+                throw new FormatException("A FollowItem has no To_Account string.");
+            long? time = TryLong(item, "FollowTime", out var t) ? t : null;
+            var profile = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (item.TryGetProperty("ProfileItem", out var tags) && tags.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var tag in tags.EnumerateArray())
+                {
+                    if (tag.ValueKind == JsonValueKind.Object && tag.TryGetProperty("Tag", out var name) && name.ValueKind == JsonValueKind.String && tag.TryGetProperty("Value", out var value))
+                        profile[name.GetString()!] = Plain(value);
+                }
+            }
+            entries.Add((account.GetString()!, time, profile.TryGetValue(NickTag, out var nick) ? nick as string : null, profile));
+        }
+        answer.Items[PendingUser] = new AnswerItem(0, "", new RawPage(entries, next));
+    }
+
+    /// <summary>The user the next call is about (the key its one item is filed under).</summary>
+    public string PendingUser { get; set; } = "";
+
+    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    {
+        problem = null;
+        return null;
+    }
+
+    public override object ResultFor(string from, string id, object? payload)
+    {
+        var raw = (RawPage)payload!;
+        var entries = new List<FollowEntry>(raw.Entries.Count);
+        foreach (var (entryId, time, nick, profile) in raw.Entries)
+            entries.Add(new FollowEntry(entryId, from, _relation, time is long s ? DateTimeOffset.FromUnixTimeSeconds(s) : null, nick, profile));
+        return new FollowPage(entries, raw.NextCursor);
+    }
+
+    private static object? Plain(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetInt64(out var n) ? n : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null => null,
+        _ => value.GetRawText(),
+    };
+
+    private sealed class RawPage
+    {
+        public RawPage(List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)> entries, string nextCursor)
+        {
+            Entries = entries;
+            NextCursor = nextCursor;
+        }
+
+        public List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)> Entries { get; }
+        public string NextCursor { get; }
+    }
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using TencentChatFollow.Api;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Internal;
+
+/// <summary>
+/// Base of the cmdlets over a batched follow API: they bind parameters and feed ids (with their From_Account); the
+/// run itself (<see cref="BatchRun"/> over <see cref="BatchCall"/>) is Core's. This class only connects the two:
+/// it writes what the run hands out, in order, on the pipeline thread, keeps the progress bar, turns Ctrl+C into a
+/// stop of every call in flight and a stopped run into its one terminating error.
+/// </summary>
+public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
+{
+    /// <summary>Calls in flight by default: enough to reach 200 calls/s at 300 ms round trips.</summary>
+    public const int DefaultThrottleLimit = 64;
+
+    private readonly CancellationTokenSource _stop = new();
+    private BatchRun? _run;
+    private ProgressReporter? _progress;
+    private long _refused;
+    private long _skipped;
+
+    /// <summary>Calls in flight at once (the rate limit still applies).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>The session the run uses (set by <see cref="StartRun"/>).</summary>
+    protected TencentChatSession? RunSession { get; private set; }
+
+    /// <summary>Starts the run of <paramref name="protocol"/>'s calls; call from BeginProcessing.</summary>
+    /// <param name="protocol">The API the run calls.</param>
+    /// <param name="activity">The progress bar's title (the command's name).</param>
+    /// <param name="total">Ids to do, when known before the run.</param>
+    /// <param name="fromPerCall">Each id comes with its own From (pairs): an unknown From fails its pairs, not the run.</param>
+    private protected void StartRun(BatchProtocol protocol, string activity, long? total, bool fromPerCall = false)
+    {
+        var session = RequireSession();
+        RunSession = session;
+        var call = new BatchCall(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
+        _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
+            ThrottleLimit, protocol.MaxIdsPerCall, Emit, _stop.Token);
+        _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };
+        WriteVerbose($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
+    }
+
+    /// <summary>
+    /// Feeds the ids of one record, as <paramref name="from"/>: each trimmed, blanks skipped, objects that carry no
+    /// id refused with their own error, and <paramref name="shouldSend"/> asked for each (for -WhatIf and -Confirm).
+    /// </summary>
+    protected void Feed(IEnumerable<string?>? rawIds, string from, Func<string, bool>? shouldSend = null)
+    {
+        if (rawIds is null) return;
+        Guard(() =>
+        {
+            foreach (var raw in rawIds)
+            {
+                if (UserIdTransformationAttribute.TryGetRejection(raw, out var rejected))
+                {
+                    _refused++;
+                    WriteError(rejected!);
+                    continue;
+                }
+                var id = raw?.Trim();
+                if (string.IsNullOrEmpty(id)) continue;
+                if (shouldSend is not null && !shouldSend(id!))
+                {
+                    _skipped++;
+                    continue;
+                }
+                _run!.Add(id!, from);
+                if (_run.Stopped is not null) return;
+            }
+        });
+    }
+
+    /// <summary>End of input: sends what is left, writes every result, and says so when no id came at all.</summary>
+    protected void FinishRun(bool userIdBound)
+    {
+        Guard(() => _run!.Complete());
+        _progress!.Complete();
+        if (_run!.Received == 0 && _refused == 0 && _skipped == 0) ReportNoIds(userIdBound);
+    }
+
+    /// <summary>Whether a result is written (Add and Remove write theirs only with -PassThru).</summary>
+    protected virtual bool ShouldWrite(object result) => true;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _run?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Ids in an -UserId array, for the progress bar's percentage.</summary>
+    protected static long CountIds(string?[] ids)
+    {
+        long n = 0;
+        foreach (var id in ids) if (!string.IsNullOrWhiteSpace(id) && !UserIdTransformationAttribute.TryGetRejection(id, out _)) n++;
+        return n;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException, and a run stopped by a fatal answer
+    /// ends the command (and the pipeline feeding it) with one terminating error that says how far it got.
+    /// </summary>
+    private void Guard(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            TryCompleteProgress();
+            throw new PipelineStoppedException();
+        }
+        if (_run!.Stopped is { } stopped)
+        {
+            _progress!.Complete();
+            ThrowTerminatingError(ErrorRecords.From(stopped));
+        }
+    }
+
+    /// <summary>Writes one call's results, in order; runs on the pipeline thread (inside Add and Complete).</summary>
+    private void Emit(BatchResult result)
+    {
+        foreach (var message in result.Verbose) WriteVerbose(message);
+        foreach (var message in result.Debug) WriteDebug(message);
+        foreach (var outcome in result.Outcomes)
+        {
+            if (outcome.Result is not null)
+            {
+                if (ShouldWrite(outcome.Result)) WriteObject(outcome.Result);
+            }
+            else
+            {
+                WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
+            }
+        }
+        _progress!.Report(_run!.Done, _run.Errors);
+    }
+
+    /// <summary>A run that received no id at all is worth a word: a typo'd variable or an empty file looks like success otherwise.</summary>
+    private void ReportNoIds(bool userIdBound)
+    {
+        if (!userIdBound || MyInvocation.ExpectingInput)
+        {
+            WriteWarning("No user id came down the pipeline (blank lines are skipped), so nothing was done. Check the input file or command.");
+            return;
+        }
+        WriteError(new ErrorRecord(new ArgumentException("-UserId holds no user id ($null, an empty array or blank strings), so nothing was done. Check the variable you passed (a typo gives $null)."),
+            "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
+    }
+
+    private void TryCompleteProgress()
+    {
+        try
+        {
+            _progress?.Complete();
+        }
+        catch (PipelineStoppedException)
+        {
+            // The host is already tearing the pipeline down; it clears the bar itself.
+        }
+    }
+
+    private bool IsDebugOn()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Debug", out var d) && d is SwitchParameter s) return s.IsPresent;
+        // A preference set in a child scope ($DebugPreference = 'Continue') is a plain string there.
+        return LanguagePrimitives.TryConvertTo(GetVariableValue("DebugPreference"), out ActionPreference p)
+            && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+    }
+}

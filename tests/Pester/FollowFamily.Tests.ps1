@@ -1,0 +1,156 @@
+# Issue 8: Get-, Test-, Add- and Remove-TencentChatFollow against the emulator's one mutable follow graph.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+
+    # 'star' has 3,500 fans (f0001..f3500, the later lines newer); f0001..f0300 follow nobody else; p0001..p0300 are
+    # accounts for the writes; star follows f0001 and f0002 back.
+    $script:fans = 1..3500 | ForEach-Object { 'f{0:d4}' -f $_ }
+    $script:targets = 1..300 | ForEach-Object { 'p{0:d4}' -f $_ }
+    $lines = @('follower,followee') + @($fans | ForEach-Object { "$_,star" }) + @('star,f0001', 'star,f0002') + @($targets | ForEach-Object { "$_,f3500" })
+    $script:graphPath = Join-Path $TestDrive 'family.csv'
+    Set-Content -LiteralPath $graphPath -Value $lines
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath
+    $script:cred = Get-EmulatorCredential
+    $script:appId = (Get-EmulatorIdentity).SdkAppId
+    Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 6
+
+    function Get-CallCount([string] $Api) {
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { -not $Api -or "$($_.path)$($_.api)" -like "*$Api*" }).Count
+    }
+    function Set-Faults([hashtable] $Settings) {
+        $defaults = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
+        foreach ($k in $Settings.Keys) { $defaults[$k] = $Settings[$k] }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $defaults
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'Get-TencentChatFollow' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'reads a list of 3,500 fans over 4 pages, every fan once, newest first' {
+        $entries = @(Get-TencentChatFollow -UserId star)
+        $entries.Count | Should -Be 3500
+        (@($entries.UserId | Sort-Object) -join ',') | Should -Be (@($fans | Sort-Object) -join ',')
+        @($entries.UserId | Select-Object -Unique).Count | Should -Be 3500
+        $entries[0].UserId | Should -Be 'f3500' -Because 'the last line of the graph is the newest follow'
+        $entries | ForEach-Object { $_.OfUserId | Should -Be 'star'; $_.Relation | Should -Be 'Follower' }
+        $entries[0].FollowTime | Should -BeOfType [DateTimeOffset]
+        $entries[0].FollowTime.Offset | Should -Be ([TimeSpan]::Zero)
+        ($entries[0].FollowTime -ge $entries[-1].FollowTime) | Should -BeTrue
+        $entries[0].PSObject.Properties.Name | Should -Contain 'Profile'
+        Get-CallCount | Should -Be 4
+    }
+
+    It 'lists follows and mutual follows' {
+        (@(Get-TencentChatFollow star -Relation Following).UserId | Sort-Object) -join ',' | Should -Be 'f0001,f0002'
+        (@(Get-TencentChatFollow star -Relation Mutual).UserId | Sort-Object) -join ',' | Should -Be 'f0001,f0002'
+        @(Get-TencentChatFollow f0003 -Relation Mutual).Count | Should -Be 0
+    }
+
+    It 'pipes into Get-TencentChatFollowInfo: the entries are accounts' {
+        $rows = @(Get-TencentChatFollow star -Relation Following | Get-TencentChatFollowInfo)
+        ($rows.UserId | Sort-Object) -join ',' | Should -Be 'f0001,f0002'
+        $rows | ForEach-Object { $_.FollowingCount | Should -Be 1; $_.FollowerCount | Should -Be 1 }
+    }
+
+    It 'Select-Object -First 5 stops after the first page' {
+        $first = @(Get-TencentChatFollow star -PageSize 100 | Select-Object -First 5)
+        $first.Count | Should -Be 5
+        Get-CallCount | Should -Be 1
+    }
+
+    It 'an unknown user is an error for that user, and the next user is read' {
+        $out = @('ghost', 'f0001' | Get-TencentChatFollow -Relation Following -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 'ghost'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound*'
+        $out.UserId | Should -Be 'star'
+    }
+}
+
+Describe 'Test-TencentChatFollow' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'checks pairs from Import-Csv (From and UserId columns), one FollowCheck per pair in input order' {
+        $csv = Join-Path $TestDrive 'pairs.csv'
+        $pairs = @(
+            [pscustomobject]@{ From = 'star'; UserId = 'f0001' }   # mutual
+            [pscustomobject]@{ From = 'star'; UserId = 'f0003' }   # f0003 follows star: a fan
+            [pscustomobject]@{ From = 'f0003'; UserId = 'star' }   # f0003 follows star
+            [pscustomobject]@{ From = 'f0003'; UserId = 'f0004' }  # none
+            [pscustomobject]@{ From = 'star'; UserId = 'f0002' }   # mutual
+        )
+        $pairs | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $checks = @(Import-Csv $csv | Test-TencentChatFollow)
+        ($checks | ForEach-Object { "$($_.From)>$($_.UserId):$($_.Relation)" }) -join ' ' | Should -Be 'star>f0001:Mutual star>f0003:Follower f0003>star:Following f0003>f0004:None star>f0002:Mutual'
+        $checks[1].IsFollower | Should -BeTrue
+        $checks[1].IsFollowing | Should -BeFalse
+        $checks[2].IsFollowing | Should -BeTrue
+        Get-CallCount 'follow_check' | Should -Be 3 -Because 'consecutive pairs with the same From share a call'
+    }
+
+    It 'checks 3,500 ids in calls of 100' {
+        $checks = @($fans | Test-TencentChatFollow -From star)
+        $checks.Count | Should -Be 3500
+        @($checks | Where-Object IsFollower).Count | Should -Be 3500
+        @($checks | Where-Object IsFollowing).UserId -join ',' | Should -Be 'f0001,f0002'
+        Get-CallCount 'follow_check' | Should -Be 35
+    }
+
+    It 'an unknown id is an error whose TargetObject is the id' {
+        $out = @(Test-TencentChatFollow -From star -UserId f0001, ghost, f0002 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($out.UserId -join ',') | Should -Be 'f0001,f0002'
+        $errs[0].TargetObject | Should -Be 'ghost'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound*'
+    }
+}
+
+Describe 'Add- and Remove-TencentChatFollow' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+    AfterEach { Set-Faults @{} }
+
+    It '-WhatIf lists every pair and makes no call' {
+        $out = @(Add-TencentChatFollow -From star -UserId p0001, p0002 -WhatIf 6>&1)
+        Get-CallCount | Should -Be 0
+        ($out -join "`n") | Should -Match 'p0001'
+        ($out -join "`n") | Should -Match 'p0002'
+        $null = Remove-TencentChatFollow -From star -UserId f0001 -WhatIf
+        Get-CallCount | Should -Be 0
+    }
+
+    It 'adds and removes 300 pairs through 10% faults with nothing lost or doubled' {
+        Set-Faults @{ rate = 0.1; kinds = @('502', 'drop', '30006') }
+        $done = @($targets | ForEach-Object { [pscustomobject]@{ From = 'star'; UserId = $_ } } | Add-TencentChatFollow -PassThru -Confirm:$false)
+        ($done.UserId -join ',') | Should -Be ($targets -join ',')
+        $done | ForEach-Object { $_.Action | Should -Be 'Added'; $_.From | Should -Be 'star' }
+        Set-Faults @{}
+
+        (Get-TencentChatFollowInfo star).FollowingCount | Should -Be 302 -Because 'star followed f0001, f0002 and now the 300, each once'
+        @(Test-TencentChatFollow -From star -UserId $targets | Where-Object IsFollowing).Count | Should -Be 300
+
+        Set-Faults @{ rate = 0.1; kinds = @('502', 'drop', '30006') }
+        $removed = @(Remove-TencentChatFollow -From star -UserId $targets -PassThru -Confirm:$false)
+        ($removed.UserId -join ',') | Should -Be ($targets -join ',')
+        Set-Faults @{}
+        (Get-TencentChatFollowInfo star).FollowingCount | Should -Be 2
+        @(Get-TencentChatFollow star -Relation Following).UserId -join ',' | Should -Not -Match 'p0'
+    }
+
+    It 'writes nothing without -PassThru, and an unknown id is an error naming From' {
+        $out = @(Add-TencentChatFollow -From f0004 -UserId f0005, ghost -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 'ghost'
+        $errs[0].Exception.Message | Should -Match "'f0004'"
+        (Test-TencentChatFollow -From f0004 -UserId f0005).Relation | Should -Be 'Following'
+        Remove-TencentChatFollow -From f0004 -UserId f0005 -Confirm:$false
+        (Test-TencentChatFollow -From f0004 -UserId f0005).Relation | Should -Be 'None'
+    }
+}

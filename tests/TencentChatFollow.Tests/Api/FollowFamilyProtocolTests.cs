@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using TencentChatFollow.Api;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+public class FollowFamilyProtocolTests
+{
+    private static JsonElement Json(byte[] body) => JsonDocument.Parse(body).RootElement;
+
+    private static ApiAnswer Parse(BatchProtocol protocol, string items)
+        => protocol.ParseAnswer(Encoding.UTF8.GetBytes("{\"ResultItem\":[" + items + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}"));
+
+    [Fact]
+    public void Each_API_has_its_path_and_Tencents_batch_limit()
+    {
+        Assert.Equal(("v4/follow/follow_get_info", 20), (FollowGetInfoProtocol.Instance.Path, FollowGetInfoProtocol.Instance.MaxIdsPerCall));
+        Assert.Equal(("v4/follow/follow_check", 100), (FollowCheckProtocol.Instance.Path, FollowCheckProtocol.Instance.MaxIdsPerCall));
+        Assert.Equal(("v4/follow/follow_add", 20), (FollowChangeProtocol.Add.Path, FollowChangeProtocol.Add.MaxIdsPerCall));
+        Assert.Equal(("v4/follow/follow_delete", 20), (FollowChangeProtocol.Delete.Path, FollowChangeProtocol.Delete.MaxIdsPerCall));
+    }
+
+    [Fact]
+    public void follow_add_sends_a_FollowItem_object_per_id()
+    {
+        var body = Json(FollowChangeProtocol.Add.WriteRequest("alice", new[] { "bob", "\"q\"" }));
+        Assert.Equal("alice", body.GetProperty("From_Account").GetString());
+        Assert.Equal(new[] { "bob", "\"q\"" }, body.GetProperty("FollowItem").EnumerateArray().Select(i => i.GetProperty("To_Account").GetString()));
+        Assert.False(body.TryGetProperty("To_Account", out _));
+    }
+
+    [Fact]
+    public void follow_delete_and_follow_check_send_a_To_Account_array()
+    {
+        foreach (var protocol in new BatchProtocol[] { FollowChangeProtocol.Delete, FollowCheckProtocol.Instance })
+        {
+            var body = Json(protocol.WriteRequest("alice", new[] { "bob", "carol" }));
+            Assert.Equal("alice", body.GetProperty("From_Account").GetString());
+            Assert.Equal(new[] { "bob", "carol" }, body.GetProperty("To_Account").EnumerateArray().Select(i => i.GetString()));
+        }
+    }
+
+    [Theory]
+    [InlineData(0, FollowRelation.None, false, false)]
+    [InlineData(1, FollowRelation.Follower, false, true)]
+    [InlineData(2, FollowRelation.Following, true, false)]
+    [InlineData(3, FollowRelation.Mutual, true, true)]
+    public void FollowType_is_the_relation_seen_from_From(int followType, FollowRelation relation, bool isFollowing, bool isFollower)
+    {
+        var answer = Parse(FollowCheckProtocol.Instance, $"{{\"To_Account\":\"bob\",\"FollowType\":{followType},\"ResultCode\":0,\"ResultInfo\":\"\"}}");
+        var check = (FollowCheck)FollowCheckProtocol.Instance.ResultFor("alice", "bob", answer.Items["bob"].Payload);
+        Assert.Equal(("alice", "bob", relation, isFollowing, isFollower), (check.From, check.UserId, check.Relation, check.IsFollowing, check.IsFollower));
+    }
+
+    [Theory]
+    [InlineData("{\"To_Account\":\"bob\",\"ResultCode\":0}")]
+    [InlineData("{\"To_Account\":\"bob\",\"FollowType\":4,\"ResultCode\":0}")]
+    [InlineData("{\"To_Account\":\"bob\",\"FollowType\":\"2\",\"ResultCode\":0}")]
+    public void A_check_item_without_a_usable_FollowType_is_a_bad_item_asked_again(string item)
+    {
+        var answer = Parse(FollowCheckProtocol.Instance, item);
+        Assert.Empty(answer.Items);
+        Assert.Contains("FollowType", answer.BadItems["bob"]);
+    }
+
+    [Fact]
+    public void A_failed_check_item_needs_no_FollowType()
+    {
+        var answer = Parse(FollowCheckProtocol.Instance, "{\"To_Account\":\"ghost\",\"ResultCode\":30003,\"ResultInfo\":\"no such account\"}");
+        Assert.Equal(30003, answer.Items["ghost"].ResultCode);
+    }
+
+    [Fact]
+    public void A_write_maps_each_item_to_a_change_and_per_id_codes_name_From()
+    {
+        var answer = Parse(FollowChangeProtocol.Add, "{\"To_Account\":\"bob\",\"ResultCode\":0,\"ResultInfo\":\"\"},{\"To_Account\":\"carol\",\"ResultCode\":32100,\"ResultInfo\":\"limit\"}");
+        var change = (FollowChange)FollowChangeProtocol.Add.ResultFor("alice", "bob", answer.Items["bob"].Payload);
+        Assert.Equal(("alice", "bob", "Added"), (change.From, change.UserId, change.Action));
+        Assert.Equal(32100, answer.Items["carol"].ResultCode);
+        Assert.Equal("Removed", ((FollowChange)FollowChangeProtocol.Delete.ResultFor("alice", "bob", null)).Action);
+        Assert.Contains("'alice'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
+        Assert.Contains("'carol'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
+    }
+
+    [Fact]
+    public void An_OK_answer_without_its_item_array_is_not_the_documented_JSON()
+        => Assert.Throws<FormatException>(() => FollowCheckProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes("{\"ErrorCode\":0,\"FollowInfo\":[]}")));
+}
