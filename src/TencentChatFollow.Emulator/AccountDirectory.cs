@@ -1,16 +1,18 @@
 namespace TencentChatFollow.Emulator;
 
-/// <summary>The accounts that exist in the emulated app: every id in the follow graph plus the App admins.</summary>
+/// <summary>
+/// The accounts that exist in the emulated app: every id in the follow graph file plus the App admins. follow_add and
+/// follow_delete change edges, never this set.
+/// </summary>
 internal sealed class AccountDirectory(FollowGraph graph, IReadOnlyList<string> admins)
 {
     private readonly HashSet<string> admins = new(admins, StringComparer.Ordinal);
 
     public bool IsAdmin(string account) => admins.Contains(account);
 
-    public bool Exists(string account) => graph.Contains(account) || admins.Contains(account);
+    public bool Exists(string account) => admins.Contains(account) || graph.Contains(account);
 
-    /// <summary>The FollowInfo item for one requested id: its counts, or a per-item 30003 when it does not exist.</summary>
-    public FollowInfoItem Describe(string account) => Exists(account)
-        ? new FollowInfoItem(account, ErrorCodes.Ok, "", graph.CountsOf(account))
-        : new FollowInfoItem(account, ErrorCodes.AccountNotFound, $"To_Account {account} does not exist", default);
+    /// <summary>The per-item answer for an id that does not exist.</summary>
+    public static (int Code, string Info) NotFound(string account) =>
+        (ErrorCodes.AccountNotFound, $"To_Account {account} does not exist");
 }

@@ -51,7 +51,7 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
         this with { PaddingLength = Math.Max(0, totalBytes - (Body.Length - 1 + PaddingOpen.Length + PaddingClose.Length)) };
 
     public static ApiReply Fail(ApiError error) =>
-        new(StatusCodes.Status200OK, JsonContentType, FollowInfoJson.Fail(error.Code, error.Info), error.Code);
+        new(StatusCodes.Status200OK, JsonContentType, EnvelopeJson.Fail(error.Code, error.Info), error.Code);
 
     public static ApiReply Success(byte[] envelope) =>
         new(StatusCodes.Status200OK, JsonContentType, envelope, ErrorCodes.Ok);

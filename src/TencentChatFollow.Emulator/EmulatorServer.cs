@@ -4,7 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace TencentChatFollow.Emulator;
 
 /// <summary>
-/// A running emulator: Kestrel hosting the follow_get_info API and the control endpoints.
+/// A running emulator: Kestrel hosting the five follow APIs (follow_get_info, follow_check, follow_get, follow_add,
+/// follow_delete) over one mutable follow graph, and the control endpoints.
 /// Program.cs runs one as a process; tests start them in-process.
 /// </summary>
 internal sealed class EmulatorServer : IAsyncDisposable
@@ -23,7 +24,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
     public Uri BaseUri { get; }
 
     /// <param name="options">Start-up settings; <see cref="EmulatorOptions.GraphPath"/> is not read here.</param>
-    /// <param name="graph">The follow graph to answer from.</param>
+    /// <param name="graph">The follow graph to answer from; follow_add and follow_delete change it.</param>
     /// <param name="clock">The clock for UserSig expiry, the rate limit and the log; the system clock by default.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     public static async Task<EmulatorServer> StartAsync(
@@ -52,7 +53,9 @@ internal sealed class EmulatorServer : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(time);
+        services.AddSingleton(graph);
         services.AddSingleton(new AccountDirectory(graph, options.Admins));
+        services.AddSingleton<FollowCursor>();
         services.AddSingleton(new UserSigVerifier(options.Key, time));
         services.AddSingleton(new FrequencyLimiter(time));
         services.AddSingleton(new FaultInjector(options.Seed));
@@ -61,10 +64,19 @@ internal sealed class EmulatorServer : IAsyncDisposable
         services.AddSingleton<EmulatorStats>();
         services.AddSingleton<SeenUserSigs>();
         services.AddSingleton<OutageClock>();
-        services.AddSingleton<FollowGetInfoEndpoint>();
+        services.AddSingleton<FollowApiPipeline>();
+        services.AddSingleton<IFollowApi, FollowGetInfoEndpoint>();
+        services.AddSingleton<IFollowApi, FollowCheckEndpoint>();
+        services.AddSingleton<IFollowApi, FollowGetEndpoint>();
+        services.AddSingleton<IFollowApi, FollowAddEndpoint>();
+        services.AddSingleton<IFollowApi, FollowDeleteEndpoint>();
 
         var app = builder.Build();
-        app.MapPost(FollowGetInfoEndpoint.Path, (HttpContext context, FollowGetInfoEndpoint endpoint) => endpoint.HandleAsync(context));
+        var pipeline = app.Services.GetRequiredService<FollowApiPipeline>();
+        foreach (var api in app.Services.GetServices<IFollowApi>())
+        {
+            app.MapPost(FollowApiPipeline.PathPrefix + api.Name, (HttpContext context) => pipeline.HandleAsync(context, api));
+        }
         ControlEndpoints.Map(app);
         app.MapFallback("{*path}", NotFoundAsync);
 

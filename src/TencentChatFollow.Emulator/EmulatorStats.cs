@@ -11,7 +11,8 @@ internal sealed record StatsSnapshot(
     IReadOnlyDictionary<int, long> BatchSizes,
     int MaxCallsInAnySecond,
     int MaxCallsInCalendarSecond,
-    IReadOnlyDictionary<int, long> ErrorsByCode);
+    IReadOnlyDictionary<int, long> ErrorsByCode,
+    IReadOnlyDictionary<string, long> CallsByApi);
 
 /// <summary>Running totals over every API call since start or the last reset (not limited by the log's cap).</summary>
 internal sealed class EmulatorStats
@@ -19,6 +20,7 @@ internal sealed class EmulatorStats
     private readonly Lock gate = new();
     private readonly SortedDictionary<int, long> batchSizes = new();
     private readonly SortedDictionary<int, long> errorsByCode = new();
+    private readonly SortedDictionary<string, long> callsByApi = new(StringComparer.Ordinal);
     private long calls;
     private long accepted;
     private long rateLimited;
@@ -30,6 +32,7 @@ internal sealed class EmulatorStats
         lock (gate)
         {
             calls++;
+            callsByApi[call.Api] = callsByApi.GetValueOrDefault(call.Api) + 1;
             if (call.ErrorCode == ErrorCodes.Ok && call.HttpStatus == StatusCodes.Status200OK)
             {
                 accepted++;
@@ -71,7 +74,8 @@ internal sealed class EmulatorStats
                 new SortedDictionary<int, long>(batchSizes),
                 peaks.AnySecond,
                 peaks.CalendarSecond,
-                new SortedDictionary<int, long>(errorsByCode));
+                new SortedDictionary<int, long>(errorsByCode),
+                new SortedDictionary<string, long>(callsByApi, StringComparer.Ordinal));
         }
     }
 
@@ -81,6 +85,7 @@ internal sealed class EmulatorStats
         {
             batchSizes.Clear();
             errorsByCode.Clear();
+            callsByApi.Clear();
             (calls, accepted, rateLimited, faultsInjected, outageCalls) = (0, 0, 0, 0, 0);
         }
     }

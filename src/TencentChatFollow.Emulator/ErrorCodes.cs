@@ -21,6 +21,9 @@ internal static class ErrorCodes
     public const int UserSigIdentifierMismatch = 70013;
     public const int UserSigSdkAppIdMismatch = 70014;
     public const int UnknownSdkAppId = 70016;
+
+    /// <summary>follow_add, per item: From_Account already follows <see cref="FollowGraph.MaxFollowing"/> accounts.</summary>
+    public const int FollowLimitReached = 32100;
 }
 
 /// <summary>A call-level failure: the envelope's ErrorCode and ErrorInfo.</summary>

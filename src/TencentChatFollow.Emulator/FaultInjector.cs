@@ -12,29 +12,44 @@ internal sealed class FaultInjector(int? seed)
     private readonly Lock gate = new();
 
     /// <summary>
-    /// The reply for a successful call with these items: usually the genuine one, sometimes a fault. During an outage
-    /// (<paramref name="outageKind"/> set) always that fault, instead of a random pick.
+    /// The fault a call that passed every check gets: the outage's kind during an outage, otherwise a random pick at
+    /// the fault rate, or null for none.
     /// </summary>
-    public ApiReply Reply(RuntimeSettings settings, IReadOnlyList<FollowInfoItem> items, FaultKind? outageKind = null)
+    public FaultKind? Pick(RuntimeSettings settings, FaultKind? outageKind) => outageKind ?? Pick(settings);
+
+    /// <summary>
+    /// True for the kinds that refuse a call before the service handles it (60007, 429): a write that draws one is not
+    /// made. Every other kind strikes after the call was handled, so a write that draws it is made and only its answer
+    /// is spoiled or lost, as when a connection fails after the service has acted.
+    /// </summary>
+    public static bool RefusesBeforeHandling(FaultKind kind) => kind is FaultKind.FrequencyLimit or FaultKind.TooManyRequests;
+
+    /// <summary>The reply for a refusing kind (see <see cref="RefusesBeforeHandling"/>).</summary>
+    public static ApiReply Refusal(FaultKind kind, bool outage) =>
+        (Replacement(kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a refusing kind")) with { Fault = kind, Outage = outage };
+
+    /// <summary>
+    /// The reply for a successful call with this answer and <paramref name="fault"/> (from <see cref="Pick(RuntimeSettings, FaultKind?)"/>):
+    /// the genuine answer when there is no fault, or when an item fault does not apply to this answer (no items, or
+    /// a kind the API's <see cref="ItemFaults"/> leaves out); then no fault is recorded.
+    /// </summary>
+    public ApiReply Reply(RuntimeSettings settings, ApiAnswer answer, FaultKind? fault, bool outage)
     {
-        var genuine = ApiReply.Success(FollowInfoJson.Success(items));
-        if ((outageKind ?? Pick(settings)) is not { } fault)
+        var genuine = ApiReply.Success(EnvelopeJson.Success(answer));
+        if (fault is not { } kind)
         {
             return genuine;
         }
-        var reply = Replacement(fault) ?? fault switch
+        var reply = Replacement(kind) ?? kind switch
         {
             FaultKind.Slow => genuine with { ExtraDelay = TimeSpan.FromMilliseconds(settings.SlowMs) },
             FaultKind.Truncated => ApiReply.Raw(StatusCodes.Status200OK, genuine.ContentType, genuine.Body[..(genuine.Body.Length / 2)]),
-            FaultKind.Missing => ApiReply.Success(FollowInfoJson.Success(WithoutOne(items))),
-            FaultKind.Extra => ApiReply.Success(FollowInfoJson.Success([.. items, ExtraItem(items)])),
-            FaultKind.WrongType => ApiReply.Success(FollowInfoJson.Success(items, textFollowerCountAt: NextIndex(items.Count))),
-            FaultKind.Doubled => ApiReply.Success(FollowInfoJson.Success([.. items, SecondCopy(items[NextIndex(items.Count)])])),
-            FaultKind.Negative => ApiReply.Success(FollowInfoJson.Success(WithNegativeCount(items))),
             FaultKind.Oversize => genuine.PaddedTo((long)Math.Round(settings.OversizeMb * BytesPerMb)),
-            _ => throw new ArgumentOutOfRangeException(nameof(settings), fault, "unhandled fault kind"),
+            FaultKind.Missing or FaultKind.Extra or FaultKind.WrongType or FaultKind.Doubled or FaultKind.Negative =>
+                Spoil(answer, kind) is { } spoiled ? ApiReply.Success(EnvelopeJson.Success(spoiled)) : null,
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), kind, "unhandled fault kind"),
         };
-        return reply with { Fault = fault, Outage = outageKind is not null };
+        return reply is null ? genuine : reply with { Fault = kind, Outage = outage };
     }
 
     /// <summary>
@@ -84,31 +99,47 @@ internal sealed class FaultInjector(int? seed)
         }
     }
 
-    private List<FollowInfoItem> WithoutOne(IReadOnlyList<FollowInfoItem> items)
+    /// <summary>The answer with one item spoiled the way <paramref name="kind"/> says, or null when it does not apply.</summary>
+    private ApiAnswer? Spoil(ApiAnswer answer, FaultKind kind)
     {
-        var skipped = NextIndex(items.Count);
-        return items.Where((_, i) => i != skipped).ToList();
+        var (items, how) = (answer.Items, answer.Faults);
+        if (kind == FaultKind.Extra)
+        {
+            return how.Extra is { } extra ? answer with { Items = [.. items, extra(ExtraId(items))] } : null;
+        }
+        var applies = items.Count > 0 && kind switch
+        {
+            FaultKind.Missing => how.Missing,
+            FaultKind.Doubled => how.Doubled is not null,
+            FaultKind.WrongType => how.WrongTypeField is not null,
+            FaultKind.Negative => how.NegativeField is not null,
+            _ => false,
+        };
+        if (!applies)
+        {
+            return null;
+        }
+        var index = NextIndex(items.Count);
+        return kind switch
+        {
+            FaultKind.Missing => answer with { Items = items.Where((_, i) => i != index).ToList() },
+            FaultKind.Doubled => answer with { Items = [.. items, how.Doubled!(items[index])] },
+            FaultKind.WrongType => answer with { Items = Replace(items, index, items[index].With(how.WrongTypeField!, "many")) },
+            _ => answer with { Items = Replace(items, index, items[index].With(how.NegativeField!, -1)) },
+        };
     }
 
-    /// <summary>A second item for the same id whose counts all differ from the first's.</summary>
-    private static FollowInfoItem SecondCopy(FollowInfoItem item) =>
-        item with { Counts = new FollowCounts(item.Counts.Followers + 1, item.Counts.Following + 1, item.Counts.Mutual + 1) };
+    private static List<AnswerItem> Replace(IReadOnlyList<AnswerItem> items, int index, AnswerItem replacement) =>
+        items.Select((item, i) => i == index ? replacement : item).ToList();
 
-    /// <summary>The items with one item's FollowingCount replaced by -1.</summary>
-    private List<FollowInfoItem> WithNegativeCount(IReadOnlyList<FollowInfoItem> items)
-    {
-        var spoiled = NextIndex(items.Count);
-        return items.Select((item, i) => i == spoiled ? item with { Counts = item.Counts with { Following = -1 } } : item).ToList();
-    }
-
-    /// <summary>An item for an id nobody asked for.</summary>
-    private static FollowInfoItem ExtraItem(IReadOnlyList<FollowInfoItem> items)
+    /// <summary>An account id that no item has.</summary>
+    private static string ExtraId(IReadOnlyList<AnswerItem> items)
     {
         var suffix = 1;
-        while (items.Any(item => item.ToAccount == ExtraAccountPrefix + suffix))
+        while (items.Any(item => item.Fields.Any(f => f.Key == ApiAnswer.IdField && (f.Value as string) == ExtraAccountPrefix + suffix)))
         {
             suffix++;
         }
-        return new FollowInfoItem(ExtraAccountPrefix + suffix, ErrorCodes.Ok, "", new FollowCounts(1, 1, 0));
+        return ExtraAccountPrefix + suffix;
     }
 }

@@ -1,153 +1,46 @@
-using System.Globalization;
+using System.Text.Json;
 
 namespace TencentChatFollow.Emulator;
 
 /// <summary>
-/// POST /v4/follow/follow_get_info. Checks a call in the order the Chat service does (URL, app, UserSig, admin,
-/// frequency, body, From_Account), answers from the follow graph, maybe injects a fault, and records the call.
-/// During the timed outage a call that passed the admin check gets the outage's fault instead.
+/// POST /v4/follow/follow_get_info: From_Account and To_Account (1 to 20 ids); answers FollowInfo, one item per id
+/// in request order with the three counts, or a per-item 30003 for an id that does not exist.
 /// </summary>
-internal sealed class FollowGetInfoEndpoint(
-    EmulatorOptions options,
-    AccountDirectory accounts,
-    UserSigVerifier verifier,
-    FrequencyLimiter rateLimiter,
-    FaultInjector faults,
-    RuntimeSettingsStore settings,
-    RequestLog log,
-    EmulatorStats stats,
-    SeenUserSigs userSigs,
-    OutageClock outage,
-    TimeProvider clock,
-    IHostApplicationLifetime lifetime)
+internal sealed class FollowGetInfoEndpoint(AccountDirectory accounts, FollowGraph graph) : IFollowApi
 {
-    public const string Path = "/v4/follow/follow_get_info";
+    public const int MaxAccounts = 20;
 
-    public async Task HandleAsync(HttpContext context)
+    private const string Followers = "FollowerCount";
+    private const string Following = "FollowingCount";
+    private const string Mutual = "MutualFollowingCount";
+
+    private static readonly ItemFaults Faults = ItemFaults.PerId(
+        extra: id => Item(id, ErrorCodes.Ok, "", new FollowCounts(1, 1, 0)),
+        doubled: item => item.With(Followers, (int)item[Followers] + 1).With(Following, (int)item[Following] + 1).With(Mutual, (int)item[Mutual] + 1),
+        wrongTypeField: Followers,
+        negativeField: Following);
+
+    public string Name => "follow_get_info";
+
+    public FollowRequest Parse(JsonElement body) => FollowRequest.FromAndIds(body, "To_Account", MaxAccounts);
+
+    public ApiAnswer Answer(FollowRequest request) => new("FollowInfo", request.ToAccount!.Select(Describe).ToList(), Faults);
+
+    private AnswerItem Describe(string account)
     {
-        var started = clock.GetTimestamp();
-        var seq = log.NextSeq();
-        var arrivedAt = clock.GetUtcNow();
-        var current = settings.Current;
-        var call = new CallFacts { InOutage = outage.Covers(arrivedAt, current) };
-        ApiReply? reply = null;
-        var answered = false;
-        // Stopping the emulator cancels pending delays, so Ctrl+C does not wait for a 'slow' fault.
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        try
+        if (!accounts.Exists(account))
         {
-            reply = await DecideAsync(context, current, call, cancellation.Token);
-            var delay = TimeSpan.FromMilliseconds(current.LatencyMs) + reply.ExtraDelay;
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, clock, cancellation.Token);
-            }
-            await reply.WriteAsync(context, cancellation.Token);
-            answered = true;
+            var (code, info) = AccountDirectory.NotFound(account);
+            return Item(account, code, info, default);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The client went away or the emulator is stopping: nothing more can be answered.
-            context.Abort();
-        }
-
-        var entry = new RequestLogEntry(
-            seq,
-            arrivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            call.SdkAppId,
-            call.Identifier,
-            call.Body?.From,
-            call.Body?.ToAccount,
-            answered ? reply!.StatusCode : null,
-            answered ? reply!.ErrorCode : null,
-            reply?.Fault?.Name(),
-            reply?.Outage ?? false,
-            (long)clock.GetElapsedTime(started).TotalMilliseconds);
-        log.Add(entry);
-        stats.Record(entry);
+        return Item(account, ErrorCodes.Ok, "", graph.CountsOf(account));
     }
 
-    private async Task<ApiReply> DecideAsync(HttpContext context, RuntimeSettings current, CallFacts call, CancellationToken cancellationToken)
-    {
-        var query = new RestQuery(context.Request.QueryString);
-        call.Identifier = query["identifier"];
-        if (query["usersig"] is { Length: > 0 } sent)
-        {
-            userSigs.Add(sent);
-        }
-        // Read the body before checking anything, so that the log shows what every call asked for.
-        var body = call.Body = await FollowGetInfoRequest.ReadAsync(context.Request, cancellationToken);
-
-        if (CheckQuery(query, call) is { } queryError)
-        {
-            return ApiReply.Fail(queryError);
-        }
-        var (sdkAppId, identifier, userSig) = (call.SdkAppId!.Value, call.Identifier!, query["usersig"]!);
-        if (sdkAppId != options.SdkAppId)
-        {
-            return ApiReply.Fail(new ApiError(ErrorCodes.UnknownSdkAppId,
-                $"SDKAppID {sdkAppId} is unknown at this endpoint: it is usually served by another region's domain"));
-        }
-        if (verifier.Verify(userSig, sdkAppId, identifier) is { } sigError)
-        {
-            return ApiReply.Fail(sigError);
-        }
-        if (!accounts.IsAdmin(identifier))
-        {
-            return ApiReply.Fail(new ApiError(ErrorCodes.AdminRequired, $"identifier {identifier} is not an App admin"));
-        }
-        // The service is down: no rate limit, no body check. Kinds that bend a genuine answer are applied at the end.
-        if (call.InOutage && FaultInjector.OutageReply(current.OutageKind) is { } down)
-        {
-            return down;
-        }
-        if (!rateLimiter.TryAcquire(current.RateLimit, current.LimitWindow))
-        {
-            return ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit,
-                $"REST API call frequency exceeds the limit of {current.RateLimit} calls per second"));
-        }
-        if (body.Error is { } bodyError)
-        {
-            return ApiReply.Fail(bodyError);
-        }
-        if (!accounts.Exists(body.From!))
-        {
-            return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {body.From} does not exist"));
-        }
-        return faults.Reply(current, body.ToAccount!.Select(accounts.Describe).ToList(), call.InOutage ? current.OutageKind : null);
-    }
-
-    /// <summary>The URL parameter rules, in the service's order. Sets the parsed SDKAppID on success.</summary>
-    private static ApiError? CheckQuery(RestQuery query, CallFacts call)
-    {
-        if (!uint.TryParse(query["sdkappid"], NumberStyles.None, CultureInfo.InvariantCulture, out var sdkAppId))
-        {
-            return new ApiError(ErrorCodes.InvalidSdkAppId, "sdkappid is missing or not a 32-bit unsigned integer");
-        }
-        call.SdkAppId = sdkAppId;
-        if (string.IsNullOrEmpty(query["identifier"]) || string.IsNullOrEmpty(query["usersig"]))
-        {
-            return new ApiError(ErrorCodes.AccountOrSignatureError, "identifier and usersig are required in the URL");
-        }
-        if (!uint.TryParse(query["random"], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-        {
-            return new ApiError(ErrorCodes.HttpParseError, "random is missing or not an integer from 0 to 4294967295");
-        }
-        if (query["contenttype"] != "json")
-        {
-            return new ApiError(ErrorCodes.HttpParseError, "contenttype must be 'json'");
-        }
-        return null;
-    }
-
-    /// <summary>What has been learned about a call so far, for its log entry.</summary>
-    private sealed class CallFacts
-    {
-        public uint? SdkAppId { get; set; }
-        public string? Identifier { get; set; }
-        public FollowGetInfoRequest? Body { get; set; }
-
-        /// <summary>Whether the call arrived during the timed outage.</summary>
-        public bool InOutage { get; init; }
-    }
+    private static AnswerItem Item(string account, int code, string info, FollowCounts counts) => AnswerItem.Of(
+        (ApiAnswer.IdField, account),
+        ("ResultCode", code),
+        ("ResultInfo", info),
+        (Followers, counts.Followers),
+        (Following, counts.Following),
+        (Mutual, counts.Mutual));
 }

@@ -4,24 +4,201 @@ namespace TencentChatFollow.Emulator;
 internal readonly record struct FollowCounts(int Followers, int Following, int Mutual);
 
 /// <summary>
-/// The follow edges the emulator answers from, loaded once and read-only afterwards (so safe to share between requests).
+/// When an edge was made: its FollowTime (Unix seconds) and a sequence number unique to the edge, which orders edges
+/// made in the same second. Later is newer: a higher time, or the same time and a higher sequence number.
+/// </summary>
+internal readonly record struct EdgeStamp(long FollowTime, long Seq) : IComparable<EdgeStamp>
+{
+    public int CompareTo(EdgeStamp other) =>
+        FollowTime != other.FollowTime ? FollowTime.CompareTo(other.FollowTime) : Seq.CompareTo(other.Seq);
+
+    public static EdgeStamp Later(EdgeStamp a, EdgeStamp b) => a.CompareTo(b) >= 0 ? a : b;
+}
+
+/// <summary>The three lists follow_get pages through; the values are its FollowType numbers.</summary>
+internal enum FollowList
+{
+    Followers = 1,
+    Following = 2,
+    Mutual = 3,
+}
+
+/// <summary>One entry of a follow list: the other account and when the relation was made.</summary>
+internal readonly record struct FollowEntry(string Account, EdgeStamp Stamp);
+
+/// <summary>What <see cref="FollowGraph.Follow"/> did.</summary>
+internal enum FollowOutcome
+{
+    Added,
+    AlreadyFollowing,
+    FollowLimitReached,
+}
+
+/// <summary>
+/// The follow edges the emulator answers from: loaded from a file, then changed by follow_add and follow_delete.
+/// Every member takes one lock, so the graph is safe to share between concurrent requests and each call sees it whole.
 /// Duplicate edges count once and self-edges are ignored, but the ids on them still exist as accounts.
 /// </summary>
 internal sealed class FollowGraph
 {
+    /// <summary>A user follows at most this many accounts (Tencent's limit); fans are unlimited.</summary>
+    public const int MaxFollowing = 5_000;
+
+    /// <summary>
+    /// The FollowTime of the first edge in a graph file (2023-11-14T22:13:20Z); each later edge line is one second newer.
+    /// Fixed, so that follow_get answers the same for the same file.
+    /// </summary>
+    public const long FileBaseTime = 1_700_000_000;
+
     private const string Header = "follower,followee";
 
-    private readonly Dictionary<string, FollowCounts> counts;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Node> nodes;
+    private long lastSeq;
 
-    private FollowGraph(Dictionary<string, FollowCounts> counts) => this.counts = counts;
+    private FollowGraph(Dictionary<string, Node> nodes, long lastSeq)
+    {
+        this.nodes = nodes;
+        this.lastSeq = lastSeq;
+    }
 
-    public static FollowGraph Empty { get; } = new(new Dictionary<string, FollowCounts>(StringComparer.Ordinal));
+    /// <summary>A new graph with no accounts (each call: graphs are mutable).</summary>
+    public static FollowGraph Empty() => new(new Dictionary<string, Node>(StringComparer.Ordinal), 0);
 
-    public IEnumerable<string> Accounts => counts.Keys;
+    /// <summary>The accounts in the graph: those of the file, and any that follow_add has linked since.</summary>
+    public IReadOnlyList<string> Accounts
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. nodes.Keys];
+            }
+        }
+    }
 
-    public bool Contains(string account) => counts.ContainsKey(account);
+    public bool Contains(string account)
+    {
+        lock (gate)
+        {
+            return nodes.ContainsKey(account);
+        }
+    }
 
-    public FollowCounts CountsOf(string account) => counts.GetValueOrDefault(account);
+    /// <summary>The nick follow_get reports in Tag_Profile_IM_Nick: "Nick of &lt;id&gt;" for the file's accounts, none for others.</summary>
+    public string? NickOf(string account)
+    {
+        lock (gate)
+        {
+            return nodes.TryGetValue(account, out var node) && node.FromFile ? "Nick of " + account : null;
+        }
+    }
+
+    public FollowCounts CountsOf(string account)
+    {
+        lock (gate)
+        {
+            return nodes.TryGetValue(account, out var node)
+                ? new FollowCounts(node.Followers?.Count ?? 0, node.Following?.Count ?? 0, node.Mutual)
+                : default;
+        }
+    }
+
+    /// <summary>
+    /// follow_check's FollowType from <paramref name="from"/>'s side: 0 none, 1 <paramref name="to"/> follows from,
+    /// 2 from follows to, 3 both.
+    /// </summary>
+    public int FollowTypeOf(string from, string to)
+    {
+        lock (gate)
+        {
+            if (!nodes.TryGetValue(from, out var node))
+            {
+                return 0;
+            }
+            var theyFollow = node.Followers?.ContainsKey(to) == true;
+            var youFollow = node.Following?.ContainsKey(to) == true;
+            return (theyFollow ? 1 : 0) + (youFollow ? 2 : 0);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="from"/> follow <paramref name="to"/> at <paramref name="now"/>. An edge that exists is left
+    /// as it is, FollowTime included. The caller checks that both accounts exist and differ.
+    /// </summary>
+    public FollowOutcome Follow(string from, string to, DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            var follower = NodeOf(from, fromFile: false);
+            if (follower.Following?.ContainsKey(to) == true)
+            {
+                return FollowOutcome.AlreadyFollowing;
+            }
+            if ((follower.Following?.Count ?? 0) >= MaxFollowing)
+            {
+                return FollowOutcome.FollowLimitReached;
+            }
+            Link(follower, from, NodeOf(to, fromFile: false), to, new EdgeStamp(now.ToUnixTimeSeconds(), ++lastSeq));
+            return FollowOutcome.Added;
+        }
+    }
+
+    /// <summary>Removes the edge <paramref name="from"/> → <paramref name="to"/>; false when there was none.</summary>
+    public bool Unfollow(string from, string to)
+    {
+        lock (gate)
+        {
+            if (!nodes.TryGetValue(from, out var follower) || follower.Following?.Remove(to) != true)
+            {
+                return false;
+            }
+            var followee = nodes[to];
+            followee.Followers!.Remove(from);
+            if (followee.Following?.ContainsKey(from) == true)
+            {
+                follower.Mutual--;
+                followee.Mutual--;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries of <paramref name="account"/>'s list, newest first, starting after
+    /// <paramref name="after"/> (from the newest when null), and whether more entries follow them.
+    /// A mutual entry's stamp is the later of the two edges: the moment the follow became mutual.
+    /// </summary>
+    public (IReadOnlyList<FollowEntry> Entries, bool More) Page(string account, FollowList list, EdgeStamp? after, int count)
+    {
+        // Copy the entries older than the cursor under the lock; sort outside it, so a long list holds no one up.
+        var entries = new List<FollowEntry>();
+        lock (gate)
+        {
+            if (nodes.TryGetValue(account, out var node))
+            {
+                var edges = list == FollowList.Followers ? node.Followers : node.Following;
+                foreach (var (other, stamp) in edges ?? [])
+                {
+                    var entry = stamp;
+                    if (list == FollowList.Mutual)
+                    {
+                        if (node.Followers?.TryGetValue(other, out var back) != true)
+                        {
+                            continue;
+                        }
+                        entry = EdgeStamp.Later(stamp, back);
+                    }
+                    if (after is not { } cursor || entry.CompareTo(cursor) < 0)
+                    {
+                        entries.Add(new FollowEntry(other, entry));
+                    }
+                }
+            }
+        }
+        entries.Sort((a, b) => b.Stamp.CompareTo(a.Stamp));
+        return entries.Count > count ? (entries.GetRange(0, count), true) : (entries, false);
+    }
 
     /// <summary>Reads a graph file; any problem becomes an <see cref="InvalidGraphException"/> naming the file and line.</summary>
     public static FollowGraph Load(string path)
@@ -37,11 +214,15 @@ internal sealed class FollowGraph
         }
     }
 
-    /// <summary>Parses CSV text: one <c>follower,followee</c> edge per line, '#' comments, blank lines and an optional header.</summary>
+    /// <summary>
+    /// Parses CSV text: one <c>follower,followee</c> edge per line, '#' comments, blank lines and an optional header.
+    /// The n-th edge line (from 0) gets FollowTime <see cref="FileBaseTime"/> + n, so later lines are newer.
+    /// </summary>
     public static FollowGraph Parse(TextReader reader, string source)
     {
-        var following = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var graph = Empty();
         var lineNumber = 0;
+        var edgeLine = 0L;
         var sawContent = false;
         while (reader.ReadLine() is { } line)
         {
@@ -66,41 +247,46 @@ internal sealed class FollowGraph
             {
                 throw new InvalidGraphException($"{source} line {lineNumber}: expected '{Header}' (two non-empty ids), got '{line}'");
             }
-            var (follower, followee) = (fields[0], fields[1]);
-            var followees = FolloweesOf(following, follower);
-            FolloweesOf(following, followee); // the followee is an account too, even if it follows nobody
-            if (follower != followee)
+            var (from, to) = (fields[0], fields[1]);
+            var follower = graph.NodeOf(from, fromFile: true);
+            var followee = graph.NodeOf(to, fromFile: true); // the followee is an account too, even if it follows nobody
+            var seq = edgeLine++;
+            if (from != to && follower.Following?.ContainsKey(to) != true)
             {
-                followees.Add(followee);
+                Link(follower, from, followee, to, new EdgeStamp(FileBaseTime + seq, seq));
             }
         }
-        return FromAdjacency(following);
+        graph.lastSeq = edgeLine;
+        return graph;
     }
 
-    private static HashSet<string> FolloweesOf(Dictionary<string, HashSet<string>> following, string account)
+    private Node NodeOf(string account, bool fromFile)
     {
-        if (!following.TryGetValue(account, out var set))
+        if (!nodes.TryGetValue(account, out var node))
         {
-            following[account] = set = new HashSet<string>(StringComparer.Ordinal);
+            nodes[account] = node = new Node { FromFile = fromFile };
         }
-        return set;
+        return node;
     }
 
-    private static FollowGraph FromAdjacency(Dictionary<string, HashSet<string>> following)
+    private static void Link(Node follower, string from, Node followee, string to, EdgeStamp stamp)
     {
-        var followers = following.Keys.ToDictionary(a => a, _ => 0, StringComparer.Ordinal);
-        foreach (var followee in following.Values.SelectMany(set => set))
+        (follower.Following ??= new Dictionary<string, EdgeStamp>(StringComparer.Ordinal))[to] = stamp;
+        (followee.Followers ??= new Dictionary<string, EdgeStamp>(StringComparer.Ordinal))[from] = stamp;
+        if (followee.Following?.ContainsKey(from) == true)
         {
-            followers[followee]++;
+            follower.Mutual++;
+            followee.Mutual++;
         }
-        var counts = following.ToDictionary(
-            p => p.Key,
-            p => new FollowCounts(
-                Followers: followers[p.Key],
-                Following: p.Value.Count,
-                Mutual: p.Value.Count(other => following[other].Contains(p.Key))),
-            StringComparer.Ordinal);
-        return new FollowGraph(counts);
+    }
+
+    /// <summary>One account: the edges out of it and into it (created on first use, to keep a large graph small).</summary>
+    private sealed class Node
+    {
+        public bool FromFile { get; init; }
+        public Dictionary<string, EdgeStamp>? Following { get; set; }
+        public Dictionary<string, EdgeStamp>? Followers { get; set; }
+        public int Mutual { get; set; }
     }
 }
 

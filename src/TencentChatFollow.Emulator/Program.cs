@@ -24,7 +24,7 @@ internal static class Program
         FollowGraph graph;
         try
         {
-            graph = options.GraphPath is null ? FollowGraph.Empty : FollowGraph.Load(options.GraphPath);
+            graph = options.GraphPath is null ? FollowGraph.Empty() : FollowGraph.Load(options.GraphPath);
         }
         catch (InvalidGraphException e)
         {

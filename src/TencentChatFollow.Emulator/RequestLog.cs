@@ -2,16 +2,22 @@ namespace TencentChatFollow.Emulator;
 
 /// <summary>
 /// One API call as GET /_emulator/requests shows it. It never holds the UserSig.
+/// Api is the command (follow_get_info, follow_add, ...). ToAccount is the call's account ids (follow_add's
+/// FollowItem[].To_Account); FollowType, WantNum and StartCursor are follow_get's, null for the other APIs.
 /// HttpStatus is null when no response was sent (a 'drop' fault, or the client went away);
 /// ErrorCode is null when no readable envelope was sent. Outage is true when Fault is the timed outage's.
 /// </summary>
 internal sealed record RequestLogEntry(
     long Seq,
     string ArrivedAt,
+    string Api,
     uint? SdkAppId,
     string? Identifier,
     string? From,
     IReadOnlyList<string>? ToAccount,
+    int? FollowType,
+    int? WantNum,
+    string? StartCursor,
     int? HttpStatus,
     int? ErrorCode,
     string? Fault,

@@ -196,7 +196,7 @@ public class ApiValidationTests
     {
         await using var emulator = await TestEmulator.StartAsync();
 
-        foreach (var (method, path) in new[] { (HttpMethod.Post, "/v4/follow/follow_add"), (HttpMethod.Get, "/v4/follow/follow_get_info"), (HttpMethod.Get, "/favicon.ico") })
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "/v4/follow/follow_nothing"), (HttpMethod.Post, "/v4/friend/friend_add"), (HttpMethod.Get, "/v4/follow/follow_get_info"), (HttpMethod.Get, "/v4/follow/follow_add"), (HttpMethod.Get, "/favicon.ico") })
         {
             using var response = await emulator.Http.SendAsync(new HttpRequestMessage(method, path));
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);

@@ -165,7 +165,7 @@ public class ControlEndpointTests
         var log = new RequestLog();
         for (var i = 0; i < RequestLog.Capacity + 2; i++)
         {
-            log.Add(new RequestLogEntry(log.NextSeq(), "", null, null, null, null, 200, 0, null, false, 0));
+            log.Add(new RequestLogEntry(log.NextSeq(), "", "follow_get_info", null, null, null, null, null, null, null, 200, 0, null, false, 0));
         }
 
         var entries = log.Snapshot();

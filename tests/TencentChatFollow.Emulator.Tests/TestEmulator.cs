@@ -51,29 +51,46 @@ internal sealed class TestEmulator : IAsyncDisposable
     /// <param name="parameters">The URL parameters; <see cref="ValidParameters"/> by default.</param>
     /// <param name="body">The request body.</param>
     /// <param name="completion">ResponseHeadersRead to read a large body as a stream instead of buffering it.</param>
+    /// <param name="api">The follow command: follow_get_info, follow_check, follow_get, follow_add or follow_delete.</param>
     public Task<HttpResponseMessage> PostAsync(
         IReadOnlyDictionary<string, string>? parameters = null,
         string body = DefaultBody,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        string api = "follow_get_info")
     {
         parameters ??= ValidParameters();
         var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/follow/follow_get_info?{query}") { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/follow/{api}?{query}") { Content = content };
         return Http.SendAsync(request, completion);
     }
 
     /// <summary>Calls the API and returns the JSON envelope, asserting the HTTP 200 the service always answers with.</summary>
-    public async Task<JsonElement> CallAsync(IReadOnlyDictionary<string, string>? parameters = null, string body = DefaultBody)
+    public async Task<JsonElement> CallAsync(IReadOnlyDictionary<string, string>? parameters = null, string body = DefaultBody, string api = "follow_get_info")
     {
-        using var response = await PostAsync(parameters, body);
+        using var response = await PostAsync(parameters, body, api: api);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return Parse(await response.Content.ReadAsStringAsync());
     }
 
     public async Task<JsonElement> CallAsync(string from, params string[] toAccount) =>
         await CallAsync(body: JsonSerializer.Serialize(new Dictionary<string, object> { ["From_Account"] = from, ["To_Account"] = toAccount }));
+
+    /// <summary>Calls <paramref name="api"/> with <paramref name="body"/> serialized as JSON and returns the envelope.</summary>
+    public Task<JsonElement> CallApiAsync(string api, object body) => CallAsync(body: JsonSerializer.Serialize(body), api: api);
+
+    public Task<JsonElement> FollowAddAsync(string from, params string[] to) =>
+        CallApiAsync("follow_add", new { From_Account = from, FollowItem = to.Select(id => new { To_Account = id }) });
+
+    public Task<JsonElement> FollowDeleteAsync(string from, params string[] to) =>
+        CallApiAsync("follow_delete", new { From_Account = from, To_Account = to });
+
+    public Task<JsonElement> FollowCheckAsync(string from, params string[] to) =>
+        CallApiAsync("follow_check", new { From_Account = from, To_Account = to });
+
+    public Task<JsonElement> FollowGetAsync(string from, int followType, string startCursor = "", int wantNum = 100) =>
+        CallApiAsync("follow_get", new { From_Account = from, FollowType = followType, StartCursor = startCursor, WantNum = wantNum });
 
     public async Task<JsonElement> GetJsonAsync(string path) => Parse(await Http.GetStringAsync(path));
 
@@ -106,15 +123,23 @@ internal static class Envelope
         Assert.Equal("FAIL", envelope.GetProperty("ActionStatus").GetString());
         Assert.NotEqual("", envelope.GetProperty("ErrorInfo").GetString());
         Assert.Equal("", envelope.GetProperty("ErrorDisplay").GetString());
-        Assert.False(envelope.TryGetProperty("FollowInfo", out _));
+        foreach (var items in new[] { "FollowInfo", "ResultItem", "FollowItem", "NextCursor" })
+        {
+            Assert.False(envelope.TryGetProperty(items, out _), $"a FAIL envelope has {items}");
+        }
     }
 
-    public static JsonElement[] AssertOk(JsonElement envelope)
+    /// <summary>Asserts an OK envelope and returns its item array (FollowInfo for follow_get_info, ResultItem for the others, FollowItem for follow_get).</summary>
+    public static JsonElement[] AssertOk(JsonElement envelope, string items = "FollowInfo")
     {
         Assert.Equal(0, envelope.GetProperty("ErrorCode").GetInt32());
         Assert.Equal("OK", envelope.GetProperty("ActionStatus").GetString());
         Assert.Equal("", envelope.GetProperty("ErrorInfo").GetString());
         Assert.Equal("", envelope.GetProperty("ErrorDisplay").GetString());
-        return [.. envelope.GetProperty("FollowInfo").EnumerateArray()];
+        return [.. envelope.GetProperty(items).EnumerateArray()];
     }
+
+    /// <summary>An OK envelope's ResultItem as (To_Account, ResultCode) pairs.</summary>
+    public static (string Id, int Code)[] Results(JsonElement envelope) =>
+        AssertOk(envelope, "ResultItem").Select(i => (i.GetProperty("To_Account").GetString()!, i.GetProperty("ResultCode").GetInt32())).ToArray();
 }

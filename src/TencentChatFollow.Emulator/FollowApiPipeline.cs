@@ -1,0 +1,179 @@
+using System.Globalization;
+
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// What every follow API shares: checks a call in the order the Chat service does (URL, app, UserSig, admin,
+/// frequency, body, From_Account), lets the API answer, maybe injects a fault, applies the latency, and records the
+/// call in the log and the stats. During the timed outage a call that passed the admin check gets the outage's fault
+/// instead. One rate limit counts the calls of every API.
+/// </summary>
+internal sealed class FollowApiPipeline(
+    EmulatorOptions options,
+    AccountDirectory accounts,
+    UserSigVerifier verifier,
+    FrequencyLimiter rateLimiter,
+    FaultInjector faults,
+    RuntimeSettingsStore settings,
+    RequestLog log,
+    EmulatorStats stats,
+    SeenUserSigs userSigs,
+    OutageClock outage,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime)
+{
+    public const string PathPrefix = "/v4/follow/";
+
+    public async Task HandleAsync(HttpContext context, IFollowApi api)
+    {
+        var started = clock.GetTimestamp();
+        var seq = log.NextSeq();
+        var arrivedAt = clock.GetUtcNow();
+        var current = settings.Current;
+        var call = new CallFacts { InOutage = outage.Covers(arrivedAt, current) };
+        ApiReply? reply = null;
+        var answered = false;
+        var recorded = false;
+        // Stopping the emulator cancels pending delays, so Ctrl+C does not wait for a 'slow' fault.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            reply = await DecideAsync(context, api, current, call, cancellation.Token);
+            var delay = TimeSpan.FromMilliseconds(current.LatencyMs) + reply.ExtraDelay;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, clock, cancellation.Token);
+            }
+            if (reply.StatusCode is null)
+            {
+                // A dropped connection: record the call before the client sees the connection close, so that a client
+                // reading the log right after its failed call finds it there.
+                Record(sent: false);
+                recorded = true;
+            }
+            await reply.WriteAsync(context, cancellation.Token);
+            answered = true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client went away or the emulator is stopping: nothing more can be answered.
+            context.Abort();
+        }
+
+        if (!recorded)
+        {
+            Record(answered);
+        }
+
+        void Record(bool sent)
+        {
+            var entry = new RequestLogEntry(
+                seq,
+                arrivedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                api.Name,
+                call.SdkAppId,
+                call.Identifier,
+                call.Body?.From,
+                call.Body?.ToAccount,
+                call.Body?.FollowType,
+                call.Body?.WantNum,
+                call.Body?.StartCursor,
+                sent ? reply!.StatusCode : null,
+                sent ? reply!.ErrorCode : null,
+                reply?.Fault?.Name(),
+                reply?.Outage ?? false,
+                (long)clock.GetElapsedTime(started).TotalMilliseconds);
+            log.Add(entry);
+            stats.Record(entry);
+        }
+    }
+
+    private async Task<ApiReply> DecideAsync(HttpContext context, IFollowApi api, RuntimeSettings current, CallFacts call, CancellationToken cancellationToken)
+    {
+        var query = new RestQuery(context.Request.QueryString);
+        call.Identifier = query["identifier"];
+        if (query["usersig"] is { Length: > 0 } sent)
+        {
+            userSigs.Add(sent);
+        }
+        // Read the body before checking anything, so that the log shows what every call asked for.
+        var body = call.Body = await FollowRequest.ReadAsync(context.Request, api.Parse, cancellationToken);
+
+        if (CheckQuery(query, call) is { } queryError)
+        {
+            return ApiReply.Fail(queryError);
+        }
+        var (sdkAppId, identifier, userSig) = (call.SdkAppId!.Value, call.Identifier!, query["usersig"]!);
+        if (sdkAppId != options.SdkAppId)
+        {
+            return ApiReply.Fail(new ApiError(ErrorCodes.UnknownSdkAppId,
+                $"SDKAppID {sdkAppId} is unknown at this endpoint: it is usually served by another region's domain"));
+        }
+        if (verifier.Verify(userSig, sdkAppId, identifier) is { } sigError)
+        {
+            return ApiReply.Fail(sigError);
+        }
+        if (!accounts.IsAdmin(identifier))
+        {
+            return ApiReply.Fail(new ApiError(ErrorCodes.AdminRequired, $"identifier {identifier} is not an App admin"));
+        }
+        // The service is down: no rate limit, no body check. Kinds that bend a genuine answer are applied at the end.
+        if (call.InOutage && FaultInjector.OutageReply(current.OutageKind) is { } down)
+        {
+            return down;
+        }
+        if (!rateLimiter.TryAcquire(current.RateLimit, current.LimitWindow))
+        {
+            return ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit,
+                $"REST API call frequency exceeds the limit of {current.RateLimit} calls per second"));
+        }
+        if (body.Error is { } bodyError)
+        {
+            return ApiReply.Fail(bodyError);
+        }
+        if (!accounts.Exists(body.From!))
+        {
+            return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {body.From} does not exist"));
+        }
+        var fault = faults.Pick(current, call.InOutage ? current.OutageKind : null);
+        if (fault is { } refusal && FaultInjector.RefusesBeforeHandling(refusal))
+        {
+            return FaultInjector.Refusal(refusal, call.InOutage);
+        }
+        return faults.Reply(current, api.Answer(body), fault, call.InOutage);
+    }
+
+    /// <summary>The URL parameter rules, in the service's order. Sets the parsed SDKAppID on success.</summary>
+    private static ApiError? CheckQuery(RestQuery query, CallFacts call)
+    {
+        if (!uint.TryParse(query["sdkappid"], NumberStyles.None, CultureInfo.InvariantCulture, out var sdkAppId))
+        {
+            return new ApiError(ErrorCodes.InvalidSdkAppId, "sdkappid is missing or not a 32-bit unsigned integer");
+        }
+        call.SdkAppId = sdkAppId;
+        if (string.IsNullOrEmpty(query["identifier"]) || string.IsNullOrEmpty(query["usersig"]))
+        {
+            return new ApiError(ErrorCodes.AccountOrSignatureError, "identifier and usersig are required in the URL");
+        }
+        if (!uint.TryParse(query["random"], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return new ApiError(ErrorCodes.HttpParseError, "random is missing or not an integer from 0 to 4294967295");
+        }
+        if (query["contenttype"] != "json")
+        {
+            return new ApiError(ErrorCodes.HttpParseError, "contenttype must be 'json'");
+        }
+        return null;
+    }
+
+    /// <summary>What has been learned about a call so far, for its log entry.</summary>
+    private sealed class CallFacts
+    {
+        public uint? SdkAppId { get; set; }
+        public string? Identifier { get; set; }
+        public FollowRequest? Body { get; set; }
+
+        /// <summary>Whether the call arrived during the timed outage.</summary>
+        public bool InOutage { get; init; }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace TencentChatFollow.Emulator;
+
+/// <summary>
+/// The JSON body of a follow API call. Whatever could be read is kept for the request log; <see cref="Error"/> is the
+/// first rule the body breaks, checked in the order the service checks them: JSON (60003), From_Account, then the
+/// API's own fields (30001).
+/// </summary>
+internal sealed record FollowRequest
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false };
+
+    /// <summary>From_Account when it is a string.</summary>
+    public string? From { get; init; }
+
+    /// <summary>The account ids of the call (To_Account, or follow_add's FollowItem[].To_Account) when well-formed, whatever their number.</summary>
+    public IReadOnlyList<string>? ToAccount { get; init; }
+
+    /// <summary>follow_get's list, when valid.</summary>
+    public FollowList? List { get; init; }
+
+    /// <summary>follow_get's FollowType as sent, when it is an integer.</summary>
+    public int? FollowType { get; init; }
+
+    /// <summary>follow_get's WantNum (100 when absent), when it is an integer.</summary>
+    public int? WantNum { get; init; }
+
+    /// <summary>follow_get's StartCursor as sent, when it is a string.</summary>
+    public string? StartCursor { get; init; }
+
+    /// <summary>follow_get's position: the last entry of the previous page, or null for the first page.</summary>
+    public EdgeStamp? After { get; init; }
+
+    public ApiError? Error { get; init; }
+
+    /// <summary>Reads the body and hands its root to <paramref name="parse"/>, the API's own rules.</summary>
+    public static async Task<FollowRequest> ReadAsync(HttpRequest request, Func<JsonElement, FollowRequest> parse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, ParseOptions, cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Invalid(ErrorCodes.JsonParseError, "request body must be a JSON object");
+            }
+            return parse(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            return Invalid(ErrorCodes.JsonParseError, $"request body is not valid JSON: {e.Message}");
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's body size limit; the real service would not accept such a body either.
+            return Invalid(ErrorCodes.JsonParseError, $"request body cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>The common shape: From_Account and an array of account ids <paramref name="name"/> of 1 to <paramref name="max"/> strings.</summary>
+    public static FollowRequest FromAndIds(JsonElement root, string name, int max)
+    {
+        var from = FromOf(root);
+        var ids = root.TryGetProperty(name, out var element) ? StringArray(element) : null;
+        var problem = FromProblem(from) ?? (element.ValueKind, ids) switch
+        {
+            (JsonValueKind.Undefined, _) => $"{name} is required",
+            (_, null) => $"{name} must be an array of strings",
+            _ => CountProblem(name, ids.Count, max),
+        };
+        return new FollowRequest { From = from, ToAccount = ids, Error = Problem(problem) };
+    }
+
+    public static string? FromOf(JsonElement root) =>
+        root.TryGetProperty("From_Account", out var from) && from.ValueKind == JsonValueKind.String ? from.GetString() : null;
+
+    public static string? FromProblem(string? from) =>
+        string.IsNullOrEmpty(from) ? "From_Account is required and must be a non-empty string" : null;
+
+    public static string? CountProblem(string name, int count, int max) => count switch
+    {
+        0 => $"{name} must not be empty",
+        _ when count > max => $"{name} has {count} items; at most {max} are allowed",
+        _ => null,
+    };
+
+    public static ApiError? Problem(string? problem) => problem is null ? null : new ApiError(ErrorCodes.InvalidParameter, problem);
+
+    private static List<string>? StringArray(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            return null;
+        }
+        return element.EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    private static FollowRequest Invalid(int code, string info) => new() { Error = new ApiError(code, info) };
+}

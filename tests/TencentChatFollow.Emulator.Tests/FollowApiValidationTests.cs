@@ -1,0 +1,158 @@
+namespace TencentChatFollow.Emulator.Tests;
+
+/// <summary>The checks every follow API shares, and each API's own body rules and limits.</summary>
+public class FollowApiValidationTests
+{
+    private const string Graph = "alice,bob\nbob,alice";
+
+    /// <summary>A valid body for each API.</summary>
+    private static readonly (string Api, string Body)[] Valid =
+    [
+        ("follow_get_info", """{"From_Account":"alice","To_Account":["bob"]}"""),
+        ("follow_check", """{"From_Account":"alice","To_Account":["bob"]}"""),
+        ("follow_delete", """{"From_Account":"alice","To_Account":["bob"]}"""),
+        ("follow_add", """{"From_Account":"alice","FollowItem":[{"To_Account":"bob"}]}"""),
+        ("follow_get", """{"From_Account":"alice","FollowType":1,"StartCursor":"","WantNum":10}"""),
+    ];
+
+    public static IEnumerable<object[]> ValidBodies => Valid.Select(v => new object[] { v.Api, v.Body });
+
+    [Theory]
+    [MemberData(nameof(ValidBodies))]
+    public async Task Every_api_checks_the_url_the_usersig_and_the_admin_and_answers_a_valid_call(string api, string body)
+    {
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { Admins = ["administrator", "ops"] }, Graph);
+
+        var badSig = emulator.ValidParameters();
+        badSig["usersig"] = "garbage";
+        Envelope.AssertFail(await emulator.CallAsync(badSig, body, api), ErrorCodes.UserSigUnparsable);
+        var otherApp = emulator.ValidParameters();
+        otherApp["sdkappid"] = "1400000002";
+        Envelope.AssertFail(await emulator.CallAsync(otherApp, body, api), ErrorCodes.UnknownSdkAppId);
+        var noRandom = emulator.ValidParameters();
+        noRandom.Remove("random");
+        Envelope.AssertFail(await emulator.CallAsync(noRandom, body, api), ErrorCodes.HttpParseError);
+        Envelope.AssertFail(await emulator.CallAsync(emulator.ValidParameters("alice"), body, api), ErrorCodes.AdminRequired);
+        Envelope.AssertFail(await emulator.CallAsync(body: "not json", api: api), ErrorCodes.JsonParseError);
+        Envelope.AssertFail(await emulator.CallAsync(body: "[]", api: api), ErrorCodes.JsonParseError);
+        Envelope.AssertFail(await emulator.CallAsync(body: body.Replace("\"alice\"", "\"nobody\""), api: api), ErrorCodes.AccountNotFound);
+
+        var missingFrom = await emulator.CallAsync(body: body.Replace("\"From_Account\":\"alice\",", ""), api: api);
+        Envelope.AssertFail(missingFrom, ErrorCodes.InvalidParameter);
+        Assert.Contains("From_Account", missingFrom.GetProperty("ErrorInfo").GetString());
+
+        Assert.Equal(0, (await emulator.CallAsync(emulator.ValidParameters("ops"), body, api)).GetProperty("ErrorCode").GetInt32());
+        var log = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().ToList();
+        Assert.All(log, entry => Assert.Equal(api, entry.GetProperty("api").GetString()));
+        Assert.Equal(9, (await emulator.GetJsonAsync("/_emulator/stats")).GetProperty("callsByApi").GetProperty(api).GetInt32());
+    }
+
+    [Theory]
+    [InlineData("follow_add", """{"From_Account":"alice"}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","To_Account":["bob"]}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":["bob"]}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[{"To_Account":1}]}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[{"to_account":"bob"}]}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[]}""", "FollowItem")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":{"To_Account":"bob"}}""", "FollowItem")]
+    [InlineData("follow_delete", """{"From_Account":"alice"}""", "To_Account")]
+    [InlineData("follow_delete", """{"From_Account":"alice","To_Account":"bob"}""", "To_Account")]
+    [InlineData("follow_delete", """{"From_Account":"alice","To_Account":[]}""", "To_Account")]
+    [InlineData("follow_check", """{"From_Account":"alice","To_Account":[null]}""", "To_Account")]
+    [InlineData("follow_check", """{"From_Account":"alice","To_Account":[]}""", "To_Account")]
+    [InlineData("follow_get", """{"From_Account":"alice","StartCursor":"","WantNum":10}""", "FollowType")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":0}""", "FollowType")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":4}""", "FollowType")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":"1"}""", "FollowType")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1.5}""", "FollowType")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"WantNum":0}""", "WantNum")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"WantNum":1001}""", "WantNum")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"WantNum":"10"}""", "WantNum")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"WantNum":2.5}""", "WantNum")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"StartCursor":5}""", "StartCursor")]
+    [InlineData("follow_get", """{"From_Account":"alice","FollowType":1,"StartCursor":"not-a-cursor"}""", "StartCursor")]
+    public async Task A_body_that_breaks_an_api_rule_is_30001_naming_the_field(string api, string body, string field)
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+
+        var envelope = await emulator.CallAsync(body: body, api: api);
+
+        Envelope.AssertFail(envelope, ErrorCodes.InvalidParameter);
+        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString());
+    }
+
+    [Theory]
+    [InlineData("follow_add", 20)]
+    [InlineData("follow_delete", 20)]
+    [InlineData("follow_check", 100)]
+    [InlineData("follow_get_info", 20)]
+    public async Task Each_api_takes_up_to_its_limit_of_ids_and_refuses_one_more(string api, int limit)
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        object Body(int count)
+        {
+            var ids = Enumerable.Range(0, count).Select(i => $"ghost{i}").ToArray();
+            return api == "follow_add"
+                ? new { From_Account = "alice", FollowItem = ids.Select(id => new { To_Account = id }) }
+                : new { From_Account = "alice", To_Account = ids };
+        }
+
+        var atLimit = await emulator.CallApiAsync(api, Body(limit));
+        var overLimit = await emulator.CallApiAsync(api, Body(limit + 1));
+
+        var items = Envelope.AssertOk(atLimit, api == "follow_get_info" ? "FollowInfo" : "ResultItem");
+        Assert.Equal(limit, items.Length);
+        Assert.All(items, item => Assert.Equal(ErrorCodes.AccountNotFound, item.GetProperty("ResultCode").GetInt32()));
+        Envelope.AssertFail(overLimit, ErrorCodes.InvalidParameter);
+        Assert.Contains($"{limit + 1}", overLimit.GetProperty("ErrorInfo").GetString());
+        var stats = await emulator.GetJsonAsync("/_emulator/stats");
+        Assert.Equal(limit + 1, stats.GetProperty("maxBatchSize").GetInt32());
+    }
+
+    [Fact]
+    public async Task WantNum_is_1_to_1000_and_100_when_absent()
+    {
+        var graph = string.Join('\n', Enumerable.Range(1, 1001).Select(i => $"fan{i},star"));
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: graph);
+
+        var absent = Envelope.AssertOk(await emulator.CallApiAsync("follow_get", new { From_Account = "star", FollowType = 1 }), "FollowItem");
+        var one = Envelope.AssertOk(await emulator.FollowGetAsync("star", 1, wantNum: 1), "FollowItem");
+        var most = Envelope.AssertOk(await emulator.FollowGetAsync("star", 1, wantNum: 1000), "FollowItem");
+        var tooMany = await emulator.FollowGetAsync("star", 1, wantNum: 1001);
+
+        Assert.Equal(100, absent.Length);
+        Assert.Single(one);
+        Assert.Equal(1000, most.Length);
+        Envelope.AssertFail(tooMany, ErrorCodes.InvalidParameter);
+        Assert.Contains("1000", tooMany.GetProperty("ErrorInfo").GetString());
+        var logged = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Select(e => e.GetProperty("wantNum").GetInt32());
+        Assert.Equal([100, 1, 1000, 1001], logged);
+    }
+
+    [Fact]
+    public async Task The_rate_limit_counts_the_calls_of_every_api_together()
+    {
+        var clock = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 5 }, Graph, clock);
+
+        var codes = new List<int>();
+        foreach (var (api, body) in Valid)
+        {
+            codes.Add((await emulator.CallAsync(body: body, api: api)).GetProperty("ErrorCode").GetInt32());
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        codes.Add((await emulator.FollowCheckAsync("alice", "bob")).GetProperty("ErrorCode").GetInt32());
+        codes.Add((await emulator.FollowAddAsync("bob", "alice")).GetProperty("ErrorCode").GetInt32());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        codes.Add((await emulator.FollowGetAsync("alice", 2)).GetProperty("ErrorCode").GetInt32());
+
+        Assert.Equal([0, 0, 0, 0, 0, 60007, 60007, 0], codes);
+        var stats = await emulator.GetJsonAsync("/_emulator/stats");
+        Assert.Equal(2, stats.GetProperty("rateLimited").GetInt32());
+        Assert.Equal(7, stats.GetProperty("maxCallsInCalendarSecond").GetInt32());
+        var byApi = stats.GetProperty("callsByApi");
+        Assert.Equal(2, byApi.GetProperty("follow_check").GetInt32());
+        Assert.Equal(2, byApi.GetProperty("follow_add").GetInt32());
+        Assert.Equal(2, byApi.GetProperty("follow_get").GetInt32());
+    }
+}
