@@ -14,7 +14,8 @@ namespace TencentChatFollow.Execution;
 /// <item>batching, calls in flight and the reorder buffer (<see cref="OrderedBatchRunner"/>, whose first call goes
 /// alone);</item>
 /// <item>the idle flush: a partial batch is sent once input has been quiet for <see cref="IdleFlushAfter"/>, so ids
-/// that trickle in are not held until the end of input;</item>
+/// that trickle in are not held until the end of input (time spent inside <see cref="Add"/>, waiting for room or
+/// writing results downstream, is not quiet input);</item>
 /// <item>the stop after a fatal answer: the calls already on the wire finish and their answered ids come out, nothing
 /// more is sent, and <see cref="Stopped"/> holds the one error for the run, with the ids left unanswered.</item>
 /// </list>
@@ -32,6 +33,7 @@ internal sealed class BatchRun : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _unanswered = new();
     private long _lastAddTicks;
+    private int _busy; // 1 while the owner is inside Add or Complete: waiting for room or writing output is not idle input
     private volatile TencentChatException? _fatal;
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
@@ -77,6 +79,20 @@ internal sealed class BatchRun : IDisposable
     public void Add(string id, string? group = null)
     {
         if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
+        Volatile.Write(ref _busy, 1);
+        try
+        {
+            AddCore(id, group);
+        }
+        finally
+        {
+            Volatile.Write(ref _lastAddTicks, _clock.Elapsed.Ticks);
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private void AddCore(string id, string? group)
+    {
         Received++;
         MakeRoom();
         if (_fatal is null && _runner.Unsent > 0 && !string.Equals(group, _runner.CurrentGroup, StringComparison.Ordinal))
@@ -91,7 +107,6 @@ internal sealed class BatchRun : IDisposable
             return;
         }
         _runner.Add(id, group);
-        Volatile.Write(ref _lastAddTicks, _clock.Elapsed.Ticks);
         HandOutReady();
         if (_fatal is not null) Stop();
     }
@@ -100,6 +115,7 @@ internal sealed class BatchRun : IDisposable
     public void Complete()
     {
         if (Stopped is not null) return;
+        Volatile.Write(ref _busy, 1);
         MakeRoom();
         if (_fatal is null) _runner.Flush();
         while (_runner.Pending > 0) HandOut(_runner.Take());
@@ -110,7 +126,7 @@ internal sealed class BatchRun : IDisposable
 
     private void FlushIfIdle()
     {
-        if (_fatal is not null) return;
+        if (_fatal is not null || Volatile.Read(ref _busy) != 0) return;
         var quiet = _clock.Elapsed.Ticks - Volatile.Read(ref _lastAddTicks);
         if (quiet >= IdleFlushAfter.Ticks) _runner.TryFlush();
     }

@@ -124,6 +124,24 @@ public class BatchRunTests
     }
 
     [Fact]
+    public void Time_spent_writing_output_is_not_idle_input_the_partial_batch_waits_for_the_next_id()
+    {
+        var calls = new ControlledCalls();
+        var slow = false;
+        using var run = new BatchRun(calls.Execute, 4, 3, _ => { if (slow) Thread.Sleep(400); }, CancellationToken.None, TimeSpan.FromMilliseconds(150));
+        foreach (var id in new[] { "a", "b", "c" }) run.Add(id);   // call 1, alone
+        calls.Complete(1);
+        foreach (var id in new[] { "d", "e", "f" }) run.Add(id);   // takes result 1; call 2
+        run.Add("g");                                              // partial [g]
+        calls.Complete(2);
+        Thread.Sleep(30);                                          // result 2 is ready, not taken
+        slow = true;
+        run.Add("h");                                              // partial [g, h]; then writes result 2 for 400 ms
+        run.Add("i");                                              // at once: the batch is full
+        Assert.Equal(new[] { "g", "h", "i" }, calls.WaitStarted(3));
+    }
+
+    [Fact]
     public async Task The_idle_flush_keeps_the_first_call_alone()
     {
         using var rig = new Rig(batchSize: 20, idleFlush: TimeSpan.FromMilliseconds(20));
