@@ -117,10 +117,14 @@ Describe 'Add- and Remove-TencentChatFollow' {
     AfterEach { Set-Faults @{} }
 
     It '-WhatIf lists every pair and makes no call' {
-        $out = @(Add-TencentChatFollow -From star -UserId p0001, p0002 -WhatIf 6>&1)
+        $log = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $log -Force | Out-Null
+        try { $out = @(Add-TencentChatFollow -From star -UserId p0001, p0002 -WhatIf -PassThru) } finally { Stop-Transcript | Out-Null }
+        $out.Count | Should -Be 0
         Get-CallCount | Should -Be 0
-        ($out -join "`n") | Should -Match 'p0001'
-        ($out -join "`n") | Should -Match 'p0002'
+        $shown = Get-Content -Raw -LiteralPath $log
+        $shown | Should -Match "What if: .*'star' follows 'p0001'"
+        $shown | Should -Match "What if: .*'star' follows 'p0002'"
         $null = Remove-TencentChatFollow -From star -UserId f0001 -WhatIf
         Get-CallCount | Should -Be 0
     }

@@ -41,6 +41,10 @@ internal abstract class BatchProtocol
     /// <summary>The object written for an id that succeeded.</summary>
     public abstract object ResultFor(string from, string id, object? payload);
 
+    /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
+    public virtual string UnknownFrom(string from)
+        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs.";
+
     /// <summary>How a per-id error names the id in its message (write APIs name From too).</summary>
     public virtual string DescribeId(string from, string id) => $"'{id}'";
 

@@ -86,6 +86,8 @@ internal sealed class FollowGetProtocol : BatchProtocol
     /// <summary>The user the next call is about (the key its one item is filed under).</summary>
     public string PendingUser { get; set; } = "";
 
+    public override string UnknownFrom(string from) => $"Tencent error 30003: the account '{from}' does not exist in this app, so it has no list to read. Check the id.";
+
     protected override object? ReadPayload(string id, JsonElement item, out string? problem)
     {
         problem = null;

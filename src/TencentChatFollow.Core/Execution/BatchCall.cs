@@ -119,7 +119,7 @@ internal sealed class BatchCall
                 // Per id, 30003 comes in the items; for the whole call it means From_Account (the classifier made it fatal).
                 failure = new TencentChatException(failure.ErrorId, failure.Kind,
                     _fromPerCall
-                        ? $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs."
+                        ? _protocol.UnknownFrom(from)
                         : $"Tencent error 30003: the From_Account '{from}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).", 30003);
             }
             if (verdict == Verdict.RenewSig)

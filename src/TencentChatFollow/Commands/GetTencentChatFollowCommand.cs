@@ -48,7 +48,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     {
         var session = RequireSession();
         _protocol = new FollowGetProtocol(Relation, PageSize);
-        _call = new BatchCall(session, _protocol, collectDebug: false);
+        _call = new BatchCall(session, _protocol, collectDebug: false, fromPerCall: true);
         WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page.");
     }
 
