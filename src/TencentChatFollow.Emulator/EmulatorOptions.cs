@@ -14,7 +14,7 @@ internal sealed record EmulatorOptions
     public const string WellKnownAdmin = "administrator";
 
     public const string Usage = """
-        Usage: dotnet TencentChatFollow.Emulator.dll [options]
+        Usage: tencentchat-emulator [options]   (from the repository: dotnet TencentChatFollow.Emulator.dll [options])
           --host <ip>             address to listen on (default 127.0.0.1; 'localhost' means 127.0.0.1)
           --port <n>              port, 0 picks a free one (default 5080)
           --sdkappid <n>          the emulated app's SDKAppID (default 1400000001)

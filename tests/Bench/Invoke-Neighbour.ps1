@@ -33,11 +33,10 @@ $ErrorActionPreference = 'Stop'
 if (-not $StopFile -and $DurationSeconds -le 0) { throw 'Give -StopFile, -DurationSeconds or both.' }
 if ($Ids.Count -lt 1 -or $Ids.Count -gt 20) { throw '-Ids takes 1 to 20 ids.' }
 Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1')
-Import-Module $ModulePath   # for its UserSigGenerator
+Import-Module $ModulePath   # for New-TencentChatUserSig
 $identity = Get-EmulatorIdentity
 
-$key = [Text.Encoding]::UTF8.GetBytes($identity.SecretKey)
-$sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate($identity.SdkAppId, $key, $identity.Identifier, 86400, [datetimeoffset]::UtcNow, $null)
+$sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey (ConvertTo-SecureString $identity.SecretKey -AsPlainText -Force) -Identifier $identity.Identifier -AsPlainText
 $prefix = "$EmulatorUrl/v4/follow/follow_get_info?sdkappid=$($identity.SdkAppId)&identifier=$([uri]::EscapeDataString($identity.Identifier))&usersig=$([uri]::EscapeDataString($sig))&contenttype=json&random="
 $body = @{ From_Account = $From; To_Account = $Ids } | ConvertTo-Json -Compress
 

@@ -58,8 +58,7 @@ if ($Kind -eq 'Module') {
         Export-Csv -LiteralPath $CsvPath -NoTypeInformation
 } else {
     # What a user would write without the module: one Invoke-RestMethod per 20 ids, one after another.
-    $key = [Text.Encoding]::UTF8.GetBytes($identity.SecretKey)
-    $sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate($identity.SdkAppId, $key, $identity.Identifier, 86400, [datetimeoffset]::UtcNow, $null)
+    $sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey (ConvertTo-SecureString $identity.SecretKey -AsPlainText -Force) -Identifier $identity.Identifier -AsPlainText
     $batch = [System.Collections.Generic.List[string]]::new()
     $send = {
         $uri = "$EmulatorUrl/v4/follow/follow_get_info?sdkappid=$($identity.SdkAppId)&identifier=$($identity.Identifier)&usersig=$sig&random=$(Get-Random)&contenttype=json"

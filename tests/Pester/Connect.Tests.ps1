@@ -118,7 +118,7 @@ Describe 'Connect-TencentChat' {
     }
 
     It 'accepts a ready UserSig, warns that it cannot be renewed and reports its expiry' {
-        $sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate(1400000001, [Text.Encoding]::UTF8.GetBytes($identity.SecretKey), 'administrator', 3600, [datetimeoffset]::UtcNow, $null)
+        $sig = New-TencentChatUserSig -SdkAppId 1400000001 -SecretKey (ConvertTo-SecureString $identity.SecretKey -AsPlainText -Force) -Identifier administrator -Expiry (New-TimeSpan -Hours 1) -AsPlainText
         $s = Connect-TencentChat -SdkAppId 1400000001 -UserSig (ConvertTo-SecureString $sig -AsPlainText -Force) -Endpoint $emulator.Url -PassThru -WarningVariable warn -WarningAction SilentlyContinue
         $s.AuthenticationMode | Should -Be 'UserSig'
         $warn | Should -Match 'expires at'
@@ -128,7 +128,7 @@ Describe 'Connect-TencentChat' {
     }
 
     It 'refuses a ready UserSig made for another app' {
-        $sig = [TencentChatFollow.Auth.UserSigGenerator]::Generate(1400000002, [Text.Encoding]::UTF8.GetBytes('k'), 'administrator', 3600, [datetimeoffset]::UtcNow, $null)
+        $sig = New-TencentChatUserSig -SdkAppId 1400000002 -SecretKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -Identifier administrator -Expiry (New-TimeSpan -Hours 1) -AsPlainText
         { Connect-TencentChat -SdkAppId 1400000001 -UserSig (ConvertTo-SecureString $sig -AsPlainText -Force) } | Should -Throw -ExpectedMessage '*made for SDKAppID 1400000002*'
     }
 

@@ -66,9 +66,9 @@ Describe 'Assemblies on PowerShell 7' {
     It 'uses the in-box System.Text.Json, never the copy shipped for Windows PowerShell' {
         $r = Invoke-FreshPwsh @"
 Import-Module '$manifestPath'
-`$null = [TencentChatFollow.Api.FollowGetInfoProtocol]
+`$null = [TencentChatFollow.FollowInfo]
 `$json = [System.Text.Json.JsonDocument]::Parse('{}'); `$json.Dispose()
-[TencentChatFollow.Execution.Redactor]::Scrub('x') | Out-Null
+`$null = [TencentChatFollow.FollowInfo]::new('x', 1, 2, 3) | ConvertTo-Json
 `$stj = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'System.Text.Json' }
 'STJ=' + ((`$stj | ForEach-Object Location) -join ';')
 'FROMDEPS=' + @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.Location -like '*dependencies*' }).Count

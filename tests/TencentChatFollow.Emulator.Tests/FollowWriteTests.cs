@@ -148,20 +148,20 @@ public class FollowWriteTests
     [Fact]
     public async Task Concurrent_writes_and_reads_leave_the_graph_consistent()
     {
-        const int Users = 60;
-        var graph = string.Join('\n', Enumerable.Range(0, Users).Select(i => $"u{i},seed"));
+        const int users = 60;
+        var graph = string.Join('\n', Enumerable.Range(0, users).Select(i => $"u{i},seed"));
         await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 0 }, graph);
-        string[] Next(int i) => Enumerable.Range(1, 20).Select(k => $"u{(i + k) % Users}").ToArray();
+        string[] Next(int i) => Enumerable.Range(1, 20).Select(k => $"u{(i + k) % users}").ToArray();
 
         // Each user follows the next 20 while others read; then each unfollows the next 10.
         var reads = Enumerable.Range(0, 30).Select(i => emulator.CallAsync(TestEmulator.Admin, Next(i)));
-        var adds = Enumerable.Range(0, Users).Select(i => emulator.FollowAddAsync($"u{i}", Next(i)));
+        var adds = Enumerable.Range(0, users).Select(i => emulator.FollowAddAsync($"u{i}", Next(i)));
         await Task.WhenAll([.. reads, .. adds]);
-        Assert.All(await Task.WhenAll(Enumerable.Range(0, Users).Select(i => emulator.FollowDeleteAsync($"u{i}", Next(i)[..10]))),
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, users).Select(i => emulator.FollowDeleteAsync($"u{i}", Next(i)[..10]))),
             envelope => Assert.All(Envelope.Results(envelope), r => Assert.Equal(0, r.Code)));
 
         // u_i now follows seed and u_{i+11}..u_{i+20}, and is followed by u_{i-20}..u_{i-11}: no pair is mutual.
-        var all = Enumerable.Range(0, Users).Select(i => $"u{i}").ToArray();
+        var all = Enumerable.Range(0, users).Select(i => $"u{i}").ToArray();
         foreach (var chunk in all.Chunk(20))
         {
             Assert.All(Envelope.AssertOk(await emulator.CallAsync(TestEmulator.Admin, chunk)), item =>
@@ -171,6 +171,6 @@ public class FollowWriteTests
                 Assert.Equal(0, item.GetProperty("MutualFollowingCount").GetInt32());
             });
         }
-        Assert.Equal(Users, (await CountsAsync(emulator, "seed")).Followers);
+        Assert.Equal(users, (await CountsAsync(emulator, "seed")).Followers);
     }
 }
