@@ -10,19 +10,8 @@ namespace TencentChatFollow.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "TencentChatFollow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FollowChange))]
-public sealed class AddTencentChatFollowCommand : FollowPairCmdlet
+public sealed class AddTencentChatFollowCommand : FollowChangeCmdlet
 {
-    /// <summary>Write one FollowChange per pair done.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Add, "Add-TencentChatFollow", KnownTotal, fromPerCall: true);
-
-    protected override void ProcessRecord()
-    {
-        var from = From.Trim();
-        Feed(UserId, from, id => ShouldProcess($"'{from}' follows '{id}'", "Add follow"));
-    }
-
-    protected override bool ShouldWrite(object result) => PassThru;
+    private protected override FollowChangeProtocol Protocol => FollowChangeProtocol.Add;
+    private protected override string Action => "Add follow";
 }

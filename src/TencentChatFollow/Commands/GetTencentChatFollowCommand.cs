@@ -54,30 +54,16 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (UserId is null) return;
-        foreach (var raw in UserId)
+        foreach (var user in UserIdInput.Ids(this, UserId, () => _refused++))
         {
-            if (UserIdTransformationAttribute.TryGetRejection(raw, out var rejected))
-            {
-                _refused++;
-                WriteError(rejected!);
-                continue;
-            }
-            var user = raw?.Trim();
-            if (string.IsNullOrEmpty(user)) continue;
             _users++;
-            PageThrough(user!);
+            PageThrough(user);
         }
     }
 
     protected override void EndProcessing()
     {
-        if (_users > 0 || _refused > 0) return;
-        if (MyInvocation.ExpectingInput)
-            WriteWarning("No user id came down the pipeline (blank lines are skipped), so no list was read. Check the input file or command.");
-        else
-            WriteError(new ErrorRecord(new ArgumentException("-UserId holds no user id ($null, an empty array or blank strings), so no list was read. Check the variable you passed (a typo gives $null)."),
-                "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
+        if (_users == 0 && _refused == 0) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no list was read");
     }
 
     protected override void StopProcessing() => _stop.Cancel();

@@ -10,19 +10,8 @@ namespace TencentChatFollow.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "TencentChatFollow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FollowChange))]
-public sealed class RemoveTencentChatFollowCommand : FollowPairCmdlet
+public sealed class RemoveTencentChatFollowCommand : FollowChangeCmdlet
 {
-    /// <summary>Write one FollowChange per pair done.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void BeginProcessing() => StartRun(FollowChangeProtocol.Delete, "Remove-TencentChatFollow", KnownTotal, fromPerCall: true);
-
-    protected override void ProcessRecord()
-    {
-        var from = From.Trim();
-        Feed(UserId, from, id => ShouldProcess($"'{from}' follows '{id}'", "Remove follow"));
-    }
-
-    protected override bool ShouldWrite(object result) => PassThru;
+    private protected override FollowChangeProtocol Protocol => FollowChangeProtocol.Delete;
+    private protected override string Action => "Remove follow";
 }

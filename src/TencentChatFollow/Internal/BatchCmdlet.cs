@@ -58,22 +58,14 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         if (rawIds is null) return;
         Guard(() =>
         {
-            foreach (var raw in rawIds)
+            foreach (var id in UserIdInput.Ids(this, rawIds, () => _refused++))
             {
-                if (UserIdTransformationAttribute.TryGetRejection(raw, out var rejected))
-                {
-                    _refused++;
-                    WriteError(rejected!);
-                    continue;
-                }
-                var id = raw?.Trim();
-                if (string.IsNullOrEmpty(id)) continue;
-                if (shouldSend is not null && !shouldSend(id!))
+                if (shouldSend is not null && !shouldSend(id))
                 {
                     _skipped++;
                     continue;
                 }
-                _run!.Add(id!, from);
+                _run!.Add(id, from);
                 if (_run.Stopped is not null) return;
             }
         });
@@ -84,7 +76,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     {
         Guard(() => _run!.Complete());
         _progress!.Complete();
-        if (_run!.Received == 0 && _refused == 0 && _skipped == 0) ReportNoIds(userIdBound);
+        if (_run!.Received == 0 && _refused == 0 && _skipped == 0) UserIdInput.ReportNone(this, !userIdBound || MyInvocation.ExpectingInput, "nothing was done");
     }
 
     /// <summary>Whether a result is written (Add and Remove write theirs only with -PassThru).</summary>
@@ -147,18 +139,6 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
             }
         }
         _progress!.Report(_run!.Done, _run.Errors);
-    }
-
-    /// <summary>A run that received no id at all is worth a word: a typo'd variable or an empty file looks like success otherwise.</summary>
-    private void ReportNoIds(bool userIdBound)
-    {
-        if (!userIdBound || MyInvocation.ExpectingInput)
-        {
-            WriteWarning("No user id came down the pipeline (blank lines are skipped), so nothing was done. Check the input file or command.");
-            return;
-        }
-        WriteError(new ErrorRecord(new ArgumentException("-UserId holds no user id ($null, an empty array or blank strings), so nothing was done. Check the variable you passed (a typo gives $null)."),
-            "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
     }
 
     private void TryCompleteProgress()
