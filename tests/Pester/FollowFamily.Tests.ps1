@@ -60,6 +60,14 @@ Describe 'Get-TencentChatFollow' {
         $rows | ForEach-Object { $_.FollowingCount | Should -Be 1; $_.FollowerCount | Should -Be 1 }
     }
 
+    It 'reads several users at once and writes their lists in input order' {
+        $entries = @('f0001', 'star', 'f0002' | Get-TencentChatFollow -Relation Following)
+        ($entries | ForEach-Object { "$($_.OfUserId)>$($_.UserId)" }) -join ' ' | Should -Be 'f0001>star star>f0002 star>f0001 f0002>star'
+        $lists = @($fans | Select-Object -First 40 | Get-TencentChatFollow -Relation Following -ThrottleLimit 8)
+        ($lists.OfUserId -join ',') | Should -Be (($fans | Select-Object -First 40) -join ',')
+        $lists | ForEach-Object { $_.UserId | Should -Be 'star' }
+    }
+
     It 'Select-Object -First 5 stops after the first page' {
         $first = @(Get-TencentChatFollow star -PageSize 100 | Select-Object -First 5)
         $first.Count | Should -Be 5

@@ -9,20 +9,21 @@ using TencentChatFollow.Internal;
 namespace TencentChatFollow.Commands;
 
 /// <summary>
-/// Get-TencentChatFollow: each user's fans, follows or mutual follows (follow_get), paged to the end and written
-/// as the pages arrive, in the service's order, one user after another in input order. The next page is asked for
-/// only once the last one is written, so `Select-Object -First` stops the calls too.
+/// Get-TencentChatFollow: each user's fans, follows or mutual follows (follow_get), paged to the end and written as
+/// the pages arrive, in the service's order, users in input order. Several lists are read at once (Core's
+/// <see cref="ListRun"/>); each list asks for its next page only once the last one is written, so
+/// `Select-Object -First` stops its calls too.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TencentChatFollow")]
 [OutputType(typeof(FollowEntry))]
 public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 {
+    /// <summary>Lists read at once by default.</summary>
+    public const int DefaultThrottleLimit = 8;
+
     private readonly CancellationTokenSource _stop = new();
-    private BatchCall? _call;
-    private FollowGetProtocol? _protocol;
-    private long _sequence;
+    private ListRun? _run;
     private long _users;
-    private long _answered;
     private long _refused;
 
     /// <summary>Whose lists to get: strings, or objects with a UserId, To_Account or Account property.</summary>
@@ -44,12 +45,16 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     [ValidateRange(1, FollowGetProtocol.MaxPageSize)]
     public int PageSize { get; set; } = FollowGetProtocol.MaxPageSize;
 
+    /// <summary>Users' lists read at once (the rate limit still applies).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     protected override void BeginProcessing()
     {
         var session = RequireSession();
-        _protocol = new FollowGetProtocol(Relation, PageSize);
-        _call = new BatchCall(session, _protocol, collectDebug: false, fromPerCall: true);
-        WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page.");
+        _run = new ListRun(session, Relation, PageSize, ThrottleLimit, Write, _stop.Token);
+        WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page, up to {ThrottleLimit} lists at once.");
     }
 
     protected override void ProcessRecord()
@@ -57,59 +62,49 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         foreach (var user in UserIdInput.Ids(this, UserId, () => _refused++))
         {
             _users++;
-            PageThrough(user);
+            Guard(() => _run!.Add(user));
         }
     }
 
     protected override void EndProcessing()
     {
+        Guard(() => _run!.Complete());
         if (_users == 0 && _refused == 0) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no list was read");
     }
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    public void Dispose() => _stop.Cancel();
-
-    /// <summary>Reads one user's list page by page on this thread, writing each page before asking for the next.</summary>
-    private void PageThrough(string user)
+    public void Dispose()
     {
-        _protocol!.Cursor = "";
-        _protocol.PendingUser = user;
-        var pages = 0;
-        while (true)
+        _stop.Cancel();
+        _run?.Dispose();
+    }
+
+    private void Guard(Action work)
+    {
+        try
         {
-            BatchResult result;
-            try
-            {
-                result = _call!.ExecuteAsync(++_sequence, user, new[] { user }, _stop.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            foreach (var message in result.Verbose) WriteVerbose(message);
-            var outcome = result.Outcomes[0];
-            if (outcome.Result is not FollowPage page)
-            {
-                if (result.Fatal is { } fatal)
-                    ThrowTerminatingError(ErrorRecords.From(new TencentChatRunStoppedException(fatal, _answered, new[] { user })));
-                WriteError(ErrorRecords.From(outcome.Error!, user));
-                return;
-            }
-            pages++;
-            foreach (var entry in page.Entries) WriteObject(entry);
-            if (page.NextCursor.Length == 0)
-            {
-                _answered++;
-                return;
-            }
-            if (page.NextCursor == _protocol.Cursor)
-            {
-                WriteError(ErrorRecords.From(new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                    $"The service gave the same NextCursor twice for '{user}' after {pages} pages; the list was not read to its end.", userId: user)));
-                return;
-            }
-            _protocol.Cursor = page.NextCursor;
+            work();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        if (_run!.Stopped is { } stopped) ThrowTerminatingError(ErrorRecords.From(stopped));
+    }
+
+    /// <summary>One page: its entries, or the user's error. On the pipeline thread.</summary>
+    private void Write(BatchResult page)
+    {
+        foreach (var message in page.Verbose) WriteVerbose(message);
+        var outcome = page.Outcomes[0];
+        if (outcome.Result is FollowPage entries)
+        {
+            foreach (var entry in entries.Entries) WriteObject(entry);
+        }
+        else
+        {
+            WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
         }
     }
 }

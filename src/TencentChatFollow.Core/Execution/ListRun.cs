@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>
+/// Reads users' lists (follow_get) to their ends, several lists at once under the session's limiter, and hands the
+/// pages out in input order: every page of one user before the next user's. Each list asks for its next page only
+/// once its last page has been handed out, so a consumer that stops early (Select-Object -First) stops the calls of
+/// the list it was reading. The lists behind it have at most their first page read ahead.
+/// Only the owner's thread (the pipeline thread) calls its members; the pages are fetched on the thread pool.
+/// </summary>
+internal sealed class ListRun : IDisposable
+{
+    private readonly TencentChatSession _session;
+    private readonly FollowRelation _relation;
+    private readonly int _pageSize;
+    private readonly int _maxLists;
+    private readonly Action<BatchResult> _output;
+    private readonly CancellationTokenSource _cancel;
+    private readonly Queue<ListReader> _lists = new();
+    private long _sequence;
+
+    public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
+    {
+        if (maxLists < 1) throw new ArgumentOutOfRangeException(nameof(maxLists));
+        _session = session;
+        _relation = relation;
+        _pageSize = pageSize;
+        _maxLists = maxLists;
+        _output = output;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    /// <summary>Lists read to their end (their last page handed out).</summary>
+    public long Answered { get; private set; }
+
+    /// <summary>Set when an answer every call would repeat stopped the run; nothing more is read.</summary>
+    public TencentChatRunStoppedException? Stopped { get; private set; }
+
+    /// <summary>Starts reading <paramref name="user"/>'s list; hands out what is ready, and waits when too many lists are open.</summary>
+    public void Add(string user)
+    {
+        if (Stopped is not null) throw new InvalidOperationException("The run has stopped.");
+        _lists.Enqueue(new ListReader(this, user));
+        while (Stopped is null && _lists.Count > _maxLists) HandOutAll(_lists.Dequeue());
+        HandOutReady();
+    }
+
+    /// <summary>End of input: hands out every list left, in order.</summary>
+    public void Complete()
+    {
+        while (Stopped is null && _lists.Count > 0) HandOutAll(_lists.Dequeue());
+    }
+
+    public void Dispose() => _cancel.Cancel();
+
+    /// <summary>Hands out the pages the oldest lists have ready, without waiting.</summary>
+    private void HandOutReady()
+    {
+        while (Stopped is null && _lists.Count > 0)
+        {
+            var head = _lists.Peek();
+            while (head.TryTake(out var page)) HandOut(head, page!);
+            if (!head.Done) return;
+            _lists.Dequeue();
+        }
+    }
+
+    private void HandOutAll(ListReader list)
+    {
+        while (Stopped is null && !list.Done) HandOut(list, list.Take(_cancel.Token));
+    }
+
+    private void HandOut(ListReader list, BatchResult page)
+    {
+        if (page.Fatal is { } fatal)
+        {
+            _cancel.Cancel();
+            var unanswered = new List<string> { list.User };
+            foreach (var other in _lists) if (!ReferenceEquals(other, list)) unanswered.Add(other.User);
+            _lists.Clear();
+            Stopped = new TencentChatRunStoppedException(fatal, Answered, unanswered);
+            return;
+        }
+        _output(page);
+        if (list.Done) Answered++;
+        else list.Next();
+    }
+
+    /// <summary>One user's list: its own protocol (the cursor) and engine call, one page at a time.</summary>
+    private sealed class ListReader
+    {
+        private readonly ListRun _run;
+        private readonly BatchCall _call;
+        private readonly FollowGetProtocol _protocol;
+        private readonly SemaphoreSlim _ready = new(0);
+        private BatchResult? _page;
+
+        public ListReader(ListRun run, string user)
+        {
+            _run = run;
+            User = user;
+            _protocol = new FollowGetProtocol(run._relation, run._pageSize) { PendingUser = user };
+            _call = new BatchCall(run._session, _protocol, collectDebug: false, fromPerCall: true);
+            Fetch();
+        }
+
+        public string User { get; }
+
+        /// <summary>The last page has been fetched and taken (or the list failed).</summary>
+        public bool Done { get; private set; }
+
+        public bool TryTake(out BatchResult? page)
+        {
+            page = null;
+            if (Done || !_ready.Wait(0)) return false;
+            page = Taken();
+            return true;
+        }
+
+        public BatchResult Take(CancellationToken cancellationToken)
+        {
+            _ready.Wait(cancellationToken);
+            return Taken();
+        }
+
+        /// <summary>The page just handed out is written: ask for the next one.</summary>
+        public void Next() => Fetch();
+
+        private BatchResult Taken()
+        {
+            var page = _page!;
+            _page = null;
+            // The list ends with a page without a cursor, an error for the user, or a fatal answer.
+            if (page.Outcomes[0].Result is not FollowPage { NextCursor.Length: > 0 } next) Done = true;
+            else if (next.NextCursor == _protocol.Cursor) Done = true; // the same cursor twice: stop rather than loop
+            else _protocol.Cursor = next.NextCursor;
+            return page;
+        }
+
+        private void Fetch()
+        {
+            var sequence = Interlocked.Increment(ref _run._sequence);
+            Task.Run(async () =>
+            {
+                try
+                {
+                    _page = await _call.ExecuteAsync(sequence, User, new[] { User }, _run._cancel.Token).ConfigureAwait(false);
+                    _ready.Release();
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped: the owner is no longer waiting for this list.
+                }
+            });
+        }
+    }
+}
