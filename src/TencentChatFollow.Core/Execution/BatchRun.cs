@@ -33,6 +33,7 @@ internal sealed class BatchRun : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _unanswered = new();
     private long _lastAddTicks;
+    private int _fatalArrived; // 1 once any call came back with a fatal answer, taken in order or not
     private int _busy; // 1 while the owner is inside Add or Complete: waiting for room or writing output is not idle input
     private volatile TencentChatException? _fatal;
 
@@ -47,7 +48,15 @@ internal sealed class BatchRun : IDisposable
         Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
     {
         _output = output ?? throw new ArgumentNullException(nameof(output));
-        _runner = new OrderedBatchRunner(execute, maxInFlight, batchSize, Math.Max(maxBufferedIds, maxInFlight * batchSize), cancellationToken);
+        if (execute is null) throw new ArgumentNullException(nameof(execute));
+        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent.
+        async Task<BatchResult> Watched(long sequence, string? group, IReadOnlyList<string> ids, CancellationToken token)
+        {
+            var result = await execute(sequence, group, ids, token).ConfigureAwait(false);
+            if (result.Fatal is not null) Volatile.Write(ref _fatalArrived, 1);
+            return result;
+        }
+        _runner = new OrderedBatchRunner(Watched, maxInFlight, batchSize, Math.Max(maxBufferedIds, maxInFlight * batchSize), cancellationToken);
         IdleFlushAfter = idleFlush ?? DefaultIdleFlush;
         if (IdleFlushAfter > TimeSpan.Zero && IdleFlushAfter != Timeout.InfiniteTimeSpan)
         {
@@ -95,6 +104,7 @@ internal sealed class BatchRun : IDisposable
     {
         Received++;
         MakeRoom();
+        TakeUntilFatalIfArrived();
         if (_fatal is null && _runner.Unsent > 0 && !string.Equals(group, _runner.CurrentGroup, StringComparison.Ordinal))
         {
             // A new group (another From_Account) starts its own call: send the last group's ids now.
@@ -117,6 +127,7 @@ internal sealed class BatchRun : IDisposable
         if (Stopped is not null) return;
         Volatile.Write(ref _busy, 1);
         MakeRoom();
+        TakeUntilFatalIfArrived();
         if (_fatal is null) _runner.Flush();
         while (_runner.Pending > 0) HandOut(_runner.Take());
         if (_fatal is not null) Stop();
@@ -126,7 +137,7 @@ internal sealed class BatchRun : IDisposable
 
     private void FlushIfIdle()
     {
-        if (_fatal is not null || Volatile.Read(ref _busy) != 0) return;
+        if (_fatal is not null || Volatile.Read(ref _busy) != 0 || Volatile.Read(ref _fatalArrived) != 0) return;
         var quiet = _clock.Elapsed.Ticks - Volatile.Read(ref _lastAddTicks);
         if (quiet >= IdleFlushAfter.Ticks) _runner.TryFlush();
     }
@@ -143,6 +154,13 @@ internal sealed class BatchRun : IDisposable
             _runner.WaitForRoom();
             HandOutReady();
         }
+    }
+
+    /// <summary>A fatal answer has arrived behind older calls: hand those out, in order, up to it, and send nothing meanwhile.</summary>
+    private void TakeUntilFatalIfArrived()
+    {
+        if (_fatal is not null || Volatile.Read(ref _fatalArrived) == 0) return;
+        while (_fatal is null && _runner.Pending > 0) HandOut(_runner.Take());
     }
 
     private void HandOutReady()

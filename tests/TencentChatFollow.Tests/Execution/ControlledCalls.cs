@@ -6,7 +6,7 @@ namespace TencentChatFollow.Tests.Execution;
 /// <summary>Stands in for FollowInfoCall: each call's completion is driven by the test, per sequence.</summary>
 internal sealed class ControlledCalls
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<long, TaskCompletionSource<BatchResult>> _pending = new();
     public ConcurrentDictionary<long, IReadOnlyList<string>> Started { get; } = new();
