@@ -13,10 +13,6 @@ internal static class ErrorRecords
     public static ErrorRecord InvalidArgument(ArgumentException ex, string errorId, object? target = null)
         => new(ex, errorId, ErrorCategory.InvalidArgument, target);
 
-    public static ErrorRecord NotConnected()
-        => new(new InvalidOperationException("Not connected to Tencent Cloud Chat. Run Connect-TencentChat first, or pass -Session."),
-            "TencentChat.NotConnected", ErrorCategory.ConnectionError, null);
-
     /// <summary>
     /// No session anywhere the commands look: says which scopes were searched (this runspace, then the process) and
     /// what to do, including for a job or remote command that runs in another process.
