@@ -6,11 +6,11 @@ namespace TencentChatFollow.Emulator;
 /// </summary>
 internal sealed class AccountDirectory(FollowGraph graph, IReadOnlyList<string> admins)
 {
-    private readonly HashSet<string> admins = new(admins, StringComparer.Ordinal);
+    private readonly HashSet<string> _admins = new(admins, StringComparer.Ordinal);
 
-    public bool IsAdmin(string account) => admins.Contains(account);
+    public bool IsAdmin(string account) => _admins.Contains(account);
 
-    public bool Exists(string account) => admins.Contains(account) || graph.Contains(account);
+    public bool Exists(string account) => _admins.Contains(account) || graph.Contains(account);
 
     /// <summary>The per-item answer for an id that does not exist.</summary>
     public static (int Code, string Info) NotFound(string account) =>

@@ -12,11 +12,11 @@ internal sealed class EmulatorServer : IAsyncDisposable
 {
     private const long MaxRequestBodyBytes = 1024 * 1024;
 
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private EmulatorServer(WebApplication app, Uri baseUri)
     {
-        this.app = app;
+        _app = app;
         BaseUri = baseUri;
     }
 
@@ -100,14 +100,14 @@ internal sealed class EmulatorServer : IAsyncDisposable
     }
 
     /// <summary>Completes when the emulator stops, e.g. on Ctrl+C or SIGTERM.</summary>
-    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => app.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        await app.DisposeAsync();
+        await _app.DisposeAsync();
     }
 
     /// <summary>Any other path or method: HTTP 404 with a Tencent-style FAIL envelope.</summary>

@@ -17,76 +17,76 @@ internal sealed record StatsSnapshot(
 /// <summary>Running totals over every API call since start or the last reset (not limited by the log's cap).</summary>
 internal sealed class EmulatorStats
 {
-    private readonly Lock gate = new();
-    private readonly SortedDictionary<int, long> batchSizes = new();
-    private readonly SortedDictionary<int, long> errorsByCode = new();
-    private readonly SortedDictionary<string, long> callsByApi = new(StringComparer.Ordinal);
-    private long calls;
-    private long accepted;
-    private long rateLimited;
-    private long faultsInjected;
-    private long outageCalls;
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<int, long> _batchSizes = new();
+    private readonly SortedDictionary<int, long> _errorsByCode = new();
+    private readonly SortedDictionary<string, long> _callsByApi = new(StringComparer.Ordinal);
+    private long _calls;
+    private long _accepted;
+    private long _rateLimited;
+    private long _faultsInjected;
+    private long _outageCalls;
 
     public void Record(RequestLogEntry call)
     {
-        lock (gate)
+        lock (_gate)
         {
-            calls++;
-            callsByApi[call.Api] = callsByApi.GetValueOrDefault(call.Api) + 1;
+            _calls++;
+            _callsByApi[call.Api] = _callsByApi.GetValueOrDefault(call.Api) + 1;
             if (call.ErrorCode == ErrorCodes.Ok && call.HttpStatus == StatusCodes.Status200OK)
             {
-                accepted++;
+                _accepted++;
             }
             if (call.ErrorCode == ErrorCodes.FrequencyLimit && call.Fault is null)
             {
-                rateLimited++;
+                _rateLimited++;
             }
             if (call.Fault is not null)
             {
-                faultsInjected++;
+                _faultsInjected++;
             }
             if (call.Outage)
             {
-                outageCalls++;
+                _outageCalls++;
             }
             if (call.ToAccount is { } batch)
             {
-                batchSizes[batch.Count] = batchSizes.GetValueOrDefault(batch.Count) + 1;
+                _batchSizes[batch.Count] = _batchSizes.GetValueOrDefault(batch.Count) + 1;
             }
             if (call.ErrorCode is { } code and not ErrorCodes.Ok)
             {
-                errorsByCode[code] = errorsByCode.GetValueOrDefault(code) + 1;
+                _errorsByCode[code] = _errorsByCode.GetValueOrDefault(code) + 1;
             }
         }
     }
 
     public StatsSnapshot Snapshot((int AnySecond, int CalendarSecond) peaks)
     {
-        lock (gate)
+        lock (_gate)
         {
             return new StatsSnapshot(
-                calls,
-                accepted,
-                rateLimited,
-                faultsInjected,
-                outageCalls,
-                batchSizes.Count == 0 ? 0 : batchSizes.Keys.Max(),
-                new SortedDictionary<int, long>(batchSizes),
+                _calls,
+                _accepted,
+                _rateLimited,
+                _faultsInjected,
+                _outageCalls,
+                _batchSizes.Count == 0 ? 0 : _batchSizes.Keys.Max(),
+                new SortedDictionary<int, long>(_batchSizes),
                 peaks.AnySecond,
                 peaks.CalendarSecond,
-                new SortedDictionary<int, long>(errorsByCode),
-                new SortedDictionary<string, long>(callsByApi, StringComparer.Ordinal));
+                new SortedDictionary<int, long>(_errorsByCode),
+                new SortedDictionary<string, long>(_callsByApi, StringComparer.Ordinal));
         }
     }
 
     public void Reset()
     {
-        lock (gate)
+        lock (_gate)
         {
-            batchSizes.Clear();
-            errorsByCode.Clear();
-            callsByApi.Clear();
-            (calls, accepted, rateLimited, faultsInjected, outageCalls) = (0, 0, 0, 0, 0);
+            _batchSizes.Clear();
+            _errorsByCode.Clear();
+            _callsByApi.Clear();
+            (_calls, _accepted, _rateLimited, _faultsInjected, _outageCalls) = (0, 0, 0, 0, 0);
         }
     }
 }

@@ -8,8 +8,11 @@ internal sealed class FaultInjector(int? seed)
     private const string ExtraAccountPrefix = "emulator_extra_";
     private const long BytesPerMb = 1024 * 1024;
 
-    private readonly Random random = seed is { } s ? new Random(s) : new Random();
-    private readonly Lock gate = new();
+    private const string TooManyRequestsPage =
+        "<html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>";
+
+    private readonly Random _random = seed is { } s ? new Random(s) : new Random();
+    private readonly Lock _gate = new();
 
     /// <summary>
     /// The fault a call that passed every check gets: the outage's kind during an outage, otherwise a random pick at
@@ -71,9 +74,7 @@ internal sealed class FaultInjector(int? seed)
             FaultKind.NetworkTimeout => ApiReply.Fail(new ApiError(ErrorCodes.NetworkTimeout, "network timeout, please try again later")),
             FaultKind.FrequencyLimit => ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit, "REST API call frequency limit exceeded")),
             FaultKind.ServiceTimeout => ApiReply.Fail(new ApiError(ErrorCodes.ServiceTimeout, "service timeout, please try again")),
-            FaultKind.TooManyRequests => ApiReply.Html(StatusCodes.Status429TooManyRequests,
-                "<html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>")
-                with { RetryAfter = "1" },
+            FaultKind.TooManyRequests => ApiReply.Html(StatusCodes.Status429TooManyRequests, TooManyRequestsPage) with { RetryAfter = "1" },
             FaultKind.Html => ApiReply.Html(StatusCodes.Status200OK,
                 "<html><body><h1>Service temporarily unavailable</h1></body></html>"),
             _ => null,
@@ -85,17 +86,17 @@ internal sealed class FaultInjector(int? seed)
         {
             return null;
         }
-        lock (gate)
+        lock (_gate)
         {
-            return random.NextDouble() < settings.FaultRate ? settings.FaultKinds[random.Next(settings.FaultKinds.Count)] : null;
+            return _random.NextDouble() < settings.FaultRate ? settings.FaultKinds[_random.Next(settings.FaultKinds.Count)] : null;
         }
     }
 
     private int NextIndex(int count)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return random.Next(count);
+            return _random.Next(count);
         }
     }
 

@@ -16,7 +16,7 @@ internal sealed class FollowCursor
     private const int MacLength = 16;
     private const int MaxCursorLength = 4096;
 
-    private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
     public string Issue(string from, FollowList list, EdgeStamp last)
     {
@@ -64,5 +64,5 @@ internal sealed class FollowCursor
             : null;
     }
 
-    private byte[] Mac(ReadOnlySpan<byte> payload) => HMACSHA256.HashData(key, payload)[..MacLength];
+    private byte[] Mac(ReadOnlySpan<byte> payload) => HMACSHA256.HashData(_key, payload)[..MacLength];
 }

@@ -52,14 +52,14 @@ internal sealed class FollowGraph
 
     private const string Header = "follower,followee";
 
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Node> nodes;
-    private long lastSeq;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Node> _nodes;
+    private long _lastSeq;
 
     private FollowGraph(Dictionary<string, Node> nodes, long lastSeq)
     {
-        this.nodes = nodes;
-        this.lastSeq = lastSeq;
+        _nodes = nodes;
+        _lastSeq = lastSeq;
     }
 
     /// <summary>A new graph with no accounts (each call: graphs are mutable).</summary>
@@ -70,35 +70,35 @@ internal sealed class FollowGraph
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. nodes.Keys];
+                return [.. _nodes.Keys];
             }
         }
     }
 
     public bool Contains(string account)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return nodes.ContainsKey(account);
+            return _nodes.ContainsKey(account);
         }
     }
 
     /// <summary>The nick follow_get reports in Tag_Profile_IM_Nick: "Nick of &lt;id&gt;" for the file's accounts, none for others.</summary>
     public string? NickOf(string account)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return nodes.TryGetValue(account, out var node) && node.FromFile ? "Nick of " + account : null;
+            return _nodes.TryGetValue(account, out var node) && node.FromFile ? "Nick of " + account : null;
         }
     }
 
     public FollowCounts CountsOf(string account)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return nodes.TryGetValue(account, out var node)
+            return _nodes.TryGetValue(account, out var node)
                 ? new FollowCounts(node.Followers?.Count ?? 0, node.Following?.Count ?? 0, node.Mutual)
                 : default;
         }
@@ -110,9 +110,9 @@ internal sealed class FollowGraph
     /// </summary>
     public int FollowTypeOf(string from, string to)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!nodes.TryGetValue(from, out var node))
+            if (!_nodes.TryGetValue(from, out var node))
             {
                 return 0;
             }
@@ -128,7 +128,7 @@ internal sealed class FollowGraph
     /// </summary>
     public FollowOutcome Follow(string from, string to, DateTimeOffset now)
     {
-        lock (gate)
+        lock (_gate)
         {
             var follower = NodeOf(from, fromFile: false);
             if (follower.Following?.ContainsKey(to) == true)
@@ -139,7 +139,7 @@ internal sealed class FollowGraph
             {
                 return FollowOutcome.FollowLimitReached;
             }
-            Link(follower, from, NodeOf(to, fromFile: false), to, new EdgeStamp(now.ToUnixTimeSeconds(), ++lastSeq));
+            Link(follower, from, NodeOf(to, fromFile: false), to, new EdgeStamp(now.ToUnixTimeSeconds(), ++_lastSeq));
             return FollowOutcome.Added;
         }
     }
@@ -147,13 +147,13 @@ internal sealed class FollowGraph
     /// <summary>Removes the edge <paramref name="from"/> → <paramref name="to"/>; false when there was none.</summary>
     public bool Unfollow(string from, string to)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!nodes.TryGetValue(from, out var follower) || follower.Following?.Remove(to) != true)
+            if (!_nodes.TryGetValue(from, out var follower) || follower.Following?.Remove(to) != true)
             {
                 return false;
             }
-            var followee = nodes[to];
+            var followee = _nodes[to];
             followee.Followers!.Remove(from);
             if (followee.Following?.ContainsKey(from) == true)
             {
@@ -173,9 +173,9 @@ internal sealed class FollowGraph
     {
         // Copy the entries older than the cursor under the lock; sort outside it, so a long list holds no one up.
         var entries = new List<FollowEntry>();
-        lock (gate)
+        lock (_gate)
         {
-            if (nodes.TryGetValue(account, out var node))
+            if (_nodes.TryGetValue(account, out var node))
             {
                 var edges = list == FollowList.Followers ? node.Followers : node.Following;
                 foreach (var (other, stamp) in edges ?? [])
@@ -256,15 +256,15 @@ internal sealed class FollowGraph
                 Link(follower, from, followee, to, new EdgeStamp(FileBaseTime + seq, seq));
             }
         }
-        graph.lastSeq = edgeLine;
+        graph._lastSeq = edgeLine;
         return graph;
     }
 
     private Node NodeOf(string account, bool fromFile)
     {
-        if (!nodes.TryGetValue(account, out var node))
+        if (!_nodes.TryGetValue(account, out var node))
         {
-            nodes[account] = node = new Node { FromFile = fromFile };
+            _nodes[account] = node = new Node { FromFile = fromFile };
         }
         return node;
     }

@@ -19,13 +19,13 @@ namespace TencentChatFollow.Emulator;
 /// </remarks>
 internal sealed class FrequencyLimiter(TimeProvider clock)
 {
-    private readonly Lock gate = new();
-    private readonly Queue<long> arrivals = new(); // UTC ticks of the calls in the trailing 1000 ms, oldest first
-    private long lastArrival;
-    private long calendarSecond = -1;
-    private int callsInCalendarSecond;
-    private int maxCallsInAnySecond;
-    private int maxCallsInCalendarSecond;
+    private readonly Lock _gate = new();
+    private readonly Queue<long> _arrivals = new(); // UTC ticks of the calls in the trailing 1000 ms, oldest first
+    private long _lastArrival;
+    private long _calendarSecond = -1;
+    private int _callsInCalendarSecond;
+    private int _maxCallsInAnySecond;
+    private int _maxCallsInCalendarSecond;
 
     /// <summary>
     /// Records a call arriving now; false when it goes over <paramref name="limit"/> (0 means no limit), counted the way
@@ -33,27 +33,27 @@ internal sealed class FrequencyLimiter(TimeProvider clock)
     /// </summary>
     public bool TryAcquire(int limit, LimitWindow window)
     {
-        lock (gate)
+        lock (_gate)
         {
             // Read under the lock and never earlier than the last arrival, so the queue stays sorted and a wall clock
             // that steps back does not reopen an earlier second.
-            var now = Math.Max(clock.GetUtcNow().UtcTicks, lastArrival);
-            lastArrival = now;
-            while (arrivals.Count > 0 && arrivals.Peek() <= now - TimeSpan.TicksPerSecond)
+            var now = Math.Max(clock.GetUtcNow().UtcTicks, _lastArrival);
+            _lastArrival = now;
+            while (_arrivals.Count > 0 && _arrivals.Peek() <= now - TimeSpan.TicksPerSecond)
             {
-                arrivals.Dequeue();
+                _arrivals.Dequeue();
             }
-            arrivals.Enqueue(now);
-            maxCallsInAnySecond = Math.Max(maxCallsInAnySecond, arrivals.Count);
+            _arrivals.Enqueue(now);
+            _maxCallsInAnySecond = Math.Max(_maxCallsInAnySecond, _arrivals.Count);
 
             var second = now / TimeSpan.TicksPerSecond;
-            if (second != calendarSecond)
+            if (second != _calendarSecond)
             {
-                (calendarSecond, callsInCalendarSecond) = (second, 0);
+                (_calendarSecond, _callsInCalendarSecond) = (second, 0);
             }
-            maxCallsInCalendarSecond = Math.Max(maxCallsInCalendarSecond, ++callsInCalendarSecond);
+            _maxCallsInCalendarSecond = Math.Max(_maxCallsInCalendarSecond, ++_callsInCalendarSecond);
 
-            var counted = window == LimitWindow.Sliding ? arrivals.Count : callsInCalendarSecond;
+            var counted = window == LimitWindow.Sliding ? _arrivals.Count : _callsInCalendarSecond;
             return limit == 0 || counted <= limit;
         }
     }
@@ -61,19 +61,19 @@ internal sealed class FrequencyLimiter(TimeProvider clock)
     /// <summary>The most calls seen in any 1000 ms window, and in any one calendar second.</summary>
     public (int AnySecond, int CalendarSecond) Peaks()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return (maxCallsInAnySecond, maxCallsInCalendarSecond);
+            return (_maxCallsInAnySecond, _maxCallsInCalendarSecond);
         }
     }
 
     public void Reset()
     {
-        lock (gate)
+        lock (_gate)
         {
-            arrivals.Clear();
-            (lastArrival, calendarSecond, callsInCalendarSecond) = (0, -1, 0);
-            (maxCallsInAnySecond, maxCallsInCalendarSecond) = (0, 0);
+            _arrivals.Clear();
+            (_lastArrival, _calendarSecond, _callsInCalendarSecond) = (0, -1, 0);
+            (_maxCallsInAnySecond, _maxCallsInCalendarSecond) = (0, 0);
         }
     }
 }

@@ -9,13 +9,13 @@ internal sealed class OutageClock
 {
     private const long NotStarted = long.MinValue;
 
-    private long firstCallTicks = NotStarted;
+    private long _firstCallTicks = NotStarted;
 
     /// <summary>Records an API call that arrived at <paramref name="arrivedAt"/>; true when it falls inside the outage.</summary>
     public bool Covers(DateTimeOffset arrivedAt, RuntimeSettings settings)
     {
         var now = arrivedAt.UtcTicks;
-        var previous = Interlocked.CompareExchange(ref firstCallTicks, now, NotStarted);
+        var previous = Interlocked.CompareExchange(ref _firstCallTicks, now, NotStarted);
         var first = previous == NotStarted ? now : previous;
         if (settings.OutageS <= 0)
         {
@@ -26,7 +26,7 @@ internal sealed class OutageClock
     }
 
     /// <summary>Forgets the first call, so the outage is timed from the next one.</summary>
-    public void Reset() => Interlocked.Exchange(ref firstCallTicks, NotStarted);
+    public void Reset() => Interlocked.Exchange(ref _firstCallTicks, NotStarted);
 
     private static long Ticks(double seconds) => (long)Math.Round(seconds * TimeSpan.TicksPerSecond);
 }

@@ -29,23 +29,23 @@ internal sealed class RequestLog
 {
     public const int Capacity = 200_000;
 
-    private readonly Lock gate = new();
-    private readonly Queue<RequestLogEntry> entries = new();
-    private long lastSeq;
+    private readonly Lock _gate = new();
+    private readonly Queue<RequestLogEntry> _entries = new();
+    private long _lastSeq;
 
     /// <summary>The number for a call that has just arrived.</summary>
-    public long NextSeq() => Interlocked.Increment(ref lastSeq);
+    public long NextSeq() => Interlocked.Increment(ref _lastSeq);
 
     /// <summary>Adds a finished call, dropping the oldest entry when full.</summary>
     public void Add(RequestLogEntry entry)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (entries.Count == Capacity)
+            if (_entries.Count == Capacity)
             {
-                entries.Dequeue();
+                _entries.Dequeue();
             }
-            entries.Enqueue(entry);
+            _entries.Enqueue(entry);
         }
     }
 
@@ -53,9 +53,9 @@ internal sealed class RequestLog
     public RequestLogEntry[] Snapshot()
     {
         RequestLogEntry[] copy;
-        lock (gate)
+        lock (_gate)
         {
-            copy = entries.ToArray();
+            copy = _entries.ToArray();
         }
         Array.Sort(copy, (a, b) => a.Seq.CompareTo(b.Seq));
         return copy;
@@ -63,10 +63,10 @@ internal sealed class RequestLog
 
     public void Reset()
     {
-        lock (gate)
+        lock (_gate)
         {
-            entries.Clear();
-            Interlocked.Exchange(ref lastSeq, 0);
+            _entries.Clear();
+            Interlocked.Exchange(ref _lastSeq, 0);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace TencentChatFollow.Emulator;
 /// </summary>
 internal sealed class RestQuery
 {
-    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
     public RestQuery(QueryString query)
     {
@@ -19,10 +19,10 @@ internal sealed class RestQuery
             var equals = pair.IndexOf('=');
             var name = WebUtility.UrlDecode(equals < 0 ? pair : pair[..equals]);
             var value = equals < 0 ? "" : WebUtility.UrlDecode(pair[(equals + 1)..]);
-            values.TryAdd(name, value);
+            _values.TryAdd(name, value);
         }
     }
 
     /// <summary>The decoded value, or null when the parameter is absent.</summary>
-    public string? this[string name] => values.GetValueOrDefault(name);
+    public string? this[string name] => _values.GetValueOrDefault(name);
 }

@@ -108,21 +108,21 @@ internal sealed record RuntimeSettings(
 /// <summary>Holds the current <see cref="RuntimeSettings"/>; each request reads one consistent snapshot.</summary>
 internal sealed class RuntimeSettingsStore(RuntimeSettings initial)
 {
-    private readonly Lock gate = new();
-    private RuntimeSettings current = initial;
+    private readonly Lock _gate = new();
+    private RuntimeSettings _current = initial;
 
-    public RuntimeSettings Current => Volatile.Read(ref current);
+    public RuntimeSettings Current => Volatile.Read(ref _current);
 
     /// <summary>Applies a partial update atomically; returns the error and changes nothing when it is invalid.</summary>
     public string? TryUpdate(JsonElement patch)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (current.With(patch, out var error) is not { } next)
+            if (_current.With(patch, out var error) is not { } next)
             {
                 return error;
             }
-            Volatile.Write(ref current, next);
+            Volatile.Write(ref _current, next);
             return null;
         }
     }

@@ -8,35 +8,35 @@ internal sealed class SeenUserSigs
 {
     public const int Capacity = 1_000;
 
-    private readonly Lock gate = new();
-    private readonly List<string> ordered = [];
-    private readonly HashSet<string> distinct = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly List<string> _ordered = [];
+    private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
 
     public void Add(string userSig)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (ordered.Count < Capacity && distinct.Add(userSig))
+            if (_ordered.Count < Capacity && _distinct.Add(userSig))
             {
-                ordered.Add(userSig);
+                _ordered.Add(userSig);
             }
         }
     }
 
     public string[] Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. ordered];
+            return [.. _ordered];
         }
     }
 
     public void Reset()
     {
-        lock (gate)
+        lock (_gate)
         {
-            ordered.Clear();
-            distinct.Clear();
+            _ordered.Clear();
+            _distinct.Clear();
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class UserSigVerifier(string key, TimeProvider clock)
     private const int MaxUserSigLength = 16 * 1024;
     private const int MaxJsonBytes = 64 * 1024;
 
-    private readonly byte[] keyBytes = Encoding.UTF8.GetBytes(key);
+    private readonly byte[] _keyBytes = Encoding.UTF8.GetBytes(key);
 
     /// <summary>Returns the error the service would answer for this UserSig, or null when it is valid.</summary>
     public ApiError? Verify(string userSig, uint sdkAppId, string identifier)
@@ -36,7 +36,7 @@ internal sealed class UserSigVerifier(string key, TimeProvider clock)
         {
             return new ApiError(ErrorCodes.UserSigIdentifierMismatch, "identifier does not match the UserSig's TLS.identifier");
         }
-        var expected = Encoding.ASCII.GetBytes(ComputeSig(keyBytes, doc));
+        var expected = Encoding.ASCII.GetBytes(ComputeSig(_keyBytes, doc));
         if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(doc.Sig)))
         {
             return new ApiError(ErrorCodes.UserSigKeyMismatch, "UserSig signature check failed: it was made with another key");
