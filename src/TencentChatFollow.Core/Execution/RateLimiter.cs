@@ -24,7 +24,7 @@ internal sealed class RateLimiter
     private static readonly ConcurrentDictionary<uint, RateLimiter> PerApp = new();
 
     /// <summary>Arrival jitter allowance: two sends a window apart may arrive a little closer than that.</summary>
-    internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(20);
+    internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A turn that comes late (a coarse timer, a busy machine) may catch up on slots missed within this time.</summary>
     internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(20);

@@ -290,7 +290,7 @@ public class RateLimiterTests
     [Fact]
     public async Task The_real_limiter_paces_a_second_plus_the_jitter_margin_per_limit()
     {
-        Assert.Equal(Ms(20), RateLimiter.DefaultMargin);
+        Assert.Equal(Ms(10), RateLimiter.DefaultMargin);
         var limiter = RateLimiter.ForApp(3_999_000_003);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 5; i++) await limiter.WaitAsync(4, CancellationToken.None);
