@@ -32,6 +32,7 @@ internal sealed class RateController
     private TimeSpan _holdUntil = TimeSpan.MinValue;
     private double _fairLevel = double.MaxValue; // the even split the last cut suggested
     private int _episodeRefusals;
+    private int _probesRefused; // calls sent after the last cut and refused: each doubles the time to the next probe
     private double _episodeShare = 1;
     private TimeSpan? _refusingSince;
 
@@ -50,6 +51,20 @@ internal sealed class RateController
     /// it accepts a call sent after the cut, whichever comes first.
     /// </summary>
     public bool IsHolding(TimeSpan now) => !_confirmed && now < _holdUntil;
+
+    /// <summary>
+    /// While holding, one probe per this interval: <see cref="RateControlSettings.ProbeInterval"/>, doubled for each
+    /// probe the service refused (up to <see cref="RateControlSettings.LongestProbeInterval"/>), since a refused probe
+    /// is counted too and keeps the service's window full a little longer for everyone.
+    /// </summary>
+    public TimeSpan ProbeInterval
+    {
+        get
+        {
+            var ticks = _settings.ProbeInterval.Ticks << Math.Min(_probesRefused, 8);
+            return TimeSpan.FromTicks(Math.Min(ticks, _settings.LongestProbeInterval.Ticks));
+        }
+    }
 
     /// <summary>In a refusal episode: cut, and the service has not yet accepted a call sent after the cut.</summary>
     public bool Holding => !_confirmed;
@@ -104,12 +119,14 @@ internal sealed class RateController
             // Part of the episode already answered: one more refused call the service counted, which its window needs
             // another 1/share of a second to forget (every client holds back meanwhile, each for its own refusals).
             _episodeRefusals++;
+            if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
             return null;
         }
 
         var before = RateFor(ceiling);
+        while (_accepted.Count > 0 && _accepted.Peek() <= sentAt - _settings.Window - _settings.Window) _accepted.Dequeue();
         // Our share of the service's window when it refused: what it accepted from us in the window before that call.
         var share = 0;
         foreach (var at in _accepted) if (at > sentAt - _settings.Window && at <= sentAt) share++;
@@ -117,7 +134,16 @@ internal sealed class RateController
         // Nearly the whole ceiling was ours: nobody else to make room for, the refusal is timing (a stall bunched a few
         // calls together). Give back a little only.
         double target;
-        if (shareRate >= _settings.AloneShare * ceiling)
+        if (_accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window)
+        {
+            // We have been sending for less than a window (a run's start, or after a pause): what the service took
+            // from us so far says nothing about our share, since an empty window takes everyone's calls until it fills.
+            // The first such cut halves, the same for every newcomer, so several processes starting together start
+            // even; a later one within that window cuts by the fraction only.
+            target = before * (_cutAt > sentAt - _settings.Window ? _settings.Decrease : _settings.NewcomerCut);
+            _fairLevel = target;
+        }
+        else if (shareRate >= _settings.AloneShare * ceiling)
         {
             target = before * _settings.AloneDecrease;
             _fairLevel = double.MaxValue;
@@ -138,6 +164,7 @@ internal sealed class RateController
         _cutAt = now;
         _confirmed = false;
         _episodeRefusals = 1;
+        _probesRefused = 0;
         // Nothing accepted from us lately: the service refuses everything (MinRate makes the hold long, probes only).
         _episodeShare = Math.Max(_settings.MinRate, Math.Min(before, shareRate));
         _holdUntil = now + TimeSpan.FromSeconds(Math.Min(_settings.Window.TotalSeconds, _settings.DrainFactor / _episodeShare));
@@ -178,10 +205,14 @@ internal sealed class RateControlSettings
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
     public double ShareFactor { get; set; } = 0.95;
+    /// <summary>The first cut of a process that has been sending for less than a window keeps this fraction of the rate.</summary>
+    public double NewcomerCut { get; set; } = 0.5;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
     /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>
     public double DrainFactor { get; set; } = 3;
     /// <summary>While holding after a cut, one probe call per this interval.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Each refused probe doubles the interval to the next, up to this.</summary>
+    public TimeSpan LongestProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -200,7 +200,7 @@ internal sealed class RateLimiter
 
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
         var rate = _outageSince != TimeSpan.MaxValue && waiter.OutagePacing ? 1 / _outageProbeInterval.TotalSeconds
-            : _control.IsHolding(now) ? 1 / _control.Settings.ProbeInterval.TotalSeconds
+            : _control.IsHolding(now) ? 1 / _control.ProbeInterval.TotalSeconds
             : _control.RateFor(waiter.Limit);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
         var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;

@@ -64,7 +64,7 @@ public class RateControllerTests
     {
         var c = new RateController();
         // 140 of the last second's 200 were ours: not alone, so at least two of us; the even split is 100.
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 140, 140);
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 280, 140);
         c.OnRefused(end, end + Ms(100), Ceiling, "60007");
         Assert.Equal(0.95 * 100, c.RateFor(Ceiling), 3);
     }
@@ -97,8 +97,79 @@ public class RateControllerTests
     public void A_cut_never_takes_more_than_the_deepest_cut_however_small_the_share_looked()
     {
         var c = new RateController();
-        c.OnRefused(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.1), Ceiling, "60007"); // nothing accepted before
+        // Sending for two seconds, but the service took only 5 a second from us.
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 10, 5);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
         Assert.Equal(0.3 * Ceiling, c.RateFor(Ceiling), 3);
+    }
+
+    [Theory]
+    [InlineData(0)]   // refused before anything went through (it started when the window was already full)
+    [InlineData(20)]  // started late: a few calls got through
+    [InlineData(90)]  // started first: most of its calls got through
+    public void A_newcomer_refused_within_its_first_second_halves_whatever_share_it_got(int acceptedFirst)
+    {
+        // What an empty window took from a process in its first second says nothing about its share (the window takes
+        // everyone's calls until it fills), so several processes starting together all halve and start even.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Assert.Equal(0.5 * Ceiling, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void A_newcomer_halves_once_a_second_cut_within_its_first_second_takes_the_fraction_only()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 40, 200);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007"); // to 100
+        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
+        var before = c.RateFor(Ceiling);
+        c.OnRefused(end + Ms(300), end + Ms(400), Ceiling, "60007");
+        Assert.Equal(0.95 * before, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void A_newcomer_means_a_process_that_has_been_sending_for_less_than_a_second_not_one_that_just_had_a_pause()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01); // a second of history: cut to its share, not halved
+
+        // Then a pause of a minute (nothing sent), and sending again: the old calls are forgotten, it is new again.
+        var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 30, 100);
+        var before = c.RateFor(Ceiling);
+        c.OnRefused(again, again + Ms(100), Ceiling, "60007");
+        Assert.Equal(0.5 * before, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void Each_refused_probe_doubles_the_wait_for_the_next_up_to_200_ms_and_a_new_cut_starts_again_at_50()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        var cutAt = end + Ms(100);
+        c.OnRefused(end, cutAt, Ceiling, "60007");
+        Assert.Equal(Ms(50), c.ProbeInterval);
+
+        // Calls sent before the cut and refused after it are not probes: no change.
+        c.OnRefused(end + Ms(5), cutAt + Ms(5), Ceiling, "60007");
+        Assert.Equal(Ms(50), c.ProbeInterval);
+
+        var expected = new[] { 100, 200, 200 };
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var probe = cutAt + Ms(50 * (i + 1));
+            c.OnRefused(probe, probe + Ms(100), Ceiling, "60007");
+            Assert.Equal(Ms(expected[i]), c.ProbeInterval);
+        }
+
+        // A probe goes through: the episode is over. The next episode's probes start at 50 ms again.
+        c.OnAccepted(cutAt + Ms(400), cutAt + Ms(500), Ceiling);
+        var later = cutAt + TimeSpan.FromSeconds(5);
+        c.OnRefused(later, later + Ms(100), Ceiling, "60007");
+        Assert.Equal(Ms(50), c.ProbeInterval);
     }
 
     [Fact]
