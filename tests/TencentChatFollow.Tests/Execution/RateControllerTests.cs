@@ -22,6 +22,9 @@ public class RateControllerTests
         return at;
     }
 
+    /// <summary>A refusal for frequency of the call sent at <paramref name="sentAt"/>, answered 100 ms later.</summary>
+    private static string? Refuse(RateController c, TimeSpan sentAt) => c.OnRefused(sentAt, sentAt + Ms(100), Ceiling, "60007");
+
     [Fact]
     public void Alone_and_never_refused_it_stays_at_the_ceiling()
     {
@@ -39,7 +42,7 @@ public class RateControllerTests
         // In the last second the service took 100 of our calls (half the quota: someone else has the rest).
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
 
-        var message = c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        var message = Refuse(c, end);
 
         Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01);
         Assert.True(c.Holding);
@@ -52,7 +55,7 @@ public class RateControllerTests
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
         // One refused call: the service forgets it within a few milliseconds, so the hold is short.
         Assert.True(c.IsHolding(end + Ms(101)));
@@ -65,7 +68,7 @@ public class RateControllerTests
         var c = new RateController();
         // 140 of the last second's 200 were ours: not alone, so at least two of us; the even split is 100.
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 280, 140);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.Equal(0.95 * 100, c.RateFor(Ceiling), 3);
     }
 
@@ -99,7 +102,7 @@ public class RateControllerTests
         var c = new RateController();
         // Sending for two seconds, but the service took only 5 a second from us.
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 10, 5);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.Equal(0.3 * Ceiling, c.RateFor(Ceiling), 3);
     }
 
@@ -113,7 +116,7 @@ public class RateControllerTests
         // everyone's calls until it fills), so several processes starting together all halve and start even.
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.Equal(0.5 * Ceiling, c.RateFor(Ceiling), 3);
     }
 
@@ -122,7 +125,7 @@ public class RateControllerTests
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 40, 200);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007"); // to 100
+        Refuse(c, end); // to 100
         c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
         var before = c.RateFor(Ceiling);
         c.OnRefused(end + Ms(300), end + Ms(400), Ceiling, "60007");
@@ -134,13 +137,13 @@ public class RateControllerTests
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01); // a second of history: cut to its share, not halved
 
         // Then a pause of a minute (nothing sent), and sending again: the old calls are forgotten, it is new again.
         var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 30, 100);
         var before = c.RateFor(Ceiling);
-        c.OnRefused(again, again + Ms(100), Ceiling, "60007");
+        Refuse(c, again);
         Assert.Equal(0.5 * before, c.RateFor(Ceiling), 3);
     }
 
@@ -161,14 +164,14 @@ public class RateControllerTests
         for (var i = 0; i < expected.Length; i++)
         {
             var probe = cutAt + Ms(50 * (i + 1));
-            c.OnRefused(probe, probe + Ms(100), Ceiling, "60007");
+            Refuse(c, probe);
             Assert.Equal(Ms(expected[i]), c.ProbeInterval);
         }
 
         // A probe goes through: the episode is over. The next episode's probes start at 50 ms again.
         c.OnAccepted(cutAt + Ms(400), cutAt + Ms(500), Ceiling);
         var later = cutAt + TimeSpan.FromSeconds(5);
-        c.OnRefused(later, later + Ms(100), Ceiling, "60007");
+        Refuse(c, later);
         Assert.Equal(Ms(50), c.ProbeInterval);
     }
 
@@ -177,7 +180,7 @@ public class RateControllerTests
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
-        Assert.NotNull(c.OnRefused(end, end + Ms(100), Ceiling, "60007"));
+        Assert.NotNull(Refuse(c, end));
         var afterFirst = c.RateFor(Ceiling);
 
         // 20 more refusals of calls that were already on their way, then of probes sent while holding.
@@ -207,7 +210,7 @@ public class RateControllerTests
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         var next = AcceptMany(c, end + Ms(200), 190, 190);
         var before = c.RateFor(Ceiling);
 
@@ -251,7 +254,7 @@ public class RateControllerTests
         {
             var c = new RateController();
             var end = AcceptMany(c, TimeSpan.FromSeconds(10), share, share);
-            c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+            Refuse(c, end);
             var from = c.RateFor(Ceiling);
             var t = end + Ms(200);
             while (t < end + Ms(1200))
@@ -284,7 +287,7 @@ public class RateControllerTests
         var c = new RateController();
         Assert.Equal(50, c.RateFor(50));
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
-        c.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Refuse(c, end);
         Assert.Equal(20, c.RateFor(20));
     }
 }
