@@ -77,7 +77,7 @@ internal sealed class RateController
     {
         _refusingSince = null;
         _accepted.Enqueue(sentAt);
-        while (_accepted.Count > 0 && _accepted.Peek() <= now - _settings.Window - _settings.Window) _accepted.Dequeue(); // two windows: refusals come a round trip late
+        ForgetAcceptedBefore(now);
         if (_rate <= 0) return null; // at the ceiling
 
         if (!_confirmed && sentAt >= _cutAt)
@@ -126,13 +126,12 @@ internal sealed class RateController
         }
 
         var before = RateFor(ceiling);
-        while (_accepted.Count > 0 && _accepted.Peek() <= sentAt - _settings.Window - _settings.Window) _accepted.Dequeue();
+        ForgetAcceptedBefore(sentAt);
         // Our share of the service's window when it refused: what it accepted from us in the window before that call.
         var share = 0;
         foreach (var at in _accepted) if (at > sentAt - _settings.Window && at <= sentAt) share++;
         var shareRate = share / _settings.Window.TotalSeconds;
-        // Nearly the whole ceiling was ours: nobody else to make room for, the refusal is timing (a stall bunched a few
-        // calls together). Give back a little only.
+        var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
         if (_accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window)
         {
@@ -140,11 +139,13 @@ internal sealed class RateController
             // from us so far says nothing about our share, since an empty window takes everyone's calls until it fills.
             // The first such cut halves, the same for every newcomer, so several processes starting together start
             // even; a later one within that window cuts by the fraction only.
-            target = before * (_cutAt > sentAt - _settings.Window ? _settings.Decrease : _settings.NewcomerCut);
+            target = before * (cutLately ? _settings.Decrease : _settings.NewcomerCut);
             _fairLevel = target;
         }
         else if (shareRate >= _settings.AloneShare * ceiling)
         {
+            // Nearly the whole ceiling was ours: nobody else to make room for, the refusal is timing (a stall bunched a
+            // few calls together). Give back a little only.
             target = before * _settings.AloneDecrease;
             _fairLevel = double.MaxValue;
         }
@@ -156,7 +157,7 @@ internal sealed class RateController
             var fair = ceiling / clients;
             _fairLevel = fair;
             // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
-            var measured = _cutAt > sentAt - _settings.Window ? double.MaxValue : Math.Min(shareRate, fair);
+            var measured = cutLately ? double.MaxValue : Math.Min(shareRate, fair);
             target = Math.Min(before * _settings.Decrease, measured * _settings.ShareFactor);
         }
         var after = Math.Max(_settings.MinRate, Math.Max(before * _settings.DeepestCut, target));
@@ -170,6 +171,12 @@ internal sealed class RateController
         _holdUntil = now + TimeSpan.FromSeconds(Math.Min(_settings.Window.TotalSeconds, _settings.DrainFactor / _episodeShare));
         return string.Format(CultureInfo.InvariantCulture,
             "The service refused a call ({0}): the app's quota is shared; slowing from {1:0} to {2:0} calls/s.", reason, before, _rate);
+    }
+
+    /// <summary>Keeps the accepted calls of the two windows before <paramref name="time"/> (refusals come a round trip late).</summary>
+    private void ForgetAcceptedBefore(TimeSpan time)
+    {
+        while (_accepted.Count > 0 && _accepted.Peek() <= time - _settings.Window - _settings.Window) _accepted.Dequeue();
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
