@@ -89,8 +89,9 @@ internal sealed class ListRun : IDisposable
             return;
         }
         _output(page);
-        if (list.Done) Answered++;
-        else list.Next();
+        if (!list.Done) list.Next();
+        else if (list.Truncated) _output(list.TruncatedError(Interlocked.Increment(ref _sequence)));
+        else Answered++;
     }
 
     /// <summary>One user's list: its own protocol (the cursor) and engine call, one page at a time.</summary>
@@ -101,6 +102,7 @@ internal sealed class ListRun : IDisposable
         private readonly FollowGetProtocol _protocol;
         private readonly SemaphoreSlim _ready = new(0);
         private BatchResult? _page;
+        private int _pages; // pages taken so far
 
         public ListReader(ListRun run, string user)
         {
@@ -115,6 +117,17 @@ internal sealed class ListRun : IDisposable
 
         /// <summary>The last page has been fetched and taken (or the list failed).</summary>
         public bool Done { get; private set; }
+
+        /// <summary>Done because the service gave the same cursor twice: the list was not read to its end.</summary>
+        public bool Truncated { get; private set; }
+
+        /// <summary>The user's error for a list the service would not page through to its end.</summary>
+        public BatchResult TruncatedError(long sequence)
+        {
+            var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+                $"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end.", userId: User);
+            return new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
+        }
 
         public bool TryTake(out BatchResult? page)
         {
@@ -137,9 +150,10 @@ internal sealed class ListRun : IDisposable
         {
             var page = _page!;
             _page = null;
+            _pages++;
             // The list ends with a page without a cursor, an error for the user, or a fatal answer.
             if (page.Outcomes[0].Result is not FollowPage { NextCursor.Length: > 0 } next) Done = true;
-            else if (next.NextCursor == _protocol.Cursor) Done = true; // the same cursor twice: stop rather than loop
+            else if (next.NextCursor == _protocol.Cursor) Done = Truncated = true; // the same cursor twice: stop rather than loop
             else _protocol.Cursor = next.NextCursor;
             return page;
         }

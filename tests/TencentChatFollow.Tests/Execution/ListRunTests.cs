@@ -52,6 +52,33 @@ public class ListRunTests
     }
 
     [Fact]
+    public void A_list_whose_cursor_repeats_ends_with_the_users_error_not_silently()
+    {
+        // "loop" answers the cursor "c" for its first page and again for its second.
+        using var server = new LocalHttpServer((request, _) =>
+        {
+            using var body = JsonDocument.Parse(request.Body);
+            var user = body.RootElement.GetProperty("From_Account").GetString()!;
+            var next = user == "loop" ? "c" : "";
+            return new LocalHttpServer.Reply(200, $"{{\"FollowItem\":[{{\"To_Account\":\"x\",\"FollowTime\":1700000000,\"ProfileItem\":[]}}],\"NextCursor\":\"{next}\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}}", TimeSpan.Zero);
+        });
+        var pages = new List<BatchResult>();
+        using var run = new ListRun(Session(server), FollowRelation.Follower, 1000, 4, pages.Add, CancellationToken.None);
+
+        run.Add("loop");
+        run.Add("fine");
+        run.Complete();
+
+        Assert.Equal(new[] { "loop", "loop", "loop", "fine" }, pages.Select(p => p.Outcomes[0].UserId));
+        var error = pages[2].Outcomes[0].Error;
+        Assert.NotNull(error);
+        Assert.Equal("TencentChat.InvalidResponse", error!.ErrorId);
+        Assert.Contains("same NextCursor twice for 'loop' after 2 pages", error.Message);
+        Assert.Equal(1, run.Answered); // only "fine" was read to its end
+        Assert.Null(run.Stopped);
+    }
+
+    [Fact]
     public void A_list_asks_for_its_next_page_only_once_the_last_is_handed_out()
     {
         using var server = new LocalHttpServer(Answer);
