@@ -35,6 +35,7 @@ internal sealed class RateController
     private int _probesRefused; // calls sent after the last cut and refused: each doubles the time to the next probe
     private double _episodeShare = 1;
     private TimeSpan? _refusingSince;
+    private TimeSpan _startCutAt = TimeSpan.MinValue; // the first cut of a start (sending for less than a window)
 
     public RateController(RateControlSettings? settings = null)
     {
@@ -133,14 +134,35 @@ internal sealed class RateController
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
-        if (_accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window)
+        if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
         {
-            // We have been sending for less than a window (a run's start, or after a pause): what the service took
-            // from us so far says nothing about our share, since an empty window takes everyone's calls until it fills.
-            // The first such cut halves, the same for every newcomer, so several processes starting together start
-            // even; a later one within that window cuts by the fraction only.
-            target = before * (cutLately ? _settings.Decrease : _settings.NewcomerCut);
-            _fairLevel = target;
+            // Still starting (within two windows of a start's first cut): processes that start together made the same
+            // first cut, so their rates are even, and a refusal now means more of them than that rate allows. Each
+            // steps down to the next even split, the same for all, and so they stay even.
+            var clients = Math.Floor(ceiling / before + 0.01) + 1;
+            _fairLevel = ceiling / clients;
+            target = _fairLevel * _settings.ShareFactor;
+        }
+        else if (_accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window)
+        {
+            // We have been sending for less than a window (a run's start, or after a pause), and the service's window
+            // filled: processes that started with us filled it as fast as we did, so our part of it says how many we
+            // are (a process that started later than the others got less through and cuts deeper; one that joined a
+            // window already full got almost nothing through, and keeps at least NewcomerFloor of its rate). The first
+            // such cut goes to the even split that suggests, at most half; a later one within that window takes the
+            // fraction only.
+            if (cutLately)
+            {
+                target = before * _settings.Decrease;
+            }
+            else
+            {
+                var clients = Math.Max(2, Math.Floor(ceiling / Math.Max(1, shareRate) + _settings.NewcomerRounding));
+                target = Math.Max(before * _settings.NewcomerFloor, Math.Min(before * _settings.NewcomerCut, ceiling / clients * _settings.ShareFactor));
+                _fairLevel = ceiling / clients;
+                // Little got through: it joined a window others had filled already, so they are not starting with it.
+                if (shareRate >= _settings.StartedTogetherShare * ceiling) _startCutAt = now;
+            }
         }
         else if (shareRate >= _settings.AloneShare * ceiling)
         {
@@ -212,8 +234,14 @@ internal sealed class RateControlSettings
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
     public double ShareFactor { get; set; } = 0.95;
-    /// <summary>The first cut of a process that has been sending for less than a window keeps this fraction of the rate.</summary>
+    /// <summary>The first cut of a process that has been sending for less than a window keeps at most this fraction of the rate...</summary>
     public double NewcomerCut { get; set; } = 0.5;
+    /// <summary>...and at least this (it joined a window already full, so what got through says little).</summary>
+    public double NewcomerFloor { get; set; } = 1 / 3.0;
+    /// <summary>A newcomer that got at least this part of the window through started with the others (the start's ladder applies).</summary>
+    public double StartedTogetherShare { get; set; } = 0.2;
+    /// <summary>How many started together: the window over our part of it, plus this, rounded down (at least two).</summary>
+    public double NewcomerRounding { get; set; } = 0.5;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
     /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>

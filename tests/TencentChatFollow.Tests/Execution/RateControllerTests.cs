@@ -107,25 +107,60 @@ public class RateControllerTests
     }
 
     [Theory]
-    [InlineData(0)]   // refused before anything went through (it started when the window was already full)
-    [InlineData(20)]  // started late: a few calls got through
-    [InlineData(90)]  // started first: most of its calls got through
-    public void A_newcomer_refused_within_its_first_second_halves_whatever_share_it_got(int acceptedFirst)
+    [InlineData(100, 0.95 * Ceiling / 2)] // started with one other: half the window was ours
+    [InlineData(90, 0.95 * Ceiling / 2)]  // started a little before the other
+    [InlineData(67, Ceiling / 3.0)]       // three started together (the even split, a little under a third, but a third at least)
+    [InlineData(45, Ceiling / 3.0)]       // four: at least a third
+    public void A_newcomer_refused_within_its_first_second_cuts_to_the_even_split_its_part_of_the_window_suggests(int acceptedFirst, double expected)
     {
-        // What an empty window took from a process in its first second says nothing about its share (the window takes
-        // everyone's calls until it fills), so several processes starting together all halve and start even.
+        // Processes that start together fill the empty window equally fast, so a newcomer's part of it (what went
+        // through before the first refusal) says how many started with it; the cut is at most half the rate.
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
         Refuse(c, end);
-        Assert.Equal(0.5 * Ceiling, c.RateFor(Ceiling), 3);
+        Assert.Equal(expected, c.RateFor(Ceiling), 3);
+    }
+
+    [Theory]
+    [InlineData(0)]  // refused before anything went through
+    [InlineData(20)] // a few calls got through
+    public void A_newcomer_that_joined_a_full_window_keeps_a_third_of_its_rate(int acceptedFirst)
+    {
+        // Others were there before it, so what got through says nothing of how many they are: a third, not a tenth.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
+        Refuse(c, end);
+        Assert.Equal(Ceiling / 3.0, c.RateFor(Ceiling), 3);
     }
 
     [Fact]
-    public void A_newcomer_halves_once_a_second_cut_within_its_first_second_takes_the_fraction_only()
+    public void While_starting_a_new_refusal_steps_down_to_the_next_even_split_the_same_for_everyone()
+    {
+        // Two processes' worth of the window, so to half of the ceiling (a little under); the hold ends; then the
+        // service refuses again within two windows: more than two started, so a little under the even split of three.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 200);
+        Refuse(c, end);
+        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
+        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
+        var second = AcceptMany(c, end + Ms(300), 50, 95);
+        Assert.NotNull(Refuse(c, second));
+        Assert.Equal(0.95 * Ceiling / 3, c.RateFor(Ceiling), 3);
+
+        // Two windows after the start's first cut, a refusal is an ordinary one again: the fraction or our share.
+        c.OnAccepted(second + Ms(110), second + Ms(210), Ceiling);
+        var later = AcceptMany(c, end + TimeSpan.FromSeconds(2.5), 64, 63.3);
+        var before = c.RateFor(Ceiling);
+        Refuse(c, later);
+        Assert.InRange(c.RateFor(Ceiling), 0.95 * 62, 0.95 * before + 0.001); // a little under its share, not the split of four
+    }
+
+    [Fact]
+    public void A_newcomer_that_joined_a_full_window_does_not_step_down_again_a_second_cut_takes_the_fraction_only()
     {
         var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 40, 200);
-        Refuse(c, end); // to 100
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 10, 200);
+        Refuse(c, end); // to a third
         c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
         var before = c.RateFor(Ceiling);
         c.OnRefused(end + Ms(300), end + Ms(400), Ceiling, "60007");
@@ -138,13 +173,14 @@ public class RateControllerTests
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
         Refuse(c, end);
-        Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01); // a second of history: cut to its share, not halved
+        Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01); // a second of history: cut to its share
 
-        // Then a pause of a minute (nothing sent), and sending again: the old calls are forgotten, it is new again.
+        // Then a pause of a minute (nothing sent), and sending again: the old calls are forgotten, it is new again
+        // (30 calls through of a window's 200 at its rate: its first cut as a newcomer, at most half).
         var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 30, 100);
         var before = c.RateFor(Ceiling);
         Refuse(c, again);
-        Assert.Equal(0.5 * before, c.RateFor(Ceiling), 3);
+        Assert.Equal(Math.Max(before / 3, Math.Min(before / 2, 0.95 * Ceiling / 7)), c.RateFor(Ceiling), 3);
     }
 
     [Fact]
