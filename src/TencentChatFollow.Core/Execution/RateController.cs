@@ -242,14 +242,6 @@ internal sealed class RateControlSettings
     public double StartedTogetherShare { get; set; } = 0.2;
     /// <summary>How many started together: the window over our part of it, plus this, rounded down (at least two).</summary>
     public double NewcomerRounding { get; set; } = 0.5;
-    /// <summary>
-    /// A start (the first send after a window with none) sends this part of the ceiling at the ceiling, then the rest of
-    /// its first window at most at StartPace of it (a refusal by then cuts to half or less anyway). Alone it is at the
-    /// ceiling again a window after the start; several that start together overfill the service's window half as fast,
-    /// so half as many calls are on their way when the first refusal comes back (and the service counts those too).
-    /// </summary>
-    public double StartBurst { get; set; } = 1 / 3.0;
-    public double StartPace { get; set; } = 0.5;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
     /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>

@@ -47,7 +47,6 @@ internal sealed class RateLimiter
     private int _head;
     private int _count;
     private TimeSpan _lastSlot = TimeSpan.MinValue;
-    private TimeSpan _startedAt = TimeSpan.MinValue; // the first send after a window with none
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
     private bool _pumping;
     // Outages: after the service has answered once, several calls in a row that get no usable answer mean it is down
@@ -200,20 +199,11 @@ internal sealed class RateLimiter
         }
 
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
-        if (_count == 0) _startedAt = now; // nothing sent for a window: this call starts a run
         var rate = _outageSince != TimeSpan.MaxValue && waiter.OutagePacing ? 1 / _outageProbeInterval.TotalSeconds
             : _control.IsHolding(now) ? 1 / _control.ProbeInterval.TotalSeconds
             : _control.RateFor(waiter.Limit);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
         var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
-        var settings = _control.Settings;
-        if (_count >= waiter.Limit * settings.StartBurst && now - _startedAt < _window)
-        {
-            // The rest of a start's first window goes slower: jobs that start at the same moment would otherwise all
-            // send at the ceiling for the round trip the first refusal takes, and the service counts those too.
-            var slower = _lastSlot + TimeSpan.FromTicks((long)(_window.Ticks / (waiter.Limit * settings.StartPace)));
-            at = Max(at, Min(slower, _startedAt + _window));
-        }
         if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
         if (_count >= waiter.Limit) at = Max(at, At(_count - waiter.Limit) + _window);
         if (at > now)
@@ -298,8 +288,6 @@ internal sealed class RateLimiter
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing)
     {

@@ -43,12 +43,10 @@ public class RateLimiterTests
         public int PendingDelays { get { lock (_delays) return _delays.Count; } }
     }
 
-    /// <summary>A limiter on a fake clock; without the slower rest of a start's first window unless <paramref name="startPace"/>.</summary>
-    private static (RateLimiter Limiter, FakeTime Time) Make(TimeSpan? window = null, bool startPace = false)
+    private static (RateLimiter Limiter, FakeTime Time) Make(TimeSpan? window = null)
     {
         var time = new FakeTime();
-        var settings = startPace ? new RateControlSettings() : new RateControlSettings { StartPace = 1 };
-        return (new RateLimiter(window ?? Window, () => time.Now, time.Delay, settings), time);
+        return (new RateLimiter(window ?? Window, () => time.Now, time.Delay), time);
     }
 
     /// <summary>Takes turns as fast as the limiter gives them, stepping the fake clock 1 ms at a time; returns the send times.</summary>
@@ -91,29 +89,6 @@ public class RateLimiterTests
         // Over the whole run: the limit per window, not less (1 ms steps round each spacing up at most 1 ms).
         var perSecond = (count - 1) / (times[^1] - times[0]).TotalSeconds;
         Assert.InRange(perSecond, limit * spacing / (Math.Ceiling(spacing)), limit + 0.001);
-    }
-
-    [Fact]
-    public void A_start_sends_a_third_of_the_limit_at_the_limit_then_half_as_fast_until_its_first_window_ends()
-    {
-        var (limiter, time) = Make(startPace: true);
-        var times = TakeTurns(limiter, time, 200, 400);
-        var start = times[0];
-        var firstWindow = times.Count(t => t < start + Window);
-        // 67 turns 5 ms apart (a third of 200), then 10 ms apart for the rest of the window: about 67 + 66.
-        Assert.InRange(firstWindow, 130, 136);
-        Assert.InRange((times[1] - times[0]).TotalMilliseconds, 4.9, 6);
-        var slow = times.Where(t => t > start + Ms(400) && t < start + Ms(900)).ToList();
-        Assert.InRange((slow[^1] - slow[0]).TotalMilliseconds / (slow.Count - 1), 9.9, 10.1);
-        // From the end of the first window on, the limit again.
-        var after = times.Where(t => t >= start + Window + Ms(50)).Take(100).ToList();
-        Assert.InRange((after[^1] - after[0]).TotalMilliseconds / (after.Count - 1), 4.9, 5.1);
-        AssertNoWindowOverLimit(times, 200, Window);
-
-        // After a window with nothing sent, the next call starts again.
-        time.Advance(TimeSpan.FromSeconds(5));
-        var again = TakeTurns(limiter, time, 200, 150);
-        Assert.InRange(again.Count(t => t < again[0] + Window), 130, 136);
     }
 
     [Fact]
