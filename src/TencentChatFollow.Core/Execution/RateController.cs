@@ -17,7 +17,9 @@ namespace TencentChatFollow.Execution;
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
 /// <item>While calls go through, the rate grows by about a call per second each second (smaller shares faster), and
-/// after a few quiet seconds by a share of itself each second, to take back room that others left.</item>
+/// after a few quiet seconds by a share of itself each second, to take back room that others left. Cut while clearly
+/// below the even split (a refusal hit us and not the others), it climbs back to a little under that split within a
+/// second or two, so that such chance hits do not add up to one job falling far behind the others.</item>
 /// </list>
 /// Several clients doing this on one app settle on even shares that add up to nearly the whole quota, with no
 /// coordinator. Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
@@ -36,6 +38,7 @@ internal sealed class RateController
     private double _episodeShare = 1;
     private TimeSpan? _refusingSince;
     private TimeSpan _startCutAt = TimeSpan.MinValue; // the first cut of a start (sending for less than a window)
+    private double _pullTo; // after a cut while clearly below the even split: a little under that split
 
     public RateController(RateControlSettings? settings = null)
     {
@@ -98,6 +101,9 @@ internal sealed class RateController
         var quiet = (now - _cutAt - (_fairLevel == double.MaxValue ? _settings.AloneRegrowAfter : _settings.AccelerateAfter)).TotalSeconds;
         if (rate > _fairLevel) quiet -= _settings.AccelerateAfter.TotalSeconds * _settings.AboveFairWait;
         if (quiet > 0) increase += rate * _settings.ProbeGrowth * Math.Min(1, quiet / _settings.AccelerateAfter.TotalSeconds);
+        // Cut while clearly below the even split: close the gap within a second or so, so that a refusal that hit this
+        // process and not the others costs it little, and the shares' totals drift apart less.
+        if (rate < _pullTo) increase += (_pullTo - rate) * _settings.PullRate;
         var next = rate + increase / rate;
         if (next >= ceiling)
         {
@@ -134,6 +140,7 @@ internal sealed class RateController
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
+        double pullTo = 0;
         if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
         {
             // Still starting (within two windows of a start's first cut): processes that start together made the same
@@ -181,7 +188,9 @@ internal sealed class RateController
             // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
             var measured = cutLately ? double.MaxValue : Math.Min(shareRate, fair);
             target = Math.Min(before * _settings.Decrease, measured * _settings.ShareFactor);
+            pullTo = shareRate < fair * _settings.PullTo ? fair * _settings.PullTo : 0;
         }
+        _pullTo = pullTo;
         var after = Math.Max(_settings.MinRate, Math.Max(before * _settings.DeepestCut, target));
         _rate = Math.Min(after, ceiling);
         _cutAt = now;
@@ -242,6 +251,12 @@ internal sealed class RateControlSettings
     public double StartedTogetherShare { get; set; } = 0.2;
     /// <summary>How many started together: the window over our part of it, plus this, rounded down (at least two).</summary>
     public double NewcomerRounding { get; set; } = 0.5;
+    /// <summary>
+    /// Cut while our share was under this fraction of the even split, the rate climbs back to that fraction of it,
+    /// closing the gap at PullRate times a second (a refusal that hit us and not the others then costs us little).
+    /// </summary>
+    public double PullTo { get; set; } = 0.95;
+    public double PullRate { get; set; } = 3;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
     /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>

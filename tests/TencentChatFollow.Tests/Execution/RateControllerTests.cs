@@ -283,6 +283,29 @@ public class RateControllerTests
         Assert.InRange((t - cutAt).TotalSeconds, 6, 15);
     }
 
+    [Theory]
+    [InlineData(60, true)]  // 60 of the window: clearly under the even split of three (a little under 66.7)
+    [InlineData(66, false)] // about the even split: the ordinary slow growth
+    public void Cut_while_clearly_below_the_even_split_it_climbs_back_to_a_little_under_it_within_a_second_or_two(int share, bool pulled)
+    {
+        // Two of us at first (cut to 95), then others came: our share of the last window fell to `share` calls.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        Refuse(c, end);
+        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling);
+        var second = AcceptMany(c, end + Ms(300), share * 3 / 2, share);
+        Assert.NotNull(Refuse(c, second));
+        var cut = c.RateFor(Ceiling);
+        Assert.Equal(0.95 * share, cut, 3);
+
+        // The hold ends, then a second and a half of calls at about that rate go through.
+        c.OnAccepted(second + Ms(110), second + Ms(210), Ceiling);
+        AcceptMany(c, second + Ms(300), (int)(1.5 * cut), cut);
+        var grown = c.RateFor(Ceiling) - cut;
+        if (pulled) Assert.InRange(c.RateFor(Ceiling), 0.95 * Ceiling / 3 - 1, 0.95 * Ceiling / 3 + 2); // from 57, where slow growth gets to about 60
+        else Assert.InRange(grown, 0.5, 4); // about a call per second each second, a little more for a small share
+    }
+
     [Fact]
     public void A_small_share_grows_faster_than_a_large_one()
     {
