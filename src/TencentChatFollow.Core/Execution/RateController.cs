@@ -140,7 +140,7 @@ internal sealed class RateController
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
-        double pullTo = 0;
+        _pullTo = 0;
         if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
         {
             // Still starting (within two windows of a start's first cut): processes that start together made the same
@@ -164,7 +164,7 @@ internal sealed class RateController
             }
             else
             {
-                var clients = Math.Max(2, Math.Floor(ceiling / Math.Max(1, shareRate) + _settings.NewcomerRounding));
+                var clients = EvenSplitClients(ceiling, shareRate, _settings.NewcomerRounding);
                 target = Math.Max(before * _settings.NewcomerFloor, Math.Min(before * _settings.NewcomerCut, ceiling / clients * _settings.ShareFactor));
                 _fairLevel = ceiling / clients;
                 // Little got through: it joined a window others had filled already, so they are not starting with it.
@@ -182,15 +182,14 @@ internal sealed class RateController
         {
             // The even split our share suggests (the ceiling over about how many of us there seem to be, at least two):
             // a share above it is cut to it, which is what makes shares even out quickly.
-            var clients = Math.Max(2, Math.Floor(ceiling / Math.Max(1, shareRate) + _settings.FairRounding)); // not alone: at least two
+            var clients = EvenSplitClients(ceiling, shareRate, _settings.FairRounding);
             var fair = ceiling / clients;
             _fairLevel = fair;
             // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
             var measured = cutLately ? double.MaxValue : Math.Min(shareRate, fair);
             target = Math.Min(before * _settings.Decrease, measured * _settings.ShareFactor);
-            pullTo = shareRate < fair * _settings.PullTo ? fair * _settings.PullTo : 0;
+            if (shareRate < fair * _settings.PullTo) _pullTo = fair * _settings.PullTo;
         }
-        _pullTo = pullTo;
         var after = Math.Max(_settings.MinRate, Math.Max(before * _settings.DeepestCut, target));
         _rate = Math.Min(after, ceiling);
         _cutAt = now;
@@ -209,6 +208,10 @@ internal sealed class RateController
     {
         while (_accepted.Count > 0 && _accepted.Peek() <= time - _settings.Window - _settings.Window) _accepted.Dequeue();
     }
+
+    /// <summary>How many of us a share suggests: the ceiling over it, plus <paramref name="rounding"/>, rounded down; not alone, so at least two.</summary>
+    private static double EvenSplitClients(int ceiling, double shareRate, double rounding)
+        => Math.Max(2, Math.Floor(ceiling / Math.Max(1, shareRate) + rounding));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
