@@ -18,10 +18,10 @@ namespace TencentChatFollow.Runtime;
 /// <para>How .NET Framework binds, and why the loading is done this way:</para>
 /// <list type="number">
 /// <item>PowerShell 5.1 loads a module's DLL by path (Assembly.LoadFrom), so the module and Core live in the
-/// load-from context. A reference from there is bound, in order, from the default context (the GAC and the
-/// host's application base, after the host's binding policy), from assemblies already loaded in the load-from
-/// context with the same identity, from the requesting assembly's own folder, and only then through
-/// AppDomain.AssemblyResolve. Strong-named references bind by exact version: nothing redirects them in
+/// load-from context. A reference from there is bound from the default context (the GAC and the host's
+/// application base, after the host's binding policy), from an assembly with the same identity already loaded in
+/// the load-from context, or from the requesting assembly's own folder; only when all of these fail is
+/// AppDomain.AssemblyResolve raised. Strong-named references bind by exact version: nothing redirects them in
 /// powershell.exe. (Suzanne Cook, "Choosing a Binding Context"; .NET docs, "Best practices for assembly
 /// loading".)</item>
 /// <item>AppDomain.AssemblyResolve calls its handlers in the order they were added until one returns an
