@@ -12,13 +12,22 @@ using System.Threading.Tasks;
 namespace TencentChatFollow.MonoCheck;
 
 /// <summary>
-/// Usage: mono TencentChatFollow.MonoCheck.exe MODULE_FOLDER ENDPOINT SDKAPPID IDENTIFIER IDS_FILE [--no-resolver]
+/// Usage: mono TencentChatFollow.MonoCheck.exe MODULE_FOLDER ENDPOINT SDKAPPID IDENTIFIER IDS_FILE [options]
+///   --loading module     what ModuleInitializer.OnImport does on .NET Framework (the default)
+///   --loading naive      the earlier way, for contrast: only an AssemblyResolve handler that loads the shipped file
+///                        of any requested version, added at import
+///   --loading none       nothing: the runtime alone
+///   --other FOLDER       a stand-in for another module (tests/Mono/OtherModule, published to FOLDER), imported
+///   --other-kind own|any   with a handler that answers only its own versions, or any version (default own)
+///   --other-after          after the module (default: before it, with its handler added first)
 /// The secret key comes from TCF_MONO_SECRETKEY. Prints, one per line:
 ///   runtime RUNTIME_DESCRIPTION
-///   resolved NAME => PATH        (each request the module's resolver answered)
-///   loaded NAME VERSION PATH     (System.Text.Json and the assemblies it needs, wherever they came from)
+///   other-loaded NAME VERSION PATH, other-answered REQUESTED => VERSION, other-uses VERSION JSON   (the stand-in)
+///   resolved REQUESTED => PATH   (each request the module's handler answered)
+///   bound NAME VERSION PATH      (the System.Text.Json and System.Memory that Core's own code binds to)
 ///   ok ID FOLLOWERS FOLLOWING MUTUAL | error ID ERROR_ID CODE MESSAGE    (one per id, in input order)
 ///   calls N
+///   loaded NAME VERSION PATH     (every copy in the process of the assemblies the module ships)
 /// Exit code 0 when every batch ran, 3 when the engine could not run (the exception is printed), 2 for bad usage.
 /// </summary>
 internal static class Program
@@ -32,18 +41,30 @@ internal static class Program
     private static int Main(string[] args)
     {
         Console.OutputEncoding = new UTF8Encoding(false);
-        if (args.Length < 5)
+        if (args.Length < 5 || Option(args, "--loading", "module") is not ("module" or "naive" or "none") || Option(args, "--other-kind", "own") is not ("own" or "any"))
         {
-            Console.Error.WriteLine("Usage: TencentChatFollow.MonoCheck.exe MODULE_FOLDER ENDPOINT SDKAPPID IDENTIFIER IDS_FILE [--no-resolver]");
+            Console.Error.WriteLine("Usage: TencentChatFollow.MonoCheck.exe MODULE_FOLDER ENDPOINT SDKAPPID IDENTIFIER IDS_FILE [--loading module|naive|none] [--other FOLDER [--other-kind own|any] [--other-after]]");
             return 2;
         }
         var module = Path.GetFullPath(args[0]);
+        var other = Option(args, "--other", null) is { } folder ? Assembly.LoadFrom(Path.Combine(Path.GetFullPath(folder), "TencentChatFollow.MonoCheck.OtherModule.dll")) : null;
+        var otherFirst = !args.Contains("--other-after");
         Console.WriteLine("runtime " + RuntimeInformation.FrameworkDescription);
         try
         {
+            if (other is not null && otherFirst) ImportOther(other, Option(args, "--other-kind", "own")!);
+            // Import-Module: PowerShell loads the module's DLL by path, which brings Core from the same folder.
             var core = Assembly.LoadFrom(Path.Combine(module, "TencentChatFollow.Core.dll"));
-            if (!args.Contains("--no-resolver")) HookResolver(core, module);
-            return Run(core, new Uri(args[1]), uint.Parse(args[2]), args[3], File.ReadAllLines(args[4]).Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList());
+            Import(core, module, Option(args, "--loading", "module")!);
+            if (other is not null && !otherFirst) ImportOther(other, Option(args, "--other-kind", "own")!);
+
+            var ids = File.ReadAllLines(args[4]).Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
+            var session = Connect(core, new Uri(args[1]), uint.Parse(args[2]), args[3]);
+            var (lines, calls) = CountWithEngine(core, session, args[3], ids);
+            foreach (var line in lines) Console.WriteLine(line);
+            Console.WriteLine("calls " + calls);
+            PrintBound(core);
+            return 0;
         }
         catch (Exception ex)
         {
@@ -53,19 +74,38 @@ internal static class Program
         }
         finally
         {
-            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => Dependencies.Contains(a.GetName().Name)).OrderBy(a => a.GetName().Name))
+            // The other module still works on its own copies after the module ran (or failed).
+            if (other is not null) UseOther(other);
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies().Where(a => Dependencies.Contains(a.GetName().Name)).OrderBy(a => a.GetName().Name).ThenBy(a => a.Location))
                 Console.WriteLine($"loaded {assembly.GetName().Name} {assembly.GetName().Version} {assembly.Location}");
         }
     }
 
-    /// <summary>What ModuleInitializer.OnImport does on .NET Framework, through the same Core members.</summary>
-    private static void HookResolver(Assembly core, string module)
+    private static string? Option(string[] args, string name, string? fallback)
+        => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+    /// <summary>What ModuleInitializer.OnImport does on .NET Framework, through the same Core members (or, for contrast, less).</summary>
+    private static void Import(Assembly core, string module, string loading)
     {
         var type = core.GetType("TencentChatFollow.Runtime.DependencyResolver", throwOnError: true)!;
-        // AppliesTo says false on Mono: Mono stands in for .NET Framework here, so the hook goes in anyway.
-        var resolver = type.GetMethod("ForModule")!.Invoke(null, new object[] { module })
-            ?? throw new InvalidOperationException($"No {type.GetField("FolderName")!.GetValue(null)} folder in {module}.");
-        var resolve = (ResolveEventHandler)Delegate.CreateDelegate(typeof(ResolveEventHandler), resolver, "Resolve");
+        Func<object?, ResolveEventArgs, Assembly?> resolve;
+        switch (loading)
+        {
+            case "module":
+                // AppliesTo says false on Mono: Mono stands in for .NET Framework here, so the loading runs anyway.
+                var resolver = type.GetMethod("LoadForModule")!.Invoke(null, new object[] { module, Array.Empty<Assembly>() })
+                    ?? throw new InvalidOperationException($"No {type.GetField("FolderName")!.GetValue(null)} folder in {module}.");
+                var handler = (ResolveEventHandler)Delegate.CreateDelegate(typeof(ResolveEventHandler), resolver, "Resolve");
+                resolve = (sender, e) => handler(sender, e);
+                break;
+            case "naive":
+                var dependencies = Path.Combine(module, "dependencies");
+                resolve = (_, e) => new AssemblyName(e.Name).Name is { } name && File.Exists(Path.Combine(dependencies, name + ".dll"))
+                    ? Assembly.LoadFrom(Path.Combine(dependencies, name + ".dll")) : null;
+                break;
+            default:
+                return;
+        }
         AppDomain.CurrentDomain.AssemblyResolve += (sender, e) =>
         {
             var assembly = resolve(sender, e);
@@ -74,9 +114,46 @@ internal static class Program
         };
     }
 
-    private static int Run(Assembly core, Uri endpoint, uint sdkAppId, string identifier, IReadOnlyList<string> ids)
+    private static void ImportOther(Assembly other, string kind)
     {
-        // Connect as Connect-TencentChat does: a ConnectionRequest made into a session.
+        var lines = (IEnumerable<string>)other.GetType("TencentChatFollow.MonoCheck.OtherModule.OtherModule", throwOnError: true)!.GetMethod("Import")!.Invoke(null, new object[] { kind })!;
+        foreach (var line in lines) Console.WriteLine(line);
+        UseOther(other);
+    }
+
+    private static void UseOther(Assembly other)
+    {
+        try
+        {
+            Console.WriteLine("other-uses " + other.GetType("TencentChatFollow.MonoCheck.OtherModule.OtherModule", throwOnError: true)!.GetMethod("Use")!.Invoke(null, null));
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is { } inner)
+        {
+            Console.WriteLine("other-failed " + inner.GetType().FullName + ": " + inner.Message.Replace('\n', ' '));
+        }
+    }
+
+    /// <summary>The System.Text.Json and System.Memory that Core's own code binds to: the assemblies of the types in Core's method signatures.</summary>
+    private static void PrintBound(Assembly core)
+    {
+        var bound = new SortedDictionary<string, Assembly>(StringComparer.Ordinal);
+        foreach (var type in core.GetTypes())
+        {
+            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            {
+                foreach (var parameterType in method.GetParameters().Select(p => p.ParameterType).Append(method.ReturnType))
+                {
+                    var element = parameterType.HasElementType ? parameterType.GetElementType()! : parameterType;
+                    if (element.Assembly.GetName().Name is "System.Text.Json" or "System.Memory") bound[element.Assembly.GetName().Name!] = element.Assembly;
+                }
+            }
+        }
+        foreach (var assembly in bound.Values) Console.WriteLine($"bound {assembly.GetName().Name} {assembly.GetName().Version} {assembly.Location}");
+    }
+
+    /// <summary>Connects as Connect-TencentChat does: a ConnectionRequest made into a session.</summary>
+    private static object Connect(Assembly core, Uri endpoint, uint sdkAppId, string identifier)
+    {
         var requestType = core.GetType("TencentChatFollow.Session.ConnectionRequest", throwOnError: true)!;
         var request = Activator.CreateInstance(requestType)!;
         requestType.GetProperty("SdkAppId")!.SetValue(request, (uint?)sdkAppId);
@@ -84,8 +161,15 @@ internal static class Program
         requestType.GetProperty("Endpoint")!.SetValue(request, endpoint);
         requestType.GetProperty("SecretKey")!.SetValue(request, Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("TCF_MONO_SECRETKEY") ?? ""));
         Func<string, string?> noEnvironment = _ => null;
-        var session = requestType.GetMethod("Connect")!.Invoke(request, new object[] { noEnvironment, DateTimeOffset.UtcNow })!;
+        return requestType.GetMethod("Connect")!.Invoke(request, new object[] { noEnvironment, DateTimeOffset.UtcNow })!;
+    }
 
+    // ==== ENGINE ENTRY POINT ====================================================================================
+    // The one place that calls the engine (src/TencentChatFollow.Core/Execution). When the engine's entry point
+    // changes, change this function only: it gets the session and the ids, and returns one line per id in input
+    // order ("ok ID FOLLOWERS FOLLOWING MUTUAL" or "error ID ERROR_ID CODE MESSAGE") and the number of calls.
+    private static (IReadOnlyList<string> Lines, int Calls) CountWithEngine(Assembly core, object session, string identifier, IReadOnlyList<string> ids)
+    {
         // One FollowInfoCall for the run, its batches of 20 in flight together, as the cmdlet runs them.
         var callType = core.GetType("TencentChatFollow.Execution.FollowInfoCall", throwOnError: true)!;
         var constructor = callType.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
@@ -98,6 +182,7 @@ internal static class Program
         var tasks = batches.Select((batch, i) => (Task)execute.Invoke(call, new object[] { (long)i, batch, CancellationToken.None })!).ToArray();
         Task.WaitAll(tasks);
 
+        var lines = new List<string>();
         foreach (var task in tasks)
         {
             var result = task.GetType().GetProperty("Result")!.GetValue(task)!;
@@ -106,20 +191,20 @@ internal static class Program
                 var id = Get<string>(outcome, "UserId");
                 if (Get<object?>(outcome, "Info") is { } info)
                 {
-                    Console.WriteLine($"ok {id} {Get<long>(info, "FollowerCount")} {Get<long>(info, "FollowingCount")} {Get<long>(info, "MutualFollowingCount")}");
+                    lines.Add($"ok {id} {Get<long>(info, "FollowerCount")} {Get<long>(info, "FollowingCount")} {Get<long>(info, "MutualFollowingCount")}");
                 }
                 else
                 {
                     var error = Get<Exception>(outcome, "Error");
-                    Console.WriteLine($"error {id} {Get<string>(error, "ErrorId")} {Get<int?>(error, "Code")} {error.Message.Replace('\n', ' ')}");
+                    lines.Add($"error {id} {Get<string>(error, "ErrorId")} {Get<int?>(error, "Code")} {error.Message.Replace('\n', ' ')}");
                 }
             }
         }
-        Console.WriteLine("calls " + tasks.Length);
-        return 0;
+        return (lines, tasks.Length);
     }
 
     private static T Get<T>(object target, string property) => (T)target.GetType().GetProperty(property)!.GetValue(target)!;
 
     private static object? Default(Type type) => type.IsValueType ? Activator.CreateInstance(type) : null;
+    // ==== END OF ENGINE ENTRY POINT =============================================================================
 }

@@ -10,12 +10,20 @@ namespace TencentChatFollow.Internal;
 /// <summary>
 /// On import: refuses PowerShell 6 and 7.0 to 7.3 at once with a message that says what is needed
 /// (<see cref="PowerShellSupport"/>), instead of a type-load error at the first call; on Windows PowerShell 5.1,
-/// resolves System.Text.Json and its dependencies from the module's dependencies folder
-/// (<see cref="DependencyResolver"/>) and removes that handler when the module is removed. On PowerShell 7.4+
-/// the in-box assemblies are used.
+/// loads System.Text.Json and its dependencies from the module's dependencies folder before any of the module's
+/// code that uses them runs, and answers AssemblyResolve for the versions they disagree on
+/// (<see cref="DependencyResolver"/>, which says why this holds beside Az.Accounts and Microsoft.Graph whichever
+/// came first); removes that handler when the module is removed. On PowerShell 7.4+ nothing is loaded from the
+/// dependencies folder: the in-box assemblies are used.
 /// </summary>
+/// <remarks>
+/// PowerShell reflects over this assembly's types (cmdlets, parameters, attributes) before it calls OnImport, so
+/// this assembly must not reference System.Text.Json or any other shipped dependency itself: only Core does, and
+/// Core's code that uses them is compiled after OnImport. tests/Pester/WindowsPowerShell51.Tests.ps1 checks it.
+/// </remarks>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
+    private static readonly object ResolverLock = new();
     private static DependencyResolver? _resolver;
 
     /// <summary>
@@ -30,8 +38,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         if (PowerShellSupport.Refusal(ReadPowerShellVersion()) is { } refusal) throw new PlatformNotSupportedException(refusal);
 
         if (!DependencyResolver.AppliesTo(RuntimeInformation.FrameworkDescription)) return;
-        // One resolver for the process (each runspace that imports the module adds its handler; Remove-Module takes one away).
-        _resolver ??= DependencyResolver.ForModule(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!);
+        // Loaded once for the process (each runspace that imports the module adds its handler; Remove-Module takes
+        // one away). The loading stays: .NET Framework cannot unload an assembly.
+        lock (ResolverLock)
+        {
+            var module = typeof(ModuleInitializer).Assembly;
+            _resolver ??= DependencyResolver.LoadForModule(Path.GetDirectoryName(module.Location)!, module);
+        }
         if (_resolver is not null) AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
     }
 
