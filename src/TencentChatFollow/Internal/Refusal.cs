@@ -26,6 +26,8 @@ internal enum RefusalKind
 /// </summary>
 internal sealed class Refusal
 {
+    private const string HashtableShape = "hashtable:";
+    private const string ObjectShape = "object:";
     private static readonly Regex IdLike = new("(^|_)(id|uid|user|account|member)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private Refusal(RefusalKind kind, object? input, string shape, string? property)
@@ -52,12 +54,12 @@ internal sealed class Refusal
         if (value is IDictionary dictionary)
         {
             var keys = dictionary.Keys.Cast<object>().Select(k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? "").ToList();
-            return new Refusal(RefusalKind.NoIdProperty, value, "hashtable:" + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null);
+            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null);
         }
         if (value is PSCustomObject && input is PSObject row)
         {
             var names = row.Properties.Select(p => p.Name).ToList();
-            return new Refusal(RefusalKind.NoIdProperty, input, "object:" + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault());
+            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault());
         }
         return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null);
     }
@@ -84,7 +86,7 @@ internal sealed class Refusal
                 return (one
                         ? $"The id '{Input}' came without a From, so its pair was not sent"
                         : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
-                    ": each pair needs the account on its From side. Pass -From <account> for all of them, or give each piped object a From (or From_Account) property, such as a From column in the CSV file: " +
+                    $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property, such as a From column in the CSV file: " +
                     $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
             case RefusalKind.BlankId:
                 return (one
@@ -92,19 +94,19 @@ internal sealed class Refusal
                         : $"{Wording.Count(count, "input object", "input objects")} (such as {Show(Input)}) have a blank {Property}, so they carry no user id; none of them was sent.") +
                     $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {Property} | {command}.{all}";
         }
-        if (Shape.StartsWith("hashtable:", StringComparison.Ordinal))
+        if (Shape.StartsWith(HashtableShape, StringComparison.Ordinal))
         {
             return (one
                     ? $"The hashtable {Show(Input)} has no {names} key, so it carries no user id; it was not sent."
-                    : $"{Wording.Count(count, "hashtable", "hashtables")} with the keys {Shape.Substring(10).Replace(",", ", ")} (such as {Show(Input)}) have no {names} key, so they carry no user id; none of them was sent.") +
+                    : $"{Wording.Count(count, "hashtable", "hashtables")} with the keys {Shape.Substring(HashtableShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} key, so they carry no user id; none of them was sent.") +
                 $" Pass the id itself, or a hashtable with a UserId key, such as @{{ UserId = 'user001' }}.{all}";
         }
-        if (Shape.StartsWith("object:", StringComparison.Ordinal))
+        if (Shape.StartsWith(ObjectShape, StringComparison.Ordinal))
         {
             var column = Property is null ? "Id" : Property;
             return (one
                     ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
-                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {Shape.Substring(7).Replace(",", ", ")} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
+                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {Shape.Substring(ObjectShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
                 $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{column} }} }} | {command}.{all}";
         }
         var type = Input?.GetType().Name ?? "null";
@@ -117,7 +119,7 @@ internal sealed class Refusal
     private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
 
     /// <summary>An input as the messages show it: its text (80 characters at most) and what it is.</summary>
-    public static string Show(object? item)
+    private static string Show(object? item)
     {
         var value = item is PSObject ps ? ps.BaseObject : item;
         var text = value is IDictionary dictionary ? "@{" + string.Join("; ", DictionaryPairs(dictionary)) + "}" : LanguagePrimitives.ConvertTo<string>(item) ?? "";
