@@ -261,6 +261,20 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
         foreach ($shown in $Outputs) { Assert-OutputShown $shown $printed "the help for $Key" }
     }
 
+    It 'Get-TencentChatContext example 4 (ForEach-Object -Parallel) after Import-Module ./out/TencentChatFollow: fails as the help says, and works with README''s PSModulePath line' {
+        $parallel = @($examples | Where-Object Key -EQ 'Get-TencentChatContext 4')[0]
+        $parallel.Code | Should -Match 'ForEach-Object -Parallel'
+        $line = [regex]::Match([System.IO.File]::ReadAllText((Join-Path $root 'README.md')), '`(\$env:PSModulePath = [^`]+)`').Groups[1].Value
+        $line | Should -Not -BeNullOrEmpty -Because 'README shows the line for ForEach-Object -Parallel'
+        $byPath = @{ Mode = 'imported by path'; Code = $parallel.Code }
+        $without = Invoke-Case $byPath
+        $without.Errors | Should -Match "The term 'Get-TencentChatContext' is not recognized" -Because 'a parallel runspace loads modules by name'
+        $with = Invoke-Case @{ Mode = 'imported by path'; Code = "$line`n$($parallel.Code)" }
+        $with.ExitCode | Should -Be 0
+        $with.Errors | Should -BeNullOrEmpty -Because "$($with.Output)"
+        @($with.Output -split '\r?\n' | Where-Object { $_ -match '^\s*1400000001\s*$' }).Count | Should -Be 2 -Because 'each runspace sees the session'
+    }
+
     It '<Key>' -ForEach $readmeBlocks {
         $reason = Get-Skip $_
         if ($reason) { Set-ItResult -Skipped -Because $reason; return }
