@@ -12,6 +12,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TencentChatFollow.Format.ps1xml')
+    TypesToProcess       = @('TencentChatFollow.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-TencentChatFollow'
         'Connect-TencentChat'

@@ -72,7 +72,7 @@ function Invoke-Build {
     # The module folder gets an explicit list of files, nothing else.
     if (Test-Path -LiteralPath $ModuleOut) { Remove-Item -LiteralPath $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut
-    foreach ($file in 'TencentChatFollow.dll', 'TencentChatFollow.Core.dll', 'TencentChatFollow.Format.ps1xml') {
+    foreach ($file in 'TencentChatFollow.dll', 'TencentChatFollow.Core.dll', 'TencentChatFollow.Format.ps1xml', 'TencentChatFollow.Types.ps1xml') {
         $source = Join-Path $publish $file
         if (-not (Test-Path -LiteralPath $source)) { throw "Build output '$file' is missing from $publish." }
         Copy-Item -LiteralPath $source -Destination $ModuleOut

@@ -10,10 +10,11 @@ platyPS is not available here (no PowerShell Gallery), so this script does its j
      EXAMPLES, a description per parameter, INPUTS, OUTPUTS, NOTES and RELATED LINKS. The SYNTAX section is for
      readers only and is ignored.
   3. Takes everything that is a fact of the code from the cmdlet itself (Get-Command metadata): parameter sets,
-     types, mandatory, position, pipeline input, aliases, wildcards, enum values. When a parameter's section has a
-     platyPS-style yaml block, its Type, Parameter Sets, Aliases, Required, Position, Accept pipeline input and
-     Accept wildcard characters are checked against the cmdlet, so the page cannot say something the code does not
-     do. Only "Default value" is taken from the yaml (it often names an environment variable, which metadata cannot).
+     types, mandatory, position, pipeline input, aliases, wildcards, and the values a ValidateSet (else an enum)
+     allows. When a parameter's section has a platyPS-style yaml block, its Type, Parameter Sets, Aliases,
+     Required, Position, Accept pipeline input, Accept wildcard characters and Accepted values are checked against
+     the cmdlet, so the page cannot say something the code does not do. Only "Default value" is taken from the
+     yaml (it often names an environment variable, which metadata cannot).
   4. Writes <OutputPath>/<Assembly>-Help.xml with System.Xml.XmlWriter (UTF-8), in the shape Get-Help loads:
      <helpItems xmlns="http://msh" schema="maml"> with one command:command per cmdlet.
   5. Checks docs/about_TencentChatFollow.help.txt (UTF-8 with BOM, the TOPIC header, lines of 80 characters at
@@ -199,7 +200,11 @@ function Get-TypeDisplayName {
 }
 
 function Get-EnumName {
-    param([type] $Type)
+    # The values Get-Help shows in SYNTAX as {A | B}: the parameter's ValidateSet when it has one (an enum parameter
+    # may take only some of its names), else the names of its enum type.
+    param([type] $Type, [object[]] $Attributes = @())
+    $set = @($Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1)
+    if ($set.Count) { return $set[0].ValidValues }
     $t = $Type
     if ($t.IsArray) { $t = $t.GetElementType() }
     $u = [Nullable]::GetUnderlyingType($t); if ($u) { $t = $u }
@@ -242,7 +247,7 @@ function Get-ParameterFact {
         Globbing      = $globbing
         Aliases       = @($meta.Aliases)
         Sets          = if ($allSets -or ($declaredSets.Count -gt 1 -and $setNames.Count -eq $declaredSets.Count)) { @('(All)') } else { @($setNames | Sort-Object) }
-        Enum          = @(Get-EnumName $meta.ParameterType)
+        Enum          = @(Get-EnumName $meta.ParameterType $meta.Attributes)
     }
 }
 
@@ -262,11 +267,13 @@ function Test-YamlAgainstFact {
         'Position'                   = { param($v) (& $norm $v) -eq (& $norm $Fact.Position) }
         'Accept pipeline input'      = { param($v) (& $norm $v) -eq (& $norm $Fact.PipelineInput) }
         'Accept wildcard characters' = { param($v) (& $norm $v) -eq (& $norm ([string]$Fact.Globbing)) }
+        'Accepted values'            = { param($v) (@(($v -split ',') | ForEach-Object { $_.Trim() } | Where-Object { $_ }) -join ', ') -eq ($Fact.Enum -join ', ') }
     }
     $expected = @{
         'Type' = $Fact.TypeName; 'Parameter Sets' = ($Fact.Sets -join ', '); 'Required' = $Fact.Required; 'Position' = $Fact.Position
         'Aliases' = $(if ($Fact.Aliases.Count) { $Fact.Aliases -join ', ' } else { 'None' })
         'Accept pipeline input' = $Fact.PipelineInput; 'Accept wildcard characters' = [string]$Fact.Globbing
+        'Accepted values' = ($Fact.Enum -join ', ')
     }
     foreach ($key in $checks.Keys) {
         if ($Yaml.ContainsKey($key) -and -not (& $checks[$key] $Yaml[$key])) {

@@ -112,6 +112,33 @@ Describe 'Connect-TencentChat' {
         $r.UserId | Should -Be $identity.Identifier
     }
 
+    It 'refuses a plain-text <Parameter> of <Command>, saying how to make a SecureString, and never repeats it' -ForEach @(
+        @{ Command = 'Connect-TencentChat'; Parameter = 'SecretKey'; Also = 'Credential|TENCENTCHAT_SECRETKEY' }
+        @{ Command = 'Connect-TencentChat'; Parameter = 'UserSig'; Also = 'New-TencentChatUserSig' }
+        @{ Command = 'New-TencentChatUserSig'; Parameter = 'SecretKey'; Also = 'Chat console' }
+    ) {
+        $secret = 'plain-text-secret-4711'
+        $arguments = @{ SdkAppId = 1400000001; $Parameter = $secret }
+        if ($Command -eq 'New-TencentChatUserSig') { $arguments.Identifier = 'user001' } else { $arguments.SkipCheck = $true }
+        $err = { & $Command @arguments } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match "-$Parameter takes a SecureString, not plain text"
+        $err.Exception.Message | Should -Match 'Read-Host -AsSecureString'
+        $err.Exception.Message | Should -Match 'ConvertTo-SecureString \$text -AsPlainText -Force'
+        $err.Exception.Message | Should -Match $Also
+        "$err $($err.Exception) $($err.Exception.InnerException)" | Should -Not -Match $secret
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'warns that -Region is not used when -Endpoint is given too, and calls the endpoint' {
+        $s = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Region Singapore -Endpoint $emulator.Url -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+        $warned.Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "-Region Singapore is not used: -Endpoint $(([uri]$emulator.Url).GetLeftPart([UriPartial]::Authority)) overrides it*Pass only one of them*"
+        $s.Endpoint.Authority | Should -Be ([uri]$emulator.Url).Authority
+        $s.Region | Should -BeNullOrEmpty
+        $null = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -WarningVariable alone -WarningAction SilentlyContinue
+        $alone.Count | Should -Be 0 -Because 'the endpoint alone is no reason to warn'
+    }
+
     It 'refuses an endpoint with any other path, saying to pass a base URI' {
         { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint "$($emulator.Url)/tencent" } |
             Should -Throw -ExpectedMessage '*Pass a base URI such as https://adminapisgp.im.qcloud.com*'

@@ -74,6 +74,15 @@ Describe 'Get-TencentChatFollow' {
         Get-CallCount | Should -Be 1
     }
 
+    It '-Relation takes Follower, Following and Mutual only; a wrong value''s message and the syntax offer only those: <_>' -ForEach 'None', 'Fans' {
+        $err = { Get-TencentChatFollow star -Relation $_ } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "*-Relation takes Follower (the user's fans, the default), Following (the accounts the user follows) or Mutual, not '$_'."
+        $err.Exception.Message | Should -Not -Match 'None,|None or|, None'
+        Get-CallCount | Should -Be 0
+        ((Get-Help Get-TencentChatFollow).syntax | Out-String -Width 300) | Should -Match ([regex]::Escape('[-Relation {Follower | Following | Mutual}]'))
+        @(Get-TencentChatFollow f0003 -Relation following).UserId | Should -Be 'star' -Because 'the names are taken in any case'
+    }
+
     It 'an unknown user is an error for that user, and the next user is read' {
         $out = @('ghost', 'f0001' | Get-TencentChatFollow -Relation Following -ErrorVariable errs -ErrorAction SilentlyContinue)
         $errs.Count | Should -Be 1
@@ -117,6 +126,44 @@ Describe 'Test-TencentChatFollow' {
         ($out.UserId -join ',') | Should -Be 'f0001,f0002'
         $errs[0].TargetObject | Should -Be 'ghost'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound*'
+    }
+}
+
+Describe 'Pairs with no From' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'Import-Csv rows with UserId and no From into <_>: one NoFrom error for all of them, their ids in TargetObject, no warning, nothing sent' -ForEach 'Test-TencentChatFollow', 'Add-TencentChatFollow', 'Remove-TencentChatFollow' {
+        $csv = Join-Path $TestDrive 'no-from.csv'
+        Set-Content -LiteralPath $csv -Value (@('UserId') + @($fans | Select-Object -First 300))
+        $arguments = @{}
+        if ($_ -ne 'Test-TencentChatFollow') { $arguments.Confirm = $false }
+        $out = @(Import-Csv $csv | & $_ @arguments -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $warns.Count | Should -Be 0 -Because 'ids came, so "no user id came down the pipeline" would be false'
+        $errs.Count | Should -Be 1 -Because 'one problem, not one binding error per row'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoFrom,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike "300 ids (such as 'f0001') came without a From, so none of their pairs was sent*Pass -From <account> for all of them, or give each piped object a From (or From_Account) property*| $_. The error's TargetObject holds all 300, in input order."
+        ($errs[0].TargetObject -join ',') | Should -Be (($fans | Select-Object -First 300) -join ',')
+        Get-CallCount | Should -Be 0
+    }
+
+    It 'rows with a From go; the rows without one (or with a blank one) make one error; -UserId without -From too' {
+        $rows = @(
+            [pscustomobject]@{ From = 'star'; UserId = 'f0001' }
+            [pscustomobject]@{ UserId = 'f0002' }
+            [pscustomobject]@{ From = ' '; UserId = 'f0003' }
+            [pscustomobject]@{ From = 'star'; UserId = 'f0004' }
+        )
+        $checks = @($rows | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($checks | ForEach-Object { "$($_.From)>$($_.UserId)" }) -join ' ' | Should -Be 'star>f0001 star>f0004'
+        $errs.Count | Should -Be 1
+        ($errs[0].TargetObject -join ',') | Should -Be 'f0002,f0003'
+
+        $null = Test-TencentChatFollow -UserId f0001 -ErrorVariable alone -ErrorAction SilentlyContinue
+        $alone.Count | Should -Be 1
+        $alone[0].Exception.Message | Should -BeLike "The id 'f0001' came without a From, so its pair was not sent*"
+        $alone[0].TargetObject | Should -Be 'f0001'
     }
 }
 

@@ -22,7 +22,7 @@ AfterAll {
 Describe 'Objects that carry no id' {
     BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
 
-    It 'takes strings, numbers and objects with UserId, To_Account or Account; refuses the rest with one error each, sending nothing for them' {
+    It 'takes strings, numbers and objects with UserId, To_Account or Account; refuses the rest with one error per problem, sending nothing for them' {
         $u = @($graph.Users | Select-Object -First 4)
         $csv = Join-Path $TestDrive 'rows.csv'
         Set-Content -LiteralPath $csv -Value @('Id,Name', "$($u[0]),a")
@@ -58,6 +58,37 @@ Describe 'Objects that carry no id' {
         (@($sent | Sort-Object) -join ',') | Should -Be ((@($u[0], $u[1], $u[2], $u[3], '42') | Sort-Object) -join ',')
     }
 
+    It 'a CSV whose id column is <Column>: one error for all 300 rows from <Command>, naming it and the column; every row in TargetObject' -ForEach @(
+        @{ Column = 'user'; Command = 'Get-TencentChatFollowInfo'; Arguments = @{} }
+        @{ Column = 'id'; Command = 'Get-TencentChatFollowInfo'; Arguments = @{} }
+        @{ Column = 'user'; Command = 'Test-TencentChatFollow'; Arguments = @{ From = 'u0001' } }
+        @{ Column = 'id'; Command = 'Get-TencentChatFollow'; Arguments = @{} }
+    ) {
+        $csv = Join-Path $TestDrive "$Column.csv"
+        Set-Content -LiteralPath $csv -Value (@("$Column,Name") + @(1..300 | ForEach-Object { "{0},Name {1}" -f $graph.Users[$_ % 60], $_ }))
+        $out = @(Import-Csv $csv | & $Command @Arguments -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $warns.Count | Should -Be 0 -Because 'an input that came is not "no user id came down the pipeline"'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $message = $errs[0].Exception.Message
+        $message | Should -BeLike "300 input objects with the properties $Column, Name (such as '@{$Column=$($graph.Users[1]); Name=Name 1}' (a custom object)) have no UserId, To_Account or Account property*none of them was sent*"
+        $message | Should -Match ([regex]::Escape("Select-Object *, @{ Name = 'UserId'; Expression = { `$_.$Column } } | $Command."))
+        $message | Should -Match 'TargetObject holds all 300, in input order'
+        $errs[0].TargetObject.Count | Should -Be 300
+        ($errs[0].TargetObject.$Column -join ',') | Should -Be ((Import-Csv $csv).$Column -join ',')
+        @(Get-SentIds).Count | Should -Be 0
+    }
+
+    It 'writes the first refused object at once under -ErrorAction Stop, before anything after it is sent' {
+        $rows = @([pscustomobject]@{ user = $graph.Users[0] }, [pscustomobject]@{ UserId = $graph.Users[1] }, [pscustomobject]@{ user = $graph.Users[2] })
+        $err = { $rows | Get-TencentChatFollowInfo -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $err.Exception.Message | Should -BeLike "The input object '@{user=$($graph.Users[0])}' (a custom object) has no UserId*"
+        $err.TargetObject.user | Should -Be $graph.Users[0]
+        @(Get-SentIds).Count | Should -Be 0
+    }
+
     It 'refuses a hashtable given to -UserId too' {
         $rows = @(Get-TencentChatFollowInfo -UserId @{ Name = 'x' } -ErrorVariable errs -ErrorAction SilentlyContinue)
         $rows.Count | Should -Be 0
@@ -68,6 +99,27 @@ Describe 'Objects that carry no id' {
     It 'takes a FollowInfo row back by its UserId' {
         $first = Get-TencentChatFollowInfo $graph.Users[0]
         ($first | Get-TencentChatFollowInfo).UserId | Should -Be $graph.Users[0]
+    }
+}
+
+Describe 'Several ids in one string' {
+    It 'an unknown id that holds commas or semicolons says it looks like several ids, and how to split it: <Id>' -ForEach @(
+        @{ Id = 'u0001,u0002,u0003'; Separator = ',' }
+        @{ Id = 'u0001;u0002'; Separator = ';' }
+    ) {
+        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $errs[0].TargetObject | Should -Be $Id
+        $errs[0].Exception.Message | Should -BeLike "*does not exist*'$Id' looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ('$Id' -split '$Separator')*"
+        # What the hint says works.
+        (Get-TencentChatFollowInfo -UserId ($Id -split $Separator)).Count | Should -Be ($Id -split $Separator).Count
+    }
+
+    It 'says nothing of the kind for an unknown id without a separator, or a comma at its end' -ForEach 'ghost', 'ghost,' {
+        $null = Get-TencentChatFollowInfo -UserId $_ -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -Not -Match 'several ids'
     }
 }
 

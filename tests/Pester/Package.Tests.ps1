@@ -57,7 +57,7 @@ Describe 'The module manifest' {
     It 'ships only what the module needs' {
         $root = Split-Path $manifestPath
         (@(Get-ChildItem -LiteralPath $root -File).Name | Sort-Object) -join ',' |
-            Should -Be 'TencentChatFollow.Core.dll,TencentChatFollow.dll,TencentChatFollow.Format.ps1xml,TencentChatFollow.psd1'
+            Should -Be 'TencentChatFollow.Core.dll,TencentChatFollow.dll,TencentChatFollow.Format.ps1xml,TencentChatFollow.psd1,TencentChatFollow.Types.ps1xml'
         (@(Get-ChildItem -LiteralPath $root -Directory).Name | Sort-Object) -join ',' | Should -Be 'dependencies,en-US'
     }
 }

@@ -86,4 +86,36 @@ function Assert-Exact {
     }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact
+# Get-PwshCommandLine: how to start a fresh pwsh like this one.
+. (Join-Path $PSScriptRoot '../../tools/PwshCommandLine.ps1')
+
+function Invoke-PwshFile {
+    <#
+    .SYNOPSIS
+    Runs a script in a fresh pwsh (-NoProfile -NonInteractive -File), as a scheduler runs it, in a working folder and
+    with extra environment variables (a $null value removes one). Returns its exit code, and its output and error
+    text without ANSI colours.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [string] $WorkingDirectory,
+        [hashtable] $Environment = @{}
+    )
+    $pwsh = Get-PwshCommandLine
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Path)) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $stderr = $p.StandardError.ReadToEndAsync()
+    $stdout = $p.StandardOutput.ReadToEnd()
+    $p.WaitForExit()
+    $ansi = '\x1b\[[0-9;?]*[A-Za-z]'
+    [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout -replace $ansi; Errors = $stderr.Result -replace $ansi }
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile

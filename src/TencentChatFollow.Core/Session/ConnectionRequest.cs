@@ -103,7 +103,16 @@ internal sealed class ConnectionRequest
     {
         try
         {
-            if (Endpoint is not null) return (Check(Endpoint), null);
+            if (Endpoint is not null)
+            {
+                var endpoint = Check(Endpoint);
+                if (Region is ChatRegion dropped)
+                {
+                    _warnings.Add($"-Region {dropped} is not used: -Endpoint {endpoint.GetLeftPart(UriPartial.Authority)} overrides it, so every call goes to that endpoint. Pass only one of them " +
+                        "(a default for -Endpoint in $PSDefaultParameterValues, as for trying a script against the emulator, overrides the script's -Region the same way).");
+                }
+                return (endpoint, null);
+            }
             if (Region is ChatRegion r) return (EndpointResolver.ForRegion(r), r);
             var endpointText = NonEmpty(environment(EndpointVariable));
             if (endpointText is not null)

@@ -26,6 +26,11 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     private const string CredentialSet = "Credential";
     private const string UserSigSet = "UserSig";
 
+    /// <summary>The other ways to give the key, for the message about a plain-text -SecretKey.</summary>
+    internal const string KeyAlternatives =
+        "Or pass -Credential (user name = the App admin, password = the secret key), or set the environment variable " +
+        ConnectionRequest.SecretKeyVariable + " and run Connect-TencentChat with neither.";
+
     /// <summary>The app's SDKAppID (TENCENTCHAT_SDKAPPID when omitted).</summary>
     [Parameter(Position = 0)]
     [ValidateRange(1, uint.MaxValue)]
@@ -41,6 +46,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     /// <summary>The app's secret key; the module makes and renews UserSigs with it.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SecretKeySet)]
     [ValidateNotNull]
+    [SecureStringArgument("-SecretKey", KeyAlternatives)]
     public SecureString? SecretKey { get; set; }
 
     /// <summary>User name = admin identifier, password = secret key (what Get-AutomationPSCredential returns).</summary>
@@ -52,6 +58,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     /// <summary>A ready-made UserSig; it cannot be renewed.</summary>
     [Parameter(Mandatory = true, ParameterSetName = UserSigSet)]
     [ValidateNotNull]
+    [SecureStringArgument("-UserSig", "New-TencentChatUserSig makes a UserSig as a SecureString; with the secret key, pass -SecretKey or -Credential instead, and the module makes and renews the UserSig itself.")]
     public SecureString? UserSig { get; set; }
 
     /// <summary>The app's data-centre region (TENCENTCHAT_REGION, else China).</summary>

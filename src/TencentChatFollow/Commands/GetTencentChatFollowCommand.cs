@@ -38,6 +38,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     /// <summary>Follower (fans, the default), Following or Mutual.</summary>
     [Parameter]
     [ValidateSet(nameof(FollowRelation.Follower), nameof(FollowRelation.Following), nameof(FollowRelation.Mutual))]
+    [ListRelation]
     public FollowRelation Relation { get; set; } = FollowRelation.Follower;
 
     /// <summary>Entries asked for per call (Tencent's WantNum), 1 to 1000.</summary>
@@ -68,6 +69,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
+        UserIdInput.WriteRefused(this);
         Guard(() => _run!.Complete());
         if (_users == 0 && _refused == 0) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no list was read");
     }

@@ -36,5 +36,9 @@ public sealed class GetTencentChatFollowInfoCommand : BatchCmdlet
 
     protected override void ProcessRecord() => Feed(UserId, _from!);
 
-    protected override void EndProcessing() => FinishRun(MyInvocation.BoundParameters.ContainsKey(nameof(UserId)));
+    protected override void EndProcessing()
+    {
+        UserIdInput.WriteRefused(this);
+        FinishRun(MyInvocation.BoundParameters.ContainsKey(nameof(UserId)));
+    }
 }

@@ -27,6 +27,7 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     /// <summary>The app's secret key.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
+    [SecureStringArgument("-SecretKey", "The key is the one shown for the app in the Chat console.")]
     public SecureString? SecretKey { get; set; }
 
     /// <summary>The account the sig is for; it may come from the pipeline.</summary>

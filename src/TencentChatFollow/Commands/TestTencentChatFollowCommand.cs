@@ -14,5 +14,5 @@ public sealed class TestTencentChatFollowCommand : FollowPairCmdlet
 {
     protected override void BeginProcessing() => StartRun(FollowCheckProtocol.Instance, "Test-TencentChatFollow", KnownTotal, fromPerCall: true);
 
-    protected override void ProcessRecord() => Feed(UserId, From.Trim());
+    private protected override void FeedPairs(string from) => Feed(UserId, from);
 }

@@ -8,7 +8,29 @@ namespace TencentChatFollow.Internal;
 internal static class ErrorRecords
 {
     public static ErrorRecord From(TencentChatException ex, object? target = null)
-        => new(ex, ex.ErrorId, Category(ex.Kind), target ?? ex.UserId);
+    {
+        target ??= ex.UserId;
+        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && SeveralIdsHint(id) is { } hint)
+            ex = new TencentChatException(ex.ErrorId, ex.Kind, ex.Message + " " + hint, ex.Code, ex.UserId, ex.InnerException);
+        return new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), target);
+    }
+
+    /// <summary>
+    /// For an id that does not exist and holds a comma or semicolon between two names ('user001,user002'): it looks
+    /// like several ids in one string, as -UserId 'a,b' or a line of a comma-separated file gives, and says how to
+    /// split it. Null for any other id.
+    /// </summary>
+    public static string? SeveralIdsHint(string id)
+    {
+        var separator = id.IndexOf(',') >= 0 ? ',' : id.IndexOf(';') >= 0 ? ';' : (char?)null;
+        if (separator is not char sep) return null;
+        var parts = id.Split(sep);
+        var named = 0;
+        foreach (var part in parts) if (!string.IsNullOrWhiteSpace(part)) named++;
+        if (named < 2) return null;
+        return $"'{id}' looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ('{id}' -split '{sep}'), " +
+               $"or pipe the lines of a file through ForEach-Object {{ $_ -split '{sep}' }} first.";
+    }
 
     public static ErrorRecord InvalidArgument(ArgumentException ex, string errorId, object? target = null)
         => new(ex, errorId, ErrorCategory.InvalidArgument, target);

@@ -20,11 +20,7 @@ public abstract class FollowChangeCmdlet : FollowPairCmdlet
 
     protected override void BeginProcessing() => StartRun(Protocol, MyInvocation.MyCommand.Name, KnownTotal, fromPerCall: true);
 
-    protected override void ProcessRecord()
-    {
-        var from = From.Trim();
-        Feed(UserId, from, id => ShouldProcess($"'{from}' follows '{id}'", Action));
-    }
+    private protected override void FeedPairs(string from) => Feed(UserId, from, id => ShouldProcess($"'{from}' follows '{id}'", Action));
 
     protected override bool ShouldWrite(object result) => PassThru;
 }

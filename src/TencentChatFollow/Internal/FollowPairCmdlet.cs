@@ -6,14 +6,20 @@ namespace TencentChatFollow.Internal;
 /// The parameters of the cmdlets over pairs (From and UserId): Test-, Add- and Remove-TencentChatFollow. From binds
 /// by property name too, so Import-Csv rows with From and UserId columns feed them; consecutive pairs with the same
 /// From share calls.
+/// <para>
+/// From is not Mandatory on purpose: PowerShell would then refuse each piped row without a From with its own binding
+/// error ("cannot be bound because it did not contain the information required to bind all mandatory parameters")
+/// and the run would end with a false "no user id came down the pipeline". Instead the ids of such a record are
+/// refused like objects that carry no id, and all of them make one TencentChat.NoFrom error that says what to pass
+/// (<see cref="UserIdInput"/>).
+/// </para>
 /// </summary>
 public abstract class FollowPairCmdlet : BatchCmdlet
 {
-    /// <summary>The account on the From side of each pair (Tencent's From_Account).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The account on the From side of each pair (Tencent's From_Account): this parameter, or each piped object's From.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("From_Account")]
-    [ValidateNotNullOrEmpty]
-    public string From { get; set; } = "";
+    public string? From { get; set; }
 
     /// <summary>The other account of each pair: strings, numbers, or objects with a UserId, To_Account or Account property.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,5 +33,24 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// <summary>Ids in -UserId when it is given as an argument, for the progress bar.</summary>
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
 
-    protected override void EndProcessing() => FinishRun(MyInvocation.BoundParameters.ContainsKey(nameof(UserId)));
+    /// <summary>The pairs of one record; a record without a From has its ids refused instead (one error for them all).</summary>
+    protected sealed override void ProcessRecord()
+    {
+        var from = From?.Trim();
+        if (string.IsNullOrEmpty(from))
+        {
+            Feed(UserIdInput.WithoutFrom(UserId), "");
+            return;
+        }
+        FeedPairs(from!);
+    }
+
+    /// <summary>Feeds this record's ids as the pairs of <paramref name="from"/> (trimmed, not blank).</summary>
+    private protected abstract void FeedPairs(string from);
+
+    protected override void EndProcessing()
+    {
+        UserIdInput.WriteRefused(this);
+        FinishRun(MyInvocation.BoundParameters.ContainsKey(nameof(UserId)));
+    }
 }

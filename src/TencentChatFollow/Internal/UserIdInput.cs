@@ -1,27 +1,73 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 
 namespace TencentChatFollow.Internal;
 
-/// <summary>What every command taking -UserId does with it: trims, skips blanks, refuses objects that carry no id, and says so when no id came at all.</summary>
+/// <summary>
+/// What every command taking -UserId does with it: trims, skips blanks, refuses inputs that carry no id (or, for
+/// pairs, no From), and says so when no id came at all.
+/// <para>
+/// Refused inputs are not an error each: 300 rows of a CSV file whose column is called "user" are one problem, so
+/// they make one error, written when the input ends (<see cref="WriteRefused"/>), that says how many inputs had it,
+/// shows the first, names the command and what to change, and holds every one of them in TargetObject (one input:
+/// the input itself), so every input still comes out once. Inputs with different problems (another kind, or objects
+/// with other properties) make one error each. Under -ErrorAction Stop the first refused input is written at once
+/// instead, as the error that stops the command, before anything after it is sent.
+/// </para>
+/// </summary>
 internal static class UserIdInput
 {
-    /// <summary>The ids to use, trimmed, blanks skipped; each refused object gets its own error, and <paramref name="refused"/> is counted up.</summary>
-    public static IEnumerable<string> Ids(Cmdlet cmdlet, IEnumerable<string?>? raw, Action refused)
+    private static readonly ConditionalWeakTable<Cmdlet, RefusedInputs> Refused = new();
+
+    /// <summary>
+    /// The ids to use, trimmed, blanks skipped; each refused input is kept for its command's one error per problem
+    /// (<see cref="WriteRefused"/>), and <paramref name="refused"/> is counted up.
+    /// </summary>
+    public static IEnumerable<string> Ids(PSCmdlet cmdlet, IEnumerable<string?>? raw, Action refused)
     {
         if (raw is null) yield break;
         foreach (var item in raw)
         {
-            if (UserIdTransformationAttribute.TryGetRejection(item, out var error))
+            if (UserIdTransformationAttribute.TryGetRejection(item, out var refusal))
             {
                 refused();
-                cmdlet.WriteError(error!);
+                Refuse(cmdlet, refusal!);
                 continue;
             }
             var id = item?.Trim();
             if (!string.IsNullOrEmpty(id)) yield return id!;
         }
+    }
+
+    /// <summary>
+    /// The ids of a record that came without a From: each one becomes a refused input (NoFrom), except those already
+    /// refused for carrying no id, and blanks, which are skipped as usual.
+    /// </summary>
+    public static string?[] WithoutFrom(IEnumerable<string?>? raw)
+    {
+        var marked = new List<string?>();
+        if (raw is null) return marked.ToArray();
+        foreach (var item in raw)
+        {
+            var id = item?.Trim();
+            marked.Add(string.IsNullOrEmpty(id) || UserIdTransformationAttribute.TryGetRejection(item, out _)
+                ? item
+                : UserIdTransformationAttribute.Mark(Refusal.NoFrom(id!)));
+        }
+        return marked.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the command's refused inputs: one error per problem, in the order the problems first came. Call when the
+    /// input has ended (EndProcessing), before the run's last results.
+    /// </summary>
+    public static void WriteRefused(PSCmdlet cmdlet)
+    {
+        if (!Refused.TryGetValue(cmdlet, out var refused)) return;
+        Refused.Remove(cmdlet);
+        foreach (var problem in refused.Problems) cmdlet.WriteError(ErrorFor(cmdlet, problem.First, problem.Inputs));
     }
 
     /// <summary>
@@ -38,5 +84,56 @@ internal static class UserIdInput
         }
         cmdlet.WriteError(new ErrorRecord(new ArgumentException($"-UserId holds no user id ($null, an empty array or blank strings), so {outcome}. Check the variable you passed (a typo gives $null)."),
             "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
+    }
+
+    private static void Refuse(PSCmdlet cmdlet, Refusal refusal)
+    {
+        if (StopsAtFirstError(cmdlet))
+        {
+            cmdlet.WriteError(ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }));
+            return;
+        }
+        Refused.GetOrCreateValue(cmdlet).Add(refusal);
+    }
+
+    private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs)
+    {
+        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, inputs.Count);
+        var errorId = first.Kind == RefusalKind.NoFrom ? "TencentChat.NoFrom" : "TencentChat.NotAUserId";
+        return new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, inputs.Count == 1 ? inputs[0] : inputs.ToArray());
+    }
+
+    /// <summary>Whether this command's errors stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs).</summary>
+    private static bool StopsAtFirstError(PSCmdlet cmdlet)
+    {
+        var preference = cmdlet.MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : cmdlet.GetVariableValue("ErrorActionPreference");
+        return LanguagePrimitives.TryConvertTo(preference, out ActionPreference action) && action == ActionPreference.Stop;
+    }
+
+    /// <summary>The refused inputs of one command, grouped by problem in the order the problems first came.</summary>
+    private sealed class RefusedInputs
+    {
+        private readonly Dictionary<string, Problem> _byKey = new(StringComparer.Ordinal);
+
+        public List<Problem> Problems { get; } = new();
+
+        public void Add(Refusal refusal)
+        {
+            if (!_byKey.TryGetValue(refusal.Key, out var problem))
+            {
+                problem = new Problem(refusal);
+                _byKey.Add(refusal.Key, problem);
+                Problems.Add(problem);
+            }
+            problem.Inputs.Add(refusal.Input);
+        }
+    }
+
+    private sealed class Problem
+    {
+        public Problem(Refusal first) => First = first;
+
+        public Refusal First { get; }
+        public List<object?> Inputs { get; } = new();
     }
 }

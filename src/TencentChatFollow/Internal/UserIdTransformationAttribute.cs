@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
@@ -13,8 +12,9 @@ namespace TencentChatFollow.Internal;
 /// <para>
 /// Ids are strings, numbers, and objects or hashtables with a <see cref="IdProperties"/> property (the first one
 /// present is the id; blank is refused). Anything else becomes a marker string that <see cref="TryGetRejection"/>
-/// recognises, so the cmdlet writes one error for that object and sends nothing for it. The transformation runs
-/// before PowerShell's own binding by property name, so the property lookup here replaces it.
+/// recognises, with the <see cref="Refusal"/> that says why, so the cmdlet sends nothing for that object and
+/// <see cref="UserIdInput"/> reports it (one error per kind of problem). The transformation runs before PowerShell's
+/// own binding by property name, so the property lookup here replaces it.
 /// </para>
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
@@ -24,7 +24,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     public static readonly string[] IdProperties = { "UserId", "To_Account", "Account" };
 
     /// <summary>Markers made for refused objects, by reference (each marker is a new string instance).</summary>
-    private static readonly ConditionalWeakTable<string, Rejection> Rejections = new();
+    private static readonly ConditionalWeakTable<string, Refusal> Rejections = new();
 
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
@@ -39,13 +39,19 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         return new[] { ToId(inputData) };
     }
 
-    /// <summary>True when <paramref name="id"/> is the marker of an object that carried no id; gives the error to write.</summary>
-    public static bool TryGetRejection(string? id, out ErrorRecord? error)
+    /// <summary>True when <paramref name="id"/> is the marker of an input that is not sent; gives the reason.</summary>
+    public static bool TryGetRejection(string? id, out Refusal? refusal)
     {
-        error = null;
-        if (id is null || !Rejections.TryGetValue(id, out var rejection)) return false;
-        error = new ErrorRecord(new ArgumentException(rejection.Message), "TencentChat.NotAUserId", ErrorCategory.InvalidArgument, rejection.Input);
-        return true;
+        refusal = null;
+        return id is not null && Rejections.TryGetValue(id, out refusal);
+    }
+
+    /// <summary>A marker for <paramref name="refusal"/>: a new string instance, found by reference, never by its text.</summary>
+    public static string Mark(Refusal refusal)
+    {
+        var marker = new string('\u0000', 1);
+        Rejections.Add(marker, refusal);
+        return marker;
     }
 
     private static string? ToId(object? item)
@@ -72,14 +78,14 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
                         return IdFromProperty(item, name, entry.Value);
                 }
             }
-            return Reject(item, $"The hashtable {Show(item)} has no {Names()} key, so it carries no user id; it was not sent. Pass the id itself, or a hashtable with a UserId key.");
+            return Mark(Refusal.NoIdProperty(item));
         }
         var psObject = item as PSObject ?? PSObject.AsPSObject(value);
         foreach (var name in IdProperties)
         {
             if (psObject.Properties[name] is { } property) return IdFromProperty(item, property.Name, property.Value);
         }
-        return Reject(item, $"The input object {Show(item)} has no {Names()} property, so it carries no user id; it was not sent. Pipe the ids themselves, or rename the column, e.g. Import-Csv users.csv | Select-Object @{{ Name = 'UserId'; Expression = {{ $_.Id }} }} | Get-TencentChatFollowInfo.");
+        return Mark(Refusal.NoIdProperty(item));
     }
 
     private static string? IdFromProperty(object? item, string name, object? raw)
@@ -87,44 +93,9 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var value = Unwrap(raw);
         var id = value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
         if (string.IsNullOrWhiteSpace(id))
-            return Reject(item, $"The input object {Show(item)} has a blank {name}, so it carries no user id; it was not sent. Fill in {name} or leave the row out.");
+            return Mark(Refusal.BlankId(item, name));
         return id;
     }
 
-    private static string Reject(object? input, string message)
-    {
-        // A new instance every time: the marker is found by reference, never by its text.
-        var marker = new string('\u0000', 1);
-        Rejections.Add(marker, new Rejection(Unwrap(input), message));
-        return marker;
-    }
-
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
-
-    private static string Names() => "UserId, To_Account or Account";
-
-    private static string Show(object? item)
-    {
-        var value = item is PSObject ps ? ps.BaseObject : item;
-        var text = value is IDictionary dictionary ? "@{" + string.Join("; ", DictionaryPairs(dictionary)) + "}" : LanguagePrimitives.ConvertTo<string>(item) ?? "";
-        if (text.Length > 80) text = text.Substring(0, 77) + "...";
-        return $"'{text}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
-    }
-
-    private static IEnumerable<string> DictionaryPairs(IDictionary dictionary)
-    {
-        foreach (DictionaryEntry entry in dictionary) yield return $"{entry.Key}={entry.Value}";
-    }
-
-    private sealed class Rejection
-    {
-        public Rejection(object? input, string message)
-        {
-            Input = input;
-            Message = message;
-        }
-
-        public object? Input { get; }
-        public string Message { get; }
-    }
 }

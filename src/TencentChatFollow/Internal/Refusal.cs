@@ -1,0 +1,134 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using TencentChatFollow.Text;
+
+namespace TencentChatFollow.Internal;
+
+/// <summary>Why an input was not sent.</summary>
+internal enum RefusalKind
+{
+    /// <summary>An object or hashtable with none of the id properties.</summary>
+    NoIdProperty,
+    /// <summary>An object whose id property is blank.</summary>
+    BlankId,
+    /// <summary>A pair (Test-, Add-, Remove-TencentChatFollow) with no From.</summary>
+    NoFrom,
+}
+
+/// <summary>
+/// One input that was not sent, and why. Inputs with the same problem (the same kind, and for objects the same
+/// property names or type: the rows of one CSV file) make one error together: see <see cref="RefusedInputs"/>.
+/// </summary>
+internal sealed class Refusal
+{
+    private const string HashtableShape = "hashtable:";
+    private const string ObjectShape = "object:";
+    private static readonly Regex IdLike = new("(^|_)(id|uid|user|account|member)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private Refusal(RefusalKind kind, object? input, string shape, string? property)
+    {
+        Kind = kind;
+        Input = input;
+        Shape = shape;
+        Property = property;
+    }
+
+    public RefusalKind Kind { get; }
+    /// <summary>What was refused: the piped object, or for <see cref="RefusalKind.NoFrom"/> the id.</summary>
+    public object? Input { get; }
+    /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type.</summary>
+    public string Shape { get; }
+    /// <summary>For NoIdProperty: the property that most likely holds the ids; for BlankId: the blank property.</summary>
+    public string? Property { get; }
+    public string Key => $"{Kind}|{Shape}|{Property}";
+
+    /// <summary>An object (or hashtable) that has none of <see cref="UserIdTransformationAttribute.IdProperties"/>.</summary>
+    public static Refusal NoIdProperty(object? input)
+    {
+        var value = input is PSObject ps ? ps.BaseObject : input;
+        if (value is IDictionary dictionary)
+        {
+            var keys = dictionary.Keys.Cast<object>().Select(k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? "").ToList();
+            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null);
+        }
+        if (value is PSCustomObject && input is PSObject row)
+        {
+            var names = row.Properties.Select(p => p.Name).ToList();
+            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault());
+        }
+        return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null);
+    }
+
+    /// <summary>An object whose id property <paramref name="property"/> is blank.</summary>
+    public static Refusal BlankId(object? input, string property)
+        => new(RefusalKind.BlankId, input is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : input, "blank", property);
+
+    /// <summary>An id that came without a From.</summary>
+    public static Refusal NoFrom(string id) => new(RefusalKind.NoFrom, id, "", null);
+
+    /// <summary>
+    /// The message for <paramref name="count"/> inputs with this problem (this one the first): what is wrong, that
+    /// nothing was sent for them, and what to do, with <paramref name="command"/> in the example.
+    /// </summary>
+    public string Message(string command, long count)
+    {
+        var one = count == 1;
+        var names = string.Join(", ", UserIdTransformationAttribute.IdProperties.Take(UserIdTransformationAttribute.IdProperties.Length - 1)) + " or " + UserIdTransformationAttribute.IdProperties.Last();
+        var all = one ? "" : $" {TargetObjectHolds(count)}";
+        switch (Kind)
+        {
+            case RefusalKind.NoFrom:
+                return (one
+                        ? $"The id '{Input}' came without a From, so its pair was not sent"
+                        : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
+                    $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property, such as a From column in the CSV file: " +
+                    $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
+            case RefusalKind.BlankId:
+                return (one
+                        ? $"The input object {Show(Input)} has a blank {Property}, so it carries no user id; it was not sent."
+                        : $"{Wording.Count(count, "input object", "input objects")} (such as {Show(Input)}) have a blank {Property}, so they carry no user id; none of them was sent.") +
+                    $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {Property} | {command}.{all}";
+        }
+        if (Shape.StartsWith(HashtableShape, StringComparison.Ordinal))
+        {
+            return (one
+                    ? $"The hashtable {Show(Input)} has no {names} key, so it carries no user id; it was not sent."
+                    : $"{Wording.Count(count, "hashtable", "hashtables")} with the keys {Shape.Substring(HashtableShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} key, so they carry no user id; none of them was sent.") +
+                $" Pass the id itself, or a hashtable with a UserId key, such as @{{ UserId = 'user001' }}.{all}";
+        }
+        if (Shape.StartsWith(ObjectShape, StringComparison.Ordinal))
+        {
+            var column = Property is null ? "Id" : Property;
+            return (one
+                    ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
+                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {Shape.Substring(ObjectShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
+                $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{column} }} }} | {command}.{all}";
+        }
+        var type = Input?.GetType().Name ?? "null";
+        return (one
+                ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
+                : $"{Wording.Count(count, "input object", "input objects")} of type {type} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
+            $" Pipe the ids themselves (strings), or objects with a UserId property: ... | Select-Object @{{ Name = 'UserId'; Expression = {{ $_.<the property with the id> }} }} | {command}.{all}";
+    }
+
+    private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
+
+    /// <summary>An input as the messages show it: its text (80 characters at most) and what it is.</summary>
+    private static string Show(object? item)
+    {
+        var value = item is PSObject ps ? ps.BaseObject : item;
+        var text = value is IDictionary dictionary ? "@{" + string.Join("; ", DictionaryPairs(dictionary)) + "}" : LanguagePrimitives.ConvertTo<string>(item) ?? "";
+        if (text.Length > 80) text = text.Substring(0, 77) + "...";
+        return $"'{text}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
+    }
+
+    private static IEnumerable<string> DictionaryPairs(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry entry in dictionary) yield return $"{entry.Key}={entry.Value}";
+    }
+}
