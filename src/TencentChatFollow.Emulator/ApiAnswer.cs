@@ -27,16 +27,23 @@ internal sealed class AnswerItem(IReadOnlyList<KeyValuePair<string, object>> fie
 /// <param name="Doubled">The second item 'doubled' adds for the same id, with other values.</param>
 /// <param name="WrongTypeField">The numeric field 'wrongtype' writes as the string "many".</param>
 /// <param name="NegativeField">The field 'negative' sets to -1.</param>
+/// <param name="IdField">The field that holds each item's account id (To_Account; account_check's UserID).</param>
 internal sealed record ItemFaults(
     bool Missing,
     Func<string, AnswerItem>? Extra,
     Func<AnswerItem, AnswerItem>? Doubled,
     string? WrongTypeField,
-    string? NegativeField)
+    string? NegativeField,
+    string IdField = ApiAnswer.ToAccountField)
 {
-    /// <summary>For answers with one item per requested id, keyed by To_Account.</summary>
-    public static ItemFaults PerId(Func<string, AnswerItem> extra, Func<AnswerItem, AnswerItem> doubled, string wrongTypeField, string negativeField) =>
-        new(true, extra, doubled, wrongTypeField, negativeField);
+    /// <summary>For answers with one item per requested id, keyed by <paramref name="idField"/>.</summary>
+    public static ItemFaults PerId(
+        Func<string, AnswerItem> extra,
+        Func<AnswerItem, AnswerItem> doubled,
+        string wrongTypeField,
+        string negativeField,
+        string idField = ApiAnswer.ToAccountField) =>
+        new(true, extra, doubled, wrongTypeField, negativeField, idField);
 }
 
 /// <summary>
@@ -49,5 +56,5 @@ internal sealed record ApiAnswer(
     ItemFaults Faults,
     IReadOnlyList<KeyValuePair<string, object>>? After = null)
 {
-    public const string IdField = "To_Account";
+    public const string ToAccountField = "To_Account";
 }

@@ -21,8 +21,16 @@ internal sealed record EmulatorOptions
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
           --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
-          --rate-limit <n>        calls per SDKAppID per second, 0 = unlimited (default 200)
-          --limit-window <w>      how the rate limit counts a second: 'calendar' (each UTC calendar second,
+          --limit-scope <s>       which calls a rate limit counts together: 'api' (the default: each API its
+                                  own counter at its own limit, refused with 60007, plus --app-rate-limit)
+                                  or 'app' (one counter for every API of the app at --rate-limit, 60011)
+          --rate-limit <n>        calls per second for each follow API, 0 = unlimited (default 200); with
+                                  --limit-scope app, for all APIs together
+          --account-check-rate-limit <n>
+                                  calls per second for account_check, 0 = unlimited (default 100)
+          --app-rate-limit <n>    with --limit-scope api, an app-wide cap on all APIs together, refused
+                                  with 60011; 0 = none (default 0)
+          --limit-window <w>      how the rate limits count a second: 'calendar' (each UTC calendar second,
                                   the default) or 'sliding' (the 1000 ms before each call, the strict case)
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
@@ -47,7 +55,10 @@ internal sealed record EmulatorOptions
     public string Key { get; init; } = WellKnownKey;
     public IReadOnlyList<string> Admins { get; init; } = [WellKnownAdmin];
     public string? GraphPath { get; init; }
+    public LimitScope LimitScope { get; init; } = LimitScope.Api;
     public int RateLimit { get; init; } = 200;
+    public int AccountCheckRateLimit { get; init; } = 100;
+    public int AppRateLimit { get; init; }
     public LimitWindow LimitWindow { get; init; } = LimitWindow.Calendar;
     public int LatencyMs { get; init; }
     public double FaultRate { get; init; }
@@ -121,18 +132,23 @@ internal sealed record EmulatorOptions
             ? (o with { Admins = admins }, null)
             : (o, "expected a comma-separated list of account ids without empty items"),
         ["graph"] = (o, v) => v.Length > 0 ? (o with { GraphPath = v }, null) : (o, "expected a file path"),
-        ["rate-limit"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { RateLimit = n }, null) : (o, "expected an integer >= 0"),
-        ["limit-window"] = (o, v) => LimitWindows.TryParse(v, out var w)
+        ["limit-scope"] = (o, v) => LimitNames.Scopes.TryParse(v, out var s)
+            ? (o with { LimitScope = s }, null)
+            : (o, $"expected one of {LimitNames.Scopes.Known}"),
+        ["rate-limit"] = NonNegative((o, n) => o with { RateLimit = n }),
+        ["account-check-rate-limit"] = NonNegative((o, n) => o with { AccountCheckRateLimit = n }),
+        ["app-rate-limit"] = NonNegative((o, n) => o with { AppRateLimit = n }),
+        ["limit-window"] = (o, v) => LimitNames.Windows.TryParse(v, out var w)
             ? (o with { LimitWindow = w }, null)
-            : (o, $"expected one of {LimitWindows.Known}"),
-        ["latency-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { LatencyMs = n }, null) : (o, "expected an integer >= 0"),
+            : (o, $"expected one of {LimitNames.Windows.Known}"),
+        ["latency-ms"] = NonNegative((o, n) => o with { LatencyMs = n }),
         ["fault-rate"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
             ? (o with { FaultRate = d }, null)
             : (o, "expected a number from 0 to 1"),
         ["faults"] = (o, v) => FaultKinds.TryParse(v.Split(',', StringSplitOptions.TrimEntries), out var kinds, out var error)
             ? (o with { Faults = kinds }, null)
             : (o, error),
-        ["slow-ms"] = (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (o with { SlowMs = n }, null) : (o, "expected an integer >= 0"),
+        ["slow-ms"] = NonNegative((o, n) => o with { SlowMs = n }),
         ["outage-at"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageAtS = s }, null) : (o, SecondsExpected),
         ["outage-s"] = (o, v) => TrySeconds(v, out var s) ? (o with { OutageS = s }, null) : (o, SecondsExpected),
         ["outage-kind"] = (o, v) => FaultKinds.TryParse(v, out var kind)
@@ -157,6 +173,10 @@ internal sealed record EmulatorOptions
 
     /// <summary>The largest outage time, in seconds (about 11.6 days): enough for any test, far from overflowing ticks.</summary>
     public const double MaxOutageSeconds = 1_000_000;
+
+    /// <summary>A setter for an option whose value is an integer >= 0.</summary>
+    private static Setter NonNegative(Func<EmulatorOptions, int, EmulatorOptions> set) =>
+        (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (set(o, n), null) : (o, "expected an integer >= 0");
 
     private const string SecondsExpected = "expected a number of seconds from 0 to 1000000, such as 2.5";
 

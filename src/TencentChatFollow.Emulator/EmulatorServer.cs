@@ -5,7 +5,8 @@ namespace TencentChatFollow.Emulator;
 
 /// <summary>
 /// A running emulator: Kestrel hosting the five follow APIs (follow_get_info, follow_check, follow_get, follow_add,
-/// follow_delete) over one mutable follow graph, and the control endpoints.
+/// follow_delete) over one mutable follow graph, account_check, the 60009 answer to any other command, and the
+/// control endpoints.
 /// Program.cs runs one as a process; tests start them in-process.
 /// </summary>
 internal sealed class EmulatorServer : IAsyncDisposable
@@ -64,19 +65,22 @@ internal sealed class EmulatorServer : IAsyncDisposable
         services.AddSingleton<EmulatorStats>();
         services.AddSingleton<SeenUserSigs>();
         services.AddSingleton<OutageClock>();
-        services.AddSingleton<FollowApiPipeline>();
-        services.AddSingleton<IFollowApi, FollowGetInfoEndpoint>();
-        services.AddSingleton<IFollowApi, FollowCheckEndpoint>();
-        services.AddSingleton<IFollowApi, FollowGetEndpoint>();
-        services.AddSingleton<IFollowApi, FollowAddEndpoint>();
-        services.AddSingleton<IFollowApi, FollowDeleteEndpoint>();
+        services.AddSingleton<RestApiPipeline>();
+        services.AddSingleton<IRestApi, FollowGetInfoEndpoint>();
+        services.AddSingleton<IRestApi, FollowCheckEndpoint>();
+        services.AddSingleton<IRestApi, FollowGetEndpoint>();
+        services.AddSingleton<IRestApi, FollowAddEndpoint>();
+        services.AddSingleton<IRestApi, FollowDeleteEndpoint>();
+        services.AddSingleton<IRestApi, AccountCheckEndpoint>();
 
         var app = builder.Build();
-        var pipeline = app.Services.GetRequiredService<FollowApiPipeline>();
-        foreach (var api in app.Services.GetServices<IFollowApi>())
+        var pipeline = app.Services.GetRequiredService<RestApiPipeline>();
+        foreach (var api in app.Services.GetServices<IRestApi>())
         {
-            app.MapPost(FollowApiPipeline.PathPrefix + api.Name, (HttpContext context) => pipeline.HandleAsync(context, api));
+            app.MapPost(RestApiPipeline.PathOf(api), (HttpContext context) => pipeline.HandleAsync(context, api));
         }
+        app.MapPost(RestApiPipeline.AnyCommandRoute, (HttpContext context, string service, string command) =>
+            pipeline.HandleUnknownAsync(context, service, command));
         ControlEndpoints.Map(app);
         app.MapFallback("{*path}", NotFoundAsync);
 

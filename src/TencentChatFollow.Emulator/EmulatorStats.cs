@@ -1,10 +1,12 @@
 namespace TencentChatFollow.Emulator;
 
-/// <summary>The body of GET /_emulator/stats.</summary>
+/// <summary>The body of GET /_emulator/stats. Names are camelCase in JSON; the keys of the maps are written as they are.</summary>
 internal sealed record StatsSnapshot(
     long Calls,
     long Accepted,
     long RateLimited,
+    long ApiLimitRefusals,
+    long AppLimitRefusals,
     long FaultsInjected,
     long OutageCalls,
     int MaxBatchSize,
@@ -12,7 +14,18 @@ internal sealed record StatsSnapshot(
     int MaxCallsInAnySecond,
     int MaxCallsInCalendarSecond,
     IReadOnlyDictionary<int, long> ErrorsByCode,
-    IReadOnlyDictionary<string, long> CallsByApi);
+    IReadOnlyDictionary<string, long> CallsByApi,
+    IReadOnlyDictionary<string, ApiStats> ByApi);
+
+/// <summary>One API's share of the totals in <see cref="StatsSnapshot"/>, and the peaks of its own counter.</summary>
+internal sealed record ApiStats(
+    long Calls,
+    long Accepted,
+    long RateLimited,
+    long ApiLimitRefusals,
+    long AppLimitRefusals,
+    int MaxCallsInAnySecond,
+    int MaxCallsInCalendarSecond);
 
 /// <summary>Running totals over every API call since start or the last reset (not limited by the log's cap).</summary>
 internal sealed class EmulatorStats
@@ -20,10 +33,8 @@ internal sealed class EmulatorStats
     private readonly Lock _gate = new();
     private readonly SortedDictionary<int, long> _batchSizes = new();
     private readonly SortedDictionary<int, long> _errorsByCode = new();
-    private readonly SortedDictionary<string, long> _callsByApi = new(StringComparer.Ordinal);
-    private long _calls;
-    private long _accepted;
-    private long _rateLimited;
+    private readonly SortedDictionary<string, Tally> _byApi = new(StringComparer.Ordinal);
+    private readonly Tally _total = new();
     private long _faultsInjected;
     private long _outageCalls;
 
@@ -31,16 +42,12 @@ internal sealed class EmulatorStats
     {
         lock (_gate)
         {
-            _calls++;
-            _callsByApi[call.Api] = _callsByApi.GetValueOrDefault(call.Api) + 1;
-            if (call.ErrorCode == ErrorCodes.Ok && call.HttpStatus == StatusCodes.Status200OK)
+            if (!_byApi.TryGetValue(call.Api, out var api))
             {
-                _accepted++;
+                _byApi[call.Api] = api = new Tally();
             }
-            if (call.ErrorCode == ErrorCodes.FrequencyLimit && call.Fault is null)
-            {
-                _rateLimited++;
-            }
+            _total.Add(call);
+            api.Add(call);
             if (call.Fault is not null)
             {
                 _faultsInjected++;
@@ -60,22 +67,26 @@ internal sealed class EmulatorStats
         }
     }
 
-    public StatsSnapshot Snapshot((int AnySecond, int CalendarSecond) peaks)
+    public StatsSnapshot Snapshot(LimiterPeaks peaks)
     {
         lock (_gate)
         {
             return new StatsSnapshot(
-                _calls,
-                _accepted,
-                _rateLimited,
+                _total.Calls,
+                _total.Accepted,
+                _total.RateLimited,
+                _total.ApiLimitRefusals,
+                _total.AppLimitRefusals,
                 _faultsInjected,
                 _outageCalls,
                 _batchSizes.Count == 0 ? 0 : _batchSizes.Keys.Max(),
                 new SortedDictionary<int, long>(_batchSizes),
-                peaks.AnySecond,
-                peaks.CalendarSecond,
+                peaks.App.AnySecond,
+                peaks.App.CalendarSecond,
                 new SortedDictionary<int, long>(_errorsByCode),
-                new SortedDictionary<string, long>(_callsByApi, StringComparer.Ordinal));
+                new SortedDictionary<string, long>(_byApi.ToDictionary(p => p.Key, p => p.Value.Calls), StringComparer.Ordinal),
+                new SortedDictionary<string, ApiStats>(
+                    _byApi.ToDictionary(p => p.Key, p => p.Value.Snapshot(peaks.ByApi.GetValueOrDefault(p.Key))), StringComparer.Ordinal));
         }
     }
 
@@ -85,8 +96,42 @@ internal sealed class EmulatorStats
         {
             _batchSizes.Clear();
             _errorsByCode.Clear();
-            _callsByApi.Clear();
-            (_calls, _accepted, _rateLimited, _faultsInjected, _outageCalls) = (0, 0, 0, 0, 0);
+            _byApi.Clear();
+            _total.Reset();
+            (_faultsInjected, _outageCalls) = (0, 0);
         }
+    }
+
+    /// <summary>Calls, accepted calls and rate-limit refusals, over all APIs or one. The stats' lock guards it.</summary>
+    private sealed class Tally
+    {
+        public long Calls { get; private set; }
+        public long Accepted { get; private set; }
+        public long ApiLimitRefusals { get; private set; }
+        public long AppLimitRefusals { get; private set; }
+        public long RateLimited => ApiLimitRefusals + AppLimitRefusals;
+
+        public void Add(RequestLogEntry call)
+        {
+            Calls++;
+            if (call.ErrorCode == ErrorCodes.Ok && call.HttpStatus == StatusCodes.Status200OK)
+            {
+                Accepted++;
+            }
+            // The frequency limiter's refusals; an injected 60007 fault counts in faultsInjected instead.
+            if (call.Fault is null && call.ErrorCode == ErrorCodes.FrequencyLimit)
+            {
+                ApiLimitRefusals++;
+            }
+            if (call.Fault is null && call.ErrorCode == ErrorCodes.AppFrequencyLimit)
+            {
+                AppLimitRefusals++;
+            }
+        }
+
+        public ApiStats Snapshot(Peaks peaks) =>
+            new(Calls, Accepted, RateLimited, ApiLimitRefusals, AppLimitRefusals, peaks.AnySecond, peaks.CalendarSecond);
+
+        public void Reset() => (Calls, Accepted, ApiLimitRefusals, AppLimitRefusals) = (0, 0, 0, 0);
     }
 }

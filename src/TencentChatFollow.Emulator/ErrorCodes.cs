@@ -12,15 +12,25 @@ internal static class ErrorCodes
     public const int JsonParseError = 60003;
     public const int AccountOrSignatureError = 60004;
     public const int InvalidSdkAppId = 60006;
+    /// <summary>The REST API's call frequency exceeded (one API's limit).</summary>
     public const int FrequencyLimit = 60007;
     public const int ServiceTimeout = 60008;
+
+    /// <summary>"Request resource error, check the request URL": the emulator's answer to a command it does not serve.</summary>
+    public const int RequestResourceError = 60009;
     public const int AdminRequired = 60010;
+
+    /// <summary>The SDKAppID's request frequency exceeded (the app as a whole).</summary>
+    public const int AppFrequencyLimit = 60011;
     public const int UserSigExpired = 70001;
     public const int UserSigUnparsable = 70003;
     public const int UserSigKeyMismatch = 70009;
     public const int UserSigIdentifierMismatch = 70013;
     public const int UserSigSdkAppIdMismatch = 70014;
     public const int UnknownSdkAppId = 70016;
+
+    /// <summary>The account APIs' (im_open_login_svc) "invalid parameter": a required field missing or malformed.</summary>
+    public const int AccountInvalidParameter = 70402;
 
     /// <summary>follow_add, per item: From_Account already follows <see cref="FollowGraph.MaxFollowing"/> accounts.</summary>
     public const int FollowLimitReached = 32100;

@@ -106,7 +106,7 @@ internal sealed class FaultInjector(int? seed)
         var (items, how) = (answer.Items, answer.Faults);
         if (kind == FaultKind.Extra)
         {
-            return how.Extra is { } extra ? answer with { Items = [.. items, extra(ExtraId(items))] } : null;
+            return how.Extra is { } extra ? answer with { Items = [.. items, extra(ExtraId(items, how.IdField))] } : null;
         }
         var applies = items.Count > 0 && kind switch
         {
@@ -134,10 +134,10 @@ internal sealed class FaultInjector(int? seed)
         items.Select((item, i) => i == index ? replacement : item).ToList();
 
     /// <summary>An account id that no item has.</summary>
-    private static string ExtraId(IReadOnlyList<AnswerItem> items)
+    private static string ExtraId(IReadOnlyList<AnswerItem> items, string idField)
     {
         var suffix = 1;
-        while (items.Any(item => item.Fields.Any(f => f.Key == ApiAnswer.IdField && (f.Value as string) == ExtraAccountPrefix + suffix)))
+        while (items.Any(item => item.Fields.Any(f => f.Key == idField && (f.Value as string) == ExtraAccountPrefix + suffix)))
         {
             suffix++;
         }

@@ -9,28 +9,24 @@ namespace TencentChatFollow.Emulator;
 /// again after a lost answer does no harm. Per item: 30003 when To_Account does not exist, 30001 when it is
 /// From_Account itself, 32100 when From_Account already follows <see cref="FollowGraph.MaxFollowing"/> accounts.
 /// </summary>
-internal sealed class FollowAddEndpoint(AccountDirectory accounts, FollowGraph graph, TimeProvider clock) : IFollowApi
+internal sealed class FollowAddEndpoint(AccountDirectory accounts, FollowGraph graph, TimeProvider clock) : IRestApi
 {
     public const int MaxAccounts = 20;
 
     private const string Items = "FollowItem";
 
+    public string Service => IRestApi.FollowService;
+
     public string Name => "follow_add";
 
-    public FollowRequest Parse(JsonElement body)
+    public ApiRequest Parse(JsonElement body)
     {
-        var from = FollowRequest.FromOf(body);
-        var ids = body.TryGetProperty(Items, out var element) ? AccountsOf(element) : null;
-        var problem = FollowRequest.FromProblem(from) ?? (element.ValueKind, ids) switch
-        {
-            (JsonValueKind.Undefined, _) => $"{Items} is required",
-            (_, null) => $"{Items} must be an array of objects, each with a string To_Account",
-            _ => FollowRequest.CountProblem(Items, ids.Count, MaxAccounts),
-        };
-        return new FollowRequest { From = from, ToAccount = ids, Error = FollowRequest.Problem(problem) };
+        var from = ApiRequest.FromOf(body);
+        var (ids, problem) = ApiRequest.ObjectIds(body, Items, ApiAnswer.ToAccountField, MaxAccounts);
+        return new ApiRequest { From = from, ToAccount = ids, Error = ApiRequest.Problem(ApiRequest.FromProblem(from) ?? problem) };
     }
 
-    public ApiAnswer Answer(FollowRequest request)
+    public ApiAnswer Answer(ApiRequest request)
     {
         var from = request.From!;
         var now = clock.GetUtcNow();
@@ -54,26 +50,5 @@ internal sealed class FollowAddEndpoint(AccountDirectory accounts, FollowGraph g
                 $"From_Account {from} already follows {FollowGraph.MaxFollowing} accounts, the most allowed: unfollow some first"),
             _ => WriteResults.Item(to, ErrorCodes.Ok, ""),
         };
-    }
-
-    /// <summary>The To_Account of each FollowItem, or null when an item is not an object with a string To_Account.</summary>
-    private static List<string>? AccountsOf(JsonElement element)
-    {
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-        var ids = new List<string>();
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty(ApiAnswer.IdField, out var to)
-                || to.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-            ids.Add(to.GetString()!);
-        }
-        return ids;
     }
 }

@@ -7,7 +7,7 @@ namespace TencentChatFollow.Emulator;
 /// request order with FollowType seen from From_Account: 0 none, 1 To_Account follows From_Account, 2 From_Account
 /// follows To_Account, 3 both. An id that does not exist gets a per-item 30003 (and FollowType 0).
 /// </summary>
-internal sealed class FollowCheckEndpoint(AccountDirectory accounts, FollowGraph graph) : IFollowApi
+internal sealed class FollowCheckEndpoint(AccountDirectory accounts, FollowGraph graph) : IRestApi
 {
     public const int MaxAccounts = 100;
 
@@ -19,11 +19,13 @@ internal sealed class FollowCheckEndpoint(AccountDirectory accounts, FollowGraph
         wrongTypeField: FollowType,
         negativeField: FollowType);
 
+    public string Service => IRestApi.FollowService;
+
     public string Name => "follow_check";
 
-    public FollowRequest Parse(JsonElement body) => FollowRequest.FromAndIds(body, "To_Account", MaxAccounts);
+    public ApiRequest Parse(JsonElement body) => ApiRequest.FromAndIds(body, "To_Account", MaxAccounts);
 
-    public ApiAnswer Answer(FollowRequest request)
+    public ApiAnswer Answer(ApiRequest request)
     {
         var from = request.From!;
         return new ApiAnswer("ResultItem", request.ToAccount!.Select(to => Check(from, to)).ToList(), Faults);
@@ -41,7 +43,7 @@ internal sealed class FollowCheckEndpoint(AccountDirectory accounts, FollowGraph
 
     // The field order of Tencent's sample response.
     private static AnswerItem Item(string account, int code, string info, int followType) => AnswerItem.Of(
-        (ApiAnswer.IdField, account),
+        (ApiAnswer.ToAccountField, account),
         ("ResultCode", code),
         ("ResultInfo", info),
         (FollowType, followType));

@@ -8,15 +8,17 @@ namespace TencentChatFollow.Emulator;
 /// (From_Account itself included) succeeds and changes nothing, so a write sent again after a lost answer does no
 /// harm. Per item: 30003 when To_Account does not exist.
 /// </summary>
-internal sealed class FollowDeleteEndpoint(AccountDirectory accounts, FollowGraph graph) : IFollowApi
+internal sealed class FollowDeleteEndpoint(AccountDirectory accounts, FollowGraph graph) : IRestApi
 {
     public const int MaxAccounts = 20;
 
+    public string Service => IRestApi.FollowService;
+
     public string Name => "follow_delete";
 
-    public FollowRequest Parse(JsonElement body) => FollowRequest.FromAndIds(body, "To_Account", MaxAccounts);
+    public ApiRequest Parse(JsonElement body) => ApiRequest.FromAndIds(body, "To_Account", MaxAccounts);
 
-    public ApiAnswer Answer(FollowRequest request)
+    public ApiAnswer Answer(ApiRequest request)
     {
         var from = request.From!;
         return new ApiAnswer(WriteResults.ItemsName, request.ToAccount!.Select(to => Unfollow(from, to)).ToList(), WriteResults.Faults);

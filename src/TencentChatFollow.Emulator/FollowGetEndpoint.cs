@@ -8,7 +8,7 @@ namespace TencentChatFollow.Emulator;
 /// the last page. StartCursor is "" (or absent) for the first page, then the previous page's NextCursor; WantNum is
 /// 1 to 1000, 100 when absent. A cursor this emulator did not issue for this From_Account and FollowType is 30001.
 /// </summary>
-internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors) : IFollowApi
+internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors) : IRestApi
 {
     public const int MaxWantNum = 1000;
     public const int DefaultWantNum = 100;
@@ -20,19 +20,21 @@ internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors)
     // changes no client could notice: they do not apply. 'wrongtype' and 'negative' spoil one entry's FollowTime.
     private static readonly ItemFaults Faults = new(Missing: false, Extra: null, Doubled: null, WrongTypeField: FollowTime, NegativeField: FollowTime);
 
+    public string Service => IRestApi.FollowService;
+
     public string Name => "follow_get";
 
-    public FollowRequest Parse(JsonElement body)
+    public ApiRequest Parse(JsonElement body)
     {
-        var from = FollowRequest.FromOf(body);
+        var from = ApiRequest.FromOf(body);
         var followType = IntOf(body, "FollowType", out var followTypeKind);
         var wantNum = body.TryGetProperty("WantNum", out _) ? IntOf(body, "WantNum", out _) : DefaultWantNum;
         var startCursor = body.TryGetProperty("StartCursor", out var cursorElement) && cursorElement.ValueKind == JsonValueKind.String
             ? cursorElement.GetString()
             : null;
-        var request = new FollowRequest { From = from, FollowType = followType, WantNum = wantNum, StartCursor = startCursor };
+        var request = new ApiRequest { From = from, FollowType = followType, WantNum = wantNum, StartCursor = startCursor };
 
-        var problem = FollowRequest.FromProblem(from) ?? (followTypeKind, followType) switch
+        var problem = ApiRequest.FromProblem(from) ?? (followTypeKind, followType) switch
         {
             (JsonValueKind.Undefined, _) => "FollowType is required: 1 for fans, 2 for follows, 3 for mutual follows",
             (_, not (1 or 2 or 3)) => "FollowType must be 1 (fans), 2 (follows) or 3 (mutual follows)",
@@ -44,7 +46,7 @@ internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors)
             : "StartCursor must be a string: \"\" for the first page, then the NextCursor of the previous page";
         if (problem is not null)
         {
-            return request with { Error = FollowRequest.Problem(problem) };
+            return request with { Error = ApiRequest.Problem(problem) };
         }
 
         var list = (FollowList)followType!.Value;
@@ -57,12 +59,12 @@ internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors)
             ? request with { After = after }
             : request with
             {
-                Error = FollowRequest.Problem(
+                Error = ApiRequest.Problem(
                     "StartCursor was not issued for this From_Account and FollowType: send \"\" for the first page, then each answer's NextCursor as it is"),
             };
     }
 
-    public ApiAnswer Answer(FollowRequest request)
+    public ApiAnswer Answer(ApiRequest request)
     {
         var (from, list) = (request.From!, request.List!.Value);
         var (entries, more) = graph.Page(from, list, request.After, request.WantNum!.Value);
@@ -76,7 +78,7 @@ internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors)
         IReadOnlyList<AnswerItem> profile = graph.NickOf(entry.Account) is { } nick
             ? [AnswerItem.Of(("Tag", NickTag), ("Value", nick))]
             : [];
-        return AnswerItem.Of((ApiAnswer.IdField, entry.Account), (FollowTime, entry.Stamp.FollowTime), ("ProfileItem", profile));
+        return AnswerItem.Of((ApiAnswer.ToAccountField, entry.Account), (FollowTime, entry.Stamp.FollowTime), ("ProfileItem", profile));
     }
 
     /// <summary>The property as an int when it is a whole number that fits; <paramref name="kind"/> is its JSON kind (Undefined when absent).</summary>

@@ -6,7 +6,7 @@ namespace TencentChatFollow.Emulator;
 /// POST /v4/follow/follow_get_info: From_Account and To_Account (1 to 20 ids); answers FollowInfo, one item per id
 /// in request order with the three counts, or a per-item 30003 for an id that does not exist.
 /// </summary>
-internal sealed class FollowGetInfoEndpoint(AccountDirectory accounts, FollowGraph graph) : IFollowApi
+internal sealed class FollowGetInfoEndpoint(AccountDirectory accounts, FollowGraph graph) : IRestApi
 {
     public const int MaxAccounts = 20;
 
@@ -20,11 +20,13 @@ internal sealed class FollowGetInfoEndpoint(AccountDirectory accounts, FollowGra
         wrongTypeField: Followers,
         negativeField: Following);
 
+    public string Service => IRestApi.FollowService;
+
     public string Name => "follow_get_info";
 
-    public FollowRequest Parse(JsonElement body) => FollowRequest.FromAndIds(body, "To_Account", MaxAccounts);
+    public ApiRequest Parse(JsonElement body) => ApiRequest.FromAndIds(body, "To_Account", MaxAccounts);
 
-    public ApiAnswer Answer(FollowRequest request) => new("FollowInfo", request.ToAccount!.Select(Describe).ToList(), Faults);
+    public ApiAnswer Answer(ApiRequest request) => new("FollowInfo", request.ToAccount!.Select(Describe).ToList(), Faults);
 
     private AnswerItem Describe(string account)
     {
@@ -37,7 +39,7 @@ internal sealed class FollowGetInfoEndpoint(AccountDirectory accounts, FollowGra
     }
 
     private static AnswerItem Item(string account, int code, string info, FollowCounts counts) => AnswerItem.Of(
-        (ApiAnswer.IdField, account),
+        (ApiAnswer.ToAccountField, account),
         ("ResultCode", code),
         ("ResultInfo", info),
         (Followers, counts.Followers),

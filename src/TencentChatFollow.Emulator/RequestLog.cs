@@ -2,8 +2,9 @@ namespace TencentChatFollow.Emulator;
 
 /// <summary>
 /// One API call as GET /_emulator/requests shows it. It never holds the UserSig.
-/// Api is the command (follow_get_info, follow_add, ...). ToAccount is the call's account ids (follow_add's
-/// FollowItem[].To_Account); FollowType, WantNum and StartCursor are follow_get's, null for the other APIs.
+/// Api is the command (follow_get_info, follow_add, account_check, ...), or service/command for a command the emulator
+/// does not serve. ToAccount is the call's account ids (follow_add's FollowItem[].To_Account, account_check's
+/// CheckItem[].UserID); FollowType, WantNum and StartCursor are follow_get's, null for the other APIs.
 /// HttpStatus is null when no response was sent (a 'drop' fault, or the client went away);
 /// ErrorCode is null when no readable envelope was sent. Outage is true when Fault is the timed outage's.
 /// </summary>

@@ -9,6 +9,9 @@ internal sealed record RuntimeSettings(
     int LatencyMs,
     int SlowMs,
     int RateLimit,
+    int AccountCheckRateLimit,
+    int AppRateLimit,
+    LimitScope LimitScope,
     LimitWindow LimitWindow,
     double OutageAtS,
     double OutageS,
@@ -16,7 +19,8 @@ internal sealed record RuntimeSettings(
     double OversizeMb)
 {
     public static RuntimeSettings From(EmulatorOptions options) =>
-        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.LimitWindow,
+        new(options.FaultRate, options.Faults, options.LatencyMs, options.SlowMs, options.RateLimit, options.AccountCheckRateLimit, options.AppRateLimit,
+            options.LimitScope, options.LimitWindow,
             options.OutageAtS, options.OutageS, options.OutageKind, options.OversizeMb);
 
     /// <summary>The JSON shape of GET/POST /_emulator/faults.</summary>
@@ -27,6 +31,9 @@ internal sealed record RuntimeSettings(
         latencyMs = LatencyMs,
         slowMs = SlowMs,
         rateLimit = RateLimit,
+        accountCheckRateLimit = AccountCheckRateLimit,
+        appRateLimit = AppRateLimit,
+        limitScope = LimitScope.Name(),
         limitWindow = LimitWindow.Name(),
         outageAtS = OutageAtS,
         outageS = OutageS,
@@ -46,63 +53,67 @@ internal sealed record RuntimeSettings(
         var next = this;
         foreach (var property in patch.EnumerateObject())
         {
-            var value = property.Value;
-            switch (property.Name)
+            if (!Fields.TryGetValue(property.Name, out var apply))
             {
-                case "rate" when value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= 0 and <= 1:
-                    next = next with { FaultRate = value.GetDouble() };
-                    break;
-                case "kinds" when value.ValueKind == JsonValueKind.Array
-                                  && value.EnumerateArray().All(k => k.ValueKind == JsonValueKind.String):
-                    if (!Emulator.FaultKinds.TryParse(value.EnumerateArray().Select(k => k.GetString()!), out var kinds, out error))
-                    {
-                        return null;
-                    }
-                    next = next with { FaultKinds = kinds };
-                    break;
-                case "latencyMs" when NonNegativeInt(value) is { } latency:
-                    next = next with { LatencyMs = latency };
-                    break;
-                case "slowMs" when NonNegativeInt(value) is { } slow:
-                    next = next with { SlowMs = slow };
-                    break;
-                case "rateLimit" when NonNegativeInt(value) is { } limit:
-                    next = next with { RateLimit = limit };
-                    break;
-                case "limitWindow" when value.ValueKind == JsonValueKind.String && LimitWindows.TryParse(value.GetString(), out var window):
-                    next = next with { LimitWindow = window };
-                    break;
-                case "outageAtS" when Seconds(value) is { } at:
-                    next = next with { OutageAtS = at };
-                    break;
-                case "outageS" when Seconds(value) is { } length:
-                    next = next with { OutageS = length };
-                    break;
-                case "outageKind" when value.ValueKind == JsonValueKind.String && Emulator.FaultKinds.TryParse(value.GetString(), out var outageKind):
-                    next = next with { OutageKind = outageKind };
-                    break;
-                case "oversizeMb" when value.ValueKind == JsonValueKind.Number && value.GetDouble() is var mb && EmulatorOptions.IsOversizeMb(mb):
-                    next = next with { OversizeMb = mb };
-                    break;
-                case "rate" or "kinds" or "latencyMs" or "slowMs" or "rateLimit" or "limitWindow" or "outageAtS" or "outageS" or "outageKind"
-                    or "oversizeMb":
-                    error = $"'{property.Name}' has a bad value: {value.GetRawText()}";
-                    return null;
-                default:
-                    error = $"unknown setting '{property.Name}' (known: {Known})";
-                    return null;
+                error = $"unknown setting '{property.Name}' (known: {string.Join(", ", Fields.Keys)})";
+                return null;
             }
+            var (applied, problem) = apply(next, property.Value);
+            if (applied is null)
+            {
+                error = problem ?? $"'{property.Name}' has a bad value: {property.Value.GetRawText()}";
+                return null;
+            }
+            next = applied;
         }
         return next;
     }
 
-    private const string Known = "rate, kinds, latencyMs, slowMs, rateLimit, limitWindow, outageAtS, outageS, outageKind, oversizeMb";
+    /// <summary>A setting's rule: the settings with the value applied, or null (and maybe a message) for a bad value.</summary>
+    private delegate (RuntimeSettings? Next, string? Error) Field(RuntimeSettings settings, JsonElement value);
+
+    /// <summary>The settings a patch may hold, by JSON name, in the order GET /_emulator/faults writes them.</summary>
+    private static readonly Dictionary<string, Field> Fields = new(StringComparer.Ordinal)
+    {
+        ["rate"] = (s, v) => (
+            v.ValueKind == JsonValueKind.Number && v.GetDouble() is var rate and >= 0 and <= 1
+                ? s with { FaultRate = rate } : null, null),
+        ["kinds"] = (s, v) =>
+        {
+            if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(k => k.ValueKind != JsonValueKind.String))
+            {
+                return (null, null);
+            }
+            return Emulator.FaultKinds.TryParse(v.EnumerateArray().Select(k => k.GetString()!), out var kinds, out var error)
+                ? (s with { FaultKinds = kinds }, null)
+                : (null, error);
+        },
+        ["latencyMs"] = NonNegative((s, n) => s with { LatencyMs = n }),
+        ["slowMs"] = NonNegative((s, n) => s with { SlowMs = n }),
+        ["rateLimit"] = NonNegative((s, n) => s with { RateLimit = n }),
+        ["accountCheckRateLimit"] = NonNegative((s, n) => s with { AccountCheckRateLimit = n }),
+        ["appRateLimit"] = NonNegative((s, n) => s with { AppRateLimit = n }),
+        ["limitScope"] = (s, v) => (
+            v.ValueKind == JsonValueKind.String && LimitNames.Scopes.TryParse(v.GetString(), out var scope)
+                ? s with { LimitScope = scope } : null, null),
+        ["limitWindow"] = (s, v) => (
+            v.ValueKind == JsonValueKind.String && LimitNames.Windows.TryParse(v.GetString(), out var window)
+                ? s with { LimitWindow = window } : null, null),
+        ["outageAtS"] = (s, v) => (Seconds(v) is { } at ? s with { OutageAtS = at } : null, null),
+        ["outageS"] = (s, v) => (Seconds(v) is { } length ? s with { OutageS = length } : null, null),
+        ["outageKind"] = (s, v) => (
+            v.ValueKind == JsonValueKind.String && Emulator.FaultKinds.TryParse(v.GetString(), out var kind)
+                ? s with { OutageKind = kind } : null, null),
+        ["oversizeMb"] = (s, v) => (
+            v.ValueKind == JsonValueKind.Number && v.GetDouble() is var mb && EmulatorOptions.IsOversizeMb(mb)
+                ? s with { OversizeMb = mb } : null, null),
+    };
+
+    private static Field NonNegative(Func<RuntimeSettings, int, RuntimeSettings> set) =>
+        (s, v) => (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 0 ? set(s, n) : null, null);
 
     private static double? Seconds(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.GetDouble() is var d && EmulatorOptions.IsOutageSeconds(d) ? d : null;
-
-    private static int? NonNegativeInt(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? n : null;
 }
 
 /// <summary>Holds the current <see cref="RuntimeSettings"/>; each request reads one consistent snapshot.</summary>

@@ -22,7 +22,7 @@ internal static class WriteResults
         negativeField: Code);
 
     public static AnswerItem Item(string account, int code, string info) => AnswerItem.Of(
-        (ApiAnswer.IdField, account),
+        (ApiAnswer.ToAccountField, account),
         (Code, code),
         (Info, info));
 }

@@ -192,15 +192,22 @@ public class ApiValidationTests
     }
 
     [Fact]
-    public async Task Unknown_paths_and_methods_are_404_with_a_fail_envelope()
+    public async Task Paths_that_are_not_a_rest_call_and_other_methods_are_404_with_a_fail_envelope()
     {
         await using var emulator = await TestEmulator.StartAsync();
 
-        foreach (var (method, path) in new[] { (HttpMethod.Post, "/v4/follow/follow_nothing"), (HttpMethod.Post, "/v4/friend/friend_add"), (HttpMethod.Get, "/v4/follow/follow_get_info"), (HttpMethod.Get, "/v4/follow/follow_add"), (HttpMethod.Get, "/favicon.ico") })
+        foreach (var (method, path) in new[]
+                 {
+                     (HttpMethod.Get, "/v4/follow/follow_get_info"), (HttpMethod.Get, "/v4/follow/follow_add"),
+                     (HttpMethod.Get, "/v4/im_open_login_svc/account_check"), (HttpMethod.Get, "/v4/friend/friend_add"),
+                     (HttpMethod.Post, "/v4/follow"), (HttpMethod.Post, "/v3/follow/follow_get_info"),
+                     (HttpMethod.Post, "/v4/follow/follow_get_info/extra"), (HttpMethod.Get, "/favicon.ico"),
+                 })
         {
             using var response = await emulator.Http.SendAsync(new HttpRequestMessage(method, path));
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
             Envelope.AssertFail(TestEmulator.Parse(await response.Content.ReadAsStringAsync()), ErrorCodes.HttpParseError);
         }
+        Assert.Empty((await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray());
     }
 }

@@ -112,16 +112,18 @@ public class ControlEndpointTests
         await using var emulator = await TestEmulator.StartAsync(options);
 
         Assert.Equal(
-            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"calendar",""" +
+            """{"rate":0.25,"kinds":["drop"],"latencyMs":5,"slowMs":700,"rateLimit":50,"accountCheckRateLimit":100,"appRateLimit":0,""" +
+            "\"limitScope\":\"api\",\"limitWindow\":\"calendar\"," +
             "\"outageAtS\":0,\"outageS\":0,\"outageKind\":\"502\",\"oversizeMb\":20}",
             (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText());
         var updated = await emulator.SetFaultsAsync(new
         {
             rate = 0, kinds = new[] { "html", "extra" }, limitWindow = "sliding", outageAtS = 2.5, outageS = 10, outageKind = "drop",
-            oversizeMb = 0.5,
+            oversizeMb = 0.5, limitScope = "app", appRateLimit = 150, accountCheckRateLimit = 7,
         });
         Assert.Equal(
-            """{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50,"limitWindow":"sliding",""" +
+            """{"rate":0,"kinds":["html","extra"],"latencyMs":5,"slowMs":700,"rateLimit":50,"accountCheckRateLimit":7,"appRateLimit":150,""" +
+            "\"limitScope\":\"app\",\"limitWindow\":\"sliding\"," +
             "\"outageAtS\":2.5,\"outageS\":10,\"outageKind\":\"drop\",\"oversizeMb\":0.5}",
             updated.GetRawText());
     }
@@ -136,6 +138,10 @@ public class ControlEndpointTests
     [InlineData("""{"rateLimit":1.5}""")]
     [InlineData("""{"ratelimit":5}""")]
     [InlineData("""{"limitWindow":"rolling"}""")]
+    [InlineData("""{"limitScope":"App"}""")]
+    [InlineData("""{"limitScope":"both"}""")]
+    [InlineData("""{"appRateLimit":-1}""")]
+    [InlineData("""{"accountCheckRateLimit":"100"}""")]
     [InlineData("""{"limitWindow":1}""")]
     [InlineData("""{"rate":0.5,"limitWindow":null}""")]
     [InlineData("""{"outageAtS":-1}""")]

@@ -16,7 +16,10 @@ public class EmulatorOptionsTests
         Assert.Equal("6f2a627063f1a6e9001f59a59141065e654447f8db1c8b1adf1f454919051ea8", options.Key);
         Assert.Equal(["administrator"], options.Admins);
         Assert.Null(options.GraphPath);
+        Assert.Equal(LimitScope.Api, options.LimitScope);
         Assert.Equal(200, options.RateLimit);
+        Assert.Equal(100, options.AccountCheckRateLimit);
+        Assert.Equal(0, options.AppRateLimit);
         Assert.Equal(LimitWindow.Calendar, options.LimitWindow);
         Assert.Equal(0, options.LatencyMs);
         Assert.Equal(0, options.FaultRate);
@@ -38,6 +41,7 @@ public class EmulatorOptionsTests
             "--graph", "g.csv", "--rate-limit", "0", "--limit-window", "sliding", "--latency-ms", "10", "--fault-rate", "0.5",
             "--faults", "slow,wrongtype,slow", "--slow-ms", "100", "--seed", "-3",
             "--outage-at", "2.5", "--outage-s", "0.75", "--outage-kind", "30007", "--oversize-mb", "0.5",
+            "--limit-scope", "app", "--account-check-rate-limit", "40", "--app-rate-limit", "300",
         ]);
 
         Assert.Empty(errors);
@@ -47,6 +51,7 @@ public class EmulatorOptionsTests
                 Host = "0.0.0.0", Port = 0, SdkAppId = 1400000009, Key = "k", Admins = options!.Admins, GraphPath = "g.csv",
                 RateLimit = 0, LimitWindow = LimitWindow.Sliding, LatencyMs = 10, FaultRate = 0.5, Faults = options.Faults,
                 SlowMs = 100, Seed = -3, OutageAtS = 2.5, OutageS = 0.75, OutageKind = FaultKind.NetworkTimeout, OversizeMb = 0.5,
+                LimitScope = LimitScope.App, AccountCheckRateLimit = 40, AppRateLimit = 300,
             },
             options);
         Assert.Equal(["ops", "administrator"], options.Admins);
@@ -66,6 +71,13 @@ public class EmulatorOptionsTests
     [InlineData("--rate-limit", "-5")]
     [InlineData("--limit-window", "rolling")]
     [InlineData("--limit-window", "Sliding")]
+    [InlineData("--limit-scope", "APP")]
+    [InlineData("--limit-scope", "both")]
+    [InlineData("--limit-scope", "")]
+    [InlineData("--account-check-rate-limit", "-1")]
+    [InlineData("--account-check-rate-limit", "1.5")]
+    [InlineData("--app-rate-limit", "x")]
+    [InlineData("--app-rate-limit", "1", "--app-rate-limit", "2")]
     [InlineData("--fault-rate", "1.1")]
     [InlineData("--faults", "502,teapot")]
     [InlineData("--seed", "x")]

@@ -129,11 +129,14 @@ public class FollowApiValidationTests
         Assert.Equal([100, 1, 1000, 1001], logged);
     }
 
-    [Fact]
-    public async Task The_rate_limit_counts_the_calls_of_every_api_together()
+    [Theory]
+    [InlineData("app", new[] { 0, 0, 0, 0, 0, 60011, 60011, 0 })]
+    [InlineData("api", new[] { 0, 0, 0, 0, 0, 0, 0, 0 })]
+    public async Task The_app_scope_counts_the_calls_of_every_api_together_the_api_scope_each_apart(string scopeName, int[] expected)
     {
+        Assert.True(LimitNames.Scopes.TryParse(scopeName, out var scope));
         var clock = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
-        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 5 }, Graph, clock);
+        await using var emulator = await TestEmulator.StartAsync(new EmulatorOptions { RateLimit = 5, LimitScope = scope }, Graph, clock);
 
         var codes = new List<int>();
         foreach (var (api, body) in Valid)
@@ -146,9 +149,9 @@ public class FollowApiValidationTests
         clock.Advance(TimeSpan.FromSeconds(1));
         codes.Add((await emulator.FollowGetAsync("alice", 2)).GetProperty("ErrorCode").GetInt32());
 
-        Assert.Equal([0, 0, 0, 0, 0, 60007, 60007, 0], codes);
+        Assert.Equal(expected, codes);
         var stats = await emulator.GetJsonAsync("/_emulator/stats");
-        Assert.Equal(2, stats.GetProperty("rateLimited").GetInt32());
+        Assert.Equal(expected.Count(c => c != 0), stats.GetProperty("rateLimited").GetInt32());
         Assert.Equal(7, stats.GetProperty("maxCallsInCalendarSecond").GetInt32());
         var byApi = stats.GetProperty("callsByApi");
         Assert.Equal(2, byApi.GetProperty("follow_check").GetInt32());

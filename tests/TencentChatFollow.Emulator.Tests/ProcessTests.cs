@@ -54,4 +54,69 @@ public class ProcessTests
             }
         }
     }
+
+    /// <summary>
+    /// Issue 17: README's line, dotnet run --project src/TencentChatFollow.Emulator -- --graph docs/samples/graph.csv,
+    /// run from the repository root, and the same from any other folder: the relative path is read against the folder
+    /// dotnet was run in, not the project's folder (where dotnet run runs programs unless told otherwise).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Dotnet_run_reads_a_relative_graph_path_against_the_folder_it_was_run_in(bool fromRepositoryRoot)
+    {
+        var root = RepositoryFiles.PathOf("");
+        var elsewhere = Directory.CreateTempSubdirectory("emulator-run-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(elsewhere, "mine.csv"), "zed,user040\nzed,amy\n");
+            var (folder, graph, account, followers) = fromRepositoryRoot
+                ? (root, "docs/samples/graph.csv", "user001", 30)
+                : (elsewhere, "mine.csv", "user040", 1);
+            // The configuration the tests were built in (bin/<configuration>/<framework>/), which built the emulator too.
+            var configuration = Directory.GetParent(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory))!.Name;
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList =
+                {
+                    "run", "--project", Path.Combine(root, "src", "TencentChatFollow.Emulator"), "--no-build", "-c", configuration, "--",
+                    "--port", "0", "--graph", graph,
+                },
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(start)!;
+            try
+            {
+                var errors = process.StandardError.ReadToEndAsync();
+                var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                var match = Regex.Match(line ?? "", @"listening on (http://127\.0\.0\.1:\d+)$");
+                Assert.True(match.Success, $"first line '{line}'; exit code {(process.HasExited ? process.ExitCode : "none yet")}; " +
+                    $"stderr: {(process.HasExited ? await errors : "")}");
+
+                using var http = new HttpClient { BaseAddress = new Uri(match.Groups[1].Value) };
+                var userSig = TestUserSig.Create(EmulatorOptions.WellKnownSdkAppId, EmulatorOptions.WellKnownKey, "administrator",
+                    DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                using var response = await http.PostAsync(
+                    $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json",
+                    new StringContent($$"""{"From_Account":"administrator","To_Account":["{{account}}"]}"""));
+                var item = TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("FollowInfo")[0];
+                Assert.Equal(0, item.GetProperty("ResultCode").GetInt32());
+                Assert.Equal(followers, item.GetProperty("FollowerCount").GetInt32());
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
 }

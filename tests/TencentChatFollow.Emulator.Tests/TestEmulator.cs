@@ -51,7 +51,10 @@ internal sealed class TestEmulator : IAsyncDisposable
     /// <param name="parameters">The URL parameters; <see cref="ValidParameters"/> by default.</param>
     /// <param name="body">The request body.</param>
     /// <param name="completion">ResponseHeadersRead to read a large body as a stream instead of buffering it.</param>
-    /// <param name="api">The follow command: follow_get_info, follow_check, follow_get, follow_add or follow_delete.</param>
+    /// <param name="api">
+    /// A follow command (follow_get_info, follow_check, follow_get, follow_add or follow_delete), or service/command for
+    /// any other API, such as im_open_login_svc/account_check.
+    /// </param>
     public Task<HttpResponseMessage> PostAsync(
         IReadOnlyDictionary<string, string>? parameters = null,
         string body = DefaultBody,
@@ -62,7 +65,8 @@ internal sealed class TestEmulator : IAsyncDisposable
         var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/follow/{api}?{query}") { Content = content };
+        var path = api.Contains('/', StringComparison.Ordinal) ? api : $"follow/{api}";
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/{path}?{query}") { Content = content };
         return Http.SendAsync(request, completion);
     }
 
@@ -91,6 +95,11 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public Task<JsonElement> FollowGetAsync(string from, int followType, string startCursor = "", int wantNum = 100) =>
         CallApiAsync("follow_get", new { From_Account = from, FollowType = followType, StartCursor = startCursor, WantNum = wantNum });
+
+    public const string AccountCheck = "im_open_login_svc/account_check";
+
+    public Task<JsonElement> AccountCheckAsync(params string[] ids) =>
+        CallApiAsync(AccountCheck, new { CheckItem = ids.Select(id => new { UserID = id }) });
 
     public async Task<JsonElement> GetJsonAsync(string path) => Parse(await Http.GetStringAsync(path));
 

@@ -1,14 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace TencentChatFollow.Emulator;
 
 /// <summary>
-/// What every follow API shares: checks a call in the order the Chat service does (URL, app, UserSig, admin,
+/// What every REST API shares: checks a call in the order the Chat service does (URL, app, UserSig, admin,
 /// frequency, body, From_Account), lets the API answer, maybe injects a fault, applies the latency, and records the
 /// call in the log and the stats. During the timed outage a call that passed the admin check gets the outage's fault
-/// instead. One rate limit counts the calls of every API.
+/// instead. A command the emulator does not serve gets 60009 once it passed the admin check. The frequency limits are
+/// <see cref="FrequencyLimiter"/>'s.
 /// </summary>
-internal sealed class FollowApiPipeline(
+internal sealed class RestApiPipeline(
     EmulatorOptions options,
     AccountDirectory accounts,
     UserSigVerifier verifier,
@@ -22,9 +24,28 @@ internal sealed class FollowApiPipeline(
     TimeProvider clock,
     IHostApplicationLifetime lifetime)
 {
-    public const string PathPrefix = "/v4/follow/";
+    /// <summary>The route of any REST call: POST /v4/{service}/{command}. The served APIs' literal paths take precedence.</summary>
+    public const string AnyCommandRoute = "/v4/{service}/{command}";
 
-    public async Task HandleAsync(HttpContext context, IFollowApi api)
+    /// <summary>The path an API is served at.</summary>
+    public static string PathOf(IRestApi api) => $"/v4/{api.Service}/{api.Name}";
+
+    /// <summary>
+    /// A call to <paramref name="api"/>'s route. Routing ignores case, the emulator does not: a path that differs from
+    /// the API's in case (/v4/follow/Follow_Get_Info) names no API here, as parameter names are case-sensitive too.
+    /// </summary>
+    public Task HandleAsync(HttpContext context, IRestApi api) =>
+        context.Request.Path.Value == PathOf(api) ? RunAsync(context, api) : HandleUnknownAsync(context, api.Service, api.Name);
+
+    /// <summary>A call to a command the emulator does not serve: logged as service/command, answered 60009.</summary>
+    public Task HandleUnknownAsync(HttpContext context, string service, string command)
+    {
+        // The path as sent (routing matched it ignoring case), for the log and the error.
+        var sent = context.Request.Path.Value!.Split('/');
+        return RunAsync(context, new UnknownCommand(sent.Length == 4 ? sent[2] : service, sent.Length == 4 ? sent[3] : command));
+    }
+
+    private async Task RunAsync(HttpContext context, IRestApi api)
     {
         var started = clock.GetTimestamp();
         var seq = log.NextSeq();
@@ -88,7 +109,7 @@ internal sealed class FollowApiPipeline(
         }
     }
 
-    private async Task<ApiReply> DecideAsync(HttpContext context, IFollowApi api, RuntimeSettings current, CallFacts call, CancellationToken cancellationToken)
+    private async Task<ApiReply> DecideAsync(HttpContext context, IRestApi api, RuntimeSettings current, CallFacts call, CancellationToken cancellationToken)
     {
         var query = new RestQuery(context.Request.QueryString);
         call.Identifier = query["identifier"];
@@ -97,7 +118,7 @@ internal sealed class FollowApiPipeline(
             userSigs.Add(sent);
         }
         // Read the body before checking anything, so that the log shows what every call asked for.
-        var body = call.Body = await FollowRequest.ReadAsync(context.Request, api.Parse, cancellationToken);
+        var body = call.Body = await ApiRequest.ReadAsync(context.Request, api.Parse, cancellationToken);
 
         if (CheckQuery(query, call) is { } queryError)
         {
@@ -117,23 +138,27 @@ internal sealed class FollowApiPipeline(
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.AdminRequired, $"identifier {identifier} is not an App admin"));
         }
+        if (api is UnknownCommand unknown)
+        {
+            return ApiReply.Fail(unknown.Error);
+        }
         // The service is down: no rate limit, no body check. Kinds that bend a genuine answer are applied at the end.
         if (call.InOutage && FaultInjector.OutageReply(current.OutageKind) is { } down)
         {
             return down;
         }
-        if (!rateLimiter.TryAcquire(current.RateLimit, current.LimitWindow))
+        if (rateLimiter.Admit(api.Name, api.RateLimit(current), current) is { } refused)
         {
-            return ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit,
-                $"REST API call frequency exceeds the limit of {current.RateLimit} calls per second"));
+            return ApiReply.Fail(refused);
         }
         if (body.Error is { } bodyError)
         {
             return ApiReply.Fail(bodyError);
         }
-        if (!accounts.Exists(body.From!))
+        // Parse made From_Account required for the APIs that have one; account_check has none.
+        if (body.From is { } from && !accounts.Exists(from))
         {
-            return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {body.From} does not exist"));
+            return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {from} does not exist"));
         }
         var fault = faults.Pick(current, call.InOutage ? current.OutageKind : null);
         if (fault is { } refusal && FaultInjector.RefusesBeforeHandling(refusal))
@@ -171,9 +196,29 @@ internal sealed class FollowApiPipeline(
     {
         public uint? SdkAppId { get; set; }
         public string? Identifier { get; set; }
-        public FollowRequest? Body { get; set; }
+        public ApiRequest? Body { get; set; }
 
         /// <summary>Whether the call arrived during the timed outage.</summary>
         public bool InOutage { get; init; }
     }
+}
+
+/// <summary>
+/// A command the emulator does not serve, at /v4/{service}/{command}. Tencent answers a URL it has no API for with
+/// 60009 ("request resource error, check the request URL", from the REST API common error codes); the emulator does
+/// the same once the call passed the URL, app, UserSig and admin checks. Its body is read for nothing.
+/// </summary>
+internal sealed class UnknownCommand(string service, string command) : IRestApi
+{
+    public string Service => service;
+
+    /// <summary>service/command, as the log and the stats name it (served APIs go by their command alone).</summary>
+    public string Name => $"{service}/{command}";
+
+    public ApiError Error => new(ErrorCodes.RequestResourceError,
+        $"no REST API at v4/{service}/{command}: check the service name and command in the request URL");
+
+    public ApiRequest Parse(JsonElement body) => new();
+
+    public ApiAnswer Answer(ApiRequest request) => throw new InvalidOperationException($"{Name} is not served");
 }

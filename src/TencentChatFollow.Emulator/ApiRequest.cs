@@ -3,18 +3,21 @@ using System.Text.Json;
 namespace TencentChatFollow.Emulator;
 
 /// <summary>
-/// The JSON body of a follow API call. Whatever could be read is kept for the request log; <see cref="Error"/> is the
+/// The JSON body of a REST API call. Whatever could be read is kept for the request log; <see cref="Error"/> is the
 /// first rule the body breaks, checked in the order the service checks them: JSON (60003), From_Account, then the
-/// API's own fields (30001).
+/// API's own fields (30001 for the follow APIs, 70402 for account_check).
 /// </summary>
-internal sealed record FollowRequest
+internal sealed record ApiRequest
 {
     private static readonly JsonDocumentOptions ParseOptions = new() { AllowDuplicateProperties = false };
 
     /// <summary>From_Account when it is a string.</summary>
     public string? From { get; init; }
 
-    /// <summary>The account ids of the call (To_Account, or follow_add's FollowItem[].To_Account) when well-formed, whatever their number.</summary>
+    /// <summary>
+    /// The account ids of the call (To_Account, follow_add's FollowItem[].To_Account, account_check's CheckItem[].UserID)
+    /// when well-formed, whatever their number.
+    /// </summary>
     public IReadOnlyList<string>? ToAccount { get; init; }
 
     /// <summary>follow_get's list, when valid.</summary>
@@ -35,7 +38,7 @@ internal sealed record FollowRequest
     public ApiError? Error { get; init; }
 
     /// <summary>Reads the body and hands its root to <paramref name="parse"/>, the API's own rules.</summary>
-    public static async Task<FollowRequest> ReadAsync(HttpRequest request, Func<JsonElement, FollowRequest> parse, CancellationToken cancellationToken)
+    public static async Task<ApiRequest> ReadAsync(HttpRequest request, Func<JsonElement, ApiRequest> parse, CancellationToken cancellationToken)
     {
         try
         {
@@ -58,7 +61,7 @@ internal sealed record FollowRequest
     }
 
     /// <summary>The common shape: From_Account and an array of account ids <paramref name="name"/> of 1 to <paramref name="max"/> strings.</summary>
-    public static FollowRequest FromAndIds(JsonElement root, string name, int max)
+    public static ApiRequest FromAndIds(JsonElement root, string name, int max)
     {
         var from = FromOf(root);
         var ids = root.TryGetProperty(name, out var element) ? StringArray(element) : null;
@@ -68,7 +71,7 @@ internal sealed record FollowRequest
             (_, null) => $"{name} must be an array of strings",
             _ => CountProblem(name, ids.Count, max),
         };
-        return new FollowRequest { From = from, ToAccount = ids, Error = Problem(problem) };
+        return new ApiRequest { From = from, ToAccount = ids, Error = Problem(problem) };
     }
 
     public static string? FromOf(JsonElement root) =>
@@ -84,7 +87,46 @@ internal sealed record FollowRequest
         _ => null,
     };
 
-    public static ApiError? Problem(string? problem) => problem is null ? null : new ApiError(ErrorCodes.InvalidParameter, problem);
+    /// <summary>
+    /// The array <paramref name="name"/> of 1 to <paramref name="max"/> objects, each with a string
+    /// <paramref name="idField"/> (follow_add's FollowItem[].To_Account, account_check's CheckItem[].UserID): its ids
+    /// when well-formed, whatever their number, and the first rule it breaks.
+    /// </summary>
+    public static (List<string>? Ids, string? Problem) ObjectIds(JsonElement root, string name, string idField, int max)
+    {
+        var ids = root.TryGetProperty(name, out var element) ? IdsOf(element, idField) : null;
+        var problem = (element.ValueKind, ids) switch
+        {
+            (JsonValueKind.Undefined, _) => $"{name} is required",
+            (_, null) => $"{name} must be an array of objects, each with a string {idField}",
+            _ => CountProblem(name, ids.Count, max),
+        };
+        return (ids, problem);
+    }
+
+    /// <summary>The call-level error for a body rule broken: 30001 for the follow APIs, or the API's own <paramref name="code"/>.</summary>
+    public static ApiError? Problem(string? problem, int code = ErrorCodes.InvalidParameter) => problem is null ? null : new ApiError(code, problem);
+
+    /// <summary>The <paramref name="idField"/> of each object, or null when an item is not an object with a string there.</summary>
+    private static List<string>? IdsOf(JsonElement element, string idField)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var ids = new List<string>();
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object
+                || !item.TryGetProperty(idField, out var id)
+                || id.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+            ids.Add(id.GetString()!);
+        }
+        return ids;
+    }
 
     private static List<string>? StringArray(JsonElement element)
     {
@@ -95,5 +137,5 @@ internal sealed record FollowRequest
         return element.EnumerateArray().Select(e => e.GetString()!).ToList();
     }
 
-    private static FollowRequest Invalid(int code, string info) => new() { Error = new ApiError(code, info) };
+    private static ApiRequest Invalid(int code, string info) => new() { Error = new ApiError(code, info) };
 }
