@@ -9,7 +9,7 @@ Run with the pinned PowerShell tool: `dotnet tool restore && dotnet pwsh ./build
   UnitTest The xunit tests only (Core and the emulator): the fast inner loop, no module build, no Pester.
   Test     Build, then every xunit test and every Pester test (against the built module and a running emulator).
   Demo     Build, then the README's pipeline against the emulator with docs/samples.
-  Bench    Build, then the throughput and memory benchmark (see docs/performance.md).
+  Bench    Build, then the throughput, memory and quota-sharing benchmark (see docs/performance.md).
   Package  Build, check the manifest, publish the module to a local folder repository: out/repo/*.nupkg; pack the
            emulator as a .NET tool (TencentChatFollow.Emulator, command tencentchat-emulator) into the same folder.
   Publish  Package, then publish the module to the PowerShell Gallery with -ApiKey, and the emulator tool to

@@ -5,11 +5,14 @@ One benchmark run in a fresh process: the module's pipeline or the plain script,
 .DESCRIPTION
 The JSON line has the run's Kind, Ids, Rows (CSV rows written, header excluded), Seconds (from Connect-TencentChat
 to the end of Export-Csv), StartedAt and EndedAt (the same span as UTC ISO 8601 instants, so the runs of several
-processes can be put on one time line), PeakMemMB, and Errors with the first few error messages (Module only: a
-failed id is collected, not fatal, so the run goes on and the caller sees every missing row).
+processes can be put on one time line), PeakMemMB, CpuSeconds (the process's processor time, start-up included), and
+Errors with the first few error messages (Module only: a failed id is collected, not fatal, so the run goes on and
+the caller sees every missing row).
 
-With -GoFile, the process imports everything, creates -ReadyFile and then waits until the GoFile exists before
-it starts the clock: the way several processes are started at the same instant.
+Without -GoFile and -WarmUpIds the process is cold, as a user's job is: it imports the module, then the clock starts
+and it runs Connect-TencentChat and the pipeline. With -GoFile, the process imports everything, creates -ReadyFile
+and then waits until the GoFile exists before it starts the clock: the way several processes are started at the
+same instant (the benchmark's lockstep rows).
 #>
 [CmdletBinding()]
 param(
@@ -32,6 +35,7 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1')
+. (Join-Path $PSScriptRoot 'RunRecord.ps1')
 Import-Module $ModulePath
 $identity = Get-EmulatorIdentity
 
@@ -80,17 +84,9 @@ if ($Kind -eq 'Module') {
 $clock.Stop()
 $endedAt = [datetimeoffset]::UtcNow
 
-$rows = 0
-foreach ($line in [System.IO.File]::ReadLines($CsvPath)) { $rows++ }
-$process = [System.Diagnostics.Process]::GetCurrentProcess()
-[pscustomobject]@{
-    Kind        = if ($WarmUpIds -gt 0) { "$Kind (warm)" } else { $Kind }
-    Ids         = @([System.IO.File]::ReadLines($IdsPath)).Count
-    Rows        = $rows - 1
-    Seconds     = [math]::Round($clock.Elapsed.TotalSeconds, 2)
-    StartedAt   = $startedAt.ToString('o', [cultureinfo]::InvariantCulture)
-    EndedAt     = $endedAt.ToString('o', [cultureinfo]::InvariantCulture)
-    PeakMemMB   = [math]::Round($process.PeakWorkingSet64 / 1MB, 1)
-    Errors      = $failures.Count
-    FirstErrors = @($failures | Select-Object -First 3 | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
-} | ConvertTo-Json -Compress
+$fields = [ordered]@{
+    Kind = if ($WarmUpIds -gt 0) { "$Kind (warm)" } else { $Kind }
+    Ids  = @([System.IO.File]::ReadLines($IdsPath)).Count
+    Rows = Get-CsvRowCount $CsvPath
+}
+New-RunRecord -Fields $fields -StartedAt $startedAt -EndedAt $endedAt -Elapsed $clock.Elapsed -Failures $failures | ConvertTo-Json -Compress
