@@ -9,7 +9,8 @@ namespace TencentChatFollow.Api;
 
 /// <summary>
 /// One HttpClient per endpoint (and proxy) for the whole process, so keep-alive connections are reused across
-/// sessions, cmdlet calls and runspaces. Timeouts are applied per request, not on the client.
+/// sessions, cmdlet calls and runspaces. Timeouts are applied per request, not on the client. A session given its
+/// own transport (a test's fake <see cref="HttpMessageHandler"/>) gets a client over it instead: no socket at all.
 /// </summary>
 internal static class HttpClientCache
 {
@@ -20,6 +21,9 @@ internal static class HttpClientCache
 
     public static HttpClient For(Uri baseUri, ProxySettings? proxy = null)
         => Clients.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority) + "|" + proxy?.CacheKey, _ => Create(proxy));
+
+    /// <summary>A client with the module's defaults over <paramref name="transport"/>, which the caller keeps and disposes.</summary>
+    public static HttpClient Over(HttpMessageHandler transport) => WithDefaults(new HttpClient(transport, disposeHandler: false));
 
     private static HttpClient Create(ProxySettings? proxy)
     {
@@ -35,10 +39,12 @@ internal static class HttpClientCache
             handler.UseProxy = true;
         }
         if (TlsPolicy.ProtocolsFor(RuntimeInformation.FrameworkDescription) is { } protocols) handler.SslProtocols = protocols;
-        var client = new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        };
+        return WithDefaults(new HttpClient(handler, disposeHandler: true));
+    }
+
+    private static HttpClient WithDefaults(HttpClient client)
+    {
+        client.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         client.DefaultRequestHeaders.UserAgent.ParseAdd("TencentChatFollow/" + typeof(HttpClientCache).Assembly.GetName().Version);
         return client;
     }

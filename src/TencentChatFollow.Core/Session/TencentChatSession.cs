@@ -23,7 +23,7 @@ public sealed class TencentChatSession
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
         int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null,
-        TimeSpan? retryTimeout = null, Clock? clock = null)
+        TimeSpan? retryTimeout = null, Clock? clock = null, HttpMessageHandler? transport = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
         if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
@@ -44,7 +44,8 @@ public sealed class TencentChatSession
         // The process-wide limiter of the app on the real clock; a session on a test clock gets its own, paced on it.
         Limiter = clock is null ? RateLimiter.ForApp(sdkAppId) : new RateLimiter(RateLimiter.DefaultWindow, clock);
         Proxy = proxy;
-        Http = HttpClientCache.For(endpoint, proxy);
+        // A test's transport (no socket) or the process-wide client of the endpoint.
+        Http = transport is null ? HttpClientCache.For(endpoint, proxy) : HttpClientCache.Over(transport);
     }
 
     public uint SdkAppId { get; }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using TencentChatFollow.Tests.Support;
 
 namespace TencentChatFollow.Tests.Execution;
 
@@ -13,18 +14,9 @@ internal sealed class LocalHttpServer : IDisposable
 {
     public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "application/json", string? RetryAfter = null);
 
-    public sealed class Received
+    /// <summary>A request as the server got it.</summary>
+    public sealed class Received : RecordedRequest
     {
-        public required string Method { get; init; }
-        public required string Path { get; init; }
-        /// <summary>Query parameters as sent (still percent-encoded), in order.</summary>
-        public required IReadOnlyList<KeyValuePair<string, string>> RawQuery { get; init; }
-        public required string Body { get; init; }
-        public string? ContentType { get; init; }
-        public DateTime At { get; init; }
-
-        public string Raw(string name) => RawQuery.Single(p => p.Key == name).Value;
-        public string Query(string name) => Uri.UnescapeDataString(Raw(name));
     }
 
     private readonly HttpListener _listener;
@@ -110,13 +102,7 @@ internal sealed class LocalHttpServer : IDisposable
             var rawUrl = context.Request.RawUrl ?? "/";
             var q = rawUrl.IndexOf('?');
             var path = q < 0 ? rawUrl : rawUrl[..q];
-            var query = q < 0
-                ? new List<KeyValuePair<string, string>>()
-                : rawUrl[(q + 1)..].Split('&').Select(p =>
-                {
-                    var eq = p.IndexOf('=');
-                    return eq < 0 ? new KeyValuePair<string, string>(p, "") : new KeyValuePair<string, string>(p[..eq], p[(eq + 1)..]);
-                }).ToList();
+            var query = q < 0 ? new List<KeyValuePair<string, string>>() : RecordedRequest.ParseQuery(rawUrl[q..]);
             var received = new Received
             {
                 Method = context.Request.HttpMethod,
