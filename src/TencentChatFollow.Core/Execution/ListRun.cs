@@ -66,8 +66,8 @@ internal sealed class ListRun : IDisposable
         while (Stopped is null && _lists.Count > 0)
         {
             var head = _lists.Peek();
-            while (head.TryTake(out var page)) HandOut(head, page!);
-            if (!head.Done) return;
+            while (Stopped is null && head.TryTake(out var page)) HandOut(head, page!);
+            if (Stopped is not null || !head.Done) return; // a fatal page has emptied the queue already
             _lists.Dequeue();
         }
     }

@@ -98,17 +98,18 @@ internal sealed class RateLimiter
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
         cancellationToken.ThrowIfCancellationRequested();
         var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing);
+        var startPump = false;
         lock (_gate)
         {
             if (_waiters.Count == 0 && TryGrant(waiter, _clock(), out var slot, out _)) return Task.FromResult(slot);
             waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
             if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
-            if (!_pumping)
-            {
-                _pumping = true;
-                _ = PumpAsync();
-            }
+            startPump = !_pumping;
+            _pumping = true;
         }
+        // Started outside the lock: the pump's first turn runs on this thread, and a grant disposes the waiter's token
+        // registration, which waits for a cancellation callback in progress; that callback takes the lock (a deadlock).
+        if (startPump) _ = PumpAsync();
         return waiter.Completion.Task;
     }
 
