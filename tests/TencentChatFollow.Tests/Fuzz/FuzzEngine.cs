@@ -31,7 +31,8 @@ internal static class FuzzEngine
 {
     /// <summary>What BatchCmdlet does: a BatchCall under a BatchRun, ids fed one by one with their From, then Complete.</summary>
     public static RunTally RunBatch(RunTally tally, TencentChatSession session, BatchProtocol protocol, bool fromPerCall,
-        IReadOnlyList<(string Id, string From)> input, int maxInFlight, int batchSize, CancellationToken cancellationToken)
+        IReadOnlyList<(string Id, string From)> input, int maxInFlight, int batchSize, CancellationToken cancellationToken,
+        TimeSpan? idleFlush = null, Action? betweenIds = null)
     {
         var call = new BatchCall(session, protocol, collectDebug: true, fromPerCall);
         var from = input.ToDictionary(i => i.Id, i => i.From, StringComparer.Ordinal);
@@ -39,7 +40,11 @@ internal static class FuzzEngine
             maxInFlight, batchSize, result =>
             {
                 foreach (var o in result.Outcomes) tally.Outcomes.Add((o.UserId, o.Result, o.Error));
-            }, cancellationToken), (run, id) => run.Add(id, from[id]), run => run.Stopped, run => run.Complete());
+            }, cancellationToken, idleFlush), (run, id) =>
+            {
+                betweenIds?.Invoke();
+                run.Add(id, from[id]);
+            }, run => run.Stopped, run => run.Complete());
     }
 
     /// <summary>What Get-TencentChatFollow does: a ListRun, users added one by one, then Complete.</summary>
