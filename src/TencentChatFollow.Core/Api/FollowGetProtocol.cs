@@ -57,18 +57,32 @@ internal sealed class FollowGetProtocol : BatchProtocol
             writer.WriteNumber("WantNum", _pageSize);
         });
 
-    /// <summary>The whole answer is one item for the user asked about: the page.</summary>
+    /// <summary>
+    /// The whole answer is one item for the user asked about: the page. A page the module cannot use whole (an entry
+    /// without a To_Account string, a FollowTime that is not whole seconds a date holds, a NextCursor that is missing or
+    /// not a string, which cannot say whether the list goes on) is that user's spoiled item, as a per-id API's mistyped
+    /// item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
+    /// </summary>
     protected override void ReadItems(JsonElement root, ApiAnswer answer)
     {
         if (!root.TryGetProperty(ItemArrayName, out var items) || items.ValueKind != JsonValueKind.Array)
             throw new FormatException("The answer says OK but has no FollowItem array.");
-        var next = root.TryGetProperty("NextCursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        if (ReadPage(root, items, out var page) is { } problem) answer.BadItems[PendingUser] = problem;
+        else answer.Items[PendingUser] = new AnswerItem(0, "", page);
+    }
+
+    /// <summary>The page, or why it cannot be used.</summary>
+    private static string? ReadPage(JsonElement root, JsonElement items, out RawPage? page)
+    {
+        page = null;
+        if (!root.TryGetProperty("NextCursor", out var c) || c.ValueKind != JsonValueKind.String)
+            return "its NextCursor is missing or not a string, so it does not say whether the list goes on";
         var entries = new List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)>();
         foreach (var item in items.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
-                throw new FormatException("A FollowItem has no To_Account string.");
-            long? time = TryLong(item, "FollowTime", out var t) ? t : null;
+                return "a FollowItem has no To_Account string";
+            if (FollowTimeProblem(item, out var time) is { } why) return why;
             var profile = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (item.TryGetProperty("ProfileItem", out var tags) && tags.ValueKind == JsonValueKind.Array)
             {
@@ -80,8 +94,29 @@ internal sealed class FollowGetProtocol : BatchProtocol
             }
             entries.Add((account.GetString()!, time, profile.TryGetValue(NickTag, out var nick) ? nick as string : null, profile));
         }
-        answer.Items[PendingUser] = new AnswerItem(0, "", new RawPage(entries, next));
+        page = new RawPage(entries, c.GetString() ?? "");
+        return null;
     }
+
+    /// <summary>
+    /// An entry's FollowTime: seconds since 1970, up to the end of year 9999 (what DateTimeOffset holds); null when the
+    /// answer has none. Says why when it is negative, fractional, out of range (milliseconds: 1700000000000) or not a number.
+    /// </summary>
+    private static string? FollowTimeProblem(JsonElement item, out long? time)
+    {
+        time = null;
+        if (!item.TryGetProperty("FollowTime", out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds >= 0 && seconds <= MaxUnixSeconds)
+        {
+            time = seconds;
+            return null;
+        }
+        var text = value.GetRawText();
+        return $"a FollowItem's FollowTime is not whole seconds since 1970 ({(text.Length > 40 ? text.Substring(0, 40) + "..." : text)})";
+    }
+
+    /// <summary>9999-12-31T23:59:59Z, the last second a DateTimeOffset holds.</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     /// <summary>The user the next call is about (the key its one item is filed under).</summary>
     public string PendingUser { get; set; } = "";

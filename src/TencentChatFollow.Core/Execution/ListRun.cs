@@ -172,6 +172,14 @@ internal sealed class ListRun : IDisposable
                 {
                     // Stopped: the owner is no longer waiting for this list.
                 }
+                catch (Exception ex)
+                {
+                    // Not an answer's doing (those are the call's errors): still the user's error, never a wait without end.
+                    var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
+                        $"Reading the list of '{User}' failed ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output.", userId: User);
+                    _page = new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
+                    _ready.Release();
+                }
             });
         }
     }

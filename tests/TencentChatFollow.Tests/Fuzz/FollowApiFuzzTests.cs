@@ -30,11 +30,11 @@ public class FollowApiFuzzTests
 
     public FollowApiFuzzTests(ITestOutputHelper output) => _output = output;
 
-    private void Fuzz(FuzzApi api, bool withOpenFindings = false)
+    private void Fuzz(FuzzApi api)
     {
         var seeds = Seeds();
         var totals = new FuzzRunner.Totals();
-        var failures = FuzzRunner.Run(api, seeds, totals, withOpenFindings);
+        var failures = FuzzRunner.Run(api, seeds, totals);
         _output.WriteLine($"{api}: {seeds.Count} cases, {totals}");
         Assert.True(failures.Count == 0, $"{failures.Count} of {seeds.Count} cases failed:\n" + string.Join("\n", failures.Take(40)));
         // The answers reach every way a run ends: results, errors for ids, runs stopped by a fatal answer.
@@ -60,8 +60,4 @@ public class FollowApiFuzzTests
 
     [Fact]
     public void Follow_get_survives_every_answer() => Fuzz(FuzzApi.FollowGet);
-
-    /// <summary>The same cases with the answers of findings still open (fuzz-findings.md); unskip once they are fixed.</summary>
-    [Fact(Skip = "F1 open (fuzz-findings.md): a FollowTime beyond 9999-12-31 (1700000000000, in milliseconds) ends Get-TencentChatFollow's list fetch with an exception and the run waits for ever")]
-    public void Follow_get_survives_out_of_range_follow_times() => Fuzz(FuzzApi.FollowGet, withOpenFindings: true);
 }

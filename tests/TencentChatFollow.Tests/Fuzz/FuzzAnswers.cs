@@ -38,20 +38,14 @@ internal sealed class FuzzAnswers
 
     private static readonly int[] Statuses = { 200, 200, 201, 204, 301, 400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504, 599 };
 
-    /// <summary>The largest FollowTime DateTimeOffset can take in seconds (9999-12-31).</summary>
-    private const long MaxUnixSeconds = 253_402_300_799;
-
-    private readonly bool _withOpenFindings;
     private readonly FuzzApi _api;
     private readonly Random _rng;
     private readonly double _oddness;
     private readonly object _gate = new();
     private int _odd;
 
-    /// <param name="withOpenFindings">Also send the answers of findings still open (fuzz-findings.md), which fail today.</param>
-    public FuzzAnswers(FuzzApi api, int seed, double oddness, bool withOpenFindings = false)
+    public FuzzAnswers(FuzzApi api, int seed, double oddness)
     {
-        _withOpenFindings = withOpenFindings;
         _api = api;
         _rng = new Random(seed);
         _oddness = oddness;
@@ -302,11 +296,6 @@ internal sealed class FuzzAnswers
             case 3: entry["To_Account"] = OddValue(0); break;
             case 4: entry["ProfileItem"] = _rng.Next(3) switch { 0 => new JsonObject(), 1 => null, _ => new JsonArray(JsonValue.Create(1), new JsonObject { ["Tag"] = 5, ["Value"] = "v" }, new JsonObject { ["Tag"] = "Tag_Profile_IM_Nick", ["Value"] = OddValue(0) }) }; break;
             default: entry["ProfileItem"] = new JsonArray(new JsonObject { ["Tag"] = "Tag_Profile_Custom_Deep", ["Value"] = JsonNode.Parse(new string('[', 40) + new string(']', 40)) }); break;
-        }
-        if (!_withOpenFindings && entry["FollowTime"] is JsonValue time && time.GetValueKind() == JsonValueKind.Number
-            && long.TryParse(time.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) && seconds > MaxUnixSeconds)
-        {
-            entry["FollowTime"] = 1_700_000_000; // F1 (fuzz-findings.md): open, so not sent by default
         }
     }
 

@@ -34,7 +34,7 @@ internal static class FuzzRunner
     }
 
     /// <summary>Runs <paramref name="seeds"/> on a few threads; returns "seed N: what went wrong" for each case that failed.</summary>
-    public static IReadOnlyList<string> Run(FuzzApi api, IEnumerable<int> seeds, Totals totals, bool withOpenFindings = false, int workers = 4)
+    public static IReadOnlyList<string> Run(FuzzApi api, IEnumerable<int> seeds, Totals totals, int workers = 4)
     {
         var queue = new ConcurrentQueue<int>(seeds);
         var failures = new ConcurrentBag<(int Seed, string What)>();
@@ -42,7 +42,7 @@ internal static class FuzzRunner
         {
             while (queue.TryDequeue(out var seed))
             {
-                if (RunCase(api, seed, totals, withOpenFindings) is { } what) failures.Add((seed, what));
+                if (RunCase(api, seed, totals) is { } what) failures.Add((seed, what));
             }
         })
         { IsBackground = true }).ToList();
@@ -52,11 +52,11 @@ internal static class FuzzRunner
     }
 
     /// <summary>One case: null when it ended well, otherwise what went wrong.</summary>
-    public static string? RunCase(FuzzApi api, int seed, Totals? totals = null, bool withOpenFindings = false, Action<string>? trace = null)
+    public static string? RunCase(FuzzApi api, int seed, Totals? totals = null, Action<string>? trace = null)
     {
         var rng = new Random(unchecked(seed * 7919 + 17));
         var oddness = rng.Next(4) switch { 0 => 0.05, 1 => 0.25, 2 => 0.6, _ => 1.0 };
-        var answers = new FuzzAnswers(api, seed, oddness, withOpenFindings) { Trace = trace };
+        var answers = new FuzzAnswers(api, seed, oddness) { Trace = trace };
         using var fake = new FakeTransport(answers.Answer);
         var clock = new InstantClock(new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero));
         var maxRetry = rng.Next(3);

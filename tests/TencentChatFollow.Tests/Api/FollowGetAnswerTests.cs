@@ -1,0 +1,123 @@
+using System.Text;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Tests.Execution;
+using TencentChatFollow.Tests.Support;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+/// <summary>
+/// What a follow_get page must hold to be used (issue 16, fuzz findings F1 and F4): a FollowTime in whole seconds a
+/// DateTimeOffset holds, and a NextCursor string. Anything else is the user's spoiled item: asked again, then the user's error.
+/// </summary>
+public class FollowGetAnswerTests
+{
+    private static string Page(string followTime, string nextCursor = "\"\"")
+        => "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowItem\":[{\"To_Account\":\"fan\",\"FollowTime\":" + followTime
+            + ",\"ProfileItem\":[]}]" + (nextCursor.Length == 0 ? "" : ",\"NextCursor\":" + nextCursor) + "}";
+
+    private static FollowPage Read(string answer)
+    {
+        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
+        var item = protocol.ParseAnswer(Encoding.UTF8.GetBytes(answer)).Items["alice"];
+        return (FollowPage)protocol.ResultFor("alice", "alice", item.Payload);
+    }
+
+    [Theory]
+    [InlineData("1700000000", 1_700_000_000L)]
+    [InlineData("0", 0L)]
+    [InlineData("253402300799", 253_402_300_799L)]
+    public void A_FollowTime_in_seconds_is_read_as_such(string followTime, long seconds)
+        => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(seconds), Read(Page(followTime)).Entries[0].FollowTime);
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("")]
+    public void A_FollowTime_the_answer_does_not_give_is_null(string followTime)
+        => Assert.Null(Read(followTime.Length == 0 ? Page("0").Replace(",\"FollowTime\":0", "", StringComparison.Ordinal) : Page(followTime)).Entries[0].FollowTime);
+
+    [Theory]
+    [InlineData("1700000000000")] // milliseconds: past 9999-12-31 in seconds
+    [InlineData("9223372036854775807")]
+    [InlineData("253402300800")]
+    [InlineData("-1")]
+    [InlineData("1700000000.5")]
+    [InlineData("\"1700000000\"")]
+    [InlineData("{}")]
+    public void A_FollowTime_that_is_not_whole_seconds_a_date_holds_makes_the_page_unusable(string followTime)
+    {
+        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
+        var answer = protocol.ParseAnswer(Encoding.UTF8.GetBytes(Page(followTime)));
+        Assert.Empty(answer.Items);
+        Assert.Contains("FollowTime", answer.BadItems["alice"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("")] // missing
+    public void A_NextCursor_that_is_not_a_string_makes_the_page_unusable_not_the_end_of_the_list(string nextCursor)
+    {
+        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
+        var answer = protocol.ParseAnswer(Encoding.UTF8.GetBytes(Page("1700000000", nextCursor)));
+        Assert.Empty(answer.Items);
+        Assert.Contains("NextCursor", answer.BadItems["alice"], StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the pipeline side of a run; a run that waits for ever fails the test instead of hanging the suite.</summary>
+    private static async Task Ended(Action pipeline)
+    {
+        var work = Task.Run(pipeline);
+        Assert.True(await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(30))) == work, "the run did not end");
+        await work;
+    }
+
+    [Fact]
+    public async Task A_page_that_stays_unusable_ends_its_list_with_the_users_error_and_the_next_list_is_read()
+    {
+        // bob's second page carries milliseconds every time it is asked for; carol's list is fine. The run must end,
+        // bob's first page written, then his error; carol's list read.
+        using var fake = new FakeTransport(request => !request.Body.Contains("\"bob\"", StringComparison.Ordinal) ? Page("1700000000")
+            : request.Body.Contains("\"StartCursor\":\"\"", StringComparison.Ordinal) ? Page("1700000000", "\"c1\"")
+            : Page("1700000000000"));
+        var session = fake.Session(maxRetry: 2, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var outcomes = new List<IdOutcome>();
+        using var run = new ListRun(session, FollowRelation.Follower, 100, 2, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+
+        await Ended(() =>
+        {
+            run.Add("bob");
+            run.Add("carol");
+            run.Complete();
+        });
+
+        Assert.Null(run.Stopped);
+        Assert.Equal(new[] { "bob", "bob", "carol" }, outcomes.Select(o => o.UserId));
+        Assert.Equal("c1", Assert.IsType<FollowPage>(outcomes[0].Result).NextCursor);
+        Assert.Equal("TencentChat.InvalidResponse", outcomes[1].Error!.ErrorId);
+        Assert.Contains("FollowTime", outcomes[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(3, fake.Requests.Count(r => r.Body.Contains("\"c1\"", StringComparison.Ordinal))); // asked again twice
+        Assert.Equal("fan", Assert.IsType<FollowPage>(outcomes[2].Result).Entries[0].UserId);
+    }
+
+    [Fact]
+    public async Task An_exception_inside_a_list_fetch_ends_that_list_with_a_module_error_instead_of_a_wait()
+    {
+        // A handler throwing what no network does (the engine's own surprise): the list ends with TencentChat.*, the run goes on.
+        using var fake = new FakeTransport((_, _, _, _) => throw new InvalidCastException("surprise"));
+        var outcomes = new List<IdOutcome>();
+        using var run = new ListRun(fake.Session(), FollowRelation.Follower, 100, 1, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+
+        await Ended(() =>
+        {
+            run.Add("bob");
+            run.Complete();
+        });
+
+        var error = Assert.IsAssignableFrom<TencentChatException>(run.Stopped?.Cause ?? outcomes.Single().Error);
+        Assert.StartsWith("TencentChat.", error.ErrorId, StringComparison.Ordinal);
+    }
+}
