@@ -30,9 +30,7 @@ internal sealed class BatchCall
     private readonly bool _debug;
     private readonly Clock _clock;
     private readonly bool _fromPerCall;
-    private int _unreachableInARow;
-    private int _answered; // 1 once the service has answered this run
-    private readonly TimeSpan _runStart;
+    private readonly RunHistory _history;
 
     /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
     internal const int UnreachableLimit = 3;
@@ -42,7 +40,8 @@ internal sealed class BatchCall
     /// <param name="protocol">The API: body, batch size, how its answer reads.</param>
     /// <param name="collectDebug">Keep request bodies and answers for -Debug.</param>
     /// <param name="fromPerCall">True when each call may have its own From_Account (pairs): an unknown From then fails its call only.</param>
-    public BatchCall(TencentChatSession session, BatchProtocol protocol, bool collectDebug, bool fromPerCall = false)
+    /// <param name="history">What the run has seen so far, when several calls serve one run (a list run's lists); by default this call's own.</param>
+    public BatchCall(TencentChatSession session, BatchProtocol protocol, bool collectDebug, bool fromPerCall = false, RunHistory? history = null)
     {
         _fromPerCall = fromPerCall;
         _session = session;
@@ -50,7 +49,7 @@ internal sealed class BatchCall
         _retry = new RetryPolicy(session.MaxRetry);
         _debug = collectDebug;
         _clock = session.Clock;
-        _runStart = session.Limiter.Now;
+        _history = history ?? new RunHistory(session);
     }
 
     /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
@@ -72,7 +71,7 @@ internal sealed class BatchCall
         while (true)
         {
             var limit = _session.MaxRequestsPerSecond;
-            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _answered) != 0).ConfigureAwait(false);
+            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
             if (slot.Exhausted)
             {
                 var exhausted = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
@@ -88,9 +87,9 @@ internal sealed class BatchCall
             if (verdict == Verdict.Success)
             {
                 var ok = attempt.Answer!;
-                Volatile.Write(ref _answered, 1);
+                Volatile.Write(ref _history.Answered, 1);
                 if (_session.Limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
-                Interlocked.Exchange(ref _unreachableInARow, 0);
+                Interlocked.Exchange(ref _history.UnreachableInARow, 0);
                 var spoiled = new List<string>();
                 foreach (var id in pending)
                 {
@@ -135,7 +134,7 @@ internal sealed class BatchCall
                 // limiter (it slows down and holds back until the service takes calls again) and go again at the front
                 // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
                 refusals++;
-                Volatile.Write(ref _answered, 1);
+                Volatile.Write(ref _history.Answered, 1);
                 var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                 if (_session.Limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
                 if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
@@ -148,8 +147,8 @@ internal sealed class BatchCall
                 var state = _session.Limiter.Failed(slot);
                 // An outage is the service going down during this run: it answered this run before. Its length counts
                 // from this run's start at the earliest (an earlier run's outage is not this one's).
-                var down = state.Down && Volatile.Read(ref _answered) != 0;
-                var failingFor = Min(state.FailingFor, _session.Limiter.Now - _runStart);
+                var down = state.Down && Volatile.Read(ref _history.Answered) != 0;
+                var failingFor = Min(state.FailingFor, _session.Limiter.Now - _history.Start);
                 if (down && failingFor >= _session.RetryTimeout)
                 {
                     var unavailable = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
@@ -182,7 +181,7 @@ internal sealed class BatchCall
                 : failure;
             verbose.Add(Describe(sequence, ids.Count, attempt.StatusText, total, retries, "failed: " + final.Message));
             var fatal = verdict == Verdict.Fatal ? final : null;
-            if (fatal is null && failure.Code is null && Volatile.Read(ref _answered) == 0)
+            if (fatal is null && failure.Code is null && Volatile.Read(ref _history.Answered) == 0)
             {
                 // The first call goes alone. If no Tencent answer came back to it after every retry (connection refused, no
                 // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
@@ -191,7 +190,7 @@ internal sealed class BatchCall
             }
             // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
             if (fatal is null && failure.ErrorId is "TencentChat.ConnectionFailed" or "TencentChat.Timeout"
-                && Interlocked.Increment(ref _unreachableInARow) >= UnreachableLimit)
+                && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
             {
                 // The endpoint is down or unreachable: retrying every remaining batch would take ages to fail.
                 fatal = new TencentChatException(final.ErrorId, final.Kind,

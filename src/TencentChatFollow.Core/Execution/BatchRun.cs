@@ -52,7 +52,16 @@ internal sealed class BatchRun : IDisposable
         // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent.
         async Task<BatchResult> Watched(long sequence, string? group, IReadOnlyList<string> ids, CancellationToken token)
         {
-            var result = await execute(sequence, group, ids, token).ConfigureAwait(false);
+            BatchResult result;
+            try
+            {
+                result = await execute(sequence, group, ids, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                // Not an answer's doing (those are the call's own errors): still an outcome per id, never a foreign error.
+                result = Unexpected(sequence, ids, ex);
+            }
             if (result.Fatal is not null) Volatile.Write(ref _fatalArrived, 1);
             return result;
         }
@@ -193,6 +202,16 @@ internal sealed class BatchRun : IDisposable
             if (outcome.Error is not null) Errors++;
         }
         _output(result);
+    }
+
+    /// <summary>A call that threw instead of returning its outcomes: each of its ids gets the module's error, and the run goes on.</summary>
+    private static BatchResult Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
+    {
+        var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
+            $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.");
+        var outcomes = new List<IdOutcome>(ids.Count);
+        foreach (var id in ids) outcomes.Add(new IdOutcome(id, null, error.ForUser(id), callFailed: true));
+        return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
     }
 
     /// <summary>Lets the calls on the wire finish (their answers stand), sends nothing more, and makes the run's one error.</summary>

@@ -24,6 +24,7 @@ internal sealed class ListRun : IDisposable
     private readonly Action<BatchResult> _output;
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
+    private readonly RunHistory _history; // one for every list's calls: the first page of the run, not of each list, goes first
     private long _sequence;
 
     public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
@@ -35,6 +36,7 @@ internal sealed class ListRun : IDisposable
         _maxLists = maxLists;
         _output = output;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _history = new RunHistory(session);
     }
 
     /// <summary>Lists read to their end (their last page handed out).</summary>
@@ -109,7 +111,7 @@ internal sealed class ListRun : IDisposable
             _run = run;
             User = user;
             _protocol = new FollowGetProtocol(run._relation, run._pageSize) { PendingUser = user };
-            _call = new BatchCall(run._session, _protocol, collectDebug: false, fromPerCall: true);
+            _call = new BatchCall(run._session, _protocol, collectDebug: false, fromPerCall: true, run._history);
             Fetch();
         }
 

@@ -104,6 +104,41 @@ public class FollowGetAnswerTests
     }
 
     [Fact]
+    public async Task A_list_without_a_Tencent_answer_after_another_was_read_fails_alone_and_does_not_stop_the_run()
+    {
+        // carol's list is read first; bob's first page is a proxy's HTML page every time (no Tencent answer). The run
+        // has had Tencent answers, so the endpoint is right: bob gets his error, the run is not stopped (fuzz finding F5).
+        var carolAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, request, _, token) =>
+        {
+            if (request.Body.Contains("\"carol\"", StringComparison.Ordinal))
+            {
+                carolAnswered.TrySetResult();
+                return Ok(Page("1700000000"));
+            }
+            await carolAnswered.Task.WaitAsync(token);
+            return Ok("<html>proxy error</html>");
+        });
+        var outcomes = new List<IdOutcome>();
+        using var run = new ListRun(fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch)), FollowRelation.Follower, 100, 2,
+            page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+
+        await Ended(() =>
+        {
+            run.Add("carol");
+            run.Add("bob");
+            run.Complete();
+        });
+
+        Assert.Null(run.Stopped);
+        Assert.Equal(new[] { "carol", "bob" }, outcomes.Select(o => o.UserId));
+        Assert.IsType<FollowPage>(outcomes[0].Result);
+        Assert.Equal("TencentChat.InvalidResponse", outcomes[1].Error!.ErrorId);
+    }
+
+    private static HttpResponseMessage Ok(string body) => new(System.Net.HttpStatusCode.OK) { Content = new StringContent(body) };
+
+    [Fact]
     public async Task An_exception_inside_a_list_fetch_ends_that_list_with_a_module_error_instead_of_a_wait()
     {
         // A handler throwing what no network does (the engine's own surprise): the list ends with TencentChat.*, the run goes on.
