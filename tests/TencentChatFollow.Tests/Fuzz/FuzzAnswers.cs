@@ -43,6 +43,7 @@ internal sealed class FuzzAnswers
     private readonly double _oddness;
     private readonly object _gate = new();
     private int _odd;
+    private string _echo = "";
 
     public FuzzAnswers(FuzzApi api, int seed, double oddness)
     {
@@ -65,6 +66,8 @@ internal sealed class FuzzAnswers
         lock (_gate)
         {
             using var body = JsonDocument.Parse(request.Body);
+            // Tencent does not echo the request, but a proxy or a broken server may: the sig must never reach the user.
+            _echo = "usersig=" + request.Raw("usersig") + " (" + request.Query("usersig") + ")";
             var odd = _odd < MaxOddAnswers && _rng.NextDouble() < _oddness;
             if (odd) _odd++;
             var reply = odd ? Odd(body.RootElement) : FakeTransport.Reply.Ok(Whole(body.RootElement, plain: true).ToJsonString());
@@ -81,7 +84,7 @@ internal sealed class FuzzAnswers
                 {
                     var status = Statuses[_rng.Next(Statuses.Length)];
                     var retryAfter = _rng.Next(4) switch { 0 => "1", 1 => "100000", 2 => "-3", _ => null };
-                    var text = _rng.Next(3) switch { 0 => "", 1 => "<html><body>Bad gateway</body></html>", _ => Whole(request, plain: true).ToJsonString() };
+                    var text = _rng.Next(3) switch { 0 => "", 1 => "<html><body>Bad gateway for " + _echo + "</body></html>", _ => Whole(request, plain: true).ToJsonString() };
                     return new FakeTransport.Reply(status, text, RetryAfter: retryAfter);
                 }
             case 1: // an empty or blank body, or not JSON at all
@@ -120,7 +123,7 @@ internal sealed class FuzzAnswers
                     var code = Codes[_rng.Next(Codes.Length)];
                     envelope["ActionStatus"] = "FAIL";
                     envelope["ErrorCode"] = code;
-                    envelope["ErrorInfo"] = _rng.Next(3) == 0 ? JsonValue.Create(12) : "err " + code.ToString(CultureInfo.InvariantCulture);
+                    envelope["ErrorInfo"] = _rng.Next(3) == 0 ? JsonValue.Create(12) : "err " + code.ToString(CultureInfo.InvariantCulture) + " for " + _echo;
                     return FakeTransport.Reply.Ok(envelope.ToJsonString());
                 }
             case 7: // the envelope's fields of the wrong type or missing
@@ -226,7 +229,7 @@ internal sealed class FuzzAnswers
         var item = new JsonObject { ["To_Account"] = id };
         var code = plain ? (_rng.Next(8) == 0 ? Codes[_rng.Next(Codes.Length)] : 0) : (_rng.Next(3) == 0 ? Codes[_rng.Next(Codes.Length)] : 0);
         item["ResultCode"] = plain || _rng.Next(4) != 0 ? code : OddValue(0);
-        item["ResultInfo"] = plain || _rng.Next(4) != 0 ? (code == 0 ? "" : "why " + code.ToString(CultureInfo.InvariantCulture)) : OddValue(0);
+        item["ResultInfo"] = plain || _rng.Next(4) != 0 ? (code == 0 ? "" : "why " + code.ToString(CultureInfo.InvariantCulture) + " for " + _echo) : OddValue(0);
         switch (_api)
         {
             case FuzzApi.FollowGetInfo:

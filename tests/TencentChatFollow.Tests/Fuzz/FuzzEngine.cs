@@ -15,6 +15,8 @@ internal sealed class RunTally
     public IReadOnlyList<string> Unanswered { get; set; } = Array.Empty<string>();
     /// <summary>The ids given to the run before it stopped (a cmdlet stops reading its input there).</summary>
     public List<string> Fed { get; } = new();
+    /// <summary>Every -Verbose and -Debug line the run handed out.</summary>
+    public List<string> Messages { get; } = new();
     /// <summary>Where the run is (adding an id, completing, done), for a case that hangs.</summary>
     public volatile string Phase = "starting";
     /// <summary>The run's one stop error, when a fatal answer stopped it.</summary>
@@ -39,6 +41,8 @@ internal static class FuzzEngine
         return Drive(tally, input.Select(i => i.Id), () => new BatchRun((sequence, group, ids, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, token),
             maxInFlight, batchSize, result =>
             {
+                tally.Messages.AddRange(result.Verbose);
+                tally.Messages.AddRange(result.Debug);
                 foreach (var o in result.Outcomes) tally.Outcomes.Add((o.UserId, o.Result, o.Error));
             }, cancellationToken, idleFlush), (run, id) =>
             {
@@ -52,6 +56,8 @@ internal static class FuzzEngine
         IReadOnlyList<string> users, CancellationToken cancellationToken)
         => Drive(tally, users, () => new ListRun(session, relation, pageSize, maxLists, page =>
         {
+            tally.Messages.AddRange(page.Verbose);
+            tally.Messages.AddRange(page.Debug);
             var o = page.Outcomes[0];
             tally.Outcomes.Add((o.UserId, o.Result, o.Error));
             if (o.Result is FollowPage { NextCursor.Length: 0 }) tally.CompletedLists.Add(o.UserId);

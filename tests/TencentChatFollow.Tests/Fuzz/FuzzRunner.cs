@@ -97,6 +97,7 @@ internal static class FuzzRunner
         }
         var problems = new List<string>();
         Check(api, tally, problems);
+        CheckNoSecret(tally, fake.Requests.Select(r => r.Query("usersig")).Append(FakeTransport.SecretKey).Distinct().ToList(), problems);
         // Each odd answer may cost one more request (a retry, a renewal, a page asked again); plain answers none.
         var calls = api == FuzzApi.FollowGet ? ids.Sum(answers.PagesOf) : ids.Count;
         var allowed = calls + answers.OddAnswers * 4 + 4;
@@ -134,6 +135,18 @@ internal static class FuzzRunner
                 : tally.Outcomes.Count(o => o.Id == id);
             if (ends + unanswered != 1 && tally.Thrown is null)
                 problems.Add($"'{id}' accounted for {ends + unanswered} times ({ends} handed out, {unanswered} unanswered)");
+        }
+    }
+
+    /// <summary>No UserSig the run sent, and not the key, in any error, stop or -Verbose/-Debug line.</summary>
+    private static void CheckNoSecret(RunTally tally, List<string> secrets, List<string> problems)
+    {
+        var texts = tally.Messages.Concat(tally.Outcomes.Where(o => o.Error is not null).Select(o => o.Error!.Message));
+        if (tally.Stopped is { } stop) texts = texts.Append(stop.Message).Append(stop.InnerException?.Message ?? "");
+        foreach (var text in texts)
+        {
+            if (secrets.Find(secret => text.Contains(secret, StringComparison.Ordinal)) is { } secret)
+                problems.Add($"a secret ({(secret == FakeTransport.SecretKey ? "the key" : "a UserSig")}) in: {text.Replace(secret, "<SECRET>", StringComparison.Ordinal)}");
         }
     }
 

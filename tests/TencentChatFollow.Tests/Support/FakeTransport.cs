@@ -65,10 +65,13 @@ internal sealed class FakeTransport : HttpMessageHandler
         int maxRequestsPerSecond = 200, string identifier = "administrator", uint? appId = null)
     {
         var app = appId ?? NextAppId();
-        var sig = new SecretKeySigSource(app, identifier, Encoding.UTF8.GetBytes("fake-transport-key"));
+        var sig = new SecretKeySigSource(app, identifier, Encoding.UTF8.GetBytes(SecretKey));
         return new TencentChatSession(app, identifier, BaseUri, null, sig, maxRequestsPerSecond, maxRetry, timeout ?? TimeSpan.FromSeconds(5),
             retryTimeout: retryTimeout, clock: clock, transport: this);
     }
+
+    /// <summary>The secret key of the sessions <see cref="Session"/> makes (for tests that look for it in output).</summary>
+    public const string SecretKey = "fake-transport-key";
 
     private static long _nextApp = 3_996_000_000;
 
