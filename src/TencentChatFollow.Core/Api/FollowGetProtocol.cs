@@ -77,7 +77,7 @@ internal sealed class FollowGetProtocol : BatchProtocol
         page = null;
         if (!root.TryGetProperty("NextCursor", out var c) || c.ValueKind != JsonValueKind.String)
             return "its NextCursor is missing or not a string, so it does not say whether the list goes on";
-        var entries = new List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)>();
+        var entries = new List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)>();
         foreach (var item in items.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
@@ -99,24 +99,30 @@ internal sealed class FollowGetProtocol : BatchProtocol
     }
 
     /// <summary>
-    /// An entry's FollowTime: seconds since 1970, up to the end of year 9999 (what DateTimeOffset holds); null when the
-    /// answer has none. Says why when it is negative, fractional, out of range (milliseconds: 1700000000000) or not a number.
+    /// An entry's FollowTime; null when the answer has none. Whole seconds since 1970 up to the start of 2100 are read as
+    /// seconds. Whole numbers from 10^12 up to the start of 2100 in milliseconds (1700000000000, a common mistake in JSON
+    /// APIs) cannot be seconds of any date a follow has, so they are read as milliseconds. Anything else (negative,
+    /// between the two ranges, past 2100, a fraction, text) says why the page cannot be used.
     /// </summary>
-    private static string? FollowTimeProblem(JsonElement item, out long? time)
+    private static string? FollowTimeProblem(JsonElement item, out DateTimeOffset? time)
     {
         time = null;
         if (!item.TryGetProperty("FollowTime", out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) && seconds >= 0 && seconds <= MaxUnixSeconds)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
         {
-            time = seconds;
-            return null;
+            if (number >= 0 && number <= Year2100Seconds) time = DateTimeOffset.FromUnixTimeSeconds(number);
+            else if (number >= MinMilliseconds && number <= Year2100Seconds * 1000) time = DateTimeOffset.FromUnixTimeMilliseconds(number);
+            if (time is not null) return null;
         }
         var text = value.GetRawText();
-        return $"a FollowItem's FollowTime is not whole seconds since 1970 ({(text.Length > 40 ? text.Substring(0, 40) + "..." : text)})";
+        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({(text.Length > 40 ? text.Substring(0, 40) + "..." : text)})";
     }
 
-    /// <summary>9999-12-31T23:59:59Z, the last second a DateTimeOffset holds.</summary>
-    private const long MaxUnixSeconds = 253_402_300_799;
+    /// <summary>2100-01-01T00:00:00Z in seconds since 1970: no follow is later, in seconds or in milliseconds.</summary>
+    internal const long Year2100Seconds = 4_102_444_800;
+
+    /// <summary>The smallest FollowTime read as milliseconds (2001-09-09 in milliseconds; in seconds, the year 33658).</summary>
+    internal const long MinMilliseconds = 1_000_000_000_000;
 
     /// <summary>The user the next call is about (the key its one item is filed under).</summary>
     public string PendingUser { get; set; } = "";
@@ -134,7 +140,7 @@ internal sealed class FollowGetProtocol : BatchProtocol
         var raw = (RawPage)payload!;
         var entries = new List<FollowEntry>(raw.Entries.Count);
         foreach (var (entryId, time, nick, profile) in raw.Entries)
-            entries.Add(new FollowEntry(entryId, from, _relation, time is long s ? DateTimeOffset.FromUnixTimeSeconds(s) : null, nick, profile));
+            entries.Add(new FollowEntry(entryId, from, _relation, time, nick, profile));
         return new FollowPage(entries, raw.NextCursor);
     }
 
@@ -150,13 +156,13 @@ internal sealed class FollowGetProtocol : BatchProtocol
 
     private sealed class RawPage
     {
-        public RawPage(List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)> entries, string nextCursor)
+        public RawPage(List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)> entries, string nextCursor)
         {
             Entries = entries;
             NextCursor = nextCursor;
         }
 
-        public List<(string Id, long? Time, string? Nick, Dictionary<string, object?> Profile)> Entries { get; }
+        public List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)> Entries { get; }
         public string NextCursor { get; }
     }
 }

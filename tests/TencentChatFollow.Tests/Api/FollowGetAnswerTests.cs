@@ -9,8 +9,8 @@ using Xunit;
 namespace TencentChatFollow.Tests.Api;
 
 /// <summary>
-/// What a follow_get page must hold to be used (issue 16, fuzz findings F1 and F4): a FollowTime in whole seconds a
-/// DateTimeOffset holds, and a NextCursor string. Anything else is the user's spoiled item: asked again, then the user's error.
+/// What a follow_get page must hold to be used (issue 16, fuzz findings F1 and F4): a FollowTime in whole seconds or
+/// milliseconds since 1970 before 2100, and a NextCursor string. Anything else is the user's spoiled item: asked again, then the user's error.
 /// </summary>
 public class FollowGetAnswerTests
 {
@@ -28,9 +28,17 @@ public class FollowGetAnswerTests
     [Theory]
     [InlineData("1700000000", 1_700_000_000L)]
     [InlineData("0", 0L)]
-    [InlineData("253402300799", 253_402_300_799L)]
+    [InlineData("-0", 0L)]
+    [InlineData("4102444800", 4_102_444_800L)] // 2100-01-01, the last second read as seconds
     public void A_FollowTime_in_seconds_is_read_as_such(string followTime, long seconds)
         => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(seconds), Read(Page(followTime)).Entries[0].FollowTime);
+
+    [Theory]
+    [InlineData("1700000000123", 1_700_000_000_123L)] // the common mistake: milliseconds
+    [InlineData("1000000000000", 1_000_000_000_000L)] // 2001-09-09, the first value read as milliseconds
+    [InlineData("4102444800000", 4_102_444_800_000L)] // 2100-01-01 in milliseconds
+    public void A_FollowTime_in_milliseconds_is_read_as_such(string followTime, long milliseconds)
+        => Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(milliseconds), Read(Page(followTime)).Entries[0].FollowTime);
 
     [Theory]
     [InlineData("null")]
@@ -39,14 +47,18 @@ public class FollowGetAnswerTests
         => Assert.Null(Read(followTime.Length == 0 ? Page("0").Replace(",\"FollowTime\":0", "", StringComparison.Ordinal) : Page(followTime)).Entries[0].FollowTime);
 
     [Theory]
-    [InlineData("1700000000000")] // milliseconds: past 9999-12-31 in seconds
+    [InlineData("4102444801")] // after 2100 in seconds, before 2001 in milliseconds: neither
+    [InlineData("999999999999")]
+    [InlineData("4102444800001")] // after 2100 in milliseconds
     [InlineData("9223372036854775807")]
-    [InlineData("253402300800")]
     [InlineData("-1")]
+    [InlineData("-1700000000000")]
     [InlineData("1700000000.5")]
+    [InlineData("1e3")]
     [InlineData("\"1700000000\"")]
     [InlineData("{}")]
-    public void A_FollowTime_that_is_not_whole_seconds_a_date_holds_makes_the_page_unusable(string followTime)
+    [InlineData("true")]
+    public void A_FollowTime_neither_seconds_nor_milliseconds_before_2100_makes_the_page_unusable(string followTime)
     {
         var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
         var answer = protocol.ParseAnswer(Encoding.UTF8.GetBytes(Page(followTime)));
@@ -78,11 +90,11 @@ public class FollowGetAnswerTests
     [Fact]
     public async Task A_page_that_stays_unusable_ends_its_list_with_the_users_error_and_the_next_list_is_read()
     {
-        // bob's second page carries milliseconds every time it is asked for; carol's list is fine. The run must end,
+        // bob's second page carries a negative FollowTime every time it is asked for; carol's list is fine. The run must end,
         // bob's first page written, then his error; carol's list read.
         using var fake = new FakeTransport(request => !request.Body.Contains("\"bob\"", StringComparison.Ordinal) ? Page("1700000000")
             : request.Body.Contains("\"StartCursor\":\"\"", StringComparison.Ordinal) ? Page("1700000000", "\"c1\"")
-            : Page("1700000000000"));
+            : Page("-1"));
         var session = fake.Session(maxRetry: 2, clock: new InstantClock(DateTimeOffset.UnixEpoch));
         var outcomes = new List<IdOutcome>();
         using var run = new ListRun(session, FollowRelation.Follower, 100, 2, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
