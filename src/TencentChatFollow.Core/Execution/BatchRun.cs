@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentChatFollow.Errors;
@@ -8,71 +7,90 @@ using TencentChatFollow.Errors;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// One run of a batched API: ids in, outcomes out, in input order. It owns what every cmdlet over a batched call
-/// needs and none should repeat:
+/// One run of a batched API, owned by one thread (the pipeline thread): ids in, one <see cref="BatchResult"/> per
+/// call out, in input order. <see cref="Add"/> and <see cref="Complete"/> return the results ready for the caller to
+/// write; nothing here calls up into the caller, and nothing but the calls themselves runs on another thread.
 /// <list type="bullet">
-/// <item>batching, calls in flight and the reorder buffer (<see cref="OrderedBatchRunner"/>, whose first call goes
-/// alone);</item>
-/// <item>the idle flush: a partial batch is sent once input has been quiet for <see cref="IdleFlushAfter"/>, so ids
-/// that trickle in are not held until the end of input (time spent inside <see cref="Add"/>, waiting for room or
-/// writing results downstream, is not quiet input);</item>
-/// <item>the stop after a fatal answer: the calls already on the wire finish and their answered ids come out, nothing
-/// more is sent, and <see cref="Stopped"/> holds the one error for the run, with the ids left unanswered.</item>
+/// <item>Batching: ids go into calls of the batch size; consecutive ids of one group (the From_Account of pairs) share
+/// calls, and a new group starts a new call.</item>
+/// <item>Calls and the reorder buffer: up to <see cref="MaxInFlight"/> calls on the wire; calls started and not yet
+/// handed out, running or finished, hold at most <see cref="MaxBufferedIds"/> ids. A call finished behind a slow one
+/// waits for its turn and frees its place on the wire at once. <see cref="Add"/> waits for room (handing out what
+/// becomes ready meanwhile); it never refuses an id.</item>
+/// <item>The first call goes alone, until its result is handed out: it warms the process up, and when it fails in a
+/// way every call would (a wrong key) nothing more is sent.</item>
+/// <item>The idle flush: when input has been quiet for <see cref="IdleFlushAfter"/> since the caller said it waits
+/// for input (<see cref="AwaitingInput"/>), the next <see cref="Add"/> or <see cref="Complete"/> sends the partial
+/// batch first. Time spent writing results is not quiet input; there is no timer to race an Add.</item>
+/// <item>The stop: once a call comes back with a fatal answer, nothing more is sent; the calls on the wire finish and
+/// their answers stand; <see cref="Stopped"/> holds the run's one error with the ids left unanswered.</item>
 /// </list>
-/// Results are handed to the <c>output</c> callback on the thread that calls <see cref="Add"/> and
-/// <see cref="Complete"/> (the pipeline thread); the calls themselves run on the thread pool.
+/// Any exception inside a call (not the run's cancellation) becomes TencentChat.RequestFailed for that call's ids.
+/// The run has no timer and owns no handle: nothing to dispose; calls still running end with the caller's cancellation.
 /// </summary>
-internal sealed class BatchRun : IDisposable
+internal sealed partial class BatchRun
 {
     /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
     public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
 
-    private readonly OrderedBatchRunner _runner;
-    private readonly Action<BatchResult> _output;
-    private readonly Timer? _idleTimer;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    /// <summary>
+    /// The default reorder bound: 20,000 ids, 1,000 calls of 20. At 200 calls/s that is 5 s of sending, so the
+    /// calls go on at the rate limit behind a call as slow as the service's own 3 s timeout, and it is a few MB.
+    /// </summary>
+    public const int DefaultMaxBufferedIds = 20_000;
+
+    private static readonly IReadOnlyList<BatchResult> None = Array.Empty<BatchResult>();
+
+    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> _execute;
+    private readonly int _batchSize;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Clock _clock;
+    private readonly Queue<Started> _started = new();
     private readonly List<string> _unanswered = new();
-    private long _lastAddTicks;
-    private int _fatalArrived; // 1 once any call came back with a fatal answer, taken in order or not
-    private int _busy; // 1 while the owner is inside Add or Complete: waiting for room or writing output is not idle input
-    private volatile TencentChatException? _fatal;
+    private List<string> _current;
+    private string? _currentGroup;
+    private TimeSpan? _quietSince;
+    private long _sequence;
+    private int _running; // calls started and not finished; the only field the calls write, with _fatalArrived
+    private int _fatalArrived; // 1 once any call came back with a fatal answer, in its turn or not
+    private int _bufferedIds;
+    private bool _warm;
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
-        Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
-        : this((sequence, _, ids, token) => execute(sequence, ids, token), maxInFlight, batchSize, output, cancellationToken, idleFlush, maxBufferedIds)
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = DefaultMaxBufferedIds, Clock? clock = null)
+        : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock)
     {
     }
 
-    /// <summary>A run whose ids come in groups (the From_Account of pairs): consecutive ids of one group share calls.</summary>
+    /// <summary>A run whose ids come in groups (the From_Account of pairs).</summary>
+    /// <param name="execute">One call: its sequence number, group, ids and the run's token.</param>
+    /// <param name="maxInFlight">The most calls on the wire at once.</param>
+    /// <param name="batchSize">Ids per call (the API's limit).</param>
+    /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
+    /// <param name="idleFlush">Quiet input after which the partial batch goes; infinite for never.</param>
+    /// <param name="maxBufferedIds">The reorder bound; raised to <paramref name="maxInFlight"/> × <paramref name="batchSize"/> when lower.</param>
+    /// <param name="clock">What the idle flush measures quiet input on (the session's clock).</param>
     public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
-        Action<BatchResult> output, CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = OrderedBatchRunner.DefaultMaxBufferedIds)
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = DefaultMaxBufferedIds, Clock? clock = null)
     {
-        _output = output ?? throw new ArgumentNullException(nameof(output));
-        if (execute is null) throw new ArgumentNullException(nameof(execute));
-        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent.
-        async Task<BatchResult> Watched(long sequence, string? group, IReadOnlyList<string> ids, CancellationToken token)
-        {
-            BatchResult result;
-            try
-            {
-                result = await execute(sequence, group, ids, token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                // Not an answer's doing (those are the call's own errors): still an outcome per id, never a foreign error.
-                result = Unexpected(sequence, ids, ex);
-            }
-            if (result.Fatal is not null) Volatile.Write(ref _fatalArrived, 1);
-            return result;
-        }
-        _runner = new OrderedBatchRunner(Watched, maxInFlight, batchSize, Math.Max(maxBufferedIds, maxInFlight * batchSize), cancellationToken);
+        if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        if (maxBufferedIds < 1) throw new ArgumentOutOfRangeException(nameof(maxBufferedIds));
+        _execute = execute ?? throw new ArgumentNullException(nameof(execute));
+        MaxInFlight = maxInFlight;
+        _batchSize = batchSize;
+        MaxBufferedIds = (int)Math.Max(maxBufferedIds, (long)maxInFlight * batchSize);
+        _cancellationToken = cancellationToken;
         IdleFlushAfter = idleFlush ?? DefaultIdleFlush;
-        if (IdleFlushAfter > TimeSpan.Zero && IdleFlushAfter != Timeout.InfiniteTimeSpan)
-        {
-            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, IdleFlushAfter.Ticks / 4));
-            _idleTimer = new Timer(_ => FlushIfIdle(), null, tick, tick);
-        }
+        _clock = clock ?? Clock.System;
+        _current = new List<string>(batchSize);
     }
+
+    /// <summary>The most calls running at once (on the wire).</summary>
+    public int MaxInFlight { get; }
+
+    /// <summary>The most ids in calls started and not yet handed out, running or finished: the reorder bound.</summary>
+    public int MaxBufferedIds { get; }
 
     /// <summary>Quiet input longer than this sends the partial batch (infinite: only full batches and the end do).</summary>
     public TimeSpan IdleFlushAfter { get; }
@@ -86,142 +104,97 @@ internal sealed class BatchRun : IDisposable
     /// <summary>Ids handed out with an error.</summary>
     public long Errors { get; private set; }
 
+    /// <summary>Calls started so far (the last call's sequence number).</summary>
+    public long CallsStarted => _sequence;
+
+    /// <summary>Calls started and not yet handed out, running or finished.</summary>
+    public int Pending => _started.Count;
+
+    /// <summary>Calls started and not yet finished.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Ids in the calls started and not yet handed out.</summary>
+    public int BufferedIds => _bufferedIds;
+
+    /// <summary>Ids in the partial batch (not sent yet).</summary>
+    public int Unsent => _current.Count;
+
     /// <summary>Set once a fatal answer stopped the run: the one error to report. No more ids are taken.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }
 
     /// <summary>
-    /// Adds an id. Waits while the calls in flight or the reorder buffer are full, handing out the results that
-    /// become ready meanwhile. If a fatal answer arrives, drains the run and sets <see cref="Stopped"/> (the id
-    /// given counts as not answered); check it after each call.
+    /// Adds an id of <paramref name="group"/> and returns the results ready, in order. Waits while no call may start,
+    /// handing out meanwhile what becomes ready. If a fatal answer has arrived, drains the run and sets
+    /// <see cref="Stopped"/> (the id given counts as not answered); check it after each call.
     /// </summary>
-    public void Add(string id, string? group = null)
+    public IReadOnlyList<BatchResult> Add(string id, string? group = null)
     {
         if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
-        Volatile.Write(ref _busy, 1);
-        try
-        {
-            AddCore(id, group);
-        }
-        finally
-        {
-            Volatile.Write(ref _lastAddTicks, _clock.Elapsed.Ticks);
-            Volatile.Write(ref _busy, 0);
-        }
-    }
-
-    private void AddCore(string id, string? group)
-    {
         Received++;
-        MakeRoom();
-        TakeUntilFatalIfArrived();
-        if (_fatal is null && _runner.Unsent > 0 && !string.Equals(group, _runner.CurrentGroup, StringComparison.Ordinal))
+        List<BatchResult>? ready = null;
+        if (IsIdle() || (_current.Count > 0 && !string.Equals(group, _currentGroup, StringComparison.Ordinal)))
         {
-            // A new group (another From_Account) starts its own call: send the last group's ids now.
-            _runner.Flush();
-            MakeRoom();
+            // Input went quiet, or a new group (another From_Account) starts its own call: send the partial batch now.
+            MakeRoom(ref ready);
+            if (!FatalArrived) StartCurrent();
         }
-        if (_fatal is not null)
-        {
-            Stop(id);
-            return;
-        }
-        _runner.Add(id, group);
-        HandOutReady();
-        if (_fatal is not null) Stop();
-    }
-
-    /// <summary>End of input: sends the partial batch and hands out every result left, in order.</summary>
-    public void Complete()
-    {
-        if (Stopped is not null) return;
-        Volatile.Write(ref _busy, 1);
-        MakeRoom();
-        TakeUntilFatalIfArrived();
-        if (_fatal is null) _runner.Flush();
-        while (_runner.Pending > 0) HandOut(_runner.Take());
-        if (_fatal is not null) Stop();
-    }
-
-    public void Dispose() => _idleTimer?.Dispose();
-
-    private void FlushIfIdle()
-    {
-        if (_fatal is not null || Volatile.Read(ref _busy) != 0 || Volatile.Read(ref _fatalArrived) != 0) return;
-        var quiet = _clock.Elapsed.Ticks - Volatile.Read(ref _lastAddTicks);
-        if (quiet >= IdleFlushAfter.Ticks) _runner.TryFlush();
+        _quietSince = null;
+        MakeRoom(ref ready);
+        if (FatalArrived) return Stop(ready, id);
+        _currentGroup = group;
+        _current.Add(id);
+        if (_current.Count == _batchSize) StartCurrent();
+        TakeReady(ref ready);
+        return FatalArrived ? Stop(ready) : ready ?? None;
     }
 
     /// <summary>
-    /// Waits until the runner may start another call, handing out the results that are ready, in order, meanwhile.
-    /// A call that is slow to answer holds back only the results after it, not the sending: the calls behind it go
-    /// on leaving at the rate limit until the reorder buffer is full.
+    /// The caller has written what it was given and now waits for more input: quiet time counts from here, and a
+    /// partial batch still unsent after <see cref="IdleFlushAfter"/> goes with the next <see cref="Add"/>.
     /// </summary>
-    private void MakeRoom()
+    public void AwaitingInput() => _quietSince ??= _current.Count > 0 ? _clock.Elapsed : null;
+
+    /// <summary>End of input: sends the partial batch and returns every result left, in order.</summary>
+    public IReadOnlyList<BatchResult> Complete()
     {
-        while (_fatal is null && _runner.IsFull)
-        {
-            _runner.WaitForRoom();
-            HandOutReady();
-        }
+        if (Stopped is not null) return None;
+        List<BatchResult>? ready = null;
+        MakeRoom(ref ready);
+        if (!FatalArrived && _current.Count > 0) StartCurrent();
+        while (!FatalArrived && _started.Count > 0) HandOut(TakeOldest(), ref ready);
+        return FatalArrived ? Stop(ready) : ready ?? None;
     }
 
-    /// <summary>A fatal answer has arrived behind older calls: hand those out, in order, up to it, and send nothing meanwhile.</summary>
-    private void TakeUntilFatalIfArrived()
-    {
-        if (_fatal is not null || Volatile.Read(ref _fatalArrived) == 0) return;
-        while (_fatal is null && _runner.Pending > 0) HandOut(_runner.Take());
-    }
+    /// <summary>A call has come back with a fatal answer, in its turn or not: nothing more is sent.</summary>
+    public bool FatalArrived => Volatile.Read(ref _fatalArrived) != 0;
 
-    private void HandOutReady()
-    {
-        while (_fatal is null && _runner.TryTake(out var ready)) HandOut(ready!);
-    }
+    private bool IsIdle()
+        => _quietSince is { } since && _current.Count > 0 && IdleFlushAfter != Timeout.InfiniteTimeSpan && _clock.Elapsed - since >= IdleFlushAfter;
 
     /// <summary>
-    /// Hands out one call's result. Once the run has a fatal answer, ids whose call failed as a whole are kept back
-    /// as not answered (one error for the run says so) instead of each getting a copy of the same error.
+    /// No call may start now: <see cref="MaxInFlight"/> calls are running, or another batch would take the reorder
+    /// buffer over <see cref="MaxBufferedIds"/>. Until the first result is handed out, one call started is the limit.
     /// </summary>
-    private void HandOut(BatchResult result)
+    private bool IsFull => _warm
+        ? Running >= MaxInFlight || _bufferedIds > MaxBufferedIds - _batchSize
+        : _started.Count >= 1;
+
+    /// <summary>
+    /// Waits until a call may start, handing out the results that are ready, in order, meanwhile. A call slow to
+    /// answer holds back only the results after it, not the sending. Returns early once a fatal answer has arrived.
+    /// </summary>
+    private void MakeRoom(ref List<BatchResult>? ready)
     {
-        _fatal ??= result.Fatal;
-        var outcomes = result.Outcomes;
-        if (_fatal is not null)
+        TakeReady(ref ready);
+        while (!FatalArrived && IsFull)
         {
-            var kept = new List<IdOutcome>(outcomes.Count);
-            foreach (var outcome in outcomes)
-            {
-                if (outcome.CallFailed) _unanswered.Add(outcome.UserId);
-                else kept.Add(outcome);
-            }
-            outcomes = kept;
-            result = new BatchResult(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
+            WaitForAnyCall();
+            TakeReady(ref ready);
         }
-        foreach (var outcome in outcomes)
-        {
-            Done++;
-            if (outcome.Error is not null) Errors++;
-        }
-        _output(result);
     }
 
-    /// <summary>A call that threw instead of returning its outcomes: each of its ids gets the module's error, and the run goes on.</summary>
-    private static BatchResult Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
+    private void TakeReady(ref List<BatchResult>? ready)
     {
-        var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
-            $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.");
-        var outcomes = new List<IdOutcome>(ids.Count);
-        foreach (var id in ids) outcomes.Add(new IdOutcome(id, null, error.ForUser(id), callFailed: true));
-        return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
-    }
-
-    /// <summary>Lets the calls on the wire finish (their answers stand), sends nothing more, and makes the run's one error.</summary>
-    private void Stop(string? notAdded = null)
-    {
-        // Take the partial batch back first, so that the idle flush cannot send it while the calls drain.
-        var unsent = _runner.DiscardUnsent();
-        while (_runner.Pending > 0) HandOut(_runner.Take());
-        _unanswered.AddRange(unsent);
-        if (notAdded is not null) _unanswered.Add(notAdded);
-        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered);
+        while (_started.Count > 0 && _started.Peek().Task.IsCompleted && !FatalArrived) HandOut(TakeOldest(), ref ready);
     }
 }

@@ -11,8 +11,9 @@ namespace TencentChatFollow.Internal;
 /// <summary>
 /// Base of the cmdlets over a batched follow API: they bind parameters and feed ids (with their From_Account); the
 /// run itself (<see cref="BatchRun"/> over <see cref="BatchCall"/>) is Core's. This class only connects the two:
-/// it writes what the run hands out, in order, on the pipeline thread, keeps the progress bar, turns Ctrl+C into a
-/// stop of every call in flight and a stopped run into its one terminating error.
+/// it writes what the run returns, in order, on the pipeline thread, tells the run when it waits for input (for the
+/// idle flush), keeps the progress bar, turns Ctrl+C into a stop of every call in flight and a stopped run into its
+/// one terminating error.
 /// </summary>
 public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
 {
@@ -44,7 +45,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         RunSession = session;
         var call = new BatchCall(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
-            ThrottleLimit, protocol.MaxIdsPerCall, Emit, _stop.Token);
+            ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
         _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };
         WriteVerbose($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
     }
@@ -60,21 +61,23 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         {
             foreach (var id in UserIdInput.Ids(this, rawIds, () => _refused++))
             {
+                if (shouldSend is not null) _run!.AwaitingInput(); // a -Confirm prompt waits for the user: input is quiet
                 if (shouldSend is not null && !shouldSend(id))
                 {
                     _skipped++;
                     continue;
                 }
-                _run!.Add(id, from);
+                Write(_run!.Add(id, from));
                 if (_run.Stopped is not null) return;
             }
+            _run!.AwaitingInput();
         });
     }
 
     /// <summary>End of input: sends what is left, writes every result, and says so when no id came at all.</summary>
     protected void FinishRun(bool userIdBound)
     {
-        Guard(() => _run!.Complete());
+        Guard(() => Write(_run!.Complete()));
         _progress!.Complete();
         if (_run!.Received == 0 && _refused == 0 && _skipped == 0) UserIdInput.ReportNone(this, !userIdBound || MyInvocation.ExpectingInput, "nothing was done");
     }
@@ -88,7 +91,6 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _run?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -122,8 +124,13 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         }
     }
 
-    /// <summary>Writes one call's results, in order; runs on the pipeline thread (inside Add and Complete).</summary>
-    private void Emit(BatchResult result)
+    /// <summary>Writes the results the run returned, in order, on the pipeline thread.</summary>
+    private void Write(IReadOnlyList<BatchResult> results)
+    {
+        foreach (var result in results) Write(result);
+    }
+
+    private void Write(BatchResult result)
     {
         foreach (var message in result.Verbose) WriteVerbose(message);
         foreach (var message in result.Debug) WriteDebug(message);

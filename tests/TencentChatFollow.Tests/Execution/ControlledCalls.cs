@@ -3,7 +3,7 @@ using TencentChatFollow.Execution;
 
 namespace TencentChatFollow.Tests.Execution;
 
-/// <summary>Stands in for FollowInfoCall: each call's completion is driven by the test, per sequence.</summary>
+/// <summary>Stands in for BatchCall: each call's completion is driven by the test, per sequence.</summary>
 internal sealed class ControlledCalls
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -60,28 +60,17 @@ internal sealed class ControlledCalls
     }
 }
 
-/// <summary>Drives runners the way the cmdlets do.</summary>
+/// <summary>Drives a run the way the cmdlets do.</summary>
 internal static class CmdletLoop
 {
     /// <summary>Every id through a <see cref="BatchRun"/> (the cmdlets' own loop), without the idle flush, then the end of input.</summary>
     public static void Run(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize, int maxBufferedIds, IEnumerable<string> ids, Action<BatchResult> emit)
     {
-        using var run = new BatchRun(execute, maxInFlight, batchSize, emit, CancellationToken.None, Timeout.InfiniteTimeSpan, maxBufferedIds);
-        foreach (var id in ids) run.Add(id);
-        run.Complete();
-    }
-
-    public static void MakeRoom(OrderedBatchRunner runner, Action<BatchResult> emit)
-    {
-        while (runner.IsFull)
+        var run = new BatchRun(execute, maxInFlight, batchSize, CancellationToken.None, Timeout.InfiniteTimeSpan, maxBufferedIds);
+        foreach (var id in ids)
         {
-            runner.WaitForRoom();
-            EmitReady(runner, emit);
+            foreach (var result in run.Add(id)) emit(result);
         }
-    }
-
-    public static void EmitReady(OrderedBatchRunner runner, Action<BatchResult> emit)
-    {
-        while (runner.TryTake(out var ready)) emit(ready!);
+        foreach (var result in run.Complete()) emit(result);
     }
 }

@@ -38,17 +38,25 @@ internal static class FuzzEngine
     {
         var call = new BatchCall(session, protocol, collectDebug: true, fromPerCall);
         var from = input.ToDictionary(i => i.Id, i => i.From, StringComparer.Ordinal);
-        return Drive(tally, input.Select(i => i.Id), () => new BatchRun((sequence, group, ids, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, token),
-            maxInFlight, batchSize, result =>
+        void Keep(IReadOnlyList<BatchResult> results)
+        {
+            foreach (var result in results)
             {
                 tally.Messages.AddRange(result.Verbose);
                 tally.Messages.AddRange(result.Debug);
                 foreach (var o in result.Outcomes) tally.Outcomes.Add((o.UserId, o.Result, o.Error));
-            }, cancellationToken, idleFlush), (run, id) =>
+            }
+        }
+        return Drive(tally, input.Select(i => i.Id), () => new BatchRun((sequence, group, ids, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, token),
+            maxInFlight, batchSize, cancellationToken, idleFlush, clock: session.Clock), (run, id) =>
             {
-                betweenIds?.Invoke();
-                run.Add(id, from[id]);
-            }, run => run.Stopped, run => run.Complete());
+                if (betweenIds is not null)
+                {
+                    run.AwaitingInput(); // input pauses here, as a cmdlet's input between two records
+                    betweenIds();
+                }
+                Keep(run.Add(id, from[id]));
+            }, run => run.Stopped, run => Keep(run.Complete()));
     }
 
     /// <summary>What Get-TencentChatFollow does: a ListRun, users added one by one, then Complete.</summary>
@@ -66,11 +74,11 @@ internal static class FuzzEngine
     /// <summary>Feeds the ids until the run stops, completes it, and notes the stop or whatever escaped.</summary>
     private static RunTally Drive<TRun>(RunTally tally, IEnumerable<string> ids, Func<TRun> start, Action<TRun, string> add,
         Func<TRun, TencentChatRunStoppedException?> stopped, Action<TRun> complete)
-        where TRun : IDisposable
     {
         try
         {
-            using var run = start();
+            var run = start();
+            using var disposable = run as IDisposable;
             foreach (var id in ids)
             {
                 tally.Fed.Add(id);

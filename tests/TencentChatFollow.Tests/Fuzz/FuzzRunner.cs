@@ -70,12 +70,12 @@ internal static class FuzzRunner
         var batchSize = 1 + rng.Next(3);
         var pageSize = 1 + rng.Next(FollowGetProtocol.MaxPageSize);
 
-        // Input that trickles in (a pause before some ids) under a short idle flush, so the idle timer sends partial
-        // batches while ids are being added; drawn apart so that the other choices of a seed stay as they were.
+        // Input that trickles in (a pause of fake time before some ids) under a short idle flush, so partial batches go
+        // while ids are being added; drawn apart so that the other choices of a seed stay as they were.
         var trickle = new Random(unchecked(seed + 1_000_003));
         var trickling = trickle.Next(20) == 0;
         TimeSpan? idleFlush = trickling ? TimeSpan.FromMilliseconds(1) : null;
-        Action? betweenIds = trickling ? () => Thread.Sleep(trickle.Next(3)) : null;
+        Action? betweenIds = trickling ? () => clock.Advance(TimeSpan.FromMilliseconds(trickle.Next(3))) : null;
         using var cancel = new CancellationTokenSource();
         var tally = new RunTally();
         var run = Task.Factory.StartNew(() => api == FuzzApi.FollowGet

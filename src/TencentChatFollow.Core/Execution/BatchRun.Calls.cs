@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Errors;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>The calls of a <see cref="BatchRun"/>: starting them, waiting for them, handing their results out, the stop.</summary>
+internal sealed partial class BatchRun
+{
+    private TencentChatException? _fatal; // the first fatal answer in input order, once handed out
+
+    /// <summary>Starts the call for the partial batch on the thread pool; the caller has made room.</summary>
+    private void StartCurrent()
+    {
+        var ids = _current;
+        var group = _currentGroup;
+        _current = new List<string>(_batchSize);
+        var sequence = ++_sequence;
+        Interlocked.Increment(ref _running);
+        var task = Task.Run(() => CallAsync(sequence, group, ids), CancellationToken.None);
+        _started.Enqueue(new Started(task, ids.Count));
+        _bufferedIds += ids.Count;
+    }
+
+    /// <summary>One call, whatever happens inside it: its result, or the module's error for each of its ids.</summary>
+    private async Task<BatchResult> CallAsync(long sequence, string? group, IReadOnlyList<string> ids)
+    {
+        BatchResult result;
+        try
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            result = await _execute(sequence, group, ids, _cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
+        {
+            // Not an answer's doing (those are the call's own errors): still an outcome per id, never a foreign error.
+            result = Unexpected(sequence, ids, ex);
+        }
+        finally
+        {
+            // Down before the task completes: a call seen complete is never counted as running.
+            Interlocked.Decrement(ref _running);
+        }
+        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent.
+        if (result.Fatal is not null) Volatile.Write(ref _fatalArrived, 1);
+        return result;
+    }
+
+    /// <summary>Waits until any call still running ends (or the oldest is done already). Throws OperationCanceledException when cancelled.</summary>
+    private void WaitForAnyCall()
+    {
+        var running = new List<Task>(Math.Min(_started.Count, MaxInFlight));
+        foreach (var started in _started)
+        {
+            if (started.Task.IsCompleted)
+            {
+                if (running.Count == 0) return; // the oldest is done: it can be handed out
+                continue;
+            }
+            running.Add(started.Task);
+        }
+        if (running.Count > 0) Task.WaitAny(running.ToArray(), _cancellationToken);
+        _cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Waits for the oldest call and takes its result off the queue. Throws OperationCanceledException when cancelled.</summary>
+    private BatchResult TakeOldest()
+    {
+        var started = _started.Peek();
+        try
+        {
+            started.Task.Wait(_cancellationToken);
+        }
+        catch (AggregateException)
+        {
+            // Only the run's cancellation faults a call (CallAsync turns the rest into outcomes): rethrown below as itself.
+        }
+        _started.Dequeue();
+        _warm = true;
+        _bufferedIds -= started.IdCount;
+        return started.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Hands out one call's result. Once the run has had a fatal answer, ids whose call failed as a whole are kept
+    /// back as not answered (one error for the run says so) instead of each getting a copy of the same error.
+    /// </summary>
+    private void HandOut(BatchResult result, ref List<BatchResult>? ready)
+    {
+        _fatal ??= result.Fatal;
+        if (_fatal is not null)
+        {
+            var kept = new List<IdOutcome>(result.Outcomes.Count);
+            foreach (var outcome in result.Outcomes)
+            {
+                if (outcome.CallFailed) _unanswered.Add(outcome.UserId);
+                else kept.Add(outcome);
+            }
+            result = new BatchResult(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
+        }
+        foreach (var outcome in result.Outcomes)
+        {
+            Done++;
+            if (outcome.Error is not null) Errors++;
+        }
+        (ready ??= new List<BatchResult>()).Add(result);
+    }
+
+    /// <summary>Sends nothing more, lets the calls on the wire finish (their answers stand) and makes the run's one error.</summary>
+    private IReadOnlyList<BatchResult> Stop(List<BatchResult>? ready, string? notAdded = null)
+    {
+        var unsent = _current;
+        _current = new List<string>(_batchSize);
+        while (_started.Count > 0) HandOut(TakeOldest(), ref ready);
+        _unanswered.AddRange(unsent);
+        if (notAdded is not null) _unanswered.Add(notAdded);
+        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered.ToArray());
+        return ready ?? None;
+    }
+
+    /// <summary>A call that threw instead of returning its outcomes: each of its ids gets the module's error.</summary>
+    private static BatchResult Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
+    {
+        var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
+            $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.");
+        var outcomes = new List<IdOutcome>(ids.Count);
+        foreach (var id in ids) outcomes.Add(new IdOutcome(id, null, error.ForUser(id), callFailed: true));
+        return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
+    }
+
+    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute)
+    {
+        if (execute is null) throw new ArgumentNullException(nameof(execute));
+        return (sequence, _, ids, token) => execute(sequence, ids, token);
+    }
+
+    private readonly struct Started
+    {
+        public Started(Task<BatchResult> task, int idCount)
+        {
+            Task = task;
+            IdCount = idCount;
+        }
+
+        public Task<BatchResult> Task { get; }
+        public int IdCount { get; }
+    }
+}
