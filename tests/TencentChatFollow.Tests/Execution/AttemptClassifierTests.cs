@@ -11,6 +11,9 @@ public class AttemptClassifierTests
 {
     private static readonly Uri Endpoint = new("https://console.tim.qq.com/");
 
+    // The redactor scrubs secrets of 8 characters or more (a real UserSig has hundreds).
+    private const string Sig = "eJwSIGNATURE";
+
     private static CallFacts Facts(bool fromPerCall = false, uint? keyAppId = null)
         => new(FollowGetInfoProtocol.Instance, Endpoint, "admin", fromPerCall, keyAppId, keepBody: true);
 
@@ -18,12 +21,12 @@ public class AttemptClassifierTests
         => AttemptClassifier.Judge(sent, body => FollowGetInfoProtocol.Instance.ParseAnswer(body, "admin"), Facts(fromPerCall, keyAppId), canRenew);
 
     private static Sent Answer(string json, int status = 200, TimeSpan? retryAfter = null)
-        => new() { StatusCode = status, ReasonPhrase = "Reason", Body = Encoding.UTF8.GetBytes(json), RetryAfter = retryAfter, Sig = "SIG" };
+        => new() { StatusCode = status, ReasonPhrase = "Reason", Body = Encoding.UTF8.GetBytes(json), RetryAfter = retryAfter, Sig = Sig };
 
     private static Sent Code(int code, string info = "") => Answer($"{{\"ErrorCode\":{code},\"ErrorInfo\":\"{info}\"}}");
 
     private static Sent Fault(TransportFault fault)
-        => new() { Fault = fault, FaultError = new TencentChatException("TencentChat.X", ErrorKind.ConnectionError, "m"), Sig = "SIG" };
+        => new() { Fault = fault, FaultError = new TencentChatException("TencentChat.X", ErrorKind.ConnectionError, "m"), Sig = Sig };
 
     [Theory]
     [InlineData(60007, true, nameof(Verdict.Throttled))]
@@ -114,10 +117,10 @@ public class AttemptClassifierTests
     [Fact]
     public void The_failure_carries_the_catalogs_id_and_advice_and_never_the_UserSig()
     {
-        var attempt = Judge(Code(70009, "sig SIG rejected"), keyAppId: 1400000001);
+        var attempt = Judge(Code(70009, "sig " + Sig + " rejected"), keyAppId: 1400000001);
         Assert.Equal("TencentChat.UserSigRejected", attempt.Failure!.ErrorId);
         Assert.Contains("1400000001", attempt.Failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("SIG", attempt.Failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("SIG", attempt.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sig, attempt.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sig, attempt.BodyText, StringComparison.Ordinal);
     }
 }
