@@ -77,7 +77,7 @@ Describe 'A write run under -ErrorAction Stop' {
         $err.Exception.UnansweredIds.Count | Should -Be 0
         $err.Exception.Done | Should -Be 3
         $err.Exception.Message | Should -Match "'nosuch'"
-        $err.Exception.Message | Should -Match '3 pairs done and written to the output; failed: nosuch; not sent: none\.'
+        $err.Exception.Message | Should -Match '4 pairs answered: 3 done and written to the output, failed: nosuch; 0 pairs not sent\.'
         $err.Exception.Message | Should -Match 'Test-TencentChatFollow on the input'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserNotFound'
     }
@@ -94,7 +94,7 @@ Describe 'A write run under -ErrorAction Stop' {
 
     It 'without -PassThru the error says the pairs done were not written' {
         $err = { 'user_000051', 'nosuch' | Add-TencentChatFollow -From user_000056 -ErrorAction Stop } | Should -Throw -PassThru
-        $err.Exception.Message | Should -Match '1 pair done \(not written: -PassThru writes each one done\); failed: nosuch; not sent: none\.'
+        $err.Exception.Message | Should -Match '2 pairs answered: 1 done \(not written: -PassThru writes them\), failed: nosuch; 0 pairs not sent\.'
     }
 
     It 'stops sending at the error: the ids after it in the input are not sent and are listed as such' {
@@ -135,13 +135,13 @@ Describe 'A write run stopped by an answer every later call would get' {
         $done = Get-Followed -From user_000001 -Ids $ids
         $done.Count | Should -BeGreaterOrEqual 20 -Because 'the first call was answered before the key went wrong'
         ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair done is in the output, in input order'
+        $unanswered = @($err.Exception.UnansweredIds)
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserSigRejected'
         $err.Exception.Message | Should -Match '70009'
-        $err.Exception.Message | Should -Match "$($done.Count) pairs done and written to the output; failed: none; not answered \(not sent, or in a call that failed with the run\): "
+        $err.Exception.Message | Should -Match "$($done.Count) pairs answered: $($done.Count) done and written to the output, failed: none; $($unanswered.Count) pairs not answered \(not sent, or in a call that failed with the run\): $($unanswered[0]), "
         $err.Exception.Done | Should -Be $done.Count
         $err.Exception.FailedIds.Count | Should -Be 0
-        $unanswered = @($err.Exception.UnansweredIds)
         $unanswered.Count | Should -BeGreaterOrEqual 20 -Because 'the calls after the key went wrong failed with the run'
         # the ids received are a prefix of the input; each is done or unanswered, once
         (@($out.UserId) + $unanswered) -join ',' | Should -Be ($ids[0..($out.Count + $unanswered.Count - 1)] -join ',')
@@ -167,7 +167,7 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
         $err.Exception.FailedIds | Should -Be @('nosuch')
         (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
-        $err.Exception.Message | Should -Match "$($out.Count) ids done and written to the output; failed: nosuch; not sent: "
+        $err.Exception.Message | Should -Match "$($out.Count + 1) ids answered: $($out.Count) done and written to the output, failed: nosuch; "
     }
 
     It 'Test-TencentChatFollow: the pairs after the error in its call are written' {
@@ -191,7 +191,7 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
         $err.Exception.FailedIds | Should -Be @('nosuch')
         $err.Exception.UnansweredIds | Should -Be @('user_000003')
         $err.Exception.Done | Should -Be 2
-        $err.Exception.Message | Should -Match '2 lists done and written to the output \(601 entries\); failed: nosuch; not sent: user_000003\.'
+        $err.Exception.Message | Should -Match '3 lists answered: 2 done and written to the output \(601 entries\), failed: nosuch; 1 list not read: user_000003\.'
     }
 }
 

@@ -111,11 +111,12 @@ internal sealed class RunWriter
         var record = new RunRecord
         {
             How = stopped is null
-                ? "The run stopped at this error (ErrorAction Stop), sent nothing more and wrote every result the service had given"
-                : "The run stopped at this answer, which every later call would get, sent nothing more and wrote every result the service had given",
+                ? "The run stopped at this error (ErrorAction Stop): it sent nothing more and wrote every result the service had given"
+                : "The run stopped at this answer, which every later call would get: it sent nothing more and wrote every result the service had given",
             Noun = _noun,
-            WrittenNote = Wrote ? count == 0 ? "" : " and written to the output" + detail : " (not written: -PassThru writes each one done)",
+            WrittenNote = Wrote ? count == 0 ? "" : " and written to the output" + detail : " (not written: -PassThru writes them)",
             Check = _check,
+            NotSent = _noun == "list" ? "not read" : "not sent",
             Fatal = stopped is not null || fatalArrived,
             Done = count,
             Failed = _failed,

@@ -42,9 +42,11 @@ public sealed class TencentChatRunEndedException : TencentChatException
     private static string Describe(Exception cause, RunRecord record)
     {
         var text = new StringBuilder(cause.Message.TrimEnd());
-        text.Append(' ').Append(record.How).Append(": ");
-        text.Append(Count(record.Done, record.Noun)).Append(" done").Append(record.WrittenNote).Append("; failed: ").Append(List(record.Failed));
-        text.Append(record.Fatal ? "; not answered (not sent, or in a call that failed with the run): " : "; not sent: ").Append(List(record.Unanswered));
+        text.Append(' ').Append(record.How).Append(". ");
+        text.Append(Count(record.Done + record.Failed.Count, record.Noun)).Append(" answered: ");
+        text.Append(record.Done.ToString("N0", CultureInfo.InvariantCulture)).Append(" done").Append(record.WrittenNote).Append(", failed: ").Append(List(record.Failed)).Append("; ");
+        text.Append(Count(record.Unanswered.Count, record.Noun)).Append(record.Fatal ? " not answered (not sent, or in a call that failed with the run)" : " " + record.NotSent);
+        if (record.Unanswered.Count > 0) text.Append(": ").Append(List(record.Unanswered));
         text.Append(". Input after them was not read. This error's Exception.FailedIds and Exception.UnansweredIds hold those ids");
         if (record.Check is { Length: > 0 } check) text.Append("; ").Append(check);
         return text.Append('.').ToString();
@@ -53,14 +55,14 @@ public sealed class TencentChatRunEndedException : TencentChatException
     private static string Count(long count, string noun)
         => count.ToString("N0", CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? "" : "s");
 
-    /// <summary>"none", "nosuch", or "12 (a, b, c, d, e and 7 more)".</summary>
+    /// <summary>"none", "nosuch", "a, b, c" or "a, b, c, d, e and 7 more".</summary>
     private static string List(IReadOnlyList<string> ids)
     {
         if (ids.Count == 0) return "none";
         var shown = new StringBuilder();
         for (var i = 0; i < Math.Min(ids.Count, IdsShown); i++) shown.Append(i == 0 ? "" : ", ").Append(ids[i]);
-        if (ids.Count <= IdsShown) return ids.Count == 1 ? shown.ToString() : ids.Count.ToString(CultureInfo.InvariantCulture) + " (" + shown + ")";
-        return string.Format(CultureInfo.InvariantCulture, "{0:N0} ({1} and {2:N0} more)", ids.Count, shown, ids.Count - IdsShown);
+        if (ids.Count > IdsShown) shown.Append(string.Format(CultureInfo.InvariantCulture, " and {0:N0} more", ids.Count - IdsShown));
+        return shown.ToString();
     }
 }
 
@@ -75,6 +77,9 @@ internal sealed class RunRecord
 
     /// <summary>After "3 pairs done": " and written to the output", or why they were not written.</summary>
     public string WrittenNote { get; set; } = "";
+
+    /// <summary>What the ids the run never sent are: "not sent", or for lists "not read".</summary>
+    public string NotSent { get; set; } = "not sent";
 
     /// <summary>How to see what is in place, for writes.</summary>
     public string? Check { get; set; }
