@@ -20,7 +20,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <summary>Calls in flight by default: enough to reach 200 calls/s at 300 ms round trips.</summary>
     public const int DefaultThrottleLimit = 64;
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
     private BatchRun? _run;
     private ProgressReporter? _progress;
     private long _refused;
@@ -39,15 +39,16 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <param name="activity">The progress bar's title (the command's name).</param>
     /// <param name="total">Ids to do, when known before the run.</param>
     /// <param name="fromPerCall">Each id comes with its own From (pairs): an unknown From fails its pairs, not the run.</param>
-    private protected void StartRun(BatchProtocol protocol, string activity, long? total, bool fromPerCall = false)
+    private protected void StartRun<TResult>(BatchProtocol<TResult> protocol, string activity, long? total, bool fromPerCall = false)
+        where TResult : class
     {
         var session = RequireSession();
         RunSession = session;
-        var call = new BatchCall(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
+        var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
         _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };
-        WriteVerbose($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
+        WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
 
     /// <summary>
@@ -90,7 +91,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
     public void Dispose()
     {
-        _stop.Cancel();
+        _stop.Dispose();
         GC.SuppressFinalize(this);
     }
 
