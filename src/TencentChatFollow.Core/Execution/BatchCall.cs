@@ -68,10 +68,11 @@ internal sealed class BatchCall
         var refusals = 0;
         var outageWaits = 0;
         var renewed = false;
+        var limiter = _session.LimiterFor(_protocol.Path);
         while (true)
         {
-            var limit = _session.MaxRequestsPerSecond;
-            var slot = await _session.Limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+            var limit = _session.CeilingFor(_protocol.Path);
+            var slot = await limiter.WaitAsync(limit, cancellationToken, front: refusals > 0 || outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
             if (slot.Exhausted)
             {
                 var exhausted = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
@@ -88,7 +89,7 @@ internal sealed class BatchCall
             {
                 var ok = attempt.Answer!;
                 Volatile.Write(ref _history.Answered, 1);
-                if (_session.Limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
+                if (limiter.Accepted(slot, limit) is { } rateChange) verbose.Add(rateChange);
                 Interlocked.Exchange(ref _history.UnreachableInARow, 0);
                 var spoiled = new List<string>();
                 foreach (var id in pending)
@@ -136,7 +137,7 @@ internal sealed class BatchCall
                 refusals++;
                 Volatile.Write(ref _history.Answered, 1);
                 var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
-                if (_session.Limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
+                if (limiter.Refused(slot, limit, reason) is { } rateChange) verbose.Add(rateChange);
                 if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
                     await _clock.Delay(RetryPolicy.CapRetryAfter(hint), cancellationToken).ConfigureAwait(false);
                 continue;
@@ -144,11 +145,11 @@ internal sealed class BatchCall
             var transient = verdict == Verdict.Transient;
             if (transient)
             {
-                var state = _session.Limiter.Failed(slot);
+                var state = limiter.Failed(slot);
                 // An outage is the service going down during this run: it answered this run before. Its length counts
                 // from this run's start at the earliest (an earlier run's outage is not this one's).
                 var down = state.Down && Volatile.Read(ref _history.Answered) != 0;
-                var failingFor = Min(state.FailingFor, _session.Limiter.Now - _history.Start);
+                var failingFor = Min(state.FailingFor, limiter.Now - _history.Start);
                 if (down && failingFor >= _session.RetryTimeout)
                 {
                     var unavailable = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
