@@ -23,6 +23,9 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
     /// <summary>The injected fault, or null for a genuine answer.</summary>
     public FaultKind? Fault { get; init; }
 
+    /// <summary>True when the body is a test's canned answer (<see cref="CannedAnswers"/>), not the genuine one.</summary>
+    public bool Canned { get; init; }
+
     /// <summary>True when <see cref="Fault"/> is the timed outage's, not a random pick.</summary>
     public bool Outage { get; init; }
 
@@ -58,6 +61,9 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
 
     /// <summary>A body that is not an envelope: a JSON fragment or an HTML page.</summary>
     public static ApiReply Raw(int statusCode, string contentType, byte[] body) => new(statusCode, contentType, body, null);
+
+    /// <summary>A test's canned answer: HTTP 200, JSON content type, the text as it was given (valid JSON or not).</summary>
+    public static ApiReply CannedJson(byte[] body) => Raw(StatusCodes.Status200OK, JsonContentType, body) with { Canned = true };
 
     public static ApiReply Html(int statusCode, string html) =>
         Raw(statusCode, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 
 namespace TencentChatFollow.Emulator;
 
@@ -18,8 +19,10 @@ internal static class ControlEndpoints
 
         control.MapGet("/usersigs", (SeenUserSigs userSigs) => Results.Json(userSigs.Snapshot()));
 
-        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, FrequencyLimiter rateLimiter, SeenUserSigs userSigs, OutageClock outage) =>
+        control.MapPost("/reset", (RequestLog log, EmulatorStats stats, FrequencyLimiter rateLimiter, SeenUserSigs userSigs, OutageClock outage,
+            CannedAnswers canned) =>
         {
+            canned.Reset();
             log.Reset();
             stats.Reset();
             rateLimiter.Reset();
@@ -28,23 +31,35 @@ internal static class ControlEndpoints
             return Results.NoContent();
         });
 
+        control.MapGet("/answers", (CannedAnswers canned) => Results.Json(canned.Snapshot()));
+
+        control.MapPost("/answers", (HttpRequest request, CannedAnswers canned, [FromServices] IEnumerable<IRestApi> apis) =>
+            ApplyJsonAsync(request, body => canned.TryAdd(body, apis.Select(a => a.Name).ToList()), () => canned.Snapshot()));
+
         control.MapGet("/faults", (RuntimeSettingsStore settings) => Results.Json(settings.Current.ToJson()));
 
-        control.MapPost("/faults", async (HttpRequest request, RuntimeSettingsStore settings) =>
+        control.MapPost("/faults", (HttpRequest request, RuntimeSettingsStore settings) =>
+            ApplyJsonAsync(request, settings.TryUpdate, () => settings.Current.ToJson()));
+    }
+
+    /// <summary>
+    /// Reads the request's JSON body and applies it; answers <paramref name="state"/> when it applied, else HTTP 400
+    /// with {"error":"..."}.
+    /// </summary>
+    private static async Task<IResult> ApplyJsonAsync(HttpRequest request, Func<JsonElement, string?> apply, Func<object> state)
+    {
+        string? error;
+        try
         {
-            string? error;
-            try
-            {
-                using var patch = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-                error = settings.TryUpdate(patch.RootElement);
-            }
-            catch (JsonException e)
-            {
-                error = $"body is not valid JSON: {e.Message}";
-            }
-            return error is null
-                ? Results.Json(settings.Current.ToJson())
-                : Results.Json(new { error }, statusCode: StatusCodes.Status400BadRequest);
-        });
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            error = apply(body.RootElement);
+        }
+        catch (JsonException e)
+        {
+            error = $"body is not valid JSON: {e.Message}";
+        }
+        return error is null
+            ? Results.Json(state())
+            : Results.Json(new { error }, statusCode: StatusCodes.Status400BadRequest);
     }
 }

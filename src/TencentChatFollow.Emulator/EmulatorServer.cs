@@ -60,6 +60,7 @@ internal sealed class EmulatorServer : IAsyncDisposable
         services.AddSingleton(new UserSigVerifier(options.Key, time));
         services.AddSingleton(new FrequencyLimiter(time));
         services.AddSingleton(new FaultInjector(options.Seed));
+        services.AddSingleton<CannedAnswers>();
         services.AddSingleton(new RuntimeSettingsStore(RuntimeSettings.From(options)));
         services.AddSingleton<RequestLog>();
         services.AddSingleton<EmulatorStats>();

@@ -5,7 +5,8 @@ namespace TencentChatFollow.Emulator;
 
 /// <summary>
 /// What every REST API shares: checks a call in the order the Chat service does (URL, app, UserSig, admin,
-/// frequency, body, From_Account), lets the API answer, maybe injects a fault, applies the latency, and records the
+/// frequency, body, From_Account), lets the API answer, maybe injects a fault or a test's canned answer
+/// (<see cref="CannedAnswers"/>), applies the latency, and records the
 /// call in the log and the stats. During the timed outage a call that passed the admin check gets the outage's fault
 /// instead. A command the emulator does not serve gets 60009 once it passed the admin check. The frequency limits are
 /// <see cref="FrequencyLimiter"/>'s.
@@ -16,6 +17,7 @@ internal sealed class RestApiPipeline(
     UserSigVerifier verifier,
     FrequencyLimiter rateLimiter,
     FaultInjector faults,
+    CannedAnswers canned,
     RuntimeSettingsStore settings,
     RequestLog log,
     EmulatorStats stats,
@@ -101,7 +103,7 @@ internal sealed class RestApiPipeline(
                 call.Body?.StartCursor,
                 sent ? reply!.StatusCode : null,
                 sent ? reply!.ErrorCode : null,
-                reply?.Fault?.Name(),
+                reply?.Fault?.Name() ?? (reply?.Canned == true ? CannedAnswers.FaultName : null),
                 reply?.Outage ?? false,
                 (long)clock.GetElapsedTime(started).TotalMilliseconds);
             log.Add(entry);
@@ -159,6 +161,12 @@ internal sealed class RestApiPipeline(
         if (body.From is { } from && !accounts.Exists(from))
         {
             return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {from} does not exist"));
+        }
+        if (canned.Take(api.Name) is { } text)
+        {
+            // A test's answer replaces the genuine one, which is still made (a write is made).
+            api.Answer(body);
+            return ApiReply.CannedJson(text) with { Outage = call.InOutage };
         }
         var fault = faults.Pick(current, call.InOutage ? current.OutageKind : null);
         if (fault is { } refusal && FaultInjector.RefusesBeforeHandling(refusal))

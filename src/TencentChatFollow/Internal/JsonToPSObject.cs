@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using TencentChatFollow.Api;
+
+namespace TencentChatFollow.Internal;
+
+/// <summary>
+/// A REST answer read by <see cref="RestJson"/> as PowerShell objects: each JSON object a PSCustomObject with its
+/// fields as note properties, in order; arrays, numbers, strings, booleans and null as RestJson gives them.
+/// </summary>
+internal static class JsonToPSObject
+{
+    public static object? Convert(object? value)
+    {
+        switch (value)
+        {
+            case RestJsonObject fields:
+                var o = new PSObject();
+                foreach (var field in fields) o.Properties.Add(new PSNoteProperty(field.Key, Convert(field.Value)));
+                return o;
+            case object?[] items:
+                var converted = new object?[items.Length];
+                for (var i = 0; i < items.Length; i++) converted[i] = Convert(items[i]);
+                return converted;
+            default:
+                return value;
+        }
+    }
+
+    /// <summary>What stands for a PowerShell value in a request body (<see cref="RestBody"/>'s adapter).</summary>
+    public static object? Unwrap(object value)
+    {
+        if (value is not PSObject wrapped) return value;
+        if (wrapped.BaseObject is not PSCustomObject) return wrapped.BaseObject;
+        var fields = new System.Collections.Specialized.OrderedDictionary();
+        foreach (var property in wrapped.Properties) fields[property.Name] = property.Value;
+        return fields;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections;
+using System.Collections.Specialized;
+using System.Text;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+public class RestBodyTests
+{
+    private enum Relation
+    {
+        Fans = 1,
+        Follows = 2,
+    }
+
+    private static string Text(object? body) => Encoding.UTF8.GetString(RestBody.From(body));
+
+    private static TencentChatException Refused(object? body) => Assert.Throws<TencentChatException>(() => RestBody.From(body));
+
+    [Fact]
+    public void A_dictionary_is_an_object_with_nested_objects_arrays_and_every_value_kind()
+    {
+        var body = new OrderedDictionary
+        {
+            ["CheckItem"] = new object[] { new Hashtable { ["UserID"] = "user001" }, new Hashtable { ["UserID"] = "用户" } },
+            ["Int"] = 42,
+            ["Long"] = 4294967296L,
+            ["UInt64"] = ulong.MaxValue,
+            ["Double"] = 0.5,
+            ["Decimal"] = 1.25m,
+            ["True"] = true,
+            ["False"] = false,
+            ["Null"] = null,
+            ["Char"] = 'x',
+            ["Enum"] = Relation.Follows,
+            ["Guid"] = new Guid("0f8fad5b-d9cb-469f-a165-70867728950e"),
+            ["Empty"] = new Hashtable(),
+            ["List"] = new List<int> { 1, 2 },
+        };
+        Assert.Equal(
+            "{\"CheckItem\":[{\"UserID\":\"user001\"},{\"UserID\":\"用户\"}],\"Int\":42,\"Long\":4294967296,\"UInt64\":18446744073709551615,\"Double\":0.5,\"Decimal\":1.25," +
+            "\"True\":true,\"False\":false,\"Null\":null,\"Char\":\"x\",\"Enum\":2,\"Guid\":\"0f8fad5b-d9cb-469f-a165-70867728950e\",\"Empty\":{},\"List\":[1,2]}",
+            Text(body));
+    }
+
+    [Fact]
+    public void Dates_are_Unix_seconds_as_Tencent_takes_times()
+    {
+        var utc = new DateTime(2026, 12, 4, 6, 0, 0, 900, DateTimeKind.Utc);
+        var offset = new DateTimeOffset(2026, 12, 4, 14, 0, 0, TimeSpan.FromHours(8));
+        var local = new DateTime(2026, 12, 4, 6, 0, 0, DateTimeKind.Unspecified);
+        var expected = new DateTimeOffset(utc.AddMilliseconds(-900)).ToUnixTimeSeconds();
+        Assert.Equal($"{{\"Utc\":{expected},\"Offset\":{expected},\"Local\":{new DateTimeOffset(local.ToUniversalTime()).ToUnixTimeSeconds()}}}",
+            Text(new OrderedDictionary { ["Utc"] = utc, ["Offset"] = offset, ["Local"] = local }));
+    }
+
+    [Fact]
+    public void The_adapter_sees_every_value_and_key_first()
+    {
+        var wrapped = new Wrapper(new OrderedDictionary { [new Wrapper("From_Account")] = new Wrapper("user001"), ["To_Account"] = new object[] { new Wrapper("user002") } });
+        var bytes = RestBody.From(wrapped, v => v is Wrapper w ? w.Value : v);
+        Assert.Equal("{\"From_Account\":\"user001\",\"To_Account\":[\"user002\"]}", Encoding.UTF8.GetString(bytes));
+    }
+
+    [Fact]
+    public void A_JSON_text_is_sent_as_it_is_once_checked()
+    {
+        const string json = "{ \"CheckItem\" : [ {\"UserID\":\"a\"} ] }";
+        Assert.Equal(json, Text(json));
+        Assert.Equal(json, Encoding.UTF8.GetString(RestBody.From(new Wrapper(json), v => v is Wrapper w ? w.Value : v)));
+    }
+
+    [Theory]
+    [InlineData("{\"CheckItem\":[", "not valid JSON at line 1")]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("[1,2]", "not a JSON object (array)")]
+    [InlineData("\"text\"", "not a JSON object (string)")]
+    [InlineData("", "not valid JSON")]
+    public void A_bad_JSON_text_is_refused(string json, string why)
+    {
+        var e = Refused(json);
+        Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains(why, e.Message);
+    }
+
+    [Fact]
+    public void What_is_not_an_object_at_the_top_is_refused()
+    {
+        Assert.Contains("must be a JSON object", Refused(null).Message);
+        Assert.Contains("must be a JSON object", Refused(new object[] { 1 }).Message);
+        Assert.Contains("[System.Int32] is not one", Refused(5).Message);
+    }
+
+    [Fact]
+    public void Values_JSON_cannot_hold_are_refused_with_where_they_are()
+    {
+        Assert.Contains("at Items[1].Value", Refused(new Hashtable { ["Items"] = new object[] { 1, new Hashtable { ["Value"] = new System.IO.MemoryStream() } } }).Message);
+        Assert.Contains("NaN", Refused(new Hashtable { ["N"] = double.NaN }).Message);
+        Assert.Contains("Infinity", Refused(new Hashtable { ["N"] = float.PositiveInfinity }).Message);
+    }
+
+    [Fact]
+    public void A_key_twice_and_a_loop_are_refused()
+    {
+        Assert.Contains("'1' appears twice", Refused(Twice()).Message);
+        var loop = new Hashtable();
+        loop["Self"] = loop;
+        Assert.Contains($"deeper than {RestBody.MaxDepth} levels", Refused(loop).Message);
+    }
+
+    [Fact]
+    public void The_cap_is_1_MiB_of_UTF8_and_is_checked_before_sending()
+    {
+        var fits = "{\"a\":\"" + new string('x', RestBody.MaxBytes - 8) + "\"}";
+        Assert.Equal(RestBody.MaxBytes, RestBody.From(fits).Length);
+        var over = new Hashtable { ["a"] = new string('é', RestBody.MaxBytes / 2) };
+        var e = Refused(over);
+        Assert.Equal("TencentChat.BodyTooLarge", e.ErrorId);
+        Assert.Contains("1,048,584 bytes, over the 1,048,576 bytes (1 MiB)", e.Message);
+        Assert.Equal("TencentChat.BodyTooLarge", Refused(fits.Replace("\"a\"", "\"ab\"")).ErrorId);
+    }
+
+    private static OrderedDictionary Twice()
+    {
+        var d = new OrderedDictionary();
+        d.Add(1, "a");
+        d.Add("1", "b");
+        return d;
+    }
+
+    private sealed class Wrapper(object value)
+    {
+        public object Value { get; } = value;
+    }
+}

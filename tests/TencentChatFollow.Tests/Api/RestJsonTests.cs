@@ -1,0 +1,60 @@
+using System.Text;
+using TencentChatFollow.Api;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+public class RestJsonTests
+{
+    private static object? Read(string json) => RestJson.Read(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void The_account_check_answer_keeps_its_envelope_and_items_in_order()
+    {
+        var answer = Assert.IsType<RestJsonObject>(Read(
+            "{\"ResultItem\":[{\"UserID\":\"a\",\"ResultCode\":0,\"ResultInfo\":\"\",\"AccountStatus\":\"Imported\"},{\"UserID\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"AccountStatus\":\"NotImported\"}]," +
+            "\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"ErrorDisplay\":\"\"}"));
+        Assert.Equal(new[] { "ResultItem", "ActionStatus", "ErrorCode", "ErrorInfo", "ErrorDisplay" }, answer.Select(f => f.Key));
+        Assert.Equal("OK", answer["ActionStatus"]);
+        Assert.Equal(0L, answer["errorcode"]);
+        var items = Assert.IsType<object?[]>(answer["ResultItem"]);
+        Assert.Equal(new[] { "Imported", "NotImported" }, items.Cast<RestJsonObject>().Select(i => i["AccountStatus"]));
+    }
+
+    [Theory]
+    [InlineData("1", 1L)]
+    [InlineData("-9223372036854775808", long.MinValue)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData("\"s\"", "s")]
+    public void Numbers_are_Int64_or_Double_and_the_rest_as_they_are(string json, object expected)
+    {
+        var value = Assert.IsType<RestJsonObject>(Read("{\"v\":" + json + "}"))["v"];
+        Assert.Equal(expected, value);
+        Assert.Equal(expected.GetType(), value!.GetType());
+    }
+
+    [Fact]
+    public void Whole_numbers_past_Int64_stay_exact_and_null_is_null()
+    {
+        var answer = Assert.IsType<RestJsonObject>(Read("{\"big\":18446744073709551615,\"huge\":1e400,\"none\":null,\"empty\":[]}"));
+        Assert.Equal(18446744073709551615m, answer["big"]);
+        Assert.Equal("1e400", answer["huge"]);
+        Assert.Null(answer["none"]);
+        Assert.Empty(Assert.IsType<object?[]>(answer["empty"]));
+    }
+
+    [Fact]
+    public void A_name_again_in_any_case_keeps_its_place_and_takes_the_later_value()
+    {
+        var answer = Assert.IsType<RestJsonObject>(Read("{\"a\":1,\"b\":2,\"A\":3}"));
+        Assert.Equal(new[] { "a", "b" }, answer.Select(f => f.Key));
+        Assert.Equal(3L, answer["a"]);
+    }
+
+    [Fact]
+    public void Not_JSON_is_a_FormatException()
+        => Assert.Throws<FormatException>(() => Read("<html>"));
+}
