@@ -122,7 +122,7 @@ internal sealed class ListRun : IDisposable
         public BatchResult TruncatedError(long sequence)
         {
             var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end.", userId: User);
+                FormattableString.Invariant($"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end."), userId: User);
             return new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
         }
 
@@ -158,11 +158,12 @@ internal sealed class ListRun : IDisposable
         private void Fetch()
         {
             var sequence = Interlocked.Increment(ref _run._sequence);
+            var cancellationToken = _run._cancel.Token; // read here: the source may be disposed before the task runs
             Task.Run(async () =>
             {
                 try
                 {
-                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, _run._cancel.Token).ConfigureAwait(false);
+                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, cancellationToken).ConfigureAwait(false);
                     _ready.Release();
                 }
                 catch (OperationCanceledException)

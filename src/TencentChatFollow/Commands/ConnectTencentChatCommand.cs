@@ -19,7 +19,7 @@ namespace TencentChatFollow.Commands;
 [OutputType(typeof(TencentChatSession))]
 public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
 
     private const string EnvironmentSet = "Environment";
     private const string SecretKeySet = "SecretKey";
@@ -192,7 +192,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     }
 
     /// <summary>Cancels the check call when the command ends early.</summary>
-    public void Dispose() => _stop.Cancel();
+    public void Dispose() => _stop.Dispose();
 
     private static string DescribeSig(TencentChatSession session)
         => session.AuthenticationMode == "SecretKey"
