@@ -47,8 +47,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
-        _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };
-        WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
+        _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
+        WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
 
     /// <summary>
