@@ -68,8 +68,10 @@ internal sealed class CallFacts
 }
 
 /// <summary>
-/// The one place that decides what an attempt means, from the transport's fault, the HTTP status, whether the body is
-/// the API's JSON, the envelope's ErrorCode and <see cref="ErrorCatalog"/>'s entry for it; it words the failure too.
+/// Decides what one attempt means (its <see cref="Verdict"/>), from the transport's fault, the HTTP status, whether the
+/// body is the API's JSON, the envelope's ErrorCode and <see cref="ErrorCatalog"/>'s entry for it, and words the
+/// failure. What a call does over several attempts (retries, waiting out an outage, the run's first call, calls in a
+/// row that reach nothing) is <see cref="AttemptLoop"/>'s; what each id's item says is <see cref="IdMapping"/>'s.
 /// </summary>
 internal static class AttemptClassifier
 {

@@ -23,7 +23,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     /// <summary>Lists read at once by default.</summary>
     public const int DefaultThrottleLimit = 8;
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
     private readonly List<string> _added = new();
     private ListRun? _run;
     private RunWriter? _writer;
@@ -91,7 +91,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
+        _stop.Dispose();
         _run?.Dispose();
     }
 
