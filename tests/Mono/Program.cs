@@ -170,16 +170,20 @@ internal static class Program
     // order ("ok ID FOLLOWERS FOLLOWING MUTUAL" or "error ID ERROR_ID CODE MESSAGE") and the number of calls.
     private static (IReadOnlyList<string> Lines, int Calls) CountWithEngine(Assembly core, object session, string identifier, IReadOnlyList<string> ids)
     {
-        // One FollowInfoCall for the run, its batches of 20 in flight together, as the cmdlet runs them.
-        var callType = core.GetType("TencentChatFollow.Execution.FollowInfoCall", throwOnError: true)!;
+        // The engine's call for follow_get_info (BatchCall<FollowInfo> over FollowGetInfoProtocol), one for the run as
+        // the cmdlet makes it, its batches of 20 in flight together as From the session's identifier.
+        var resultType = core.GetType("TencentChatFollow.FollowInfo", throwOnError: true)!;
+        var callType = core.GetType("TencentChatFollow.Execution.BatchCall`1", throwOnError: true)!.MakeGenericType(resultType);
+        var protocol = core.GetType("TencentChatFollow.Api.FollowGetInfoProtocol", throwOnError: true)!
+            .GetProperty("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
         var constructor = callType.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .Single(c => c.GetParameters() is { Length: >= 2 } p && p[0].ParameterType == session.GetType() && p[1].ParameterType == typeof(string));
-        var arguments = constructor.GetParameters().Select((p, i) => i == 0 ? session : i == 1 ? identifier : p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType)).ToArray();
+            .Single(c => c.GetParameters() is { Length: >= 2 } p && p[0].ParameterType == session.GetType() && p[1].ParameterType.IsInstanceOfType(protocol));
+        var arguments = constructor.GetParameters().Select((p, i) => i == 0 ? session : i == 1 ? protocol : p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType)).ToArray();
         var call = constructor.Invoke(arguments);
         var execute = callType.GetMethod("ExecuteAsync")!;
 
         var batches = ids.Select((id, i) => (id, i)).GroupBy(x => x.i / 20, x => x.id).Select(g => (IReadOnlyList<string>)g.ToList()).ToList();
-        var tasks = batches.Select((batch, i) => (Task)execute.Invoke(call, new object[] { (long)i, batch, CancellationToken.None })!).ToArray();
+        var tasks = batches.Select((batch, i) => (Task)execute.Invoke(call, new object[] { (long)i, identifier, batch, CancellationToken.None })!).ToArray();
         Task.WaitAll(tasks);
 
         var lines = new List<string>();
@@ -189,7 +193,7 @@ internal static class Program
             foreach (var outcome in (IEnumerable)result.GetType().GetProperty("Outcomes")!.GetValue(result)!)
             {
                 var id = Get<string>(outcome, "UserId");
-                if (Get<object?>(outcome, "Info") is { } info)
+                if (Get<object?>(outcome, "Result") is { } info)
                 {
                     lines.Add($"ok {id} {Get<long>(info, "FollowerCount")} {Get<long>(info, "FollowingCount")} {Get<long>(info, "MutualFollowingCount")}");
                 }

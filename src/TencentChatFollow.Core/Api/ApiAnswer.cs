@@ -3,29 +3,49 @@ using System.Collections.Generic;
 
 namespace TencentChatFollow.Api;
 
-/// <summary>One item of an answer, for one id: Tencent's ResultCode and ResultInfo, and the API's own fields when it succeeded.</summary>
-internal readonly struct AnswerItem
+/// <summary>
+/// A parsed answer of any follow API: Tencent's envelope (ErrorCode, ErrorInfo) and, when ErrorCode is 0, what the
+/// API's own protocol read from it (<typeparamref name="TBody"/>: per-id items, a page).
+/// </summary>
+internal sealed class ApiAnswer<TBody>
+    where TBody : class
 {
-    public AnswerItem(int resultCode, string resultInfo, object? payload)
+    public ApiAnswer(int errorCode, string errorInfo, TBody? body)
+    {
+        ErrorCode = errorCode;
+        ErrorInfo = errorInfo;
+        Body = body;
+    }
+
+    public int ErrorCode { get; }
+    public string ErrorInfo { get; }
+    /// <summary>What the API says, when ErrorCode is 0; null otherwise.</summary>
+    public TBody? Body { get; }
+}
+
+/// <summary>One item of a batched answer, for one id: Tencent's ResultCode and ResultInfo, and its result when it succeeded.</summary>
+internal readonly struct AnswerItem<TResult>
+    where TResult : class
+{
+    public AnswerItem(int resultCode, string resultInfo, TResult? result)
     {
         ResultCode = resultCode;
         ResultInfo = resultInfo;
-        Payload = payload;
+        Result = result;
     }
 
     public int ResultCode { get; }
     public string ResultInfo { get; }
-    /// <summary>What the API says about the id when ResultCode is 0 (the protocol's own item type); null otherwise.</summary>
-    public object? Payload { get; }
+    /// <summary>The id's result when ResultCode is 0 (FollowInfo, FollowCheck...); null otherwise.</summary>
+    public TResult? Result { get; }
 }
 
-/// <summary>A parsed answer of any follow API: the envelope, and its per-id items where the API has them.</summary>
-internal sealed class ApiAnswer
+/// <summary>The per-id items of a batched API's OK answer.</summary>
+internal sealed class AnswerItems<TResult>
+    where TResult : class
 {
-    public int ErrorCode { get; set; }
-    public string ErrorInfo { get; set; } = "";
     /// <summary>Items by To_Account.</summary>
-    public Dictionary<string, AnswerItem> Items { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, AnswerItem<TResult>> Items { get; } = new(StringComparer.Ordinal);
     /// <summary>Ids whose item could not be used (wrong types, doubled), with why; asked for again.</summary>
     public Dictionary<string, string> BadItems { get; } = new(StringComparer.Ordinal);
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TencentChatFollow.Api;
 
 /// <summary>v4/follow/follow_check: how From_Account and each of up to 100 ids relate (ResultItem[].FollowType).</summary>
-internal sealed class FollowCheckProtocol : BatchProtocol
+internal sealed class FollowCheckProtocol : BatchProtocol<FollowCheck>
 {
     public const int MaxIds = 100;
 
@@ -16,24 +16,22 @@ internal sealed class FollowCheckProtocol : BatchProtocol
 
     public override byte[] WriteRequest(string from, IReadOnlyList<string> ids) => WriteFromAndIds(from, "To_Account", ids);
 
-    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    protected override FollowCheck? ReadResult(string from, string id, JsonElement item, out string? problem)
     {
         if (TryInt(item, "FollowType", out var type) && type is >= 0 and <= 3)
         {
             problem = null;
-            return (FollowRelation)type;
+            return new FollowCheck(from, id, (FollowRelation)type);
         }
         problem = "its FollowType is missing or not 0 to 3";
         return null;
     }
 
-    public override object ResultFor(string from, string id, object? payload) => new FollowCheck(from, id, (FollowRelation)payload!);
-
     public override string DescribeId(string from, string id) => $"'{id}' (checked from '{from}')";
 }
 
 /// <summary>v4/follow/follow_add and v4/follow/follow_delete: From_Account follows, or stops following, up to 20 ids.</summary>
-internal sealed class FollowChangeProtocol : BatchProtocol
+internal sealed class FollowChangeProtocol : BatchProtocol<FollowChange>
 {
     public const int MaxIds = 20;
 
@@ -72,13 +70,11 @@ internal sealed class FollowChangeProtocol : BatchProtocol
         }, 64 + ids.Count * 40);
     }
 
-    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    protected override FollowChange? ReadResult(string from, string id, JsonElement item, out string? problem)
     {
         problem = null;
-        return null;
+        return new FollowChange(from, id, _action);
     }
-
-    public override object ResultFor(string from, string id, object? payload) => new FollowChange(from, id, _action);
 
     public override string DescribeId(string from, string id) => $"'{id}' ('{from}' could not {_verb} it)";
 }

@@ -3,23 +3,8 @@ using System.Text.Json;
 
 namespace TencentChatFollow.Api;
 
-/// <summary>The counts of one FollowInfo item, already checked for types.</summary>
-internal readonly struct FollowInfoItem
-{
-    public FollowInfoItem(long followers, long following, long mutual)
-    {
-        Followers = followers;
-        Following = following;
-        Mutual = mutual;
-    }
-
-    public long Followers { get; }
-    public long Following { get; }
-    public long Mutual { get; }
-}
-
 /// <summary>v4/follow/follow_get_info: fan, follow and mutual-follow counts, 20 ids a call.</summary>
-internal sealed class FollowGetInfoProtocol : BatchProtocol
+internal sealed class FollowGetInfoProtocol : BatchProtocol<FollowInfo>
 {
     public const string ApiPath = "v4/follow/follow_get_info";
 
@@ -34,20 +19,14 @@ internal sealed class FollowGetInfoProtocol : BatchProtocol
 
     public override byte[] WriteRequest(string from, IReadOnlyList<string> ids) => WriteFromAndIds(from, "To_Account", ids);
 
-    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
+    protected override FollowInfo? ReadResult(string from, string id, JsonElement item, out string? problem)
     {
         if (TryLong(item, "FollowerCount", out var followers) && TryLong(item, "FollowingCount", out var following) && TryLong(item, "MutualFollowingCount", out var mutual))
         {
             problem = null;
-            return new FollowInfoItem(followers, following, mutual);
+            return new FollowInfo(id, followers, following, mutual);
         }
         problem = "its counts are missing, negative or not whole numbers";
         return null;
-    }
-
-    public override object ResultFor(string from, string id, object? payload)
-    {
-        var counts = (FollowInfoItem)payload!;
-        return new FollowInfo(id, counts.Followers, counts.Following, counts.Mutual);
     }
 }

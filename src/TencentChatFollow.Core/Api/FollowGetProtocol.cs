@@ -18,12 +18,26 @@ internal sealed class FollowPage
     public string NextCursor { get; }
 }
 
+/// <summary>What follow_get's OK answer gave: the page, or why it cannot be used (the page is then asked for again).</summary>
+internal sealed class PageRead
+{
+    public PageRead(FollowPage? page, string? problem)
+    {
+        Page = page;
+        Problem = problem;
+    }
+
+    public FollowPage? Page { get; }
+    public string? Problem { get; }
+}
+
 /// <summary>
 /// v4/follow/follow_get: one page of a user's fans, follows or mutual follows (From_Account is the user; WantNum up
-/// to 1000; StartCursor "" then the NextCursor of the page before). One instance pages one list: set
-/// <see cref="Cursor"/> before each call, one call at a time.
+/// to 1000; StartCursor "" then the NextCursor of the page before). Not a batched API: one call is one page of one
+/// user's list, and the caller (<see cref="Execution.FollowPageCall"/>) keeps the cursor. Immutable: one instance
+/// serves every list of a run.
 /// </summary>
-internal sealed class FollowGetProtocol : BatchProtocol
+internal sealed class FollowGetProtocol : ApiProtocol
 {
     public const int MaxPageSize = 1000;
     private const string NickTag = "Tag_Profile_IM_Nick";
@@ -39,46 +53,41 @@ internal sealed class FollowGetProtocol : BatchProtocol
         _pageSize = pageSize;
     }
 
-    /// <summary>The StartCursor of the next call: "" for the first page.</summary>
-    public string Cursor { get; set; } = "";
-
     public override string Path => "v4/follow/follow_get";
-    /// <summary>A call is about one user (the From_Account).</summary>
-    public override int MaxIdsPerCall => 1;
-    protected override string ItemArrayName => "FollowItem";
 
-    /// <summary>The body for the list of <paramref name="from"/> (the ids are that same user).</summary>
-    public override byte[] WriteRequest(string from, IReadOnlyList<string> ids)
+    public override string UnknownFrom(string from) => $"Tencent error 30003: the account '{from}' does not exist in this app, so it has no list to read. Check the id.";
+
+    /// <summary>The body for the page of <paramref name="user"/>'s list that starts at <paramref name="cursor"/> ("" for the first).</summary>
+    public byte[] WriteRequest(string user, string cursor)
         => Write(writer =>
         {
-            writer.WriteString("From_Account", from);
+            writer.WriteString("From_Account", user);
             writer.WriteNumber("FollowType", (int)_relation);
-            writer.WriteString("StartCursor", Cursor);
+            writer.WriteString("StartCursor", cursor);
             writer.WriteNumber("WantNum", _pageSize);
         });
 
     /// <summary>
-    /// The whole answer is one item for the user asked about: the page. A page the module cannot use whole (an entry
-    /// without a To_Account string, a FollowTime that is not whole seconds a date holds, a NextCursor that is missing or
-    /// not a string, which cannot say whether the list goes on) is that user's spoiled item, as a per-id API's mistyped
-    /// item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
+    /// Parses an answer for <paramref name="user"/>'s list. A page the module cannot use whole (an entry without a
+    /// To_Account string, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
+    /// which cannot say whether the list goes on) is a <see cref="PageRead"/> with its problem, as a per-id API's
+    /// mistyped item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
     /// </summary>
-    protected override void ReadItems(JsonElement root, ApiAnswer answer)
-    {
-        if (!root.TryGetProperty(ItemArrayName, out var items) || items.ValueKind != JsonValueKind.Array)
-            throw new FormatException("The answer says OK but has no FollowItem array.");
-        if (ReadPage(root, items, out var page) is { } problem) answer.BadItems[PendingUser] = problem;
-        else answer.Items[PendingUser] = new AnswerItem(0, "", page);
-    }
+    public ApiAnswer<PageRead> ParseAnswer(byte[] body, string user)
+        => ParseEnvelope(body, root =>
+        {
+            var items = RequiredArray(root, "FollowItem");
+            return ReadPage(user, root, items, out var page) is { } problem ? new PageRead(null, problem) : new PageRead(page, null);
+        });
 
     /// <summary>The page, or why it cannot be used.</summary>
-    private static string? ReadPage(JsonElement root, JsonElement items, out RawPage? page)
+    private string? ReadPage(string user, JsonElement root, JsonElement.ArrayEnumerator items, out FollowPage? page)
     {
         page = null;
         if (!root.TryGetProperty("NextCursor", out var c) || c.ValueKind != JsonValueKind.String)
             return "its NextCursor is missing or not a string, so it does not say whether the list goes on";
-        var entries = new List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)>();
-        foreach (var item in items.EnumerateArray())
+        var entries = new List<FollowEntry>();
+        foreach (var item in items)
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
                 return "a FollowItem has no To_Account string";
@@ -92,9 +101,9 @@ internal sealed class FollowGetProtocol : BatchProtocol
                         profile[name.GetString()!] = Plain(value);
                 }
             }
-            entries.Add((account.GetString()!, time, profile.TryGetValue(NickTag, out var nick) ? nick as string : null, profile));
+            entries.Add(new FollowEntry(account.GetString()!, user, _relation, time, profile.TryGetValue(NickTag, out var nick) ? nick as string : null, profile));
         }
-        page = new RawPage(entries, c.GetString() ?? "");
+        page = new FollowPage(entries, c.GetString() ?? "");
         return null;
     }
 
@@ -124,26 +133,6 @@ internal sealed class FollowGetProtocol : BatchProtocol
     /// <summary>The smallest FollowTime read as milliseconds (2001-09-09 in milliseconds; in seconds, the year 33658).</summary>
     internal const long MinMilliseconds = 1_000_000_000_000;
 
-    /// <summary>The user the next call is about (the key its one item is filed under).</summary>
-    public string PendingUser { get; set; } = "";
-
-    public override string UnknownFrom(string from) => $"Tencent error 30003: the account '{from}' does not exist in this app, so it has no list to read. Check the id.";
-
-    protected override object? ReadPayload(string id, JsonElement item, out string? problem)
-    {
-        problem = null;
-        return null;
-    }
-
-    public override object ResultFor(string from, string id, object? payload)
-    {
-        var raw = (RawPage)payload!;
-        var entries = new List<FollowEntry>(raw.Entries.Count);
-        foreach (var (entryId, time, nick, profile) in raw.Entries)
-            entries.Add(new FollowEntry(entryId, from, _relation, time, nick, profile));
-        return new FollowPage(entries, raw.NextCursor);
-    }
-
     private static object? Plain(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
@@ -153,16 +142,4 @@ internal sealed class FollowGetProtocol : BatchProtocol
         JsonValueKind.Null => null,
         _ => value.GetRawText(),
     };
-
-    private sealed class RawPage
-    {
-        public RawPage(List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)> entries, string nextCursor)
-        {
-            Entries = entries;
-            NextCursor = nextCursor;
-        }
-
-        public List<(string Id, DateTimeOffset? Time, string? Nick, Dictionary<string, object?> Profile)> Entries { get; }
-        public string NextCursor { get; }
-    }
 }

@@ -2,17 +2,28 @@ using System.Collections.Generic;
 
 namespace TencentChatFollow.Errors;
 
+/// <summary>What a Tencent error code means for the call that got it; only <see cref="Execution.AttemptClassifier"/> acts on it.</summary>
+internal enum CodeMeaning
+{
+    /// <summary>This call (or, in an item, this id) failed; retrying will not fix it, but other calls may work.</summary>
+    FailsItsCall,
+    /// <summary>A retry may succeed.</summary>
+    Transient,
+    /// <summary>The service says we call too often: slow the rate limiter down and go again.</summary>
+    Throttles,
+    /// <summary>Every later call of this session will fail the same way: stop the run.</summary>
+    StopsTheRun,
+}
+
 /// <summary>What the module knows about one Tencent error code.</summary>
 internal sealed class ErrorDescription
 {
-    internal ErrorDescription(int code, string errorId, ErrorKind kind, bool transient, bool fatal, bool throttles, string advice)
+    internal ErrorDescription(int code, string errorId, ErrorKind kind, CodeMeaning meaning, string advice)
     {
         Code = code;
         ErrorId = errorId;
         Kind = kind;
-        IsTransient = transient;
-        IsFatal = fatal;
-        Throttles = throttles;
+        Meaning = meaning;
         Advice = advice;
     }
 
@@ -21,17 +32,17 @@ internal sealed class ErrorDescription
     /// <summary>Stable id for FullyQualifiedErrorId, e.g. TencentChat.UserSigRejected.</summary>
     public string ErrorId { get; }
     public ErrorKind Kind { get; }
-    /// <summary>A retry may succeed.</summary>
-    public bool IsTransient { get; }
-    /// <summary>Every later call of this session will fail the same way: stop the run.</summary>
-    public bool IsFatal { get; }
-    /// <summary>The service says we call too often: slow the rate limiter down.</summary>
-    public bool Throttles { get; }
+    /// <summary>What the code means for a whole call; <see cref="Execution.AttemptClassifier"/> decides from it.</summary>
+    public CodeMeaning Meaning { get; }
     /// <summary>What the user should do, in one sentence.</summary>
     public string Advice { get; }
 }
 
-/// <summary>Tencent Cloud Chat error codes that follow_get_info can return, with what they mean for the caller.</summary>
+/// <summary>
+/// The Tencent Cloud Chat error codes the follow APIs (follow_get_info, follow_check, follow_add, follow_delete,
+/// follow_get) and the REST envelope can return, in a call's ErrorCode or an item's ResultCode: the module's error id,
+/// its kind, what it means for the call and the advice to give.
+/// </summary>
 internal static class ErrorCatalog
 {
     private static readonly Dictionary<int, ErrorDescription> Codes = new();
@@ -74,7 +85,8 @@ internal static class ErrorCatalog
     }
 
     private static void Add(int code, string errorId, ErrorKind kind, string advice, bool transient = false, bool fatal = false, bool throttles = false)
-        => Codes[code] = new ErrorDescription(code, errorId, kind, transient, fatal, throttles, advice);
+        => Codes[code] = new ErrorDescription(code, errorId, kind,
+            throttles ? CodeMeaning.Throttles : transient ? CodeMeaning.Transient : fatal ? CodeMeaning.StopsTheRun : CodeMeaning.FailsItsCall, advice);
 
     /// <summary>
     /// The advice for a whole-call error. <paramref name="keyAppId"/> is the SDKAppID when the module made the UserSig
@@ -90,6 +102,6 @@ internal static class ErrorCatalog
     public static ErrorDescription Describe(int code)
         => Codes.TryGetValue(code, out var d)
             ? d
-            : new ErrorDescription(code, "TencentChat.ServiceError", ErrorKind.ServiceError, transient: false, fatal: false, throttles: false,
+            : new ErrorDescription(code, "TencentChat.ServiceError", ErrorKind.ServiceError, CodeMeaning.FailsItsCall,
                 "Tencent returned an error the module does not know; see Tencent Cloud Chat's error code list.");
 }

@@ -17,26 +17,20 @@ namespace TencentChatFollow.Execution;
 /// </summary>
 internal sealed class ListRun : IDisposable
 {
-    private readonly TencentChatSession _session;
-    private readonly FollowRelation _relation;
-    private readonly int _pageSize;
+    private readonly FollowPageCall _pages; // every list's pages: one protocol, one run history (the run's first page goes first, not each list's)
     private readonly int _maxLists;
     private readonly Action<BatchResult> _output;
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
-    private readonly RunHistory _history; // one for every list's calls: the first page of the run, not of each list, goes first
     private long _sequence;
 
     public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
     {
         if (maxLists < 1) throw new ArgumentOutOfRangeException(nameof(maxLists));
-        _session = session;
-        _relation = relation;
-        _pageSize = pageSize;
+        _pages = new FollowPageCall(session, new FollowGetProtocol(relation, pageSize), new RunHistory(session));
         _maxLists = maxLists;
         _output = output;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _history = new RunHistory(session);
     }
 
     /// <summary>Lists read to their end (their last page handed out).</summary>
@@ -60,7 +54,11 @@ internal sealed class ListRun : IDisposable
         while (Stopped is null && _lists.Count > 0) HandOutAll(_lists.Dequeue());
     }
 
-    public void Dispose() => _cancel.Cancel();
+    public void Dispose()
+    {
+        _cancel.Cancel();
+        _cancel.Dispose();
+    }
 
     /// <summary>Hands out the pages the oldest lists have ready, without waiting.</summary>
     private void HandOutReady()
@@ -96,22 +94,19 @@ internal sealed class ListRun : IDisposable
         else Answered++;
     }
 
-    /// <summary>One user's list: its own protocol (the cursor) and engine call, one page at a time.</summary>
+    /// <summary>One user's list: its cursor, one page at a time.</summary>
     private sealed class ListReader
     {
         private readonly ListRun _run;
-        private readonly BatchCall _call;
-        private readonly FollowGetProtocol _protocol;
         private readonly SemaphoreSlim _ready = new(0);
         private BatchResult? _page;
+        private string _cursor = ""; // the StartCursor of the page being fetched
         private int _pages; // pages taken so far
 
         public ListReader(ListRun run, string user)
         {
             _run = run;
             User = user;
-            _protocol = new FollowGetProtocol(run._relation, run._pageSize) { PendingUser = user };
-            _call = new BatchCall(run._session, _protocol, collectDebug: false, fromPerCall: true, run._history);
             Fetch();
         }
 
@@ -155,8 +150,8 @@ internal sealed class ListRun : IDisposable
             _pages++;
             // The list ends with a page without a cursor, an error for the user, or a fatal answer.
             if (page.Outcomes[0].Result is not FollowPage { NextCursor.Length: > 0 } next) Done = true;
-            else if (next.NextCursor == _protocol.Cursor) Done = Truncated = true; // the same cursor twice: stop rather than loop
-            else _protocol.Cursor = next.NextCursor;
+            else if (string.Equals(next.NextCursor, _cursor, StringComparison.Ordinal)) Done = Truncated = true; // the same cursor twice: stop rather than loop
+            else _cursor = next.NextCursor;
             return page;
         }
 
@@ -167,7 +162,7 @@ internal sealed class ListRun : IDisposable
             {
                 try
                 {
-                    _page = await _call.ExecuteAsync(sequence, User, new[] { User }, _run._cancel.Token).ConfigureAwait(false);
+                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, _run._cancel.Token).ConfigureAwait(false);
                     _ready.Release();
                 }
                 catch (OperationCanceledException)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 
@@ -39,8 +40,8 @@ internal static class ConnectionCheck
     public static async Task<ConnectionCheckResult> RunAsync(TencentChatSession session, CancellationToken cancellationToken)
     {
         if (session is null) throw new ArgumentNullException(nameof(session));
-        var call = new FollowInfoCall(session, session.Identifier, collectDebug: false);
-        var result = await call.ExecuteAsync(0, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
         var outcome = result.Outcomes[0];
         if (outcome.Info is not null) return new ConnectionCheckResult(outcome.Info, null, result.Verbose);
         var failure = outcome.Error ?? result.Fatal

@@ -39,11 +39,12 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <param name="activity">The progress bar's title (the command's name).</param>
     /// <param name="total">Ids to do, when known before the run.</param>
     /// <param name="fromPerCall">Each id comes with its own From (pairs): an unknown From fails its pairs, not the run.</param>
-    private protected void StartRun(BatchProtocol protocol, string activity, long? total, bool fromPerCall = false)
+    private protected void StartRun<TResult>(BatchProtocol<TResult> protocol, string activity, long? total, bool fromPerCall = false)
+        where TResult : class
     {
         var session = RequireSession();
         RunSession = session;
-        var call = new BatchCall(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
+        var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
         _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };

@@ -9,8 +9,9 @@ public class FollowFamilyProtocolTests
 {
     private static JsonElement Json(byte[] body) => JsonDocument.Parse(body).RootElement;
 
-    private static ApiAnswer Parse(BatchProtocol protocol, string items)
-        => protocol.ParseAnswer(Encoding.UTF8.GetBytes("{\"ResultItem\":[" + items + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}"));
+    private static AnswerItems<TResult> Parse<TResult>(BatchProtocol<TResult> protocol, string items)
+        where TResult : class
+        => protocol.ParseAnswer(Encoding.UTF8.GetBytes("{\"ResultItem\":[" + items + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}"), "alice").Body!;
 
     [Fact]
     public void Each_API_has_its_path_and_Tencents_batch_limit()
@@ -33,9 +34,9 @@ public class FollowFamilyProtocolTests
     [Fact]
     public void The_follow_delete_and_follow_check_bodies_have_a_To_Account_array()
     {
-        foreach (var protocol in new BatchProtocol[] { FollowChangeProtocol.Delete, FollowCheckProtocol.Instance })
+        foreach (var request in new[] { FollowChangeProtocol.Delete.WriteRequest("alice", new[] { "bob", "carol" }), FollowCheckProtocol.Instance.WriteRequest("alice", new[] { "bob", "carol" }) })
         {
-            var body = Json(protocol.WriteRequest("alice", new[] { "bob", "carol" }));
+            var body = Json(request);
             Assert.Equal("alice", body.GetProperty("From_Account").GetString());
             Assert.Equal(new[] { "bob", "carol" }, body.GetProperty("To_Account").EnumerateArray().Select(i => i.GetString()));
         }
@@ -49,7 +50,7 @@ public class FollowFamilyProtocolTests
     public void FollowType_is_the_relation_seen_from_From(int followType, FollowRelation relation, bool isFollowing, bool isFollower)
     {
         var answer = Parse(FollowCheckProtocol.Instance, $"{{\"To_Account\":\"bob\",\"FollowType\":{followType},\"ResultCode\":0,\"ResultInfo\":\"\"}}");
-        var check = (FollowCheck)FollowCheckProtocol.Instance.ResultFor("alice", "bob", answer.Items["bob"].Payload);
+        var check = answer.Items["bob"].Result!;
         Assert.Equal(("alice", "bob", relation, isFollowing, isFollower), (check.From, check.UserId, check.Relation, check.IsFollowing, check.IsFollower));
     }
 
@@ -75,15 +76,15 @@ public class FollowFamilyProtocolTests
     public void A_write_maps_each_item_to_a_change_and_per_id_codes_name_From()
     {
         var answer = Parse(FollowChangeProtocol.Add, "{\"To_Account\":\"bob\",\"ResultCode\":0,\"ResultInfo\":\"\"},{\"To_Account\":\"carol\",\"ResultCode\":32100,\"ResultInfo\":\"limit\"}");
-        var change = (FollowChange)FollowChangeProtocol.Add.ResultFor("alice", "bob", answer.Items["bob"].Payload);
+        var change = answer.Items["bob"].Result!;
         Assert.Equal(("alice", "bob", "Added"), (change.From, change.UserId, change.Action));
         Assert.Equal(32100, answer.Items["carol"].ResultCode);
-        Assert.Equal("Removed", ((FollowChange)FollowChangeProtocol.Delete.ResultFor("alice", "bob", null)).Action);
+        Assert.Equal("Removed", Parse(FollowChangeProtocol.Delete, "{\"To_Account\":\"bob\",\"ResultCode\":0}").Items["bob"].Result!.Action);
         Assert.Contains("'alice'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
         Assert.Contains("'carol'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
     }
 
     [Fact]
     public void An_OK_answer_without_its_item_array_is_not_the_documented_JSON()
-        => Assert.Throws<FormatException>(() => FollowCheckProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes("{\"ErrorCode\":0,\"FollowInfo\":[]}")));
+        => Assert.Throws<FormatException>(() => FollowCheckProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes("{\"ErrorCode\":0,\"FollowInfo\":[]}"), "alice"));
 }

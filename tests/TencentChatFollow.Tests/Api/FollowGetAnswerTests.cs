@@ -20,9 +20,10 @@ public class FollowGetAnswerTests
 
     private static FollowPage Read(string answer)
     {
-        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
-        var item = protocol.ParseAnswer(Encoding.UTF8.GetBytes(answer)).Items["alice"];
-        return (FollowPage)protocol.ResultFor("alice", "alice", item.Payload);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(answer), "alice").Body!;
+        Assert.Null(read.Problem);
+        Assert.All(read.Page!.Entries, e => Assert.Equal("alice", e.OfUserId));
+        return read.Page;
     }
 
     [Theory]
@@ -60,10 +61,9 @@ public class FollowGetAnswerTests
     [InlineData("true")]
     public void A_FollowTime_neither_seconds_nor_milliseconds_before_2100_makes_the_page_unusable(string followTime)
     {
-        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
-        var answer = protocol.ParseAnswer(Encoding.UTF8.GetBytes(Page(followTime)));
-        Assert.Empty(answer.Items);
-        Assert.Contains("FollowTime", answer.BadItems["alice"], StringComparison.Ordinal);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(Page(followTime)), "alice").Body!;
+        Assert.Null(read.Page);
+        Assert.Contains("FollowTime", read.Problem, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -73,10 +73,9 @@ public class FollowGetAnswerTests
     [InlineData("")] // missing
     public void A_NextCursor_that_is_not_a_string_makes_the_page_unusable_not_the_end_of_the_list(string nextCursor)
     {
-        var protocol = new FollowGetProtocol(FollowRelation.Follower, 100) { PendingUser = "alice" };
-        var answer = protocol.ParseAnswer(Encoding.UTF8.GetBytes(Page("1700000000", nextCursor)));
-        Assert.Empty(answer.Items);
-        Assert.Contains("NextCursor", answer.BadItems["alice"], StringComparison.Ordinal);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(Page("1700000000", nextCursor)), "alice").Body!;
+        Assert.Null(read.Page);
+        Assert.Contains("NextCursor", read.Problem, StringComparison.Ordinal);
     }
 
     /// <summary>Runs the pipeline side of a run; a run that waits for ever fails the test instead of hanging the suite.</summary>

@@ -7,9 +7,27 @@ namespace TencentChatFollow.Tests.Api;
 
 public class FollowGetInfoProtocolTests
 {
-    private static ApiAnswer Parse(string json) => FollowGetInfoProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes(json));
+    /// <summary>An answer's envelope and items in one view (an error answer has no items).</summary>
+    private sealed class View
+    {
+        public View(ApiAnswer<AnswerItems<FollowInfo>> answer)
+        {
+            ErrorCode = answer.ErrorCode;
+            ErrorInfo = answer.ErrorInfo;
+            var body = answer.Body ?? new AnswerItems<FollowInfo>();
+            Items = body.Items;
+            BadItems = body.BadItems;
+        }
 
-    private static FollowInfoItem Counts(ApiAnswer answer, string id) => (FollowInfoItem)answer.Items[id].Payload!;
+        public int ErrorCode { get; }
+        public string ErrorInfo { get; }
+        public Dictionary<string, AnswerItem<FollowInfo>> Items { get; }
+        public Dictionary<string, string> BadItems { get; }
+    }
+
+    private static View Parse(string json) => new(FollowGetInfoProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes(json), "admin"));
+
+    private static FollowInfo Counts(View answer, string id) => answer.Items[id].Result!;
 
     private static string Item(string id, int code = 0, long followers = 1, long following = 2, long mutual = 3, string info = "")
         => $"{{\"To_Account\":{JsonSerializer.Serialize(id)},\"ResultCode\":{code},\"ResultInfo\":{JsonSerializer.Serialize(info)},\"FollowerCount\":{followers},\"FollowingCount\":{following},\"MutualFollowingCount\":{mutual}}}";
@@ -62,9 +80,9 @@ public class FollowGetInfoProtocolTests
         Assert.Empty(response.BadItems);
         Assert.Equal(3, response.Items.Count);
         var first = Counts(response, "UserID_001");
-        Assert.Equal((0L, 2L, 0L), (first.Followers, first.Following, first.Mutual));
+        Assert.Equal((0L, 2L, 0L), (first.FollowerCount, first.FollowingCount, first.MutualFollowingCount));
         var second = Counts(response, "UserID_002");
-        Assert.Equal((1L, 0L, 0L), (second.Followers, second.Following, second.Mutual));
+        Assert.Equal((1L, 0L, 0L), (second.FollowerCount, second.FollowingCount, second.MutualFollowingCount));
         Assert.True(response.Items.ContainsKey("UserID_003"));
     }
 
@@ -73,9 +91,9 @@ public class FollowGetInfoProtocolTests
     {
         var response = Parse(Ok(Item("c", followers: 30), Item("a", followers: 10), Item("b", followers: 20)));
 
-        Assert.Equal(10, Counts(response, "a").Followers);
-        Assert.Equal(20, Counts(response, "b").Followers);
-        Assert.Equal(30, Counts(response, "c").Followers);
+        Assert.Equal(10, Counts(response, "a").FollowerCount);
+        Assert.Equal(20, Counts(response, "b").FollowerCount);
+        Assert.Equal(30, Counts(response, "c").FollowerCount);
     }
 
     [Fact]
@@ -84,7 +102,7 @@ public class FollowGetInfoProtocolTests
         var response = Parse(Ok(Item("Alice", followers: 1), Item("alice", followers: 2)));
 
         Assert.Equal(2, response.Items.Count);
-        Assert.Equal(1, Counts(response, "Alice").Followers);
+        Assert.Equal(1, Counts(response, "Alice").FollowerCount);
         Assert.False(response.Items.ContainsKey("ALICE"));
     }
 
@@ -92,8 +110,8 @@ public class FollowGetInfoProtocolTests
     public void ParseResponse_keeps_counts_beyond_int32()
     {
         var response = Parse(Ok(Item("big", followers: 5_000_000_000L, following: 5000, mutual: 4_294_967_296L)));
-        Assert.Equal(5_000_000_000L, Counts(response, "big").Followers);
-        Assert.Equal(4_294_967_296L, Counts(response, "big").Mutual);
+        Assert.Equal(5_000_000_000L, Counts(response, "big").FollowerCount);
+        Assert.Equal(4_294_967_296L, Counts(response, "big").MutualFollowingCount);
     }
 
     [Fact]
@@ -178,8 +196,8 @@ public class FollowGetInfoProtocolTests
         Assert.False(response.Items.ContainsKey("x"));
         Assert.Contains(reasonWord, response.BadItems["x"]);
         Assert.Single(response.BadItems);
-        Assert.Equal(7, Counts(response, "before").Followers);
-        Assert.Equal(9, Counts(response, "after").Followers);
+        Assert.Equal(7, Counts(response, "before").FollowerCount);
+        Assert.Equal(9, Counts(response, "after").FollowerCount);
     }
 
     [Fact]

@@ -98,8 +98,8 @@ public class ProxyTests
         var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
         // A host that does not resolve: only a proxy can answer for it.
         var session = new TencentChatSession(appId, "administrator", new Uri("http://chat.invalid:8081/"), null, sig, 200, 0, TimeSpan.FromSeconds(5), proxy);
-        var call = new FollowInfoCall(session, "administrator", collectDebug: false);
-        return await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        return await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
     }
 
     [Fact]

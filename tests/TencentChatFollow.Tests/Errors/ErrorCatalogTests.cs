@@ -29,8 +29,8 @@ public class ErrorCatalogTests
         var d = ErrorCatalog.Describe(code);
 
         Assert.Equal(code, d.Code);
-        Assert.Equal(TransientCodes.Contains(code), d.IsTransient);
-        Assert.Equal(ThrottlingCodes.Contains(code), d.Throttles);
+        Assert.Equal(TransientCodes.Contains(code), d.Meaning is CodeMeaning.Transient or CodeMeaning.Throttles);
+        Assert.Equal(ThrottlingCodes.Contains(code), d.Meaning == CodeMeaning.Throttles);
     }
 
     [Theory]
@@ -45,20 +45,12 @@ public class ErrorCatalogTests
         Assert.NotEqual(unknown.Advice, d.Advice);
     }
 
-    [Theory]
-    [MemberData(nameof(AllDocumentedCodes))]
-    public void A_transient_code_is_never_fatal(int code)
-    {
-        var d = ErrorCatalog.Describe(code);
-        Assert.False(d.IsTransient && d.IsFatal);
-    }
-
     [Fact]
     public void Session_wide_failures_are_fatal_and_per_user_or_per_request_ones_are_not()
     {
-        foreach (var code in SessionWideCodes) Assert.True(ErrorCatalog.Describe(code).IsFatal, $"{code} should stop the run");
-        Assert.False(ErrorCatalog.Describe(30003).IsFatal); // per item it is one missing user
-        Assert.False(ErrorCatalog.Describe(30001).IsFatal); // a bad id, not a bad session
+        foreach (var code in SessionWideCodes) Assert.True(ErrorCatalog.Describe(code).Meaning == CodeMeaning.StopsTheRun, $"{code} should stop the run");
+        Assert.False(ErrorCatalog.Describe(30003).Meaning == CodeMeaning.StopsTheRun); // per item it is one missing user
+        Assert.False(ErrorCatalog.Describe(30001).Meaning == CodeMeaning.StopsTheRun); // a bad id, not a bad session
     }
 
     [Fact]
@@ -90,9 +82,7 @@ public class ErrorCatalogTests
         var d = ErrorCatalog.Describe(code);
 
         Assert.Equal(code, d.Code);
-        Assert.False(d.IsTransient);
-        Assert.False(d.IsFatal);
-        Assert.False(d.Throttles);
+        Assert.Equal(CodeMeaning.FailsItsCall, d.Meaning);
         Assert.Equal(ErrorKind.ServiceError, d.Kind);
         Assert.Equal("TencentChat.ServiceError", d.ErrorId);
     }

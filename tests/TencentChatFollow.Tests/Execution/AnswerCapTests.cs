@@ -36,7 +36,7 @@ public class AnswerCapTests
         using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream) };
         response.Content.Headers.ContentLength = 20L * 1024 * 1024;
 
-        Assert.Null(await BatchCall.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
+        Assert.Null(await CallTransport.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
         Assert.Equal(0, stream.BytesRead);
     }
 
@@ -47,7 +47,7 @@ public class AnswerCapTests
         using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream, 4096) };
         response.Content.Headers.ContentLength = null;
 
-        Assert.Null(await BatchCall.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
+        Assert.Null(await CallTransport.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
         Assert.InRange(stream.BytesRead, 1024 * 1024 + 1, 1024 * 1024 + 64 * 1024);
     }
 
@@ -64,7 +64,7 @@ public class AnswerCapTests
         {
             using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(body), 1000) };
             response.Content.Headers.ContentLength = declared ? size : null;
-            Assert.Equal(body, await BatchCall.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
+            Assert.Equal(body, await CallTransport.ReadCappedAsync(response, 1024 * 1024, CancellationToken.None));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
@@ -5,13 +6,27 @@ using Xunit;
 
 namespace TencentChatFollow.Tests.Execution;
 
+/// <summary>What each attempt means: the transport's fault, the HTTP status, the body and the code, judged in one place.</summary>
 public class AttemptClassifierTests
 {
-    private static Attempt Code(int code, int status = 200)
-        => Attempt.Failed(new TencentChatException("x", ErrorKind.ServiceError, "m", code), transient: false, statusCode: status);
+    private static readonly Uri Endpoint = new("https://console.tim.qq.com/");
 
-    private static Attempt Transport(bool transient, bool fatal = false, int? status = null)
-        => Attempt.Failed(new TencentChatException("x", ErrorKind.ConnectionError, "m"), transient, fatal, status);
+    // The redactor scrubs secrets of 8 characters or more (a real UserSig has hundreds).
+    private const string Sig = "eJwSIGNATURE";
+
+    private static CallFacts Facts(bool fromPerCall = false, uint? keyAppId = null)
+        => new(FollowGetInfoProtocol.Instance, Endpoint, "admin", fromPerCall, keyAppId, keepBody: true);
+
+    private static Attempt<AnswerItems<FollowInfo>> Judge(Sent sent, bool canRenew = true, bool fromPerCall = false, uint? keyAppId = null)
+        => AttemptClassifier.Judge(sent, body => FollowGetInfoProtocol.Instance.ParseAnswer(body, "admin"), Facts(fromPerCall, keyAppId), canRenew);
+
+    private static Sent Answer(string json, int status = 200, TimeSpan? retryAfter = null)
+        => new() { StatusCode = status, ReasonPhrase = "Reason", Body = Encoding.UTF8.GetBytes(json), RetryAfter = retryAfter, Sig = Sig };
+
+    private static Sent Code(int code, string info = "") => Answer($"{{\"ErrorCode\":{code},\"ErrorInfo\":\"{info}\"}}");
+
+    private static Sent Fault(TransportFault fault)
+        => new() { Fault = fault, FaultError = new TencentChatException("TencentChat.X", ErrorKind.ConnectionError, "m"), Sig = Sig };
 
     [Theory]
     [InlineData(60007, true, nameof(Verdict.Throttled))]
@@ -25,28 +40,87 @@ public class AttemptClassifierTests
     [InlineData(30003, true, nameof(Verdict.Fatal))]  // for a whole call: the From_Account
     [InlineData(30004, true, nameof(Verdict.Fatal))]
     [InlineData(30001, true, nameof(Verdict.Failed))]
+    [InlineData(12345, true, nameof(Verdict.Failed))] // a code the module does not know
     public void A_Tencent_code_gets_one_verdict(int code, bool canRenew, string expected)
-        => Assert.Equal(expected, AttemptClassifier.Classify(Code(code), canRenew).ToString());
+    {
+        var attempt = Judge(Code(code), canRenew);
+        Assert.Equal(expected, attempt.Verdict.ToString());
+        Assert.Equal(code, attempt.Failure!.Code);
+        Assert.True(attempt.TencentAnswered);
+        Assert.False(attempt.Unreachable);
+    }
 
     [Fact]
-    public void An_answer_with_ErrorCode_0_is_a_success()
-        => Assert.Equal(Verdict.Success, AttemptClassifier.Classify(new Attempt { Answer = new ApiAnswer() }, true));
-
-    [Fact]
-    public void HTTP_429_is_a_refusal_whatever_the_transport_said()
-        => Assert.Equal(Verdict.Throttled, AttemptClassifier.Classify(Transport(transient: true, status: 429), true));
+    public void An_answer_with_ErrorCode_0_is_a_success_with_its_items()
+    {
+        var attempt = Judge(Answer("{\"ErrorCode\":0,\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"FollowerCount\":1,\"FollowingCount\":2,\"MutualFollowingCount\":3}]}"));
+        Assert.Equal(Verdict.Success, attempt.Verdict);
+        Assert.Equal(1, attempt.Body!.Items["a"].Result!.FollowerCount);
+        Assert.Null(attempt.Failure);
+        Assert.Equal("HTTP 200", attempt.StatusText);
+    }
 
     [Theory]
-    [InlineData(true, false, nameof(Verdict.Transient))]  // connection failed, timeout, 5xx, unreadable answer
-    [InlineData(false, true, nameof(Verdict.Fatal))]      // HTTP 404, an untrusted certificate
-    [InlineData(false, false, nameof(Verdict.Failed))]
-    public void A_failure_without_a_Tencent_code_goes_by_what_the_transport_knows(bool transient, bool fatal, string expected)
-        => Assert.Equal(expected, AttemptClassifier.Classify(Transport(transient, fatal), true).ToString());
+    [InlineData(429, nameof(Verdict.Throttled))]
+    [InlineData(500, nameof(Verdict.Transient))]
+    [InlineData(503, nameof(Verdict.Transient))]
+    [InlineData(404, nameof(Verdict.Fatal))]
+    [InlineData(403, nameof(Verdict.Fatal))]
+    public void An_HTTP_status_other_than_200_goes_by_its_class_whatever_the_body(int status, string expected)
+    {
+        var attempt = Judge(Answer("{\"ErrorCode\":0,\"FollowInfo\":[]}", status, TimeSpan.FromSeconds(2)));
+        Assert.Equal(expected, attempt.Verdict.ToString());
+        Assert.Equal("TencentChat.HttpError", attempt.Failure!.ErrorId);
+        Assert.Equal(TimeSpan.FromSeconds(2), attempt.RetryAfter);
+        Assert.False(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData("<html>proxy</html>")]
+    [InlineData("{\"ErrorCode\":0}")]
+    [InlineData("")]
+    public void A_body_that_is_not_the_APIs_JSON_is_transient_and_no_Tencent_answer(string body)
+    {
+        var attempt = Judge(Answer(body));
+        Assert.Equal(Verdict.Transient, attempt.Verdict);
+        Assert.Equal("TencentChat.InvalidResponse", attempt.Failure!.ErrorId);
+        Assert.Contains("follow_get_info", attempt.Failure.Message, StringComparison.Ordinal);
+        Assert.False(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData(nameof(TransportFault.Timeout), nameof(Verdict.Transient), true)]
+    [InlineData(nameof(TransportFault.ConnectionFailed), nameof(Verdict.Transient), true)]
+    [InlineData(nameof(TransportFault.TooLarge), nameof(Verdict.Transient), false)]
+    [InlineData(nameof(TransportFault.CertificateRejected), nameof(Verdict.Fatal), false)]
+    [InlineData(nameof(TransportFault.RequestFailed), nameof(Verdict.Fatal), false)]
+    public void A_transport_fault_goes_by_its_kind(string fault, string expected, bool unreachable)
+    {
+        var attempt = Judge(Fault(Enum.Parse<TransportFault>(fault)));
+        Assert.Equal(expected, attempt.Verdict.ToString());
+        Assert.Equal(unreachable, attempt.Unreachable);
+        Assert.False(attempt.TencentAnswered);
+        Assert.Equal("no HTTP answer", attempt.StatusText);
+    }
 
     [Fact]
-    public void A_call_level_30003_stops_the_run_only_when_every_call_has_the_same_From()
+    public void A_call_level_30003_stops_the_run_only_when_every_call_has_the_same_From_and_names_that_From()
     {
-        Assert.Equal(Verdict.Fatal, AttemptClassifier.Classify(Code(30003), true, fromPerCall: false));
-        Assert.Equal(Verdict.Failed, AttemptClassifier.Classify(Code(30003), true, fromPerCall: true));
+        var same = Judge(Code(30003), fromPerCall: false);
+        Assert.Equal(Verdict.Fatal, same.Verdict);
+        Assert.Contains("From_Account 'admin'", same.Failure!.Message, StringComparison.Ordinal);
+        var perCall = Judge(Code(30003), fromPerCall: true);
+        Assert.Equal(Verdict.Failed, perCall.Verdict);
+        Assert.Equal(FollowGetInfoProtocol.Instance.UnknownFrom("admin"), perCall.Failure!.Message);
+    }
+
+    [Fact]
+    public void The_failure_carries_the_catalogs_id_and_advice_and_never_the_UserSig()
+    {
+        var attempt = Judge(Code(70009, "sig " + Sig + " rejected"), keyAppId: 1400000001);
+        Assert.Equal("TencentChat.UserSigRejected", attempt.Failure!.ErrorId);
+        Assert.Contains("1400000001", attempt.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sig, attempt.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sig, attempt.BodyText, StringComparison.Ordinal);
     }
 }

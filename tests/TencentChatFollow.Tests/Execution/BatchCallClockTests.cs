@@ -1,3 +1,4 @@
+using TencentChatFollow.Api;
 using System.Diagnostics;
 using System.Text;
 using TencentChatFollow.Execution;
@@ -28,10 +29,10 @@ public class BatchCallClockTests
         var bad = new LocalHttpServer.Reply(502, "<html>502</html>", ContentType: "text/html");
         using var server = new LocalHttpServer(bad, bad, bad, bad, new LocalHttpServer.Reply(200, Ok));
         var (session, clock) = Make(server, maxRetry: 5, DateTimeOffset.UtcNow);
-        var call = new FollowInfoCall(session, "administrator", collectDebug: false);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
         var wall = Stopwatch.StartNew();
-        var result = await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
         wall.Stop();
 
         Assert.Equal(1, Assert.Single(result.Outcomes).Info!.FollowerCount);
@@ -51,13 +52,13 @@ public class BatchCallClockTests
     {
         using var server = new LocalHttpServer((_, _) => new LocalHttpServer.Reply(200, Ok));
         var (session, clock) = Make(server, maxRetry: 0, DateTimeOffset.UtcNow);
-        var call = new FollowInfoCall(session, "administrator", collectDebug: false);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
-        await call.ExecuteAsync(2, new[] { "a" }, CancellationToken.None);
+        await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+        await call.ExecuteAsync(2, "administrator", new[] { "a" }, CancellationToken.None);
         var firstExpiry = session.UserSigExpiresAt!.Value;
         clock.Advance(firstExpiry - clock.UtcNow); // the sig is now at (or past) its expiry
-        await call.ExecuteAsync(3, new[] { "a" }, CancellationToken.None);
+        await call.ExecuteAsync(3, "administrator", new[] { "a" }, CancellationToken.None);
 
         var sigs = server.Requests.Select(r => r.Raw("usersig")).ToArray();
         Assert.Equal(sigs[0], sigs[1]);

@@ -32,11 +32,12 @@ internal sealed class RunTally
 internal static class FuzzEngine
 {
     /// <summary>What BatchCmdlet does: a BatchCall under a BatchRun, ids fed one by one with their From, then Complete.</summary>
-    public static RunTally RunBatch(RunTally tally, TencentChatSession session, BatchProtocol protocol, bool fromPerCall,
+    public static RunTally RunBatch<TResult>(RunTally tally, TencentChatSession session, BatchProtocol<TResult> protocol, bool fromPerCall,
         IReadOnlyList<(string Id, string From)> input, int maxInFlight, int batchSize, CancellationToken cancellationToken,
         TimeSpan? idleFlush = null, Action? betweenIds = null)
+        where TResult : class
     {
-        var call = new BatchCall(session, protocol, collectDebug: true, fromPerCall);
+        var call = new BatchCall<TResult>(session, protocol, collectDebug: true, fromPerCall);
         var from = input.ToDictionary(i => i.Id, i => i.From, StringComparer.Ordinal);
         void Keep(IReadOnlyList<BatchResult> results)
         {

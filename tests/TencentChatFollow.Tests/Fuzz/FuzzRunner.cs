@@ -80,7 +80,7 @@ internal static class FuzzRunner
         var tally = new RunTally();
         var run = Task.Factory.StartNew(() => api == FuzzApi.FollowGet
                 ? FuzzEngine.RunLists(tally, session, FollowRelation.Following, pageSize, maxInFlight, ids, cancel.Token)
-                : FuzzEngine.RunBatch(tally, session, Protocol(api), fromPerCall, input, maxInFlight, batchSize, cancel.Token, idleFlush, betweenIds),
+                : RunBatch(api, tally, session, fromPerCall, input, maxInFlight, batchSize, cancel.Token, idleFlush, betweenIds),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!run.Wait(HangAfter))
         {
@@ -107,14 +107,16 @@ internal static class FuzzRunner
         return problems.Count == 0 ? null : string.Join("; ", problems) + $" [{fake.Count} requests, {answers.OddAnswers} odd]";
     }
 
-    private static BatchProtocol Protocol(FuzzApi api) => api switch
-    {
-        FuzzApi.FollowGetInfo => FollowGetInfoProtocol.Instance,
-        FuzzApi.FollowCheck => FollowCheckProtocol.Instance,
-        FuzzApi.FollowAdd => FollowChangeProtocol.Add,
-        FuzzApi.FollowDelete => FollowChangeProtocol.Delete,
-        _ => throw new ArgumentOutOfRangeException(nameof(api)),
-    };
+    /// <summary>The batched API's run, with its own typed protocol.</summary>
+    private static RunTally RunBatch(FuzzApi api, RunTally tally, TencentChatFollow.Session.TencentChatSession session, bool fromPerCall, IReadOnlyList<(string Id, string From)> input,
+        int maxInFlight, int batchSize, CancellationToken token, TimeSpan? idleFlush, Action? betweenIds) => api switch
+        {
+            FuzzApi.FollowGetInfo => FuzzEngine.RunBatch(tally, session, FollowGetInfoProtocol.Instance, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),
+            FuzzApi.FollowCheck => FuzzEngine.RunBatch(tally, session, FollowCheckProtocol.Instance, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),
+            FuzzApi.FollowAdd => FuzzEngine.RunBatch(tally, session, FollowChangeProtocol.Add, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),
+            FuzzApi.FollowDelete => FuzzEngine.RunBatch(tally, session, FollowChangeProtocol.Delete, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),
+            _ => throw new ArgumentOutOfRangeException(nameof(api)),
+        };
 
     private static void Check(FuzzApi api, RunTally tally, List<string> problems)
     {

@@ -15,7 +15,7 @@ public class FakeTransportTests
         using var fake = new FakeTransport(_ => Both);
         var session = fake.Session();
 
-        var result = await new BatchCall(session, FollowCheckProtocol.Instance, collectDebug: false)
+        var result = await new BatchCall<FollowCheck>(session, FollowCheckProtocol.Instance, collectDebug: false)
             .ExecuteAsync(1, "administrator", new[] { "u1" }, CancellationToken.None);
 
         var request = Assert.Single(fake.Requests);
@@ -34,7 +34,7 @@ public class FakeTransportTests
     public async Task A_hanging_transport_ends_in_the_call_timeout_and_a_failed_send_in_a_connection_error()
     {
         using var fake = new FakeTransport(FakeTransport.Reply.Never, FakeTransport.Reply.Fails(new HttpRequestException("reset")));
-        var call = new BatchCall(fake.Session(timeout: TimeSpan.FromMilliseconds(50)), FollowCheckProtocol.Instance, collectDebug: false);
+        var call = new BatchCall<FollowCheck>(fake.Session(timeout: TimeSpan.FromMilliseconds(50)), FollowCheckProtocol.Instance, collectDebug: false);
 
         var timedOut = await call.ExecuteAsync(1, "administrator", new[] { "u1" }, CancellationToken.None);
         var failed = await call.ExecuteAsync(2, "administrator", new[] { "u2" }, CancellationToken.None);

@@ -13,8 +13,8 @@ using Reply = TencentChatFollow.Tests.Execution.LocalHttpServer.Reply;
 
 namespace TencentChatFollow.Tests.Execution;
 
-/// <summary>FollowInfoCall against a real local HTTP server with canned answers.</summary>
-public class FollowInfoCallTests
+/// <summary>A batched call (follow_get_info) against a real local HTTP server with canned answers.</summary>
+public class BatchCallTests
 {
     private const string Key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
     private const string From = "boss_account";
@@ -31,13 +31,13 @@ public class FollowInfoCallTests
         public Task<BatchResult> Run(params string[] ids) => Run(CancellationToken.None, ids);
 
         public Task<BatchResult> Run(CancellationToken token, params string[] ids)
-            => new FollowInfoCall(Session, From, collectDebug: true).ExecuteAsync(42, ids, token);
+            => new BatchCall<FollowInfo>(Session, FollowGetInfoProtocol.Instance, collectDebug: true).ExecuteAsync(42, From, ids, token);
 
         /// <summary>A run whose first call (for "w") the service has answered: its later calls are not a first call.</summary>
-        public async Task<FollowInfoCall> AnsweredRun()
+        public async Task<BatchCall<FollowInfo>> AnsweredRun()
         {
-            var call = new FollowInfoCall(Session, From, collectDebug: true);
-            var first = await call.ExecuteAsync(1, new[] { "w" }, CancellationToken.None);
+            var call = new BatchCall<FollowInfo>(Session, FollowGetInfoProtocol.Instance, collectDebug: true);
+            var first = await call.ExecuteAsync(1, From, new[] { "w" }, CancellationToken.None);
             Assert.NotNull(Assert.Single(first.Outcomes).Info);
             return call;
         }
@@ -327,7 +327,7 @@ public class FollowInfoCallTests
         var rig = Make(server, maxRetry: 1);
         var call = await rig.AnsweredRun();
 
-        var result = await call.ExecuteAsync(2, new[] { "a", "b" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(2, From, new[] { "a", "b" }, CancellationToken.None);
 
         Assert.Equal(3, rig.Requests.Length);
         Assert.Null(result.Fatal);
@@ -579,7 +579,7 @@ public class FollowInfoCallTests
         var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
         var session = new TencentChatSession(appId, "administrator", new Uri($"http://127.0.0.1:{port}/"), null, sig, 200, 1, TimeSpan.FromSeconds(5));
 
-        var result = await new FollowInfoCall(session, From, collectDebug: true).ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+        var result = await new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true).ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
 
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
@@ -688,10 +688,10 @@ public class FollowInfoCallTests
         replies.Add(Ok(Item("b", 2, 2, 2)));
         using var server = new LocalHttpServer(replies.ToArray());
         var rig = Make(server, maxRetry: 2);
-        var call = new FollowInfoCall(rig.Session, From, collectDebug: false);
-        await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None); // the service has answered this run
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None); // the service has answered this run
 
-        var result = await call.ExecuteAsync(2, new[] { "b" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
 
         AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
         Assert.Null(result.Fatal);
@@ -705,10 +705,10 @@ public class FollowInfoCallTests
         using var server = new LocalHttpServer((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Html502);
         var rig = Make(server, maxRetry: 2);
         rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(800);
-        var call = new FollowInfoCall(rig.Session, From, collectDebug: false);
-        await call.ExecuteAsync(1, new[] { "a" }, CancellationToken.None);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
 
-        var result = await call.ExecuteAsync(2, new[] { "b", "c" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(2, From, new[] { "b", "c" }, CancellationToken.None);
 
         Assert.NotNull(result.Fatal);
         Assert.Equal("TencentChat.ServiceUnavailable", result.Fatal!.ErrorId);

@@ -1,0 +1,97 @@
+using System;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace TencentChatFollow.Api;
+
+/// <summary>
+/// What every follow API shares: a path under the endpoint, Tencent's JSON envelope (ErrorCode, ErrorInfo) around
+/// the API's own fields, and the JSON helpers its request bodies and answers are written and read with.
+/// </summary>
+internal abstract class ApiProtocol
+{
+    /// <summary>
+    /// The largest answer read: 100 items or a page of 1,000 entries are well under it, even with long ids; anything
+    /// over 1 MiB is refused unread.
+    /// </summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
+
+    /// <summary>The path under the endpoint, e.g. v4/follow/follow_get_info.</summary>
+    public abstract string Path { get; }
+
+    /// <summary>The API's name: the last part of its path (follow_get_info).</summary>
+    public string Name => Path.Substring(Path.LastIndexOf('/') + 1);
+
+    /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
+    public virtual string UnknownFrom(string from)
+        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs.";
+
+    /// <summary>
+    /// Parses an answer: the envelope, then, when ErrorCode is 0, the API's own fields by <paramref name="readOk"/>.
+    /// Throws <see cref="FormatException"/> when the envelope is not the documented JSON (an HTML page, truncated
+    /// JSON, missing or mistyped envelope fields) or <paramref name="readOk"/> finds no body it can read.
+    /// </summary>
+    protected static ApiAnswer<TBody> ParseEnvelope<TBody>(byte[] body, Func<JsonElement, TBody> readOk)
+        where TBody : class
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("The answer is not JSON" + DescribeStart(body) + ": " + ex.Message, ex);
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new FormatException("The answer is JSON but not an object.");
+            if (!root.TryGetProperty("ErrorCode", out var code) || code.ValueKind != JsonValueKind.Number || !code.TryGetInt32(out var errorCode))
+            {
+                throw new FormatException("The answer has no numeric ErrorCode.");
+            }
+            var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
+            return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
+        }
+    }
+
+    /// <summary>The array <paramref name="name"/> of an OK answer; a FormatException when it is missing or not an array.</summary>
+    protected static JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name)
+        => root.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array
+            ? items.EnumerateArray()
+            : throw new FormatException($"The answer says OK but has no {name} array.");
+
+    /// <summary>A JSON object written by <paramref name="body"/>.</summary>
+    protected static byte[] Write(Action<Utf8JsonWriter> body, int sizeHint = 256)
+    {
+        using var stream = new MemoryStream(sizeHint);
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    protected static bool TryInt(JsonElement item, string name, out int value)
+    {
+        value = 0;
+        return item.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out value);
+    }
+
+    protected static bool TryLong(JsonElement item, string name, out long value)
+    {
+        value = 0;
+        return item.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value) && value >= 0;
+    }
+
+    private static string DescribeStart(byte[] body)
+    {
+        if (body.Length == 0) return " (it is empty)";
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 40)).Replace('\r', ' ').Replace('\n', ' ');
+        return $" ({body.Length} bytes, starting '{text}')";
+    }
+}

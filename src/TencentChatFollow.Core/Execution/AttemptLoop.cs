@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>How a call's attempts ended: the successful attempt, or the failure every id of the call gets (and whether it stops the run).</summary>
+internal sealed class CallEnd<TBody>
+    where TBody : class
+{
+    public Attempt<TBody>? Success { get; set; }
+    /// <summary>The call's failure as each id gets it ("after N attempts" when there were several).</summary>
+    public TencentChatException? Failure { get; set; }
+    /// <summary>Set when the failure is one every later call would share: the run stops.</summary>
+    public TencentChatException? Fatal { get; set; }
+    /// <summary>The last attempt's status for the call's summary line ("HTTP 200", "no HTTP answer", "not sent").</summary>
+    public string Status { get; set; } = "not sent";
+}
+
+/// <summary>
+/// The attempts of one call: waits for a slot of the rate limiter, sends, and acts on <see cref="AttemptClassifier"/>'s
+/// verdict and nothing else: retries what is transient (within -MaxRetry), goes again at the front of the line after
+/// a refusal for frequency, renews an expired UserSig once, waits out an outage, and gives up with the call's failure.
+/// One instance serves one call (its retries are counted across its sends, spoiled items asked again included).
+/// </summary>
+internal sealed class AttemptLoop
+{
+    /// <summary>Calls in a row that ran out of retries without reaching the service, after which the run stops.</summary>
+    internal const int UnreachableLimit = 3;
+
+    private readonly TencentChatSession _session;
+    private readonly CallTransport _transport;
+    private readonly RunHistory _history;
+    private readonly CallFacts _facts;
+    private readonly RetryPolicy _retry;
+    private readonly string _label;
+    private readonly string _summary;
+    private readonly TimeSpan _start;
+    private int _refusals;
+    private int _outageWaits;
+    private bool _renewed;
+
+    /// <param name="session">Where and how to call: its limiter, retries, clock and UserSig.</param>
+    /// <param name="transport">Sends one attempt.</param>
+    /// <param name="history">What the run has seen of the service (shared by the run's calls).</param>
+    /// <param name="facts">The call the attempts belong to, for the classifier.</param>
+    /// <param name="label">How the call's -Verbose lines name it ("Batch 3").</param>
+    /// <param name="summary">The start of the call's summary line ("POST v4/follow/follow_get_info batch 3: 20 ids").</param>
+    /// <param name="log">Where the call's -Verbose and -Debug lines go.</param>
+    public AttemptLoop(TencentChatSession session, CallTransport transport, RunHistory history, CallFacts facts, string label, string summary, CallLog log)
+    {
+        _summary = summary;
+        _session = session;
+        _transport = transport;
+        _history = history;
+        _facts = facts;
+        _retry = new RetryPolicy(session.MaxRetry);
+        _label = label;
+        Log = log;
+        _start = session.Clock.Elapsed;
+    }
+
+    public CallLog Log { get; }
+
+    /// <summary>Retries so far (sends after the first that were not refusals, renewals or outage probes).</summary>
+    public int Retries { get; private set; }
+
+    /// <summary>The call's time so far, on the session's clock.</summary>
+    public TimeSpan Elapsed => _session.Clock.Elapsed - _start;
+
+    /// <summary>Sends <paramref name="body"/> until an attempt succeeds or the call's failure is final.</summary>
+    public async Task<CallEnd<TBody>> UntilAnsweredAsync<TBody>(byte[] body, Func<byte[], ApiAnswer<TBody>> parse, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        if (Log.Debug is { } debugLines) debugLines.Add($"{_label}: request body {Encoding.UTF8.GetString(body)}");
+        var limiter = _session.Limiter;
+        while (true)
+        {
+            var limit = _session.MaxRequestsPerSecond;
+            var slot = await limiter.WaitAsync(limit, cancellationToken, front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+            if (slot.Exhausted)
+            {
+                return new CallEnd<TBody>
+                {
+                    Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                    "The service has refused every call for {0:0} s (60007, frequency limit): the app's {1} calls/s quota is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
+                    slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit))
+                };
+            }
+            var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
+            var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
+            if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
+            var failure = attempt.Failure!;
+            switch (attempt.Verdict)
+            {
+                case Verdict.Success:
+                    Volatile.Write(ref _history.Answered, 1);
+                    Interlocked.Exchange(ref _history.UnreachableInARow, 0);
+                    if (limiter.Accepted(slot, limit) is { } faster) Log.Verbose.Add(faster);
+                    return new CallEnd<TBody> { Success = attempt, Status = attempt.StatusText };
+                case Verdict.RenewSig:
+                    _renewed = true;
+                    _session.Sig.Invalidate();
+                    Log.Verbose.Add($"{_label}: the UserSig expired (70001); made a new one and retrying.");
+                    continue;
+                case Verdict.Throttled:
+                    // Refused for frequency: the quota is shared with someone. Not a fault and not a failed attempt: tell the
+                    // limiter (it slows down and holds back until the service takes calls again) and go again at the front
+                    // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
+                    _refusals++;
+                    Volatile.Write(ref _history.Answered, 1);
+                    var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
+                    if (limiter.Refused(slot, limit, reason) is { } slower) Log.Verbose.Add(slower);
+                    if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
+                        await _session.Clock.Delay(RetryPolicy.CapRetryAfter(hint), cancellationToken).ConfigureAwait(false);
+                    continue;
+                case Verdict.Transient:
+                    var state = limiter.Failed(slot);
+                    // An outage is the service going down during this run: it answered this run before. Its length counts
+                    // from this run's start at the earliest (an earlier run's outage is not this one's).
+                    if (state.Down && Volatile.Read(ref _history.Answered) != 0)
+                    {
+                        var failingFor = Min(state.FailingFor, limiter.Now - _history.Start);
+                        if (failingFor >= _session.RetryTimeout)
+                        {
+                            var unavailable = new TencentChatException("TencentChat.ServiceUnavailable", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
+                                "The service at {0} has answered nothing usable for {1:0} s (last: {2}); giving up. Run again when it is back (Connect-TencentChat -RetryTimeoutSec sets how long to wait).",
+                                _facts.Authority, failingFor.TotalSeconds, failure.Message.TrimEnd('.')), failure.Code);
+                            return End(attempt, unavailable, unavailable);
+                        }
+                        // Down for everyone, not this call's bad luck: wait for the service at the front of the line, where one
+                        // probe goes at a time, instead of spending retries meant for single faults.
+                        if (_outageWaits++ == 0)
+                            Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: the service is down for every call ({1}); waiting for it, one probe at a time, for up to {2:0} s.",
+                                _label, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
+                        continue;
+                    }
+                    if (Retries < _retry.MaxRetry)
+                    {
+                        Retries++;
+                        var delay = _retry.DelayBefore(Retries, attempt.RetryAfter);
+                        Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: attempt {1} failed ({2}); retry {1} of {3} in {4:0.0} s.",
+                            _label, Retries, failure.Message.TrimEnd('.'), _retry.MaxRetry, delay.TotalSeconds));
+                        await _session.Clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    return GiveUp(attempt);
+                default:
+                    return GiveUp(attempt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After an answer whose items were spoiled for some ids (missing, doubled, mistyped): true, after the retry's wait,
+    /// when the call may ask for them again; false when its retries are spent.
+    /// </summary>
+    public async Task<bool> AskAgainAsync(string what, CancellationToken cancellationToken)
+    {
+        if (Retries >= _retry.MaxRetry) return false;
+        Retries++;
+        var delay = _retry.DelayBefore(Retries);
+        Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: {1}; asking again, retry {2} of {3} in {4:0.0} s.", _label, what, Retries, _retry.MaxRetry, delay.TotalSeconds));
+        await _session.Clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Adds the call's summary line: status, time, retries and <paramref name="outcome"/>.</summary>
+    public void Summarize(string status, string outcome)
+        => Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}, {1}, {2} ms, {3}, {4}",
+            _summary, status, (long)Elapsed.TotalMilliseconds, Text.Wording.Count(Retries, "retry", "retries"), outcome));
+
+    /// <summary>The call has run out of what it may do: its failure for each id, and whether the run stops.</summary>
+    private CallEnd<TBody> GiveUp<TBody>(Attempt<TBody> attempt)
+        where TBody : class
+    {
+        var failure = attempt.Failure!;
+        var attempts = Retries + 1;
+        var final = attempts > 1
+            ? new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture, "{0} (after {1} attempts).", failure.Message.TrimEnd('.'), attempts), failure.Code)
+            : failure;
+        var fatal = attempt.Verdict == Verdict.Fatal ? final : null;
+        if (fatal is null && !attempt.TencentAnswered && Volatile.Read(ref _history.Answered) == 0)
+        {
+            // The first call goes alone. If no Tencent answer came back to it after every retry (connection refused, no
+            // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
+            fatal = new TencentChatException(final.ErrorId, final.Kind,
+                $"{final.Message.TrimEnd('.')}. The first call to {_facts.Authority} got no Tencent Cloud Chat answer, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
+        }
+        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
+        if (fatal is null && attempt.Unreachable && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
+        {
+            // The endpoint is down or unreachable: retrying every remaining call would take ages to fail.
+            fatal = new TencentChatException(final.ErrorId, final.Kind, string.Format(CultureInfo.InvariantCulture,
+                "{0} {1} calls in a row could not reach the service; check the network, -Endpoint and -Region, then run again.", final.Message, UnreachableLimit), final.Code);
+        }
+        return End(attempt, final, fatal);
+    }
+
+    private static CallEnd<TBody> End<TBody>(Attempt<TBody> attempt, TencentChatException failure, TencentChatException? fatal)
+        where TBody : class
+        => new() { Failure = failure, Fatal = fatal, Status = attempt.StatusText };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
+
+/// <summary>The -Verbose and -Debug lines of one call (Debug null when -Debug is off).</summary>
+internal sealed class CallLog
+{
+    public CallLog(bool debug) => Debug = debug ? new List<string>() : null;
+
+    public List<string> Verbose { get; } = new(2);
+    public List<string>? Debug { get; }
+
+    /// <summary>The call's result: its outcomes, the run's stop if it is one, and these lines.</summary>
+    public BatchResult Result(long sequence, IReadOnlyList<IdOutcome> outcomes, TencentChatException? fatal)
+        => new(sequence, outcomes, fatal, Verbose, (IReadOnlyList<string>?)Debug ?? Array.Empty<string>());
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>What the network gave for one send: an HTTP answer (status, Retry-After, body), or why there was none.</summary>
+internal sealed class Sent
+{
+    /// <summary>The HTTP status, when an answer came back (even one too large to read).</summary>
+    public int? StatusCode { get; set; }
+    public string? ReasonPhrase { get; set; }
+    public TimeSpan? RetryAfter { get; set; }
+    /// <summary>The body, when an answer came back and was read whole.</summary>
+    public byte[]? Body { get; set; }
+    /// <summary>Why there is no body to read (null when there is one), with the transport's wording of it.</summary>
+    public TransportFault? Fault { get; set; }
+    public TencentChatException? FaultError { get; set; }
+    /// <summary>The UserSig the request carried, to scrub it from anything the answer echoes.</summary>
+    public string Sig { get; set; } = "";
+}
+
+/// <summary>Ways a send can fail to bring back a body; <see cref="AttemptClassifier"/> says what each means.</summary>
+internal enum TransportFault
+{
+    /// <summary>No answer within the session's timeout.</summary>
+    Timeout,
+    /// <summary>The connection could not be made or broke.</summary>
+    ConnectionFailed,
+    /// <summary>The server's TLS certificate was not accepted.</summary>
+    CertificateRejected,
+    /// <summary>An answer larger than <see cref="ApiProtocol.MaxAnswerBytes"/>, not read.</summary>
+    TooLarge,
+    /// <summary>The request could not be made for a reason that is not the network's (it would happen to every call).</summary>
+    RequestFailed,
+}
+
+/// <summary>
+/// The transport of one API's calls: signs the URL with the session's current UserSig, POSTs the JSON body under the
+/// session's timeout, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns what the network threw into
+/// a <see cref="TransportFault"/>. It decides nothing about retrying.
+/// </summary>
+internal sealed class CallTransport
+{
+    private readonly TencentChatSession _session;
+    private readonly ApiProtocol _protocol;
+
+    public CallTransport(TencentChatSession session, ApiProtocol protocol)
+    {
+        _session = session;
+        _protocol = protocol;
+    }
+
+    private string Authority => _session.Endpoint.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>One send of <paramref name="body"/>. Throws OperationCanceledException only when <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task<Sent> SendAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var sig = _session.Sig.Current(_session.Clock.UtcNow);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_session.Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, BuildUrl(sig)) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            var bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
+                    "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
+            }
+            return new Sent { StatusCode = status, ReasonPhrase = response.ReasonPhrase, RetryAfter = response.Headers.RetryAfter?.Delta, Body = bytes, Sig = sig };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Fault(TransportFault.Timeout, sig, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, string.Format(CultureInfo.InvariantCulture,
+                "No answer within {0:0.#} s (Connect-TencentChat -TimeoutSec sets this).", _session.Timeout.TotalSeconds)));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException && FindCertificateFailure(ex) is { } tls)
+        {
+            return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
+                $"The TLS connection to {Authority} failed: its certificate was not accepted ({Redactor.Scrub(tls.Message, sig).TrimEnd('.')}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
+        {
+            return Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
+                $"The connection to {Authority} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Fault(TransportFault.RequestFailed, sig, new TencentChatException("TencentChat.RequestFailed", ErrorKind.ConnectionError,
+                $"The request could not be made ({ex.GetType().Name}: {Redactor.Scrub(ex.Message, sig)}). Please report this with the -Verbose output."));
+        }
+    }
+
+    private static Sent Fault(TransportFault fault, string sig, TencentChatException error, int? status = null)
+        => new() { Fault = fault, FaultError = error, Sig = sig, StatusCode = status };
+
+    /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
+    internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is long length && length > cap) return null;
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        var buffer = new byte[Math.Min(cap + 1, (int)(response.Content.Headers.ContentLength ?? 16 * 1024) + 1)];
+        var read = 0;
+        while (true)
+        {
+            if (read == buffer.Length)
+            {
+                if (read > cap) return null;
+                Array.Resize(ref buffer, Math.Min(cap + 1, buffer.Length * 2));
+            }
+            var n = await stream.ReadAsync(buffer, read, buffer.Length - read, cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            read += n;
+            if (read > cap) return null;
+        }
+        if (read == buffer.Length) return buffer;
+        var exact = new byte[read];
+        Buffer.BlockCopy(buffer, 0, exact, 0, read);
+        return exact;
+    }
+
+    private Uri BuildUrl(string sig)
+    {
+        var random = unchecked((uint)ThreadSafeRandom.Next());
+        var query = string.Format(CultureInfo.InvariantCulture, "sdkappid={0}&identifier={1}&usersig={2}&random={3}&contenttype=json",
+            _session.SdkAppId, Uri.EscapeDataString(_session.Identifier), Uri.EscapeDataString(sig), random);
+        return new Uri(_session.Endpoint, _protocol.Path + "?" + query);
+    }
+
+    /// <summary>The TLS failure behind a failed request (an untrusted or mismatched certificate), if that is what it was.</summary>
+    private static Exception? FindCertificateFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException) return e;
+        }
+        return null;
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null) ex = ex.InnerException;
+        return ex;
+    }
+}
