@@ -19,12 +19,15 @@ internal sealed class RestCall
     private readonly CallTransport _transport;
     private readonly RunHistory _history;
     private readonly bool _debug;
+    private readonly int? _cap;
 
     /// <param name="session">Where and how to call.</param>
     /// <param name="protocol">The API.</param>
     /// <param name="collectDebug">Keep request bodies and answers for -Debug.</param>
-    public RestCall(TencentChatSession session, RestProtocol protocol, bool collectDebug)
+    /// <param name="maxRequestsPerSecond">The command's own ceiling (-MaxRequestsPerSecond), if given.</param>
+    public RestCall(TencentChatSession session, RestProtocol protocol, bool collectDebug, int? maxRequestsPerSecond = null)
     {
+        _cap = maxRequestsPerSecond;
         _session = session;
         _protocol = protocol;
         _transport = new CallTransport(session, protocol);
@@ -32,14 +35,20 @@ internal sealed class RestCall
         _debug = collectDebug;
     }
 
+    /// <summary>The most calls per second the run sends: the command's ceiling, else the session's.</summary>
+    public int Ceiling => _cap ?? _session.MaxRequestsPerSecond;
+
+    /// <summary>The pace calls go at now (the API's limiter), for the progress bar; 0 while it holds back.</summary>
+    public double CurrentRate => _session.Limiter.CurrentRate(Ceiling);
+
     /// <summary>The call (and its retries) for the body at <paramref name="sequence"/> in the input.</summary>
     public async Task<BatchResult> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
-        var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var label = "Body " + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, label, $"POST {_protocol.Path} body {sequence}", log);
+        var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug) { MaxRequestsPerSecond = _cap };
+        var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log);
         var end = await loop.UntilAnsweredAsync(body, _protocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using TencentChatFollow.Errors;
 
 namespace TencentChatFollow.Api;
 
@@ -14,6 +15,21 @@ internal sealed class RestProtocol : ApiProtocol
     public RestApiName Api { get; }
 
     public override string Path => Api.Path;
+
+    /// <summary>
+    /// The catalog's reading, except where the body is the caller's: 60003 (the service could not parse the JSON) is
+    /// the module's own bug for the follow commands (the run stops) and here this body's error (the run goes on);
+    /// 30001's advice speaks of the body, not of ids.
+    /// </summary>
+    public override ErrorDescription Describe(int code) => code switch
+    {
+        60003 => Invalid(code, "The service could not parse the body as JSON (60003): check its text and its encoding (UTF-8)."),
+        30001 => Invalid(code, "The request was refused as invalid: check the body's fields against the API's page."),
+        _ => base.Describe(code),
+    };
+
+    private static ErrorDescription Invalid(int code, string advice)
+        => new(code, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, CodeMeaning.FailsItsCall, advice);
 
     /// <summary>A call-level 30003 names an account of the body (there is no From_Account of the module's): this call fails, the run goes on.</summary>
     public override string UnknownFrom(string from)

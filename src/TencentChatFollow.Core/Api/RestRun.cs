@@ -29,6 +29,7 @@ internal sealed class RestRun
     private long _received;
     private long _direct;
     private long _directErrors;
+    private TencentChatRunStoppedException? _stopped;
 
     /// <param name="call">One call: its sequence number (the body's place in the input), its key, its JSON and the run's token.</param>
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
@@ -46,8 +47,10 @@ internal sealed class RestRun
     /// <summary>Bodies handed out with an error.</summary>
     public long Errors => _run.Errors + _directErrors;
 
-    /// <summary>Set once a fatal answer stopped the run; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
-    public TencentChatRunStoppedException? Stopped => _run.Stopped;
+    /// <summary>Set once a fatal answer stopped the run, counting bodies; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
+    public TencentChatRunStoppedException? Stopped
+        => _run.Stopped is not { } stopped ? null
+            : _stopped ??= new TencentChatRunStoppedException(stopped.Cause, stopped.Answered + _direct, stopped.UnansweredIds, "body", "bodies", "TargetObject");
 
     /// <summary>
     /// Adds one body: its JSON, or the <paramref name="refusal"/> that keeps it from being sent. Returns the results

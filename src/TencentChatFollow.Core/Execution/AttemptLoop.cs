@@ -82,7 +82,7 @@ internal sealed class AttemptLoop
         var limiter = _session.Limiter;
         while (true)
         {
-            var limit = _session.MaxRequestsPerSecond;
+            var limit = _facts.MaxRequestsPerSecond ?? _session.MaxRequestsPerSecond;
             var slot = await limiter.WaitAsync(limit, cancellationToken, front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
             if (slot.Exhausted)
             {
