@@ -95,6 +95,6 @@ internal abstract class ApiProtocol
     {
         if (body.Length == 0) return " (it is empty)";
         var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 40)).Replace('\r', ' ').Replace('\n', ' ');
-        return $" ({body.Length} bytes, starting '{text}')";
+        return FormattableString.Invariant($" ({body.Length} bytes, starting '{text}')");
     }
 }

@@ -35,20 +35,20 @@ internal sealed class RestCall
         _debug = collectDebug;
     }
 
-    /// <summary>The most calls per second the run sends: the command's ceiling, else the session's.</summary>
-    public int Ceiling => _cap ?? _session.MaxRequestsPerSecond;
+    /// <summary>The most calls per second the run sends: the command's cap, else the session's, else the API's known limit.</summary>
+    public int Ceiling => _session.CeilingFor(_protocol.Path, _cap);
 
-    /// <summary>The pace calls go at now (the API's limiter), for the progress bar; 0 while it holds back.</summary>
-    public double CurrentRate => _session.Limiter.CurrentRate(Ceiling);
+    /// <summary>The pace calls go at now (the API's own limiter), for the progress bar; 0 while it holds back.</summary>
+    public double CurrentRate => _session.LimiterFor(_protocol.Path).CurrentRate(Ceiling);
 
     /// <summary>The call (and its retries) for the body at <paramref name="sequence"/> in the input.</summary>
     public async Task<BatchResult> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
-        var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug) { MaxRequestsPerSecond = _cap };
+        var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap };
         var end = await loop.UntilAnsweredAsync(body, _protocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace TencentChatFollow.Errors;
@@ -97,7 +98,7 @@ internal static class ErrorCatalog
     /// </summary>
     public static string AdviceFor(int code, uint? keyAppId, ErrorDescription? described = null)
         => keyAppId is uint app && code is 70003 or 70009
-            ? $"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."
+            ? FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again.")
             : (described ?? Describe(code)).Advice;
 
     /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>

@@ -65,13 +65,13 @@ internal sealed class CallFacts
     /// <summary>The SDKAppID when the module makes the UserSig from a key (the advice for 70003/70009 differs).</summary>
     public uint? KeyAppId { get; }
     public bool KeepBody { get; }
-    /// <summary>The command's own ceiling of calls per second (Invoke-TencentChatRestMethod -MaxRequestsPerSecond), when it has one.</summary>
-    public int? MaxRequestsPerSecond { get; set; }
 }
 
 /// <summary>
-/// The one place that decides what an attempt means, from the transport's fault, the HTTP status, whether the body is
-/// the API's JSON, the envelope's ErrorCode and <see cref="ErrorCatalog"/>'s entry for it; it words the failure too.
+/// Decides what one attempt means (its <see cref="Verdict"/>), from the transport's fault, the HTTP status, whether the
+/// body is the API's JSON, the envelope's ErrorCode and <see cref="ErrorCatalog"/>'s entry for it, and words the
+/// failure. What a call does over several attempts (retries, waiting out an outage, the run's first call, calls in a
+/// row that reach nothing) is <see cref="AttemptLoop"/>'s; what each id's item says is <see cref="IdMapping"/>'s.
 /// </summary>
 internal static class AttemptClassifier
 {

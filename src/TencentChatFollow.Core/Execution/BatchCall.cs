@@ -46,7 +46,7 @@ internal sealed class BatchCall<TResult>
     {
         var log = new CallLog(_debug);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, $"Batch {sequence}", $"POST {_protocol.Path} batch {sequence}: {Text.Wording.Ids(ids.Count)}", log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: {Text.Wording.Ids(ids.Count)}"), log);
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
         var done = new Dictionary<string, IdOutcome>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();

@@ -23,6 +23,7 @@ internal sealed class ListRun : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
     private long _sequence;
+    private long _pagesAsked;
 
     public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
     {
@@ -35,6 +36,9 @@ internal sealed class ListRun : IDisposable
 
     /// <summary>Lists read to their end (their last page handed out).</summary>
     public long Answered { get; private set; }
+
+    /// <summary>Pages asked for so far (each list's next page is asked for only once its last one is handed out).</summary>
+    public long PagesAsked => Volatile.Read(ref _pagesAsked);
 
     /// <summary>Set when an answer every call would repeat stopped the run; nothing more is read.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }
@@ -122,7 +126,7 @@ internal sealed class ListRun : IDisposable
         public BatchResult TruncatedError(long sequence)
         {
             var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end.", userId: User);
+                FormattableString.Invariant($"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end."), userId: User);
             return new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
         }
 
@@ -158,11 +162,13 @@ internal sealed class ListRun : IDisposable
         private void Fetch()
         {
             var sequence = Interlocked.Increment(ref _run._sequence);
+            Interlocked.Increment(ref _run._pagesAsked);
+            var cancellationToken = _run._cancel.Token; // read here: the source may be disposed before the task runs
             Task.Run(async () =>
             {
                 try
                 {
-                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, _run._cancel.Token).ConfigureAwait(false);
+                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, cancellationToken).ConfigureAwait(false);
                     _ready.Release();
                 }
                 catch (OperationCanceledException)

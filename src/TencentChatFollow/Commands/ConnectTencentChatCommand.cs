@@ -19,7 +19,7 @@ namespace TencentChatFollow.Commands;
 [OutputType(typeof(TencentChatSession))]
 public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
 
     private const string EnvironmentSet = "Environment";
     private const string SecretKeySet = "SecretKey";
@@ -128,7 +128,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
             UserSig = UserSig is not null ? System.Text.Encoding.UTF8.GetString(SecretText.ToUtf8(UserSig)) : null,
             Region = bound.ContainsKey(nameof(Region)) ? Region : null,
             Endpoint = Endpoint,
-            MaxRequestsPerSecond = MaxRequestsPerSecond,
+            MaxRequestsPerSecond = bound.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : null,
             MaxRetry = MaxRetry,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             RetryTimeout = TimeSpan.FromSeconds(RetryTimeoutSec),
@@ -192,7 +192,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     }
 
     /// <summary>Cancels the check call when the command ends early.</summary>
-    public void Dispose() => _stop.Cancel();
+    public void Dispose() => _stop.Dispose();
 
     private static string DescribeSig(TencentChatSession session)
         => session.AuthenticationMode == "SecretKey"

@@ -21,7 +21,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     /// <summary>Lists read at once by default.</summary>
     public const int DefaultThrottleLimit = 8;
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
     private ListRun? _run;
     private long _users;
     private long _refused;
@@ -78,7 +78,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
+        _stop.Dispose();
         _run?.Dispose();
     }
 

@@ -3,7 +3,6 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using System.Threading;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
@@ -22,7 +21,7 @@ namespace TencentChatFollow.Commands;
 [OutputType(typeof(PSObject), typeof(string))]
 public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
     private RestRun? _run;
     private ProgressReporter? _progress;
 
@@ -104,7 +103,6 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     /// <summary>Cancels whatever is still in flight when the command ends early, and frees the token source.</summary>
     public void Dispose()
     {
-        _stop.Cancel();
         _stop.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -20,7 +20,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <summary>Calls in flight by default: enough to reach 200 calls/s at 300 ms round trips.</summary>
     public const int DefaultThrottleLimit = 64;
 
-    private readonly CancellationTokenSource _stop = new();
+    private readonly StopSignal _stop = new();
     private BatchRun? _run;
     private ProgressReporter? _progress;
     private long _refused;
@@ -47,8 +47,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
-        _progress = new ProgressReporter(this, activity, () => session.Limiter.CurrentRate(session.MaxRequestsPerSecond)) { Total = total };
-        WriteVerbose($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.MaxRequestsPerSecond} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input.");
+        _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
+        WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
 
     /// <summary>
@@ -91,7 +91,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
     public void Dispose()
     {
-        _stop.Cancel();
+        _stop.Dispose();
         GC.SuppressFinalize(this);
     }
 
