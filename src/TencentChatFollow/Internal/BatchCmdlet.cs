@@ -108,8 +108,14 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
     public void Dispose()
     {
-        _stop.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Cancels whatever is still in flight and disposes the command's stop (<paramref name="disposing"/> true).</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _stop.Dispose();
     }
 
     /// <summary>Ids in an -UserId array, for the progress bar's percentage.</summary>
