@@ -154,6 +154,23 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
     }
 
+    It 'under -ErrorAction Stop writes every answer the service gave, then ends with one error for the first failed body' {
+        $bodies = 1..12 | ForEach-Object { if ($_ -eq 3) { @{ CheckItem = @() } } else { New-CheckBody ('u{0:d4}' -f $_) } }
+        $out = [System.Collections.Generic.List[object]]::new()
+        $err = $null
+        try { $bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction Stop | ForEach-Object { $out.Add($_) } } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidRequest,*'
+        $err.Exception.Cause.Code | Should -Be 70402
+        $err.Exception.FailedIds | Should -Be @('3') -Because 'the ids of a body are its place in the input'
+        $err.TargetObject | Should -Be $bodies[2]
+        $err.Exception.Message | Should -Match 'bodies answered'
+        $written = @($out | ForEach-Object { $_.ResultItem[0].UserID })
+        $written[0..1] | Should -Be @('u0001', 'u0002')
+        ($written -join ',') | Should -Be ((@(1..12 | Where-Object { $_ -ne 3 } | ForEach-Object { 'u{0:d4}' -f $_ }) | Select-Object -First $written.Count) -join ',') -Because 'the answers written are in input order'
+        $err.Exception.Done | Should -Be $written.Count
+        @(Get-Log $emulator 'account_check').Count | Should -Be ($written.Count + 1) -Because 'every call sent was written or is the error'
+    }
+
     It 'stops the run at a wrong key with one error and one call' {
         $wrong = [pscredential]::new($cred.UserName, (ConvertTo-SecureString ('f' * 64) -AsPlainText -Force))
         $session = Connect-TencentChat -SdkAppId $appId -Credential $wrong -Endpoint $emulator.Url -SkipCheck -PassThru
