@@ -20,6 +20,7 @@
         'Get-TencentChatContext'
         'Get-TencentChatFollow'
         'Get-TencentChatFollowInfo'
+        'Invoke-TencentChatRestMethod'
         'New-TencentChatUserSig'
         'Remove-TencentChatFollow'
         'Test-TencentChatFollow'

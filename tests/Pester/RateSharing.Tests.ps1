@@ -2,9 +2,9 @@
 # service that refuses every call, and through refusals injected at random.
 # The emulators count with the sliding 1000 ms window (docs/emulator.md), the strict reading of Tencent's limit: a
 # client that keeps sending into a full window stays refused, only one that slows down gets through.
-# Each Describe has an emulator with its own SDKAppID: the module keeps one rate limiter per SDKAppID for the whole
-# process, so what it learned here (a cut rate, a service that refuses) must not carry over to another test, here or
-# in the other test files, which use the emulator's default SDKAppID.
+# The module keeps one rate limiter per endpoint, SDKAppID and API for the whole process; each Describe has an
+# emulator of its own (its own port, so its own limiters) and its own SDKAppID, so what a limiter learned here (a cut
+# rate, a service that refuses) does not carry over to another test.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
@@ -83,7 +83,7 @@ Describe 'Next to a neighbour that uses part of the quota' {
         $ourRefused | Should -BeGreaterThan 0 -Because 'the neighbour and the ceiling of 200 calls/s together are more than the quota'
         $stats.rateLimited | Should -BeGreaterOrEqual $ourRefused
 
-        $slowing = @($verbose | Where-Object Message -Match 'The service refused a call \(60007\): the app''s quota is shared; slowing from \d+ to \d+ calls/s\.')
+        $slowing = @($verbose | Where-Object Message -Match 'The service refused a call \(60007\): the app''s follow_get_info quota is shared; slowing from \d+ to \d+ calls/s\.')
         $slowing.Count | Should -BeGreaterThan 0 -Because 'a refusal cuts the rate and says so'
         $slowing.Count | Should -BeLessThan $ourRefused -Because "the rate is cut once per refusal episode, not once per refused call ($ourRefused refused, $($stats.rateLimited) in all)"
         @($ours | Where-Object errorCode -EQ 0).Count | Should -Be 200 -Because '4,000 ids are 200 calls of 20, each accepted once'
@@ -139,5 +139,54 @@ Describe 'Refusals are not failed attempts' {
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $stats.faultsInjected | Should -BeGreaterThan 5
         $stats.accepted | Should -Be 100
+    }
+}
+
+Describe 'Two APIs at once in one session, the service counting per API' {
+    BeforeAll {
+        $script:appId = [uint32]1400000304
+        # --limit-scope api (the default, named here): each follow API has its own 200 calls/s, refused with 60007.
+        $script:emulator = Start-App $appId @('--limit-scope', 'api')
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'gives Test-TencentChatFollow and Get-TencentChatFollowInfo each its own ceiling of 200 calls/s' {
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck -PassThru
+        # 600 calls of each API: about 3 s each at 200 calls/s, so they overlap for seconds even if one starts late.
+        $infoIds = @(1..3 | ForEach-Object { $graph.Users })
+        $checkIds = @(1..15 | ForEach-Object { $graph.Users })
+        $from = $graph.Users[0]
+        $other = [powershell]::Create()
+        $null = $other.AddScript({
+                param($ModulePath, $Session, $From, $Ids)
+                Import-Module $ModulePath
+                $n = 0
+                Test-TencentChatFollow -Session $Session -From $From -UserId $Ids -ErrorAction SilentlyContinue | ForEach-Object { $n++ }
+                $n
+            }).AddParameters(@{ ModulePath = (Get-ModuleUnderTest); Session = $session; From = $from; Ids = $checkIds })
+        $handle = $other.BeginInvoke()
+        try {
+            $infoRows = 0
+            $infoIds | Get-TencentChatFollowInfo -Session $session -ErrorVariable errs | ForEach-Object { $infoRows++ }
+        } finally {
+            $checkRows = $other.EndInvoke($handle)
+            $other.Dispose()
+        }
+
+        $errs.Count | Should -Be 0
+        $infoRows | Should -Be $infoIds.Count
+        $checkRows[-1] | Should -Be $checkIds.Count
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $info = $stats.byApi.follow_get_info
+        $check = $stats.byApi.follow_check
+        $info.accepted | Should -Be 600
+        $check.accepted | Should -Be 600
+        # Each API went at nearly its own 200 calls/s in its busiest second (one limiter for the app would have split
+        # 200 between them), and together they went well over 200 in one second, which only per-API limits allow.
+        $info.maxCallsInAnySecond | Should -BeGreaterOrEqual 170 -Because "follow_get_info has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
+        $check.maxCallsInAnySecond | Should -BeGreaterOrEqual 170 -Because "follow_check has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
+        $stats.maxCallsInAnySecond | Should -BeGreaterThan 300 -Because 'both ran at once, each at its own ceiling'
+        # A busy machine bunches a few calls now and then (the sliding window counts them), so a few refusals may come.
+        $stats.rateLimited | Should -BeLessOrEqual ([math]::Ceiling(0.03 * $stats.calls)) -Because "each paces under its own limit ($($stats.rateLimited) of $($stats.calls) refused)"
     }
 }

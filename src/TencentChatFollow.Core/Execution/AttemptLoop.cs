@@ -68,6 +68,9 @@ internal sealed class AttemptLoop
 
     public CallLog Log { get; }
 
+    /// <summary>A command's own ceiling for this call's API (calls per second), over the session's and the API's published one.</summary>
+    public int? MaxRequestsPerSecond { get; set; }
+
     /// <summary>Retries so far (sends after the first that were not refusals, renewals or outage probes).</summary>
     public int Retries { get; private set; }
 
@@ -79,10 +82,11 @@ internal sealed class AttemptLoop
         where TBody : class
     {
         if (Log.Debug is { } debugLines) debugLines.Add($"{_label}: request body {Encoding.UTF8.GetString(body)}");
-        var limiter = _session.Limiter;
+        // The API's own limiter (per endpoint, app and API) and ceiling.
+        var limiter = _session.LimiterFor(_facts.Protocol.Path);
         while (true)
         {
-            var limit = _session.MaxRequestsPerSecond;
+            var limit = _session.CeilingFor(_facts.Protocol.Path, MaxRequestsPerSecond);
             var slot = await limiter.WaitAsync(limit, cancellationToken, front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
             if (slot.Exhausted)
             {

@@ -10,7 +10,7 @@ namespace TencentChatFollow.Execution;
 /// </summary>
 internal sealed class RunHistory
 {
-    public RunHistory(TencentChatSession session) => Start = session.Limiter.Now;
+    public RunHistory(TencentChatSession session) => Start = session.Clock.Elapsed;
 
     public TimeSpan Start { get; }
     /// <summary>1 once the service has answered this run.</summary>

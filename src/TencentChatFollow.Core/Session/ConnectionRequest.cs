@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
-using TencentChatFollow.Execution;
 using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Session;
@@ -29,7 +28,8 @@ internal sealed class ConnectionRequest
     public string? UserSig { get; set; }
     public ChatRegion? Region { get; set; }
     public Uri? Endpoint { get; set; }
-    public int MaxRequestsPerSecond { get; set; } = RateLimiter.DefaultLimit;
+    /// <summary>The ceiling for every API, when the user gave one; otherwise each API's published limit applies.</summary>
+    public int? MaxRequestsPerSecond { get; set; }
     public int MaxRetry { get; set; } = TencentChatSession.DefaultMaxRetry;
     public TimeSpan Timeout { get; set; } = TencentChatSession.DefaultTimeout;
     /// <summary>How long a run waits out a service that refuses every call before the waiting ids fail (QuotaExhausted).</summary>

@@ -22,8 +22,8 @@ public sealed class TencentChatSession
     public static readonly TimeSpan MaxRetryTimeout = TimeSpan.FromHours(1);
 
     internal TencentChatSession(uint sdkAppId, string identifier, Uri endpoint, ChatRegion? region, ISigSource sig,
-        int maxRequestsPerSecond = RateLimiter.DefaultLimit, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null,
-        TimeSpan? retryTimeout = null, Clock? clock = null, HttpMessageHandler? transport = null)
+        int? maxRequestsPerSecond = null, int maxRetry = DefaultMaxRetry, TimeSpan? timeout = null, ProxySettings? proxy = null,
+        TimeSpan? retryTimeout = null, Clock? clock = null, HttpMessageHandler? transport = null, RateLimiterRegistry? limiters = null)
     {
         if (string.IsNullOrWhiteSpace(identifier)) throw new ArgumentException("The admin identifier is empty.", nameof(identifier));
         if (maxRequestsPerSecond < 1 || maxRequestsPerSecond > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
@@ -35,14 +35,17 @@ public sealed class TencentChatSession
         Endpoint = endpoint;
         Region = region;
         Sig = sig;
-        MaxRequestsPerSecond = maxRequestsPerSecond;
+        MaxRequestsPerSecond = maxRequestsPerSecond ?? RateLimiter.DefaultLimit;
+        _ceilingGiven = maxRequestsPerSecond is not null;
         MaxRetry = maxRetry;
         Timeout = timeout ?? DefaultTimeout;
         RetryTimeout = retryTimeout ?? DefaultRetryTimeout;
-        ConnectedAt = DateTimeOffset.Now;
-        Clock = clock ?? Clock.System;
-        // The process-wide limiter of the app on the real clock; a session on a test clock gets its own, paced on it.
-        Limiter = clock is null ? RateLimiter.ForApp(sdkAppId) : new RateLimiter(RateLimiter.DefaultWindow, clock);
+        if (clock is not null && limiters is not null && !ReferenceEquals(clock, limiters.Clock))
+            throw new ArgumentException("The rate limiters must pace on the session's clock.", nameof(limiters));
+        Clock = clock ?? limiters?.Clock ?? Clock.System;
+        ConnectedAt = Clock.UtcNow.ToLocalTime();
+        // The process-wide limiters on the real clock; a session on a test clock gets its own registry, paced on it.
+        Limiters = limiters ?? (clock is null ? RateLimiterRegistry.Shared : new RateLimiterRegistry(clock));
         Proxy = proxy;
         // A test's transport (no socket) or the process-wide client of the endpoint.
         Http = transport is null ? HttpClientCache.For(endpoint, proxy) : HttpClientCache.Over(transport);
@@ -70,10 +73,34 @@ public sealed class TencentChatSession
     public ProxySettings? Proxy { get; }
 
     internal ISigSource Sig { get; }
-    internal RateLimiter Limiter { get; }
+    /// <summary>Where the session's rate limiters come from (process-wide unless a test gave its own).</summary>
+    internal RateLimiterRegistry Limiters { get; }
     /// <summary>The time the session's limiter, retries and UserSig expiry go by.</summary>
     internal Clock Clock { get; }
     internal HttpClient Http { get; }
+
+    /// <summary>
+    /// The rate limiter of <paramref name="api"/> ("v4/follow/follow_get_info", any API by its path) for this session's
+    /// app and endpoint, shared by every session of the process that calls it.
+    /// </summary>
+    internal RateLimiter LimiterFor(string api) => Limiters.For(Endpoint, SdkAppId, api);
+
+    /// <summary>
+    /// The most calls per second to send to <paramref name="api"/>: <paramref name="maxRequestsPerSecond"/> when a
+    /// command was given one, else the session's -MaxRequestsPerSecond when Connect-TencentChat was given one, else
+    /// the API's published limit (<see cref="KnownRateLimits"/>: 200 for the follow APIs, 100 for an API it does not know).
+    /// </summary>
+    internal int CeilingFor(string api, int? maxRequestsPerSecond = null)
+    {
+        if (maxRequestsPerSecond is int cap)
+        {
+            if (cap < 1 || cap > MaxRequestsPerSecondCeiling) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerSecond));
+            return cap;
+        }
+        return _ceilingGiven ? MaxRequestsPerSecond : KnownRateLimits.For(api);
+    }
+
+    private readonly bool _ceilingGiven;
 
     public override string ToString() => $"TencentChat app {SdkAppId} as {Identifier} at {Endpoint.GetLeftPart(UriPartial.Authority)}";
 }

@@ -128,7 +128,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
             UserSig = UserSig is not null ? System.Text.Encoding.UTF8.GetString(SecretText.ToUtf8(UserSig)) : null,
             Region = bound.ContainsKey(nameof(Region)) ? Region : null,
             Endpoint = Endpoint,
-            MaxRequestsPerSecond = MaxRequestsPerSecond,
+            MaxRequestsPerSecond = bound.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : null,
             MaxRetry = MaxRetry,
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             RetryTimeout = TimeSpan.FromSeconds(RetryTimeoutSec),

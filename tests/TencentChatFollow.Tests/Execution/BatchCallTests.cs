@@ -756,7 +756,7 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         Assert.Equal(2, rig.Requests.Length);
-        Assert.Equal(200, rig.Session.Limiter.CurrentRate(200));
+        Assert.Equal(200, rig.Session.LimiterFor("v4/follow/follow_get_info").CurrentRate(200));
         Assert.DoesNotContain(result.Verbose, v => v.Contains("slowing"));
     }
 
@@ -766,7 +766,7 @@ public class BatchCallTests
     /// </summary>
     private static void AssertLimiterSlowed(TencentChatSession session, BatchResult result, string reason)
     {
-        var rate = session.Limiter.CurrentRate(200);
+        var rate = session.LimiterFor("v4/follow/follow_get_info").CurrentRate(200);
         Assert.InRange(rate, 1, 199);
         var line = Assert.Single(result.Verbose, v => v.Contains("slowing from"));
         Assert.Contains(reason, line);

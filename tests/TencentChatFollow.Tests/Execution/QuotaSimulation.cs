@@ -116,7 +116,7 @@ internal sealed class SimClient
         _ceiling = ceiling;
         _fixedRate = fixedRate;
         _notStarted = calls;
-        Limiter = new RateLimiter(TimeSpan.FromSeconds(1) + RateLimiter.DefaultMargin, () => TimeSpan.FromMilliseconds(_clockMs), null, settings);
+        Limiter = new RateLimiter(new SimulatedClock(() => TimeSpan.FromMilliseconds(_clockMs)), RateLimiter.DefaultWindow, settings);
     }
 
     public string Name { get; }
@@ -202,4 +202,12 @@ internal sealed class SimClient
         var arrive = nowMs + _sim.LatencyMs / 2 + _sim.Jitter();
         _inFlight.Add(new QuotaSimulation.SimCall { SentMs = nowMs, ArriveMs = arrive, AnswerMs = arrive + _sim.LatencyMs / 2 + _sim.Jitter(), Slot = slot });
     }
+}
+
+/// <summary>A clock read from the simulation's time; nothing waits on it (the simulation steps the clients itself).</summary>
+internal sealed class SimulatedClock(Func<TimeSpan> now) : Clock
+{
+    public override TimeSpan Elapsed => now();
+    public override DateTimeOffset UtcNow => DateTimeOffset.UnixEpoch + now();
+    public override Task Delay(TimeSpan delay, CancellationToken cancellationToken) => throw new NotSupportedException("The simulation steps its clients; nothing waits.");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TencentChatFollow.Execution;
 using Xunit;
 
@@ -15,53 +14,25 @@ public class RateLimiterTests
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
-    /// <summary>A clock and a Task.Delay that only move when the test says.</summary>
-    private sealed class FakeTime
+    private static (RateLimiter Limiter, ManualClock Time) Make(TimeSpan? window = null)
     {
-        private readonly List<(TimeSpan Due, TaskCompletionSource Done)> _delays = new();
-        public TimeSpan Now { get; private set; } = TimeSpan.FromSeconds(100);
-
-        public Task Delay(TimeSpan wait, CancellationToken token)
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_delays) _delays.Add((Now + wait, done));
-            return done.Task;
-        }
-
-        public void Advance(TimeSpan by)
-        {
-            List<TaskCompletionSource> due;
-            lock (_delays)
-            {
-                Now += by;
-                due = _delays.Where(d => d.Due <= Now).Select(d => d.Done).ToList();
-                _delays.RemoveAll(d => d.Due <= Now);
-            }
-            foreach (var d in due) d.SetResult();
-        }
-
-        public int PendingDelays { get { lock (_delays) return _delays.Count; } }
-    }
-
-    private static (RateLimiter Limiter, FakeTime Time) Make(TimeSpan? window = null)
-    {
-        var time = new FakeTime();
-        return (new RateLimiter(window ?? Window, () => time.Now, time.Delay), time);
+        var time = new ManualClock();
+        return (new RateLimiter(time, window ?? Window), time);
     }
 
     /// <summary>Takes turns as fast as the limiter gives them, stepping the fake clock 1 ms at a time; returns the send times.</summary>
-    private static List<TimeSpan> TakeTurns(RateLimiter limiter, FakeTime time, int limit, int count)
+    private static List<TimeSpan> TakeTurns(RateLimiter limiter, ManualClock time, int limit, int count)
     {
         var times = new List<TimeSpan>();
         while (times.Count < count)
         {
             if (limiter.TryAcquire(limit, TimeSpan.MaxValue, out var slot, out var next))
             {
-                Assert.Equal(time.Now, slot.SentAt);
+                Assert.Equal(time.Elapsed, slot.SentAt);
                 times.Add(slot.SentAt);
                 continue;
             }
-            Assert.True(next > time.Now);
+            Assert.True(next > time.Elapsed);
             time.Advance(Ms(1));
         }
         return times;
@@ -163,7 +134,7 @@ public class RateLimiterTests
 
         time.Advance(Window);
         var slot = await next.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(time.Now, slot.SentAt);
+        Assert.Equal(time.Elapsed, slot.SentAt);
     }
 
     [Fact]
@@ -280,21 +251,14 @@ public class RateLimiterTests
     }
 
     [Fact]
-    public void ForApp_shares_one_limiter_per_app_and_separates_apps()
-    {
-        var a = RateLimiter.ForApp(3_999_000_001);
-        Assert.Same(a, RateLimiter.ForApp(3_999_000_001));
-        Assert.NotSame(a, RateLimiter.ForApp(3_999_000_002));
-    }
-
-    [Fact]
-    public async Task The_real_limiter_paces_a_second_plus_the_jitter_margin_per_limit()
+    public void The_default_window_is_a_second_plus_the_jitter_margin()
     {
         Assert.Equal(Ms(10), RateLimiter.DefaultMargin);
-        var limiter = RateLimiter.ForApp(3_999_000_003);
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 5; i++) await limiter.WaitAsync(4, CancellationToken.None);
-        // 4 per 1.02 s: the 5th turn comes a whole window after the 1st (a little later on a busy machine).
-        Assert.InRange(watch.Elapsed, Ms(1020 - 21), Ms(3000));
+        Assert.Equal(Ms(1010), RateLimiter.DefaultWindow);
+        var time = new ManualClock();
+        var limiter = new RateLimiter(time);
+        // 4 per 1.01 s: the 5th turn comes a whole window after the 1st.
+        var turns = TakeTurns(limiter, time, 4, 5);
+        Assert.Equal(RateLimiter.DefaultWindow, turns[4] - turns[0]);
     }
 }

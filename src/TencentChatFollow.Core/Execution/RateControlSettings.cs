@@ -1,0 +1,57 @@
+using System;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>The control loop's constants (one set in production; the simulation tests vary them).</summary>
+internal sealed class RateControlSettings
+{
+    public static RateControlSettings Default => new();
+
+    /// <summary>How long the service remembers calls: Tencent counts calls per second.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How many clients our share suggests: the ceiling over the share, plus this, rounded down (at least two when not alone).</summary>
+    public double FairRounding { get; set; } = 0.4;
+    /// <summary>Calls/s added each second while calls go through.</summary>
+    public double IncreasePerSecond { get; set; } = 1;
+    /// <summary>The increase is scaled by (SmallShare × ceiling / rate)², between SmallBoostFloor and SmallBoostCap.</summary>
+    public double SmallShare { get; set; } = 0.4;
+    public double SmallBoostCap { get; set; } = 25;
+    public double SmallBoostFloor { get; set; } = 0.5;
+    /// <summary>After this long without a refusal the rate also grows by a share of itself each second (ProbeGrowth, reached over another AccelerateAfter).</summary>
+    public TimeSpan AccelerateAfter { get; set; } = TimeSpan.FromSeconds(3);
+    public double ProbeGrowth { get; set; } = 0.15;
+    /// <summary>Above the even split of the last cut, the quiet stretch before probing is this many AccelerateAfter longer.</summary>
+    public double AboveFairWait { get; set; } = 2;
+    /// <summary>A cut keeps at most this fraction of the rate.</summary>
+    public double Decrease { get; set; } = 0.95;
+    /// <summary>When our share was at least AloneShare of the ceiling, a cut keeps AloneDecrease of the rate.</summary>
+    public double AloneShare { get; set; } = 0.9;
+    public double AloneDecrease { get; set; } = 0.98;
+    public TimeSpan AloneRegrowAfter { get; set; } = TimeSpan.FromSeconds(0.5);
+    /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>
+    public double DeepestCut { get; set; } = 0.3;
+    /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
+    public double ShareFactor { get; set; } = 0.95;
+    /// <summary>The first cut of a process that has been sending for less than a window keeps at most this fraction of the rate...</summary>
+    public double NewcomerCut { get; set; } = 0.5;
+    /// <summary>...and at least this (it joined a window already full, so what got through says little).</summary>
+    public double NewcomerFloor { get; set; } = 1 / 3.0;
+    /// <summary>A newcomer that got at least this part of the window through started with the others (the start's ladder applies).</summary>
+    public double StartedTogetherShare { get; set; } = 0.2;
+    /// <summary>How many started together: the window over our part of it, plus this, rounded down (at least two).</summary>
+    public double NewcomerRounding { get; set; } = 0.5;
+    /// <summary>
+    /// Cut while our share was under this fraction of the even split, the rate climbs back to that fraction of it,
+    /// closing the gap at PullRate times a second (a refusal that hit us and not the others then costs us little).
+    /// </summary>
+    public double PullTo { get; set; } = 0.95;
+    public double PullRate { get; set; } = 3;
+    /// <summary>The rate never goes below this.</summary>
+    public double MinRate { get; set; } = 2;
+    /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>
+    public double DrainFactor { get; set; } = 3;
+    /// <summary>While holding after a cut, one probe call per this interval.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Each refused probe doubles the interval to the next, up to this.</summary>
+    public TimeSpan LongestProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>The limiter's line: callers wait first come, first served, and a pump hands out turns as the pacing rule allows.</summary>
+internal sealed partial class RateLimiter
+{
+    private readonly LinkedList<Waiter> _waiters = new();
+    private bool _pumping;
+
+    /// <summary>
+    /// Waits for this call's turn under at most <paramref name="limit"/> calls per second. <paramref name="front"/>
+    /// puts the caller before those already waiting (a refused call going again). When the service has refused every
+    /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send.
+    /// </summary>
+    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true)
+    {
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
+        cancellationToken.ThrowIfCancellationRequested();
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing);
+        var startPump = false;
+        lock (_gate)
+        {
+            if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, out var slot, out _)) return Task.FromResult(slot);
+            waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
+            if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+            startPump = !_pumping;
+            _pumping = true;
+        }
+        // Started outside the lock: the pump's first turn runs on this thread, and a grant disposes the waiter's token
+        // registration, which waits for a cancellation callback in progress; that callback takes the lock (a deadlock).
+        if (startPump) _ = PumpAsync();
+        return waiter.Completion.Task;
+    }
+
+    private async Task PumpAsync()
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            var granted = new List<(Waiter, RateSlot)>();
+            lock (_gate)
+            {
+                var now = _clock.Elapsed;
+                var next = now;
+                while (_waiters.First is { } node && TryGrant(node.Value, now, out var slot, out next))
+                {
+                    _waiters.RemoveFirst();
+                    node.Value.Node = null;
+                    granted.Add((node.Value, slot));
+                }
+                if (_waiters.Count == 0)
+                {
+                    _pumping = false;
+                    wait = TimeSpan.Zero;
+                }
+                else
+                {
+                    wait = next - now;
+                }
+            }
+            foreach (var (waiter, slot) in granted) waiter.Grant(slot);
+            if (wait <= TimeSpan.Zero)
+            {
+                lock (_gate) if (!_pumping) return;
+                continue;
+            }
+            try
+            {
+                await _clock.Delay(wait, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A delay never fails on its own; if a test's delay does, look again rather than stall the line.
+            }
+        }
+    }
+
+    private void Cancel(Waiter waiter, CancellationToken token)
+    {
+        lock (_gate)
+        {
+            if (waiter.Node is null) return;
+            _waiters.Remove(waiter.Node);
+            waiter.Node = null;
+        }
+        waiter.Completion.TrySetCanceled(token);
+    }
+
+    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing)
+    {
+        public int Limit { get; } = limit;
+        public TimeSpan GiveUpAfter { get; } = giveUpAfter;
+        /// <summary>The caller's run has seen the service answer, so an outage applies to it (one probe at a time).</summary>
+        public bool OutagePacing { get; } = outagePacing;
+        public TaskCompletionSource<RateSlot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public LinkedListNode<Waiter>? Node { get; set; }
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Grant(RateSlot slot)
+        {
+            Registration.Dispose();
+            Completion.TrySetResult(slot);
+        }
+    }
+}

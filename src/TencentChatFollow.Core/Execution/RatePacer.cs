@@ -1,0 +1,60 @@
+using System;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>
+/// When the next call may go, for one line of calls: evenly spaced at a rate, a late turn catching up at most
+/// <see cref="CatchUp"/> (idle time earns no burst), and never more than a limit within any window. Keeps the send
+/// times of the last window. Not thread-safe: its owner calls it under its lock.
+/// </summary>
+internal sealed class RatePacer
+{
+    /// <summary>A turn that comes late (a coarse timer, a busy machine) may catch up on slots missed within this time.</summary>
+    internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(20);
+
+    private readonly TimeSpan _window;
+    private TimeSpan[] _ring = new TimeSpan[256]; // send times of the last window, oldest first
+    private int _head;
+    private int _count;
+    private TimeSpan _lastSlot = TimeSpan.MinValue;
+
+    public RatePacer(TimeSpan window) => _window = window;
+
+    /// <summary>The time the last slot was given (MinValue before the first).</summary>
+    public TimeSpan LastSlot => _lastSlot;
+
+    /// <summary>
+    /// The earliest time the next call may go at <paramref name="rate"/> calls per window with at most
+    /// <paramref name="limit"/> calls in any window (0: no count limit), looked at <paramref name="now"/>.
+    /// </summary>
+    public TimeSpan NextAt(TimeSpan now, double rate, int limit)
+    {
+        while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
+        var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
+        var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
+        if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
+        if (limit > 0 && _count >= limit)
+        {
+            var free = At(_count - limit) + _window;
+            if (free > at) at = free;
+        }
+        return at;
+    }
+
+    /// <summary>A call goes now, in the slot at <paramref name="slot"/> (from <see cref="NextAt"/>, not later than now).</summary>
+    public void Take(TimeSpan slot, TimeSpan now)
+    {
+        _lastSlot = slot;
+        if (_count == _ring.Length)
+        {
+            var bigger = new TimeSpan[_ring.Length * 2];
+            for (var i = 0; i < _count; i++) bigger[i] = At(i);
+            _ring = bigger;
+            _head = 0;
+        }
+        _ring[(_head + _count) % _ring.Length] = now;
+        _count++;
+    }
+
+    private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length];
+}
