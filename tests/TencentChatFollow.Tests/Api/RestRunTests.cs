@@ -50,7 +50,7 @@ public class RestRunTests
         output.AddRange(Out(run, run.Add("body 5", Json, null)));
         output.AddRange(Out(run, run.Complete()));
         Assert.Equal(new object?[] { "error bad 1", "answer 2", "answer 3", "error bad 4", "answer 5" }, output);
-        Assert.Equal(new long[] { 2, 3, 5 }, calls.Started.ToArray());
+        Assert.Equal(new long[] { 2, 3, 5 }, calls.Started.OrderBy(n => n).ToArray()); // calls 3 and 5 run at once: either may start first
         Assert.Equal((5L, 2L), (run.Done, run.Errors));
         Assert.Null(run.Given("1"));
     }
