@@ -214,7 +214,8 @@ Describe 'Rate control per API' {
         }
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $stats.byApi.account_check.apiLimitRefusals | Should -BeGreaterThan 0 -Because 'account_check was throttled'
-        $stats.byApi.follow_get_info.rateLimited | Should -Be 0
+        # At its own ceiling follow_get_info may meet its own limit now and then (arrival jitter), never account_check's.
+        $stats.byApi.follow_get_info.rateLimited | Should -BeLessOrEqual ($stats.byApi.follow_get_info.calls / 100) -Because 'follow_get_info is refused at most by its own limit, rarely'
         # While account_check was being refused, follow_get_info went on at its own pace (a shared limiter would have
         # held both back to one probe every 50 ms after each refusal, and then to account_check's share).
         $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
@@ -226,6 +227,7 @@ Describe 'Rate control per API' {
         $span = ($end - $start).TotalSeconds
         $span | Should -BeGreaterThan 1 -Because 'the two ran at the same time while account_check was refused'
         $during = @($follow | Where-Object { $_ -ge $start -and $_ -le $end }).Count
+        Write-Host ('    follow_get_info: {0} calls in {1:N1} s ({2:N0}/s) while account_check was refused ({3} refusals)' -f $during, $span, ($during / $span), $refused.Count)
         $during / $span | Should -BeGreaterThan 120 -Because "follow_get_info kept near its 200 calls/s ($during calls in $([math]::Round($span, 1)) s)"
     }
 }
