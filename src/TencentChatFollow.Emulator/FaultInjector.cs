@@ -21,11 +21,11 @@ internal sealed class FaultInjector(int? seed)
     public FaultKind? Pick(RuntimeSettings settings, FaultKind? outageKind) => outageKind ?? Pick(settings);
 
     /// <summary>
-    /// True for the kinds that refuse a call before the service handles it (60007, 429): a write that draws one is not
+    /// True for the kinds that refuse a call before the service handles it (60007, 429, 70009): a write that draws one is not
     /// made. Every other kind strikes after the call was handled, so a write that draws it is made and only its answer
     /// is spoiled or lost, as when a connection fails after the service has acted.
     /// </summary>
-    public static bool RefusesBeforeHandling(FaultKind kind) => kind is FaultKind.FrequencyLimit or FaultKind.TooManyRequests;
+    public static bool RefusesBeforeHandling(FaultKind kind) => kind is FaultKind.FrequencyLimit or FaultKind.TooManyRequests or FaultKind.WrongKey;
 
     /// <summary>The reply for a refusing kind (see <see cref="RefusesBeforeHandling"/>).</summary>
     public static ApiReply Refusal(FaultKind kind, bool outage) =>
@@ -74,6 +74,7 @@ internal sealed class FaultInjector(int? seed)
             FaultKind.NetworkTimeout => ApiReply.Fail(new ApiError(ErrorCodes.NetworkTimeout, "network timeout, please try again later")),
             FaultKind.FrequencyLimit => ApiReply.Fail(new ApiError(ErrorCodes.FrequencyLimit, "REST API call frequency limit exceeded")),
             FaultKind.ServiceTimeout => ApiReply.Fail(new ApiError(ErrorCodes.ServiceTimeout, "service timeout, please try again")),
+            FaultKind.WrongKey => ApiReply.Fail(new ApiError(ErrorCodes.UserSigKeyMismatch, "UserSig signature check failed: it was made with another key")),
             FaultKind.TooManyRequests => ApiReply.Html(StatusCodes.Status429TooManyRequests, TooManyRequestsPage) with { RetryAfter = "1" },
             FaultKind.Html => ApiReply.Html(StatusCodes.Status200OK,
                 "<html><body><h1>Service temporarily unavailable</h1></body></html>"),

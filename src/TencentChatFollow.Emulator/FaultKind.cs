@@ -19,6 +19,9 @@ internal enum FaultKind
     Doubled,
     Negative,
     Oversize,
+
+    /// <summary>70009, as when the app's secret key is changed in the console mid-run: refused before handling.</summary>
+    WrongKey,
 }
 
 /// <summary>The names fault kinds have on the command line, in control requests and in the request log.</summary>
@@ -42,6 +45,7 @@ internal static class FaultKinds
         ["doubled"] = FaultKind.Doubled,
         ["negative"] = FaultKind.Negative,
         ["oversize"] = FaultKind.Oversize,
+        ["70009"] = FaultKind.WrongKey,
     };
 
     private static readonly Dictionary<FaultKind, string> NameOf = ByName.ToDictionary(p => p.Value, p => p.Key);

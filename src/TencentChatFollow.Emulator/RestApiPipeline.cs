@@ -153,20 +153,23 @@ internal sealed class RestApiPipeline(
         {
             return ApiReply.Fail(refused);
         }
-        if (body.Error is { } bodyError)
-        {
-            return ApiReply.Fail(bodyError);
-        }
         // Parse made From_Account required for the APIs that have one; account_check has none.
-        if (body.From is { } from && !accounts.Exists(from))
-        {
-            return ApiReply.Fail(new ApiError(ErrorCodes.AccountNotFound, $"From_Account {from} does not exist"));
-        }
+        var bodyRefusal = body.Error ?? (body.From is { } from && !accounts.Exists(from)
+            ? new ApiError(ErrorCodes.AccountNotFound, $"From_Account {from} does not exist")
+            : (ApiError?)null);
         if (canned.Take(api.Name) is { } text)
         {
-            // A test's answer replaces the genuine one, which is still made (a write is made).
-            api.Answer(body);
+            // A test's answer, whatever the body asked (so a client can follow a canned cursor); a valid call is
+            // still handled (a write is made).
+            if (bodyRefusal is null)
+            {
+                api.Answer(body);
+            }
             return ApiReply.CannedJson(text) with { Outage = call.InOutage };
+        }
+        if (bodyRefusal is { } problem)
+        {
+            return ApiReply.Fail(problem);
         }
         var fault = faults.Pick(current, call.InOutage ? current.OutageKind : null);
         if (fault is { } refusal && FaultInjector.RefusesBeforeHandling(refusal))

@@ -58,13 +58,18 @@ public class CannedAnswerTests
     }
 
     [Fact]
-    public async Task A_call_refused_before_the_answer_does_not_use_a_canned_answer_and_reset_clears_them()
+    public async Task A_call_refused_before_the_body_is_read_does_not_use_a_canned_answer_and_reset_clears_them()
     {
         await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
         using (await QueueAsync(emulator, new { api = "follow_get_info", body = "{}", calls = 5 })) { }
+        var badSig = emulator.ValidParameters();
+        badSig["usersig"] = "garbage";
 
-        Envelope.AssertFail(await emulator.CallAsync("ghost", "alice"), 30003);
+        Envelope.AssertFail(await emulator.CallAsync(badSig, """{"From_Account":"alice","To_Account":["bob"]}"""), 70003);
         Assert.Equal("""{"follow_get_info":5}""", (await emulator.GetJsonAsync("/_emulator/answers")).GetRawText());
+        // A body the service would refuse gets the canned answer: a client can follow a canned cursor.
+        Assert.Equal("{}", await CallTextAsync(emulator, "follow_get_info", new { From_Account = "ghost", To_Account = new[] { "alice" } }));
+        Assert.Equal("""{"follow_get_info":4}""", (await emulator.GetJsonAsync("/_emulator/answers")).GetRawText());
 
         using (await emulator.Http.PostAsync("/_emulator/reset", null)) { }
         Assert.Equal("{}", (await emulator.GetJsonAsync("/_emulator/answers")).GetRawText());

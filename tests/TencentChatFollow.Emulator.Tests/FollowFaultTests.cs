@@ -48,6 +48,7 @@ public class FollowFaultTests
     [Theory]
     [InlineData("60007")]
     [InlineData("429")]
+    [InlineData("70009")]
     public async Task A_write_refused_by_a_rate_fault_is_not_made(string kind)
     {
         await using var emulator = await StartWithFaultAsync(kind);

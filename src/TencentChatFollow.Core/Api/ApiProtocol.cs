@@ -23,6 +23,9 @@ internal abstract class ApiProtocol
     /// <summary>The API's name: the last part of its path (follow_get_info).</summary>
     public string Name => Path.Substring(Path.LastIndexOf('/') + 1);
 
+    /// <summary>What a call-level ErrorCode means for this API (<see cref="Errors.ErrorCatalog"/>'s entry unless the API reads it otherwise).</summary>
+    public virtual Errors.ErrorDescription Describe(int code) => Errors.ErrorCatalog.Describe(code);
+
     /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
     public virtual string UnknownFrom(string from)
         => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs.";

@@ -42,6 +42,9 @@ internal static class RestJson
         }
     }
 
+    /// <summary>The answer's text as plain values; a FormatException when it is not JSON.</summary>
+    public static object? Read(string answer) => Read(System.Text.Encoding.UTF8.GetBytes(answer));
+
     /// <summary>One JSON value as a plain value.</summary>
     public static object? Convert(JsonElement element)
     {

@@ -68,6 +68,7 @@ internal static class ErrorCatalog
         Add(60006, "TencentChat.InvalidSdkAppId", ErrorKind.Authentication, "The SDKAppID is invalid; check -SdkAppId.", fatal: true);
         Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60008, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "The service timed out; try again later.", transient: true);
+        Add(60009, "TencentChat.UnknownApi", ErrorKind.InvalidArgument, "There is no REST API at this path: check the service and command (case-sensitive) against Tencent's list of REST APIs.", fatal: true);
         Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
         Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60014, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Account switching timed out; try again later.", transient: true);
@@ -82,6 +83,7 @@ internal static class ErrorCatalog
         Add(70014, "TencentChat.UserSigMismatch", ErrorKind.Authentication, "The SDKAppID does not match the UserSig; pass the -SdkAppId the UserSig was made for.", fatal: true);
         Add(70016, "TencentChat.WrongRegion", ErrorKind.Authentication, "The SDKAppID or its key is not known at this endpoint: probably the wrong -Region (or -Endpoint); check -SdkAppId too.", fatal: true);
         Add(70020, "TencentChat.WrongRegion", ErrorKind.Authentication, "The SDKAppID is not known at this endpoint: probably the wrong -Region (or -Endpoint); check -SdkAppId too.", fatal: true);
+        Add(70402, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The request was refused as invalid (a required field missing or malformed); check the body.");
         Add(70050, "TencentChat.UserSigLockout", ErrorKind.LimitsExceeded, "Too many UserSig failures; fix the credentials, then wait a minute before trying again.", fatal: true);
     }
 
@@ -94,10 +96,10 @@ internal static class ErrorCatalog
     /// from a secret key: then a sig that cannot be parsed (70003) or was made with another key (70009) means the key
     /// is not this app's, not that a copied UserSig was cut short.
     /// </summary>
-    public static string AdviceFor(int code, uint? keyAppId)
+    public static string AdviceFor(int code, uint? keyAppId, ErrorDescription? described = null)
         => keyAppId is uint app && code is 70003 or 70009
             ? FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again.")
-            : Describe(code).Advice;
+            : (described ?? Describe(code)).Advice;
 
     /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>
     public static ErrorDescription Describe(int code)

@@ -121,7 +121,7 @@ internal static class AttemptClassifier
     private static Attempt<TBody> ForCode<TBody>(Attempt<TBody> attempt, int code, string errorInfo, CallFacts facts, bool canRenewSig)
         where TBody : class
     {
-        var d = ErrorCatalog.Describe(code);
+        var d = facts.Protocol.Describe(code);
         if (code == 30003)
         {
             // Per id, 30003 comes in the items; for a whole call it is the From_Account, which every call of a run
@@ -133,7 +133,7 @@ internal static class AttemptClassifier
         }
         var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({Redactor.Scrub(errorInfo, attempt.Sig)})";
         var error = new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
-            "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId)), code);
+            "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId, d)), code);
         if (code == 70001 && canRenewSig) return Failed(attempt, error, Verdict.RenewSig);
         return Failed(attempt, error, d.Meaning switch
         {

@@ -23,6 +23,7 @@ internal sealed class ListRun : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
     private long _sequence;
+    private long _pagesAsked;
 
     public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
     {
@@ -35,6 +36,9 @@ internal sealed class ListRun : IDisposable
 
     /// <summary>Lists read to their end (their last page handed out).</summary>
     public long Answered { get; private set; }
+
+    /// <summary>Pages asked for so far (each list's next page is asked for only once its last one is handed out).</summary>
+    public long PagesAsked => Volatile.Read(ref _pagesAsked);
 
     /// <summary>Set when an answer every call would repeat stopped the run; nothing more is read.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }
@@ -98,8 +102,7 @@ internal sealed class ListRun : IDisposable
     private sealed class ListReader
     {
         private readonly ListRun _run;
-        private readonly SemaphoreSlim _ready = new(0);
-        private BatchResult? _page;
+        private TaskCompletionSource<BatchResult>? _fetch; // the page being fetched; null once it is taken
         private string _cursor = ""; // the StartCursor of the page being fetched
         private int _pages; // pages taken so far
 
@@ -129,24 +132,24 @@ internal sealed class ListRun : IDisposable
         public bool TryTake(out BatchResult? page)
         {
             page = null;
-            if (Done || !_ready.Wait(0)) return false;
-            page = Taken();
+            if (Done || _fetch is not { Task.IsCompleted: true } fetched) return false;
+            page = Taken(fetched.Task.Result);
             return true;
         }
 
         public BatchResult Take(CancellationToken cancellationToken)
         {
-            _ready.Wait(cancellationToken);
-            return Taken();
+            var fetched = _fetch ?? throw new InvalidOperationException("No page is being fetched.");
+            fetched.Task.Wait(cancellationToken);
+            return Taken(fetched.Task.Result);
         }
 
         /// <summary>The page just handed out is written: ask for the next one.</summary>
         public void Next() => Fetch();
 
-        private BatchResult Taken()
+        private BatchResult Taken(BatchResult page)
         {
-            var page = _page!;
-            _page = null;
+            _fetch = null;
             _pages++;
             // The list ends with a page without a cursor, an error for the user, or a fatal answer.
             if (page.Outcomes[0].Result is not FollowPage { NextCursor.Length: > 0 } next) Done = true;
@@ -158,13 +161,15 @@ internal sealed class ListRun : IDisposable
         private void Fetch()
         {
             var sequence = Interlocked.Increment(ref _run._sequence);
+            Interlocked.Increment(ref _run._pagesAsked);
             var cancellationToken = _run._cancel.Token; // read here: the source may be disposed before the task runs
+            var cursor = _cursor;
+            var fetch = _fetch = new TaskCompletionSource<BatchResult>();
             Task.Run(async () =>
             {
                 try
                 {
-                    _page = await _run._pages.ExecuteAsync(sequence, User, _cursor, cancellationToken).ConfigureAwait(false);
-                    _ready.Release();
+                    fetch.SetResult(await _run._pages.ExecuteAsync(sequence, User, cursor, cancellationToken).ConfigureAwait(false));
                 }
                 catch (OperationCanceledException)
                 {
@@ -175,8 +180,7 @@ internal sealed class ListRun : IDisposable
                     // Not an answer's doing (those are the call's errors): still the user's error, never a wait without end.
                     var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
                         $"Reading the list of '{User}' failed ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output.", userId: User);
-                    _page = new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
-                    _ready.Release();
+                    fetch.TrySetResult(new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>()));
                 }
             });
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using TencentChatFollow.Api;
@@ -12,19 +13,23 @@ namespace TencentChatFollow.Commands;
 /// Get-TencentChatFollow: each user's fans, follows or mutual follows (follow_get), paged to the end and written as
 /// the pages arrive, in the service's order, users in input order. Several lists are read at once (Core's
 /// <see cref="ListRun"/>); each list asks for its next page only once the last one is written, so
-/// `Select-Object -First` stops its calls too.
+/// `Select-Object -First` stops its calls too. Under -ErrorAction Stop the first error ends the command once the lists
+/// before it are written whole (<see cref="RunWriter"/>); the users after it are named as not read.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TencentChatFollow")]
 [OutputType(typeof(FollowEntry))]
-public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
+public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable, IErrorHolder
 {
     /// <summary>Lists read at once by default.</summary>
     public const int DefaultThrottleLimit = 8;
 
     private readonly StopSignal _stop = new();
+    private readonly List<string> _added = new();
     private ListRun? _run;
+    private RunWriter? _writer;
     private long _users;
     private long _refused;
+    private long _entries;
 
     /// <summary>Whose lists to get: strings, or objects with a UserId, To_Account or Account property.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -55,6 +60,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     {
         var session = RequireSession();
         _run = new ListRun(session, Relation, PageSize, ThrottleLimit, Write, _stop.Token);
+        _writer = new RunWriter(this, _ => true, "list");
         WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page, up to {ThrottleLimit} lists at once.");
     }
 
@@ -62,9 +68,16 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     {
         foreach (var user in UserIdInput.Ids(this, UserId, () => _refused++))
         {
+            if (_writer!.Holding || _run!.Stopped is not null)
+            {
+                _writer.NotSent(user); // the run is ending: the rest of this record is not read
+                continue;
+            }
             _users++;
+            _added.Add(user);
             Guard(() => _run!.Add(user));
         }
+        Guard(() => { });
     }
 
     protected override void EndProcessing()
@@ -82,18 +95,44 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         _run?.Dispose();
     }
 
+    void IErrorHolder.Hold(ErrorRecord error) => _writer!.Error(error);
+
+    /// <summary>
+    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or
+    /// holding its first error under -ErrorAction Stop, ends with one terminating error: for a user's error, once
+    /// the lists before it were written (nothing after it is); for a refused input, once the lists before it were
+    /// read to their end and written.
+    /// </summary>
     private void Guard(Action work)
     {
+        IReadOnlyList<string>? unread = null;
         try
         {
             work();
+            if (_writer!.Holding && _run!.Stopped is null) _run.Complete(); // a refused input: the lists before it go first
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        if (_run!.Stopped is { } stopped) ThrowTerminatingError(ErrorRecords.From(stopped));
+        catch (UserFailed)
+        {
+            // The held error is a user's: the lists after it (maybe read ahead) are not written.
+            var next = (int)Math.Min(_added.Count, _run!.Answered + _writer!.FailedCount);
+            unread = _added.GetRange(next, _added.Count - next);
+        }
+        if (_run!.Stopped is { } stopped)
+        {
+            ThrowTerminatingError(_writer!.Ended(stopped.UnansweredIds, stopped, done: _run.Answered, detail: Entries()));
+        }
+        if (_writer!.Holding)
+        {
+            _run.Dispose();
+            ThrowTerminatingError(_writer.Ended(unread ?? Array.Empty<string>(), null, done: _run.Answered, detail: Entries()));
+        }
     }
+
+    private string Entries() => _entries == 1 ? " (1 entry)" : string.Format(System.Globalization.CultureInfo.InvariantCulture, " ({0:N0} entries)", _entries);
 
     /// <summary>One page: its entries, or the user's error. On the pipeline thread.</summary>
     private void Write(BatchResult page)
@@ -102,11 +141,20 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         var outcome = page.Outcomes[0];
         if (outcome.Result is FollowPage entries)
         {
-            foreach (var entry in entries.Entries) WriteObject(entry);
+            foreach (var entry in entries.Entries)
+            {
+                WriteObject(entry);
+                _entries++;
+            }
         }
-        else
+        else if (_writer!.Fail(outcome.Error!, outcome.UserId))
         {
-            WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
+            throw new UserFailed(); // held: nothing after it is written (ListRun stops handing out)
         }
+    }
+
+    /// <summary>Unwinds <see cref="ListRun"/> once a user's error is held under -ErrorAction Stop.</summary>
+    private sealed class UserFailed : Exception
+    {
     }
 }

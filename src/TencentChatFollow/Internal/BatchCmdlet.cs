@@ -13,15 +13,16 @@ namespace TencentChatFollow.Internal;
 /// run itself (<see cref="BatchRun"/> over <see cref="BatchCall"/>) is Core's. This class only connects the two:
 /// it writes what the run returns, in order, on the pipeline thread, tells the run when it waits for input (for the
 /// idle flush), keeps the progress bar, turns Ctrl+C into a stop of every call in flight and a stopped run into its
-/// one terminating error.
+/// one terminating error, written after every result the service had given (<see cref="RunWriter"/>).
 /// </summary>
-public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
+public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
 {
     /// <summary>Calls in flight by default: enough to reach 200 calls/s at 300 ms round trips.</summary>
     public const int DefaultThrottleLimit = 64;
 
     private readonly StopSignal _stop = new();
     private BatchRun? _run;
+    private RunWriter? _writer;
     private ProgressReporter? _progress;
     private long _refused;
     private long _skipped;
@@ -46,7 +47,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         RunSession = session;
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
-            ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock);
+            ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds);
+        _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
         _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
         WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
@@ -62,6 +64,11 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         {
             foreach (var id in UserIdInput.Ids(this, rawIds, () => _refused++))
             {
+                if (_run!.Stopped is not null || _writer!.Holding)
+                {
+                    _writer!.NotSent(id); // the run is ending: the rest of this record is not sent
+                    continue;
+                }
                 if (shouldSend is not null) _run!.AwaitingInput(); // a -Confirm prompt waits for the user: input is quiet
                 if (shouldSend is not null && !shouldSend(id))
                 {
@@ -69,7 +76,6 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
                     continue;
                 }
                 Write(_run!.Add(id, from));
-                if (_run.Stopped is not null) return;
             }
             _run!.AwaitingInput();
         });
@@ -86,13 +92,30 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     /// <summary>Whether a result is written (Add and Remove write theirs only with -PassThru).</summary>
     protected virtual bool ShouldWrite(object result) => true;
 
+    /// <summary>What the run's stop error counts: "id" or "pair".</summary>
+    private protected virtual string RecordNoun => "id";
+
+    /// <summary>How to see what is in place after a stopped run, for writes.</summary>
+    private protected virtual string? RecordCheck => null;
+
+    /// <summary>The run's reorder bound (<see cref="BatchRun.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
+    private protected virtual int MaxBufferedIds => BatchRun.DefaultMaxBufferedIds;
+
+    void IErrorHolder.Hold(ErrorRecord error) => _writer!.Error(error);
+
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Cancels whatever is still in flight when the command ends early (an error with -ErrorAction Stop).</summary>
     public void Dispose()
     {
-        _stop.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Cancels whatever is still in flight and disposes the command's stop (<paramref name="disposing"/> true).</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _stop.Dispose();
     }
 
     /// <summary>Ids in an -UserId array, for the progress bar's percentage.</summary>
@@ -104,8 +127,10 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException, and a run stopped by a fatal answer
-    /// ends the command (and the pipeline feeding it) with one terminating error that says how far it got.
+    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or
+    /// holding its first error under -ErrorAction Stop, ends the command (and the pipeline feeding it) with one
+    /// terminating error that says how far it got, once everything the service has done is written: for a held
+    /// error the run sends nothing more and the calls already started are waited for and written first.
     /// </summary>
     private void Guard(Action work)
     {
@@ -121,7 +146,22 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
         if (_run!.Stopped is { } stopped)
         {
             _progress!.Complete();
-            ThrowTerminatingError(ErrorRecords.From(stopped));
+            ThrowTerminatingError(_writer!.Ended(stopped.UnansweredIds, stopped));
+        }
+        if (_writer!.Holding)
+        {
+            IReadOnlyList<string> unanswered = Array.Empty<string>();
+            try
+            {
+                Write(_run.Halt(out unanswered));
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                TryCompleteProgress();
+                throw new PipelineStoppedException();
+            }
+            _progress!.Complete();
+            ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
         }
     }
 
@@ -133,19 +173,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable
 
     private void Write(BatchResult result)
     {
-        foreach (var message in result.Verbose) WriteVerbose(message);
-        foreach (var message in result.Debug) WriteDebug(message);
-        foreach (var outcome in result.Outcomes)
-        {
-            if (outcome.Result is not null)
-            {
-                if (ShouldWrite(outcome.Result)) WriteObject(outcome.Result);
-            }
-            else
-            {
-                WriteError(ErrorRecords.From(outcome.Error!, outcome.UserId));
-            }
-        }
+        _writer!.Write(result);
         _progress!.Report(_run!.Done, _run.Errors);
     }
 

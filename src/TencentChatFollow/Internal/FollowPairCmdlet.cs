@@ -45,6 +45,8 @@ public abstract class FollowPairCmdlet : BatchCmdlet
         FeedPairs(from!);
     }
 
+    private protected override string RecordNoun => "pair";
+
     /// <summary>Feeds this record's ids as the pairs of <paramref name="from"/> (trimmed, not blank).</summary>
     private protected abstract void FeedPairs(string from);
 

@@ -28,10 +28,16 @@ internal sealed class ProgressReporter
     private long _done;
     private long _errors;
     private bool _stale;
+    private readonly string _one;
+    private readonly string _many;
 
     /// <param name="callsPerSecond">The rate calls go at now (the adaptive limiter's), shown with the counts; 0 means holding back.</param>
-    public ProgressReporter(Cmdlet cmdlet, string activity, Func<double>? callsPerSecond = null)
+    /// <param name="one">What the counts count, one ("id"; Invoke-TencentChatRestMethod: "body").</param>
+    /// <param name="many">The same, several ("ids"; "bodies").</param>
+    public ProgressReporter(Cmdlet cmdlet, string activity, Func<double>? callsPerSecond = null, string one = "id", string many = "ids")
     {
+        _one = one;
+        _many = many;
         _cmdlet = cmdlet;
         _callsPerSecond = callsPerSecond;
         _activity = activity;
@@ -83,8 +89,8 @@ internal sealed class ProgressReporter
         var pace = _callsPerSecond?.Invoke() is double calls
             ? calls > 0 ? string.Format(CultureInfo.CurrentCulture, ", pacing {0:N0} calls/s", calls) : ", holding back (the service refuses calls)"
             : "";
-        return string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} {5} done, {2:N0} {6}, {3:N0} ids/s{4}",
+        return string.Format(CultureInfo.CurrentCulture, "{0:N0}{1} {5} done, {2:N0} {6}, {3:N0} {7}/s{4}",
             _done, Total is long t ? " of " + t.ToString("N0", CultureInfo.CurrentCulture) : "", _errors, rate, pace,
-            (Total ?? _done) == 1 ? "id" : "ids", _errors == 1 ? "error" : "errors");
+            (Total ?? _done) == 1 ? _one : _many, _errors == 1 ? "error" : "errors", _many);
     }
 }

@@ -90,7 +90,10 @@ internal static class UserIdInput
     {
         if (StopsAtFirstError(cmdlet))
         {
-            cmdlet.WriteError(ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }));
+            // The error that ends the command: a command that writes a run's record holds it until the record is written.
+            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
+            if (cmdlet is IErrorHolder holder) holder.Hold(error);
+            else cmdlet.WriteError(error);
             return;
         }
         Refused.GetOrCreateValue(cmdlet).Add(refusal);
@@ -104,7 +107,7 @@ internal static class UserIdInput
     }
 
     /// <summary>Whether this command's errors stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs).</summary>
-    private static bool StopsAtFirstError(PSCmdlet cmdlet)
+    internal static bool StopsAtFirstError(PSCmdlet cmdlet)
     {
         var preference = cmdlet.MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : cmdlet.GetVariableValue("ErrorActionPreference");
         return LanguagePrimitives.TryConvertTo(preference, out ActionPreference action) && action == ActionPreference.Stop;
@@ -136,4 +139,11 @@ internal static class UserIdInput
         public Refusal First { get; }
         public List<object?> Inputs { get; } = new();
     }
+}
+
+/// <summary>A command that holds the error that ends it until it has written its run's record (<see cref="RunWriter"/>).</summary>
+internal interface IErrorHolder
+{
+    /// <summary>Holds <paramref name="error"/> (the first one; later ones are only counted) instead of writing it.</summary>
+    void Hold(ErrorRecord error);
 }

@@ -1,34 +1,33 @@
-using System.Text;
 using System.Text.Json;
 using TencentChatFollow.Api;
 using TencentChatFollow.Execution;
-using TencentChatFollow.Session;
+using TencentChatFollow.Tests.Support;
 using Xunit;
+using Reply = TencentChatFollow.Tests.Support.FakeTransport.Reply;
 
 namespace TencentChatFollow.Tests.Execution;
 
+/// <summary>Lists (follow_get) read together and handed out in input order, on the fake transport and an instant clock.</summary>
 public class ListRunTests
 {
-    private static long _nextApp = 3_997_200_000;
-
-    /// <summary>follow_get for a user: two pages ("p1", then "p2"); user "slow" answers its first page late.</summary>
-    private static LocalHttpServer.Reply Answer(LocalHttpServer.Received request, int _)
+    private static (string User, string Cursor) Read(RecordedRequest request)
     {
         using var body = JsonDocument.Parse(request.Body);
-        var user = body.RootElement.GetProperty("From_Account").GetString()!;
-        var cursor = body.RootElement.GetProperty("StartCursor").GetString()!;
-        var page = cursor.Length == 0 ? "p1" : "p2";
-        var next = cursor.Length == 0 ? "c-" + user : "";
-        var json = $"{{\"FollowItem\":[{{\"To_Account\":\"{user}-{page}\",\"FollowTime\":1700000000,\"ProfileItem\":[]}}],\"NextCursor\":\"{next}\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}}";
-        return new LocalHttpServer.Reply(200, json, user == "slow" && page == "p1" ? TimeSpan.FromMilliseconds(400) : TimeSpan.Zero);
+        return (body.RootElement.GetProperty("From_Account").GetString()!, body.RootElement.GetProperty("StartCursor").GetString()!);
     }
 
-    private static TencentChatSession Session(LocalHttpServer server)
+    private static string PageJson(string entry, string next)
+        => $"{{\"FollowItem\":[{{\"To_Account\":\"{entry}\",\"FollowTime\":1700000000,\"ProfileItem\":[]}}],\"NextCursor\":\"{next}\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}}";
+
+    /// <summary>follow_get for a user: two pages ("p1", then "p2").</summary>
+    private static Reply TwoPages(RecordedRequest request)
     {
-        var appId = (uint)Interlocked.Increment(ref _nextApp);
-        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes("k"));
-        return new TencentChatSession(appId, "administrator", server.BaseUri, null, sig, 200, 0, TimeSpan.FromSeconds(5));
+        var (user, cursor) = Read(request);
+        return cursor.Length == 0 ? Reply.Ok(PageJson(user + "-p1", "c-" + user)) : Reply.Ok(PageJson(user + "-p2", ""));
     }
+
+    private static ListRun Run(FakeTransport fake, int maxLists, Action<BatchResult> output, TimeSpan? timeout = null)
+        => new(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, output, CancellationToken.None);
 
     private static IEnumerable<string> Entries(IEnumerable<BatchResult> pages)
         => pages.SelectMany(p => ((FollowPage)p.Outcomes[0].Result!).Entries).Select(e => e.OfUserId + ":" + e.UserId);
@@ -36,34 +35,34 @@ public class ListRunTests
     [Fact]
     public void Lists_are_read_at_once_and_handed_out_in_input_order_page_by_page()
     {
-        using var server = new LocalHttpServer(Answer);
+        // "slow" answers its first page only once b's first page has been asked for: were the lists read one after
+        // the other, slow's send would wait until the session's timeout and the run would hand out its error.
+        var bAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, request, _, token) =>
+        {
+            var (user, cursor) = Read(request);
+            if (user == "b") bAsked.TrySetResult();
+            if (user == "slow" && cursor.Length == 0) await bAsked.Task.WaitAsync(token);
+            return await Answer(TwoPages(request));
+        });
         var pages = new List<BatchResult>();
-        using var run = new ListRun(Session(server), FollowRelation.Follower, 1000, 4, pages.Add, CancellationToken.None);
+        using var run = Run(fake, 4, pages.Add, timeout: TimeSpan.FromSeconds(10));
 
         foreach (var user in new[] { "slow", "b", "c" }) run.Add(user);
         run.Complete();
 
+        Assert.All(pages, p => Assert.Null(p.Outcomes[0].Error));
         Assert.Equal(new[] { "slow:slow-p1", "slow:slow-p2", "b:b-p1", "b:b-p2", "c:c-p1", "c:c-p2" }, Entries(pages));
         Assert.Equal(3, run.Answered);
-        // b and c did not wait for slow's first page: their first calls went while it was out.
-        var firstOfB = server.Requests.First(r => r.Body.Contains("\"b\""));
-        var slowAnswered = server.Requests.First(r => r.Body.Contains("\"slow\"")).At + TimeSpan.FromMilliseconds(400);
-        Assert.True(firstOfB.At < slowAnswered, "b's first page waited for slow's");
     }
 
     [Fact]
     public void A_list_whose_cursor_repeats_ends_with_the_users_error_not_silently()
     {
         // "loop" answers the cursor "c" for its first page and again for its second.
-        using var server = new LocalHttpServer((request, _) =>
-        {
-            using var body = JsonDocument.Parse(request.Body);
-            var user = body.RootElement.GetProperty("From_Account").GetString()!;
-            var next = user == "loop" ? "c" : "";
-            return new LocalHttpServer.Reply(200, $"{{\"FollowItem\":[{{\"To_Account\":\"x\",\"FollowTime\":1700000000,\"ProfileItem\":[]}}],\"NextCursor\":\"{next}\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}}", TimeSpan.Zero);
-        });
+        using var fake = new FakeTransport((request, _) => Reply.Ok(PageJson("x", Read(request).User == "loop" ? "c" : "")));
         var pages = new List<BatchResult>();
-        using var run = new ListRun(Session(server), FollowRelation.Follower, 1000, 4, pages.Add, CancellationToken.None);
+        using var run = Run(fake, 4, pages.Add);
 
         run.Add("loop");
         run.Add("fine");
@@ -81,14 +80,36 @@ public class ListRunTests
     [Fact]
     public void A_list_asks_for_its_next_page_only_once_the_last_is_handed_out()
     {
-        using var server = new LocalHttpServer(Answer);
+        using var fake = new FakeTransport((request, _) => TwoPages(request));
         var pages = new List<BatchResult>();
-        using var run = new ListRun(Session(server), FollowRelation.Follower, 1000, 1, p => { pages.Add(p); throw new OperationCanceledException("the consumer stopped"); }, CancellationToken.None);
+        using var run = Run(fake, 1, p => { pages.Add(p); throw new OperationCanceledException("the consumer stopped"); });
 
         Assert.Throws<OperationCanceledException>(() => { run.Add("a"); run.Complete(); });
-        Thread.Sleep(200);
 
         Assert.Single(pages);
-        Assert.Single(server.Requests);
+        // The run's own count, not a pause to see whether a request comes: the second page was never asked for.
+        Assert.Equal(1, run.PagesAsked);
+        Assert.Single(fake.Requests);
+    }
+
+    [Fact]
+    public void Every_page_of_every_list_is_asked_for_once()
+    {
+        using var fake = new FakeTransport((request, _) => TwoPages(request));
+        var pages = new List<BatchResult>();
+        using var run = Run(fake, 2, pages.Add);
+
+        foreach (var user in new[] { "a", "b", "c" }) run.Add(user);
+        run.Complete();
+
+        Assert.Equal(6, run.PagesAsked);
+        Assert.Equal(6, fake.Count);
+        Assert.Equal(6, fake.Requests.Select(Read).Distinct().Count());
+    }
+
+    private static async Task<HttpResponseMessage> Answer(Reply reply)
+    {
+        await Task.Yield();
+        return new HttpResponseMessage((System.Net.HttpStatusCode)reply.Status) { Content = new StringContent(reply.Body, System.Text.Encoding.UTF8, "application/json") };
     }
 }

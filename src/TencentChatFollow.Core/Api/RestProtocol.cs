@@ -1,0 +1,40 @@
+using System.Text;
+using TencentChatFollow.Errors;
+
+namespace TencentChatFollow.Api;
+
+/// <summary>
+/// Any Tencent Cloud Chat REST API, by name (<see cref="RestApiName"/>): the envelope is read as for every API
+/// (ErrorCode, ErrorInfo), and an OK answer is kept whole, as its JSON text, for the caller. Nothing of the API's own
+/// fields is read: per-item ResultCodes are the caller's.
+/// </summary>
+internal sealed class RestProtocol : ApiProtocol
+{
+    public RestProtocol(RestApiName api) => Api = api;
+
+    public RestApiName Api { get; }
+
+    public override string Path => Api.Path;
+
+    /// <summary>
+    /// The catalog's reading, except where the body is the caller's: 60003 (the service could not parse the JSON) is
+    /// the module's own bug for the follow commands (the run stops) and here this body's error (the run goes on);
+    /// 30001's advice speaks of the body, not of ids.
+    /// </summary>
+    public override ErrorDescription Describe(int code) => code switch
+    {
+        60003 => Invalid(code, "The service could not parse the body as JSON (60003): check its text and its encoding (UTF-8)."),
+        30001 => Invalid(code, "The request was refused as invalid: check the body's fields against the API's page."),
+        _ => base.Describe(code),
+    };
+
+    private static ErrorDescription Invalid(int code, string advice)
+        => new(code, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, CodeMeaning.FailsItsCall, advice);
+
+    /// <summary>A call-level 30003 names an account of the body (there is no From_Account of the module's): this call fails, the run goes on.</summary>
+    public override string UnknownFrom(string from)
+        => "Tencent error 30003: an account in the body does not exist in this app. Check the body's accounts.";
+
+    /// <summary>The answer: its envelope, and when ErrorCode is 0 its whole text. A FormatException when it is not the envelope's JSON.</summary>
+    public ApiAnswer<string> ParseAnswer(byte[] body) => ParseEnvelope(body, _ => Encoding.UTF8.GetString(body));
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+
+namespace TencentChatFollow.Api;
+
+/// <summary>
+/// A run of REST calls, one per body, on the batched APIs' run (<see cref="BatchRun"/> with one body a call): several
+/// calls in flight, the first alone, results handed out in input order, a fatal answer stops it. Each body gets a key
+/// (its place in the input, "1", "2"...) that stands for it in the run; the body as the caller gave it is kept until
+/// its outcome is handed out (<see cref="Given"/>), so errors can carry it. A body refused before sending (not JSON,
+/// over the cap) takes its place in the order without a call. Owned by one thread, as <see cref="BatchRun"/> is.
+/// </summary>
+internal sealed class RestRun
+{
+    /// <summary>The reorder bound: bodies started and not yet handed out. Answers are up to 1 MiB; most are a few KB.</summary>
+    public const int MaxBufferedBodies = 1_000;
+
+    private static readonly IReadOnlyList<string> NoLines = Array.Empty<string>();
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Func<long, string, byte[], CancellationToken, Task<BatchResult>> _call;
+    private readonly BatchRun _run;
+    private long _received;
+    private long _direct;
+    private long _directErrors;
+    private TencentChatRunStoppedException? _stopped;
+
+    /// <param name="call">One call: its sequence number (the body's place in the input), its key, its JSON and the run's token.</param>
+    /// <param name="maxInFlight">The most calls on the wire at once.</param>
+    /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
+    /// <param name="clock">The session's clock.</param>
+    public RestRun(Func<long, string, byte[], CancellationToken, Task<BatchResult>> call, int maxInFlight, CancellationToken cancellationToken, Clock? clock = null)
+    {
+        _call = call ?? throw new ArgumentNullException(nameof(call));
+        _run = new BatchRun(Execute, maxInFlight, batchSize: 1, cancellationToken, Timeout.InfiniteTimeSpan, MaxBufferedBodies, clock);
+    }
+
+    /// <summary>Bodies handed out with an answer or their own error.</summary>
+    public long Done => _run.Done + _direct;
+
+    /// <summary>Bodies handed out with an error.</summary>
+    public long Errors => _run.Errors + _directErrors;
+
+    /// <summary>Set once a fatal answer stopped the run, counting bodies; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
+    public TencentChatRunStoppedException? Stopped
+        => _run.Stopped is not { } stopped ? null
+            : _stopped ??= new TencentChatRunStoppedException(stopped.Cause, stopped.Answered + _direct, stopped.UnansweredIds, "body", "bodies", "TargetObject");
+
+    /// <summary>
+    /// Adds one body: its JSON, or the <paramref name="refusal"/> that keeps it from being sent. Returns the results
+    /// ready, in order; waits while no call may start. Check <see cref="Stopped"/> after each call.
+    /// </summary>
+    public IReadOnlyList<BatchResult> Add(object? given, byte[]? json, TencentChatException? refusal)
+    {
+        if (json is null && refusal is null) throw new ArgumentNullException(nameof(json));
+        var sequence = ++_received;
+        var key = sequence.ToString(CultureInfo.InvariantCulture);
+        _entries[key] = new Entry(sequence, given, json, refusal);
+        if (refusal is not null && _run.Pending == 0 && _run.Stopped is null)
+        {
+            // Nothing before it is waiting: its error goes now, and the run's first call still goes alone.
+            _direct++;
+            _directErrors++;
+            return new[] { Refused(sequence, key, refusal) };
+        }
+        return _run.Add(key);
+    }
+
+    /// <summary>End of input: every result left, in order.</summary>
+    public IReadOnlyList<BatchResult> Complete() => _run.Complete();
+
+    /// <summary>The body <paramref name="key"/> stands for, as the caller gave it; forgotten once taken.</summary>
+    public object? Given(string key) => _entries.TryRemove(key, out var entry) ? entry.Given : null;
+
+    // The run numbers its calls; the body's own place in the input names it instead.
+    private Task<BatchResult> Execute(long calls, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var key = keys[0];
+        var entry = _entries[key];
+        return entry.Refusal is { } refusal
+            ? Task.FromResult(Refused(entry.Sequence, key, refusal))
+            : _call(entry.Sequence, key, entry.Json!, cancellationToken);
+    }
+
+    private static BatchResult Refused(long sequence, string key, TencentChatException refusal)
+        => new(sequence, new[] { new IdOutcome(key, null, refusal) }, null, NoLines, NoLines);
+
+    private sealed class Entry
+    {
+        public Entry(long sequence, object? given, byte[]? json, TencentChatException? refusal)
+        {
+            Sequence = sequence;
+            Given = given;
+            Json = json;
+            Refusal = refusal;
+        }
+
+        public long Sequence { get; }
+        public object? Given { get; }
+        public byte[]? Json { get; }
+        public TencentChatException? Refusal { get; }
+    }
+}

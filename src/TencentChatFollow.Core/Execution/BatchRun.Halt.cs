@@ -1,0 +1,35 @@
+using System;
+using System.Collections.Generic;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>The caller's own stop of a <see cref="BatchRun"/> (record helper's file; a small seam for the cmdlet layer).</summary>
+internal sealed partial class BatchRun
+{
+    /// <summary>Set once <see cref="Halt"/> has ended the run: no more ids are taken.</summary>
+    public bool Halted { get; private set; }
+
+    /// <summary>
+    /// The caller ends the run early (an error it must stop on, such as any error under -ErrorAction Stop): nothing
+    /// more is sent; the calls already started are waited for and their results returned, in input order, so the
+    /// caller can write everything the service has done before it stops. <paramref name="unanswered"/> gets the ids
+    /// never sent (the partial batch) and, if a fatal answer came meanwhile, those in calls that failed with it.
+    /// Throws OperationCanceledException when the run is cancelled while it waits.
+    /// </summary>
+    public IReadOnlyList<BatchResult> Halt(out IReadOnlyList<string> unanswered)
+    {
+        if (Stopped is not null || Halted)
+        {
+            unanswered = Stopped?.UnansweredIds ?? Array.Empty<string>();
+            return None;
+        }
+        Halted = true;
+        List<BatchResult>? ready = null;
+        var unsent = _current;
+        _current = new List<string>(_batchSize);
+        while (_started.Count > 0) HandOut(TakeOldest(), ref ready);
+        _unanswered.AddRange(unsent);
+        unanswered = _unanswered.ToArray();
+        return ready ?? None;
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Internal;
+using TencentChatFollow.Session;
+
+namespace TencentChatFollow.Commands;
+
+/// <summary>
+/// Invoke-TencentChatRestMethod: any Tencent Cloud Chat REST API (service/command) on the session, with its signing,
+/// pacing, retries and errors. Each body is one call; bodies from the pipeline go several at once under the API's rate
+/// limiter and come out in input order, one answer or one error each. The run is Core's (<see cref="RestRun"/> over
+/// <see cref="RestCall"/>); this class binds, turns PowerShell values into bodies and answers into objects, and writes.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "TencentChatRestMethod")]
+[OutputType(typeof(PSObject), typeof(string))]
+public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDisposable
+{
+    private readonly StopSignal _stop = new();
+    private RestRun? _run;
+    private ProgressReporter? _progress;
+
+    /// <summary>The API as service/command (im_open_login_svc/account_check); a leading v4/ is accepted.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [AllowEmptyString]
+    public string Api { get; set; } = "";
+
+    /// <summary>The request body: a hashtable, ordered dictionary or object, or a JSON text. Several from the pipeline (or an array) are several calls.</summary>
+    [Parameter(Position = 1, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public object? Body { get; set; }
+
+    /// <summary>Writes each answer as its JSON text instead of objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    /// <summary>Calls in flight at once (the rate limit still applies).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = BatchCmdlet.DefaultThrottleLimit;
+
+    /// <summary>The most calls per second to this API; by default its known limit (or the session's -MaxRequestsPerSecond).</summary>
+    [Parameter]
+    [ValidateRange(1, TencentChatSession.MaxRequestsPerSecondCeiling)]
+    public int MaxRequestsPerSecond { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (!RestApiName.TryParse(Api, out var api, out var problem))
+        {
+            // The target is the -Api without its query: a copied URL carries the usersig.
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(problem), "TencentChat.InvalidApi", Api.Split('?', '#')[0]));
+        }
+        var session = RequireSession();
+        var cap = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : (int?)null;
+        var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap);
+        _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
+        _progress = new ProgressReporter(this, "Invoke-TencentChatRestMethod " + api!.Name, () => call.CurrentRate, "body", "bodies");
+        WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+            "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",
+            api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, session.Identifier, ThrottleLimit, call.Ceiling));
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Body)))
+        {
+            // No body at all: one call with the empty object.
+            Guard(() => Write(_run!.Add(null, RestBody.Empty, null)));
+            return;
+        }
+        foreach (var given in Bodies(Body))
+        {
+            byte[]? json = null;
+            TencentChatException? refusal = null;
+            try
+            {
+                json = RestBody.From(given, JsonToPSObject.Unwrap);
+            }
+            catch (TencentChatException ex)
+            {
+                refusal = ex;
+            }
+            Guard(() => Write(_run!.Add(given, json, refusal)));
+            if (_run!.Stopped is not null) return;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        Guard(() => Write(_run!.Complete()));
+        _progress!.Complete();
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Cancels whatever is still in flight when the command ends early, and frees the token source.</summary>
+    public void Dispose()
+    {
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The bodies one input holds: an array (not a dictionary) is several, anything else one.</summary>
+    private static IEnumerable<object?> Bodies(object? input)
+    {
+        var value = input is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : input;
+        if (value is IEnumerable many && value is not string && value is not IDictionary)
+        {
+            foreach (var item in many) yield return item;
+        }
+        else
+        {
+            yield return input;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException, a stopped run its one terminating error.</summary>
+    private void Guard(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        if (_run!.Stopped is { } stopped)
+        {
+            _progress!.Complete();
+            var unanswered = new List<object?>();
+            foreach (var key in stopped.UnansweredIds) unanswered.Add(_run.Given(key));
+            ThrowTerminatingError(ErrorRecords.From(stopped, unanswered.ToArray()));
+        }
+    }
+
+    private void Write(IReadOnlyList<BatchResult> results)
+    {
+        foreach (var result in results)
+        {
+            foreach (var message in result.Verbose) WriteVerbose(message);
+            foreach (var message in result.Debug) WriteDebug(message);
+            foreach (var outcome in result.Outcomes)
+            {
+                var given = _run!.Given(outcome.UserId);
+                if (outcome.Result is string answer) WriteObject(Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)));
+                else WriteError(ErrorRecords.From(outcome.Error!, given ?? "(no body)"));
+            }
+            _progress!.Report(_run!.Done, _run.Errors);
+        }
+    }
+
+    private bool IsDebugOn()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Debug", out var d) && d is SwitchParameter s) return s.IsPresent;
+        return LanguagePrimitives.TryConvertTo(GetVariableValue("DebugPreference"), out ActionPreference p)
+            && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+
+namespace TencentChatFollow.Internal;
+
+/// <summary>
+/// Writes what a run returns, on the pipeline thread, so that the record is complete whenever the command still has
+/// the floor. Under -ErrorAction Stop (or $ErrorActionPreference = 'Stop') PowerShell turns a written error into the
+/// command's end at once, which would lose the results after it in the same call and in the calls still running, all
+/// of them already done by the service. So the first error is held instead of written (<see cref="Holding"/>): the
+/// command sends nothing more, writes every result the run still returns (<see cref="Write(BatchResult)"/> keeps
+/// going), then ends with one terminating error that says how many were done, which failed and which were not sent
+/// (<see cref="Ended"/>). Other errors are written as they come.
+/// </summary>
+internal sealed class RunWriter
+{
+    private readonly PSCmdlet _cmdlet;
+    private readonly Func<object, bool> _shouldWrite;
+    private readonly string _noun;
+    private readonly string? _check;
+    private readonly List<string> _failed = new();
+    private readonly List<string> _notSent = new();
+    private ErrorRecord? _held;
+
+    /// <param name="cmdlet">The command that writes.</param>
+    /// <param name="shouldWrite">Whether a result is written (Add and Remove: only with -PassThru).</param>
+    /// <param name="noun">What the counts count in the stop error: "pair", "id" or "list".</param>
+    /// <param name="check">How to see what is in place, for writes (a sentence without its full stop).</param>
+    public RunWriter(PSCmdlet cmdlet, Func<object, bool> shouldWrite, string noun, string? check = null)
+    {
+        _cmdlet = cmdlet;
+        _shouldWrite = shouldWrite;
+        _noun = noun;
+        _check = check;
+        StopsAtFirstError = UserIdInput.StopsAtFirstError(cmdlet);
+    }
+
+    /// <summary>Errors end the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs).</summary>
+    public bool StopsAtFirstError { get; }
+
+    /// <summary>The error that ends the command is held: send nothing more, write what is done, then <see cref="Ended"/>.</summary>
+    public bool Holding => _held is not null;
+
+    /// <summary>Results done (written, or with Add and Remove done silently).</summary>
+    public long Done { get; private set; }
+
+    /// <summary>Whether the results done were written (false for Add and Remove without -PassThru).</summary>
+    public bool Wrote { get; private set; } = true;
+
+    /// <summary>Writes one call's results and errors; under Stop the first error is held and the later ones only counted.</summary>
+    public void Write(BatchResult result)
+    {
+        foreach (var message in result.Verbose) _cmdlet.WriteVerbose(message);
+        foreach (var message in result.Debug) _cmdlet.WriteDebug(message);
+        foreach (var outcome in result.Outcomes)
+        {
+            if (outcome.Result is not null)
+            {
+                Done++;
+                if (_shouldWrite(outcome.Result)) _cmdlet.WriteObject(outcome.Result);
+                else Wrote = false;
+            }
+            else
+            {
+                Fail(outcome.Error!, outcome.UserId);
+            }
+        }
+    }
+
+    /// <summary>An id's own error: counted as failed, and written or held (<see cref="Error"/>).</summary>
+    /// <returns>True when this error is now the one held: the caller sends and writes nothing after it.</returns>
+    public bool Fail(TencentChatException error, string userId)
+    {
+        _failed.Add(userId);
+        return Error(ErrorRecords.From(error, userId));
+    }
+
+    /// <summary>Ids failed so far.</summary>
+    public int FailedCount => _failed.Count;
+
+    /// <summary>An error for the record: written, or under Stop held (the first) or only counted (the later ones).</summary>
+    /// <returns>True when this error is now the one held.</returns>
+    public bool Error(ErrorRecord record)
+    {
+        if (!StopsAtFirstError)
+        {
+            _cmdlet.WriteError(record);
+            return false;
+        }
+        if (_held is not null) return false;
+        _held = record;
+        return true;
+    }
+
+    /// <summary>An id of the input that will not be sent because the run is ending.</summary>
+    public void NotSent(string id) => _notSent.Add(id);
+
+    /// <summary>
+    /// The run's one terminating error: for a run <paramref name="stopped"/> by a fatal answer, or else for the held
+    /// error, after the run was halted and its last results written. <paramref name="unanswered"/>: the ids the run did
+    /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>).
+    /// </summary>
+    /// <param name="done">What was done, when the caller counts it (lists read to their end); else the results written.</param>
+    /// <param name="detail">Added after "written to the output", e.g. " (601 entries)".</param>
+    public ErrorRecord Ended(IReadOnlyList<string> unanswered, TencentChatRunStoppedException? stopped, bool fatalArrived = false, long? done = null, string detail = "")
+    {
+        var count = done ?? Done;
+        var record = new RunRecord
+        {
+            How = stopped is null
+                ? "The run stopped at this error (ErrorAction Stop): it sent nothing more and wrote every result the service had given"
+                : "The run stopped at this answer, which every later call would get: it sent nothing more and wrote every result the service had given",
+            Noun = _noun,
+            WrittenNote = Wrote ? count == 0 ? "" : " and written to the output" + detail : " (not written: -PassThru writes them)",
+            Check = _check,
+            NotSent = _noun == "list" ? "not read" : "not sent",
+            Fatal = stopped is not null || fatalArrived,
+            Done = count,
+            Failed = _failed,
+            Unanswered = new List<string>(unanswered),
+        };
+        record.Unanswered.AddRange(_notSent);
+        if (stopped is null)
+        {
+            var held = _held!;
+            var ended = new TencentChatRunEndedException(held.FullyQualifiedErrorId, held.Exception, record);
+            return new ErrorRecord(ended, held.FullyQualifiedErrorId, held.CategoryInfo.Category, held.TargetObject);
+        }
+        var fatal = new TencentChatRunEndedException(TencentChatRunStoppedException.RunStoppedErrorId, stopped.Cause, record);
+        return new ErrorRecord(fatal, fatal.ErrorId, ErrorRecords.Category(stopped.Kind), null);
+    }
+}

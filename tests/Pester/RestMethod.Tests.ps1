@@ -1,0 +1,285 @@
+# Issue 19: Invoke-TencentChatRestMethod against the emulator. Any REST API on the session: bodies in bulk in input
+# order, the errors before and after sending (and how many calls each sends), the run's stop, rate control per API,
+# Ctrl+C, and no secret in any stream.
+# Each Describe has an emulator with its own SDKAppID: the module keeps its rate limiters per app for the whole
+# process, so what one test taught them (a cut rate) must not carry over to another test.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $script:cred = Get-EmulatorCredential
+    $script:key = (Get-EmulatorIdentity).SecretKey
+    $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 5000 -Edges 5000 -Seed 19
+    $script:check = 'im_open_login_svc/account_check'
+
+    function Start-App([uint32] $AppId, [string[]] $More = @()) {
+        Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList (@('--graph', $graph.Path, '--sdkappid', $AppId) + $More)
+    }
+
+    function Get-Log($Emulator, [string] $Api) { @(Invoke-EmulatorControl -Emulator $Emulator -Name requests | Where-Object api -EQ $Api) }
+
+    function New-CheckBody([string[]] $Ids) { @{ CheckItem = @($Ids | ForEach-Object { @{ UserID = $_ } }) } }
+
+    # Ids the graph has (u0001..u5000) and ids it has not (n00001...), mixed in a seeded order.
+    function New-Ids([int] $Count, [int] $Seed) {
+        $random = [System.Random]::new($Seed)
+        $n = 0
+        for ($i = 0; $i -lt $Count; $i++) {
+            if ($random.Next(3) -eq 0) { 'n{0:d5}' -f ++$n } else { 'u{0:d4}' -f ($random.Next(5000) + 1) }
+        }
+    }
+
+    # The accounts the emulator knows: those of the graph file (New-TestGraph leaves a few users without an edge).
+    $script:known = [System.Collections.Generic.HashSet[string]]::new()
+    foreach ($line in Get-Content -LiteralPath $graph.Path | Select-Object -Skip 1) { foreach ($id in $line.Split(',')) { $null = $known.Add($id) } }
+    $script:from = (Get-Content -LiteralPath $graph.Path -TotalCount 2)[1].Split(',')[0]
+    function Get-Expected([string] $Id) { if ($known.Contains($Id)) { 'Imported' } else { 'NotImported' } }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+}
+
+Describe 'Bodies in bulk' {
+    BeforeAll {
+        $script:appId = [uint32]1400000191
+        $script:emulator = Start-App $appId
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck
+    }
+    AfterAll { $emulator | Stop-Emulator }
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'checks 10,000 ids with account_check in 100 bodies of 100: every status right, in input order' {
+        $ids = @(New-Ids 10000 1)
+        $bodies = for ($i = 0; $i -lt $ids.Count; $i += 100) { New-CheckBody $ids[$i..($i + 99)] }
+        $answers = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $answers.Count | Should -Be 100
+        @($answers | Where-Object { $_.ActionStatus -ne 'OK' -or $_.ErrorCode -ne 0 -or $_.ErrorInfo -ne '' }).Count | Should -Be 0 -Because 'the envelope is kept'
+        $items = @($answers | ForEach-Object ResultItem)
+        ($items.UserID -join ',') | Should -BeExactly ($ids -join ',') -Because 'the answers come out in input order'
+        ($items.AccountStatus -join ',') | Should -BeExactly (($ids | ForEach-Object { Get-Expected $_ }) -join ',')
+        $items[0].ResultCode | Should -BeOfType [long]
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.byApi.account_check.accepted | Should -Be 100 -Because 'one accepted call per body'
+        $stats.batchSizes.'100' | Should -Be $stats.byApi.account_check.calls -Because 'every call carried one body of 100'
+    }
+
+    It 'sends 500 bodies from the pipeline, of every kind, and writes their answers in input order' {
+        $random = [System.Random]::new(5)
+        $ids = @(New-Ids 1000 2)
+        $at = 0
+        $bodies = for ($b = 0; $b -lt 500; $b++) {
+            $n = $random.Next(1, 4)
+            $part = @($ids[$at..($at + $n - 1)]); $at += $n
+            switch ($b % 3) {
+                0 { New-CheckBody $part }
+                1 { [pscustomobject]@{ CheckItem = @($part | ForEach-Object { [pscustomobject]@{ UserID = $_ } }) } }
+                2 { (New-CheckBody $part) | ConvertTo-Json -Depth 5 -Compress }
+            }
+        }
+        $sent = @($ids[0..($at - 1)])
+        $raw = @($bodies | Invoke-TencentChatRestMethod $check -Raw -ThrottleLimit 16 -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        $raw.Count | Should -Be 500
+        $raw[0] | Should -BeOfType [string]
+        $items = @($raw | ConvertFrom-Json | ForEach-Object ResultItem)
+        ($items.UserID -join ',') | Should -BeExactly ($sent -join ',')
+        ($items.AccountStatus -join ',') | Should -BeExactly (($sent | ForEach-Object { Get-Expected $_ }) -join ',')
+    }
+
+    It 'makes one call with {} when there is no body, and reads any API''s answer as objects' {
+        $answer = Invoke-TencentChatRestMethod -Api follow/follow_get_info -Body ([ordered]@{ From_Account = $from; To_Account = @('u0002', 'u0003') })
+        $answer.FollowInfo.To_Account -join ',' | Should -Be 'u0002,u0003'
+        $answer.FollowInfo[0].FollowerCount | Should -BeOfType [long]
+        $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs[0].Exception.Code | Should -Be 70402 -Because 'the emulator refuses the empty body as Tencent would'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidRequest,*'
+        $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+        $log.Count | Should -Be 2
+    }
+}
+
+Describe 'Errors before and after sending' {
+    BeforeAll {
+        $script:appId = [uint32]1400000192
+        $script:emulator = Start-App $appId
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck
+    }
+    AfterAll { $emulator | Stop-Emulator }
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'stops at an API the service does not know after one call, with one error, however many bodies are piped' {
+        $bodies = 1..5 | ForEach-Object { New-CheckBody "u000$_" }
+        $err = $null
+        try { $bodies | Invoke-TencentChatRestMethod -Api im_open_login_svc/no_such_command -ErrorVariable errs } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UnknownApi'
+        $err.Exception.Cause.Code | Should -Be 60009
+        $err.Exception.Message | Should -Match 'no REST API'
+        @($err.TargetObject)[0] | Should -Be $bodies[0] -Because 'the bodies that got no answer are the error''s TargetObject'
+        $errs.Count | Should -Be 1 -Because 'one error for the run, none per body'
+        (Get-Log $emulator 'im_open_login_svc/no_such_command').Count | Should -Be 1
+    }
+
+    It 'refuses a bad -Api with the right form and sends nothing' -ForEach @(
+        @{ Api = 'https://console.tim.qq.com/v4/im_open_login_svc/account_check?usersig=eJySECRETSIG'; Why = 'must not hold a host' }
+        @{ Api = 'im_open_login_svc/account_check?sdkappid=1'; Why = 'must not hold a query string' }
+        @{ Api = 'account_check'; Why = 'is not a REST API name' }
+    ) {
+        $err = $null
+        try { New-CheckBody 'u0001' | Invoke-TencentChatRestMethod -Api $Api } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidApi,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match $Why
+        $err.Exception.Message | Should -Match ([regex]::Escape("'service/command', as in 'im_open_login_svc/account_check'"))
+        "$($err.Exception.Message) $($err.TargetObject)" | Should -Not -Match 'SECRETSIG|sdkappid='
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 0
+    }
+
+    It 'refuses a bad JSON text and a body over 1 MiB without sending them, and sends the others in order' {
+        $big = @{ CheckItem = @(@{ UserID = 'u0001' }); Padding = 'x' * 1100000 }
+        $bodies = (New-CheckBody 'u0001'), '{"CheckItem": [', (New-CheckBody 'n00001'), $big, '[1,2]', (New-CheckBody 'u0002')
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,n00001,u0002'
+        $errs.Count | Should -Be 3
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        $errs[0].Exception.Message | Should -Match 'not valid JSON'
+        $errs[0].TargetObject | Should -BeExactly '{"CheckItem": ['
+        $errs[1].FullyQualifiedErrorId | Should -BeLike 'TencentChat.BodyTooLarge,*'
+        $errs[1].Exception.Message | Should -Match '1,048,576 bytes \(1 MiB\)'
+        $errs[1].TargetObject | Should -Be $big
+        $errs[2].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        $errs[2].Exception.Message | Should -Match 'not a JSON object'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
+    }
+
+    It 'stops the run at a wrong key with one error and one call' {
+        $wrong = [pscredential]::new($cred.UserName, (ConvertTo-SecureString ('f' * 64) -AsPlainText -Force))
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $wrong -Endpoint $emulator.Url -SkipCheck -PassThru
+        $bodies = 1..50 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) }
+        $err = $null
+        try { $bodies | Invoke-TencentChatRestMethod -Api $check -Session $session -ErrorVariable errs } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserSigRejected'
+        $err.Exception.Message | Should -Match 'secret key'
+        $errs.Count | Should -Be 1 -Because 'one error for the run, none per body'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 1 -Because 'the first call goes alone'
+    }
+}
+
+Describe 'Rate control per API' {
+    BeforeAll {
+        $script:appId = [uint32]1400000193
+        $script:emulator = Start-App $appId @('--latency-ms', '5')
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'throttling of account_check does not slow follow_get_info running at the same time' {
+        # Two jobs of one process on one app: account_check pushed over its limit of 100 calls/s (refused, 60007),
+        # follow_get_info under its own 200. Each API has its own limiter, so the refusals of one cut only its own rate.
+        $jobs = foreach ($job in @(
+                @{ Api = $check; Bodies = @(1..1200 | ForEach-Object { '{"CheckItem":[{"UserID":"u' + ('{0:d4}' -f $_) + '"}]}' }); Max = 400 }
+                @{ Api = 'follow/follow_get_info'; Bodies = @(1..2400 | ForEach-Object { '{"From_Account":"' + $from + '","To_Account":["u' + ('{0:d4}' -f ($_ % 5000 + 1)) + '"]}' }); Max = 200 }
+            )) {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                    param($Module, $Url, $AppId, $Cred, $Api, $Bodies, $Max)
+                    Import-Module $Module
+                    $s = Connect-TencentChat -SdkAppId $AppId -Credential $Cred -Endpoint $Url -SkipCheck -PassThru -Scope Runspace
+                    @($Bodies | Invoke-TencentChatRestMethod -Api $Api -Raw -Session $s -MaxRequestsPerSecond $Max -ErrorAction SilentlyContinue).Count
+                }).AddParameters(@{ Module = (Get-ModuleUnderTest); Url = $emulator.Url; AppId = $appId; Cred = $cred; Api = $job.Api; Bodies = $job.Bodies; Max = $job.Max })
+            [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke(); Count = $job.Bodies.Count }
+        }
+        foreach ($j in $jobs) {
+            @($j.PowerShell.EndInvoke($j.Handle))[0] | Should -Be $j.Count -Because 'every body is answered'
+            $j.PowerShell.Dispose()
+        }
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.byApi.account_check.apiLimitRefusals | Should -BeGreaterThan 0 -Because 'account_check was throttled'
+        $stats.byApi.follow_get_info.rateLimited | Should -Be 0
+        # While account_check was being refused, follow_get_info went on at its own pace (a shared limiter would have
+        # held both back to one probe every 50 ms after each refusal, and then to account_check's share).
+        $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+        $refused = @($log | Where-Object { $_.api -eq 'account_check' -and $_.errorCode -eq 60007 } | ForEach-Object { [datetimeoffset]$_.arrivedAt } | Sort-Object)
+        $follow = @($log | Where-Object api -EQ 'follow_get_info' | ForEach-Object { [datetimeoffset]$_.arrivedAt } | Sort-Object)
+        # The time both ran while account_check was being refused.
+        $start = @($refused[0], $follow[0] | Sort-Object)[-1]
+        $end = @($refused[-1], $follow[-1] | Sort-Object)[0]
+        $span = ($end - $start).TotalSeconds
+        $span | Should -BeGreaterThan 1 -Because 'the two ran at the same time while account_check was refused'
+        $during = @($follow | Where-Object { $_ -ge $start -and $_ -le $end }).Count
+        $during / $span | Should -BeGreaterThan 120 -Because "follow_get_info kept near its 200 calls/s ($during calls in $([math]::Round($span, 1)) s)"
+    }
+}
+
+Describe 'Stop and secrets' {
+    BeforeAll {
+        $script:appId = [uint32]1400000194
+        $script:emulator = Start-App $appId
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'stops within a second with calls in flight, and writes nothing afterwards' {
+        $slow = Start-App ([uint32]1400000195) @('--latency-ms', '4000')
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Url, $Cred, $Bodies)
+                    Import-Module $Module
+                    Connect-TencentChat -SdkAppId 1400000195 -Credential $Cred -Endpoint $Url -SkipCheck
+                    $Bodies | Invoke-TencentChatRestMethod -Api im_open_login_svc/account_check
+                }).AddParameters(@{ Module = (Get-ModuleUnderTest); Url = $slow.Url; Cred = $cred; Bodies = @(1..200 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) }) })
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
+            Start-Sleep -Milliseconds 1500
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $count = $output.Count
+            Start-Sleep -Milliseconds 3500
+            $output.Count | Should -Be $count
+            $count | Should -Be 0 -Because 'no call had answered yet'
+        } finally {
+            $ps.Dispose()
+            $slow | Stop-Emulator
+        }
+    }
+
+    It 'never shows the key or a UserSig in any stream, verbose and debug included, even when an answer echoes the sig' {
+        $wrongKey = 'e' * 64
+        $all = & {
+            $VerbosePreference = 'Continue'
+            $DebugPreference = 'Continue'
+            Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+            Invoke-TencentChatRestMethod -Api $check -Body (New-CheckBody 'u0001', 'n00001')
+            $sig = @(Invoke-EmulatorControl -Emulator $emulator -Name usersigs)[-1]
+            $echo = '{"ResultItem":[{"UserID":"' + $sig + '","ResultCode":0,"ResultInfo":"usersig=' + $sig + '","AccountStatus":"Imported"}],"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"' + $sig + '"}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $echo; calls = 2 }
+            Invoke-TencentChatRestMethod -Api $check -Body (New-CheckBody 'u0002')
+            Invoke-TencentChatRestMethod -Api $check -Body (New-CheckBody 'u0003') -Raw
+            $fail = '{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad sig ' + $sig + '"}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $fail; calls = 1 }
+            Invoke-TencentChatRestMethod -Api $check -Body (New-CheckBody 'u0004') -ErrorAction Continue
+            try { Invoke-TencentChatRestMethod -Api "im_open_login_svc/account_check?usersig=$sig" } catch { $_ }
+            try { Invoke-TencentChatRestMethod -Api im_open_login_svc/nothing_here -Body '{"a":1}' } catch { $_ }
+            $bad = Connect-TencentChat -SdkAppId $appId -SecretKey (ConvertTo-SecureString $wrongKey -AsPlainText -Force) -Endpoint $emulator.Url -SkipCheck -PassThru
+            try { New-CheckBody 'u0005' | Invoke-TencentChatRestMethod -Api $check -Session $bad } catch { $_ }
+        } *>&1
+        $secrets = @($key, $wrongKey) + @(Invoke-EmulatorControl -Emulator $emulator -Name usersigs)
+        $secrets.Count | Should -BeGreaterThan 3
+        $text = foreach ($r in $all) {
+            if ($r -is [System.Management.Automation.ErrorRecord]) { $r.Exception.Message; "$($r.TargetObject)"; $r.ToString() }
+            elseif ($r -is [System.Management.Automation.InformationalRecord]) { $r.Message }
+            elseif ($r -is [string]) { $r }
+            else { $r | ConvertTo-Json -Depth 10 -Compress }
+        }
+        $text = $text -join "`n"
+        @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 4
+        @($all | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Count | Should -BeGreaterThan 4
+        $text | Should -Match '<redacted>' -Because 'the echoed sig was there to be scrubbed'
+        foreach ($s in $secrets) { $text.Contains($s) | Should -BeFalse -Because 'no secret in any stream' }
+    }
+}

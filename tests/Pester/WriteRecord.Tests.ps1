@@ -1,0 +1,216 @@
+# Issue 17: a run's record is complete whenever the module still has the floor. Under -ErrorAction Stop, or when an
+# answer every later call would get stops the run, every pair the service has done is written before the one error;
+# a pipeline stopped from outside leaves at most the documented number of pairs done without a record.
+# Every check is on the emulator's state (Test-TencentChatFollow, the request log), never on timing.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+
+    # user_000001..user_000600 exist (each follows 'hub'); nobody follows anybody else.
+    $script:users = 1..600 | ForEach-Object { 'user_{0:d6}' -f $_ }
+    $script:graphPath = Join-Path $TestDrive 'record.csv'
+    Set-Content -LiteralPath $graphPath -Value (@('follower,followee') + @($users | ForEach-Object { "$_,hub" }) + @('hub,user_000599'))
+    $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath
+    $script:cred = Get-EmulatorCredential
+    $script:appId = (Get-EmulatorIdentity).SdkAppId
+    Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+
+    function Set-Faults([hashtable] $Settings) {
+        $all = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
+        foreach ($k in $Settings.Keys) { $all[$k] = $Settings[$k] }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $all
+    }
+
+    # The pairs From -> each of $Ids that the service has made, in the order of $Ids.
+    function Get-Followed([string] $From, [string[]] $Ids) {
+        @(Test-TencentChatFollow -From $From -UserId $Ids -ErrorAction SilentlyContinue | Where-Object IsFollowing | ForEach-Object UserId)
+    }
+
+    # Waits until every call that reached the emulator before a probe call has finished there (its log has each
+    # sequence number up to the probe's): calls a stopped command left in flight may still be writing.
+    function Wait-EmulatorSettled {
+        $null = Test-TencentChatFollow -From hub -UserId user_000599
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+            $probe = ($log | Where-Object api -EQ 'follow_check' | Select-Object -Last 1).seq
+            if ($probe -and @($log | Where-Object seq -LE $probe).Count -eq $probe) { return }
+        } while ([DateTime]::UtcNow -lt $deadline)
+        throw 'The emulator did not finish the calls made before the probe within 30 s.'
+    }
+}
+
+AfterAll {
+    Disconnect-TencentChat
+    $emulator | Stop-Emulator
+}
+
+Describe 'A write run under -ErrorAction Stop' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+
+    It 'the vip.txt runbook: all three pairs the service made are in followed.csv, and one error lists nosuch as failed and nothing unsent' {
+        $vip = Join-Path $TestDrive 'vip.txt'
+        $followed = Join-Path $TestDrive 'followed.csv'
+        Set-Content -LiteralPath $vip -Value 'user_000031', 'nosuch', 'user_000032', 'user_000033'
+        $caught = @()
+        try {
+            Get-Content $vip | Add-TencentChatFollow -From user_000036 -PassThru -ErrorAction Stop | Export-Csv $followed
+        } catch {
+            $caught += $_
+        }
+
+        $made = Get-Followed -From user_000036 -Ids (Get-Content $vip | Where-Object { $_ -ne 'nosuch' })
+        ($made -join ',') | Should -Be 'user_000031,user_000032,user_000033' -Because 'the service made the pairs of the call it answered'
+        $rows = @(Import-Csv $followed)
+        ($rows | ForEach-Object { "$($_.From)>$($_.UserId)" }) -join ',' |
+            Should -Be 'user_000036>user_000031,user_000036>user_000032,user_000036>user_000033' -Because 'every pair made is in the record, in input order'
+
+        $caught.Count | Should -Be 1 -Because 'the run stops with one error'
+        $err = $caught[0]
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $err.TargetObject | Should -Be 'nosuch'
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.UnansweredIds.Count | Should -Be 0
+        $err.Exception.Done | Should -Be 3
+        $err.Exception.Message | Should -Match "'nosuch'"
+        $err.Exception.Message | Should -Match '4 pairs answered: 3 done and written to the output, failed: nosuch; 0 pairs not sent\.'
+        $err.Exception.Message | Should -Match 'Test-TencentChatFollow on the input'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserNotFound'
+    }
+
+    It '$ErrorActionPreference = ''Stop'' (as README''s runbook block sets it) gives the same record' {
+        $err = & {
+            $ErrorActionPreference = 'Stop'
+            try { $null = 'user_000041', 'nosuch', 'user_000042' | Add-TencentChatFollow -From user_000046 -PassThru } catch { $_ }
+        }
+        (Get-Followed -From user_000046 -Ids 'user_000041', 'user_000042') -join ',' | Should -Be 'user_000041,user_000042'
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.Done | Should -Be 2
+    }
+
+    It 'without -PassThru the error says the pairs done were not written' {
+        $err = { 'user_000051', 'nosuch' | Add-TencentChatFollow -From user_000056 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match '2 pairs answered: 1 done \(not written: -PassThru writes them\), failed: nosuch; 0 pairs not sent\.'
+    }
+
+    It 'stops sending at the error: the ids after it in the input are not sent and are listed as such' {
+        # 45 ids as one -UserId array: the first call (20) goes alone and holds the unknown id; the rest are never sent.
+        $ids = @($users[100..119]) + @('nosuch') + @($users[120..143])
+        $ids[5] = 'ghost'
+        $err = $null
+        try { Add-TencentChatFollow -From user_000300 -UserId $ids -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $done = Get-Followed -From user_000300 -Ids $ids
+        ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair made is in the output'
+        $err.Exception.FailedIds | Should -Be @('ghost')
+        $err.TargetObject | Should -Be 'ghost'
+        # every id comes out once: done, failed or not sent, in input order
+        (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
+        $err.Exception.UnansweredIds | Should -Contain 'nosuch' -Because 'the ids after the call with the error were not sent'
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add').Count | Should -Be 1
+    }
+}
+
+Describe 'A write run stopped by an answer every later call would get' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+    AfterEach { Set-Faults @{} }
+
+    It 'a wrong-key answer mid-run: every pair done is in the output, every other id in UnansweredIds' {
+        $ids = @($users[200..399])
+        $script:fed = 0
+        # The 41st id comes after the first call (ids 1-20) was answered: from then on the key is "wrong".
+        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
+        $err = $null
+        try { $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000001 -PassThru -ThrottleLimit 4 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        Set-Faults @{}
+
+        $done = Get-Followed -From user_000001 -Ids $ids
+        $done.Count | Should -BeGreaterOrEqual 20 -Because 'the first call was answered before the key went wrong'
+        ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair done is in the output, in input order'
+        $unanswered = @($err.Exception.UnansweredIds)
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserSigRejected'
+        $err.Exception.Message | Should -Match '70009'
+        $err.Exception.Message | Should -Match "$($done.Count) pairs answered: $($done.Count) done and written to the output, failed: none; $($unanswered.Count) pairs not answered \(not sent, or in a call that failed with the run\): $($unanswered[0]), "
+        $err.Exception.Done | Should -Be $done.Count
+        $err.Exception.FailedIds.Count | Should -Be 0
+        $unanswered.Count | Should -BeGreaterOrEqual 20 -Because 'the calls after the key went wrong failed with the run'
+        # the ids received are a prefix of the input; each is done or unanswered, once
+        (@($out.UserId) + $unanswered) -join ',' | Should -Be ($ids[0..($out.Count + $unanswered.Count - 1)] -join ',')
+        $errorCodes = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add' | ForEach-Object errorCode)
+        @($errorCodes | Where-Object { $_ -eq 70009 }).Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'A read run under -ErrorAction Stop keeps every row fetched before the error' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+
+    It 'Get-TencentChatFollowInfo: the rest of the call with the error is written too' {
+        $ids = @($users[0..44])
+        $ids[24] = 'nosuch'
+        $err = $null
+        try { $ids | Get-TencentChatFollowInfo -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $expected = @($ids[0..39] | Where-Object { $_ -ne 'nosuch' })
+        @($out.UserId)[0..($expected.Count - 1)] -join ',' | Should -Be ($expected -join ',') -Because 'the two calls sent hold ids 1 to 40, all answered'
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
+        $err.Exception.Message | Should -Match "$($out.Count + 1) ids answered: $($out.Count) done and written to the output, failed: nosuch; "
+    }
+
+    It 'Test-TencentChatFollow: the pairs after the error in its call are written' {
+        $ids = @('user_000002', 'nosuch', 'user_000003')
+        $err = $null
+        try { Test-TencentChatFollow -From user_000001 -UserId $ids -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        ($out.UserId -join ',') | Should -Be 'user_000002,user_000003'
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.UnansweredIds.Count | Should -Be 0
+    }
+
+    It 'Get-TencentChatFollow: the lists before the failed user are written whole, the users after it are not read' {
+        $err = $null
+        try { 'hub', 'user_000599', 'nosuch', 'user_000003' | Get-TencentChatFollow -Relation Follower -PageSize 100 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        @($out | Where-Object OfUserId -EQ 'hub').Count | Should -Be 600
+        @($out | Where-Object OfUserId -EQ 'user_000599').UserId | Should -Be 'hub'
+        @($out | Where-Object OfUserId -EQ 'user_000003').Count | Should -Be 0
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.UnansweredIds | Should -Be @('user_000003')
+        $err.Exception.Done | Should -Be 2
+        $err.Exception.Message | Should -Match '3 lists answered: 2 done and written to the output \(601 entries\), failed: nosuch; 1 list not read: user_000003\.'
+    }
+}
+
+Describe 'A write pipeline stopped from outside' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{ latencyMs = 20 }
+    }
+    AfterEach { Set-Faults @{} }
+
+    It 'Select-Object -First 3 after 200 pairs written: pairs made minus pairs written stay within (ThrottleLimit + 1) x 20' {
+        $ids = @($users[0..499])
+        $script:written = 0
+        $first = @($ids | Add-TencentChatFollow -From hub -PassThru -ThrottleLimit 4 | ForEach-Object { $script:written++; $_ } | Select-Object -Skip 200 -First 3)
+        $first.Count | Should -Be 3
+        Wait-EmulatorSettled
+        $made = (Get-Followed -From hub -Ids $ids).Count
+        $made | Should -BeGreaterOrEqual $written
+        ($made - $written) | Should -BeLessOrEqual ((4 + 1) * 20) -Because 'the documented bound: the calls in flight and the one call being written'
+        $made | Should -BeLessThan $ids.Count -Because 'the run stopped sending'
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Api;
+
+public class RestRunTests
+{
+    private static readonly byte[] Json = "{}"u8.ToArray();
+
+    private static TencentChatException Refusal => new("TencentChat.InvalidBody", ErrorKind.InvalidArgument, "not JSON");
+
+    /// <summary>Calls that finish when the test says so; each answers with its sequence number.</summary>
+    private sealed class Calls
+    {
+        public ConcurrentDictionary<long, TaskCompletionSource<TencentChatException?>> Pending { get; } = new();
+
+        public ConcurrentQueue<long> Started { get; } = new();
+
+        public async Task<BatchResult> Call(long sequence, string key, byte[] body, CancellationToken token)
+        {
+            Started.Enqueue(sequence);
+            var fatal = await Pending.GetOrAdd(sequence, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(token);
+            var outcome = fatal is null ? new IdOutcome(key, "answer " + sequence, null) : new IdOutcome(key, null, fatal.ForUser(key), callFailed: true);
+            return new BatchResult(sequence, new[] { outcome }, fatal, Array.Empty<string>(), Array.Empty<string>());
+        }
+
+        public void Finish(long sequence, TencentChatException? fatal = null)
+            => Pending.GetOrAdd(sequence, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult(fatal);
+    }
+
+    private static List<object?> Out(RestRun run, IReadOnlyList<BatchResult> results)
+        => results.SelectMany(r => r.Outcomes).Select(o => o.Result ?? (object?)$"error {run.Given(o.UserId)}").ToList();
+
+    [Fact]
+    public void Answers_and_refusals_come_out_in_input_order_and_a_refusal_first_keeps_the_first_call_alone()
+    {
+        var calls = new Calls();
+        var run = new RestRun(calls.Call, maxInFlight: 8, CancellationToken.None);
+        var output = new List<object?>();
+        output.AddRange(Out(run, run.Add("bad 1", null, Refusal)));
+        Assert.Equal(new object?[] { "error bad 1" }, output);
+        calls.Finish(2);
+        output.AddRange(Out(run, run.Add("body 2", Json, null)));
+        for (var i = 3; i <= 5; i++) calls.Finish(i);
+        output.AddRange(Out(run, run.Add("body 3", Json, null)));
+        output.AddRange(Out(run, run.Add("bad 4", null, Refusal)));
+        output.AddRange(Out(run, run.Add("body 5", Json, null)));
+        output.AddRange(Out(run, run.Complete()));
+        Assert.Equal(new object?[] { "error bad 1", "answer 2", "answer 3", "error bad 4", "answer 5" }, output);
+        Assert.Equal(new long[] { 2, 3, 5 }, calls.Started.ToArray());
+        Assert.Equal((5L, 2L), (run.Done, run.Errors));
+        Assert.Null(run.Given("1"));
+    }
+
+    [Fact]
+    public void A_fatal_answer_stops_the_run_counting_bodies_and_keeps_the_unanswered_bodies()
+    {
+        var calls = new Calls();
+        var run = new RestRun(calls.Call, maxInFlight: 8, CancellationToken.None);
+        var cause = new TencentChatException("TencentChat.UnknownApi", ErrorKind.InvalidArgument, "Tencent error 60009.", 60009);
+        calls.Finish(1, cause);
+        var output = Out(run, run.Add("body 1", Json, null));
+        output.AddRange(Out(run, run.Add("body 2", Json, null)));
+        Assert.Empty(output);
+        var stopped = Assert.IsType<TencentChatRunStoppedException>(run.Stopped);
+        Assert.Same(cause, stopped.Cause);
+        Assert.Equal(new[] { "body 1", "body 2" }, stopped.UnansweredIds.Select(run.Given));
+        Assert.Contains("0 bodies answered", stopped.Message);
+        Assert.Contains("2 bodies not answered", stopped.Message);
+        Assert.Contains("TargetObject", stopped.Message);
+        Assert.Single(calls.Started);
+    }
+}
