@@ -125,4 +125,24 @@ function Invoke-PwshFile {
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout -replace $ansi; Errors = $stderr.Result -replace $ansi }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile
+function Wait-Until {
+    <#
+    .SYNOPSIS
+    Waits until a condition the test expects comes true (polling). The timeout only turns a hang into a failure: it is
+    no performance bound, so keep it generous for a loaded 2-core machine. Never use it, or a sleep, to show that
+    something does not happen.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [scriptblock] $Condition,
+        [Parameter(Mandatory)] [string] $Because,
+        [int] $TimeoutSec = 60
+    )
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSec)
+    while (-not (& $Condition)) {
+        if ([datetime]::UtcNow -gt $deadline) { throw "Waited $TimeoutSec s for $Because." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile, Wait-Until
