@@ -88,6 +88,27 @@ Describe 'Bodies in bulk' {
         ($items.AccountStatus -join ',') | Should -BeExactly (($sent | ForEach-Object { Get-Expected $_ }) -join ',')
     }
 
+    It 'shows progress in bodies and writes one verbose line per call' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Url, $AppId, $Cred, $Bodies)
+                    Import-Module $Module
+                    Connect-TencentChat -SdkAppId $AppId -Credential $Cred -Endpoint $Url -SkipCheck
+                    $Bodies | Invoke-TencentChatRestMethod -Api im_open_login_svc/account_check -Raw -Verbose
+                }).AddParameters(@{ Module = (Get-ModuleUnderTest); Url = $emulator.Url; AppId = $appId; Cred = $cred; Bodies = @(1..300 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) }) })
+            $out = @($ps.Invoke())
+            $out.Count | Should -Be 300
+            $calls = @($ps.Streams.Verbose | Where-Object Message -Match '^POST v4/im_open_login_svc/account_check body (\d+), HTTP 200, \d+ ms, 0 retries, OK$')
+            $calls.Count | Should -Be 300 -Because 'one line per call'
+            @($ps.Streams.Verbose | Where-Object Message -Match 'Invoke-TencentChatRestMethod: v4/im_open_login_svc/account_check at .* at most 100 calls/s').Count | Should -Be 1
+            $progress = @($ps.Streams.Progress | Where-Object Activity -EQ 'Invoke-TencentChatRestMethod im_open_login_svc/account_check')
+            $progress.Count | Should -BeGreaterThan 1
+            $progress[-1].RecordType | Should -Be 'Completed'
+            $progress[-2].StatusDescription | Should -Match '^300 bodies done, 0 errors, [\d,]+ bodies/s'
+        } finally { $ps.Dispose() }
+    }
+
     It 'makes one call with {} when there is no body, and reads any API''s answer as objects' {
         $answer = Invoke-TencentChatRestMethod -Api follow/follow_get_info -Body ([ordered]@{ From_Account = $from; To_Account = @('u0002', 'u0003') })
         $answer.FollowInfo.To_Account -join ',' | Should -Be 'u0002,u0003'
