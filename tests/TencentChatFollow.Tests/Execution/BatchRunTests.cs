@@ -43,7 +43,7 @@ public class BatchRunTests
         }
 
         /// <summary>Adds on a thread of its own, for an Add that waits for a call the test has not finished yet.</summary>
-        public Task AddAlone(params string[] ids) => OwnThread(() =>
+        public Task<bool> AddAlone(params string[] ids) => OwnThread(() =>
         {
             foreach (var id in ids)
             {
