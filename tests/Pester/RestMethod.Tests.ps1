@@ -118,6 +118,8 @@ Describe 'Bodies in bulk' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidRequest,*'
         $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
         $log.Count | Should -Be 2
+        $two = @(Invoke-TencentChatRestMethod $check @((New-CheckBody 'n00001'), '{"CheckItem":[{"UserID":"n00002"}]}') -Raw)
+        @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
     }
 }
 
