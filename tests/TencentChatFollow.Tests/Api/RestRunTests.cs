@@ -68,9 +68,9 @@ public class RestRunTests
         var stopped = Assert.IsType<TencentChatRunStoppedException>(run.Stopped);
         Assert.Same(cause, stopped.Cause);
         Assert.Equal(new[] { "body 1", "body 2" }, stopped.UnansweredIds.Select(run.Given));
-        Assert.Contains("0 bodies answered", stopped.Message);
-        Assert.Contains("2 bodies not answered", stopped.Message);
-        Assert.Contains("TargetObject", stopped.Message);
+        Assert.Contains("0 bodies answered", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("2 bodies not answered", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("TargetObject", stopped.Message, StringComparison.Ordinal);
         Assert.Single(calls.Started);
     }
 }
