@@ -56,7 +56,7 @@ public sealed class TencentChatRunEndedException : TencentChatException
         => count.ToString("N0", CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun == "body" ? "bodies" : noun + "s");
 
     /// <summary>"none", "nosuch", "a, b, c" or "a, b, c, d, e and 7 more".</summary>
-    private static string List(IReadOnlyList<string> ids)
+    private static string List(List<string> ids)
     {
         if (ids.Count == 0) return "none";
         var shown = new StringBuilder();

@@ -7,8 +7,8 @@ using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Session;
 using TencentChatFollow.Tests.Session;
-using Xunit;
 using TencentChatFollow.Tests.Support;
+using Xunit;
 using Reply = TencentChatFollow.Tests.Support.FakeTransport.Reply;
 
 namespace TencentChatFollow.Tests.Execution;
