@@ -32,23 +32,29 @@ internal static class Program
             return 2;
         }
 
-        EmulatorServer server;
+        await using var server = await TryStartAsync(options, graph);
+        if (server is null)
+        {
+            return 1;
+        }
+        // Callers parse the URL from this exact line.
+        Console.Out.WriteLine($"TencentChatFollow.Emulator listening on {server.BaseUri.GetLeftPart(UriPartial.Authority)}");
+        Console.Out.Flush();
+        await server.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <summary>The running server, or null (with the reason on stderr) when it cannot listen.</summary>
+    private static async Task<EmulatorServer?> TryStartAsync(EmulatorOptions options, FollowGraph graph)
+    {
         try
         {
-            server = await EmulatorServer.StartAsync(options, graph);
+            return await EmulatorServer.StartAsync(options, graph);
         }
         catch (IOException e)
         {
             Console.Error.WriteLine($"TencentChatFollow.Emulator: cannot listen on {options.Host}:{options.Port}: {e.Message}");
-            return 1;
+            return null;
         }
-        await using (server)
-        {
-            // Callers parse the URL from this exact line.
-            Console.Out.WriteLine($"TencentChatFollow.Emulator listening on {server.BaseUri.GetLeftPart(UriPartial.Authority)}");
-            Console.Out.Flush();
-            await server.WaitForShutdownAsync();
-        }
-        return 0;
     }
 }

@@ -310,7 +310,7 @@ Describe 'Connect-TencentChat checks the connection with one call' {
         [object]::ReferenceEquals((Get-TencentChatContext), $s) | Should -BeTrue
     }
 
-    It 'stops within a second when stopped during the check call, and keeps no session' {
+    It 'stops during the check call without waiting for its answer, and keeps no session' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ latencyMs = 5000 }
         $ps = [powershell]::Create()
         try {
@@ -320,21 +320,20 @@ Describe 'Connect-TencentChat checks the connection with one call' {
                     Connect-TencentChat -SdkAppId 1400000001 -SecretKey $Key -Endpoint $Url -Scope Runspace
                 }).AddArgument($module).AddArgument($emulator.Url).AddArgument($key)
             $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500   # the module is imported by now, and the check call waits 5 s for its answer
-            $clock = [Diagnostics.Stopwatch]::StartNew()
+            # The check call is on the wire once the emulator has its UserSig; its answer then takes 5 s.
+            Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name usersigs).Count -gt 0 } -Because 'the check call to arrive'
             $ps.Stop()
-            $clock.Stop()
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $null = $ps.Commands.Clear()
             $null = $ps.AddCommand('Get-TencentChatContext').AddParameter('Scope', 'Runspace')
             @($ps.Invoke()).Count | Should -Be 0 -Because 'a stopped connect keeps nothing'
         } finally { $ps.Dispose() }
         Get-TencentChatContext -Scope Process | Should -BeNullOrEmpty
-        # The emulator logs the call once its 5 s are up: it was in flight when the command stopped.
-        $deadline = [datetime]::UtcNow.AddSeconds(8)
-        while (@(Get-Log).Count -eq 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        # Stop abandoned the call in flight: the emulator logs it as the client going away, with no answer sent
+        # (httpStatus null), instead of answering it after its 5 s.
+        Wait-Until { @(Get-Log).Count -gt 0 } -Because 'the abandoned check call to be logged'
         @(Get-Log).Count | Should -Be 1
+        (Get-Log).httpStatus | Should -BeNullOrEmpty -Because 'the check call was abandoned, not answered'
     }
 }
 

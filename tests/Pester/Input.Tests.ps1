@@ -154,13 +154,30 @@ Describe 'No ids at all' {
 
 Describe 'Ids that trickle in' {
     It 'sends a partial batch once input is idle and writes its results while input still arrives' {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $ids = @($graph.Users | Select-Object -First 6)
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $seen = [System.Collections.Generic.List[double]]::new()
-        $ids | ForEach-Object { Start-Sleep -Milliseconds 500; $_ } | Get-TencentChatFollowInfo | ForEach-Object { $seen.Add($clock.Elapsed.TotalSeconds); $_ } | Out-Null
-        $seen.Count | Should -Be 6
-        # Without the idle flush all six came out together at the end (about 3 s); now each comes out with the next id.
-        $seen[0] | Should -BeLessThan 1.6
-        ($seen[5] - $seen[0]) | Should -BeGreaterThan 1.5
+        $events = [System.Collections.Generic.List[string]]::new()
+        $producer = {
+            foreach ($id in $ids) {
+                if ($events.Count -gt 0) {
+                    # Input pauses for longer than the 200 ms idle time (the condition under test, not a wait for a result).
+                    Start-Sleep -Milliseconds 300
+                }
+                if ($id -eq $ids[-1]) {
+                    # Before the last id: the earlier ones' calls have been answered, so their rows are ready to go out
+                    # with it. Without the idle flush no call is made before the input ends, and this times out.
+                    Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object httpStatus -EQ 200).Count -gt 0 } -Because 'a partial batch to be sent while input is idle'
+                    Start-Sleep -Milliseconds 300
+                }
+                $events.Add("in $id")
+                $id
+            }
+        }
+        & $producer | Get-TencentChatFollowInfo | ForEach-Object { $events.Add("out $($_.UserId)") }
+        @($events | Where-Object { $_ -like 'out *' }) -join ',' | Should -Be (@($ids | ForEach-Object { "out $_" }) -join ',')
+        $events.IndexOf("out $($ids[0])") | Should -BeLessThan $events.IndexOf("in $($ids[-1])") -Because 'the first row came out before the input ended'
+        $calls = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
+        $calls.Count | Should -BeGreaterThan 1 -Because 'idle input sends the partial batch instead of holding it for 20 ids'
+        ($calls | ForEach-Object { @($_.toAccount).Count } | Measure-Object -Maximum).Maximum | Should -BeLessThan 6
     }
 }

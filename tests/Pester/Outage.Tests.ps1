@@ -27,9 +27,7 @@ Describe 'A short outage in the middle of a run' {
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
         $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; outageAtS = 3; outageS = 8; outageKind = $Kind }
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
-        $clock = [Diagnostics.Stopwatch]::StartNew()
         $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1)
-        $clock.Stop()
         $verbose = @($rows | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
         $rows = @($rows | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
         $errs | Should -BeNullOrEmpty
@@ -39,7 +37,7 @@ Describe 'A short outage in the middle of a run' {
         # One probe at a time while it is down, not 64 calls burning their retries: few calls hit the outage.
         $stats.outageCalls | Should -BeLessThan 200
         @($verbose | Where-Object Message -Match 'down for every call').Count | Should -BeGreaterThan 0
-        # 10 s of sending plus the 8 s outage and at most a 2 s probe gap after it.
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 40
+        # Kept probing through the outage (about one probe a second): not a run that gave up and waited idle.
+        $stats.outageCalls | Should -BeGreaterThan 3
     }
 }

@@ -40,6 +40,15 @@ Describe 'The module manifest' {
         foreach ($tag in 'PSEdition_Core', 'Windows', 'Linux', 'MacOS') { $manifest.Tags | Should -Contain $tag }
     }
 
+    It 'names every command in its Description and ReleaseNotes' {
+        foreach ($name in $manifest.ExportedCmdlets.Keys) {
+            # "Add- and Remove-TencentChatFollow" names both.
+            $mentioned = "(?<![\w-])$([regex]::Escape($name))\b|(?<![\w-])$($name -replace '-.*')- and \w+$([regex]::Escape($name -replace '^\w+'))\b"
+            $manifest.Description | Should -Match $mentioned -Because "the Description names $name"
+            $manifest.ReleaseNotes | Should -Match $mentioned -Because "the ReleaseNotes name $name"
+        }
+    }
+
     It 'exports exactly the module''s cmdlets, by name, and nothing else' {
         $data = Import-PowerShellDataFile -LiteralPath $manifestPath
         $data.CmdletsToExport | Should -Not -Contain '*'

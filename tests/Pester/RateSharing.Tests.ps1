@@ -190,3 +190,47 @@ Describe 'Two APIs at once in one session, the service counting per API' {
         $stats.rateLimited | Should -BeLessOrEqual ([math]::Ceiling(0.03 * $stats.calls)) -Because "each paces under its own limit ($($stats.rateLimited) of $($stats.calls) refused)"
     }
 }
+
+Describe 'Two APIs at once in one session, the service counting per app' {
+    BeforeAll {
+        $script:appId = [uint32]1400000305
+        # --limit-scope app: one counter of 200 calls/s for every API of the app, refused with 60011.
+        $script:emulator = Start-App $appId @('--limit-scope', 'app')
+    }
+    AfterAll { $emulator | Stop-Emulator }
+
+    It 'cuts both APIs on 60011 and answers every id of both' {
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck -PassThru
+        $infoIds = @($graph.Users | Select-Object -First 4000)
+        $checkIds = @(1..5 | ForEach-Object { $graph.Users })
+        $from = $graph.Users[0]
+        $other = [powershell]::Create()
+        $null = $other.AddScript({
+                param($ModulePath, $Session, $From, $Ids)
+                Import-Module $ModulePath
+                $n = 0
+                Test-TencentChatFollow -Session $Session -From $From -UserId $Ids -Verbose 4>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord]) { $_.Message } else { $n++ } }
+                "rows=$n"
+            }).AddParameters(@{ ModulePath = (Get-ModuleUnderTest); Session = $session; From = $from; Ids = $checkIds })
+        $handle = $other.BeginInvoke()
+        try {
+            $out = @($infoIds | Get-TencentChatFollowInfo -Session $session -ErrorVariable errs -Verbose 4>&1)
+        } finally {
+            $checkOut = @($other.EndInvoke($handle))
+            $other.Dispose()
+        }
+
+        $errs.Count | Should -Be 0 -Because 'a refused call waits its turn and goes again'
+        @($out | Where-Object { $_ -is [TencentChatFollow.FollowInfo] }).Count | Should -Be $infoIds.Count
+        $checkOut[-1] | Should -Be "rows=$($checkIds.Count)"
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.byApi.follow_get_info.accepted | Should -Be 200
+        $stats.byApi.follow_check.accepted | Should -Be 200
+        $stats.appLimitRefusals | Should -BeGreaterThan 0 -Because 'both APIs at their own ceilings are more than the app''s 200 calls/s'
+        $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) + @($checkOut | Where-Object { $_ -is [string] })
+        @($verbose | Where-Object { $_ -match 'The service refused a call \(60011\): the app''s quota for all APIs together is shared; slowing from \d+ to \d+ calls/s\.' }).Count |
+            Should -BeGreaterThan 0 -Because 'a 60011 cuts the app-wide rate, for every API'
+        # Once cut, both APIs share the app's pace: refusals stay a small part of the calls.
+        $stats.rateLimited | Should -BeLessOrEqual ([math]::Ceiling(0.15 * $stats.calls)) -Because "$($stats.rateLimited) of $($stats.calls) calls were refused"
+    }
+}

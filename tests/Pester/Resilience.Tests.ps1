@@ -21,6 +21,17 @@ BeforeAll {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
     }
 
+    # The most calls the emulator had in hand at one time, from its log (arrival time and duration of each call).
+    function Get-MaxCallsInFlight {
+        $edges = foreach ($call in Invoke-EmulatorControl -Emulator $emulator -Name requests) {
+            $start = [datetimeoffset]::Parse($call.arrivedAt, [cultureinfo]::InvariantCulture).ToUnixTimeMilliseconds()
+            [pscustomobject]@{ At = $start; Step = 1 }
+            [pscustomobject]@{ At = $start + [math]::Max(1, $call.durationMs); Step = -1 }
+        }
+        $now = 0; $max = 0
+        foreach ($edge in $edges | Sort-Object At, Step) { $now += $edge.Step; $max = [math]::Max($max, $now) }
+        $max
+    }
 }
 
 AfterAll {
@@ -34,16 +45,15 @@ Describe 'At the rate limit' {
     It 'sends several calls at once and never more than 200 in any second' {
         Set-Faults @{ latencyMs = 50 }
         $ids = @($graph.Users | Select-Object -First 4000) * 2
-        $clock = [Diagnostics.Stopwatch]::StartNew()
         $rows = @($ids | Get-TencentChatFollowInfo)
-        $clock.Stop()
         Assert-Exact $rows $ids $expected
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $stats.calls | Should -Be 400
         $stats.maxCallsInCalendarSecond | Should -BeLessOrEqual 200
         $stats.rateLimited | Should -Be 0
-        # One call at a time at 50 ms would need 20 s; the limit allows 2 s.
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 6
+        # Several at once, read from the emulator's log rather than from a time bound: calls that overlap (each takes
+        # its 50 ms of latency at least).
+        Get-MaxCallsInFlight | Should -BeGreaterThan 1
     }
 
     It 'honours a lower -MaxRequestsPerSecond' {
@@ -141,16 +151,13 @@ Describe 'An endpoint that does not answer' {
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint 'http://127.0.0.1:9' -MaxRetry 1 -SkipCheck
         $ids = @($graph.Users | Select-Object -First 300)
         $err = $null
-        $clock = [Diagnostics.Stopwatch]::StartNew()
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
-        $clock.Stop()
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.ConnectionFailed'
         $err.Exception.Message | Should -Match 'The first call to http://127.0.0.1:9 got no Tencent Cloud Chat answer'
         $err.Exception.Message | Should -Match '-Endpoint'
         @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
-        $err.Exception.UnansweredIds.Count | Should -Be 21
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $err.Exception.UnansweredIds.Count | Should -Be 21 -Because 'the first call went alone and nothing followed it'
     }
 }
 
@@ -162,9 +169,7 @@ Describe 'An endpoint that can never work' {
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1 -SkipCheck
         $ids = @($graph.Users | Select-Object -First 400)
         $err = $null
-        $clock = [Diagnostics.Stopwatch]::StartNew()
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
-        $clock.Stop()
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.InvalidResponse'
         $err.Exception.Message | Should -Match 'not JSON'
@@ -172,7 +177,6 @@ Describe 'An endpoint that can never work' {
         $err.Exception.Message | Should -Match ([regex]::Escape("The first call to $($emulator.Url.TrimEnd('/'))"))
         @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 2 -Because 'the first call and its one retry, nothing else'
-        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
     }
 
     It 'a certificate the machine does not trust: stops at the first call without retrying' {
@@ -227,7 +231,7 @@ Describe 'Messages and Stop' {
         } finally { $ps.Dispose() }
     }
 
-    It 'stops within a second with calls in flight, and writes nothing afterwards' {
+    It 'stops with calls in flight without waiting for their answers, and writes nothing' {
         Set-Faults @{ latencyMs = 4000 }
         $ps = [powershell]::Create()
         try {
@@ -239,16 +243,16 @@ Describe 'Messages and Stop' {
             }).AddArgument((Get-ModuleUnderTest)).AddArgument($emulator.Url).AddArgument($cred).AddArgument(@($graph.Users | Select-Object -First 400))
             $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
             $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
-            Start-Sleep -Milliseconds 1500
-            $clock = [Diagnostics.Stopwatch]::StartNew()
+            # A call is on the wire once the emulator has its UserSig; its answer then takes 4 s.
+            Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name usersigs).Count -gt 0 } -Because 'a call to arrive'
             $ps.Stop()
-            $clock.Stop()
-            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $count = $output.Count
-            Start-Sleep -Milliseconds 3500
-            $output.Count | Should -Be $count
-            $count | Should -Be 0 -Because 'no call had answered yet'
+            $output.Count | Should -Be 0 -Because 'no call had answered yet'
+            # Stop abandoned the calls in flight: the emulator logs each as the client going away, with no answer
+            # sent (httpStatus null), instead of answering it after its 4 s.
+            Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count -gt 0 } -Because 'the abandoned calls to be logged'
+            @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { $null -ne $_.httpStatus }).Count | Should -Be 0 -Because 'no call was answered'
+            $output.Count | Should -Be 0
         } finally { $ps.Dispose() }
     }
 }

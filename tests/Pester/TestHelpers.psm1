@@ -94,14 +94,16 @@ function Invoke-PwshFile {
     .SYNOPSIS
     Runs a script in a fresh pwsh (-NoProfile -NonInteractive -File), as a scheduler runs it, in a working folder and
     with extra environment variables (a $null value removes one). Returns its exit code, and its output and error
-    text without ANSI colours.
+    text without ANSI colours. With -TimeoutSec, a script still running after that long is killed and this throws: a
+    hang guard, to be set generously (it is no performance bound).
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory)] [string] $Path,
         [Parameter(Mandatory)] [string] $WorkingDirectory,
-        [hashtable] $Environment = @{}
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSec = 0
     )
     $pwsh = Get-PwshCommandLine
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
@@ -112,10 +114,35 @@ function Invoke-PwshFile {
     $psi.RedirectStandardError = $true
     $p = [System.Diagnostics.Process]::Start($psi)
     $stderr = $p.StandardError.ReadToEndAsync()
-    $stdout = $p.StandardOutput.ReadToEnd()
+    $stdout = $p.StandardOutput.ReadToEndAsync()
+    if ($TimeoutSec -gt 0 -and -not $p.WaitForExit($TimeoutSec * 1000)) {
+        $p.Kill($true)
+        throw "$Path did not end within $TimeoutSec s"
+    }
     $p.WaitForExit()
+    $stdout = $stdout.Result
     $ansi = '\x1b\[[0-9;?]*[A-Za-z]'
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $stdout -replace $ansi; Errors = $stderr.Result -replace $ansi }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile
+function Wait-Until {
+    <#
+    .SYNOPSIS
+    Waits until a condition the test expects comes true (polling). The timeout only turns a hang into a failure: it is
+    no performance bound, so keep it generous for a loaded 2-core machine. Never use it, or a sleep, to show that
+    something does not happen.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [scriptblock] $Condition,
+        [Parameter(Mandatory)] [string] $Because,
+        [int] $TimeoutSec = 60
+    )
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSec)
+    while (-not (& $Condition)) {
+        if ([datetime]::UtcNow -gt $deadline) { throw "Waited $TimeoutSec s for $Because." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile, Wait-Until

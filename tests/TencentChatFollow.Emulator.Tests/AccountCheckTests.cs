@@ -26,7 +26,7 @@ public class AccountCheckTests
             ],
             Items(envelope));
         // The field order of Tencent's sample answer, with the item array first.
-        Assert.StartsWith("""{"ResultItem":[{"UserID":"carol","ResultCode":0,"ResultInfo":"","AccountStatus":"Imported"}""", envelope.GetRawText());
+        Assert.StartsWith("""{"ResultItem":[{"UserID":"carol","ResultCode":0,"ResultInfo":"","AccountStatus":"Imported"}""", envelope.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class AccountCheckTests
         Assert.Equal(100, Items(await emulator.AccountCheckAsync(hundred)).Length);
         var tooMany = await emulator.AccountCheckAsync([.. hundred, "alice"]);
         Envelope.AssertFail(tooMany, ErrorCodes.AccountInvalidParameter);
-        Assert.Contains("101", tooMany.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("101", tooMany.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public class AccountCheckTests
         var envelope = await emulator.CallAsync(body: body, api: TestEmulator.AccountCheck);
 
         Envelope.AssertFail(envelope, ErrorCodes.AccountInvalidParameter);
-        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

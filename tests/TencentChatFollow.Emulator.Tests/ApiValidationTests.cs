@@ -79,7 +79,7 @@ public class ApiValidationTests
         Envelope.AssertFail(await emulator.CallAsync(noIdentifierBadRandom), ErrorCodes.AccountOrSignatureError);
         var badRandom = await emulator.CallAsync(badRandomBadContentType);
         Envelope.AssertFail(badRandom, ErrorCodes.HttpParseError);
-        Assert.Contains("random", badRandom.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("random", badRandom.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
         Envelope.AssertFail(await emulator.CallAsync(otherAppBadSig), ErrorCodes.UnknownSdkAppId);
     }
 
@@ -94,7 +94,7 @@ public class ApiValidationTests
         var envelope = await emulator.CallAsync(parameters);
 
         Envelope.AssertFail(envelope, ErrorCodes.UnknownSdkAppId);
-        Assert.Contains("region", envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("region", envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public class ApiValidationTests
         var envelope = await emulator.CallAsync(body: body);
 
         Envelope.AssertFail(envelope, ErrorCodes.InvalidParameter);
-        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class ApiValidationTests
         Assert.Equal(20, Envelope.AssertOk(await emulator.CallAsync(TestEmulator.Admin, twenty)).Length);
         var tooMany = await emulator.CallAsync(TestEmulator.Admin, [.. twenty, TestEmulator.Admin]);
         Envelope.AssertFail(tooMany, ErrorCodes.InvalidParameter);
-        Assert.Contains("21", tooMany.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("21", tooMany.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,7 +204,8 @@ public class ApiValidationTests
                      (HttpMethod.Post, "/v4/follow/follow_get_info/extra"), (HttpMethod.Get, "/favicon.ico"),
                  })
         {
-            using var response = await emulator.Http.SendAsync(new HttpRequestMessage(method, path));
+            using var request = new HttpRequestMessage(method, path);
+            using var response = await emulator.Http.SendAsync(request);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
             Envelope.AssertFail(TestEmulator.Parse(await response.Content.ReadAsStringAsync()), ErrorCodes.HttpParseError);
         }

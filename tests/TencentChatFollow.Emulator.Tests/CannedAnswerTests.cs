@@ -7,8 +7,11 @@ public class CannedAnswerTests
 {
     private const string Graph = "alice,bob\nbob,alice";
 
-    private static async Task<HttpResponseMessage> QueueAsync(TestEmulator emulator, object request) =>
-        await emulator.Http.PostAsync("/_emulator/answers", new StringContent(JsonSerializer.Serialize(request), Encoding.UTF8, "application/json"));
+    private static async Task<HttpResponseMessage> QueueAsync(TestEmulator emulator, object request)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(request), Encoding.UTF8, "application/json");
+        return await emulator.Http.PostAsync("/_emulator/answers", content);
+    }
 
     private static async Task<string> CallTextAsync(TestEmulator emulator, string api, object body)
     {
@@ -88,7 +91,8 @@ public class CannedAnswerTests
     {
         await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
 
-        using var response = await emulator.Http.PostAsync("/_emulator/answers", new StringContent(request, Encoding.UTF8, "application/json"));
+        using var content = new StringContent(request, Encoding.UTF8, "application/json");
+        using var response = await emulator.Http.PostAsync("/_emulator/answers", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEmpty(TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("error").GetString()!);

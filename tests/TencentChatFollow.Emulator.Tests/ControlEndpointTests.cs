@@ -56,8 +56,8 @@ public class ControlEndpointTests
         foreach (var path in new[] { "/_emulator/requests", "/_emulator/stats", "/_emulator/faults" })
         {
             var text = await emulator.Http.GetStringAsync(path);
-            Assert.DoesNotContain(userSig, text);
-            Assert.DoesNotContain(userSig[^24..], text);
+            Assert.DoesNotContain(userSig, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(userSig[^24..], text, StringComparison.Ordinal);
         }
         Assert.Equal([userSig], (await emulator.GetJsonAsync("/_emulator/usersigs")).EnumerateArray().Select(e => e.GetString()));
     }
@@ -158,7 +158,8 @@ public class ControlEndpointTests
         await using var emulator = await TestEmulator.StartAsync();
         var before = (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText();
 
-        using var response = await emulator.Http.PostAsync("/_emulator/faults", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await emulator.Http.PostAsync("/_emulator/faults", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotEmpty(TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("error").GetString()!);

@@ -107,7 +107,7 @@ public class EmulatorOptionsTests
         Assert.All(EmulatorOptions.Names, name =>
         {
             Assert.Matches($@"(?m)^  --{Regex.Escape(name)} <", EmulatorOptions.Usage);
-            Assert.Contains($"| `--{name} <", guide);
+            Assert.Contains($"| `--{name} <", guide, StringComparison.Ordinal);
         });
         var faultsHelp = Between(EmulatorOptions.Usage, "  --faults ", "  --slow-ms ");
         var faultsTable = Between(guide, "\n## Faults\n", "\n## ");

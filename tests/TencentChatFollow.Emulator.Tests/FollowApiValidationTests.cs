@@ -35,11 +35,11 @@ public class FollowApiValidationTests
         Envelope.AssertFail(await emulator.CallAsync(emulator.ValidParameters("alice"), body, api), ErrorCodes.AdminRequired);
         Envelope.AssertFail(await emulator.CallAsync(body: "not json", api: api), ErrorCodes.JsonParseError);
         Envelope.AssertFail(await emulator.CallAsync(body: "[]", api: api), ErrorCodes.JsonParseError);
-        Envelope.AssertFail(await emulator.CallAsync(body: body.Replace("\"alice\"", "\"nobody\""), api: api), ErrorCodes.AccountNotFound);
+        Envelope.AssertFail(await emulator.CallAsync(body: body.Replace("\"alice\"", "\"nobody\"", StringComparison.Ordinal), api: api), ErrorCodes.AccountNotFound);
 
-        var missingFrom = await emulator.CallAsync(body: body.Replace("\"From_Account\":\"alice\",", ""), api: api);
+        var missingFrom = await emulator.CallAsync(body: body.Replace("\"From_Account\":\"alice\",", "", StringComparison.Ordinal), api: api);
         Envelope.AssertFail(missingFrom, ErrorCodes.InvalidParameter);
-        Assert.Contains("From_Account", missingFrom.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("From_Account", missingFrom.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(0, (await emulator.CallAsync(emulator.ValidParameters("ops"), body, api)).GetProperty("ErrorCode").GetInt32());
         var log = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().ToList();
@@ -78,7 +78,7 @@ public class FollowApiValidationTests
         var envelope = await emulator.CallAsync(body: body, api: api);
 
         Envelope.AssertFail(envelope, ErrorCodes.InvalidParameter);
-        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -104,7 +104,7 @@ public class FollowApiValidationTests
         Assert.Equal(limit, items.Length);
         Assert.All(items, item => Assert.Equal(ErrorCodes.AccountNotFound, item.GetProperty("ResultCode").GetInt32()));
         Envelope.AssertFail(overLimit, ErrorCodes.InvalidParameter);
-        Assert.Contains($"{limit + 1}", overLimit.GetProperty("ErrorInfo").GetString());
+        Assert.Contains($"{limit + 1}", overLimit.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
         var stats = await emulator.GetJsonAsync("/_emulator/stats");
         Assert.Equal(limit + 1, stats.GetProperty("maxBatchSize").GetInt32());
     }
@@ -124,7 +124,7 @@ public class FollowApiValidationTests
         Assert.Single(one);
         Assert.Equal(1000, most.Length);
         Envelope.AssertFail(tooMany, ErrorCodes.InvalidParameter);
-        Assert.Contains("1000", tooMany.GetProperty("ErrorInfo").GetString());
+        Assert.Contains("1000", tooMany.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
         var logged = (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Select(e => e.GetProperty("wantNum").GetInt32());
         Assert.Equal([100, 1, 1000, 1001], logged);
     }

@@ -95,7 +95,7 @@ public class FollowGetTests
         Assert.All(forged, envelope =>
         {
             Envelope.AssertFail(envelope, ErrorCodes.InvalidParameter);
-            Assert.Contains("StartCursor", envelope.GetProperty("ErrorInfo").GetString());
+            Assert.Contains("StartCursor", envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
         });
         Assert.Equal(1000, (await PageAsync(emulator, "star", 1, cursor, 1000)).Entries.Count); // the genuine one still works
         Assert.DoesNotContain("star", cursor, StringComparison.Ordinal); // opaque, not plain text

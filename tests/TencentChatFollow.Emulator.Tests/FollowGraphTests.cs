@@ -14,7 +14,7 @@ public class FollowGraphTests
     {
         var error = Assert.Throws<InvalidGraphException>(() => Parse(csv));
 
-        Assert.Contains($"graph.csv line {line}:", error.Message);
+        Assert.Contains($"graph.csv line {line}:", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public class FollowGraphTests
 
         var error = Assert.Throws<InvalidGraphException>(() => FollowGraph.Load(path));
 
-        Assert.Contains(path, error.Message);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -104,8 +104,8 @@ public class FollowWriteTests
         var deleted = Envelope.Results(await emulator.FollowDeleteAsync("carol", "ghost", "alice"));
 
         Assert.Equal([30003, 30001, 0], added.Select(i => i.GetProperty("ResultCode").GetInt32()));
-        Assert.Contains("ghost", added[0].GetProperty("ResultInfo").GetString());
-        Assert.Contains("itself", added[1].GetProperty("ResultInfo").GetString());
+        Assert.Contains("ghost", added[0].GetProperty("ResultInfo").GetString(), StringComparison.Ordinal);
+        Assert.Contains("itself", added[1].GetProperty("ResultInfo").GetString(), StringComparison.Ordinal);
         Assert.Equal("", added[2].GetProperty("ResultInfo").GetString());
         Assert.Equal([("ghost", 30003), ("alice", 0)], deleted);
         Assert.Equal((2, 2, 1), await CountsAsync(emulator, "alice")); // erin in, carol out
@@ -121,7 +121,7 @@ public class FollowWriteTests
         var refused = Envelope.AssertOk(await emulator.FollowAddAsync("fan", "u5001", "u1"), "ResultItem");
 
         Assert.Equal([32100, 0], refused.Select(i => i.GetProperty("ResultCode").GetInt32())); // following u1 again is still fine
-        Assert.Contains("5000", refused[0].GetProperty("ResultInfo").GetString());
+        Assert.Contains("5000", refused[0].GetProperty("ResultInfo").GetString(), StringComparison.Ordinal);
         Assert.Equal(new[] { 0 }, await FollowTypesAsync(emulator, "fan", "u5001"));
         Assert.Equal([("u1", 0)], Envelope.Results(await emulator.FollowDeleteAsync("fan", "u1")));
         Assert.Equal([("u5001", 0)], Envelope.Results(await emulator.FollowAddAsync("fan", "u5001")));

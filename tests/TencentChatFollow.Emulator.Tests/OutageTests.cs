@@ -121,7 +121,7 @@ public class OutageTests
                     break;
                 case "html":
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                    Assert.StartsWith("<html>", body);
+                    Assert.StartsWith("<html>", body, StringComparison.Ordinal);
                     break;
                 default:
                     Envelope.AssertFail(TestEmulator.Parse(body), 60008);

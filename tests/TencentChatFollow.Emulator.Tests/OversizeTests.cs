@@ -4,11 +4,11 @@ using System.Text;
 namespace TencentChatFollow.Emulator.Tests;
 
 /// <summary>Runs alone, so that the memory the process allocates during a test is the emulator's and the test's own.</summary>
-[CollectionDefinition(nameof(AllocationMeasuringCollection), DisableParallelization = true)]
-public sealed class AllocationMeasuringCollection;
+[CollectionDefinition(nameof(AllocationMeasuringGroup), DisableParallelization = true)]
+public sealed class AllocationMeasuringGroup;
 
 /// <summary>The 'oversize' fault: a valid answer padded to --oversize-mb MiB, written in chunks.</summary>
-[Collection(nameof(AllocationMeasuringCollection))]
+[Collection(nameof(AllocationMeasuringGroup))]
 public class OversizeTests
 {
     private const string Graph = "alice,bob\nbob,alice\ncarol,alice";

@@ -28,9 +28,9 @@ public class ProcessTests
             using var http = new HttpClient { BaseAddress = new Uri(match.Groups[1].Value) };
             var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var userSig = TestUserSig.Create(EmulatorOptions.WellKnownSdkAppId, EmulatorOptions.WellKnownKey, "administrator", now);
+            using var content = new StringContent("""{"From_Account":"user001","To_Account":["user040"]}""");
             using var response = await http.PostAsync(
-                $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json",
-                new StringContent("""{"From_Account":"user001","To_Account":["user040"]}"""));
+                $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json", content);
             var item = TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("FollowInfo")[0];
             Assert.Equal(3, item.GetProperty("FollowingCount").GetInt32());
 
@@ -98,9 +98,9 @@ public class ProcessTests
                 using var http = new HttpClient { BaseAddress = new Uri(match.Groups[1].Value) };
                 var userSig = TestUserSig.Create(EmulatorOptions.WellKnownSdkAppId, EmulatorOptions.WellKnownKey, "administrator",
                     DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+                using var content = new StringContent($$"""{"From_Account":"administrator","To_Account":["{{account}}"]}""");
                 using var response = await http.PostAsync(
-                    $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json",
-                    new StringContent($$"""{"From_Account":"administrator","To_Account":["{{account}}"]}"""));
+                    $"/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig={userSig}&random=7&contenttype=json", content);
                 var item = TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("FollowInfo")[0];
                 Assert.Equal(0, item.GetProperty("ResultCode").GetInt32());
                 Assert.Equal(followers, item.GetProperty("FollowerCount").GetInt32());

@@ -55,7 +55,7 @@ internal sealed class TestEmulator : IAsyncDisposable
     /// A follow command (follow_get_info, follow_check, follow_get, follow_add or follow_delete), or service/command for
     /// any other API, such as im_open_login_svc/account_check.
     /// </param>
-    public Task<HttpResponseMessage> PostAsync(
+    public async Task<HttpResponseMessage> PostAsync(
         IReadOnlyDictionary<string, string>? parameters = null,
         string body = DefaultBody,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
@@ -63,11 +63,10 @@ internal sealed class TestEmulator : IAsyncDisposable
     {
         parameters ??= ValidParameters();
         var query = string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-        var content = new StringContent(body, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var path = api.Contains('/', StringComparison.Ordinal) ? api : $"follow/{api}";
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/{path}?{query}") { Content = content };
-        return Http.SendAsync(request, completion);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v4/{path}?{query}") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await Http.SendAsync(request, completion);
     }
 
     /// <summary>Calls the API and returns the JSON envelope, asserting the HTTP 200 the service always answers with.</summary>
@@ -105,7 +104,8 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public async Task<JsonElement> SetFaultsAsync(object settings)
     {
-        using var response = await Http.PostAsync("/_emulator/faults", new StringContent(JsonSerializer.Serialize(settings), Encoding.UTF8, "application/json"));
+        using var content = new StringContent(JsonSerializer.Serialize(settings), Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync("/_emulator/faults", content);
         response.EnsureSuccessStatusCode();
         return Parse(await response.Content.ReadAsStringAsync());
     }

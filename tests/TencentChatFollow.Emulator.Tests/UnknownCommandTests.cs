@@ -16,7 +16,7 @@ public class UnknownCommandTests
         var envelope = await emulator.CallAsync(body: """{"CheckItem":[{"UserID":"administrator"}]}""", api: api);
 
         Envelope.AssertFail(envelope, ErrorCodes.RequestResourceError);
-        Assert.Contains($"v4/{api}", envelope.GetProperty("ErrorInfo").GetString());
+        Assert.Contains($"v4/{api}", envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
         var entry = (await emulator.GetJsonAsync("/_emulator/requests"))[0];
         Assert.Equal(api, entry.GetProperty("api").GetString());
         Assert.Equal(ErrorCodes.RequestResourceError, entry.GetProperty("errorCode").GetInt32());

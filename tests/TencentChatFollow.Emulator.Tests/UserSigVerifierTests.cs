@@ -79,7 +79,7 @@ public class UserSigVerifierTests
         var verifier = new UserSigVerifier(ReferenceKey, clock);
         var userSig = TestUserSig.Create(ReferenceSdkAppId, ReferenceKey, "administrator", 1700000000, 86400, userBuf: "abc");
         var tampered = TestUserSig.Encode(
-            DecodeJson(userSig).Replace(Convert.ToBase64String("abc"u8.ToArray()), Convert.ToBase64String("abd"u8.ToArray())));
+            DecodeJson(userSig).Replace(Convert.ToBase64String("abc"u8.ToArray()), Convert.ToBase64String("abd"u8.ToArray()), StringComparison.Ordinal));
 
         Assert.Null(verifier.Verify(userSig, ReferenceSdkAppId, "administrator"));
         Assert.Equal(ErrorCodes.UserSigKeyMismatch, verifier.Verify(tampered, ReferenceSdkAppId, "administrator")?.Code);

@@ -13,6 +13,8 @@ internal sealed class RestApiName
     /// <summary>The form -Api takes, for messages.</summary>
     public const string Form = "'service/command', as in 'im_open_login_svc/account_check' (a leading 'v4/' is accepted)";
 
+    private static readonly char[] QueryStart = { '?', '#' };
+
     private RestApiName(string service, string command)
     {
         Service = service;
@@ -50,7 +52,7 @@ internal sealed class RestApiName
             problem = $"-Api is empty. It takes {Form}.";
             return false;
         }
-        var query = given.IndexOfAny(new[] { '?', '#' });
+        var query = given.IndexOfAny(QueryStart);
         var path = query >= 0 ? given.Substring(0, query) : given;
         var scheme = path.IndexOf("://", StringComparison.Ordinal);
         var host = "";

@@ -49,7 +49,7 @@ internal sealed class RestCall
         var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap };
-        var end = await loop.UntilAnsweredAsync(body, _protocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
+        var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {
             loop.Summarize(end.Status, "OK");

@@ -28,6 +28,8 @@ internal sealed class RestJsonObject : List<KeyValuePair<string, object?>>
 /// </summary>
 internal static class RestJson
 {
+    private static readonly char[] FractionOrExponent = { '.', 'e', 'E' };
+
     /// <summary>The answer as plain values; a FormatException when it is not JSON.</summary>
     public static object? Read(byte[] answer)
     {
@@ -86,7 +88,7 @@ internal static class RestJson
     {
         if (element.TryGetInt64(out var whole)) return whole;
         var text = element.GetRawText();
-        var integral = text.IndexOfAny(new[] { '.', 'e', 'E' }) < 0;
+        var integral = text.IndexOfAny(FractionOrExponent) < 0;
         if (integral && decimal.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return big;
         // Beyond Double's range (1e400): kept as the answer's text rather than made up.
         return element.TryGetDouble(out var real) && !double.IsInfinity(real) ? real : text;

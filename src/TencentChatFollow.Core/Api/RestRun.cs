@@ -29,7 +29,6 @@ internal sealed class RestRun
     private long _received;
     private long _direct;
     private long _directErrors;
-    private TencentChatRunStoppedException? _stopped;
 
     /// <param name="call">One call: its sequence number (the body's place in the input), its key, its JSON and the run's token.</param>
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
@@ -47,10 +46,11 @@ internal sealed class RestRun
     /// <summary>Bodies handed out with an error.</summary>
     public long Errors => _run.Errors + _directErrors;
 
-    /// <summary>Set once a fatal answer stopped the run, counting bodies; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
-    public TencentChatRunStoppedException? Stopped
-        => _run.Stopped is not { } stopped ? null
-            : _stopped ??= new TencentChatRunStoppedException(stopped.Cause, stopped.Answered + _direct, stopped.UnansweredIds, "body", "bodies", "TargetObject");
+    /// <summary>Set once a fatal answer stopped the run; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
+    public TencentChatRunStoppedException? Stopped => _run.Stopped;
+
+    /// <summary>A call has come back with a fatal answer, in its turn or not: nothing more is sent.</summary>
+    public bool FatalArrived => _run.FatalArrived;
 
     /// <summary>
     /// Adds one body: its JSON, or the <paramref name="refusal"/> that keeps it from being sent. Returns the results
@@ -71,6 +71,21 @@ internal sealed class RestRun
         }
         return _run.Add(key);
     }
+
+    /// <summary>A body that will not be sent because the run is ending: its key, for the run's one error.</summary>
+    public string NotSent(object? given)
+    {
+        var key = (++_received).ToString(CultureInfo.InvariantCulture);
+        _entries[key] = new Entry(_received, given, null, null);
+        return key;
+    }
+
+    /// <summary>
+    /// The caller ends the run early (its first error under -ErrorAction Stop): nothing more is sent, the calls
+    /// started are waited for and their results returned in order; <paramref name="unanswered"/> gets the keys of
+    /// bodies in calls that failed with a fatal answer meanwhile.
+    /// </summary>
+    public IReadOnlyList<BatchResult> Halt(out IReadOnlyList<string> unanswered) => _run.Halt(out unanswered);
 
     /// <summary>End of input: every result left, in order.</summary>
     public IReadOnlyList<BatchResult> Complete() => _run.Complete();

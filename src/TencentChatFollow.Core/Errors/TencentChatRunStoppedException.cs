@@ -13,15 +13,8 @@ public sealed class TencentChatRunStoppedException : TencentChatException
 {
     public const string RunStoppedErrorId = "TencentChat.RunStopped";
 
-    /// <param name="cause">What stopped the run.</param>
-    /// <param name="answered">Ids (or bodies) answered before the stop.</param>
-    /// <param name="unansweredIds">Ids (or the keys of bodies) received that got no answer.</param>
-    /// <param name="one">What the message counts, one: "id" (Invoke-TencentChatRestMethod counts bodies).</param>
-    /// <param name="many">The same, several.</param>
-    /// <param name="listedIn">Where the message says the unanswered ones are.</param>
-    public TencentChatRunStoppedException(TencentChatException cause, long answered, IReadOnlyList<string> unansweredIds,
-        string one = "id", string many = "ids", string listedIn = "Exception.UnansweredIds")
-        : base(RunStoppedErrorId, cause.Kind, Describe(cause, Text.Wording.Count(answered, one, many), Text.Wording.Count(unansweredIds.Count, one, many), listedIn), cause.Code, inner: cause)
+    public TencentChatRunStoppedException(TencentChatException cause, long answered, IReadOnlyList<string> unansweredIds)
+        : base(RunStoppedErrorId, cause.Kind, Describe(cause, answered, unansweredIds.Count), cause.Code, inner: cause)
     {
         Answered = answered;
         UnansweredIds = unansweredIds;
@@ -36,8 +29,8 @@ public sealed class TencentChatRunStoppedException : TencentChatException
     /// <summary>What stopped the run (its ErrorId, Tencent code and advice).</summary>
     public TencentChatException Cause => (TencentChatException)InnerException!;
 
-    private static string Describe(TencentChatException cause, string answered, string unanswered, string listedIn)
+    private static string Describe(TencentChatException cause, long answered, int unanswered)
         => string.Format(CultureInfo.InvariantCulture,
-            "{0} The run stopped: {1} answered (their results were written), {2} not answered (not sent, or in a call that failed with the run; they are in this error's {3}). Input after them was not read. Fix the cause and run again.",
-            cause.Message.TrimEnd(), answered, unanswered, listedIn);
+            "{0} The run stopped: {1} answered (their results were written), {2} not answered (not sent, or in a call that failed with the run; they are in this error's Exception.UnansweredIds). Input after them was not read. Fix the cause and run again.",
+            cause.Message.TrimEnd(), Text.Wording.Ids(answered), Text.Wording.Ids(unanswered));
 }

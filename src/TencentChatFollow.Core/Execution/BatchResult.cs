@@ -15,6 +15,13 @@ internal readonly struct IdOutcome
     }
 
     public string UserId { get; }
+
+    /// <summary>
+    /// What the command writes for this id: the API's result (typed up to here: <see cref="BatchCall{TResult}"/>
+    /// fills it with its TResult, <see cref="FollowPageCall"/> with a FollowPage, a REST call with the answer's JSON text). It is
+    /// an object from here on because the runs (<see cref="BatchRun"/>, ListRun, RestRun) and the cmdlets' writer
+    /// carry every API's results alike and hand them to WriteObject.
+    /// </summary>
     public object? Result { get; }
     /// <summary>The result as follow_get_info's counts, when it is one.</summary>
     public FollowInfo? Info => Result as FollowInfo;

@@ -36,11 +36,16 @@ internal sealed partial class RateLimiter
         return waiter.Completion.Task;
     }
 
+    /// <summary>
+    /// Hands out turns while callers wait. One pump at a time: it stops (under the lock) when the line is empty, and a
+    /// caller that comes after that starts a new one; the stopped pump only hands out the turns it already took.
+    /// </summary>
     private async Task PumpAsync()
     {
         while (true)
         {
-            TimeSpan wait;
+            var wait = TimeSpan.Zero;
+            bool stopped;
             var granted = new List<(Waiter, RateSlot)>();
             lock (_gate)
             {
@@ -52,22 +57,13 @@ internal sealed partial class RateLimiter
                     node.Value.Node = null;
                     granted.Add((node.Value, slot));
                 }
-                if (_waiters.Count == 0)
-                {
-                    _pumping = false;
-                    wait = TimeSpan.Zero;
-                }
-                else
-                {
-                    wait = next - now;
-                }
+                stopped = _waiters.Count == 0;
+                if (stopped) _pumping = false;
+                else wait = next - now;
             }
             foreach (var (waiter, slot) in granted) waiter.Grant(slot);
-            if (wait <= TimeSpan.Zero)
-            {
-                lock (_gate) if (!_pumping) return;
-                continue;
-            }
+            if (stopped) return;
+            if (wait <= TimeSpan.Zero) continue;
             try
             {
                 await _clock.Delay(wait, CancellationToken.None).ConfigureAwait(false);

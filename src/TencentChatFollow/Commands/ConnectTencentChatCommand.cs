@@ -165,7 +165,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         if (session.AuthenticationMode == "UserSig")
         {
             WriteWarning(session.UserSigExpiresAt is { } at
-                ? $"The UserSig you passed cannot be renewed by the module: it expires at {at.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}. Connect with -SecretKey or -Credential for unattended runs."
+                ? FormattableString.Invariant($"The UserSig you passed cannot be renewed by the module: it expires at {at.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}. Connect with -SecretKey or -Credential for unattended runs.")
                 : "The UserSig you passed could not be read, so its expiry is unknown, and the module cannot renew it. Connect with -SecretKey or -Credential for unattended runs.");
         }
         if (PassThru) WriteObject(session);

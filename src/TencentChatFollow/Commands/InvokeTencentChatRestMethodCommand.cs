@@ -23,6 +23,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
 {
     private readonly StopSignal _stop = new();
     private RestRun? _run;
+    private RunWriter? _writer;
     private ProgressReporter? _progress;
 
     /// <summary>The API as service/command (im_open_login_svc/account_check); a leading v4/ is accepted.</summary>
@@ -61,6 +62,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         var cap = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : (int?)null;
         var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
+        // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).
+        _writer = new RunWriter(this, _ => true, "body", targetOf: key => _run.Given(key));
         _progress = new ProgressReporter(this, "Invoke-TencentChatRestMethod " + api!.Name, () => call.CurrentRate, "body", "bodies");
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",
@@ -77,6 +80,11 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         }
         foreach (var given in Bodies(Body))
         {
+            if (_run!.Stopped is not null || _writer!.Holding)
+            {
+                _writer!.NotSent(_run.NotSent(given)); // the run is ending: the rest of this input is not sent
+                continue;
+            }
             byte[]? json = null;
             TencentChatException? refusal = null;
             try
@@ -88,7 +96,6 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
                 refusal = ex;
             }
             Guard(() => Write(_run!.Add(given, json, refusal)));
-            if (_run!.Stopped is not null) return;
         }
     }
 
@@ -121,38 +128,62 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         }
     }
 
-    /// <summary>Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException, a stopped run its one terminating error.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or
+    /// holding its first error under -ErrorAction Stop (after the calls already started are written), ends the command
+    /// with one terminating error; for a fatal answer its TargetObject is the bodies that got no answer.
+    /// </summary>
     private void Guard(Action work)
     {
         try
         {
             work();
+            if (_run!.Stopped is { } stopped)
+            {
+                _progress!.Complete();
+                ThrowTerminatingError(WithBodies(_writer!.Ended(stopped.UnansweredIds, stopped)));
+            }
+            if (_writer!.Holding)
+            {
+                Write(_run.Halt(out var unanswered));
+                _progress!.Complete();
+                ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
+            }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        if (_run!.Stopped is { } stopped)
-        {
-            _progress!.Complete();
-            var unanswered = new List<object?>();
-            foreach (var key in stopped.UnansweredIds) unanswered.Add(_run.Given(key));
-            ThrowTerminatingError(ErrorRecords.From(stopped, unanswered.ToArray()));
-        }
     }
 
+    /// <summary>The run's stop error with the bodies it did not answer, in input order, as its TargetObject.</summary>
+    private ErrorRecord WithBodies(ErrorRecord ended)
+    {
+        var bodies = new List<object?>();
+        if (ended.Exception is TencentChatRunEndedException record)
+        {
+            foreach (var key in record.UnansweredIds) bodies.Add(_run!.Given(key));
+        }
+        return new ErrorRecord(ended.Exception, ended.FullyQualifiedErrorId, ended.CategoryInfo.Category, bodies.ToArray());
+    }
+
+    /// <summary>Writes what the run returned, in order: each answer as objects (or its text with -Raw), each error with its body.</summary>
     private void Write(IReadOnlyList<BatchResult> results)
     {
         foreach (var result in results)
         {
-            foreach (var message in result.Verbose) WriteVerbose(message);
-            foreach (var message in result.Debug) WriteDebug(message);
+            var outcomes = new List<IdOutcome>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
-                var given = _run!.Given(outcome.UserId);
-                if (outcome.Result is string answer) WriteObject(Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)));
-                else WriteError(ErrorRecords.From(outcome.Error!, given ?? "(no body)"));
+                if (outcome.Result is not string answer)
+                {
+                    outcomes.Add(outcome);
+                    continue;
+                }
+                _run!.Given(outcome.UserId); // answered: the body is no longer needed
+                outcomes.Add(new IdOutcome(outcome.UserId, Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)), null));
             }
+            _writer!.Write(new BatchResult(result.Sequence, outcomes, result.Fatal, result.Verbose, result.Debug));
             _progress!.Report(_run!.Done, _run.Errors);
         }
     }

@@ -70,10 +70,15 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             WriteObject(sig);
             return;
         }
-        var secure = new SecureString();
-        foreach (var c in sig) secure.AppendChar(c);
+        WriteObject(ToSecureString(sig));
+    }
+
+    /// <summary>The text as a read-only SecureString, which the user owns once it is written.</summary>
+    private static SecureString ToSecureString(string text)
+    {
+        var secure = new System.Net.NetworkCredential(string.Empty, text).SecurePassword;
         secure.MakeReadOnly();
-        WriteObject(secure);
+        return secure;
     }
 
     protected override void EndProcessing()

@@ -10,7 +10,8 @@ internal static class ErrorRecords
     public static ErrorRecord From(TencentChatException ex, object? target = null)
     {
         target ??= ex.UserId;
-        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && SeveralIdsHint(id) is { } hint)
+        // The hint is for an id (not for a body that holds commas, as Invoke-TencentChatRestMethod's targets do).
+        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && (ex.UserId is null || ex.UserId == id) && SeveralIdsHint(id) is { } hint)
             ex = new TencentChatException(ex.ErrorId, ex.Kind, ex.Message + " " + hint, ex.Code, ex.UserId, ex.InnerException);
         return new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), target);
     }

@@ -15,7 +15,8 @@ internal static class JsonToPSObject
         {
             case RestJsonObject fields:
                 var o = new PSObject();
-                foreach (var field in fields) o.Properties.Add(new PSNoteProperty(field.Key, Convert(field.Value)));
+                // The names are unique (RestJson merged repeats, in any case): added pre-validated, without a search each.
+                foreach (var field in fields) o.Properties.Add(new PSNoteProperty(field.Key, Convert(field.Value)), preValidated: true);
                 return o;
             case object?[] items:
                 var converted = new object?[items.Length];

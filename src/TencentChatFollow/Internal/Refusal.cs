@@ -129,6 +129,7 @@ internal sealed class Refusal
 
     private static IEnumerable<string> DictionaryPairs(IDictionary dictionary)
     {
-        foreach (DictionaryEntry entry in dictionary) yield return $"{entry.Key}={entry.Value}";
+        // As PowerShell writes values (1.5, not 1,5 in de-DE): the message reads the same in every culture.
+        foreach (DictionaryEntry entry in dictionary) yield return LanguagePrimitives.ConvertTo<string>(entry.Key) + "=" + LanguagePrimitives.ConvertTo<string>(entry.Value);
     }
 }

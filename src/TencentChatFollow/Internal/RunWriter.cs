@@ -23,14 +23,17 @@ internal sealed class RunWriter
     private readonly string? _check;
     private readonly List<string> _failed = new();
     private readonly List<string> _notSent = new();
+    private readonly Func<string, object?>? _targetOf;
     private ErrorRecord? _held;
 
     /// <param name="cmdlet">The command that writes.</param>
     /// <param name="shouldWrite">Whether a result is written (Add and Remove: only with -PassThru).</param>
     /// <param name="noun">What the counts count in the stop error: "pair", "id" or "list".</param>
     /// <param name="check">How to see what is in place, for writes (a sentence without its full stop).</param>
-    public RunWriter(PSCmdlet cmdlet, Func<object, bool> shouldWrite, string noun, string? check = null)
+    /// <param name="targetOf">The TargetObject of an id's error (Invoke-TencentChatRestMethod: the body a key stands for); by default the id.</param>
+    public RunWriter(PSCmdlet cmdlet, Func<object, bool> shouldWrite, string noun, string? check = null, Func<string, object?>? targetOf = null)
     {
+        _targetOf = targetOf;
         _cmdlet = cmdlet;
         _shouldWrite = shouldWrite;
         _noun = noun;
@@ -75,7 +78,7 @@ internal sealed class RunWriter
     public bool Fail(TencentChatException error, string userId)
     {
         _failed.Add(userId);
-        return Error(ErrorRecords.From(error, userId));
+        return Error(ErrorRecords.From(error, _targetOf is null ? userId : _targetOf(userId)));
     }
 
     /// <summary>Ids failed so far.</summary>

@@ -53,10 +53,10 @@ public sealed class TencentChatRunEndedException : TencentChatException
     }
 
     private static string Count(long count, string noun)
-        => count.ToString("N0", CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? "" : "s");
+        => count.ToString("N0", CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun == "body" ? "bodies" : noun + "s");
 
     /// <summary>"none", "nosuch", "a, b, c" or "a, b, c, d, e and 7 more".</summary>
-    private static string List(IReadOnlyList<string> ids)
+    private static string List(List<string> ids)
     {
         if (ids.Count == 0) return "none";
         var shown = new StringBuilder();
@@ -72,7 +72,7 @@ internal sealed class RunRecord
     /// <summary>How the run ended, e.g. "The run stopped at this error (ErrorAction Stop) and sent nothing more".</summary>
     public string How { get; set; } = "";
 
-    /// <summary>What the counts count: "pair", "id" or "list" (a plural s is added).</summary>
+    /// <summary>What the counts count: "pair", "id", "list" or "body" (made plural).</summary>
     public string Noun { get; set; } = "id";
 
     /// <summary>After "3 pairs done": " and written to the output", or why they were not written.</summary>

@@ -62,7 +62,7 @@ public class FollowFamilyProtocolTests
     {
         var answer = Parse(FollowCheckProtocol.Instance, item);
         Assert.Empty(answer.Items);
-        Assert.Contains("FollowType", answer.BadItems["bob"]);
+        Assert.Contains("FollowType", answer.BadItems["bob"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public class FollowFamilyProtocolTests
         Assert.Equal(("alice", "bob", "Added"), (change.From, change.UserId, change.Action));
         Assert.Equal(32100, answer.Items["carol"].ResultCode);
         Assert.Equal("Removed", Parse(FollowChangeProtocol.Delete, "{\"To_Account\":\"bob\",\"ResultCode\":0}").Items["bob"].Result!.Action);
-        Assert.Contains("'alice'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
-        Assert.Contains("'carol'", FollowChangeProtocol.Add.DescribeId("alice", "carol"));
+        Assert.Contains("'alice'", FollowChangeProtocol.Add.DescribeId("alice", "carol"), StringComparison.Ordinal);
+        Assert.Contains("'carol'", FollowChangeProtocol.Add.DescribeId("alice", "carol"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -169,10 +169,10 @@ public class FollowGetInfoProtocolTests
     public void ParseResponse_describes_a_non_JSON_body_by_its_start()
     {
         var ex = Assert.Throws<FormatException>(() => Parse("<html>gateway error</html>"));
-        Assert.Contains("<html>", ex.Message);
+        Assert.Contains("<html>", ex.Message, StringComparison.Ordinal);
 
         var empty = Assert.Throws<FormatException>(() => Parse(""));
-        Assert.Contains("empty", empty.Message);
+        Assert.Contains("empty", empty.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string> MistypedItems() => new()
@@ -194,7 +194,7 @@ public class FollowGetInfoProtocolTests
         var response = Parse(Ok(Item("before", followers: 7), badItem, Item("after", followers: 9)));
 
         Assert.False(response.Items.ContainsKey("x"));
-        Assert.Contains(reasonWord, response.BadItems["x"]);
+        Assert.Contains(reasonWord, response.BadItems["x"], StringComparison.Ordinal);
         Assert.Single(response.BadItems);
         Assert.Equal(7, Counts(response, "before").FollowerCount);
         Assert.Equal(9, Counts(response, "after").FollowerCount);
@@ -216,7 +216,7 @@ public class FollowGetInfoProtocolTests
         var response = Parse(Ok(Item("dup", followers: 1), Item("other"), Item("dup", followers: 2)));
 
         Assert.False(response.Items.ContainsKey("dup"));
-        Assert.Contains("more than once", response.BadItems["dup"]);
+        Assert.Contains("more than once", response.BadItems["dup"], StringComparison.Ordinal);
         Assert.True(response.Items.ContainsKey("other"));
     }
 
@@ -226,7 +226,7 @@ public class FollowGetInfoProtocolTests
         var response = Parse(Ok(Item("dup"), Item("dup"), Item("dup")));
 
         Assert.False(response.Items.ContainsKey("dup"));
-        Assert.Contains("more than once", response.BadItems["dup"]);
+        Assert.Contains("more than once", response.BadItems["dup"], StringComparison.Ordinal);
     }
 
     [Fact]

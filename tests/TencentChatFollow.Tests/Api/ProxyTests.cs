@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -50,7 +51,7 @@ public class ProxyTests
         {
             using var _ = client;
             var stream = client.GetStream();
-            var reader = new StreamReader(stream, Encoding.ASCII, false, 1, leaveOpen: true);
+            using var reader = new StreamReader(stream, Encoding.ASCII, false, 1, leaveOpen: true);
             while (true)
             {
                 var requestLine = await reader.ReadLineAsync();
@@ -60,11 +61,11 @@ public class ProxyTests
                 string? line;
                 while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync()))
                 {
-                    var colon = line.IndexOf(':');
+                    var colon = line.IndexOf(':', StringComparison.Ordinal);
                     var name = line[..colon].Trim();
                     var value = line[(colon + 1)..].Trim();
                     if (name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)) auth = value;
-                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) length = int.Parse(value);
+                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) length = int.Parse(value, CultureInfo.InvariantCulture);
                 }
                 var body = new char[length];
                 for (var read = 0; read < length;) read += await reader.ReadAsync(body, read, length - read);
@@ -110,7 +111,7 @@ public class ProxyTests
 
         Assert.Equal(7, result.Outcomes.Single().Info!.FollowerCount);
         var (requestLine, auth) = Assert.Single(proxy.Seen);
-        Assert.StartsWith("POST http://chat.invalid:8081/v4/follow/follow_get_info?sdkappid=", requestLine);
+        Assert.StartsWith("POST http://chat.invalid:8081/v4/follow/follow_get_info?sdkappid=", requestLine, StringComparison.Ordinal);
         Assert.Null(auth);
     }
 
@@ -134,7 +135,7 @@ public class ProxyTests
     public void Refuses_a_proxy_uri_it_cannot_use(string uri)
     {
         var ex = Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri(uri)));
-        Assert.DoesNotContain("pw", ex.Message);
+        Assert.DoesNotContain("pw", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public class ProxyTests
     {
         var proxy = new ProxySettings(new Uri("http://proxy.example:8080/"), new NetworkCredential("ops", "s3cret"));
         Assert.Equal("http://proxy.example:8080", proxy.ToString());
-        Assert.DoesNotContain("s3cret", proxy.CacheKey);
+        Assert.DoesNotContain("s3cret", proxy.CacheKey, StringComparison.Ordinal);
     }
 
     [Fact]

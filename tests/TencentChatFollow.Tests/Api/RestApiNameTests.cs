@@ -35,11 +35,11 @@ public class RestApiNameTests
     {
         Assert.False(RestApiName.TryParse(text, out var name, out var problem));
         Assert.Null(name);
-        Assert.Contains(why, problem);
-        Assert.Contains("'service/command', as in 'im_open_login_svc/account_check'", problem);
-        if (suggestion.Length > 0) Assert.Contains(suggestion, problem);
-        Assert.DoesNotContain("SECRET", problem);
-        Assert.DoesNotContain("sdkappid=", problem);
+        Assert.Contains(why, problem, StringComparison.Ordinal);
+        Assert.Contains("'service/command', as in 'im_open_login_svc/account_check'", problem, StringComparison.Ordinal);
+        if (suggestion.Length > 0) Assert.Contains(suggestion, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("sdkappid=", problem, StringComparison.Ordinal);
         Assert.Throws<System.ArgumentException>(() => RestApiName.Parse(text));
     }
 }

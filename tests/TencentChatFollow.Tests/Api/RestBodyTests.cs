@@ -83,32 +83,32 @@ public class RestBodyTests
         var e = Refused(json);
         Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
         Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
-        Assert.Contains(why, e.Message);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void What_is_not_an_object_at_the_top_is_refused()
     {
-        Assert.Contains("must be a JSON object", Refused(null).Message);
-        Assert.Contains("must be a JSON object", Refused(new object[] { 1 }).Message);
-        Assert.Contains("[System.Int32] is not one", Refused(5).Message);
+        Assert.Contains("must be a JSON object", Refused(null).Message, StringComparison.Ordinal);
+        Assert.Contains("must be a JSON object", Refused(new object[] { 1 }).Message, StringComparison.Ordinal);
+        Assert.Contains("[System.Int32] is not one", Refused(5).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Values_JSON_cannot_hold_are_refused_with_where_they_are()
     {
-        Assert.Contains("at Items[1].Value", Refused(new Hashtable { ["Items"] = new object[] { 1, new Hashtable { ["Value"] = new System.IO.MemoryStream() } } }).Message);
-        Assert.Contains("NaN", Refused(new Hashtable { ["N"] = double.NaN }).Message);
-        Assert.Contains("Infinity", Refused(new Hashtable { ["N"] = float.PositiveInfinity }).Message);
+        Assert.Contains("at Items[1].Value", Refused(new Hashtable { ["Items"] = new object[] { 1, new Hashtable { ["Value"] = new System.IO.MemoryStream() } } }).Message, StringComparison.Ordinal);
+        Assert.Contains("NaN", Refused(new Hashtable { ["N"] = double.NaN }).Message, StringComparison.Ordinal);
+        Assert.Contains("Infinity", Refused(new Hashtable { ["N"] = float.PositiveInfinity }).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_key_twice_and_a_loop_are_refused()
     {
-        Assert.Contains("'1' appears twice", Refused(Twice()).Message);
+        Assert.Contains("'1' appears twice", Refused(Twice()).Message, StringComparison.Ordinal);
         var loop = new Hashtable();
         loop["Self"] = loop;
-        Assert.Contains($"deeper than {RestBody.MaxDepth} levels", Refused(loop).Message);
+        Assert.Contains($"deeper than {RestBody.MaxDepth} levels", Refused(loop).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,8 +119,8 @@ public class RestBodyTests
         var over = new Hashtable { ["a"] = new string('é', RestBody.MaxBytes / 2) };
         var e = Refused(over);
         Assert.Equal("TencentChat.BodyTooLarge", e.ErrorId);
-        Assert.Contains("1,048,584 bytes, over the 1,048,576 bytes (1 MiB)", e.Message);
-        Assert.Equal("TencentChat.BodyTooLarge", Refused(fits.Replace("\"a\"", "\"ab\"")).ErrorId);
+        Assert.Contains("1,048,584 bytes, over the 1,048,576 bytes (1 MiB)", e.Message, StringComparison.Ordinal);
+        Assert.Equal("TencentChat.BodyTooLarge", Refused(fits.Replace("\"a\"", "\"ab\"", StringComparison.Ordinal)).ErrorId);
     }
 
     private static OrderedDictionary Twice()

@@ -50,13 +50,32 @@ public class RestRunTests
         output.AddRange(Out(run, run.Add("body 5", Json, null)));
         output.AddRange(Out(run, run.Complete()));
         Assert.Equal(new object?[] { "error bad 1", "answer 2", "answer 3", "error bad 4", "answer 5" }, output);
-        Assert.Equal(new long[] { 2, 3, 5 }, calls.Started.ToArray());
+        Assert.Equal(new long[] { 2, 3, 5 }, calls.Started.OrderBy(n => n).ToArray()); // calls 3 and 5 run at once: either may start first
         Assert.Equal((5L, 2L), (run.Done, run.Errors));
         Assert.Null(run.Given("1"));
     }
 
     [Fact]
-    public void A_fatal_answer_stops_the_run_counting_bodies_and_keeps_the_unanswered_bodies()
+    public void A_halt_sends_nothing_more_and_returns_the_calls_started_in_order()
+    {
+        var calls = new Calls();
+        var run = new RestRun(calls.Call, maxInFlight: 8, CancellationToken.None);
+        calls.Finish(1);
+        var output = Out(run, run.Add("body 1", Json, null));
+        output.AddRange(Out(run, run.Add("body 2", Json, null)));
+        output.AddRange(Out(run, run.Add("body 3", Json, null)));
+        Assert.Equal("4", run.NotSent("body 4"));
+        calls.Finish(3);
+        calls.Finish(2);
+        output.AddRange(Out(run, run.Halt(out var unanswered)));
+        Assert.Equal(new object?[] { "answer 1", "answer 2", "answer 3" }, output);
+        Assert.Empty(unanswered);
+        Assert.Equal("body 4", run.Given("4"));
+        Assert.Equal(3, calls.Started.Count);
+    }
+
+    [Fact]
+    public void A_fatal_answer_stops_the_run_and_keeps_the_unanswered_bodies()
     {
         var calls = new Calls();
         var run = new RestRun(calls.Call, maxInFlight: 8, CancellationToken.None);
@@ -68,9 +87,6 @@ public class RestRunTests
         var stopped = Assert.IsType<TencentChatRunStoppedException>(run.Stopped);
         Assert.Same(cause, stopped.Cause);
         Assert.Equal(new[] { "body 1", "body 2" }, stopped.UnansweredIds.Select(run.Given));
-        Assert.Contains("0 bodies answered", stopped.Message);
-        Assert.Contains("2 bodies not answered", stopped.Message);
-        Assert.Contains("TargetObject", stopped.Message);
         Assert.Single(calls.Started);
     }
 }

@@ -55,7 +55,7 @@ public class UserSigGeneratorTests
     {
         var sig = UserSigGenerator.Generate(SdkAppId, Key, "administrator", 86400, DateTimeOffset.FromUnixTimeSeconds(1700000000));
         var json = Encoding.UTF8.GetString(Zlib.Decompress(TencentBase64.Decode(sig)));
-        Assert.Contains("\"yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=\"", json);
+        Assert.Contains("\"yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=\"", json, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -68,7 +68,7 @@ public class UserSigGeneratorTests
         var ex = Assert.ThrowsAny<ArgumentException>(() =>
             UserSigGenerator.Generate(SdkAppId, Encoding.UTF8.GetBytes(key), identifier, expire, DateTimeOffset.UtcNow));
         Assert.Equal(parameter, ex.ParamName);
-        Assert.DoesNotContain(KeyText, ex.ToString());
+        Assert.DoesNotContain(KeyText, ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,9 +33,9 @@ public class UserSigReaderTests
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700003600), info.ExpiresAt);
 
         var text = info.ToString();
-        Assert.Contains("admin", text);
-        Assert.DoesNotContain(sig, text);
-        Assert.DoesNotContain(UserSigGenerator.ComputeSignature(7, key, "admin", 1700000000, 3600, null), text);
+        Assert.Contains("admin", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(UserSigGenerator.ComputeSignature(7, key, "admin", 1700000000, 3600, null), text, StringComparison.Ordinal);
     }
 
     private static string Pack(string json) => TencentBase64.Encode(Zlib.Compress(Encoding.UTF8.GetBytes(json)));

@@ -103,7 +103,7 @@ public class ZlibTests
         var compressed = Zlib.Compress(Encoding.ASCII.GetBytes("hello, hello, hello"));
         compressed[^1] ^= 0x01;
         var ex = Assert.Throws<FormatException>(() => Zlib.Decompress(compressed));
-        Assert.Contains("checksum", ex.Message);
+        Assert.Contains("checksum", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

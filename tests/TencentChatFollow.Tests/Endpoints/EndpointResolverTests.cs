@@ -57,8 +57,8 @@ public class EndpointResolverTests
 
         Assert.Equal(expected, uri.AbsoluteUri);
         // The API path is appended to it, not put in place of its last segment.
-        Assert.EndsWith("/v4/follow/follow_get_info", new Uri(uri, "v4/follow/follow_get_info").AbsolutePath);
-        Assert.StartsWith(new Uri(expected).AbsolutePath, new Uri(uri, "v4/follow/follow_get_info").AbsolutePath);
+        Assert.EndsWith("/v4/follow/follow_get_info", new Uri(uri, "v4/follow/follow_get_info").AbsolutePath, StringComparison.Ordinal);
+        Assert.StartsWith(new Uri(expected).AbsolutePath, new Uri(uri, "v4/follow/follow_get_info").AbsolutePath, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public class EndpointResolverTests
     public void ValidateEndpoint_refuses_what_it_should_and_says_why(string input, string why)
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.ValidateEndpoint(new Uri(input)));
-        Assert.Contains(why, ex.Message);
+        Assert.Contains(why, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -96,7 +96,7 @@ public class EndpointResolverTests
 
         Assert.Equal(expected, result.BaseUri.AbsoluteUri);
         Assert.NotNull(result.Warning);
-        Assert.Contains("using the base URI " + expected.TrimEnd('/'), result.Warning);
+        Assert.Contains("using the base URI " + expected.TrimEnd('/'), result.Warning, StringComparison.Ordinal);
         Assert.Equal(expected, EndpointResolver.ValidateEndpoint(new Uri(input)).AbsoluteUri);
     }
 
@@ -118,8 +118,8 @@ public class EndpointResolverTests
     public void CheckEndpoint_refuses_any_other_path_and_says_to_pass_a_base_uri(string input)
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.CheckEndpoint(new Uri(input)));
-        Assert.Contains("Pass a base URI such as https://adminapisgp.im.qcloud.com", ex.Message);
-        Assert.Contains(new Uri(input).AbsolutePath, ex.Message);
+        Assert.Contains("Pass a base URI such as https://adminapisgp.im.qcloud.com", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(new Uri(input).AbsolutePath, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -131,22 +131,22 @@ public class EndpointResolverTests
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.CheckEndpoint(new Uri(input)));
         Assert.Null(ex.ParamName);
-        Assert.DoesNotContain("(Parameter", ex.Message);
+        Assert.DoesNotContain("(Parameter", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ValidateEndpoint_does_not_show_the_password_of_a_refused_uri()
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.ValidateEndpoint(new Uri("https://user:hunter2secret@example.com/")));
-        Assert.DoesNotContain("hunter2secret", ex.Message);
+        Assert.DoesNotContain("hunter2secret", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ValidateEndpoint_does_not_show_a_refused_query()
     {
         var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.ValidateEndpoint(new Uri("https://example.com/v4?usersig=eJySECRETSIG&x=1")));
-        Assert.DoesNotContain("eJySECRETSIG", ex.Message);
-        Assert.Contains("https://example.com/v4", ex.Message);
+        Assert.DoesNotContain("eJySECRETSIG", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("https://example.com/v4", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

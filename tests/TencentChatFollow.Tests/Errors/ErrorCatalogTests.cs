@@ -40,7 +40,7 @@ public class ErrorCatalogTests
         var d = ErrorCatalog.Describe(code);
         var unknown = ErrorCatalog.Describe(1);
 
-        Assert.StartsWith("TencentChat.", d.ErrorId);
+        Assert.StartsWith("TencentChat.", d.ErrorId, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(d.Advice));
         Assert.NotEqual(unknown.Advice, d.Advice);
     }
@@ -63,8 +63,8 @@ public class ErrorCatalogTests
         Assert.Equal(ErrorKind.Timeout, ErrorCatalog.Describe(30007).Kind);
         Assert.Equal("TencentChat.WrongRegion", ErrorCatalog.Describe(70016).ErrorId);
         Assert.Equal("TencentChat.WrongRegion", ErrorCatalog.Describe(70020).ErrorId);
-        Assert.Contains("Region", ErrorCatalog.Describe(70016).Advice);
-        Assert.Contains("minute", ErrorCatalog.Describe(70050).Advice); // retry only after a minute
+        Assert.Contains("Region", ErrorCatalog.Describe(70016).Advice, StringComparison.Ordinal);
+        Assert.Contains("minute", ErrorCatalog.Describe(70050).Advice, StringComparison.Ordinal); // retry only after a minute
 
         static (string, ErrorKind) Pair(int code) => (ErrorCatalog.Describe(code).ErrorId, ErrorCatalog.Describe(code).Kind);
     }
@@ -108,8 +108,8 @@ public class ErrorCatalogTests
     public void The_per_id_30003_advice_does_not_bring_up_From()
     {
         var advice = ErrorCatalog.Describe(30003).Advice;
-        Assert.DoesNotContain("-From", advice);
-        Assert.Contains("check the id", advice);
+        Assert.DoesNotContain("-From", advice, StringComparison.Ordinal);
+        Assert.Contains("check the id", advice, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -118,16 +118,16 @@ public class ErrorCatalogTests
     public void With_a_sig_made_from_the_key_70003_and_70009_say_the_key_is_not_this_apps(int code)
     {
         var advice = ErrorCatalog.AdviceFor(code, 1400000123);
-        Assert.Contains("secret key does not belong to SDKAppID 1400000123", advice);
-        Assert.Contains("Chat console", advice);
-        Assert.DoesNotContain("truncated", advice);
+        Assert.Contains("secret key does not belong to SDKAppID 1400000123", advice, StringComparison.Ordinal);
+        Assert.Contains("Chat console", advice, StringComparison.Ordinal);
+        Assert.DoesNotContain("truncated", advice, StringComparison.Ordinal);
     }
 
     [Fact]
     public void With_a_ready_made_UserSig_the_advice_is_the_catalogs()
     {
         Assert.Equal(ErrorCatalog.Describe(70003).Advice, ErrorCatalog.AdviceFor(70003, null));
-        Assert.Contains("truncated", ErrorCatalog.AdviceFor(70003, null));
+        Assert.Contains("truncated", ErrorCatalog.AdviceFor(70003, null), StringComparison.Ordinal);
         Assert.Equal(ErrorCatalog.Describe(70009).Advice, ErrorCatalog.AdviceFor(70009, null));
         Assert.Equal(ErrorCatalog.Describe(30004).Advice, ErrorCatalog.AdviceFor(30004, 1400000123));
     }

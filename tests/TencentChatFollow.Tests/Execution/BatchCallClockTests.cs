@@ -1,5 +1,5 @@
-using TencentChatFollow.Api;
 using System.Text;
+using TencentChatFollow.Api;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Session;
 using TencentChatFollow.Tests.Support;

@@ -7,8 +7,8 @@ using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Session;
 using TencentChatFollow.Tests.Session;
-using Xunit;
 using TencentChatFollow.Tests.Support;
+using Xunit;
 using Reply = TencentChatFollow.Tests.Support.FakeTransport.Reply;
 
 namespace TencentChatFollow.Tests.Execution;
@@ -103,13 +103,13 @@ public class BatchCallTests
         AssertCounts(result.Outcomes[1], "bob", 2, 20, 200);
         AssertCounts(result.Outcomes[2], "carol", 3, 30, 300);
         var verbose = Assert.Single(result.Verbose);
-        Assert.Contains("HTTP 200", verbose);
-        Assert.Contains("0 retries", verbose);
+        Assert.Contains("HTTP 200", verbose, StringComparison.Ordinal);
+        Assert.Contains("0 retries", verbose, StringComparison.Ordinal);
 
         var request = Assert.Single(rig.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal("/v4/follow/follow_get_info", request.Path);
-        Assert.StartsWith("application/json", request.ContentType);
+        Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(request.Body);
         Assert.Equal(From, doc.RootElement.GetProperty("From_Account").GetString());
         Assert.Equal(new[] { "alice", "bob", "carol" }, ToAccounts(request));
@@ -169,8 +169,8 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.NotFound, ghost.Error.Kind);
         Assert.Equal(30003, ghost.Error.Code);
         Assert.Equal("ghost", ghost.Error.UserId);
-        Assert.Contains("'ghost'", ghost.Error.Message);
-        Assert.Contains("account not exist", ghost.Error.Message);
+        Assert.Contains("'ghost'", ghost.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("account not exist", ghost.Error.Message, StringComparison.Ordinal);
         AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
         Assert.Single(rig.Requests);
     }
@@ -188,7 +188,7 @@ public class BatchCallTests
         var requests = rig.Requests;
         Assert.Equal(2, requests.Length);
         Assert.Equal(new[] { "b" }, ToAccounts(requests[1]));
-        Assert.Contains(result.Verbose, v => v.Contains("no usable item for 1 id") && v.Contains("'b': missing") && v.Contains("retry 1 of 2"));
+        Assert.Contains(result.Verbose, v => v.Contains("no usable item for 1 id", StringComparison.Ordinal) && v.Contains("'b': missing", StringComparison.Ordinal) && v.Contains("retry 1 of 2", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public class BatchCallTests
         Assert.Equal("TencentChat.MissingFromAnswer", b.Error!.ErrorId);
         Assert.Equal(ErrorKind.InvalidResponse, b.Error.Kind);
         Assert.Equal("b", b.Error.UserId);
-        Assert.Contains("after 3 attempts", b.Error.Message);
+        Assert.Contains("after 3 attempts", b.Error.Message, StringComparison.Ordinal);
         Assert.Null(result.Fatal);
         Assert.Equal(3, rig.Requests.Length);
     }
@@ -256,7 +256,7 @@ public class BatchCallTests
 
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
         Assert.Equal(2, rig.Requests.Length);
-        Assert.Contains(result.Verbose, v => v.Contains("larger than 1024 KB"));
+        Assert.Contains(result.Verbose, v => v.Contains("larger than 1024 KB", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -285,7 +285,7 @@ public class BatchCallTests
         AssertCounts(result.Outcomes[0], "a", 1, 1, 1);
         Assert.Equal("TencentChat.InvalidResponse", result.Outcomes[1].Error!.ErrorId);
         Assert.Equal(ErrorKind.InvalidResponse, result.Outcomes[1].Error!.Kind);
-        Assert.Contains("'b'", result.Outcomes[1].Error!.Message);
+        Assert.Contains("'b'", result.Outcomes[1].Error!.Message, StringComparison.Ordinal);
         AssertCounts(result.Outcomes[2], "c", 3, 3, 3);
         Assert.Null(result.Fatal);
         Assert.Single(rig.Requests);
@@ -342,9 +342,9 @@ public class BatchCallTests
             Assert.Null(o.Info);
             Assert.Equal(errorId, o.Error!.ErrorId);
             Assert.Equal(o.UserId, o.Error.UserId);
-            Assert.Contains("after 2 attempts", o.Error.Message);
+            Assert.Contains("after 2 attempts", o.Error.Message, StringComparison.Ordinal);
         });
-        Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1"));
+        Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -360,8 +360,8 @@ public class BatchCallTests
         Assert.Equal(2, rig.Requests.Length);
         Assert.NotNull(result.Fatal);
         Assert.Equal(errorId, result.Fatal!.ErrorId);
-        Assert.Contains("The first call to http://chat.invalid got no Tencent Cloud Chat answer", result.Fatal.Message);
-        Assert.Contains("Check -Endpoint and -Region", result.Fatal.Message);
+        Assert.Contains("The first call to http://chat.invalid got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("Check -Endpoint and -Region", result.Fatal.Message, StringComparison.Ordinal);
         Assert.All(result.Outcomes, o => Assert.True(o.CallFailed));
     }
 
@@ -389,8 +389,8 @@ public class BatchCallTests
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.ServiceError", error.ErrorId);
         Assert.Equal(30006, error.Code);
-        Assert.Contains("after 3 attempts", error.Message);
-        Assert.Contains("Tencent error 30006", error.Message);
+        Assert.Contains("after 3 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tencent error 30006", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -404,7 +404,7 @@ public class BatchCallTests
         Assert.Equal(3, rig.Requests.Length);
         AssertCounts(Assert.Single(result.Outcomes), "a", 5, 6, 7);
         Assert.Null(result.Fatal);
-        Assert.Contains(result.Verbose, v => v.Contains("2 retries") && v.Contains("OK"));
+        Assert.Contains(result.Verbose, v => v.Contains("2 retries", StringComparison.Ordinal) && v.Contains("OK", StringComparison.Ordinal));
         // The same body was sent each time.
         Assert.Single(rig.Requests.Select(r => r.Body).Distinct());
     }
@@ -420,7 +420,7 @@ public class BatchCallTests
         Assert.Single(rig.Requests);
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal(30006, error.Code);
-        Assert.DoesNotContain("attempts", error.Message);
+        Assert.DoesNotContain("attempts", error.Message, StringComparison.Ordinal);
         Assert.Null(result.Fatal);
     }
 
@@ -440,7 +440,7 @@ public class BatchCallTests
         Assert.NotNull(result.Fatal);
         Assert.Equal(errorId, result.Fatal!.ErrorId);
         Assert.Equal(code, result.Fatal.Code);
-        Assert.Contains($"Tencent error {code}", result.Fatal.Message);
+        Assert.Contains($"Tencent error {code}", result.Fatal.Message, StringComparison.Ordinal);
         Assert.All(result.Outcomes, o =>
         {
             Assert.Equal(errorId, o.Error!.ErrorId);
@@ -473,8 +473,8 @@ public class BatchCallTests
         Assert.Single(rig.Requests);
         Assert.NotNull(result.Fatal);
         Assert.Equal("TencentChat.HttpError", result.Fatal!.ErrorId);
-        Assert.Contains("HTTP 404", result.Fatal.Message);
-        Assert.Contains("-Endpoint", result.Fatal.Message);
+        Assert.Contains("HTTP 404", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("-Endpoint", result.Fatal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -497,7 +497,7 @@ public class BatchCallTests
         Assert.True(SigInspector.MadeWithKey(renewed, Key));
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
         Assert.Null(result.Fatal);
-        Assert.Contains(result.Verbose, v => v.Contains("70001"));
+        Assert.Contains(result.Verbose, v => v.Contains("70001", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -525,7 +525,7 @@ public class BatchCallTests
 
         Assert.Single(rig.Requests);
         Assert.Equal("TencentChat.UserSigExpired", result.Fatal!.ErrorId);
-        Assert.Contains("-UserSig", result.Fatal.Message);
+        Assert.Contains("-UserSig", result.Fatal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -539,9 +539,9 @@ public class BatchCallTests
         Assert.Single(rig.Requests);
         Assert.NotNull(result.Fatal);
         Assert.Equal(30003, result.Fatal!.Code);
-        Assert.Contains($"'{From}'", result.Fatal.Message);
-        Assert.Contains("-From", result.Fatal.Message);
-        Assert.All(result.Outcomes, o => Assert.Contains($"'{From}'", o.Error!.Message));
+        Assert.Contains($"'{From}'", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("-From", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.All(result.Outcomes, o => Assert.Contains($"'{From}'", o.Error!.Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -565,9 +565,9 @@ public class BatchCallTests
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.Timeout", error.ErrorId);
         Assert.Equal(ErrorKind.Timeout, error.Kind);
-        Assert.Contains("No answer within 0.3 s", error.Message);
+        Assert.Contains("No answer within 0.3 s", error.Message, StringComparison.Ordinal);
         // The first call of its run, with no answer at all: the run stops rather than trying the next call.
-        Assert.Contains("first call", result.Fatal!.Message);
+        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -580,7 +580,7 @@ public class BatchCallTests
 
         Assert.Equal(2, rig.Requests.Length);
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 2, 3);
-        Assert.Contains(result.Verbose, v => v.Contains("No answer within"));
+        Assert.Contains(result.Verbose, v => v.Contains("No answer within", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -598,11 +598,11 @@ public class BatchCallTests
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
-        Assert.Contains($"127.0.0.1:{port}", error.Message);
-        Assert.Contains("after 2 attempts", error.Message);
-        Assert.Contains($"The first call to http://127.0.0.1:{port} got no Tencent Cloud Chat answer", result.Fatal!.Message);
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"The first call to http://127.0.0.1:{port} got no Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
         var current = sig.Current(DateTimeOffset.UtcNow);
-        Assert.DoesNotContain(current, error.Message);
+        Assert.DoesNotContain(current, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -663,13 +663,13 @@ public class BatchCallTests
 
         Assert.Equal(7, rig.Requests.Length);
         AssertCounts(Assert.Single(result.Outcomes), "a", 4, 5, 6);
-        Assert.Contains(result.Verbose, v => v.Contains("0 retries") && v.Contains("OK"));
-        Assert.DoesNotContain(result.Verbose, v => v.Contains("retry 1 of"));
+        Assert.Contains(result.Verbose, v => v.Contains("0 retries", StringComparison.Ordinal) && v.Contains("OK", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("retry 1 of", StringComparison.Ordinal));
         // One probe each 50 ms or so while the service refuses, not the exponential back-off meant for faults (which
         // would have waited 0.1 + 0.2 + 0.5 + 1 + 2 + 4 s at least), on the session's clock.
         Assert.True(rig.Clock.Elapsed < TimeSpan.FromSeconds(2), $"waited {rig.Clock.Elapsed.TotalMilliseconds} ms: {string.Join(", ", rig.Clock.Waits)}");
         // One verbose line for the one cut: the refusals after it belong to the same episode.
-        Assert.Single(result.Verbose, v => v.Contains("slowing from"));
+        Assert.Single(result.Verbose, v => v.Contains("slowing from", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -689,7 +689,7 @@ public class BatchCallTests
             Assert.Equal("TencentChat.QuotaExhausted", o.Error!.ErrorId);
             Assert.Equal(ErrorKind.LimitsExceeded, o.Error.Kind);
             Assert.Equal(o.UserId, o.Error.UserId);
-            Assert.Contains("used up elsewhere", o.Error.Message);
+            Assert.Contains("used up elsewhere", o.Error.Message, StringComparison.Ordinal);
         });
         // Probes only while refused (about one each 50 ms), not 64 calls hammering a full window.
         Assert.InRange(rig.Requests.Length, 2, 15);
@@ -711,7 +711,7 @@ public class BatchCallTests
         AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
         Assert.Null(result.Fatal);
         Assert.Equal(8, rig.Requests.Length);
-        Assert.Single(result.Verbose, v => v.Contains("down for every call"));
+        Assert.Single(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -742,9 +742,9 @@ public class BatchCallTests
 
         var result = await rig.Run("b");
 
-        Assert.Contains("first call", result.Fatal!.Message);
-        Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message);
-        Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call"));
+        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -757,7 +757,7 @@ public class BatchCallTests
 
         Assert.Equal(2, rig.Requests.Length);
         Assert.Equal(200, rig.Session.LimiterFor("v4/follow/follow_get_info").CurrentRate(200));
-        Assert.DoesNotContain(result.Verbose, v => v.Contains("slowing"));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("slowing", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -768,8 +768,8 @@ public class BatchCallTests
     {
         var rate = session.LimiterFor("v4/follow/follow_get_info").CurrentRate(200);
         Assert.InRange(rate, 1, 199);
-        var line = Assert.Single(result.Verbose, v => v.Contains("slowing from"));
-        Assert.Contains(reason, line);
+        var line = Assert.Single(result.Verbose, v => v.Contains("slowing from", StringComparison.Ordinal));
+        Assert.Contains(reason, line, StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> AllText(BatchResult result)
@@ -784,8 +784,8 @@ public class BatchCallTests
         {
             foreach (var sig in sigs)
             {
-                Assert.DoesNotContain(sig, text);
-                Assert.DoesNotContain(Uri.EscapeDataString(sig), text);
+                Assert.DoesNotContain(sig, text, StringComparison.Ordinal);
+                Assert.DoesNotContain(Uri.EscapeDataString(sig), text, StringComparison.Ordinal);
             }
         }
     }
@@ -820,7 +820,7 @@ public class BatchCallTests
         Assert.Equal(30001, result.Outcomes[1].Error!.Code);
         // The answers did reach the debug messages, scrubbed.
         Assert.True(result.Debug.Count >= 5);
-        Assert.Contains(result.Debug, d => d.Contains("<redacted>"));
+        Assert.Contains(result.Debug, d => d.Contains("<redacted>", StringComparison.Ordinal));
         AssertNoSig(result, requests.Select(r => r.Query("usersig")).Distinct());
     }
 
@@ -863,9 +863,9 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         Assert.NotNull(result.Fatal);
-        Assert.Contains($"Tencent error {code}", result.Fatal!.Message);
-        Assert.Contains($"secret key does not belong to SDKAppID {rig.Session.SdkAppId}", result.Fatal.Message);
-        Assert.DoesNotContain("truncated", result.Fatal.Message);
+        Assert.Contains($"Tencent error {code}", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains($"secret key does not belong to SDKAppID {rig.Session.SdkAppId}", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("truncated", result.Fatal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -877,8 +877,8 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         Assert.NotNull(result.Fatal);
-        Assert.Contains("truncated copy", result.Fatal!.Message);
-        Assert.DoesNotContain("does not belong", result.Fatal.Message);
+        Assert.Contains("truncated copy", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not belong", result.Fatal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -890,10 +890,10 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         var line = Assert.Single(result.Verbose, v => v.StartsWith("POST ", StringComparison.Ordinal));
-        Assert.Contains(": 1 id,", line);
-        Assert.Contains(" 1 retry,", line);
-        Assert.DoesNotContain("1 ids", line);
-        Assert.DoesNotContain("1 retries", line);
+        Assert.Contains(": 1 id,", line, StringComparison.Ordinal);
+        Assert.Contains(" 1 retry,", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 ids", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 retries", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -904,7 +904,7 @@ public class BatchCallTests
 
         var result = await rig.Run("ghost", "alice");
 
-        Assert.DoesNotContain("-From", result.Outcomes[0].Error!.Message);
-        Assert.Contains("check the id", result.Outcomes[0].Error!.Message);
+        Assert.DoesNotContain("-From", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("check the id", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
     }
 }

@@ -48,15 +48,12 @@ internal sealed class ControlledCalls
         Source(sequence).SetResult(new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
     }
 
+    /// <summary>The ids of call <paramref name="sequence"/> once it has started; Patience only bounds a hang.</summary>
     public IReadOnlyList<string> WaitStarted(long sequence)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Started.TryGetValue(sequence, out var ids)) return ids;
-            Thread.Sleep(5);
-        }
-        throw new TimeoutException($"call {sequence} never started");
+        IReadOnlyList<string>? ids = null;
+        if (!SpinWait.SpinUntil(() => Started.TryGetValue(sequence, out ids), Patience)) throw new TimeoutException($"call {sequence} never started");
+        return ids!;
     }
 }
 

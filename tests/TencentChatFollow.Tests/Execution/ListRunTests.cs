@@ -72,7 +72,7 @@ public class ListRunTests
         var error = pages[2].Outcomes[0].Error;
         Assert.NotNull(error);
         Assert.Equal("TencentChat.InvalidResponse", error!.ErrorId);
-        Assert.Contains("same NextCursor twice for 'loop' after 2 pages", error.Message);
+        Assert.Contains("same NextCursor twice for 'loop' after 2 pages", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, run.Answered); // only "fine" was read to its end
         Assert.Null(run.Stopped);
     }

@@ -62,7 +62,7 @@ internal sealed class LocalHttpServer : IDisposable
 
     public static int FreePort()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
@@ -100,7 +100,7 @@ internal sealed class LocalHttpServer : IDisposable
                 body = await reader.ReadToEndAsync().ConfigureAwait(false);
             }
             var rawUrl = context.Request.RawUrl ?? "/";
-            var q = rawUrl.IndexOf('?');
+            var q = rawUrl.IndexOf('?', StringComparison.Ordinal);
             var path = q < 0 ? rawUrl : rawUrl[..q];
             var query = q < 0 ? new List<KeyValuePair<string, string>>() : RecordedRequest.ParseQuery(rawUrl[q..]);
             var received = new Received

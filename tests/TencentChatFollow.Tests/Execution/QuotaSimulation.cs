@@ -12,7 +12,7 @@ namespace TencentChatFollow.Tests.Execution;
 internal sealed class QuotaSimulation
 {
     private readonly Random _random;
-    private readonly Queue<long> _window = new(); // arrival times (ms) of the last second at the server
+    private readonly Dictionary<string, Queue<long>> _windows = new(StringComparer.Ordinal); // arrival times (ms) of the last second at the server, per counter
     private readonly List<SimClient> _clients = new();
     private long _calendarSecond = -1;
     private int _inCalendarSecond;
@@ -22,7 +22,17 @@ internal sealed class QuotaSimulation
         _random = new Random(seed);
         Limit = limit;
         Sliding = sliding;
+        Clock = new SimulatedClock(() => TimeSpan.FromMilliseconds(NowMs));
     }
+
+    /// <summary>
+    /// Per API (the default): each API has its own counter at <see cref="Limit"/>, refusing with 60007; per app: one
+    /// counter for every API, refusing with 60011.
+    /// </summary>
+    public bool PerApp { get; init; }
+
+    /// <summary>The simulation's time, for limiters that clients share (one process's registry).</summary>
+    public Clock Clock { get; }
 
     public int Limit { get; }
     public bool Sliding { get; }
@@ -36,9 +46,10 @@ internal sealed class QuotaSimulation
     public IReadOnlyList<SimClient> Clients => _clients;
 
     /// <summary>An adaptive client (the module) that starts at <paramref name="startMs"/> and sends <paramref name="calls"/> calls.</summary>
-    public SimClient AddModule(string name, long startMs = 0, int calls = int.MaxValue, int maxRequestsPerSecond = 200, RateControlSettings? settings = null)
+    public SimClient AddModule(string name, long startMs = 0, int calls = int.MaxValue, int maxRequestsPerSecond = 200, RateControlSettings? settings = null,
+        RateLimiter? limiter = null)
     {
-        var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null);
+        var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null, limiter);
         _clients.Add(client);
         return client;
     }
@@ -59,19 +70,20 @@ internal sealed class QuotaSimulation
             if (NowMs % 1000 == 0) AcceptedPerSecond.Add(0);
             arrivals.Clear();
             foreach (var c in _clients) c.CollectArrivals(NowMs, arrivals);
-            foreach (var (_, _, call) in arrivals.OrderBy(a => a.At)) call.Accepted = Admit(NowMs);
+            foreach (var (_, client, call) in arrivals.OrderBy(a => a.At)) call.Accepted = Admit(NowMs, PerApp ? "app" : client.Api);
             foreach (var c in _clients) c.Step(NowMs);
         }
     }
 
-    private bool Admit(long nowMs)
+    private bool Admit(long nowMs, string counter)
     {
         bool ok;
         if (Sliding)
         {
-            while (_window.Count > 0 && _window.Peek() <= nowMs - 1000) _window.Dequeue();
-            _window.Enqueue(nowMs);
-            ok = _window.Count <= Limit;
+            if (!_windows.TryGetValue(counter, out var window)) _windows[counter] = window = new Queue<long>();
+            while (window.Count > 0 && window.Peek() <= nowMs - 1000) window.Dequeue();
+            window.Enqueue(nowMs);
+            ok = window.Count <= Limit;
         }
         else
         {
@@ -103,12 +115,11 @@ internal sealed class SimClient
     private readonly int _ceiling;
     private readonly double? _fixedRate;
     private readonly List<QuotaSimulation.SimCall> _inFlight = new();
-    private long _clockMs;
     private int _waiting;     // calls waiting for a turn (new or refused)
     private int _notStarted;  // calls not yet begun
     private double _fixedCredit;
 
-    public SimClient(QuotaSimulation sim, string name, long startMs, int calls, int ceiling, RateControlSettings? settings, double? fixedRate)
+    public SimClient(QuotaSimulation sim, string name, long startMs, int calls, int ceiling, RateControlSettings? settings, double? fixedRate, RateLimiter? limiter = null)
     {
         _sim = sim;
         Name = name;
@@ -116,11 +127,14 @@ internal sealed class SimClient
         _ceiling = ceiling;
         _fixedRate = fixedRate;
         _notStarted = calls;
-        Limiter = new RateLimiter(new SimulatedClock(() => TimeSpan.FromMilliseconds(_clockMs)), RateLimiter.DefaultWindow, settings);
+        Limiter = limiter ?? new RateLimiter(sim.Clock, RateLimiter.DefaultWindow, settings);
     }
 
     public string Name { get; }
     public RateLimiter Limiter { get; }
+    /// <summary>The API the client calls (its limiter's).</summary>
+    public string Api => Limiter.Api;
+    public long StartMs => _startMs;
     public int Accepted { get; private set; }
     public int Refused { get; private set; }
     public long? DoneAtMs { get; private set; }
@@ -142,7 +156,6 @@ internal sealed class SimClient
 
     internal void Step(long nowMs)
     {
-        _clockMs = nowMs;
         while (AcceptedPerSecond.Count <= nowMs / 1000) AcceptedPerSecond.Add(0);
         while (RefusedPerSecond.Count <= nowMs / 1000) RefusedPerSecond.Add(0);
         if (nowMs < _startMs) return;
@@ -165,7 +178,7 @@ internal sealed class SimClient
                 RefusedPerSecond[(int)(nowMs / 1000)]++;
                 if (_fixedRate is null)
                 {
-                    if (Limiter.Refused(call.Slot, _ceiling, "60007") is { } m) Messages.Add($"{nowMs} ms: {m}");
+                    if (Limiter.Refused(call.Slot, _ceiling, _sim.PerApp ? "60011" : "60007") is { } m) Messages.Add($"{nowMs} ms: {m}");
                     _waiting++; // back to the line
                 }
             }

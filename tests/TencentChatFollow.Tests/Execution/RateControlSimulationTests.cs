@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -82,7 +83,7 @@ public class RateControlSimulationTests(ITestOutputHelper output)
         Assert.True(Total(sim, 5, 40) >= 0.91 * sim.Limit, $"{Total(sim, 5, 40)} calls/s together");
         Assert.True(RefusedShare(sim) <= 0.035, $"{RefusedShare(sim):P2} refused");
         var rates = clients.Select(c => c.RateBetween(5, 40)).ToList();
-        Assert.True(rates.Min() >= 0.65 * rates.Average(), "shares " + string.Join(", ", rates.Select(r => r.ToString("0"))));
+        Assert.True(rates.Min() >= 0.65 * rates.Average(), "shares " + string.Join(", ", rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture))));
     }
 
     [Fact]
@@ -130,6 +131,6 @@ public class RateControlSimulationTests(ITestOutputHelper output)
         Assert.True(left < 25_000);
         var back = stays.AcceptedPerSecond.FindIndex((int)(left / 1000) + 1, n => n >= 0.97 * sim.Limit);
         Assert.True(back > 0 && back - left / 1000 <= 20, $"back at the ceiling {back - left / 1000} s after the other left");
-        Assert.Contains(stays.Messages, m => m.Contains("back at the ceiling"));
+        Assert.Contains(stays.Messages, m => m.Contains("back at the ceiling", StringComparison.Ordinal));
     }
 }

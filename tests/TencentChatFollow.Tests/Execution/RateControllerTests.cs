@@ -46,8 +46,8 @@ public class RateControllerTests
 
         Assert.InRange(c.RateFor(Ceiling), 0.95 * 99, 0.95 * 100.01);
         Assert.True(c.Holding);
-        Assert.Contains("60007", message);
-        Assert.Contains("from 200 to 9", message);
+        Assert.Contains("60007", message, StringComparison.Ordinal);
+        Assert.Contains("from 200 to 9", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -279,7 +279,7 @@ public class RateControllerTests
             t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
         }
         Assert.Equal(Ceiling, c.RateFor(Ceiling));
-        Assert.Contains("ceiling of 200", back);
+        Assert.Contains("ceiling of 200", back, StringComparison.Ordinal);
         Assert.InRange((t - cutAt).TotalSeconds, 6, 15);
     }
 

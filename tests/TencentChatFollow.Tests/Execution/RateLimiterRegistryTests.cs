@@ -62,7 +62,7 @@ public class RateLimiterRegistryTests
         var message = HalfAcceptedThenRefused(info, slots[info], "60007");
         for (var i = 0; i < slots[check].Count; i++) check.Accepted(slots[check][i], 200);
 
-        Assert.Contains("the app's follow_get_info quota is shared; slowing from 200 to", message);
+        Assert.Contains("the app's follow_get_info quota is shared; slowing from 200 to", message, StringComparison.Ordinal);
         Assert.InRange(info.CurrentRate(200), 0, 199);
         Assert.Equal(200, check.CurrentRate(200));
         var after = Run(clock, TimeSpan.FromSeconds(1), info, check);
@@ -84,7 +84,7 @@ public class RateLimiterRegistryTests
         for (var i = 0; i < slots[check].Count; i += 2) check.Accepted(slots[check][i], 200);
         var message = HalfAcceptedThenRefused(info, slots[info], "60011");
 
-        Assert.Contains("(60011): the app's quota for all APIs together is shared; slowing from 400 to", message);
+        Assert.Contains("(60011): the app's quota for all APIs together is shared; slowing from 400 to", message, StringComparison.Ordinal);
         Assert.Equal(0, info.CurrentRate(200)); // both hold back, one probe at a time for the app
         Assert.Equal(0, check.CurrentRate(200));
         Assert.Equal(200, otherApp.CurrentRate(200));

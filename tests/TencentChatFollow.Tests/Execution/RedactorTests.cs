@@ -18,9 +18,9 @@ public class RedactorTests
 
         var scrubbed = Redactor.Scrub(url);
 
-        Assert.DoesNotContain(Sig, scrubbed);
-        Assert.DoesNotContain("eJyr", scrubbed);
-        Assert.Equal(url.Replace(Sig, "<redacted>"), scrubbed);
+        Assert.DoesNotContain(Sig, scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("eJyr", scrubbed, StringComparison.Ordinal);
+        Assert.Equal(url.Replace(Sig, "<redacted>", StringComparison.Ordinal), scrubbed);
     }
 
     [Theory]

@@ -80,7 +80,7 @@ internal static class FuzzRunner
         var tally = new RunTally();
         var run = Task.Factory.StartNew(() => api == FuzzApi.FollowGet
                 ? FuzzEngine.RunLists(tally, session, FollowRelation.Following, pageSize, maxInFlight, ids, cancel.Token)
-                : RunBatch(api, tally, session, fromPerCall, input, maxInFlight, batchSize, cancel.Token, idleFlush, betweenIds),
+                : RunBatch(api, tally, session, fromPerCall, input, maxInFlight, batchSize, idleFlush, betweenIds, cancel.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!run.Wait(HangAfter))
         {
@@ -109,7 +109,7 @@ internal static class FuzzRunner
 
     /// <summary>The batched API's run, with its own typed protocol.</summary>
     private static RunTally RunBatch(FuzzApi api, RunTally tally, TencentChatFollow.Session.TencentChatSession session, bool fromPerCall, IReadOnlyList<(string Id, string From)> input,
-        int maxInFlight, int batchSize, CancellationToken token, TimeSpan? idleFlush, Action? betweenIds) => api switch
+        int maxInFlight, int batchSize, TimeSpan? idleFlush, Action? betweenIds, CancellationToken token) => api switch
         {
             FuzzApi.FollowGetInfo => FuzzEngine.RunBatch(tally, session, FollowGetInfoProtocol.Instance, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),
             FuzzApi.FollowCheck => FuzzEngine.RunBatch(tally, session, FollowCheckProtocol.Instance, fromPerCall, input, maxInFlight, batchSize, token, idleFlush, betweenIds),

@@ -133,7 +133,7 @@ public class TlsPolicyTests
     }
 }
 
-public class DependencyResolverFolderTests : IDisposable
+public sealed class DependencyResolverFolderTests : IDisposable
 {
     private readonly string _module = Path.Combine(Path.GetTempPath(), "tcf-resolver-" + Guid.NewGuid().ToString("N"));
 

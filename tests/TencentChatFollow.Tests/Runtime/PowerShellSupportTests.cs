@@ -30,9 +30,9 @@ public class PowerShellSupportTests
         var message = PowerShellSupport.Refusal(Version.Parse(version));
 
         Assert.NotNull(message);
-        Assert.StartsWith("TencentChatFollow needs Windows PowerShell 5.1 or PowerShell 7.4 or later; this is PowerShell " + shown + ".", message);
-        Assert.Contains("Azure Automation", message);
-        Assert.Contains("PowerShell 7.4 runtime", message);
+        Assert.StartsWith("TencentChatFollow needs Windows PowerShell 5.1 or PowerShell 7.4 or later; this is PowerShell " + shown + ".", message, StringComparison.Ordinal);
+        Assert.Contains("Azure Automation", message, StringComparison.Ordinal);
+        Assert.Contains("PowerShell 7.4 runtime", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public class ConnectionRequestTests
     {
         var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), RetryTimeout = TimeSpan.FromSeconds(seconds) };
         var ex = Assert.ThrowsAny<ArgumentException>(() => request.Connect(NoEnv, Now));
-        Assert.Contains("retry timeout", ex.Message);
+        Assert.Contains("retry timeout", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -178,10 +178,10 @@ public class ConnectionRequestTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(NoEnv, Now));
 
-        Assert.Contains("No SDKAppID", ex.Message);
-        Assert.Contains("TENCENTCHAT_SDKAPPID", ex.Message);
-        Assert.Contains("No secret key", ex.Message);
-        Assert.Contains("TENCENTCHAT_SECRETKEY", ex.Message);
+        Assert.Contains("No SDKAppID", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TENCENTCHAT_SDKAPPID", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TENCENTCHAT_SECRETKEY", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,9 +190,9 @@ public class ConnectionRequestTests
         var env = Env(("TENCENTCHAT_SDKAPPID", "abc"), ("TENCENTCHAT_REGION", "Mars"));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
 
-        Assert.Contains("TENCENTCHAT_SDKAPPID is 'abc'", ex.Message);
-        Assert.Contains("TENCENTCHAT_REGION is 'Mars'", ex.Message);
-        Assert.Contains("No secret key", ex.Message);
+        Assert.Contains("TENCENTCHAT_SDKAPPID is 'abc'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TENCENTCHAT_REGION is 'Mars'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -209,8 +209,8 @@ public class ConnectionRequestTests
     {
         var env = Env(("TENCENTCHAT_SDKAPPID", value), ("TENCENTCHAT_SECRETKEY", Key));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
-        Assert.Contains($"TENCENTCHAT_SDKAPPID is '{value}'", ex.Message);
-        Assert.DoesNotContain(Key, ex.Message);
+        Assert.Contains($"TENCENTCHAT_SDKAPPID is '{value}'", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -228,9 +228,9 @@ public class ConnectionRequestTests
     {
         var env = Env(("TENCENTCHAT_REGION", "Atlantis"));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
-        Assert.Contains("TENCENTCHAT_REGION is 'Atlantis'", ex.Message);
-        Assert.Contains("SiliconValley", ex.Message);
-        Assert.Contains("Jakarta", ex.Message);
+        Assert.Contains("TENCENTCHAT_REGION is 'Atlantis'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SiliconValley", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Jakarta", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public class ConnectionRequestTests
     {
         var env = Env(("TENCENTCHAT_REGION", "3"));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
-        Assert.Contains("TENCENTCHAT_REGION is '3'", ex.Message);
+        Assert.Contains("TENCENTCHAT_REGION is '3'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -250,7 +250,7 @@ public class ConnectionRequestTests
     {
         var env = Env(("TENCENTCHAT_ENDPOINT", value));
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(env, Now));
-        Assert.Contains(expected, ex.Message);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -270,7 +270,7 @@ public class ConnectionRequestTests
 
         Assert.Equal("http://127.0.0.1:5080/", session.Endpoint.AbsoluteUri);
         var warning = Assert.Single(request.Warnings);
-        Assert.Contains("http://127.0.0.1:5080 ", warning);
+        Assert.Contains("http://127.0.0.1:5080 ", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -290,8 +290,8 @@ public class ConnectionRequestTests
         var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), Endpoint = new Uri(endpoint) };
         var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
         Assert.Null(ex.ParamName);
-        Assert.DoesNotContain("Parameter", ex.Message);
-        Assert.DoesNotContain("endpoint'", ex.Message);
+        Assert.DoesNotContain("Parameter", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoint'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -299,23 +299,23 @@ public class ConnectionRequestTests
     {
         var request = new ConnectionRequest { Endpoint = new Uri("http://10.1.2.3:5080") };
         var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
-        Assert.Contains("plain http", ex.Message);
-        Assert.Contains("No SDKAppID", ex.Message);
-        Assert.Contains("No secret key", ex.Message);
+        Assert.Contains("plain http", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("No SDKAppID", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_empty_explicit_secret_key_is_no_key()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Array.Empty<byte>() }.Connect(NoEnv, Now));
-        Assert.Contains("No secret key", ex.Message);
+        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_blank_secret_key_variable_is_no_key()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7 }.Connect(Env(("TENCENTCHAT_SECRETKEY", "  ")), Now));
-        Assert.Contains("No secret key", ex.Message);
+        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
     }
 
     private static string SigFor(uint app, string identifier, DateTimeOffset issued, long expireSeconds)
@@ -340,9 +340,9 @@ public class ConnectionRequestTests
     {
         var sig = SigFor(1400000888, "administrator", Now, 86400);
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
-        Assert.Contains("1400000888", ex.Message);
-        Assert.Contains("1400000777", ex.Message);
-        Assert.DoesNotContain(sig, ex.Message);
+        Assert.Contains("1400000888", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("1400000777", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -350,9 +350,9 @@ public class ConnectionRequestTests
     {
         var sig = SigFor(1400000777, "someone_else", Now, 86400);
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
-        Assert.Contains("someone_else", ex.Message);
-        Assert.Contains("administrator", ex.Message);
-        Assert.DoesNotContain(sig, ex.Message);
+        Assert.Contains("someone_else", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("administrator", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -362,7 +362,7 @@ public class ConnectionRequestTests
     {
         var sig = SigFor(1400000777, "administrator", Now.AddSeconds(issuedOffsetSeconds), expireSeconds);
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 1400000777, UserSig = sig }.Connect(NoEnv, Now));
-        Assert.Contains("expired", ex.Message);
+        Assert.Contains("expired", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -379,16 +379,16 @@ public class ConnectionRequestTests
         var sig = SigFor(7, "administrator", Now, 86400);
         var ex = Assert.Throws<ArgumentException>(() =>
             new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), UserSig = sig }.Connect(NoEnv, Now));
-        Assert.Contains("Both a secret key and a UserSig", ex.Message);
-        Assert.DoesNotContain(sig, ex.Message);
-        Assert.DoesNotContain(Key, ex.Message);
+        Assert.Contains("Both a secret key and a UserSig", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_blank_UserSig_is_refused()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, UserSig = "  " }.Connect(Env(("TENCENTCHAT_SECRETKEY", Key)), Now));
-        Assert.Contains("-UserSig is empty", ex.Message);
+        Assert.Contains("-UserSig is empty", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -84,10 +84,10 @@ public class TencentChatSessionTests
 
         var text = session.ToString();
 
-        Assert.Contains("3998000004", text);
-        Assert.Contains("administrator", text);
-        Assert.Contains("adminapisgp.im.qcloud.com", text);
-        Assert.DoesNotContain(sig, text);
-        Assert.DoesNotContain(Key, text);
+        Assert.Contains("3998000004", text, StringComparison.Ordinal);
+        Assert.Contains("administrator", text, StringComparison.Ordinal);
+        Assert.Contains("adminapisgp.im.qcloud.com", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
     }
 }
