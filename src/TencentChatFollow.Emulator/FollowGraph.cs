@@ -1,45 +1,11 @@
 namespace TencentChatFollow.Emulator;
 
-/// <summary>An account's three counts as follow_get_info reports them.</summary>
-internal readonly record struct FollowCounts(int Followers, int Following, int Mutual);
-
-/// <summary>
-/// When an edge was made: its FollowTime (Unix seconds) and a sequence number unique to the edge, which orders edges
-/// made in the same second. Later is newer: a higher time, or the same time and a higher sequence number.
-/// </summary>
-internal readonly record struct EdgeStamp(long FollowTime, long Seq) : IComparable<EdgeStamp>
-{
-    public int CompareTo(EdgeStamp other) =>
-        FollowTime != other.FollowTime ? FollowTime.CompareTo(other.FollowTime) : Seq.CompareTo(other.Seq);
-
-    public static EdgeStamp Later(EdgeStamp a, EdgeStamp b) => a.CompareTo(b) >= 0 ? a : b;
-}
-
-/// <summary>The three lists follow_get pages through; the values are its FollowType numbers.</summary>
-internal enum FollowList
-{
-    Followers = 1,
-    Following = 2,
-    Mutual = 3,
-}
-
-/// <summary>One entry of a follow list: the other account and when the relation was made.</summary>
-internal readonly record struct FollowEntry(string Account, EdgeStamp Stamp);
-
-/// <summary>What <see cref="FollowGraph.Follow"/> did.</summary>
-internal enum FollowOutcome
-{
-    Added,
-    AlreadyFollowing,
-    FollowLimitReached,
-}
-
 /// <summary>
 /// The follow edges the emulator answers from: loaded from a file, then changed by follow_add and follow_delete.
 /// Every member takes one lock, so the graph is safe to share between concurrent requests and each call sees it whole.
 /// Duplicate edges count once and self-edges are ignored, but the ids on them still exist as accounts.
 /// </summary>
-internal sealed class FollowGraph
+internal sealed partial class FollowGraph
 {
     /// <summary>A user follows at most this many accounts (Tencent's limit); fans are unlimited.</summary>
     public const int MaxFollowing = 5_000;
@@ -200,66 +166,6 @@ internal sealed class FollowGraph
         return entries.Count > count ? (entries.GetRange(0, count), true) : (entries, false);
     }
 
-    /// <summary>Reads a graph file; any problem becomes an <see cref="InvalidGraphException"/> naming the file and line.</summary>
-    public static FollowGraph Load(string path)
-    {
-        try
-        {
-            using var reader = File.OpenText(path);
-            return Parse(reader, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidGraphException($"cannot read graph file '{path}': {e.Message}");
-        }
-    }
-
-    /// <summary>
-    /// Parses CSV text: one <c>follower,followee</c> edge per line, '#' comments, blank lines and an optional header.
-    /// The n-th edge line (from 0) gets FollowTime <see cref="FileBaseTime"/> + n, so later lines are newer.
-    /// </summary>
-    public static FollowGraph Parse(TextReader reader, string source)
-    {
-        var graph = Empty();
-        var lineNumber = 0;
-        var edgeLine = 0L;
-        var sawContent = false;
-        while (reader.ReadLine() is { } line)
-        {
-            lineNumber++;
-            var text = line.Trim();
-            if (text.Length == 0 || text.StartsWith('#'))
-            {
-                continue;
-            }
-            var fields = text.Split(',', StringSplitOptions.TrimEntries);
-            var isFirstContent = !sawContent;
-            sawContent = true;
-            if (isFirstContent && fields is ["follower", "followee"])
-            {
-                continue;
-            }
-            if (text.Contains('"'))
-            {
-                throw new InvalidGraphException($"{source} line {lineNumber}: quoted fields are not supported, got '{line}'");
-            }
-            if (fields.Length != 2 || fields[0].Length == 0 || fields[1].Length == 0)
-            {
-                throw new InvalidGraphException($"{source} line {lineNumber}: expected '{Header}' (two non-empty ids), got '{line}'");
-            }
-            var (from, to) = (fields[0], fields[1]);
-            var follower = graph.NodeOf(from, fromFile: true);
-            var followee = graph.NodeOf(to, fromFile: true); // the followee is an account too, even if it follows nobody
-            var seq = edgeLine++;
-            if (from != to && follower.Following?.ContainsKey(to) != true)
-            {
-                Link(follower, from, followee, to, new EdgeStamp(FileBaseTime + seq, seq));
-            }
-        }
-        graph._lastSeq = edgeLine;
-        return graph;
-    }
-
     private Node NodeOf(string account, bool fromFile)
     {
         if (!_nodes.TryGetValue(account, out var node))
@@ -289,6 +195,3 @@ internal sealed class FollowGraph
         public int Mutual { get; set; }
     }
 }
-
-/// <summary>A graph file that cannot be read or has a bad line; the message says where.</summary>
-internal sealed class InvalidGraphException(string message) : Exception(message);

@@ -48,7 +48,10 @@ Describe 'At the rate limit' {
         $rows = @($ids | Get-TencentChatFollowInfo)
         Assert-Exact $rows $ids $expected
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
-        $stats.calls | Should -Be 400
+        # 8,000 ids in full calls of 20: 400 calls. On a loaded machine a call can pass its 10 s timeout and be sent
+        # again, so more calls are possible, each still a full batch.
+        $stats.calls | Should -BeGreaterOrEqual 400
+        @($stats.batchSizes.PSObject.Properties.Name) | Should -Be @('20')
         $stats.maxCallsInCalendarSecond | Should -BeLessOrEqual 200
         $stats.rateLimited | Should -Be 0
         # Several at once, read from the emulator's log rather than from a time bound: calls that overlap (each takes

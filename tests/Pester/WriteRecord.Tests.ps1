@@ -115,6 +115,34 @@ Describe 'A write run under -ErrorAction Stop' {
     }
 }
 
+Describe 'An input refused under -ErrorAction Stop' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+
+    It 'Add-TencentChatFollow: the pairs sent before the refused row are written, the ones after it in the batch are not sent' {
+        $rows = @($users[400..424] | ForEach-Object { [pscustomobject]@{ UserId = $_ } }) + @([pscustomobject]@{ user = 'user_000430' }) + @([pscustomobject]@{ UserId = 'user_000431' })
+        $err = $null
+        try { $rows | Add-TencentChatFollow -From user_000002 -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $err.TargetObject.user | Should -Be 'user_000430'
+        $done = Get-Followed -From user_000002 -Ids $users[400..431]
+        ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair made is in the output'
+        @($out.UserId) + @($err.Exception.UnansweredIds) -join ',' | Should -Be ($users[400..424] -join ',') -Because 'the ids before the refused row are done or not sent; none after it was read'
+        $done.Count | Should -BeGreaterOrEqual 20 -Because 'the first call went before the refused row was read'
+    }
+
+    It 'Get-TencentChatFollow: the lists before the refused input are read to their end and written' {
+        $err = $null
+        try { 'hub', [pscustomobject]@{ user = 'user_000003' }, 'user_000599' | Get-TencentChatFollow -PageSize 100 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        @($out | Where-Object OfUserId -EQ 'hub').Count | Should -Be 600
+        @($out | Where-Object OfUserId -NE 'hub').Count | Should -Be 0
+        $err.Exception.Done | Should -Be 1
+    }
+}
+
 Describe 'A write run stopped by an answer every later call would get' {
     BeforeEach {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
