@@ -41,7 +41,7 @@ internal abstract class ApiProtocol
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body);
+            doc = JsonDocument.Parse(WithoutBom(body));
         }
         catch (JsonException ex)
         {
@@ -59,6 +59,15 @@ internal abstract class ApiProtocol
             return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
         }
     }
+
+    /// <summary>
+    /// The answer's JSON without a UTF-8 byte order mark before it: some proxies and servers add one, and JSON readers
+    /// (System.Text.Json's among them) that read bytes refuse it, though the answer is otherwise whole.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> WithoutBom(byte[] body)
+        => body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF
+            ? new ReadOnlyMemory<byte>(body, 3, body.Length - 3)
+            : body;
 
     /// <summary>The array <paramref name="name"/> of an OK answer; a FormatException when it is missing or not an array.</summary>
     protected static JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name)

@@ -35,7 +35,7 @@ internal static class RestJson
     {
         try
         {
-            using var doc = JsonDocument.Parse(answer, new JsonDocumentOptions { MaxDepth = RestBody.MaxDepth });
+            using var doc = JsonDocument.Parse(ApiProtocol.WithoutBom(answer), new JsonDocumentOptions { MaxDepth = RestBody.MaxDepth });
             return Convert(doc.RootElement);
         }
         catch (JsonException ex)

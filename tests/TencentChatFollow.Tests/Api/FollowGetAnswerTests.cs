@@ -78,6 +78,24 @@ public class FollowGetAnswerTests
         Assert.Contains("NextCursor", read.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_entry_with_an_empty_To_Account_makes_the_page_unusable_not_a_row_without_a_user()
+    {
+        var answer = Page("1700000000").Replace("\"To_Account\":\"fan\"", "\"To_Account\":\"\"", StringComparison.Ordinal);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(answer), "alice").Body!;
+        Assert.Null(read.Page);
+        Assert.Contains("To_Account", read.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_page_after_a_UTF8_byte_order_mark_is_read_as_without_it()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Page("1700000000"))).ToArray();
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(bytes, "alice").Body!;
+        Assert.Null(read.Problem);
+        Assert.Equal("fan", Assert.Single(read.Page!.Entries).UserId);
+    }
+
     /// <summary>Runs the pipeline side of a run; a run that waits for ever fails the test instead of hanging the suite.</summary>
     private static async Task Ended(Action pipeline)
     {

@@ -21,6 +21,15 @@ public class RestJsonTests
         Assert.Equal(new[] { "Imported", "NotImported" }, items.Cast<RestJsonObject>().Select(i => i["AccountStatus"]));
     }
 
+    [Fact]
+    public void An_answer_after_a_UTF8_byte_order_mark_is_read_and_its_raw_text_has_no_mark()
+    {
+        const string json = "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}";
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(json)).ToArray();
+        Assert.Equal("OK", Assert.IsType<RestJsonObject>(RestJson.Read(bytes))["ActionStatus"]);
+        Assert.Equal(json, RestProtocol.ParseAnswer(bytes).Body);
+    }
+
     [Theory]
     [InlineData("1", 1L)]
     [InlineData("-9223372036854775808", long.MinValue)]
