@@ -59,7 +59,7 @@ internal static class Program
             if (other is not null && !otherFirst) ImportOther(other, Option(args, "--other-kind", "own")!);
 
             var ids = File.ReadAllLines(args[4]).Where(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
-            var session = Connect(core, new Uri(args[1]), uint.Parse(args[2]), args[3]);
+            var session = Connect(core, new Uri(args[1]), uint.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
             var (lines, calls) = CountWithEngine(core, session, args[3], ids);
             foreach (var line in lines) Console.WriteLine(line);
             Console.WriteLine("calls " + calls);

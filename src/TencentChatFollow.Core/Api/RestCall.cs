@@ -42,7 +42,7 @@ internal sealed class RestCall
     public double CurrentRate => _session.LimiterFor(_protocol.Path).CurrentRate(Ceiling);
 
     /// <summary>The call (and its retries) for the body at <paramref name="sequence"/> in the input.</summary>
-    public async Task<BatchResult> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken cancellationToken)
+    public async Task<BatchResult<string>> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
@@ -53,9 +53,9 @@ internal sealed class RestCall
         if (end.Success is { Body: { } answer } ok)
         {
             loop.Summarize(end.Status, "OK");
-            return log.Result(sequence, new[] { new IdOutcome(key, Redactor.Scrub(answer, ok.Sig), null) }, null);
+            return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.Scrub(answer, ok.Sig), null) }, null);
         }
         loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
-        return log.Result(sequence, new[] { IdMapping.CallFailed(key, end.Failure) }, end.Fatal);
+        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure) }, end.Fatal);
     }
 }

@@ -10,11 +10,11 @@ using TencentChatFollow.Execution;
 namespace TencentChatFollow.Api;
 
 /// <summary>
-/// A run of REST calls, one per body, on the batched APIs' run (<see cref="BatchRun"/> with one body a call): several
+/// A run of REST calls, one per body, on the batched APIs' run (<see cref="BatchRun{TResult}"/> with one body a call): several
 /// calls in flight, the first alone, results handed out in input order, a fatal answer stops it. Each body gets a key
 /// (its place in the input, "1", "2"...) that stands for it in the run; the body as the caller gave it is kept until
 /// its outcome is handed out (<see cref="Given"/>), so errors can carry it. A body refused before sending (not JSON,
-/// over the cap) takes its place in the order without a call. Owned by one thread, as <see cref="BatchRun"/> is.
+/// over the cap) takes its place in the order without a call. Owned by one thread, as <see cref="BatchRun{TResult}"/> is.
 /// </summary>
 internal sealed class RestRun
 {
@@ -24,8 +24,8 @@ internal sealed class RestRun
     private static readonly IReadOnlyList<string> NoLines = Array.Empty<string>();
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Func<long, string, byte[], CancellationToken, Task<BatchResult>> _call;
-    private readonly BatchRun _run;
+    private readonly Func<long, string, byte[], CancellationToken, Task<BatchResult<string>>> _call;
+    private readonly BatchRun<string> _run;
     private long _received;
     private long _direct;
     private long _directErrors;
@@ -34,10 +34,10 @@ internal sealed class RestRun
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
     /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
     /// <param name="clock">The session's clock.</param>
-    public RestRun(Func<long, string, byte[], CancellationToken, Task<BatchResult>> call, int maxInFlight, CancellationToken cancellationToken, Clock? clock = null)
+    public RestRun(Func<long, string, byte[], CancellationToken, Task<BatchResult<string>>> call, int maxInFlight, CancellationToken cancellationToken, Clock? clock = null)
     {
         _call = call ?? throw new ArgumentNullException(nameof(call));
-        _run = new BatchRun(Execute, maxInFlight, batchSize: 1, cancellationToken, Timeout.InfiniteTimeSpan, MaxBufferedBodies, clock);
+        _run = new BatchRun<string>(Execute, maxInFlight, batchSize: 1, cancellationToken, Timeout.InfiniteTimeSpan, MaxBufferedBodies, clock);
     }
 
     /// <summary>Bodies handed out with an answer or their own error.</summary>
@@ -56,7 +56,7 @@ internal sealed class RestRun
     /// Adds one body: its JSON, or the <paramref name="refusal"/> that keeps it from being sent. Returns the results
     /// ready, in order; waits while no call may start. Check <see cref="Stopped"/> after each call.
     /// </summary>
-    public IReadOnlyList<BatchResult> Add(object? given, byte[]? json, TencentChatException? refusal)
+    public IReadOnlyList<BatchResult<string>> Add(object? given, byte[]? json, TencentChatException? refusal)
     {
         if (json is null && refusal is null) throw new ArgumentNullException(nameof(json));
         var sequence = ++_received;
@@ -85,16 +85,16 @@ internal sealed class RestRun
     /// started are waited for and their results returned in order; <paramref name="unanswered"/> gets the keys of
     /// bodies in calls that failed with a fatal answer meanwhile.
     /// </summary>
-    public IReadOnlyList<BatchResult> Halt(out IReadOnlyList<string> unanswered) => _run.Halt(out unanswered);
+    public IReadOnlyList<BatchResult<string>> Halt(out IReadOnlyList<string> unanswered) => _run.Halt(out unanswered);
 
     /// <summary>End of input: every result left, in order.</summary>
-    public IReadOnlyList<BatchResult> Complete() => _run.Complete();
+    public IReadOnlyList<BatchResult<string>> Complete() => _run.Complete();
 
     /// <summary>The body <paramref name="key"/> stands for, as the caller gave it; forgotten once taken.</summary>
     public object? Given(string key) => _entries.TryRemove(key, out var entry) ? entry.Given : null;
 
     // The run numbers its calls; the body's own place in the input names it instead.
-    private Task<BatchResult> Execute(long calls, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private Task<BatchResult<string>> Execute(long calls, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var key = keys[0];
         var entry = _entries[key];
@@ -103,8 +103,8 @@ internal sealed class RestRun
             : _call(entry.Sequence, key, entry.Json!, cancellationToken);
     }
 
-    private static BatchResult Refused(long sequence, string key, TencentChatException refusal)
-        => new(sequence, new[] { new IdOutcome(key, null, refusal) }, null, NoLines, NoLines);
+    private static BatchResult<string> Refused(long sequence, string key, TencentChatException refusal)
+        => new(sequence, new[] { new IdOutcome<string>(key, null, refusal) }, null, NoLines, NoLines);
 
     private sealed class Entry
     {

@@ -42,13 +42,13 @@ internal sealed class BatchCall<TResult>
     }
 
     /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
-    public async Task<BatchResult> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    public async Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: {Text.Wording.Ids(ids.Count)}"), log);
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
-        var done = new Dictionary<string, IdOutcome>(StringComparer.Ordinal);
+        var done = new Dictionary<string, IdOutcome<TResult>>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();
         while (true)
         {
@@ -70,7 +70,7 @@ internal sealed class BatchCall<TResult>
                 pending = spoiled;
                 continue;
             }
-            foreach (var id in spoiled) done[id] = IdMapping.Unusable(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1);
+            foreach (var id in spoiled) done[id] = IdMapping.Unusable<TResult>(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1);
             loop.Summarize(end.Status, "OK");
             return log.Result(sequence, ids.Select(id => done[id]).ToList(), null);
         }

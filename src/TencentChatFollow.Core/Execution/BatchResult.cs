@@ -3,10 +3,12 @@ using TencentChatFollow.Errors;
 
 namespace TencentChatFollow.Execution;
 
-/// <summary>The outcome for one id: its result (the API's object: FollowInfo, FollowCheck...) or its error.</summary>
-internal readonly struct IdOutcome
+/// <summary>The outcome for one id: its result (the API's own type: FollowInfo, FollowCheck, a FollowPage...) or its error.</summary>
+/// <typeparam name="TResult">What the API gives for an id.</typeparam>
+internal readonly struct IdOutcome<TResult>
+    where TResult : class
 {
-    public IdOutcome(string userId, object? result, TencentChatException? error, bool callFailed = false)
+    public IdOutcome(string userId, TResult? result, TencentChatException? error, bool callFailed = false)
     {
         UserId = userId;
         Result = result;
@@ -17,14 +19,10 @@ internal readonly struct IdOutcome
     public string UserId { get; }
 
     /// <summary>
-    /// What the command writes for this id: the API's result (typed up to here: <see cref="BatchCall{TResult}"/>
-    /// fills it with its TResult, <see cref="FollowPageCall"/> with a FollowPage, a REST call with the answer's JSON text). It is
-    /// an object from here on because the runs (<see cref="BatchRun"/>, ListRun, RestRun) and the cmdlets' writer
-    /// carry every API's results alike and hand them to WriteObject.
+    /// What the command writes for this id (null when it has an error): <see cref="BatchCall{TResult}"/>'s TResult,
+    /// <see cref="FollowPageCall"/>'s FollowPage, a REST call's answer text; typed through the run to the cmdlet.
     /// </summary>
-    public object? Result { get; }
-    /// <summary>The result as follow_get_info's counts, when it is one.</summary>
-    public FollowInfo? Info => Result as FollowInfo;
+    public TResult? Result { get; }
     public TencentChatException? Error { get; }
 
     /// <summary>
@@ -35,9 +33,11 @@ internal readonly struct IdOutcome
 }
 
 /// <summary>What one batch produced, in the order its ids were given, with the messages to show for it.</summary>
-internal sealed class BatchResult
+/// <typeparam name="TResult">What the API gives for an id.</typeparam>
+internal sealed class BatchResult<TResult>
+    where TResult : class
 {
-    public BatchResult(long sequence, IReadOnlyList<IdOutcome> outcomes, TencentChatException? fatal, IReadOnlyList<string> verbose, IReadOnlyList<string> debug)
+    public BatchResult(long sequence, IReadOnlyList<IdOutcome<TResult>> outcomes, TencentChatException? fatal, IReadOnlyList<string> verbose, IReadOnlyList<string> debug)
     {
         Sequence = sequence;
         Outcomes = outcomes;
@@ -47,7 +47,7 @@ internal sealed class BatchResult
     }
 
     public long Sequence { get; }
-    public IReadOnlyList<IdOutcome> Outcomes { get; }
+    public IReadOnlyList<IdOutcome<TResult>> Outcomes { get; }
     /// <summary>Set when the call failed in a way every later call will too (wrong key, not an admin...).</summary>
     public TencentChatException? Fatal { get; }
     public IReadOnlyList<string> Verbose { get; }

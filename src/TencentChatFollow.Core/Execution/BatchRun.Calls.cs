@@ -6,8 +6,8 @@ using TencentChatFollow.Errors;
 
 namespace TencentChatFollow.Execution;
 
-/// <summary>The calls of a <see cref="BatchRun"/>: starting them, waiting for them, handing their results out, the stop.</summary>
-internal sealed partial class BatchRun
+/// <summary>The calls of a <see cref="BatchRun{TResult}"/>: starting them, waiting for them, handing their results out, the stop.</summary>
+internal sealed partial class BatchRun<TResult>
 {
     private TencentChatException? _fatal; // the first fatal answer in input order, once handed out
 
@@ -25,9 +25,9 @@ internal sealed partial class BatchRun
     }
 
     /// <summary>One call, whatever happens inside it: its result, or the module's error for each of its ids.</summary>
-    private async Task<BatchResult> CallAsync(long sequence, string? group, IReadOnlyList<string> ids)
+    private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids)
     {
-        BatchResult result;
+        BatchResult<TResult> result;
         try
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -66,7 +66,7 @@ internal sealed partial class BatchRun
     }
 
     /// <summary>Waits for the oldest call and takes its result off the queue. Throws OperationCanceledException when cancelled.</summary>
-    private BatchResult TakeOldest()
+    private BatchResult<TResult> TakeOldest()
     {
         var started = _started.Peek();
         try
@@ -87,29 +87,29 @@ internal sealed partial class BatchRun
     /// Hands out one call's result. Once the run has had a fatal answer, ids whose call failed as a whole are kept
     /// back as not answered (one error for the run says so) instead of each getting a copy of the same error.
     /// </summary>
-    private void HandOut(BatchResult result, ref List<BatchResult>? ready)
+    private void HandOut(BatchResult<TResult> result, ref List<BatchResult<TResult>>? ready)
     {
         _fatal ??= result.Fatal;
         if (_fatal is not null)
         {
-            var kept = new List<IdOutcome>(result.Outcomes.Count);
+            var kept = new List<IdOutcome<TResult>>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
                 if (outcome.CallFailed) _unanswered.Add(outcome.UserId);
                 else kept.Add(outcome);
             }
-            result = new BatchResult(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
+            result = new BatchResult<TResult>(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
         }
         foreach (var outcome in result.Outcomes)
         {
             Done++;
             if (outcome.Error is not null) Errors++;
         }
-        (ready ??= new List<BatchResult>()).Add(result);
+        (ready ??= new List<BatchResult<TResult>>()).Add(result);
     }
 
     /// <summary>Sends nothing more, lets the calls on the wire finish (their answers stand) and makes the run's one error.</summary>
-    private IReadOnlyList<BatchResult> Stop(List<BatchResult>? ready, string? notAdded = null)
+    private IReadOnlyList<BatchResult<TResult>> Stop(List<BatchResult<TResult>>? ready, string? notAdded = null)
     {
         var unsent = _current;
         _current = new List<string>(_batchSize);
@@ -121,16 +121,16 @@ internal sealed partial class BatchRun
     }
 
     /// <summary>A call that threw instead of returning its outcomes: each of its ids gets the module's error.</summary>
-    private static BatchResult Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
+    private static BatchResult<TResult> Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
     {
         var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
             $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.");
-        var outcomes = new List<IdOutcome>(ids.Count);
-        foreach (var id in ids) outcomes.Add(new IdOutcome(id, null, error.ForUser(id), callFailed: true));
-        return new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
+        var outcomes = new List<IdOutcome<TResult>>(ids.Count);
+        foreach (var id in ids) outcomes.Add(new IdOutcome<TResult>(id, null, error.ForUser(id), callFailed: true));
+        return new BatchResult<TResult>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
     }
 
-    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute)
+    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute)
     {
         if (execute is null) throw new ArgumentNullException(nameof(execute));
         return (sequence, _, ids, token) => execute(sequence, ids, token);
@@ -138,13 +138,13 @@ internal sealed partial class BatchRun
 
     private readonly struct Started
     {
-        public Started(Task<BatchResult> task, int idCount)
+        public Started(Task<BatchResult<TResult>> task, int idCount)
         {
             Task = task;
             IdCount = idCount;
         }
 
-        public Task<BatchResult> Task { get; }
+        public Task<BatchResult<TResult>> Task { get; }
         public int IdCount { get; }
     }
 }

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 
 namespace TencentChatFollow.Execution;
 
-/// <summary>The caller's own stop of a <see cref="BatchRun"/> (record helper's file; a small seam for the cmdlet layer).</summary>
-internal sealed partial class BatchRun
+/// <summary>The caller's own stop of a <see cref="BatchRun{TResult}"/> (record helper's file; a small seam for the cmdlet layer).</summary>
+internal sealed partial class BatchRun<TResult>
 {
     /// <summary>Set once <see cref="Halt"/> has ended the run: no more ids are taken.</summary>
     public bool Halted { get; private set; }
@@ -16,7 +16,7 @@ internal sealed partial class BatchRun
     /// never sent (the partial batch) and, if a fatal answer came meanwhile, those in calls that failed with it.
     /// Throws OperationCanceledException when the run is cancelled while it waits.
     /// </summary>
-    public IReadOnlyList<BatchResult> Halt(out IReadOnlyList<string> unanswered)
+    public IReadOnlyList<BatchResult<TResult>> Halt(out IReadOnlyList<string> unanswered)
     {
         if (Stopped is not null || Halted)
         {
@@ -24,7 +24,7 @@ internal sealed partial class BatchRun
             return None;
         }
         Halted = true;
-        List<BatchResult>? ready = null;
+        List<BatchResult<TResult>>? ready = null;
         var unsent = _current;
         _current = new List<string>(_batchSize);
         while (_started.Count > 0) HandOut(TakeOldest(), ref ready);

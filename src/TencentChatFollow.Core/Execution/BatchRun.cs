@@ -7,7 +7,7 @@ using TencentChatFollow.Errors;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// One run of a batched API, owned by one thread (the pipeline thread): ids in, one <see cref="BatchResult"/> per
+/// One run of a batched API, owned by one thread (the pipeline thread): ids in, one <see cref="BatchResult{TResult}"/> per
 /// call out, in input order. <see cref="Add"/> and <see cref="Complete"/> return the results ready for the caller to
 /// write; nothing here calls up into the caller, and nothing but the calls themselves runs on another thread.
 /// <list type="bullet">
@@ -28,20 +28,13 @@ namespace TencentChatFollow.Execution;
 /// Any exception inside a call (not the run's cancellation) becomes TencentChat.RequestFailed for that call's ids.
 /// The run has no timer and owns no handle: nothing to dispose; calls still running end with the caller's cancellation.
 /// </summary>
-internal sealed partial class BatchRun
+/// <typeparam name="TResult">What the API gives for an id: the results come out typed.</typeparam>
+internal sealed partial class BatchRun<TResult>
+    where TResult : class
 {
-    /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
-    public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
+    private static readonly IReadOnlyList<BatchResult<TResult>> None = Array.Empty<BatchResult<TResult>>();
 
-    /// <summary>
-    /// The default reorder bound: 20,000 ids, 1,000 calls of 20. At 200 calls/s that is 5 s of sending, so the
-    /// calls go on at the rate limit behind a call as slow as the service's own 3 s timeout, and it is a few MB.
-    /// </summary>
-    public const int DefaultMaxBufferedIds = 20_000;
-
-    private static readonly IReadOnlyList<BatchResult> None = Array.Empty<BatchResult>();
-
-    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> _execute;
+    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> _execute;
     private readonly int _batchSize;
     private readonly CancellationToken _cancellationToken;
     private readonly Clock _clock;
@@ -56,8 +49,8 @@ internal sealed partial class BatchRun
     private int _bufferedIds;
     private bool _warm;
 
-    public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
-        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = DefaultMaxBufferedIds, Clock? clock = null)
+    public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null)
         : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock)
     {
     }
@@ -70,8 +63,8 @@ internal sealed partial class BatchRun
     /// <param name="idleFlush">Quiet input after which the partial batch goes; infinite for never.</param>
     /// <param name="maxBufferedIds">The reorder bound; raised to <paramref name="maxInFlight"/> × <paramref name="batchSize"/> when lower.</param>
     /// <param name="clock">What the idle flush measures quiet input on (the session's clock).</param>
-    public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult>> execute, int maxInFlight, int batchSize,
-        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = DefaultMaxBufferedIds, Clock? clock = null)
+    public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null)
     {
         if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
@@ -81,7 +74,7 @@ internal sealed partial class BatchRun
         _batchSize = batchSize;
         MaxBufferedIds = (int)Math.Max(maxBufferedIds, (long)maxInFlight * batchSize);
         _cancellationToken = cancellationToken;
-        IdleFlushAfter = idleFlush ?? DefaultIdleFlush;
+        IdleFlushAfter = idleFlush ?? BatchRun.DefaultIdleFlush;
         _clock = clock ?? Clock.System;
         _current = new List<string>(batchSize);
     }
@@ -127,11 +120,11 @@ internal sealed partial class BatchRun
     /// handing out meanwhile what becomes ready. If a fatal answer has arrived, drains the run and sets
     /// <see cref="Stopped"/> (the id given counts as not answered); check it after each call.
     /// </summary>
-    public IReadOnlyList<BatchResult> Add(string id, string? group = null)
+    public IReadOnlyList<BatchResult<TResult>> Add(string id, string? group = null)
     {
         if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
         Received++;
-        List<BatchResult>? ready = null;
+        List<BatchResult<TResult>>? ready = null;
         if (IsIdle() || (_current.Count > 0 && !string.Equals(group, _currentGroup, StringComparison.Ordinal)))
         {
             // Input went quiet, or a new group (another From_Account) starts its own call: send the partial batch now.
@@ -155,10 +148,10 @@ internal sealed partial class BatchRun
     public void AwaitingInput() => _quietSince ??= _current.Count > 0 ? _clock.Elapsed : null;
 
     /// <summary>End of input: sends the partial batch and returns every result left, in order.</summary>
-    public IReadOnlyList<BatchResult> Complete()
+    public IReadOnlyList<BatchResult<TResult>> Complete()
     {
         if (Stopped is not null) return None;
-        List<BatchResult>? ready = null;
+        List<BatchResult<TResult>>? ready = null;
         MakeRoom(ref ready);
         if (!FatalArrived && _current.Count > 0) StartCurrent();
         while (!FatalArrived && _started.Count > 0) HandOut(TakeOldest(), ref ready);
@@ -183,7 +176,7 @@ internal sealed partial class BatchRun
     /// Waits until a call may start, handing out the results that are ready, in order, meanwhile. A call slow to
     /// answer holds back only the results after it, not the sending. Returns early once a fatal answer has arrived.
     /// </summary>
-    private void MakeRoom(ref List<BatchResult>? ready)
+    private void MakeRoom(ref List<BatchResult<TResult>>? ready)
     {
         TakeReady(ref ready);
         while (!FatalArrived && IsFull)
@@ -193,8 +186,21 @@ internal sealed partial class BatchRun
         }
     }
 
-    private void TakeReady(ref List<BatchResult>? ready)
+    private void TakeReady(ref List<BatchResult<TResult>>? ready)
     {
         while (_started.Count > 0 && _started.Peek().Task.IsCompleted && !FatalArrived) HandOut(TakeOldest(), ref ready);
     }
+}
+
+/// <summary>The defaults every <see cref="BatchRun{TResult}"/> shares.</summary>
+internal static class BatchRun
+{
+    /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
+    public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The default reorder bound: 20,000 ids, 1,000 calls of 20. At 200 calls/s that is 5 s of sending, so the
+    /// calls go on at the rate limit behind a call as slow as the service's own 3 s timeout, and it is a few MB.
+    /// </summary>
+    public const int DefaultMaxBufferedIds = 20_000;
 }

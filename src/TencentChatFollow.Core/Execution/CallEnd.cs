@@ -26,6 +26,7 @@ internal sealed class CallLog
     public List<string>? Debug { get; }
 
     /// <summary>The call's result: its outcomes, the run's stop if it is one, and these lines.</summary>
-    public BatchResult Result(long sequence, IReadOnlyList<IdOutcome> outcomes, TencentChatException? fatal)
+    public BatchResult<TResult> Result<TResult>(long sequence, IReadOnlyList<IdOutcome<TResult>> outcomes, TencentChatException? fatal)
+        where TResult : class
         => new(sequence, outcomes, fatal, Verbose, (IReadOnlyList<string>?)Debug ?? Array.Empty<string>());
 }

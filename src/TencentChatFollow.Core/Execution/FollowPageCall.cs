@@ -34,7 +34,7 @@ internal sealed class FollowPageCall
     }
 
     /// <summary>The page of <paramref name="user"/>'s list that starts at <paramref name="cursor"/> ("" for the first).</summary>
-    public async Task<BatchResult> ExecuteAsync(long sequence, string user, string cursor, CancellationToken cancellationToken)
+    public async Task<BatchResult<FollowPage>> ExecuteAsync(long sequence, string user, string cursor, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // Each list is its user's call: an unknown user (a call-level 30003) fails that list, not the run.
@@ -47,16 +47,16 @@ internal sealed class FollowPageCall
             if (end.Success?.Body is not { } read)
             {
                 loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
-                return log.Result(sequence, new[] { IdMapping.CallFailed(user, end.Failure) }, end.Fatal);
+                return log.Result(sequence, new[] { IdMapping.CallFailed<FollowPage>(user, end.Failure) }, end.Fatal);
             }
             if (read.Page is { } page)
             {
                 loop.Summarize(end.Status, "OK");
-                return log.Result(sequence, new[] { new IdOutcome(user, page, null) }, null);
+                return log.Result(sequence, new[] { new IdOutcome<FollowPage>(user, page, null) }, null);
             }
             if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ('{user}': {read.Problem})", cancellationToken).ConfigureAwait(false)) continue;
             loop.Summarize(end.Status, "OK");
-            return log.Result(sequence, new[] { IdMapping.Unusable(user, read.Problem, loop.Retries + 1) }, null);
+            return log.Result(sequence, new[] { IdMapping.Unusable<FollowPage>(user, read.Problem, loop.Retries + 1) }, null);
         }
     }
 }

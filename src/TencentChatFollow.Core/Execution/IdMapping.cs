@@ -11,20 +11,23 @@ namespace TencentChatFollow.Execution;
 internal static class IdMapping
 {
     /// <summary>Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/> (the call's).</summary>
-    public static List<IdOutcome> Complete(IReadOnlyList<string> ids, Dictionary<string, IdOutcome> done, TencentChatException failure)
-        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : CallFailed(id, failure)).ToList();
+    public static List<IdOutcome<TResult>> Complete<TResult>(IReadOnlyList<string> ids, Dictionary<string, IdOutcome<TResult>> done, TencentChatException failure)
+        where TResult : class
+        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : CallFailed<TResult>(id, failure)).ToList();
 
     /// <summary>The call's failure, as one of its ids gets it.</summary>
-    public static IdOutcome CallFailed(string id, TencentChatException failure) => new(id, null, failure.ForUser(id), callFailed: true);
+    public static IdOutcome<TResult> CallFailed<TResult>(string id, TencentChatException failure)
+        where TResult : class
+        => new(id, null, failure.ForUser(id), callFailed: true);
 
     /// <summary>An item of the answer: its result, or the module's error for its ResultCode.</summary>
-    public static IdOutcome Map<TResult>(BatchProtocol<TResult> protocol, string from, string id, AnswerItem<TResult> item, string sig)
+    public static IdOutcome<TResult> Map<TResult>(BatchProtocol<TResult> protocol, string from, string id, AnswerItem<TResult> item, string sig)
         where TResult : class
     {
-        if (item.ResultCode == 0) return new IdOutcome(id, item.Result, null);
+        if (item.ResultCode == 0) return new IdOutcome<TResult>(id, item.Result, null);
         var d = ErrorCatalog.Describe(item.ResultCode);
         var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo, sig)})";
-        return new IdOutcome(id, null, new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
+        return new IdOutcome<TResult>(id, null, new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
             "Tencent error {0} for {1}{2}. {3}", item.ResultCode, protocol.DescribeId(from, id), info, d.Advice), item.ResultCode, id));
     }
 
@@ -33,13 +36,14 @@ internal static class IdMapping
         => $"the answer had no usable item for {Text.Wording.Ids(spoiled.Count)} ({string.Join(", ", spoiled.Select(id => why.TryGetValue(id, out var w) ? $"'{id}': {w}" : $"'{id}': missing"))})";
 
     /// <summary>An id whose item was still missing (<paramref name="why"/> null) or unusable after every attempt allowed.</summary>
-    public static IdOutcome Unusable(string id, string? why, int attempts)
+    public static IdOutcome<TResult> Unusable<TResult>(string id, string? why, int attempts)
+        where TResult : class
     {
         var after = attempts > 1 ? string.Format(CultureInfo.InvariantCulture, " (after {0} attempts)", attempts) : "";
         return why is not null
-            ? new IdOutcome(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+            ? new IdOutcome<TResult>(id, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
                 $"The service's answer for '{id}' was not usable{after}: {why}. No result is reported for it; try it again.", userId: id))
-            : new IdOutcome(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
+            : new IdOutcome<TResult>(id, null, new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
                 $"The service's answer had no item for '{id}'{after}. No result is reported for it; try it again.", userId: id));
     }
 }

@@ -19,13 +19,13 @@ internal sealed class ListRun : IDisposable
 {
     private readonly FollowPageCall _pages; // every list's pages: one protocol, one run history (the run's first page goes first, not each list's)
     private readonly int _maxLists;
-    private readonly Action<BatchResult> _output;
+    private readonly Action<BatchResult<FollowPage>> _output;
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
     private long _sequence;
     private long _pagesAsked;
 
-    public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult> output, CancellationToken cancellationToken)
+    public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult<FollowPage>> output, CancellationToken cancellationToken)
     {
         if (maxLists < 1) throw new ArgumentOutOfRangeException(nameof(maxLists));
         _pages = new FollowPageCall(session, new FollowGetProtocol(relation, pageSize), new RunHistory(session));
@@ -81,7 +81,7 @@ internal sealed class ListRun : IDisposable
         while (Stopped is null && !list.Done) HandOut(list, list.Take(_cancel.Token));
     }
 
-    private void HandOut(ListReader list, BatchResult page)
+    private void HandOut(ListReader list, BatchResult<FollowPage> page)
     {
         if (page.Fatal is { } fatal)
         {
@@ -102,7 +102,7 @@ internal sealed class ListRun : IDisposable
     private sealed class ListReader
     {
         private readonly ListRun _run;
-        private TaskCompletionSource<BatchResult>? _fetch; // the page being fetched; null once it is taken
+        private TaskCompletionSource<BatchResult<FollowPage>>? _fetch; // the page being fetched; null once it is taken
         private string _cursor = ""; // the StartCursor of the page being fetched
         private int _pages; // pages taken so far
 
@@ -122,14 +122,14 @@ internal sealed class ListRun : IDisposable
         public bool Truncated { get; private set; }
 
         /// <summary>The user's error for a list the service would not page through to its end.</summary>
-        public BatchResult TruncatedError(long sequence)
+        public BatchResult<FollowPage> TruncatedError(long sequence)
         {
             var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
                 FormattableString.Invariant($"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end."), userId: User);
-            return new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
+            return new BatchResult<FollowPage>(sequence, new[] { new IdOutcome<FollowPage>(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
         }
 
-        public bool TryTake(out BatchResult? page)
+        public bool TryTake(out BatchResult<FollowPage>? page)
         {
             page = null;
             if (Done || _fetch is not { Task.IsCompleted: true } fetched) return false;
@@ -137,7 +137,7 @@ internal sealed class ListRun : IDisposable
             return true;
         }
 
-        public BatchResult Take(CancellationToken cancellationToken)
+        public BatchResult<FollowPage> Take(CancellationToken cancellationToken)
         {
             var fetched = _fetch ?? throw new InvalidOperationException("No page is being fetched.");
             fetched.Task.Wait(cancellationToken);
@@ -147,12 +147,12 @@ internal sealed class ListRun : IDisposable
         /// <summary>The page just handed out is written: ask for the next one.</summary>
         public void Next() => Fetch();
 
-        private BatchResult Taken(BatchResult page)
+        private BatchResult<FollowPage> Taken(BatchResult<FollowPage> page)
         {
             _fetch = null;
             _pages++;
             // The list ends with a page without a cursor, an error for the user, or a fatal answer.
-            if (page.Outcomes[0].Result is not FollowPage { NextCursor.Length: > 0 } next) Done = true;
+            if (page.Outcomes[0].Result is not { NextCursor.Length: > 0 } next) Done = true;
             else if (string.Equals(next.NextCursor, _cursor, StringComparison.Ordinal)) Done = Truncated = true; // the same cursor twice: stop rather than loop
             else _cursor = next.NextCursor;
             return page;
@@ -164,7 +164,7 @@ internal sealed class ListRun : IDisposable
             Interlocked.Increment(ref _run._pagesAsked);
             var cancellationToken = _run._cancel.Token; // read here: the source may be disposed before the task runs
             var cursor = _cursor;
-            var fetch = _fetch = new TaskCompletionSource<BatchResult>();
+            var fetch = _fetch = new TaskCompletionSource<BatchResult<FollowPage>>();
             Task.Run(async () =>
             {
                 try
@@ -180,7 +180,7 @@ internal sealed class ListRun : IDisposable
                     // Not an answer's doing (those are the call's errors): still the user's error, never a wait without end.
                     var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
                         $"Reading the list of '{User}' failed ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output.", userId: User);
-                    fetch.TrySetResult(new BatchResult(sequence, new[] { new IdOutcome(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>()));
+                    fetch.TrySetResult(new BatchResult<FollowPage>(sequence, new[] { new IdOutcome<FollowPage>(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>()));
                 }
             });
         }

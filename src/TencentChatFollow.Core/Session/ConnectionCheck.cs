@@ -43,7 +43,7 @@ internal static class ConnectionCheck
         var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
         var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
         var outcome = result.Outcomes[0];
-        if (outcome.Info is not null) return new ConnectionCheckResult(outcome.Info, null, result.Verbose);
+        if (outcome.Result is { } info) return new ConnectionCheckResult(info, null, result.Verbose);
         var failure = outcome.Error ?? result.Fatal
             ?? new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse, "The service's answer had no result for the admin account.");
         return new ConnectionCheckResult(null, Explain(session, failure), result.Verbose);

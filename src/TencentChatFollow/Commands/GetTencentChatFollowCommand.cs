@@ -135,11 +135,11 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     private string Entries() => _entries == 1 ? " (1 entry)" : string.Format(System.Globalization.CultureInfo.InvariantCulture, " ({0:N0} entries)", _entries);
 
     /// <summary>One page: its entries, or the user's error. On the pipeline thread.</summary>
-    private void Write(BatchResult page)
+    private void Write(BatchResult<FollowPage> page)
     {
         foreach (var message in page.Verbose) WriteVerbose(message);
         var outcome = page.Outcomes[0];
-        if (outcome.Result is FollowPage entries)
+        if (outcome.Result is { } entries)
         {
             foreach (var entry in entries.Entries)
             {

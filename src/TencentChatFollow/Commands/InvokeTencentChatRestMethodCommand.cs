@@ -168,22 +168,22 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     }
 
     /// <summary>Writes what the run returned, in order: each answer as objects (or its text with -Raw), each error with its body.</summary>
-    private void Write(IReadOnlyList<BatchResult> results)
+    private void Write(IReadOnlyList<BatchResult<string>> results)
     {
         foreach (var result in results)
         {
-            var outcomes = new List<IdOutcome>(result.Outcomes.Count);
+            var outcomes = new List<IdOutcome<object>>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
-                if (outcome.Result is not string answer)
+                if (outcome.Result is not { } answer)
                 {
-                    outcomes.Add(outcome);
+                    outcomes.Add(new IdOutcome<object>(outcome.UserId, null, outcome.Error, outcome.CallFailed));
                     continue;
                 }
                 _run!.Given(outcome.UserId); // answered: the body is no longer needed
-                outcomes.Add(new IdOutcome(outcome.UserId, Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)), null));
+                outcomes.Add(new IdOutcome<object>(outcome.UserId, Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)), null));
             }
-            _writer!.Write(new BatchResult(result.Sequence, outcomes, result.Fatal, result.Verbose, result.Debug));
+            _writer!.Write(new BatchResult<object>(result.Sequence, outcomes, result.Fatal, result.Verbose, result.Debug));
             _progress!.Report(_run!.Done, _run.Errors);
         }
     }

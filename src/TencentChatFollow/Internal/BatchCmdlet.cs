@@ -10,7 +10,7 @@ namespace TencentChatFollow.Internal;
 
 /// <summary>
 /// Base of the cmdlets over a batched follow API: they bind parameters and feed ids (with their From_Account); the
-/// run itself (<see cref="BatchRun"/> over <see cref="BatchCall"/>) is Core's. This class only connects the two:
+/// run itself (<see cref="BatchRun{TResult}"/> over <see cref="BatchCall{TResult}"/>) is Core's. This class only connects the two:
 /// it writes what the run returns, in order, on the pipeline thread, tells the run when it waits for input (for the
 /// idle flush), keeps the progress bar, turns Ctrl+C into a stop of every call in flight and a stopped run into its
 /// one terminating error, written after every result the service had given (<see cref="RunWriter"/>).
@@ -21,7 +21,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     public const int DefaultThrottleLimit = 64;
 
     private readonly StopSignal _stop = new();
-    private BatchRun? _run;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The run's result type is the command's protocol's, known only in StartRun.")]
+    private IBatchRunDriver? _run;
     private RunWriter? _writer;
     private ProgressReporter? _progress;
     private long _refused;
@@ -46,9 +47,10 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         var session = RequireSession();
         RunSession = session;
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
-        _run = new BatchRun((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
+        var run = new BatchRun<TResult>((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds);
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
+        _run = new BatchRunDriver<TResult>(run, _writer, () => _progress!.Report(_run!.Done, _run.Errors));
         _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
         WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
@@ -75,7 +77,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
                     _skipped++;
                     continue;
                 }
-                Write(_run!.Add(id, from));
+                _run!.Add(id, from);
             }
             _run!.AwaitingInput();
         });
@@ -84,7 +86,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>End of input: sends what is left, writes every result, and says so when no id came at all.</summary>
     protected void FinishRun(bool userIdBound)
     {
-        Guard(() => Write(_run!.Complete()));
+        Guard(() => _run!.Complete());
         _progress!.Complete();
         if (_run!.Received == 0 && _refused == 0 && _skipped == 0) UserIdInput.ReportNone(this, !userIdBound || MyInvocation.ExpectingInput, "nothing was done");
     }
@@ -98,7 +100,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>How to see what is in place after a stopped run, for writes.</summary>
     private protected virtual string? RecordCheck => null;
 
-    /// <summary>The run's reorder bound (<see cref="BatchRun.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
+    /// <summary>The run's reorder bound (<see cref="BatchRun{TResult}.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
     private protected virtual int MaxBufferedIds => BatchRun.DefaultMaxBufferedIds;
 
     void IErrorHolder.Hold(ErrorRecord error) => _writer!.Error(error);
@@ -153,7 +155,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
             IReadOnlyList<string> unanswered = Array.Empty<string>();
             try
             {
-                Write(_run.Halt(out unanswered));
+                unanswered = _run.Halt();
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -163,18 +165,6 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
             _progress!.Complete();
             ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
         }
-    }
-
-    /// <summary>Writes the results the run returned, in order, on the pipeline thread.</summary>
-    private void Write(IReadOnlyList<BatchResult> results)
-    {
-        foreach (var result in results) Write(result);
-    }
-
-    private void Write(BatchResult result)
-    {
-        _writer!.Write(result);
-        _progress!.Report(_run!.Done, _run.Errors);
     }
 
     private void TryCompleteProgress()

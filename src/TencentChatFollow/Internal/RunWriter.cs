@@ -11,7 +11,7 @@ namespace TencentChatFollow.Internal;
 /// the floor. Under -ErrorAction Stop (or $ErrorActionPreference = 'Stop') PowerShell turns a written error into the
 /// command's end at once, which would lose the results after it in the same call and in the calls still running, all
 /// of them already done by the service. So the first error is held instead of written (<see cref="Holding"/>): the
-/// command sends nothing more, writes every result the run still returns (<see cref="Write(BatchResult)"/> keeps
+/// command sends nothing more, writes every result the run still returns (<see cref="Write{TResult}(BatchResult{TResult})"/> keeps
 /// going), then ends with one terminating error that says how many were done, which failed and which were not sent
 /// (<see cref="Ended"/>). Other errors are written as they come.
 /// </summary>
@@ -54,7 +54,8 @@ internal sealed class RunWriter
     public bool Wrote { get; private set; } = true;
 
     /// <summary>Writes one call's results and errors; under Stop the first error is held and the later ones only counted.</summary>
-    public void Write(BatchResult result)
+    public void Write<TResult>(BatchResult<TResult> result)
+        where TResult : class
     {
         foreach (var message in result.Verbose) _cmdlet.WriteVerbose(message);
         foreach (var message in result.Debug) _cmdlet.WriteDebug(message);

@@ -113,7 +113,7 @@ public class FollowGetAnswerTests
             : request.Body.Contains("\"StartCursor\":\"\"", StringComparison.Ordinal) ? Page("1700000000", "\"c1\"")
             : Page("-1"));
         var session = fake.Session(maxRetry: 2, clock: new InstantClock(DateTimeOffset.UnixEpoch));
-        var outcomes = new List<IdOutcome>();
+        var outcomes = new List<IdOutcome<FollowPage>>();
         using var run = new ListRun(session, FollowRelation.Follower, 100, 2, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
 
         await Ended(() =>
@@ -148,7 +148,7 @@ public class FollowGetAnswerTests
             await carolAnswered.Task.WaitAsync(token);
             return Ok("<html>proxy error</html>");
         });
-        var outcomes = new List<IdOutcome>();
+        var outcomes = new List<IdOutcome<FollowPage>>();
         using var run = new ListRun(fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch)), FollowRelation.Follower, 100, 2,
             page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
 
@@ -172,7 +172,7 @@ public class FollowGetAnswerTests
     {
         // A handler throwing what no network does (the engine's own surprise): the list ends with TencentChat.*, the run goes on.
         using var fake = new FakeTransport((_, _, _, _) => throw new InvalidCastException("surprise"));
-        var outcomes = new List<IdOutcome>();
+        var outcomes = new List<IdOutcome<FollowPage>>();
         using var run = new ListRun(fake.Session(), FollowRelation.Follower, 100, 1, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
 
         await Ended(() =>

@@ -93,7 +93,7 @@ public class ProxyTests
         }
     }
 
-    private static async Task<BatchResult> CallThrough(ProxySettings proxy)
+    private static async Task<BatchResult<FollowInfo>> CallThrough(ProxySettings proxy)
     {
         var appId = (uint)Interlocked.Increment(ref _nextAppId);
         var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
@@ -109,7 +109,7 @@ public class ProxyTests
         using var proxy = new FakeProxy();
         var result = await CallThrough(new ProxySettings(proxy.Address));
 
-        Assert.Equal(7, result.Outcomes.Single().Info!.FollowerCount);
+        Assert.Equal(7, result.Outcomes.Single().Result!.FollowerCount);
         var (requestLine, auth) = Assert.Single(proxy.Seen);
         Assert.StartsWith("POST http://chat.invalid:8081/v4/follow/follow_get_info?sdkappid=", requestLine, StringComparison.Ordinal);
         Assert.Null(auth);
@@ -121,7 +121,7 @@ public class ProxyTests
         using var proxy = new FakeProxy(requireAuth: true);
         var result = await CallThrough(new ProxySettings(proxy.Address, new NetworkCredential("ops", "s3cret")));
 
-        Assert.Equal(9, result.Outcomes.Single().Info!.MutualFollowingCount);
+        Assert.Equal(9, result.Outcomes.Single().Result!.MutualFollowingCount);
         var seen = proxy.Seen.ToArray();
         Assert.Equal(2, seen.Length);
         Assert.Null(seen[0].ProxyAuthorization);

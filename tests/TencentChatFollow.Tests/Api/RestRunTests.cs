@@ -19,19 +19,19 @@ public class RestRunTests
 
         public ConcurrentQueue<long> Started { get; } = new();
 
-        public async Task<BatchResult> Call(long sequence, string key, byte[] body, CancellationToken token)
+        public async Task<BatchResult<string>> Call(long sequence, string key, byte[] body, CancellationToken token)
         {
             Started.Enqueue(sequence);
             var fatal = await Pending.GetOrAdd(sequence, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(token);
-            var outcome = fatal is null ? new IdOutcome(key, "answer " + sequence, null) : new IdOutcome(key, null, fatal.ForUser(key), callFailed: true);
-            return new BatchResult(sequence, new[] { outcome }, fatal, Array.Empty<string>(), Array.Empty<string>());
+            var outcome = fatal is null ? new IdOutcome<string>(key, "answer " + sequence, null) : new IdOutcome<string>(key, null, fatal.ForUser(key), callFailed: true);
+            return new BatchResult<string>(sequence, new[] { outcome }, fatal, Array.Empty<string>(), Array.Empty<string>());
         }
 
         public void Finish(long sequence, TencentChatException? fatal = null)
             => Pending.GetOrAdd(sequence, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult(fatal);
     }
 
-    private static List<object?> Out(RestRun run, IReadOnlyList<BatchResult> results)
+    private static List<object?> Out(RestRun run, IReadOnlyList<BatchResult<string>> results)
         => results.SelectMany(r => r.Outcomes).Select(o => o.Result ?? (object?)$"error {run.Given(o.UserId)}").ToList();
 
     [Fact]

@@ -33,7 +33,7 @@ public class BatchCallClockTests
 
         var result = await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
 
-        Assert.Equal(1, Assert.Single(result.Outcomes).Info!.FollowerCount);
+        Assert.Equal(1, Assert.Single(result.Outcomes).Result!.FollowerCount);
         var retryWaits = clock.Waits.Where(w => w >= TimeSpan.FromMilliseconds(100)).ToArray();
         Assert.Equal(4, retryWaits.Length);
         // Each wait is half its exponential step plus a random share of the other half: 125-250 ms, 250-500, 500-1000, 1-2 s.

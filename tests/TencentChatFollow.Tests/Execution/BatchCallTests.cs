@@ -32,9 +32,9 @@ public class BatchCallTests
         public required FakeTransport Server { get; init; }
         public required InstantClock Clock { get; init; }
 
-        public Task<BatchResult> Run(params string[] ids) => Run(CancellationToken.None, ids);
+        public Task<BatchResult<FollowInfo>> Run(params string[] ids) => Run(CancellationToken.None, ids);
 
-        public Task<BatchResult> Run(CancellationToken token, params string[] ids)
+        public Task<BatchResult<FollowInfo>> Run(CancellationToken token, params string[] ids)
             => new BatchCall<FollowInfo>(Session, FollowGetInfoProtocol.Instance, collectDebug: true).ExecuteAsync(42, From, ids, token);
 
         /// <summary>A run whose first call (for "w") the service has answered: its later calls are not a first call.</summary>
@@ -42,7 +42,7 @@ public class BatchCallTests
         {
             var call = new BatchCall<FollowInfo>(Session, FollowGetInfoProtocol.Instance, collectDebug: true);
             var first = await call.ExecuteAsync(1, From, new[] { "w" }, CancellationToken.None);
-            Assert.NotNull(Assert.Single(first.Outcomes).Info);
+            Assert.NotNull(Assert.Single(first.Outcomes).Result);
             return call;
         }
 
@@ -73,13 +73,13 @@ public class BatchCallTests
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
 
-    private static void AssertCounts(IdOutcome outcome, string id, long followers, long following, long mutual)
+    private static void AssertCounts(IdOutcome<FollowInfo> outcome, string id, long followers, long following, long mutual)
     {
         Assert.Equal(id, outcome.UserId);
         Assert.Null(outcome.Error);
-        Assert.NotNull(outcome.Info);
-        Assert.Equal(id, outcome.Info!.UserId);
-        Assert.Equal((followers, following, mutual), (outcome.Info.FollowerCount, outcome.Info.FollowingCount, outcome.Info.MutualFollowingCount));
+        Assert.NotNull(outcome.Result);
+        Assert.Equal(id, outcome.Result!.UserId);
+        Assert.Equal((followers, following, mutual), (outcome.Result.FollowerCount, outcome.Result.FollowingCount, outcome.Result.MutualFollowingCount));
     }
 
     private static string[] ToAccounts(RecordedRequest request)
@@ -163,7 +163,7 @@ public class BatchCallTests
         Assert.Null(result.Fatal);
         var ghost = result.Outcomes[0];
         Assert.Equal("ghost", ghost.UserId);
-        Assert.Null(ghost.Info);
+        Assert.Null(ghost.Result);
         Assert.NotNull(ghost.Error);
         Assert.Equal("TencentChat.UserNotFound", ghost.Error!.ErrorId);
         Assert.Equal(ErrorKind.NotFound, ghost.Error.Kind);
@@ -339,7 +339,7 @@ public class BatchCallTests
         Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
         Assert.All(result.Outcomes, o =>
         {
-            Assert.Null(o.Info);
+            Assert.Null(o.Result);
             Assert.Equal(errorId, o.Error!.ErrorId);
             Assert.Equal(o.UserId, o.Error.UserId);
             Assert.Contains("after 2 attempts", o.Error.Message, StringComparison.Ordinal);
@@ -551,7 +551,7 @@ public class BatchCallTests
         using var server = new FakeTransport(Reply.Never);
         var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromMilliseconds(300));
         var culture = CultureInfo.CurrentCulture;
-        BatchResult result;
+        BatchResult<FollowInfo> result;
         try
         {
             CultureInfo.CurrentCulture = new CultureInfo("de-DE"); // "0,3" there, were the number formatted in it
@@ -685,7 +685,7 @@ public class BatchCallTests
         Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
         Assert.All(result.Outcomes, o =>
         {
-            Assert.Null(o.Info);
+            Assert.Null(o.Result);
             Assert.Equal("TencentChat.QuotaExhausted", o.Error!.ErrorId);
             Assert.Equal(ErrorKind.LimitsExceeded, o.Error.Kind);
             Assert.Equal(o.UserId, o.Error.UserId);
@@ -764,7 +764,7 @@ public class BatchCallTests
     /// After a refusal the session's limiter (the real, shared one of its app) was cut below the ceiling of 200 and
     /// is pacing again (the call after the cut went through), and the call said so once in its verbose lines.
     /// </summary>
-    private static void AssertLimiterSlowed(TencentChatSession session, BatchResult result, string reason)
+    private static void AssertLimiterSlowed(TencentChatSession session, BatchResult<FollowInfo> result, string reason)
     {
         var rate = session.LimiterFor("v4/follow/follow_get_info").CurrentRate(200);
         Assert.InRange(rate, 1, 199);
@@ -772,13 +772,13 @@ public class BatchCallTests
         Assert.Contains(reason, line, StringComparison.Ordinal);
     }
 
-    private static IEnumerable<string> AllText(BatchResult result)
+    private static IEnumerable<string> AllText(BatchResult<FollowInfo> result)
         => result.Verbose
             .Concat(result.Debug)
             .Concat(result.Outcomes.Where(o => o.Error is not null).Select(o => o.Error!.Message))
             .Concat(result.Fatal is null ? Array.Empty<string>() : new[] { result.Fatal.Message });
 
-    private static void AssertNoSig(BatchResult result, IEnumerable<string> sigs)
+    private static void AssertNoSig(BatchResult<FollowInfo> result, IEnumerable<string> sigs)
     {
         foreach (var text in AllText(result))
         {

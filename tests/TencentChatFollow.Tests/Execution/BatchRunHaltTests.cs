@@ -20,8 +20,8 @@ public class BatchRunHaltTests
     public async Task Halt_returns_the_calls_on_the_wire_in_order_names_the_partial_batch_and_sends_nothing_more()
     {
         var calls = new ControlledCalls();
-        var run = new BatchRun(calls.Execute, maxInFlight: 3, batchSize: 5, CancellationToken.None, Timeout.InfiniteTimeSpan, clock: new InstantClock(DateTimeOffset.UnixEpoch));
-        var written = new List<BatchResult>();
+        var run = new BatchRun<FollowInfo>(calls.Execute, maxInFlight: 3, batchSize: 5, CancellationToken.None, Timeout.InfiniteTimeSpan, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var written = new List<BatchResult<FollowInfo>>();
         var adding = OwnThread(() =>
         {
             foreach (var id in Ids(0, 18)) written.AddRange(run.Add(id));
@@ -51,7 +51,7 @@ public class BatchRunHaltTests
     public async Task A_fatal_answer_while_halting_adds_its_call_to_the_unanswered_ids()
     {
         var calls = new ControlledCalls();
-        var run = new BatchRun(calls.Execute, maxInFlight: 2, batchSize: 5, CancellationToken.None, Timeout.InfiniteTimeSpan, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var run = new BatchRun<FollowInfo>(calls.Execute, maxInFlight: 2, batchSize: 5, CancellationToken.None, Timeout.InfiniteTimeSpan, clock: new InstantClock(DateTimeOffset.UnixEpoch));
         var adding = OwnThread(() =>
         {
             foreach (var id in Ids(0, 12)) run.Add(id);

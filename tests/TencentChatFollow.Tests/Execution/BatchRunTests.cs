@@ -29,13 +29,13 @@ public class BatchRunTests
     private sealed class Rig
     {
         public Rig(int maxInFlight = 4, int batchSize = 5, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, CancellationToken token = default)
-            => Run = new BatchRun(Calls.Execute, maxInFlight, batchSize, token, idleFlush ?? Timeout.InfiniteTimeSpan, maxBufferedIds, Clock);
+            => Run = new BatchRun<FollowInfo>(Calls.Execute, maxInFlight, batchSize, token, idleFlush ?? Timeout.InfiniteTimeSpan, maxBufferedIds, Clock);
 
         public ControlledCalls Calls { get; } = new();
         public InstantClock Clock { get; } = new(DateTimeOffset.UnixEpoch);
-        public ConcurrentQueue<BatchResult> Output { get; } = new();
-        public BatchRun Run { get; }
-        public IEnumerable<IdOutcome> Outcomes => Output.SelectMany(r => r.Outcomes);
+        public ConcurrentQueue<BatchResult<FollowInfo>> Output { get; } = new();
+        public BatchRun<FollowInfo> Run { get; }
+        public IEnumerable<IdOutcome<FollowInfo>> Outcomes => Output.SelectMany(r => r.Outcomes);
 
         public void Add(params string[] ids)
         {
@@ -55,7 +55,7 @@ public class BatchRunTests
 
         public void Complete() => Keep(Run.Complete());
 
-        private void Keep(IReadOnlyList<BatchResult> results)
+        private void Keep(IReadOnlyList<BatchResult<FollowInfo>> results)
         {
             foreach (var result in results) Output.Enqueue(result);
         }
@@ -122,7 +122,7 @@ public class BatchRunTests
         var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long highest = 0, started = 0, finished = 0, startedIds = 0, takenIds = 0, firstDone = 0;
         var broken = new ConcurrentQueue<string>();
-        async Task<BatchResult> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
+        async Task<BatchResult<FollowInfo>> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
         {
             try
             {
@@ -134,7 +134,7 @@ public class BatchRunTests
                 InterlockedMax(ref highest, sequence);
                 if (sequence == 2) await stuck.Task.WaitAsync(token);
                 else await Task.Yield();
-                return new BatchResult(sequence, ids.Select(id => new IdOutcome(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+                return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
             }
             finally
             {
@@ -143,7 +143,7 @@ public class BatchRunTests
             }
         }
 
-        var results = new List<BatchResult>();
+        var results = new List<BatchResult<FollowInfo>>();
         var loop = OwnThread(() =>
         {
             CmdletLoop.Run(Execute, maxInFlight, batchSize, maxBufferedIds, Ids(0, idCount), r =>
@@ -288,15 +288,15 @@ public class BatchRunTests
     public void Consecutive_ids_of_one_group_share_calls_and_a_new_group_starts_a_new_call()
     {
         var calls = new ConcurrentQueue<(long Sequence, string? Group, string[] Ids)>();
-        var run = new BatchRun((sequence, group, ids, token) =>
+        var run = new BatchRun<string>((sequence, group, ids, token) =>
         {
             calls.Enqueue((sequence, group, ids.ToArray()));
-            var outcomes = ids.Select(id => new IdOutcome(id, group + ">" + id, null)).ToList();
-            return Task.FromResult(new BatchResult(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
+            var outcomes = ids.Select(id => new IdOutcome<string>(id, group + ">" + id, null)).ToList();
+            return Task.FromResult(new BatchResult<string>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
         }, maxInFlight: 4, batchSize: 3, CancellationToken.None, Timeout.InfiniteTimeSpan);
 
         var pairs = new[] { ("a", "1"), ("a", "2"), ("a", "3"), ("a", "4"), ("b", "5"), ("b", "6"), ("a", "7") };
-        var output = new List<BatchResult>();
+        var output = new List<BatchResult<string>>();
         foreach (var (from, id) in pairs) output.AddRange(run.Add(id, from));
         output.AddRange(run.Complete());
 
@@ -308,15 +308,15 @@ public class BatchRunTests
     public void A_call_that_throws_gives_its_ids_the_modules_error_and_the_run_goes_on()
     {
         // Issue 16 (fuzz finding F6): thrown inside the call's task, or by the call before it returns one.
-        Task<BatchResult> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
+        Task<BatchResult<string>> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
             => sequence switch
             {
                 2 => throw new InvalidCastException("a bug in reading the answer"),
-                3 => Task.FromException<BatchResult>(new InvalidDataException("a bug later on")),
-                _ => Task.FromResult(new BatchResult(sequence, ids.Select(id => new IdOutcome(id, "ok " + id, null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>())),
+                3 => Task.FromException<BatchResult<string>>(new InvalidDataException("a bug later on")),
+                _ => Task.FromResult(new BatchResult<string>(sequence, ids.Select(id => new IdOutcome<string>(id, "ok " + id, null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>())),
             };
-        var run = new BatchRun(Execute, 1, 2, CancellationToken.None, Timeout.InfiniteTimeSpan);
-        var output = new List<BatchResult>();
+        var run = new BatchRun<string>(Execute, 1, 2, CancellationToken.None, Timeout.InfiniteTimeSpan);
+        var output = new List<BatchResult<string>>();
         foreach (var id in new[] { "a", "b", "c", "d", "e", "f", "g" }) output.AddRange(run.Add(id));
         output.AddRange(run.Complete());
 
@@ -348,7 +348,7 @@ public class BatchRunTests
 
         using var cancelled = new CancellationTokenSource();
         var calls = new ControlledCalls();
-        var run = new BatchRun(calls.Execute, 2, 1, cancelled.Token, Timeout.InfiniteTimeSpan);
+        var run = new BatchRun<FollowInfo>(calls.Execute, 2, 1, cancelled.Token, Timeout.InfiniteTimeSpan);
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
@@ -363,7 +363,7 @@ public class BatchRunTests
     {
         using var cts = new CancellationTokenSource();
         var calls = new ControlledCalls();
-        var run = new BatchRun(calls.Execute, 2, 1, cts.Token, Timeout.InfiniteTimeSpan);
+        var run = new BatchRun<FollowInfo>(calls.Execute, 2, 1, cts.Token, Timeout.InfiniteTimeSpan);
         run.Add("a");
         calls.WaitStarted(1);
         Assert.True(calls.Tokens.TryPeek(out var token));
@@ -376,15 +376,15 @@ public class BatchRunTests
     [InlineData(4, 0, 20_000)]
     [InlineData(4, 20, 0)]
     public void The_run_refuses_sizes_below_one(int maxInFlight, int batchSize, int maxBufferedIds)
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new BatchRun((_, _, _) => Task.FromResult<BatchResult>(null!), maxInFlight, batchSize, CancellationToken.None, null, maxBufferedIds));
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new BatchRun<FollowInfo>((_, _, _) => Task.FromResult<BatchResult<FollowInfo>>(null!), maxInFlight, batchSize, CancellationToken.None, null, maxBufferedIds));
 
     [Fact]
     public void The_reorder_buffer_holds_at_least_the_calls_in_flight_and_by_default_the_largest_ThrottleLimit_with_room_to_spare()
     {
         // Get-TencentChatFollowInfo -ThrottleLimit goes up to 256 calls of 20 ids and uses the default bound.
-        Assert.Equal(BatchRun.DefaultMaxBufferedIds, new BatchRun((_, _, _) => Task.FromResult<BatchResult>(null!), 256, 20, CancellationToken.None).MaxBufferedIds);
+        Assert.Equal(BatchRun.DefaultMaxBufferedIds, new BatchRun<FollowInfo>((_, _, _) => Task.FromResult<BatchResult<FollowInfo>>(null!), 256, 20, CancellationToken.None).MaxBufferedIds);
         Assert.True(BatchRun.DefaultMaxBufferedIds >= 2 * 256 * 20);
-        Assert.Equal(80, new BatchRun((_, _, _) => Task.FromResult<BatchResult>(null!), 4, 20, CancellationToken.None, null, 79).MaxBufferedIds);
-        Assert.Equal(40, new BatchRun((_, _, _) => Task.FromResult<BatchResult>(null!), 2, 20, CancellationToken.None, null, 40).MaxBufferedIds);
+        Assert.Equal(80, new BatchRun<FollowInfo>((_, _, _) => Task.FromResult<BatchResult<FollowInfo>>(null!), 4, 20, CancellationToken.None, null, 79).MaxBufferedIds);
+        Assert.Equal(40, new BatchRun<FollowInfo>((_, _, _) => Task.FromResult<BatchResult<FollowInfo>>(null!), 2, 20, CancellationToken.None, null, 40).MaxBufferedIds);
     }
 }

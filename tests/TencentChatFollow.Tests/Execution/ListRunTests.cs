@@ -26,11 +26,11 @@ public class ListRunTests
         return cursor.Length == 0 ? Reply.Ok(PageJson(user + "-p1", "c-" + user)) : Reply.Ok(PageJson(user + "-p2", ""));
     }
 
-    private static ListRun Run(FakeTransport fake, int maxLists, Action<BatchResult> output, TimeSpan? timeout = null)
+    private static ListRun Run(FakeTransport fake, int maxLists, Action<BatchResult<FollowPage>> output, TimeSpan? timeout = null)
         => new(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, output, CancellationToken.None);
 
-    private static IEnumerable<string> Entries(IEnumerable<BatchResult> pages)
-        => pages.SelectMany(p => ((FollowPage)p.Outcomes[0].Result!).Entries).Select(e => e.OfUserId + ":" + e.UserId);
+    private static IEnumerable<string> Entries(IEnumerable<BatchResult<FollowPage>> pages)
+        => pages.SelectMany(p => p.Outcomes[0].Result!.Entries).Select(e => e.OfUserId + ":" + e.UserId);
 
     [Fact]
     public void Lists_are_read_at_once_and_handed_out_in_input_order_page_by_page()
@@ -45,7 +45,7 @@ public class ListRunTests
             if (user == "slow" && cursor.Length == 0) await bAsked.Task.WaitAsync(token);
             return await Answer(TwoPages(request));
         });
-        var pages = new List<BatchResult>();
+        var pages = new List<BatchResult<FollowPage>>();
         using var run = Run(fake, 4, pages.Add, timeout: TimeSpan.FromSeconds(10));
 
         foreach (var user in new[] { "slow", "b", "c" }) run.Add(user);
@@ -61,7 +61,7 @@ public class ListRunTests
     {
         // "loop" answers the cursor "c" for its first page and again for its second.
         using var fake = new FakeTransport((request, _) => Reply.Ok(PageJson("x", Read(request).User == "loop" ? "c" : "")));
-        var pages = new List<BatchResult>();
+        var pages = new List<BatchResult<FollowPage>>();
         using var run = Run(fake, 4, pages.Add);
 
         run.Add("loop");
@@ -81,7 +81,7 @@ public class ListRunTests
     public void A_list_asks_for_its_next_page_only_once_the_last_is_handed_out()
     {
         using var fake = new FakeTransport((request, _) => TwoPages(request));
-        var pages = new List<BatchResult>();
+        var pages = new List<BatchResult<FollowPage>>();
         using var run = Run(fake, 1, p => { pages.Add(p); throw new OperationCanceledException("the consumer stopped"); });
 
         Assert.Throws<OperationCanceledException>(() => { run.Add("a"); run.Complete(); });
@@ -96,7 +96,7 @@ public class ListRunTests
     public void Every_page_of_every_list_is_asked_for_once()
     {
         using var fake = new FakeTransport((request, _) => TwoPages(request));
-        var pages = new List<BatchResult>();
+        var pages = new List<BatchResult<FollowPage>>();
         using var run = Run(fake, 2, pages.Add);
 
         foreach (var user in new[] { "a", "b", "c" }) run.Add(user);

@@ -39,7 +39,7 @@ internal static class FuzzEngine
     {
         var call = new BatchCall<TResult>(session, protocol, collectDebug: true, fromPerCall);
         var from = input.ToDictionary(i => i.Id, i => i.From, StringComparer.Ordinal);
-        void Keep(IReadOnlyList<BatchResult> results)
+        void Keep(IReadOnlyList<BatchResult<TResult>> results)
         {
             foreach (var result in results)
             {
@@ -48,7 +48,7 @@ internal static class FuzzEngine
                 foreach (var o in result.Outcomes) tally.Outcomes.Add((o.UserId, o.Result, o.Error));
             }
         }
-        return Drive(tally, input.Select(i => i.Id), () => new BatchRun((sequence, group, ids, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, token),
+        return Drive(tally, input.Select(i => i.Id), () => new BatchRun<TResult>((sequence, group, ids, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, token),
             maxInFlight, batchSize, cancellationToken, idleFlush, clock: session.Clock), (run, id) =>
             {
                 if (betweenIds is not null)
@@ -69,7 +69,7 @@ internal static class FuzzEngine
             tally.Messages.AddRange(page.Debug);
             var o = page.Outcomes[0];
             tally.Outcomes.Add((o.UserId, o.Result, o.Error));
-            if (o.Result is FollowPage { NextCursor.Length: 0 }) tally.CompletedLists.Add(o.UserId);
+            if (o.Result is { NextCursor.Length: 0 }) tally.CompletedLists.Add(o.UserId);
         }, cancellationToken), (run, user) => run.Add(user), run => run.Stopped, run => run.Complete());
 
     /// <summary>Feeds the ids until the run stops, completes it, and notes the stop or whatever escaped.</summary>
