@@ -9,53 +9,80 @@ using TencentChatFollow.Session;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// Reads users' lists (follow_get) to their ends, several lists at once under the session's limiter, and hands the
-/// pages out in input order: every page of one user before the next user's. Each list asks for its next page only
-/// once its last page has been handed out, so a consumer that stops early (Select-Object -First) stops the calls of
-/// the list it was reading. The lists behind it have at most their first page read ahead.
+/// Reads users' lists (follow_get) to their ends, several lists at once under the session's limiter, and gives the
+/// pages back to the caller in input order (<see cref="Next"/>): every page of one user before the next user's. Each
+/// list asks for its next page only once the caller comes back for more after its last page, that is once that page
+/// is written, so a consumer that stops early (Select-Object -First, an error under -ErrorAction Stop) stops the calls
+/// of the list it was reading. The lists behind it have at most their first page read ahead.
 /// Only the owner's thread (the pipeline thread) calls its members; the pages are fetched on the thread pool.
 /// </summary>
 internal sealed class ListRun : IDisposable
 {
     private readonly FollowPageCall _pages; // every list's pages: one protocol, one run history (the run's first page goes first, not each list's)
     private readonly int _maxLists;
-    private readonly Action<BatchResult<FollowPage>> _output;
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
+    private ListReader? _given; // the list whose page was given out last: it goes on when the caller comes back
+    private BatchResult<FollowPage>? _truncated; // a list's error for a repeated cursor, given out next
+    private bool _completed;
     private long _sequence;
     private long _pagesAsked;
 
-    public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, Action<BatchResult<FollowPage>> output, CancellationToken cancellationToken)
+    public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, CancellationToken cancellationToken)
     {
         if (maxLists < 1) throw new ArgumentOutOfRangeException(nameof(maxLists));
         _pages = new FollowPageCall(session, new FollowGetProtocol(relation, pageSize), new RunHistory(session));
         _maxLists = maxLists;
-        _output = output;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    /// <summary>Lists read to their end (their last page handed out).</summary>
+    /// <summary>Lists read to their end (their last page given out and the caller back for more).</summary>
     public long Answered { get; private set; }
 
-    /// <summary>Pages asked for so far (each list's next page is asked for only once its last one is handed out).</summary>
+    /// <summary>Pages asked for so far (each list's next page is asked for only once its last one is written).</summary>
     public long PagesAsked => Volatile.Read(ref _pagesAsked);
 
     /// <summary>Set when an answer every call would repeat stopped the run; nothing more is read.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }
 
-    /// <summary>Starts reading <paramref name="user"/>'s list; hands out what is ready, and waits when too many lists are open.</summary>
+    /// <summary>Starts reading <paramref name="user"/>'s list; take its pages with <see cref="Next"/>.</summary>
     public void Add(string user)
     {
-        if (Stopped is not null) throw new InvalidOperationException("The run has stopped.");
+        if (Stopped is not null || _completed) throw new InvalidOperationException("The run has stopped or its input has ended.");
         _lists.Enqueue(new ListReader(this, user));
-        while (Stopped is null && _lists.Count > _maxLists) HandOutAll(_lists.Dequeue());
-        HandOutReady();
     }
 
-    /// <summary>End of input: hands out every list left, in order.</summary>
-    public void Complete()
+    /// <summary>End of input: <see cref="Next"/> now waits for every page left.</summary>
+    public void Complete() => _completed = true;
+
+    /// <summary>
+    /// The next page in input order (or a list's error), the one before it being written. Waits for it while more
+    /// lists are open than the run reads at once, and after <see cref="Complete"/>; otherwise gives only a page
+    /// already read. Null when there is none to give now, and once the run has <see cref="Stopped"/>.
+    /// Throws OperationCanceledException when the run is cancelled while it waits.
+    /// </summary>
+    public BatchResult<FollowPage>? Next()
     {
-        while (Stopped is null && _lists.Count > 0) HandOutAll(_lists.Dequeue());
+        GoOn();
+        if (_truncated is { } truncated)
+        {
+            _truncated = null;
+            return truncated;
+        }
+        while (Stopped is null && _lists.Count > 0)
+        {
+            var head = _lists.Peek();
+            if (head.Done)
+            {
+                _lists.Dequeue();
+                continue;
+            }
+            BatchResult<FollowPage>? page;
+            if (_completed || _lists.Count > _maxLists) page = head.Take(_cancel.Token);
+            else if (!head.TryTake(out page)) return null;
+            return Give(head, page!);
+        }
+        return null;
     }
 
     public void Dispose()
@@ -64,24 +91,17 @@ internal sealed class ListRun : IDisposable
         _cancel.Dispose();
     }
 
-    /// <summary>Hands out the pages the oldest lists have ready, without waiting.</summary>
-    private void HandOutReady()
+    /// <summary>The caller has written the page given last: its list asks for its next page, or ends.</summary>
+    private void GoOn()
     {
-        while (Stopped is null && _lists.Count > 0)
-        {
-            var head = _lists.Peek();
-            while (Stopped is null && head.TryTake(out var page)) HandOut(head, page!);
-            if (Stopped is not null || !head.Done) return; // a fatal page has emptied the queue already
-            _lists.Dequeue();
-        }
+        if (_given is not { } list) return;
+        _given = null;
+        if (!list.Done) list.Next();
+        else if (list.Truncated) _truncated = list.TruncatedError(Interlocked.Increment(ref _sequence));
+        else Answered++;
     }
 
-    private void HandOutAll(ListReader list)
-    {
-        while (Stopped is null && !list.Done) HandOut(list, list.Take(_cancel.Token));
-    }
-
-    private void HandOut(ListReader list, BatchResult<FollowPage> page)
+    private BatchResult<FollowPage>? Give(ListReader list, BatchResult<FollowPage> page)
     {
         if (page.Fatal is { } fatal)
         {
@@ -90,12 +110,10 @@ internal sealed class ListRun : IDisposable
             foreach (var other in _lists) if (!ReferenceEquals(other, list)) unanswered.Add(other.User);
             _lists.Clear();
             Stopped = new TencentChatRunStoppedException(fatal, Answered, unanswered);
-            return;
+            return null;
         }
-        _output(page);
-        if (!list.Done) list.Next();
-        else if (list.Truncated) _output(list.TruncatedError(Interlocked.Increment(ref _sequence)));
-        else Answered++;
+        _given = list;
+        return page;
     }
 
     /// <summary>One user's list: its cursor, one page at a time.</summary>
@@ -144,7 +162,7 @@ internal sealed class ListRun : IDisposable
             return Taken(fetched.Task.Result);
         }
 
-        /// <summary>The page just handed out is written: ask for the next one.</summary>
+        /// <summary>The page just given out is written: ask for the next one.</summary>
         public void Next() => Fetch();
 
         private BatchResult<FollowPage> Taken(BatchResult<FollowPage> page)

@@ -30,6 +30,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     private long _users;
     private long _refused;
     private long _entries;
+    private bool _userFailed; // a user's error is held under -ErrorAction Stop: nothing after it is written
 
     /// <summary>Whose lists to get: strings, or objects with a UserId, To_Account or Account property.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -59,7 +60,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         var session = RequireSession();
-        _run = new ListRun(session, Relation, PageSize, ThrottleLimit, Write, _stop.Token);
+        _run = new ListRun(session, Relation, PageSize, ThrottleLimit, _stop.Token);
         _writer = new RunWriter(this, _ => true, "list");
         WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page, up to {ThrottleLimit} lists at once.");
     }
@@ -75,7 +76,11 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
             }
             _users++;
             _added.Add(user);
-            Guard(() => _run!.Add(user));
+            Guard(() =>
+            {
+                _run!.Add(user);
+                WriteReady();
+            });
         }
         Guard(() => { });
     }
@@ -83,7 +88,11 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     protected override void EndProcessing()
     {
         UserIdInput.WriteRefused(this);
-        Guard(() => _run!.Complete());
+        Guard(() =>
+        {
+            _run!.Complete();
+            WriteReady();
+        });
         if (_users == 0 && _refused == 0) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no list was read");
     }
 
@@ -109,13 +118,18 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         try
         {
             work();
-            if (_writer!.Holding && _run!.Stopped is null) _run.Complete(); // a refused input: the lists before it go first
+            if (_writer!.Holding && !_userFailed && _run!.Stopped is null)
+            {
+                // A refused input: the lists before it go first.
+                _run.Complete();
+                WriteReady();
+            }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (UserFailed)
+        if (_userFailed)
         {
             // The held error is a user's: the lists after it (maybe read ahead) are not written.
             var next = (int)Math.Min(_added.Count, _run!.Answered + _writer!.FailedCount);
@@ -134,7 +148,16 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     private string Entries() => _entries == 1 ? " (1 entry)" : string.Format(System.Globalization.CultureInfo.InvariantCulture, " ({0:N0} entries)", _entries);
 
-    /// <summary>One page: its entries, or the user's error. On the pipeline thread.</summary>
+    /// <summary>
+    /// Writes the pages the run gives back, in order, on the pipeline thread; each list's next page is asked for only
+    /// when the loop comes back for more. Stops at a user's error held under -ErrorAction Stop.
+    /// </summary>
+    private void WriteReady()
+    {
+        while (!_userFailed && _run!.Next() is { } page) Write(page);
+    }
+
+    /// <summary>One page: its entries, or the user's error.</summary>
     private void Write(BatchResult<FollowPage> page)
     {
         foreach (var message in page.Verbose) WriteVerbose(message);
@@ -149,12 +172,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         }
         else if (_writer!.Fail(outcome.Error!, outcome.UserId))
         {
-            throw new UserFailed(); // held: nothing after it is written (ListRun stops handing out)
+            _userFailed = true; // held: the loop takes nothing more from the run
         }
-    }
-
-    /// <summary>Unwinds <see cref="ListRun"/> once a user's error is held under -ErrorAction Stop.</summary>
-    private sealed class UserFailed : Exception
-    {
     }
 }

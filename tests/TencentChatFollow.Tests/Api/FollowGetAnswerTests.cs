@@ -114,7 +114,7 @@ public class FollowGetAnswerTests
             : Page("-1"));
         var session = fake.Session(maxRetry: 2, clock: new InstantClock(DateTimeOffset.UnixEpoch));
         var outcomes = new List<IdOutcome<FollowPage>>();
-        using var run = new ListRun(session, FollowRelation.Follower, 100, 2, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+        using var run = new ListLoop(new ListRun(session, FollowRelation.Follower, 100, 2, CancellationToken.None), page => outcomes.Add(page.Outcomes[0]));
 
         await Ended(() =>
         {
@@ -149,8 +149,8 @@ public class FollowGetAnswerTests
             return Ok("<html>proxy error</html>");
         });
         var outcomes = new List<IdOutcome<FollowPage>>();
-        using var run = new ListRun(fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch)), FollowRelation.Follower, 100, 2,
-            page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+        using var run = new ListLoop(new ListRun(fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch)), FollowRelation.Follower, 100, 2,
+            CancellationToken.None), page => outcomes.Add(page.Outcomes[0]));
 
         await Ended(() =>
         {
@@ -173,7 +173,7 @@ public class FollowGetAnswerTests
         // A handler throwing what no network does (the engine's own surprise): the list ends with TencentChat.*, the run goes on.
         using var fake = new FakeTransport((_, _, _, _) => throw new InvalidCastException("surprise"));
         var outcomes = new List<IdOutcome<FollowPage>>();
-        using var run = new ListRun(fake.Session(), FollowRelation.Follower, 100, 1, page => outcomes.Add(page.Outcomes[0]), CancellationToken.None);
+        using var run = new ListLoop(new ListRun(fake.Session(), FollowRelation.Follower, 100, 1, CancellationToken.None), page => outcomes.Add(page.Outcomes[0]));
 
         await Ended(() =>
         {

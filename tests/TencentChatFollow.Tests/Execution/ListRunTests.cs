@@ -26,8 +26,8 @@ public class ListRunTests
         return cursor.Length == 0 ? Reply.Ok(PageJson(user + "-p1", "c-" + user)) : Reply.Ok(PageJson(user + "-p2", ""));
     }
 
-    private static ListRun Run(FakeTransport fake, int maxLists, Action<BatchResult<FollowPage>> output, TimeSpan? timeout = null)
-        => new(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, output, CancellationToken.None);
+    private static ListLoop Run(FakeTransport fake, int maxLists, Action<BatchResult<FollowPage>> output, TimeSpan? timeout = null)
+        => new(new ListRun(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, CancellationToken.None), output);
 
     private static IEnumerable<string> Entries(IEnumerable<BatchResult<FollowPage>> pages)
         => pages.SelectMany(p => p.Outcomes[0].Result!.Entries).Select(e => e.OfUserId + ":" + e.UserId);

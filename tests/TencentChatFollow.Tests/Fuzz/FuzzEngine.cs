@@ -2,6 +2,7 @@ using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Session;
+using TencentChatFollow.Tests.Execution;
 
 namespace TencentChatFollow.Tests.Fuzz;
 
@@ -60,17 +61,17 @@ internal static class FuzzEngine
             }, run => run.Stopped, run => Keep(run.Complete()));
     }
 
-    /// <summary>What Get-TencentChatFollow does: a ListRun, users added one by one, then Complete.</summary>
+    /// <summary>What Get-TencentChatFollow does: a ListRun, users added one by one (pages written as the run gives them back), then Complete.</summary>
     public static RunTally RunLists(RunTally tally, TencentChatSession session, FollowRelation relation, int pageSize, int maxLists,
         IReadOnlyList<string> users, CancellationToken cancellationToken)
-        => Drive(tally, users, () => new ListRun(session, relation, pageSize, maxLists, page =>
+        => Drive(tally, users, () => new ListLoop(new ListRun(session, relation, pageSize, maxLists, cancellationToken), page =>
         {
             tally.Messages.AddRange(page.Verbose);
             tally.Messages.AddRange(page.Debug);
             var o = page.Outcomes[0];
             tally.Outcomes.Add((o.UserId, o.Result, o.Error));
             if (o.Result is { NextCursor.Length: 0 }) tally.CompletedLists.Add(o.UserId);
-        }, cancellationToken), (run, user) => run.Add(user), run => run.Stopped, run => run.Complete());
+        }), (run, user) => run.Add(user), run => run.Stopped, run => run.Complete());
 
     /// <summary>Feeds the ids until the run stops, completes it, and notes the stop or whatever escaped.</summary>
     private static RunTally Drive<TRun>(RunTally tally, IEnumerable<string> ids, Func<TRun> start, Action<TRun, string> add,
