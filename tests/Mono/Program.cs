@@ -63,6 +63,7 @@ internal static class Program
             var (lines, calls) = CountWithEngine(core, session, args[3], ids);
             foreach (var line in lines) Console.WriteLine(line);
             Console.WriteLine("calls " + calls);
+            foreach (var line in RestCheck.Run(core)) Console.WriteLine(line);
             PrintBound(core);
             return 0;
         }

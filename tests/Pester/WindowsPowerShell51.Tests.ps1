@@ -156,6 +156,16 @@ Describe 'Windows PowerShell 5.1 path: the engine on a .NET Framework runtime (M
         Assert-OwnAssembly $run
     }
 
+    It 'serializes an Invoke-TencentChatRestMethod body and reads an answer as on PowerShell 7 (nested, long, double, bool, null, date; a byte order mark)' {
+        if (-not $mono) { Set-ItResult -Skipped -Because $NoMono; return }
+
+        $run = Invoke-MonoCheck
+
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Lines | Should -Contain 'rest-body {"CheckItem":[{"UserID":"user001"},{"UserID":"ghost"}],"Count":3,"Ratio":0.5,"On":true,"Nothing":null,"At":1700000000}' -Because $run.Text
+        $run.Lines | Should -Contain 'rest-read ResultItem=Object[][1] Big=Int64:9223372036854775807 Half=Double:0.5 ActionStatus=String:OK ErrorCode=Int64:0 ErrorInfo=String:' -Because $run.Text
+    }
+
     It 'cannot run without the module''s loading: Mono has no System.Text.Json of its own, so the test above rests on the module''s copy' {
         if (-not $mono) { Set-ItResult -Skipped -Because $NoMono; return }
 
