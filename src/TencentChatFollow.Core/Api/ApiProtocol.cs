@@ -65,9 +65,11 @@ internal abstract class ApiProtocol
     /// (System.Text.Json's among them) that read bytes refuse it, though the answer is otherwise whole.
     /// </summary>
     internal static ReadOnlyMemory<byte> WithoutBom(byte[] body)
-        => body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF
-            ? new ReadOnlyMemory<byte>(body, 3, body.Length - 3)
-            : body;
+        => new(body, BomLength(body), body.Length - BomLength(body));
+
+    /// <summary>3 when <paramref name="body"/> starts with a UTF-8 byte order mark, else 0.</summary>
+    internal static int BomLength(byte[] body)
+        => body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? 3 : 0;
 
     /// <summary>The array <paramref name="name"/> of an OK answer; a FormatException when it is missing or not an array.</summary>
     protected static JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name)

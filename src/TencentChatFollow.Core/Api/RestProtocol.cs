@@ -36,5 +36,5 @@ internal sealed class RestProtocol : ApiProtocol
         => "Tencent error 30003: an account in the body does not exist in this app. Check the body's accounts.";
 
     /// <summary>The answer: its envelope, and when ErrorCode is 0 its whole text. A FormatException when it is not the envelope's JSON.</summary>
-    public static ApiAnswer<string> ParseAnswer(byte[] body) => ParseEnvelope(body, _ => Encoding.UTF8.GetString(WithoutBom(body).ToArray()));
+    public static ApiAnswer<string> ParseAnswer(byte[] body) => ParseEnvelope(body, _ => Encoding.UTF8.GetString(body, BomLength(body), body.Length - BomLength(body)));
 }
