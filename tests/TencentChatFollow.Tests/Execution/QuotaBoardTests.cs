@@ -153,7 +153,7 @@ public sealed class QuotaBoardTests : IDisposable
         var exiting = store.Board("key");
         exiting.Publish(exiting.Join(), 5, true);
         store.LeaveAll();
-        Assert.Empty(Directory.GetFiles(_root, "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
 
     [Fact]

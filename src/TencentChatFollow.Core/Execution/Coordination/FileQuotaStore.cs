@@ -46,8 +46,22 @@ internal sealed class FileQuotaStore : QuotaStore
     /// <summary>Deletes every file this process still holds (at exit).</summary>
     internal void LeaveAll()
     {
-        foreach (var path in _mine.Keys) TryDelete(path);
+        foreach (var path in _mine.Keys) Remove(path);
         _mine.Clear();
+    }
+
+    /// <summary>Deletes a member's file, and its board's folder when that leaves it empty (the last member leaves no folder).</summary>
+    private static void Remove(string path)
+    {
+        TryDelete(path);
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: false); // only when empty
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not empty (others are still there) or already gone.
+        }
     }
 
     private static void TryDelete(string path)
@@ -125,16 +139,8 @@ internal sealed class FileQuotaStore : QuotaStore
         public override void Leave(string member)
         {
             var path = Path.Combine(folder, member + Extension);
-            TryDelete(path);
+            Remove(path);
             store._mine.TryRemove(path, out _);
-            try
-            {
-                Directory.Delete(folder, recursive: false); // only when empty: the last member of the board leaves no folder
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Not empty (others are still there) or already gone.
-            }
         }
 
         private static bool IsOld(string path, DateTime now)
