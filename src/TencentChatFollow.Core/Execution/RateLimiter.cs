@@ -38,7 +38,7 @@ internal sealed partial class RateLimiter
         _clock = app.Clock;
         _pacer = new RatePacer(window);
         _control = new RateController(settings);
-        if (app.Coordination is var (store, key)) _member = new QuotaMember(store.Board(key + "|" + api), _clock, store.SelfDriven, SentInWindow);
+        if (app.Coordination is var (store, key)) _member = new QuotaMember(store.Board(key + "|" + api), _clock, store.SelfDriven, Usage);
     }
 
     /// <summary>A limiter of its own (an app with this one API), paced on <paramref name="clock"/>: for tests and simulations.</summary>
@@ -135,10 +135,14 @@ internal sealed partial class RateLimiter
     /// <summary>The ceiling the control loop works within: <paramref name="limit"/>, or less when other processes on the machine share it.</summary>
     private int Ceiling(int limit) => _member?.CeilingFor(limit) ?? limit;
 
-    /// <summary>Calls sent within the last window (the quota board's "used"; refused ones count, as at the service).</summary>
-    private int SentInWindow()
+    /// <summary>For the quota board: calls sent within the last window (refused ones count, as at the service), and the pace now under <paramref name="ceiling"/>.</summary>
+    private (int InWindow, double Pace) Usage(int ceiling)
     {
-        lock (_gate) return _pacer.InWindow(_clock.Elapsed);
+        lock (_gate)
+        {
+            var now = _clock.Elapsed;
+            return (_pacer.InWindow(now), _control.IsHolding(now) || ceiling < 1 ? 0 : _control.RateFor(ceiling));
+        }
     }
 
     /// <summary>
@@ -150,12 +154,13 @@ internal sealed partial class RateLimiter
     {
         if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
         slot = default;
-        if (member.Admit(now, waiter.Limit, out var ceiling, out var room, out next) && TryGrant(waiter, ceiling, room, now, out slot, out next))
+        var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
+        if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
         {
             if (!slot.Exhausted) member.Sent();
             return true;
         }
-        member.Waited(now, ref next);
+        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), ref next);
         return false;
     }
 

@@ -163,7 +163,7 @@ public sealed class QuotaBoardTests : IDisposable
         var store = new MemoryQuotaStore(clock);
         var board = store.Board("key");
         store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, true));
-        var member = new QuotaMember(board, clock, selfDriven: false, used: () => 0);
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: _ => (0, 0));
 
         Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out var wake));
         Assert.Equal(clock.Elapsed + QuotaMember.JoinWait, wake);

@@ -15,6 +15,7 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
     [InlineData(3, 0, 700)]     // (2) three at once, cold, 14k ids each
     [InlineData(2, 3000, 1050)] // (3) B starts 3 s after A, 21k ids each
     [InlineData(3, 1000, 700)]  // (4) three launched 1 s apart, 14k ids each
+    [InlineData(2, 250, 1000)]  // (1) as processes start: launched together, one ready a quarter second after the other
     public void Jobs_on_one_machine_split_the_quota_through_the_board(int jobs, int apartMs, int calls)
     {
         var sim = new QuotaSimulation(seed: 20 + jobs * 10 + apartMs / 1000) { Coordinated = true };

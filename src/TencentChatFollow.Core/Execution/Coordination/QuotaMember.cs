@@ -26,7 +26,7 @@ internal sealed class QuotaMember
     private readonly QuotaBoard _board;
     private readonly Clock _clock;
     private readonly bool _selfDriven;
-    private readonly Func<int> _used;
+    private readonly Func<int, (int InWindow, double Pace)> _usage;
     private readonly object _sync = new(); // the phase; never held while calling out
     private readonly object _tick = new(); // one tick at a time
     private bool _running;
@@ -39,19 +39,24 @@ internal sealed class QuotaMember
     private TimeSpan? _noRoomSince;
     private string? _id;
     private int _failures;
-    private int _waited;
+    private int _waited; // since the last tick: 0 no caller waited, 1 one waited for the pace, 2 one waited for room on the board
     private int _sent;
     private int _ceiling = int.MaxValue;
+    private int _room;
     private volatile QuotaReading? _reading;
     private volatile bool _off;
 
-    /// <summary>A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="used"/> gives the limiter's calls sent within its last window (it takes its own lock).</summary>
-    public QuotaMember(QuotaBoard board, Clock clock, bool selfDriven, Func<int> used)
+    /// <summary>
+    /// A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="usage"/>
+    /// gives, for the ceiling the board left it, the limiter's calls sent within its last window and the rate it paces
+    /// at now (it takes the limiter's lock).
+    /// </summary>
+    public QuotaMember(QuotaBoard board, Clock clock, bool selfDriven, Func<int, (int InWindow, double Pace)> usage)
     {
         _board = board;
         _clock = clock;
         _selfDriven = selfDriven;
-        _used = used;
+        _usage = usage;
     }
 
     /// <summary>Stopped coordinating for good (the board failed).</summary>
@@ -79,7 +84,7 @@ internal sealed class QuotaMember
             if (start)
             {
                 (_running, _ready, _leaving, _readyAt, _nextTick, _lastTick, _reading) = (true, false, false, now + JoinWait, now, now, null);
-                (_ceiling, _waited, _sent) = (0, 1, 0); // it wants a share and has none yet
+                (_ceiling, _room, _waited, _sent) = (0, 0, 2, 0); // it wants a share and has none yet
             }
             (ready, readyAt) = (_ready, _readyAt);
         }
@@ -93,6 +98,7 @@ internal sealed class QuotaMember
         var split = _reading?.Split(limit) ?? new QuotaSplit(limit, limit);
         (ceiling, room) = ((int)Math.Min(limit, Math.Floor(split.Rate)), Math.Min(limit, split.Room));
         Volatile.Write(ref _ceiling, ceiling);
+        Volatile.Write(ref _room, room);
         if (ceiling >= 1 && room >= 1)
         {
             _noRoomSince = null;
@@ -115,10 +121,15 @@ internal sealed class QuotaMember
         Interlocked.Increment(ref _sent);
     }
 
-    /// <summary>A caller waits (under the limiter's lock); <paramref name="next"/> is kept within a publish interval, so a new reading applies soon.</summary>
-    public void Waited(TimeSpan now, ref TimeSpan next)
+    /// <summary>
+    /// A caller waits (under the limiter's lock), for room on the board (<paramref name="forRoom"/>: joining, or its
+    /// calls in the window are all the board leaves it) or for its pace. <paramref name="next"/> is kept within a
+    /// publish interval, so a new reading applies soon.
+    /// </summary>
+    public void Waited(TimeSpan now, bool forRoom, ref TimeSpan next)
     {
-        Interlocked.Exchange(ref _waited, 1);
+        if (forRoom) Interlocked.Exchange(ref _waited, 2);
+        else Interlocked.CompareExchange(ref _waited, 1, 0);
         if (!_off && next > now + PublishInterval) next = now + PublishInterval;
     }
 
@@ -147,13 +158,17 @@ internal sealed class QuotaMember
             }
             var elapsed = now - _lastTick;
             _lastTick = now;
-            var waited = Interlocked.Exchange(ref _waited, 0) != 0;
+            var waited = Interlocked.Exchange(ref _waited, 0);
             var sent = Interlocked.Exchange(ref _sent, 0);
-            // Wants more than it gets: callers waited while it sent at no less than half the share it was given (a
-            // job that sends a little now and then waits a moment too, but leaves the rest to others).
+            // Wants more than it gets: callers waited for room, or for the pace while it sent at no less than half the
+            // share it was given (a job that sends a little now and then waits a moment too, but leaves the rest).
             var share = Volatile.Read(ref _ceiling) * elapsed.TotalSeconds;
-            var backlogged = waited && (share < 2 || sent >= share / 2);
-            var used = _used();
+            var backlogged = waited == 2 || (waited == 1 && (share < 2 || sent >= share / 2));
+            // What it holds of the window: its calls in it, or, while it wants more, what its pace will put there as far
+            // as its room allows (a job still filling the window claims that at once, so no one counts on room it is
+            // about to take; a newcomer waiting for room claims none, so no one waits for it).
+            var (inWindow, pace) = _usage(Volatile.Read(ref _ceiling));
+            var used = backlogged ? Math.Max(inWindow, (int)Math.Ceiling(Math.Min(pace, Volatile.Read(ref _room)))) : inWindow;
             QuotaReading? reading = null;
             var ok = Try(() =>
             {
