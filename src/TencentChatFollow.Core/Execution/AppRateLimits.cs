@@ -30,14 +30,18 @@ internal sealed class AppRateLimits
     private readonly TimeSpan _window;
     private readonly RateControlSettings? _settings;
 
-    public AppRateLimits(Clock clock, TimeSpan? window = null, RateControlSettings? settings = null)
+    public AppRateLimits(Clock clock, TimeSpan? window = null, RateControlSettings? settings = null, (QuotaStore Store, string Key)? coordination = null)
     {
+        Coordination = coordination;
         Clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _window = window ?? RateLimiter.DefaultWindow;
         _settings = settings;
         _pacer = new RatePacer(_window);
         _control = new RateController(settings);
     }
+
+    /// <summary>The machine's quota boards and this app's key on them (<see cref="QuotaMember"/>), when processes coordinate.</summary>
+    internal (QuotaStore Store, string Key)? Coordination { get; }
 
     /// <summary>The clock every limiter of the app paces on.</summary>
     public Clock Clock { get; }

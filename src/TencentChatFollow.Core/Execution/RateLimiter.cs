@@ -27,6 +27,7 @@ internal sealed partial class RateLimiter
     private readonly object _gate = new();
     private readonly RateController _control;
     private readonly RatePacer _pacer;
+    private readonly QuotaMember? _member; // the machine's quota board of this API, when processes coordinate
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
 
     /// <summary>The limiter of <paramref name="api"/> within <paramref name="app"/> (made by <see cref="AppRateLimits.ForApi"/>).</summary>
@@ -37,6 +38,7 @@ internal sealed partial class RateLimiter
         _clock = app.Clock;
         _pacer = new RatePacer(window);
         _control = new RateController(settings);
+        if (app.Coordination is var (store, key)) _member = new QuotaMember(store.Board(key + "|" + api), _clock, store.SelfDriven, Usage);
     }
 
     /// <summary>A limiter of its own (an app with this one API), paced on <paramref name="clock"/>: for tests and simulations.</summary>
@@ -54,6 +56,9 @@ internal sealed partial class RateLimiter
     /// <summary>What the app's APIs share: the app-wide cap, the outage watch.</summary>
     internal AppRateLimits App { get; }
 
+    /// <summary>This limiter on the machine's quota board of its API (null when processes do not coordinate).</summary>
+    internal QuotaMember? Coordination => _member;
+
     /// <summary>The limiter's clock (monotonic; the same one answers are reported on).</summary>
     internal TimeSpan Now => _clock.Elapsed;
 
@@ -64,7 +69,7 @@ internal sealed partial class RateLimiter
         lock (_gate)
         {
             if (_control.IsHolding(now)) return 0;
-            var rate = _control.RateFor(limit);
+            var rate = _control.RateFor(Ceiling(limit));
             return App.CurrentRate(now) is double app ? Math.Min(rate, app) : rate;
         }
     }
@@ -76,7 +81,7 @@ internal sealed partial class RateLimiter
         {
             var now = _clock.Elapsed;
             var app = App.Accepted(slot, now);
-            return _control.OnAccepted(slot.SentAt, now, limit) ?? app;
+            return _control.OnAccepted(slot.SentAt, now, Ceiling(limit)) ?? app;
         }
     }
 
@@ -101,7 +106,7 @@ internal sealed partial class RateLimiter
             var app = App.Refused(slot, now, reason, scope);
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
-            return _control.OnRefused(slot.SentAt, now, limit, reason, "the app's " + name + " quota");
+            return _control.OnRefused(slot.SentAt, now, Ceiling(limit), reason, "the app's " + name + " quota");
         }
     }
 
@@ -127,11 +132,40 @@ internal sealed partial class RateLimiter
         return own < app ? own : app;
     }
 
+    /// <summary>The ceiling the control loop works within: <paramref name="limit"/>, or less when other processes on the machine share it.</summary>
+    private int Ceiling(int limit) => _member?.CeilingFor(limit) ?? limit;
+
+    /// <summary>For the quota board: calls sent within the last window (refused ones count, as at the service), and the pace now under <paramref name="ceiling"/>.</summary>
+    private (int InWindow, double Pace) Usage(int ceiling)
+    {
+        lock (_gate)
+        {
+            var now = _clock.Elapsed;
+            return (_pacer.InWindow(now), _control.IsHolding(now) || ceiling < 1 ? 0 : _control.RateFor(ceiling));
+        }
+    }
+
     /// <summary>
     /// The pacing rule, for the caller at the head of the line: gives its slot when its turn has come, otherwise says
-    /// when to look again. Call under the lock.
+    /// when to look again. With a quota board, within the ceiling the board leaves this process (none while it joins).
+    /// Call under the lock.
     /// </summary>
     private bool TryGrant(Waiter waiter, TimeSpan now, out RateSlot slot, out TimeSpan next)
+    {
+        if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
+        slot = default;
+        var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
+        if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
+        {
+            if (!slot.Exhausted) member.Sent();
+            return true;
+        }
+        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), ref next);
+        return false;
+    }
+
+    /// <summary>The pacing rule at a rate within <paramref name="ceiling"/>, at most <paramref name="room"/> calls within any window. Call under the lock.</summary>
+    private bool TryGrant(Waiter waiter, int ceiling, int room, TimeSpan now, out RateSlot slot, out TimeSpan next)
     {
         slot = default;
         if (RefusingSince() is { } since && now - since >= waiter.GiveUpAfter)
@@ -147,8 +181,8 @@ internal sealed partial class RateLimiter
             _lastExhaustedProbe = now;
         }
 
-        var rate = _control.IsHolding(now) ? 1 / _control.ProbeInterval.TotalSeconds : _control.RateFor(waiter.Limit);
-        var at = _pacer.NextAt(now, rate, waiter.Limit);
+        var rate = _control.IsHolding(now) ? Math.Min(ceiling, 1 / _control.ProbeInterval.TotalSeconds) : _control.RateFor(ceiling);
+        var at = _pacer.NextAt(now, rate, room);
         if (at > now)
         {
             next = at;

@@ -29,7 +29,7 @@ internal sealed class RatePacer
     /// </summary>
     public TimeSpan NextAt(TimeSpan now, double rate, int limit)
     {
-        while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
+        Forget(now);
         var spacing = TimeSpan.FromTicks((long)(_window.Ticks / rate));
         var at = _lastSlot == TimeSpan.MinValue ? now : _lastSlot + spacing;
         if (at < now - CatchUp) at = now - CatchUp; // idle time earns no burst
@@ -54,6 +54,18 @@ internal sealed class RatePacer
         }
         _ring[(_head + _count) % _ring.Length] = now;
         _count++;
+    }
+
+    /// <summary>How many calls went within the window before <paramref name="now"/>.</summary>
+    public int InWindow(TimeSpan now)
+    {
+        Forget(now);
+        return _count;
+    }
+
+    private void Forget(TimeSpan now)
+    {
+        while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
     }
 
     private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length];

@@ -15,25 +15,7 @@ public class QuotaSharingRowsTests(ITestOutputHelper output)
     private const string Info = "v4/follow/follow_get_info";
     private const string Check = "v4/follow/follow_check";
 
-    /// <summary>The row's figures: the share of the quota used from the first start to the last end, the share of calls refused, each job's rate while all overlapped.</summary>
-    private sealed record Row(double Together, double Refused, IReadOnlyList<double> Overlap, long EndMs);
-
-    private Row Measure(string name, QuotaSimulation sim, int quota = 200)
-    {
-        var modules = sim.Clients.Where(c => c.Name != "neighbour").ToList();
-        Assert.All(modules, c => Assert.NotNull(c.DoneAtMs));
-        var first = modules.Min(c => c.StartMs);
-        var last = modules.Max(c => c.DoneAtMs!.Value);
-        var together = modules.Sum(c => c.Accepted) / ((last - first) / 1000.0) / quota;
-        var refused = (double)sim.Clients.Sum(c => c.Refused) / sim.Clients.Sum(c => c.Sent);
-        // While every job runs: from the last start to the first end, whole seconds.
-        var from = (int)Math.Ceiling(modules.Max(c => c.StartMs) / 1000.0);
-        var to = (int)Math.Floor(modules.Min(c => c.DoneAtMs!.Value) / 1000.0);
-        var overlap = modules.Select(c => to > from ? c.RateBetween(from, to) : double.NaN).ToList();
-        output.WriteLine($"| {name} | {together:P1} | {refused:P2} | {string.Join(" / ", overlap.Select(o => o.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} calls/s over s {from}-{to} | end {last / 1000.0:0.0} s |");
-        foreach (var c in sim.Clients) output.WriteLine($"  {c.Name}: {c.Accepted} accepted, {c.Refused} refused, per s " + string.Join(",", c.AcceptedPerSecond.Take((int)(last / 1000) + 1)) + "; refused per s " + string.Join(",", c.RefusedPerSecond.Take((int)(last / 1000) + 1)));
-        return new Row(together, refused, overlap, last);
-    }
+    private QuotaRow Measure(string name, QuotaSimulation sim, int quota = 200) => QuotaRow.Measure(output, name, sim, quota);
 
     [Fact]
     public void Alone_100k_ids_go_at_least_3800_ids_per_second_with_at_most_1_percent_refused()

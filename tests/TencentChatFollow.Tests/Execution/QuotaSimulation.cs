@@ -1,4 +1,5 @@
 using TencentChatFollow.Execution;
+using Xunit.Abstractions;
 
 namespace TencentChatFollow.Tests.Execution;
 
@@ -31,6 +32,19 @@ internal sealed class QuotaSimulation
     /// </summary>
     public bool PerApp { get; init; }
 
+    /// <summary>
+    /// Jobs on one machine coordinate (issue 18): each module is a process of its own (its own registry) and all meet
+    /// on one board in memory, on the simulation's time (<see cref="Boards"/>). Off by default.
+    /// </summary>
+    public bool Coordinated
+    {
+        get => Boards is not null;
+        init => Boards = value ? new MemoryQuotaStore(Clock) : null;
+    }
+
+    /// <summary>The quota boards the modules share when <see cref="Coordinated"/>; the clients step their members.</summary>
+    public MemoryQuotaStore? Boards { get; private init; }
+
     /// <summary>The simulation's time, for limiters that clients share (one process's registry).</summary>
     public Clock Clock { get; }
 
@@ -49,6 +63,8 @@ internal sealed class QuotaSimulation
     public SimClient AddModule(string name, long startMs = 0, int calls = int.MaxValue, int maxRequestsPerSecond = 200, RateControlSettings? settings = null,
         RateLimiter? limiter = null)
     {
+        // Coordinated: a process of its own (its own registry), on the machine's board.
+        limiter ??= Boards is null ? null : new RateLimiterRegistry(Clock, settings, Boards).For(new Uri("https://console.tim.qq.com/"), 1, "v4/follow/follow_get_info");
         var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null, limiter);
         _clients.Add(client);
         return client;
@@ -159,6 +175,7 @@ internal sealed class SimClient
         while (AcceptedPerSecond.Count <= nowMs / 1000) AcceptedPerSecond.Add(0);
         while (RefusedPerSecond.Count <= nowMs / 1000) RefusedPerSecond.Add(0);
         if (nowMs < _startMs) return;
+        Limiter.Coordination?.Tick(); // publishes and reads the board when due, as its timer does in a real process
 
         // Answers.
         for (var i = 0; i < _inFlight.Count; i++)
@@ -214,6 +231,28 @@ internal sealed class SimClient
     {
         var arrive = nowMs + _sim.LatencyMs / 2 + _sim.Jitter();
         _inFlight.Add(new QuotaSimulation.SimCall { SentMs = nowMs, ArriveMs = arrive, AnswerMs = arrive + _sim.LatencyMs / 2 + _sim.Jitter(), Slot = slot });
+    }
+}
+
+/// <summary>A row's figures: the share of the quota used from the first start to the last end, the share of calls refused, each job's rate while all overlapped.</summary>
+internal sealed record QuotaRow(double Together, double Refused, IReadOnlyList<double> Overlap, long EndMs)
+{
+    /// <summary>Measures a finished simulation's modules (every client but "neighbour") and writes the row and each client's seconds.</summary>
+    public static QuotaRow Measure(ITestOutputHelper output, string name, QuotaSimulation sim, int quota = 200)
+    {
+        var modules = sim.Clients.Where(c => c.Name != "neighbour").ToList();
+        Xunit.Assert.All(modules, c => Xunit.Assert.NotNull(c.DoneAtMs));
+        var first = modules.Min(c => c.StartMs);
+        var last = modules.Max(c => c.DoneAtMs!.Value);
+        var together = modules.Sum(c => c.Accepted) / ((last - first) / 1000.0) / quota;
+        var refused = (double)sim.Clients.Sum(c => c.Refused) / sim.Clients.Sum(c => c.Sent);
+        // While every job runs: from the last start to the first end, whole seconds.
+        var from = (int)Math.Ceiling(modules.Max(c => c.StartMs) / 1000.0);
+        var to = (int)Math.Floor(modules.Min(c => c.DoneAtMs!.Value) / 1000.0);
+        var overlap = modules.Select(c => to > from ? c.RateBetween(from, to) : double.NaN).ToList();
+        output.WriteLine($"| {name} | {together:P1} | {refused:P2} | {string.Join(" / ", overlap.Select(o => o.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} calls/s over s {from}-{to} | end {last / 1000.0:0.0} s |");
+        foreach (var c in sim.Clients) output.WriteLine($"  {c.Name}: {c.Accepted} accepted, {c.Refused} refused, per s " + string.Join(",", c.AcceptedPerSecond.Take((int)(last / 1000) + 1)) + "; refused per s " + string.Join(",", c.RefusedPerSecond.Take((int)(last / 1000) + 1)));
+        return new QuotaRow(together, refused, overlap, last);
     }
 }
 

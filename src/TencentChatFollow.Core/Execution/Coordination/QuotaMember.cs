@@ -1,0 +1,219 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>
+/// One process's <see cref="RateLimiter"/> on the quota board of its API (<see cref="QuotaBoard"/>): while callers ask
+/// for turns it publishes, every <see cref="PublishInterval"/>, its calls of the last window and whether it wants more
+/// than it gets, reads the others', and gives the limiter the part it may use (<see cref="QuotaShare.Split"/>) from that
+/// reading, so the limiter never does I/O under its lock. It joins on the first demand and waits
+/// <see cref="JoinWait"/> before its first send, so jobs launched together see each other before either fills the
+/// window; after <see cref="LeaveAfter"/> without demand it deletes its record and stops (no timer for an idle
+/// limiter). If the board fails a few times in a row, it stops coordinating for the process (the limiter's adaptive
+/// control works alone, as across machines).
+/// </summary>
+internal sealed class QuotaMember
+{
+    internal static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(130);
+    internal static readonly TimeSpan LeaveAfter = TimeSpan.FromSeconds(2);
+    /// <summary>With no room at all for this long, one call a second goes anyway (others that count a higher ceiling cannot starve it).</summary>
+    internal static readonly TimeSpan NoRoomAtMost = TimeSpan.FromSeconds(1);
+    private const int FailuresToStop = 5;
+
+    private readonly QuotaBoard _board;
+    private readonly Clock _clock;
+    private readonly bool _selfDriven;
+    private readonly Func<int, (int InWindow, double Pace)> _usage;
+    private readonly object _sync = new(); // the phase; never held while calling out
+    private readonly object _tick = new(); // one tick at a time
+    private bool _running;
+    private bool _ready;
+    private bool _leaving;
+    private TimeSpan _readyAt;
+    private TimeSpan _nextTick;
+    private TimeSpan _lastDemand;
+    private TimeSpan _lastTick;
+    private TimeSpan? _noRoomSince;
+    private string? _id;
+    private int _failures;
+    private int _waited; // since the last tick: 0 no caller waited, 1 one waited for the pace, 2 one waited for room on the board
+    private int _sent;
+    private int _ceiling = int.MaxValue;
+    private int _room;
+    private volatile QuotaReading? _reading;
+    private volatile bool _off;
+
+    /// <summary>
+    /// A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="usage"/>
+    /// gives, for the ceiling the board left it, the limiter's calls sent within its last window and the rate it paces
+    /// at now (it takes the limiter's lock).
+    /// </summary>
+    public QuotaMember(QuotaBoard board, Clock clock, bool selfDriven, Func<int, (int InWindow, double Pace)> usage)
+    {
+        _board = board;
+        _clock = clock;
+        _selfDriven = selfDriven;
+        _usage = usage;
+    }
+
+    /// <summary>Stopped coordinating for good (the board failed).</summary>
+    public bool Off => _off;
+
+    /// <summary>The ceiling the board leaves this member under <paramref name="limit"/> (what the limiter's control loop works within).</summary>
+    public int CeilingFor(int limit)
+        => _off || _reading is not { } reading ? limit : (int)Math.Max(1, Math.Min(limit, Math.Floor(reading.Split(limit).Rate)));
+
+    /// <summary>
+    /// A caller asks for a turn under <paramref name="limit"/> (called by the limiter under its lock): true with the
+    /// rate (<paramref name="ceiling"/>) and the calls within a window (<paramref name="room"/>) it may use now, or
+    /// false (joining, or no room) with when to look again.
+    /// </summary>
+    public bool Admit(TimeSpan now, int limit, out int ceiling, out int room, out TimeSpan wake)
+    {
+        (ceiling, room, wake) = (limit, limit, now);
+        if (_off) return true;
+        bool start, ready;
+        TimeSpan readyAt;
+        lock (_sync)
+        {
+            _lastDemand = now;
+            start = !_running;
+            if (start)
+            {
+                (_running, _ready, _leaving, _readyAt, _nextTick, _lastTick, _reading) = (true, false, false, now + JoinWait, now, now, null);
+                (_ceiling, _room, _waited, _sent) = (0, 0, 2, 0); // it wants a share and has none yet
+            }
+            (ready, readyAt) = (_ready, _readyAt);
+        }
+        if (start && _selfDriven) _ = Task.Run(RunAsync);
+        if (!ready)
+        {
+            (ceiling, room) = (0, 0);
+            wake = readyAt > now ? readyAt : now + RatePacer.CatchUp;
+            return false;
+        }
+        var split = _reading?.Split(limit) ?? new QuotaSplit(limit, limit);
+        (ceiling, room) = ((int)Math.Min(limit, Math.Floor(split.Rate)), Math.Min(limit, split.Room));
+        Volatile.Write(ref _ceiling, ceiling);
+        Volatile.Write(ref _room, room);
+        if (ceiling >= 1 && room >= 1)
+        {
+            _noRoomSince = null;
+            return true;
+        }
+        _noRoomSince ??= now;
+        if (now - _noRoomSince >= NoRoomAtMost)
+        {
+            (ceiling, room) = (1, 1); // starved for a second (others count a higher ceiling): one call goes anyway
+            return true;
+        }
+        wake = now + PublishInterval;
+        return false;
+    }
+
+    /// <summary>The limiter gave a turn (under its lock).</summary>
+    public void Sent()
+    {
+        if (_noRoomSince is not null) _noRoomSince = _clock.Elapsed; // the call that went for lack of room: the next a second later
+        Interlocked.Increment(ref _sent);
+    }
+
+    /// <summary>
+    /// A caller waits (under the limiter's lock), for room on the board (<paramref name="forRoom"/>: joining, or its
+    /// calls in the window are all the board leaves it) or for its pace. <paramref name="next"/> is kept within a
+    /// publish interval, so a new reading applies soon.
+    /// </summary>
+    public void Waited(TimeSpan now, bool forRoom, ref TimeSpan next)
+    {
+        if (forRoom) Interlocked.Exchange(ref _waited, 2);
+        else Interlocked.CompareExchange(ref _waited, 1, 0);
+        if (!_off && next > now + PublishInterval) next = now + PublishInterval;
+    }
+
+    /// <summary>
+    /// Publishes and reads the board when a publish is due; leaves it when idle. Returns when the next tick is due, or
+    /// null when the member stopped (idle, or off). The timer calls it; a simulation steps it.
+    /// </summary>
+    public TimeSpan? Tick()
+    {
+        lock (_tick)
+        {
+            var now = _clock.Elapsed;
+            bool leave;
+            lock (_sync)
+            {
+                if (!_running) return null;
+                if (now < _nextTick) return _nextTick;
+                leave = _leaving || _off || now - _lastDemand >= LeaveAfter;
+                if (leave) (_running, _ready, _reading) = (false, false, null);
+            }
+            if (leave)
+            {
+                if (_id is { } gone) Try(() => _board.Leave(gone));
+                _id = null;
+                return null;
+            }
+            var elapsed = now - _lastTick;
+            _lastTick = now;
+            var waited = Interlocked.Exchange(ref _waited, 0);
+            var sent = Interlocked.Exchange(ref _sent, 0);
+            // Wants more than it gets: callers waited for room, or for the pace while it sent at no less than half the
+            // share it was given (a job that sends a little now and then waits a moment too, but leaves the rest).
+            var share = Volatile.Read(ref _ceiling) * elapsed.TotalSeconds;
+            var backlogged = waited == 2 || (waited == 1 && (share < 2 || sent >= share / 2));
+            // What it holds of the window: its calls in it, or, while it wants more, what its pace will put there as far
+            // as its room allows (a job still filling the window claims that at once, so no one counts on room it is
+            // about to take; a newcomer waiting for room claims none, so no one waits for it).
+            var (inWindow, pace) = _usage(Volatile.Read(ref _ceiling));
+            var used = backlogged ? Math.Max(inWindow, (int)Math.Ceiling(Math.Min(pace, Volatile.Read(ref _room)))) : inWindow;
+            QuotaReading? reading = null;
+            var ok = Try(() =>
+            {
+                _id ??= _board.Join();
+                _board.Publish(_id, used, backlogged);
+                reading = _board.Read(_id);
+            });
+            lock (_sync)
+            {
+                if (!ok && ++_failures >= FailuresToStop) _off = true;
+                if (ok) (_failures, _reading) = (0, reading);
+                if (!_ready && now >= _readyAt && ok) _ready = true;
+                if (_off) _ready = true;
+                _nextTick = _ready ? now + PublishInterval : _readyAt;
+                return _nextTick;
+            }
+        }
+    }
+
+    /// <summary>Leaves the board now (the registry forgets its limiters).</summary>
+    public void Leave()
+    {
+        lock (_sync) (_leaving, _nextTick) = (true, TimeSpan.MinValue);
+        Tick();
+    }
+
+    private async Task RunAsync()
+    {
+        while (Tick() is { } next)
+        {
+            var wait = next - _clock.Elapsed;
+            if (wait > TimeSpan.Zero) await _clock.Delay(wait, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static bool Try(Action io)
+    {
+        try
+        {
+            io();
+            return true;
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or System.Security.SecurityException or NotSupportedException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+
+namespace TencentChatFollow.Execution;
+
+/// <summary>What one member of a quota board last said (<see cref="QuotaBoard"/>).</summary>
+internal readonly struct QuotaRecord
+{
+    public QuotaRecord(DateTime at, int used, bool backlogged)
+    {
+        At = at;
+        Used = used;
+        Backlogged = backlogged;
+    }
+
+    /// <summary>When it said it (UTC wall time: members are processes, and share no other clock).</summary>
+    public DateTime At { get; }
+    /// <summary>Its calls sent within the last window (refused ones too: the service counts them).</summary>
+    public int Used { get; }
+    /// <summary>Its callers waited for the board's share while it used most of it: it wants more than it gets.</summary>
+    public bool Backlogged { get; }
+}
+
+/// <summary>A member's part of the quota: a rate (calls per second) and how many calls it may have within the last window.</summary>
+internal readonly struct QuotaSplit(double rate, int room)
+{
+    public double Rate { get; } = rate;
+    public int Room { get; } = room;
+}
+
+/// <summary>
+/// How much of an API's quota one process may use beside the others on the same machine, from what they last said
+/// (<see cref="QuotaMember"/>). A pure function of the board, so every member works out the same split.
+/// </summary>
+internal static class QuotaShare
+{
+    /// <summary>A member that has said nothing for this long is gone (crashed or stopped): its calls have left the service's window.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>A record this old is a crashed process's: readers delete it.</summary>
+    public static readonly TimeSpan Forgotten = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// What a member may use under <paramref name="ceiling"/> beside the <paramref name="others"/> as read at
+    /// <paramref name="now"/>. Its rate: the room that the others who want no more leave, split evenly among this
+    /// member and those who want more (the sated keep what they use, the rest share alike). Its calls within any window:
+    /// no more than the others' calls of the last window leave, so a newcomer fills the service's window as fast as it
+    /// frees, and a leaver's share comes back as its calls leave the window, with no burst into a full window. Alone
+    /// (no fresh member): the ceiling for both.
+    /// </summary>
+    public static QuotaSplit Split(int ceiling, IReadOnlyList<QuotaRecord> others, DateTime now)
+    {
+        var fresh = 0;
+        var usedByAll = 0;
+        var usedBySated = 0;
+        var backlogged = 0;
+        foreach (var other in others)
+        {
+            if (!IsFresh(other, now)) continue;
+            fresh++;
+            usedByAll += other.Used;
+            if (other.Backlogged) backlogged++;
+            else usedBySated += other.Used;
+        }
+        if (fresh == 0) return new QuotaSplit(ceiling, ceiling);
+        var fair = (double)(ceiling - usedBySated) / (1 + backlogged);
+        return new QuotaSplit(Math.Max(0, Math.Min(ceiling, fair)), Math.Max(0, ceiling - usedByAll));
+    }
+
+    /// <summary>Said within <see cref="Fresh"/> of <paramref name="now"/> (a clock step back of as much is forgiven).</summary>
+    public static bool IsFresh(QuotaRecord record, DateTime now) => now - record.At < Fresh && record.At - now < Fresh;
+}

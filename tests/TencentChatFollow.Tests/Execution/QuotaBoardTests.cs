@@ -1,0 +1,221 @@
+using System.Text;
+using TencentChatFollow.Execution;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>
+/// Same-machine coordination: the split of the quota (a pure function of the board), the file store (two processes'
+/// boards in one temp folder), a member's life on a stepped fake clock (join, idle, leave), and the registry's switch.
+/// </summary>
+public sealed class QuotaBoardTests : IDisposable
+{
+    private static readonly DateTime Now = new(2026, 12, 4, 8, 0, 0, DateTimeKind.Utc);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "TencentChatFollow-quota-test-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static QuotaRecord Said(double secondsAgo, int used, bool backlogged) => new(Now - TimeSpan.FromSeconds(secondsAgo), used, backlogged);
+
+    private static QuotaSplit Split(params QuotaRecord[] others) => QuotaShare.Split(200, others, Now);
+
+    [Fact]
+    public void Alone_a_member_may_use_the_whole_ceiling()
+    {
+        var split = Split();
+        Assert.Equal(200, split.Rate);
+        Assert.Equal(200, split.Room);
+    }
+
+    [Fact]
+    public void A_newcomer_gets_an_even_rate_but_only_the_room_the_window_has()
+    {
+        // The other fills the window and wants more: half the rate each, and no call until its calls leave the window.
+        var split = Split(Said(0.05, used: 200, backlogged: true));
+        Assert.Equal(100, split.Rate);
+        Assert.Equal(0, split.Room);
+        // Half a second later it has slowed to its half: the window has freed room for about half of that.
+        Assert.Equal(50, Split(Said(0.05, used: 150, backlogged: true)).Room);
+    }
+
+    [Fact]
+    public void A_leavers_share_comes_back_as_its_calls_leave_the_window()
+    {
+        // It ended (nothing waits: not backlogged) and its used decays over a second.
+        Assert.Equal([100.0, 150.0, 200.0], new[] { 100, 50, 0 }.Select(used => Split(Said(0.05, used, backlogged: false)).Rate));
+        Assert.Equal([100, 150, 200], new[] { 100, 50, 0 }.Select(used => Split(Said(0.05, used, backlogged: false)).Room));
+    }
+
+    [Fact]
+    public void The_sated_keep_what_they_use_and_those_who_want_more_share_the_rest_alike()
+    {
+        // One wants no more than its 40 calls/s; another wants more: the rest is split between it and us.
+        var split = Split(Said(0.05, used: 40, backlogged: false), Said(0.05, used: 60, backlogged: true));
+        Assert.Equal(80, split.Rate);
+        Assert.Equal(100, split.Room);
+        // Three that all want more: a third each.
+        Assert.Equal(200 / 3.0, Split(Said(0.05, 66, true), Said(0.05, 66, true)).Rate, 3);
+    }
+
+    [Fact]
+    public void An_idle_member_leaves_everything_and_a_stale_one_counts_for_nothing()
+    {
+        Assert.Equal(200, Split(Said(0.05, used: 0, backlogged: false)).Rate);
+        var stale = Split(Said(1.5, used: 200, backlogged: true)); // a process that stopped saying anything (crashed)
+        Assert.Equal(200, stale.Rate);
+        Assert.Equal(200, stale.Room);
+    }
+
+    [Fact]
+    public void A_record_reads_back_and_a_partial_or_torn_one_does_not()
+    {
+        var text = Encoding.ASCII.GetString(QuotaRecordText.Format(Said(0, used: 123, backlogged: true)));
+        Assert.Equal(QuotaRecordText.Length, text.Length);
+        var back = QuotaRecordText.Parse(text);
+        Assert.Equal((Now, 123, true), (back!.Value.At, back.Value.Used, back.Value.Backlogged));
+        Assert.Null(QuotaRecordText.Parse(text.Substring(0, 20)));
+        Assert.Null(QuotaRecordText.Parse(text.Replace(" 000123 ", " 000923 ", StringComparison.Ordinal)));
+        Assert.Null(QuotaRecordText.Parse(string.Empty));
+    }
+
+    [Fact]
+    public void Two_processes_boards_in_one_folder_see_each_other_and_not_themselves()
+    {
+        var a = new FileQuotaStore(_root).Board("key");
+        var b = new FileQuotaStore(_root).Board("key");
+        var other = new FileQuotaStore(_root).Board("another key");
+        var (ma, mb) = (a.Join(), b.Join());
+        Assert.NotEqual(ma, mb);
+        a.Publish(ma, used: 120, backlogged: true);
+        b.Publish(mb, used: 30, backlogged: false);
+        other.Publish(other.Join(), used: 200, backlogged: true);
+
+        var seenByB = b.Read(mb);
+        var record = Assert.Single(seenByB.Others);
+        Assert.Equal((120, true), (record.Used, record.Backlogged));
+        Assert.True(QuotaShare.IsFresh(record, seenByB.At));
+        Assert.Equal(30, Assert.Single(a.Read(ma).Others).Used);
+    }
+
+    [Fact]
+    public void A_partial_file_is_skipped_a_stale_one_counts_for_nothing_and_a_forgotten_one_is_deleted()
+    {
+        var board = new FileQuotaStore(_root).Board("key");
+        var me = board.Join();
+        board.Publish(me, used: 10, backlogged: true);
+        var folder = Path.GetDirectoryName(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories).Single())!;
+        File.WriteAllText(Path.Combine(folder, "1-partial.quota"), "TCQ1 0638");
+        var oldPartial = Path.Combine(folder, "2-partial.quota");
+        File.WriteAllText(oldPartial, "TCQ1 06");
+        File.SetLastWriteTimeUtc(oldPartial, DateTime.UtcNow.AddMinutes(-5));
+        var stale = new QuotaRecord(DateTime.UtcNow.AddSeconds(-3), 200, true);
+        File.WriteAllBytes(Path.Combine(folder, "3-stale.quota"), QuotaRecordText.Format(stale));
+        var forgotten = Path.Combine(folder, "4-crashed.quota");
+        File.WriteAllBytes(forgotten, QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow.AddHours(-1), 200, true)));
+
+        var reading = board.Read(me);
+        Assert.Equal(200, Assert.Single(reading.Others).Used); // the stale one only: partial files skipped
+        Assert.Equal(200, reading.Split(200).Rate);            // and stale counts for nothing
+        Assert.False(File.Exists(forgotten));
+        Assert.False(File.Exists(oldPartial));
+        Assert.True(File.Exists(Path.Combine(folder, "1-partial.quota"))); // maybe mid-write: left alone
+    }
+
+    [Fact]
+    public void A_record_caught_mid_write_keeps_its_last_good_reading()
+    {
+        var (a, b) = (new FileQuotaStore(_root).Board("key"), new FileQuotaStore(_root).Board("key"));
+        var (ma, mb) = (a.Join(), b.Join());
+        a.Publish(ma, used: 150, backlogged: true);
+        b.Publish(mb, used: 0, backlogged: true);
+        Assert.Equal(150, Assert.Single(b.Read(mb).Others).Used);
+        var path = Directory.GetFiles(_root, ma + ".quota", SearchOption.AllDirectories).Single();
+        File.WriteAllText(path, "TCQ1 063");
+        Assert.Equal(150, Assert.Single(b.Read(mb).Others).Used);
+    }
+
+    [Fact]
+    public void Leaving_deletes_the_members_file_and_the_boards_folder_once_empty_and_so_does_the_process_exit()
+    {
+        var store = new FileQuotaStore(_root);
+        var (board, other) = (store.Board("key"), new FileQuotaStore(_root).Board("key"));
+        var (me, them) = (board.Join(), other.Join());
+        board.Publish(me, 1, false);
+        other.Publish(them, 1, false);
+        board.Leave(me);
+        Assert.Single(Directory.GetFiles(_root, "*", SearchOption.AllDirectories));
+        other.Leave(them);
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+
+        var exiting = store.Board("key");
+        exiting.Publish(exiting.Join(), 5, true);
+        store.LeaveAll();
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void A_member_sends_nothing_before_it_has_read_the_board_a_join_wait_after_joining_and_leaves_when_idle()
+    {
+        var clock = new ManualClock();
+        var store = new MemoryQuotaStore(clock);
+        var board = store.Board("key");
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, true));
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: _ => (0, 0));
+
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out var wake));
+        Assert.Equal(clock.Elapsed + QuotaMember.JoinWait, wake);
+        member.Tick(); // registers
+        Assert.Equal(2, store.Members);
+        clock.Set(wake);
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _)); // not read yet
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 150, true));
+        member.Tick();
+        Assert.True(member.Admit(clock.Elapsed, 200, out var ceiling, out var room, out _));
+        Assert.Equal((100, 50), (ceiling, room));
+        Assert.Equal(100, member.CeilingFor(200));
+
+        // Idle: no demand for LeaveAfter, and the member's record is gone.
+        for (var t = TimeSpan.Zero; t <= QuotaMember.LeaveAfter; t += QuotaMember.PublishInterval)
+        {
+            clock.Advance(QuotaMember.PublishInterval);
+            member.Tick();
+        }
+        Assert.Null(member.Tick());
+        Assert.Equal(1, store.Members);
+        Assert.Equal(200, member.CeilingFor(200)); // not on the board: its own ceiling
+    }
+
+    [Fact]
+    public void A_registry_without_a_store_does_not_coordinate_and_the_switch_turns_the_machines_store_off()
+    {
+        var clock = new ManualClock();
+        var endpoint = new Uri("https://console.tim.qq.com/");
+        Assert.Null(new RateLimiterRegistry(clock).For(endpoint, 1, "v4/follow/follow_get_info").Coordination);
+        Assert.NotNull(new RateLimiterRegistry(clock, coordination: new MemoryQuotaStore(clock)).For(endpoint, 1, "v4/follow/follow_get_info").Coordination);
+        Assert.Null(RateLimiterRegistry.Shared.Coordination); // the unit tests turn it off (CoordinationOffInTests)
+
+        var before = Environment.GetEnvironmentVariable(QuotaStore.SwitchVariable);
+        var path = Environment.GetEnvironmentVariable(QuotaStore.PathVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(QuotaStore.PathVariable, _root);
+            foreach (var off in new[] { "off", "OFF", "0", "false", " no " })
+            {
+                Environment.SetEnvironmentVariable(QuotaStore.SwitchVariable, off);
+                Assert.Null(QuotaStore.FromEnvironment());
+            }
+            Environment.SetEnvironmentVariable(QuotaStore.SwitchVariable, null);
+            Assert.Equal(_root, Assert.IsType<FileQuotaStore>(QuotaStore.FromEnvironment()).Root);
+            Environment.SetEnvironmentVariable(QuotaStore.SwitchVariable, "on");
+            Assert.NotNull(QuotaStore.FromEnvironment());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(QuotaStore.SwitchVariable, before);
+            Environment.SetEnvironmentVariable(QuotaStore.PathVariable, path);
+        }
+    }
+}

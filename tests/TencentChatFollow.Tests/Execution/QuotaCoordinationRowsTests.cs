@@ -1,0 +1,33 @@
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>
+/// Issue 18's rows (1)-(4) with same-machine coordination on: each job a process of its own (its own limiters), all on
+/// one quota board (in memory, on the simulation's clock, stepped as each process's timer would). The simulated quota
+/// and the figures are <see cref="QuotaSharingRowsTests"/>'s; the thresholds are the issue's.
+/// </summary>
+public class QuotaCoordinationRowsTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(2, 0, 1000)]    // (1) two at once, cold, 20k ids each
+    [InlineData(3, 0, 700)]     // (2) three at once, cold, 14k ids each
+    [InlineData(2, 3000, 1050)] // (3) B starts 3 s after A, 21k ids each
+    [InlineData(3, 1000, 700)]  // (4) three launched 1 s apart, 14k ids each
+    [InlineData(2, 250, 1000)]  // (1) as processes start: launched together, one ready a quarter second after the other
+    public void Jobs_on_one_machine_split_the_quota_through_the_board(int jobs, int apartMs, int calls)
+    {
+        var sim = new QuotaSimulation(seed: 20 + jobs * 10 + apartMs / 1000) { Coordinated = true };
+        for (var i = 0; i < jobs; i++) sim.AddModule(((char)('a' + i)).ToString(), startMs: i * apartMs, calls: calls);
+        sim.RunUntil(120_000);
+        var row = QuotaRow.Measure(output, $"{jobs} jobs {apartMs} ms apart, coordinated", sim);
+
+        Assert.True(row.Together >= 0.90, $"together {row.Together:P1} of 4,000 ids/s");
+        Assert.True(row.Refused <= 0.03, $"{row.Refused:P2} refused");
+        var equal = 200.0 / jobs;
+        Assert.All(row.Overlap, r => Assert.True(double.IsNaN(r) || r >= 0.6 * equal, $"{r:0} calls/s while all ran, under 60% of an equal share of {equal:0}"));
+        if (jobs == 2 && apartMs == 3000) Assert.True(sim.Clients[1].Accepted * 20 / ((row.EndMs - 3000) / 1000.0) >= 1200, "B averages at least 1,200 ids/s");
+        Assert.Equal(0, sim.Boards!.Members); // each left the board once idle
+    }
+}
