@@ -13,21 +13,32 @@ internal sealed class RateControlSettings
     public double FairRounding { get; set; } = 0.4;
     /// <summary>Calls/s added each second while calls go through.</summary>
     public double IncreasePerSecond { get; set; } = 1;
-    /// <summary>The increase is scaled by (SmallShare × ceiling / rate)², between SmallBoostFloor and SmallBoostCap.</summary>
-    public double SmallShare { get; set; } = 0.4;
-    public double SmallBoostCap { get; set; } = 25;
-    public double SmallBoostFloor { get; set; } = 0.5;
-    /// <summary>After this long without a refusal the rate also grows by a share of itself each second (ProbeGrowth, reached over another AccelerateAfter).</summary>
-    public TimeSpan AccelerateAfter { get; set; } = TimeSpan.FromSeconds(3);
-    public double ProbeGrowth { get; set; } = 0.15;
-    /// <summary>Above the even split of the last cut, the quiet stretch before probing is this many AccelerateAfter longer.</summary>
-    public double AboveFairWait { get; set; } = 2;
+    /// <summary>After a cut the rate goes back to PlateauOverCut times the cut's level, closing the gap at RecoverRate times a second...</summary>
+    public double PlateauOverCut { get; set; } = 1.02;
+    public double RecoverRate { get; set; } = 3;
+    /// <summary>...holds there (growing by IncreasePerSecond only) until PlateauHold after the cut...</summary>
+    public TimeSpan PlateauHold { get; set; } = TimeSpan.FromSeconds(4);
+    /// <summary>A cut that comes before our share got this far above the level held before doubles the next hold (up to FruitlessProbeDoublings times): the room is not there.</summary>
+    public double FruitfulProbe { get; set; } = 1.1;
+    public int FruitlessProbeDoublings { get; set; } = 2;
+    /// <summary>A level under HoldFullShare of the ceiling holds shorter, by (level / that)^HoldShareExponent: small shares look for room sooner.</summary>
+    public double HoldFullShare { get; set; } = 0.5;
+    public double HoldShareExponent { get; set; } = 1;
+    /// <summary>The hold after a start's cut (jobs that started together) is doubled this many times.</summary>
+    public int StartHoldDoublings { get; set; } = 2;
+    /// <summary>...then grows by up to ProbeGrowth of itself each second (reached over ProbeRamp), to take back room others left.</summary>
+    public double ProbeGrowth { get; set; } = 0.6;
+    public TimeSpan ProbeRamp { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>A rate under this share of the ceiling probes as fast as one at it, so that small shares catch up.</summary>
+    public double ProbeFloorShare { get; set; } = 0.5;
     /// <summary>A cut keeps at most this fraction of the rate.</summary>
     public double Decrease { get; set; } = 0.95;
     /// <summary>When our share was at least AloneShare of the ceiling, a cut keeps AloneDecrease of the rate.</summary>
     public double AloneShare { get; set; } = 0.9;
     public double AloneDecrease { get; set; } = 0.98;
     public TimeSpan AloneRegrowAfter { get; set; } = TimeSpan.FromSeconds(0.5);
+    /// <summary>A cut taken for timing that sees this many refusals in its episode was not timing: it becomes a cut to half the ceiling.</summary>
+    public int TimingRefusals { get; set; } = 4;
     /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>
@@ -39,13 +50,7 @@ internal sealed class RateControlSettings
     /// <summary>A newcomer that got at least this part of the window through started with the others (the start's ladder applies).</summary>
     public double StartedTogetherShare { get; set; } = 0.2;
     /// <summary>How many started together: the window over our part of it, plus this, rounded down (at least two).</summary>
-    public double NewcomerRounding { get; set; } = 0.5;
-    /// <summary>
-    /// Cut while our share was under this fraction of the even split, the rate climbs back to that fraction of it,
-    /// closing the gap at PullRate times a second (a refusal that hit us and not the others then costs us little).
-    /// </summary>
-    public double PullTo { get; set; } = 0.95;
-    public double PullRate { get; set; } = 3;
+    public double NewcomerRounding { get; set; } = 0.3;
     /// <summary>The rate never goes below this.</summary>
     public double MinRate { get; set; } = 2;
     /// <summary>After a cut, hold back this many times the time the service's window needs to forget our refused calls.</summary>

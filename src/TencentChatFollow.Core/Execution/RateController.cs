@@ -6,23 +6,26 @@ namespace TencentChatFollow.Execution;
 
 /// <summary>
 /// Finds the rate the service takes right now from its answers, the way TCP finds a path's capacity, without talking
-/// to anyone else who shares the app's quota (other runbooks, the app's own backend):
+/// to anyone else who shares the API's quota (other runbooks, the app's own backend). The service counts refused calls
+/// too, so each time the window overflows every client loses about a round trip of calls: the loop is built to
+/// overflow it rarely.
 /// <list type="bullet">
 /// <item>Alone it runs at the ceiling (<c>-MaxRequestsPerSecond</c>).</item>
 /// <item>When the service refuses a call for frequency (60007, HTTP 429), the rate is cut once for that episode (answers
 /// to calls already on their way say nothing new): to a little under our share of the service's last second (what it
 /// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
-/// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small.</item>
+/// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
+/// unless the episode brings several refusals: then another job fills the window and the cut is to half.</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
-/// <item>While calls go through, the rate grows by about a call per second each second (smaller shares faster), and
-/// after a few quiet seconds by a share of itself each second, to take back room that others left. Cut while clearly
-/// below the even split (a refusal hit us and not the others), it climbs back to a little under that split within a
-/// second or two, so that such chance hits do not add up to one job falling far behind the others.</item>
+/// <item>Then it returns to a little over the cut's level within a second and holds that level for a few seconds
+/// (shorter for a small share, which has most to gain; twice as long after a cut that found no more room than the
+/// last, and after the even split of jobs that started together), so that the jobs' levels add up to a little under
+/// the quota. Then it looks for room that others left, growing faster and faster until the next refusal or the
+/// ceiling: a job that ended leaves its share to the others within seconds.</item>
 /// </list>
-/// Several clients doing this on one app settle on even shares that add up to nearly the whole quota, with no
-/// coordinator. Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
+/// Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
 /// </summary>
 internal sealed class RateController
 {
@@ -38,7 +41,8 @@ internal sealed class RateController
     private double _episodeShare = 1;
     private TimeSpan? _refusingSince;
     private TimeSpan _startCutAt = TimeSpan.MinValue; // the first cut of a start (sending for less than a window)
-    private double _pullTo; // after a cut while clearly below the even split: a little under that split
+    private double _plateau; // the level a cut aims to return to quickly, then holds
+    private int _fruitlessProbes; // cuts in a row that came before the rate got well above the level it held: each doubles the hold
 
     public RateController(RateControlSettings? settings = null)
     {
@@ -93,20 +97,27 @@ internal sealed class RateController
             _confirmed = true;
         }
         if (!_confirmed) return null;
-        // Additive increase: with calls accepted at about `rate` a second, the rate grows by about IncreasePerSecond a second.
         var rate = RateFor(ceiling);
-        // Small shares grow faster (a newcomer catches up with those already running), large ones slower.
-        var small = _settings.SmallShare * ceiling / rate;
-        var increase = _settings.IncreasePerSecond * Math.Max(_settings.SmallBoostFloor, Math.Min(_settings.SmallBoostCap, small * small));
-        // After a quiet stretch with no refusal, probe for room that others left: grow by a share of the rate each second.
-        // Above the even split of the last cut that waits longer: others are probably still there.
-        // After a cut for timing alone, nobody needs the room: take it back after a moment, not after the usual wait.
-        var quiet = (now - _cutAt - (_fairLevel == double.MaxValue ? _settings.AloneRegrowAfter : _settings.AccelerateAfter)).TotalSeconds;
-        if (rate > _fairLevel) quiet -= _settings.AccelerateAfter.TotalSeconds * _settings.AboveFairWait;
-        if (quiet > 0) increase += rate * _settings.ProbeGrowth * Math.Min(1, quiet / _settings.AccelerateAfter.TotalSeconds);
-        // Cut while clearly below the even split: close the gap within a second or so, so that a refusal that hit this
-        // process and not the others costs it little, and the shares' totals drift apart less.
-        if (rate < _pullTo) increase += (_pullTo - rate) * _settings.PullRate;
+        double increase; // calls/s added per second, spread over the calls accepted meanwhile
+        var since = (now - _cutAt).TotalSeconds;
+        var hold = _fairLevel == double.MaxValue ? _settings.AloneRegrowAfter.TotalSeconds
+            : _settings.PlateauHold.TotalSeconds * (1 << Math.Min(_fruitlessProbes, _settings.FruitlessProbeDoublings))
+              * Math.Min(1, Math.Pow(_plateau / (ceiling * _settings.HoldFullShare), _settings.HoldShareExponent));
+        if (rate < _plateau)
+        {
+            // Back to the level the cut aimed at (a little under our share then), quickly.
+            increase = Math.Max(_settings.IncreasePerSecond, (_plateau - rate) * _settings.RecoverRate);
+        }
+        else if (since < hold)
+        {
+            // Hold near that level for a while: the others settle at theirs too, and the service's window keeps room.
+            increase = _settings.IncreasePerSecond;
+        }
+        else
+        {
+            // Then probe for room that others left, faster the longer nothing is refused.
+            increase = _settings.IncreasePerSecond + Math.Max(rate, ceiling * _settings.ProbeFloorShare) * _settings.ProbeGrowth * Math.Min(1, (since - hold) / _settings.ProbeRamp.TotalSeconds);
+        }
         var next = rate + increase / rate;
         if (next >= ceiling)
         {
@@ -132,6 +143,17 @@ internal sealed class RateController
             if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
+            if (_fairLevel == double.MaxValue && _episodeRefusals == _settings.TimingRefusals && _rate > 0)
+            {
+                // Taken for timing, but a stall bunches a call or two, not this many: someone else fills the window.
+                // Give way as to one other job.
+                var was = _rate;
+                _fairLevel = ceiling / 2.0;
+                _rate = Math.Min(_rate, Math.Max(_settings.MinRate, _fairLevel * _settings.ShareFactor));
+                _plateau = Math.Min(ceiling, _rate * _settings.PlateauOverCut);
+                return string.Format(CultureInfo.InvariantCulture,
+                    "The service refused {0} calls in a row ({1}): {2} is shared; slowing from {3:0} to {4:0} calls/s.", _episodeRefusals, reason, quota, was, _rate);
+            }
             return null;
         }
 
@@ -143,7 +165,6 @@ internal sealed class RateController
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
-        _pullTo = 0;
         if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
         {
             // Still starting (within two windows of a start's first cut): processes that start together made the same
@@ -191,10 +212,14 @@ internal sealed class RateController
             // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
             var measured = cutLately ? double.MaxValue : Math.Min(shareRate, fair);
             target = Math.Min(before * _settings.Decrease, measured * _settings.ShareFactor);
-            if (shareRate < fair * _settings.PullTo) _pullTo = fair * _settings.PullTo;
         }
         var after = Math.Max(_settings.MinRate, Math.Max(before * _settings.DeepestCut, target));
         _rate = Math.Min(after, ceiling);
+        // A start's even split (jobs that started together) is where they stay until one ends: hold it as long as a fruitless probe.
+        var startSplit = _startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window;
+        _fruitlessProbes = startSplit ? _settings.StartHoldDoublings
+            : _plateau > 0 && shareRate < _plateau * _settings.FruitfulProbe ? _fruitlessProbes + 1 : 0;
+        _plateau = Math.Min(ceiling, _rate * _settings.PlateauOverCut);
         _cutAt = now;
         _confirmed = false;
         _episodeRefusals = 1;

@@ -215,7 +215,7 @@ public class RateControllerTests
     public void Refusals_of_calls_sent_before_the_cut_or_during_the_hold_cut_only_once()
     {
         var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 200, 200);
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
         Assert.NotNull(Refuse(c, end));
         var afterFirst = c.RateFor(Ceiling);
 
@@ -255,23 +255,55 @@ public class RateControllerTests
     }
 
     [Fact]
-    public void While_calls_go_through_the_rate_grows_about_a_call_per_second_each_second_then_faster()
+    public void A_refusal_taken_for_timing_that_brings_more_refusals_becomes_a_cut_to_half_the_ceiling()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
+        Refuse(c, end);
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3); // nearly the whole ceiling was ours: timing
+
+        // Two more refused calls of that episode: still timing, nothing said.
+        for (var i = 1; i <= 2; i++) Assert.Null(c.OnRefused(end + Ms(i), end + Ms(100 + i), Ceiling, "60007"));
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
+
+        // The fourth: a stall does not bunch that many calls; another job fills the window. Give way as to one other.
+        var message = c.OnRefused(end + Ms(3), end + Ms(103), Ceiling, "60007");
+        Assert.Contains("refused 4 calls in a row", message, StringComparison.Ordinal);
+        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
+        // Later refusals of the episode change nothing more.
+        Assert.Null(c.OnRefused(end + Ms(4), end + Ms(104), Ceiling, "60007"));
+        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
+    }
+
+    /// <summary>Calls accepted from <paramref name="from"/> to <paramref name="until"/> at the controller's own rate; returns the time after the last.</summary>
+    private static TimeSpan AcceptAtRate(RateController c, TimeSpan from, TimeSpan until)
+    {
+        var t = from;
+        while (t < until && !c.AtCeiling)
+        {
+            c.OnAccepted(t, t + Ms(100), Ceiling);
+            t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
+        }
+        return t;
+    }
+
+    [Fact]
+    public void After_a_cut_it_holds_a_little_over_the_cut_then_looks_for_room_and_is_back_at_the_ceiling_within_seconds()
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
         var cutAt = end + Ms(100);
         c.OnRefused(end, cutAt, Ceiling, "60007");
-        var start = c.RateFor(Ceiling); // 95
-        // Three seconds of calls going through at the current rate: about (80 / 95)² = 0.7 call/s each second.
-        var t = cutAt + Ms(10);
-        while (t < cutAt + TimeSpan.FromSeconds(3))
-        {
-            c.OnAccepted(t, t + Ms(100), Ceiling);
-            t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
-        }
-        Assert.InRange(c.RateFor(Ceiling) - start, 1.5, 3);
+        var cut = c.RateFor(Ceiling); // 95: a little under our share of 100
+        c.OnAccepted(cutAt + Ms(10), cutAt + Ms(110), Ceiling); // a probe goes through: the hold is over
 
-        // Quiet for longer: the rate also grows by up to 15 % of itself a second, and is back at the ceiling in seconds.
+        // Within a second it is at the level it holds (2 % over the cut), and holds it: a call/s more each second.
+        var t = AcceptAtRate(c, cutAt + Ms(20), cutAt + TimeSpan.FromSeconds(1));
+        Assert.InRange(c.RateFor(Ceiling), 1.02 * cut - 0.5, 1.02 * cut + 1.5);
+        t = AcceptAtRate(c, t, cutAt + TimeSpan.FromSeconds(3.5));
+        Assert.InRange(c.RateFor(Ceiling), 1.02 * cut + 1, 1.02 * cut + 4.5);
+
+        // Then it looks for room others left, faster and faster, and is back at the ceiling a few seconds later.
         string? back = null;
         while (t < cutAt + TimeSpan.FromSeconds(40) && back is null)
         {
@@ -280,53 +312,66 @@ public class RateControllerTests
         }
         Assert.Equal(Ceiling, c.RateFor(Ceiling));
         Assert.Contains("ceiling of 200", back, StringComparison.Ordinal);
-        Assert.InRange((t - cutAt).TotalSeconds, 6, 15);
+        Assert.InRange((t - cutAt).TotalSeconds, 4.5, 7);
     }
 
-    [Theory]
-    [InlineData(60, true)]  // 60 of the window: clearly under the even split of three (a little under 66.7)
-    [InlineData(66, false)] // about the even split: the ordinary slow growth
-    public void Cut_while_clearly_below_the_even_split_it_climbs_back_to_a_little_under_it_within_a_second_or_two(int share, bool pulled)
+    /// <summary>Calls accepted at the controller's rate from <paramref name="from"/> until it has grown 10 % over the level it holds after the cut at <paramref name="cutAt"/>: seconds since the cut.</summary>
+    private static double SecondsUntilGrowth(RateController c, TimeSpan cutAt, TimeSpan from)
     {
-        // Two of us at first (cut to 95), then others came: our share of the last window fell to `share` calls.
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
-        Refuse(c, end);
-        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling);
-        var second = AcceptMany(c, end + Ms(300), share * 3 / 2, share);
-        Assert.NotNull(Refuse(c, second));
-        var cut = c.RateFor(Ceiling);
-        Assert.Equal(0.95 * share, cut, 3);
-
-        // The hold ends, then a second and a half of calls at about that rate go through.
-        c.OnAccepted(second + Ms(110), second + Ms(210), Ceiling);
-        AcceptMany(c, second + Ms(300), (int)(1.5 * cut), cut);
-        var grown = c.RateFor(Ceiling) - cut;
-        if (pulled) Assert.InRange(c.RateFor(Ceiling), 0.95 * Ceiling / 3 - 1, 0.95 * Ceiling / 3 + 2); // from 57, where slow growth gets to about 60
-        else Assert.InRange(grown, 0.5, 4); // about a call per second each second, a little more for a small share
+        var held = 1.02 * c.RateFor(Ceiling);
+        var t = from;
+        while (c.RateFor(Ceiling) < 1.1 * held && t < cutAt + TimeSpan.FromSeconds(60))
+        {
+            c.OnAccepted(t, t + Ms(100), Ceiling);
+            t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
+        }
+        return (t - cutAt).TotalSeconds;
     }
 
     [Fact]
-    public void A_small_share_grows_faster_than_a_large_one()
+    public void A_small_share_holds_for_less_time_before_it_looks_for_room()
     {
-        double GrowthInOneSecond(int share)
+        // How long after the cut the rate first grows by more than 10 % of the level it held.
+        double SecondsToGrowth(int share)
         {
             var c = new RateController();
             var end = AcceptMany(c, TimeSpan.FromSeconds(10), share, share);
-            Refuse(c, end);
-            var from = c.RateFor(Ceiling);
-            var t = end + Ms(200);
-            while (t < end + Ms(1200))
-            {
-                c.OnAccepted(t, t + Ms(100), Ceiling);
-                t += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling));
-            }
-            return c.RateFor(Ceiling) - from;
+            var cutAt = end + Ms(100);
+            c.OnRefused(end, cutAt, Ceiling, "60007");
+            c.OnAccepted(cutAt + Ms(10), cutAt + Ms(110), Ceiling);
+            return SecondsUntilGrowth(c, cutAt, cutAt + Ms(20));
         }
 
-        // 20 of 200 is cut to the deepest cut (60 calls/s) and grows (80 / 60)² ≈ 1.8 a second; 150 is cut to the even
-        // split of two (95) and grows (80 / 95)² ≈ 0.7.
-        Assert.True(GrowthInOneSecond(20) > 1.5 * GrowthInOneSecond(150));
+        // 40 of 200 is cut to the deepest cut (60 calls/s) and holds that about 0.6 as long as 100 holds 97 (the hold
+        // scales with the level, up to half the ceiling).
+        var small = SecondsToGrowth(40);
+        var large = SecondsToGrowth(100);
+        Assert.True(small < 0.75 * large, $"40 calls/s grew after {small:0.0} s, 100 after {large:0.0} s");
+    }
+
+    [Fact]
+    public void A_cut_that_finds_no_more_room_than_the_last_doubles_the_next_hold()
+    {
+        // Two cuts at the same share: the second came before the rate got well over the level it held, so the room
+        // is not there, and the next look for room waits twice as long.
+        double HoldAfter(int cuts)
+        {
+            var c = new RateController();
+            var t = TimeSpan.FromSeconds(10);
+            for (var i = 0; i < cuts; i++)
+            {
+                t = AcceptMany(c, t, 100, 100);
+                c.OnRefused(t, t + Ms(100), Ceiling, "60007");
+                t += Ms(100);
+                c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
+                t += Ms(200);
+            }
+            return SecondsUntilGrowth(c, t - Ms(200), t);
+        }
+
+        var first = HoldAfter(1);
+        var second = HoldAfter(2);
+        Assert.InRange(second / first, 1.6, 2.4);
     }
 
     [Fact]
