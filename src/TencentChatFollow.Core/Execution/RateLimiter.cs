@@ -20,14 +20,19 @@ internal sealed partial class RateLimiter
     /// <summary>Arrival jitter allowance: two sends a window apart may arrive a little closer than that.</summary>
     internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Beside others on the quota board, a cut rate starts over at the board's share after this long without a refusal.</summary>
+    internal static readonly TimeSpan QuietToStartOver = TimeSpan.FromSeconds(2);
+
     /// <summary>After giving up on a refusing service, one probe call goes this often; the others fail at once.</summary>
     internal static readonly TimeSpan ExhaustedProbeInterval = TimeSpan.FromSeconds(1);
 
     private readonly Clock _clock;
     private readonly object _gate = new();
-    private readonly RateController _control;
+    private RateController _control;
     private readonly RatePacer _pacer;
     private readonly QuotaMember? _member; // the machine's quota board of this API, when processes coordinate
+    private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
+    private TimeSpan _lastRefused = TimeSpan.MinValue;
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
 
     /// <summary>The limiter of <paramref name="api"/> within <paramref name="app"/> (made by <see cref="AppRateLimits.ForApi"/>).</summary>
@@ -106,7 +111,11 @@ internal sealed partial class RateLimiter
             var app = App.Refused(slot, now, reason, scope);
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
-            return _control.OnRefused(slot.SentAt, now, Ceiling(limit), reason, "the app's " + name + " quota");
+            var ceiling = Ceiling(limit);
+            _lastRefused = now;
+            var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota");
+            if (cut is not null) _cutUnder = ceiling;
+            return cut;
         }
     }
 
@@ -155,6 +164,11 @@ internal sealed partial class RateLimiter
         if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
         slot = default;
         var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
+        if (admitted && StartOver(member, ceiling, now))
+        {
+            _control = new RateController(_control.Settings);
+            _cutUnder = int.MaxValue;
+        }
         if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
         {
             if (!slot.Exhausted) member.Sent();
@@ -162,6 +176,20 @@ internal sealed partial class RateLimiter
         }
         member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), ref next);
         return false;
+    }
+
+    /// <summary>
+    /// Whether the control loop's last cut no longer applies beside the others on the board: they left this process a
+    /// share well above the one the cut was made under (a job ended), or the cut holds it well below the board's share
+    /// although the service has refused nothing for <see cref="QuietToStartOver"/> (a refusal among the board's jobs is
+    /// timing, which the board, not a deep cut, settles). Then it starts over at the board's share rather than grow
+    /// back to it slowly. Alone on the board, the control loop finds any outsider's share as without a board.
+    /// </summary>
+    private bool StartOver(QuotaMember member, int ceiling, TimeSpan now)
+    {
+        if (_control.Holding || _control.AtCeiling) return false;
+        if (ceiling >= _cutUnder + _cutUnder / 4) return true;
+        return member.HasCompany && now - _lastRefused >= QuietToStartOver && _control.RateFor(ceiling) < 0.8 * ceiling;
     }
 
     /// <summary>The pacing rule at a rate within <paramref name="ceiling"/>, at most <paramref name="room"/> calls within any window. Call under the lock.</summary>

@@ -30,4 +30,21 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         if (jobs == 2 && apartMs == 3000) Assert.True(sim.Clients[1].Accepted * 20 / ((row.EndMs - 3000) / 1000.0) >= 1200, "B averages at least 1,200 ids/s");
         Assert.Equal(0, sim.Boards!.Members); // each left the board once idle
     }
+
+    [Fact]
+    public void When_a_job_ends_the_other_takes_back_its_share_within_two_seconds_even_after_an_outsider_cut_its_rate()
+    {
+        // The app's backend (not on the board) sends 60 calls/s for the first 2.5 s: both jobs are refused and cut.
+        var sim = new QuotaSimulation(seed: 71) { Coordinated = true };
+        sim.AddNeighbour("neighbour", 60, stopMs: 2500);
+        var a = sim.AddModule("a", calls: 700);
+        var b = sim.AddModule("b", calls: 2000);
+        sim.RunUntil(60_000);
+        QuotaRow.Measure(output, "two jobs, one ends, after a backend's refusals", sim);
+
+        Assert.True(a.Refused + b.Refused > 0, "the backend made the jobs cut their rates");
+        var from = (int)(a.DoneAtMs!.Value / 1000) + 2;
+        Assert.True(b.DoneAtMs > (from + 2) * 1000, "b still runs two seconds later");
+        Assert.True(b.RateBetween(from, from + 2) >= 0.9 * 200, $"b at {b.RateBetween(from, from + 2):0} calls/s from {from} s, after a ended");
+    }
 }

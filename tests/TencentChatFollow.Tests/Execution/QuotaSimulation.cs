@@ -70,10 +70,10 @@ internal sealed class QuotaSimulation
         return client;
     }
 
-    /// <summary>A client that sends a steady <paramref name="callsPerSecond"/> and ignores refusals (another job, the app's backend).</summary>
-    public SimClient AddNeighbour(string name, double callsPerSecond, long startMs = 0)
+    /// <summary>A client that sends a steady <paramref name="callsPerSecond"/> and ignores refusals (another job, the app's backend), until <paramref name="stopMs"/>.</summary>
+    public SimClient AddNeighbour(string name, double callsPerSecond, long startMs = 0, long stopMs = long.MaxValue)
     {
-        var client = new SimClient(this, name, startMs, int.MaxValue, (int)Math.Ceiling(callsPerSecond), null, fixedRate: callsPerSecond);
+        var client = new SimClient(this, name, startMs, int.MaxValue, (int)Math.Ceiling(callsPerSecond), null, fixedRate: callsPerSecond) { StopMs = stopMs };
         _clients.Add(client);
         return client;
     }
@@ -147,6 +147,8 @@ internal sealed class SimClient
     }
 
     public string Name { get; }
+    /// <summary>A neighbour sends nothing from this time on.</summary>
+    public long StopMs { get; init; } = long.MaxValue;
     public RateLimiter Limiter { get; }
     /// <summary>The API the client calls (its limiter's).</summary>
     public string Api => Limiter.Api;
@@ -215,6 +217,7 @@ internal sealed class SimClient
 
         if (_fixedRate is double rate)
         {
+            if (nowMs >= StopMs) return;
             _fixedCredit += rate / 1000;
             while (_fixedCredit >= 1) { _fixedCredit--; Send(nowMs, default); }
             _waiting = 0;

@@ -20,6 +20,7 @@ internal sealed class FileQuotaStore : QuotaStore
 {
     internal const string Extension = ".quota";
     private readonly ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal); // files this process wrote and still holds
+    private volatile bool _closed; // the process exits: write no more
 
     public FileQuotaStore(string root)
     {
@@ -46,6 +47,7 @@ internal sealed class FileQuotaStore : QuotaStore
     /// <summary>Deletes every file this process still holds (at exit).</summary>
     internal void LeaveAll()
     {
+        _closed = true;
         foreach (var path in _mine.Keys) Remove(path);
         _mine.Clear();
     }
@@ -86,10 +88,11 @@ internal sealed class FileQuotaStore : QuotaStore
             return process.Id.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         }
 
-        public override void Publish(string member, int used, bool backlogged)
+        public override void Publish(string member, int used, int rate, bool backlogged)
         {
             var path = Path.Combine(folder, member + Extension);
-            var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, backlogged));
+            var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, backlogged));
+            if (store._closed) return;
             store._mine[path] = 0;
             try
             {
@@ -100,6 +103,7 @@ internal sealed class FileQuotaStore : QuotaStore
                 Directory.CreateDirectory(folder);
                 Write(path, bytes);
             }
+            if (store._closed) Remove(path); // the process began to exit while this was written: leave nothing
         }
 
         public override QuotaReading Read(string member)

@@ -15,8 +15,8 @@ internal abstract class QuotaBoard
     /// <summary>A new member's id on the board (nothing written yet).</summary>
     public abstract string Join();
 
-    /// <summary>Writes <paramref name="member"/>'s record, stamped now.</summary>
-    public abstract void Publish(string member, int used, bool backlogged);
+    /// <summary>Writes <paramref name="member"/>'s record (<see cref="QuotaRecord"/>), stamped now.</summary>
+    public abstract void Publish(string member, int used, int rate, bool backlogged);
 
     /// <summary>The other members' records that are not yet forgotten, and the time they were read at (UTC).</summary>
     public abstract QuotaReading Read(string member);

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -61,6 +62,9 @@ internal sealed class QuotaMember
 
     /// <summary>Stopped coordinating for good (the board failed).</summary>
     public bool Off => _off;
+
+    /// <summary>Others use the quota beside this member (fresh records on its board at the last reading).</summary>
+    public bool HasCompany => _reading is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
 
     /// <summary>The ceiling the board leaves this member under <paramref name="limit"/> (what the limiter's control loop works within).</summary>
     public int CeilingFor(int limit)
@@ -169,11 +173,12 @@ internal sealed class QuotaMember
             // about to take; a newcomer waiting for room claims none, so no one waits for it).
             var (inWindow, pace) = _usage(Volatile.Read(ref _ceiling));
             var used = backlogged ? Math.Max(inWindow, (int)Math.Ceiling(Math.Min(pace, Volatile.Read(ref _room)))) : inWindow;
+            var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
             QuotaReading? reading = null;
             var ok = Try(() =>
             {
                 _id ??= _board.Join();
-                _board.Publish(_id, used, backlogged);
+                _board.Publish(_id, used, rate, backlogged);
                 reading = _board.Read(_id);
             });
             lock (_sync)

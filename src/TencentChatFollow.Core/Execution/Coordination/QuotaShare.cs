@@ -6,17 +6,23 @@ namespace TencentChatFollow.Execution;
 /// <summary>What one member of a quota board last said (<see cref="QuotaBoard"/>).</summary>
 internal readonly struct QuotaRecord
 {
-    public QuotaRecord(DateTime at, int used, bool backlogged)
+    public QuotaRecord(DateTime at, int used, int rate, bool backlogged)
     {
         At = at;
         Used = used;
+        Rate = rate;
         Backlogged = backlogged;
     }
 
     /// <summary>When it said it (UTC wall time: members are processes, and share no other clock).</summary>
     public DateTime At { get; }
-    /// <summary>Its calls sent within the last window (refused ones too: the service counts them).</summary>
+    /// <summary>
+    /// What it holds of the service's window: its calls sent within the last window (refused ones too: the service
+    /// counts them), or, while it wants more and is still filling the window, what its pace will put there.
+    /// </summary>
     public int Used { get; }
+    /// <summary>The calls per second it sent lately (over the last publish interval): what it goes on using.</summary>
+    public int Rate { get; }
     /// <summary>Its callers waited for the board's share while it used most of it: it wants more than it gets.</summary>
     public bool Backlogged { get; }
 }
@@ -43,7 +49,8 @@ internal static class QuotaShare
     /// <summary>
     /// What a member may use under <paramref name="ceiling"/> beside the <paramref name="others"/> as read at
     /// <paramref name="now"/>. Its rate: the room that the others who want no more leave, split evenly among this
-    /// member and those who want more (the sated keep what they use, the rest share alike). Its calls within any window:
+    /// member and those who want more (the sated keep the rate they send at, the rest share alike; one that ended
+    /// sends nothing). Its calls within any window:
     /// no more than the others' calls of the last window leave, so a newcomer fills the service's window as fast as it
     /// frees, and a leaver's share comes back as its calls leave the window, with no burst into a full window. Alone
     /// (no fresh member): the ceiling for both.
@@ -52,7 +59,7 @@ internal static class QuotaShare
     {
         var fresh = 0;
         var usedByAll = 0;
-        var usedBySated = 0;
+        var rateOfSated = 0;
         var backlogged = 0;
         foreach (var other in others)
         {
@@ -60,10 +67,10 @@ internal static class QuotaShare
             fresh++;
             usedByAll += other.Used;
             if (other.Backlogged) backlogged++;
-            else usedBySated += other.Used;
+            else rateOfSated += other.Rate;
         }
         if (fresh == 0) return new QuotaSplit(ceiling, ceiling);
-        var fair = (double)(ceiling - usedBySated) / (1 + backlogged);
+        var fair = (double)(ceiling - rateOfSated) / (1 + backlogged);
         return new QuotaSplit(Math.Max(0, Math.Min(ceiling, fair)), Math.Max(0, ceiling - usedByAll));
     }
 
