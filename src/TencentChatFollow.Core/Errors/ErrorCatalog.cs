@@ -66,7 +66,7 @@ internal static class ErrorCatalog
         Add(60004, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60005, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60006, "TencentChat.InvalidSdkAppId", ErrorKind.Authentication, "The SDKAppID is invalid; check -SdkAppId.", fatal: true);
-        Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
+        Add(60007, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The REST call frequency limit was exceeded: the app's quota for this API is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60008, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "The service timed out; try again later.", transient: true);
         Add(60009, "TencentChat.UnknownApi", ErrorKind.InvalidArgument, "There is no REST API at this path: check the service and command (case-sensitive) against Tencent's list of REST APIs.", fatal: true);
         Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);

@@ -80,8 +80,8 @@ internal sealed class AttemptLoop
                 return new CallEnd<TBody>
                 {
                     Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
-                    "The service has refused every call for {0:0} s (60007, frequency limit): the app's {1} calls/s quota is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
-                    slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit))
+                    "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
+                    slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit, _facts.Protocol.Path))
                 };
             }
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
