@@ -144,13 +144,17 @@ internal sealed partial class RateLimiter
     /// <summary>The ceiling the control loop works within: <paramref name="limit"/>, or less when other processes on the machine share it.</summary>
     private int Ceiling(int limit) => _member?.CeilingFor(limit) ?? limit;
 
-    /// <summary>For the quota board: calls sent within the last window (refused ones count, as at the service), and the pace now under <paramref name="ceiling"/>.</summary>
-    private (int InWindow, double Pace) Usage(int ceiling)
+    /// <summary>
+    /// For the quota board: calls sent within the last window (refused ones count, as at the service), those of them
+    /// still within it <paramref name="ahead"/> from now, and the pace now under <paramref name="ceiling"/>.
+    /// </summary>
+    private (int InWindow, int Staying, double Pace) Usage(int ceiling, TimeSpan ahead)
     {
         lock (_gate)
         {
             var now = _clock.Elapsed;
-            return (_pacer.InWindow(now), _control.IsHolding(now) || ceiling < 1 ? 0 : _control.RateFor(ceiling));
+            var pace = _control.IsHolding(now) || ceiling < 1 ? 0 : _control.RateFor(ceiling);
+            return (_pacer.InWindow(now), _pacer.StillInWindowAt(now + ahead), pace);
         }
     }
 

@@ -63,6 +63,14 @@ internal sealed class RatePacer
         return _count;
     }
 
+    /// <summary>How many of the calls sent until now will still be within the window at <paramref name="later"/>.</summary>
+    public int StillInWindowAt(TimeSpan later)
+    {
+        var leaving = 0;
+        while (leaving < _count && At(leaving) <= later - _window) leaving++;
+        return _count - leaving;
+    }
+
     private void Forget(TimeSpan now)
     {
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }

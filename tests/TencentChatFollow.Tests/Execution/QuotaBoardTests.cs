@@ -168,7 +168,7 @@ public sealed class QuotaBoardTests : IDisposable
         var store = new MemoryQuotaStore(clock);
         var board = store.Board("key");
         store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, 200, true));
-        var member = new QuotaMember(board, clock, selfDriven: false, usage: _ => (0, 0));
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (0, 0, 0));
 
         Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out var wake));
         Assert.Equal(clock.Elapsed + QuotaMember.JoinWait, wake);
@@ -191,6 +191,16 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Null(member.Tick());
         Assert.Equal(1, store.Members);
         Assert.Equal(200, member.CeilingFor(200)); // not on the board: its own ceiling
+    }
+
+    [Fact]
+    public void The_pacer_tells_how_many_of_its_calls_stay_in_the_window_a_moment_later()
+    {
+        var pacer = new RatePacer(TimeSpan.FromSeconds(1));
+        foreach (var ms in new[] { 0, 50, 100, 900 }) pacer.Take(TimeSpan.FromMilliseconds(ms), TimeSpan.FromMilliseconds(ms));
+        Assert.Equal(4, pacer.InWindow(TimeSpan.FromMilliseconds(950)));
+        Assert.Equal(2, pacer.StillInWindowAt(TimeSpan.FromMilliseconds(1060))); // the calls at 0 and 50 ms have left
+        Assert.Equal(0, pacer.StillInWindowAt(TimeSpan.FromMilliseconds(1900)));
     }
 
     [Fact]

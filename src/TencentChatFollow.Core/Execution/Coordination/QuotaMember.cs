@@ -27,7 +27,7 @@ internal sealed class QuotaMember
     private readonly QuotaBoard _board;
     private readonly Clock _clock;
     private readonly bool _selfDriven;
-    private readonly Func<int, (int InWindow, double Pace)> _usage;
+    private readonly Func<int, TimeSpan, (int InWindow, int Staying, double Pace)> _usage;
     private readonly object _sync = new(); // the phase; never held while calling out
     private readonly object _tick = new(); // one tick at a time
     private bool _running;
@@ -49,10 +49,10 @@ internal sealed class QuotaMember
 
     /// <summary>
     /// A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="usage"/>
-    /// gives, for the ceiling the board left it, the limiter's calls sent within its last window and the rate it paces
-    /// at now (it takes the limiter's lock).
+    /// gives, for the ceiling the board left it, the limiter's calls sent within its last window, those still within
+    /// it a given time ahead, and the rate it paces at now (it takes the limiter's lock).
     /// </summary>
-    public QuotaMember(QuotaBoard board, Clock clock, bool selfDriven, Func<int, (int InWindow, double Pace)> usage)
+    public QuotaMember(QuotaBoard board, Clock clock, bool selfDriven, Func<int, TimeSpan, (int InWindow, int Staying, double Pace)> usage)
     {
         _board = board;
         _clock = clock;
@@ -168,11 +168,13 @@ internal sealed class QuotaMember
             // share it was given (a job that sends a little now and then waits a moment too, but leaves the rest).
             var share = Volatile.Read(ref _ceiling) * elapsed.TotalSeconds;
             var backlogged = waited == 2 || (waited == 1 && (share < 2 || sent >= share / 2));
-            // What it holds of the window: its calls in it, or, while it wants more, what its pace will put there as far
-            // as its room allows (a job still filling the window claims that at once, so no one counts on room it is
-            // about to take; a newcomer waiting for room claims none, so no one waits for it).
-            var (inWindow, pace) = _usage(Volatile.Read(ref _ceiling));
-            var used = backlogged ? Math.Max(inWindow, (int)Math.Ceiling(Math.Min(pace, Volatile.Read(ref _room)))) : inWindow;
+            // What it holds of the window until it publishes again: its calls in it, or, while it wants more, those that
+            // stay in it plus what its pace adds meanwhile, as far as its room allows (a job still filling the window
+            // claims that at once, so no one counts on room it is about to take; one at a steady pace claims what it
+            // has; a newcomer waiting for room claims none, so no one waits for it).
+            var (inWindow, staying, pace) = _usage(Volatile.Read(ref _ceiling), PublishInterval);
+            var ahead = staying + (int)Math.Ceiling(pace * PublishInterval.TotalSeconds);
+            var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : inWindow;
             var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
             QuotaReading? reading = null;
             var ok = Try(() =>
