@@ -61,9 +61,9 @@ Get-Content -LiteralPath $env:TCF_TEST_IDS | Get-TencentChatFollowInfo | ForEach
         Join-Path $board (-join ($hash[0..7] | ForEach-Object { $_.ToString('x2') }))
     }
 
-    # A member's record as the file store writes it (docs/performance.md): "TCQ1 <UTC ticks> <used> <rate> <0|1> <FNV-1a>".
+    # A member's record as the file store writes it (docs/performance.md): "TCQ1 <UTC ticks> <used> <rate> <ceiling> <0|1> <FNV-1a>".
     function Format-Record([datetime] $At, [int] $Used, [int] $Rate, [bool] $Backlogged) {
-        $body = 'TCQ1 {0:D19} {1:D6} {2:D6} {3}' -f $At.Ticks, $Used, $Rate, [int]$Backlogged
+        $body = 'TCQ1 {0:D19} {1:D6} {2:D6} {3:D6} {4}' -f $At.Ticks, $Used, $Rate, 200, [int]$Backlogged
         [uint64]$hash = 2166136261
         foreach ($c in $body.ToCharArray()) { $hash = (([uint64]($hash -bxor [uint64][int]$c)) * [uint64]16777619) % [uint64]4294967296 }
         "$body $($hash.ToString('x8'))`n"

@@ -178,7 +178,7 @@ internal sealed partial class RateLimiter
             if (!slot.Exhausted) member.Sent();
             return true;
         }
-        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), ref next);
+        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < waiter.Limit, ref next);
         return false;
     }
 

@@ -20,7 +20,7 @@ public sealed class QuotaBoardTests : IDisposable
 
     /// <summary>A record said <paramref name="secondsAgo"/>, sending at <paramref name="rate"/> calls/s lately (by default as many as it holds of the window).</summary>
     private static QuotaRecord Said(double secondsAgo, int used, bool backlogged, int? rate = null)
-        => new(Now - TimeSpan.FromSeconds(secondsAgo), used, rate ?? used, backlogged);
+        => new(Now - TimeSpan.FromSeconds(secondsAgo), used, rate ?? used, 200, backlogged);
 
     private static QuotaSplit Split(params QuotaRecord[] others) => QuotaShare.Split(200, others, Now);
 
@@ -61,6 +61,9 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Equal(100, split.Room);
         // What the sated go on sending counts, not what they sent: one slowing down from 100 to 40 leaves 160.
         Assert.Equal(80, Split(Said(0.05, used: 100, backlogged: false, rate: 40), Said(0.05, used: 60, backlogged: true)).Rate);
+        // A job held to 50 of its own splits the board's 200 too: it may go at 50 at most, within the room.
+        var held = QuotaShare.Split(50, [Said(0.05, used: 100, backlogged: true)], Now);
+        Assert.Equal((50.0, 50), (held.Rate, held.Room));
         // Three that all want more: a third each.
         Assert.Equal(200 / 3.0, Split(Said(0.05, 66, true), Said(0.05, 66, true)).Rate, 3);
     }
@@ -80,7 +83,7 @@ public sealed class QuotaBoardTests : IDisposable
         var text = Encoding.ASCII.GetString(QuotaRecordText.Format(Said(0, used: 123, backlogged: true, rate: 45)));
         Assert.Equal(QuotaRecordText.Length, text.Length);
         var back = QuotaRecordText.Parse(text);
-        Assert.Equal((Now, 123, 45, true), (back!.Value.At, back.Value.Used, back.Value.Rate, back.Value.Backlogged));
+        Assert.Equal((Now, 123, 45, 200, true), (back!.Value.At, back.Value.Used, back.Value.Rate, back.Value.Ceiling, back.Value.Backlogged));
         Assert.Null(QuotaRecordText.Parse(text.Substring(0, 20)));
         Assert.Null(QuotaRecordText.Parse(text.Replace(" 000123 ", " 000923 ", StringComparison.Ordinal)));
         Assert.Null(QuotaRecordText.Parse(string.Empty));
@@ -94,9 +97,9 @@ public sealed class QuotaBoardTests : IDisposable
         var other = new FileQuotaStore(_root).Board("another key");
         var (ma, mb) = (a.Join(), b.Join());
         Assert.NotEqual(ma, mb);
-        a.Publish(ma, used: 120, rate: 100, backlogged: true);
-        b.Publish(mb, used: 30, rate: 30, backlogged: false);
-        other.Publish(other.Join(), used: 200, rate: 200, backlogged: true);
+        a.Publish(ma, used: 120, rate: 100, ceiling: 200, backlogged: true);
+        b.Publish(mb, used: 30, rate: 30, ceiling: 200, backlogged: false);
+        other.Publish(other.Join(), used: 200, rate: 200, ceiling: 200, backlogged: true);
 
         var seenByB = b.Read(mb);
         var record = Assert.Single(seenByB.Others);
@@ -110,16 +113,16 @@ public sealed class QuotaBoardTests : IDisposable
     {
         var board = new FileQuotaStore(_root).Board("key");
         var me = board.Join();
-        board.Publish(me, used: 10, rate: 10, backlogged: true);
+        board.Publish(me, used: 10, rate: 10, ceiling: 200, backlogged: true);
         var folder = Path.GetDirectoryName(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories).Single())!;
         File.WriteAllText(Path.Combine(folder, "1-partial.quota"), "TCQ1 0638");
         var oldPartial = Path.Combine(folder, "2-partial.quota");
         File.WriteAllText(oldPartial, "TCQ1 06");
         File.SetLastWriteTimeUtc(oldPartial, DateTime.UtcNow.AddMinutes(-5));
-        var stale = new QuotaRecord(DateTime.UtcNow.AddSeconds(-3), 200, 200, true);
+        var stale = new QuotaRecord(DateTime.UtcNow.AddSeconds(-3), 200, 200, 200, true);
         File.WriteAllBytes(Path.Combine(folder, "3-stale.quota"), QuotaRecordText.Format(stale));
         var forgotten = Path.Combine(folder, "4-crashed.quota");
-        File.WriteAllBytes(forgotten, QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow.AddHours(-1), 200, 200, true)));
+        File.WriteAllBytes(forgotten, QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow.AddHours(-1), 200, 200, 200, true)));
 
         var reading = board.Read(me);
         Assert.Equal(200, Assert.Single(reading.Others).Used); // the stale one only: partial files skipped
@@ -134,8 +137,8 @@ public sealed class QuotaBoardTests : IDisposable
     {
         var (a, b) = (new FileQuotaStore(_root).Board("key"), new FileQuotaStore(_root).Board("key"));
         var (ma, mb) = (a.Join(), b.Join());
-        a.Publish(ma, used: 150, rate: 100, backlogged: true);
-        b.Publish(mb, used: 0, rate: 0, backlogged: true);
+        a.Publish(ma, used: 150, rate: 100, ceiling: 200, backlogged: true);
+        b.Publish(mb, used: 0, rate: 0, ceiling: 200, backlogged: true);
         Assert.Equal(150, Assert.Single(b.Read(mb).Others).Used);
         var path = Directory.GetFiles(_root, ma + ".quota", SearchOption.AllDirectories).Single();
         File.WriteAllText(path, "TCQ1 063");
@@ -148,15 +151,15 @@ public sealed class QuotaBoardTests : IDisposable
         var store = new FileQuotaStore(_root);
         var (board, other) = (store.Board("key"), new FileQuotaStore(_root).Board("key"));
         var (me, them) = (board.Join(), other.Join());
-        board.Publish(me, 1, 1, false);
-        other.Publish(them, 1, 1, false);
+        board.Publish(me, 1, 1, 200, false);
+        other.Publish(them, 1, 1, 200, false);
         board.Leave(me);
         Assert.Single(Directory.GetFiles(_root, "*", SearchOption.AllDirectories));
         other.Leave(them);
         Assert.Empty(Directory.GetFileSystemEntries(_root));
 
         var exiting = store.Board("key");
-        exiting.Publish(exiting.Join(), 5, 5, true);
+        exiting.Publish(exiting.Join(), 5, 5, 200, true);
         store.LeaveAll();
         Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
@@ -167,7 +170,7 @@ public sealed class QuotaBoardTests : IDisposable
         var clock = new ManualClock();
         var store = new MemoryQuotaStore(clock);
         var board = store.Board("key");
-        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, 200, true));
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, 200, 200, true));
         var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (0, 0, 0));
 
         Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out var wake));
@@ -176,7 +179,7 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Equal(2, store.Members);
         clock.Set(wake);
         Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _)); // not read yet
-        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 150, 100, true));
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 150, 100, 200, true));
         member.Tick();
         Assert.True(member.Admit(clock.Elapsed, 200, out var ceiling, out var room, out _));
         Assert.Equal((100, 50), (ceiling, room));

@@ -47,4 +47,19 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         Assert.True(b.DoneAtMs > (from + 2) * 1000, "b still runs two seconds later");
         Assert.True(b.RateBetween(from, from + 2) >= 0.9 * 200, $"b at {b.RateBetween(from, from + 2):0} calls/s from {from} s, after a ended");
     }
+
+    [Fact]
+    public void A_job_held_to_a_lower_ceiling_of_its_own_leaves_the_rest_to_the_other()
+    {
+        // Connect-TencentChat -MaxRequestsPerSecond 50 in one job: it wants no more than 50, so the other takes 150.
+        var sim = new QuotaSimulation(seed: 72) { Coordinated = true };
+        var gentle = sim.AddModule("gentle", calls: 400, maxRequestsPerSecond: 50);
+        var other = sim.AddModule("other", calls: 1500);
+        sim.RunUntil(60_000);
+        QuotaRow.Measure(output, "one job at a ceiling of 50 beside one at 200", sim);
+
+        Assert.True(gentle.RateBetween(2, 7) >= 0.9 * 50, $"the gentle job at {gentle.RateBetween(2, 7):0} calls/s");
+        Assert.True(other.RateBetween(2, 7) >= 0.9 * 150, $"the other at {other.RateBetween(2, 7):0} calls/s");
+        Assert.Equal(0, gentle.Refused + other.Refused);
+    }
 }

@@ -88,10 +88,10 @@ internal sealed class FileQuotaStore : QuotaStore
             return process.Id.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         }
 
-        public override void Publish(string member, int used, int rate, bool backlogged)
+        public override void Publish(string member, int used, int rate, int ceiling, bool backlogged)
         {
             var path = Path.Combine(folder, member + Extension);
-            var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, backlogged));
+            var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, ceiling, backlogged));
             if (store._closed) return;
             store._mine[path] = 0;
             try

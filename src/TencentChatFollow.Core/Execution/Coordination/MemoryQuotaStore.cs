@@ -41,8 +41,8 @@ internal sealed class MemoryQuotaStore(Clock clock, bool selfDriven = false) : Q
             lock (_records) return "m" + (++_joined).ToString(CultureInfo.InvariantCulture);
         }
 
-        public override void Publish(string member, int used, int rate, bool backlogged)
-            => Put(member, new QuotaRecord(clock.UtcNow.UtcDateTime, used, rate, backlogged));
+        public override void Publish(string member, int used, int rate, int ceiling, bool backlogged)
+            => Put(member, new QuotaRecord(clock.UtcNow.UtcDateTime, used, rate, ceiling, backlogged));
 
         public void Put(string member, QuotaRecord record)
         {

@@ -16,7 +16,7 @@ internal abstract class QuotaBoard
     public abstract string Join();
 
     /// <summary>Writes <paramref name="member"/>'s record (<see cref="QuotaRecord"/>), stamped now.</summary>
-    public abstract void Publish(string member, int used, int rate, bool backlogged);
+    public abstract void Publish(string member, int used, int rate, int ceiling, bool backlogged);
 
     /// <summary>The other members' records that are not yet forgotten, and the time they were read at (UTC).</summary>
     public abstract QuotaReading Read(string member);

@@ -44,6 +44,7 @@ internal sealed class QuotaMember
     private int _sent;
     private int _ceiling = int.MaxValue;
     private int _room;
+    private int _limit; // the ceiling its callers ask under
     private volatile QuotaReading? _reading;
     private volatile bool _off;
 
@@ -79,6 +80,7 @@ internal sealed class QuotaMember
     {
         (ceiling, room, wake) = (limit, limit, now);
         if (_off) return true;
+        Volatile.Write(ref _limit, limit);
         bool start, ready;
         TimeSpan readyAt;
         lock (_sync)
@@ -127,13 +129,14 @@ internal sealed class QuotaMember
 
     /// <summary>
     /// A caller waits (under the limiter's lock), for room on the board (<paramref name="forRoom"/>: joining, or its
-    /// calls in the window are all the board leaves it) or for its pace. <paramref name="next"/> is kept within a
-    /// publish interval, so a new reading applies soon.
+    /// calls in the window are all the board leaves it) or for its pace, which the board holds below the caller's own
+    /// ceiling or not (<paramref name="boardBinds"/>: a job held to a lower ceiling of its own wants no more from the
+    /// board). <paramref name="next"/> is kept within a publish interval, so a new reading applies soon.
     /// </summary>
-    public void Waited(TimeSpan now, bool forRoom, ref TimeSpan next)
+    public void Waited(TimeSpan now, bool forRoom, bool boardBinds, ref TimeSpan next)
     {
         if (forRoom) Interlocked.Exchange(ref _waited, 2);
-        else Interlocked.CompareExchange(ref _waited, 1, 0);
+        else if (boardBinds) Interlocked.CompareExchange(ref _waited, 1, 0);
         if (!_off && next > now + PublishInterval) next = now + PublishInterval;
     }
 
@@ -180,7 +183,7 @@ internal sealed class QuotaMember
             var ok = Try(() =>
             {
                 _id ??= _board.Join();
-                _board.Publish(_id, used, rate, backlogged);
+                _board.Publish(_id, used, rate, Volatile.Read(ref _limit), backlogged);
                 reading = _board.Read(_id);
             });
             lock (_sync)

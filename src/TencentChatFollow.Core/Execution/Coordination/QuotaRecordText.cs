@@ -7,18 +7,18 @@ namespace TencentChatFollow.Execution;
 
 /// <summary>
 /// A member's record as the file store writes it: one line of fixed length,
-/// "TCQ1 &lt;UTC ticks, 19 digits&gt; &lt;used, 6 digits&gt; &lt;rate, 6 digits&gt; &lt;backlogged 0|1&gt; &lt;FNV-1a of the rest, 8 hex digits&gt;",
+/// "TCQ1 &lt;UTC ticks, 19 digits&gt; &lt;used, 6 digits&gt; &lt;rate, 6 digits&gt; &lt;ceiling, 6 digits&gt; &lt;backlogged 0|1&gt; &lt;FNV-1a of the rest, 8 hex digits&gt;",
 /// so a record caught half-written fails its check and is skipped.
 /// </summary>
 internal static class QuotaRecordText
 {
     private const string Magic = "TCQ1";
-    internal const int Length = 4 + 1 + 19 + 1 + 6 + 1 + 6 + 1 + 1 + 1 + 8 + 1;
+    internal const int Length = 4 + 1 + 19 + 1 + 6 + 1 + 6 + 1 + 6 + 1 + 1 + 1 + 8 + 1;
 
     public static byte[] Format(QuotaRecord record)
     {
-        var body = string.Format(CultureInfo.InvariantCulture, "{0} {1:D19} {2:D6} {3:D6} {4}", Magic, record.At.Ticks,
-            Clamp(record.Used), Clamp(record.Rate), record.Backlogged ? 1 : 0);
+        var body = string.Format(CultureInfo.InvariantCulture, "{0} {1:D19} {2:D6} {3:D6} {4:D6} {5}", Magic, record.At.Ticks,
+            Clamp(record.Used), Clamp(record.Rate), Clamp(record.Ceiling), record.Backlogged ? 1 : 0);
         return Encoding.ASCII.GetBytes(body + " " + Check(body).ToString("x8", CultureInfo.InvariantCulture) + "\n");
     }
 
@@ -32,9 +32,10 @@ internal static class QuotaRecordText
         if (!long.TryParse(body.Substring(5, 19), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks) return null;
         if (!int.TryParse(body.Substring(25, 6), NumberStyles.None, CultureInfo.InvariantCulture, out var used)) return null;
         if (!int.TryParse(body.Substring(32, 6), NumberStyles.None, CultureInfo.InvariantCulture, out var rate)) return null;
-        var flag = body[39];
+        if (!int.TryParse(body.Substring(39, 6), NumberStyles.None, CultureInfo.InvariantCulture, out var ceiling)) return null;
+        var flag = body[46];
         if (flag != '0' && flag != '1') return null;
-        return new QuotaRecord(new DateTime(ticks, DateTimeKind.Utc), used, rate, flag == '1');
+        return new QuotaRecord(new DateTime(ticks, DateTimeKind.Utc), used, rate, ceiling, flag == '1');
     }
 
     /// <summary>The record in the file at <paramref name="path"/>, or null (unreadable, gone, not a record).</summary>

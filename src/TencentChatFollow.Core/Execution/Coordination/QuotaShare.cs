@@ -6,11 +6,12 @@ namespace TencentChatFollow.Execution;
 /// <summary>What one member of a quota board last said (<see cref="QuotaBoard"/>).</summary>
 internal readonly struct QuotaRecord
 {
-    public QuotaRecord(DateTime at, int used, int rate, bool backlogged)
+    public QuotaRecord(DateTime at, int used, int rate, int ceiling, bool backlogged)
     {
         At = at;
         Used = used;
         Rate = rate;
+        Ceiling = ceiling;
         Backlogged = backlogged;
     }
 
@@ -23,6 +24,8 @@ internal readonly struct QuotaRecord
     public int Used { get; }
     /// <summary>The calls per second it sent lately (over the last publish interval): what it goes on using.</summary>
     public int Rate { get; }
+    /// <summary>Its own ceiling (the API's limit as it knows it, or -MaxRequestsPerSecond).</summary>
+    public int Ceiling { get; }
     /// <summary>Its callers waited for the board's share while it used most of it: it wants more than it gets.</summary>
     public bool Backlogged { get; }
 }
@@ -53,10 +56,12 @@ internal static class QuotaShare
     /// sends nothing). Its calls within any window:
     /// no more than the others' calls of the last window leave, so a newcomer fills the service's window as fast as it
     /// frees, and a leaver's share comes back as its calls leave the window, with no burst into a full window. Alone
-    /// (no fresh member): the ceiling for both.
+    /// (no fresh member): the ceiling for both. The quota split is the highest ceiling on the board: a job held to a
+    /// lower one of its own (-MaxRequestsPerSecond) wants no more than that, and leaves the rest to the others.
     /// </summary>
     public static QuotaSplit Split(int ceiling, IReadOnlyList<QuotaRecord> others, DateTime now)
     {
+        var quota = ceiling;
         var fresh = 0;
         var usedByAll = 0;
         var rateOfSated = 0;
@@ -65,13 +70,14 @@ internal static class QuotaShare
         {
             if (!IsFresh(other, now)) continue;
             fresh++;
+            quota = Math.Max(quota, other.Ceiling);
             usedByAll += other.Used;
             if (other.Backlogged) backlogged++;
             else rateOfSated += other.Rate;
         }
         if (fresh == 0) return new QuotaSplit(ceiling, ceiling);
-        var fair = (double)(ceiling - rateOfSated) / (1 + backlogged);
-        return new QuotaSplit(Math.Max(0, Math.Min(ceiling, fair)), Math.Max(0, ceiling - usedByAll));
+        var fair = (double)(quota - rateOfSated) / (1 + backlogged);
+        return new QuotaSplit(Math.Max(0, Math.Min(ceiling, fair)), Math.Max(0, Math.Min(ceiling, quota - usedByAll)));
     }
 
     /// <summary>Said within <see cref="Fresh"/> of <paramref name="now"/> (a clock step back of as much is forgiven).</summary>
