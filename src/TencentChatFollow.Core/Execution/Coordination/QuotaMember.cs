@@ -32,7 +32,6 @@ internal sealed class QuotaMember
     private readonly object _tick = new(); // one tick at a time
     private bool _running;
     private bool _ready;
-    private bool _leaving;
     private TimeSpan _readyAt;
     private TimeSpan _nextTick;
     private TimeSpan _lastDemand;
@@ -61,9 +60,6 @@ internal sealed class QuotaMember
         _usage = usage;
     }
 
-    /// <summary>Stopped coordinating for good (the board failed).</summary>
-    public bool Off => _off;
-
     /// <summary>Others use the quota beside this member (fresh records on its board at the last reading).</summary>
     public bool HasCompany => _reading is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
 
@@ -89,7 +85,7 @@ internal sealed class QuotaMember
             start = !_running;
             if (start)
             {
-                (_running, _ready, _leaving, _readyAt, _nextTick, _lastTick, _reading) = (true, false, false, now + JoinWait, now, now, null);
+                (_running, _ready, _readyAt, _nextTick, _lastTick, _reading) = (true, false, now + JoinWait, now, now, null);
                 (_ceiling, _room, _waited, _sent) = (0, 0, 2, 0); // it wants a share and has none yet
             }
             (ready, readyAt) = (_ready, _readyAt);
@@ -154,7 +150,7 @@ internal sealed class QuotaMember
             {
                 if (!_running) return null;
                 if (now < _nextTick) return _nextTick;
-                leave = _leaving || _off || now - _lastDemand >= LeaveAfter;
+                leave = _off || now - _lastDemand >= LeaveAfter;
                 if (leave) (_running, _ready, _reading) = (false, false, null);
             }
             if (leave)
@@ -198,19 +194,22 @@ internal sealed class QuotaMember
         }
     }
 
-    /// <summary>Leaves the board now (the registry forgets its limiters).</summary>
-    public void Leave()
-    {
-        lock (_sync) (_leaving, _nextTick) = (true, TimeSpan.MinValue);
-        Tick();
-    }
-
+    /// <summary>The member's timer: ticks until it stops. Anything unforeseen turns coordination off for the process, so a stale reading never stays in force.</summary>
     private async Task RunAsync()
     {
-        while (Tick() is { } next)
+        try
         {
-            var wait = next - _clock.Elapsed;
-            if (wait > TimeSpan.Zero) await _clock.Delay(wait, CancellationToken.None).ConfigureAwait(false);
+            while (Tick() is { } next)
+            {
+                var wait = next - _clock.Elapsed;
+                if (wait > TimeSpan.Zero) await _clock.Delay(wait, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            _off = true;
+            _reading = null;
+            lock (_sync) _running = false;
         }
     }
 
