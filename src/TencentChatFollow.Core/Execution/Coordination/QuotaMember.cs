@@ -18,7 +18,7 @@ namespace TencentChatFollow.Execution;
 internal sealed class QuotaMember
 {
     internal static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(100);
-    internal static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(130);
+    internal static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(50);
     internal static readonly TimeSpan LeaveAfter = TimeSpan.FromSeconds(2);
     /// <summary>With no room at all for this long, one call a second goes anyway (others that count a higher ceiling cannot starve it).</summary>
     internal static readonly TimeSpan NoRoomAtMost = TimeSpan.FromSeconds(1);
