@@ -112,7 +112,7 @@ Describe 'A service that refuses every call' {
         foreach ($e in $errs) {
             $e.FullyQualifiedErrorId | Should -BeLike 'TencentChat.QuotaExhausted*'
             $e.CategoryInfo.Category | Should -Be 'LimitsExceeded'
-            $e.Exception.Message | Should -Match 'quota is being used up elsewhere'
+            $e.Exception.Message | Should -Match 'quota for v4/follow/follow_get_info is being used up elsewhere'
         }
         $clock.Elapsed.TotalSeconds | Should -BeGreaterThan 1.5 -Because 'the run waited out the refusals for -RetryTimeoutSec 2 first'
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because 'it gives up after 2 s, not the default 60 s'
