@@ -15,7 +15,8 @@ namespace TencentChatFollow.Execution;
 /// to calls already on their way say nothing new): to a little under our share of the service's last second (what it
 /// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
 /// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
-/// unless the episode brings several refusals: then another job fills the window and the cut is to half.</item>
+/// unless calls sent after the cut are refused too (a stall bunches calls sent before it): then another job fills
+/// the window and the cut is to half.</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
@@ -143,10 +144,11 @@ internal sealed class RateController
             if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
-            if (_fairLevel == double.MaxValue && _episodeRefusals == _settings.TimingRefusals && _rate > 0)
+            if (_fairLevel == double.MaxValue && sentAt >= _cutAt && _probesRefused == _settings.TimingRefusals && _rate > 0)
             {
-                // Taken for timing, but a stall bunches a call or two, not this many: someone else fills the window.
-                // Give way as to one other job.
+                // Taken for timing, but calls sent after the cut are refused too: a stall bunches calls (they come back
+                // refused together, all sent before the cut), and after it the window has room again; here someone
+                // else fills the window. Give way as to one other job.
                 var was = _rate;
                 _fairLevel = ceiling / 2.0;
                 _rate = Math.Min(_rate, Math.Max(_settings.MinRate, _fairLevel * _settings.ShareFactor));

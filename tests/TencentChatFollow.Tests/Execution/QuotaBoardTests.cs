@@ -173,12 +173,15 @@ public sealed class QuotaBoardTests : IDisposable
         store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 200, 200, 200, true));
         var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (0, 0, 0));
 
+        var joined = clock.Elapsed;
         Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out var wake));
-        Assert.Equal(clock.Elapsed + QuotaMember.JoinWait, wake);
-        member.Tick(); // registers
+        Assert.Equal(clock.Elapsed + QuotaMember.JoinPoll, wake); // its first reading may show it alone: look again soon
+        member.Tick(); // registers, and reads another member: it waits its join
         Assert.Equal(2, store.Members);
         clock.Set(wake);
-        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _)); // not read yet
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _));
+        clock.Set(joined + QuotaMember.JoinWait);
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _)); // not read since
         store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 150, 100, 200, true));
         member.Tick();
         Assert.True(member.Admit(clock.Elapsed, 200, out var ceiling, out var room, out _));
@@ -194,6 +197,21 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Null(member.Tick());
         Assert.Equal(1, store.Members);
         Assert.Equal(200, member.CeilingFor(200)); // not on the board: its own ceiling
+    }
+
+    [Fact]
+    public void A_member_alone_on_the_board_sends_as_soon_as_it_has_read_it()
+    {
+        var clock = new ManualClock();
+        var store = new MemoryQuotaStore(clock);
+        var board = store.Board("key");
+        store.Put("key", "crashed", new QuotaRecord(clock.UtcNow.UtcDateTime - QuotaShare.Fresh, 200, 200, 200, true)); // said nothing for a second
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (0, 0, 0));
+
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out _, out _)); // has not read the board yet
+        member.Tick();
+        Assert.True(member.Admit(clock.Elapsed, 200, out var ceiling, out var room, out _)); // no join wait
+        Assert.Equal((200, 200), (ceiling, room));
     }
 
     [Fact]

@@ -262,16 +262,21 @@ public class RateControllerTests
         Refuse(c, end);
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3); // nearly the whole ceiling was ours: timing
 
-        // Two more refused calls of that episode: still timing, nothing said.
-        for (var i = 1; i <= 2; i++) Assert.Null(c.OnRefused(end + Ms(i), end + Ms(100 + i), Ceiling, "60007"));
+        // A stall bunched calls: five more, all sent before the cut, come back refused. Still timing, nothing said.
+        for (var i = 1; i <= 5; i++) Assert.Null(c.OnRefused(end + Ms(i), end + Ms(100 + i), Ceiling, "60007"));
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
 
-        // The fourth: a stall does not bunch that many calls; another job fills the window. Give way as to one other.
-        var message = c.OnRefused(end + Ms(3), end + Ms(103), Ceiling, "60007");
-        Assert.Contains("refused 4 calls in a row", message, StringComparison.Ordinal);
+        // A call sent after the cut is refused too: one may still meet the bunch in the window.
+        var cut = end + Ms(100);
+        Assert.Null(c.OnRefused(cut + Ms(10), cut + Ms(110), Ceiling, "60007"));
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
+
+        // A second: the window stays full after the cut, so another job fills it. Give way as to one other.
+        var message = c.OnRefused(cut + Ms(20), cut + Ms(120), Ceiling, "60007");
+        Assert.Contains("refused 8 calls in a row", message, StringComparison.Ordinal);
         Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
         // Later refusals of the episode change nothing more.
-        Assert.Null(c.OnRefused(end + Ms(4), end + Ms(104), Ceiling, "60007"));
+        Assert.Null(c.OnRefused(cut + Ms(30), cut + Ms(130), Ceiling, "60007"));
         Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
     }
 

@@ -9,9 +9,9 @@ namespace TencentChatFollow.Execution;
 /// One process's <see cref="RateLimiter"/> on the quota board of its API (<see cref="QuotaBoard"/>): while callers ask
 /// for turns it publishes, every <see cref="PublishInterval"/>, its calls of the last window and whether it wants more
 /// than it gets, reads the others', and gives the limiter the part it may use (<see cref="QuotaShare.Split"/>) from that
-/// reading, so the limiter never does I/O under its lock. It joins on the first demand and waits
-/// <see cref="JoinWait"/> before its first send, so jobs launched together see each other before either fills the
-/// window; after <see cref="LeaveAfter"/> without demand it deletes its record and stops (no timer for an idle
+/// reading, so the limiter never does I/O under its lock. It joins on the first demand; when its first reading shows
+/// others on the board it waits <see cref="JoinWait"/> before its first send, so jobs launched together see each other
+/// before either fills the window (alone, it sends as soon as it has read the board); after <see cref="LeaveAfter"/> without demand it deletes its record and stops (no timer for an idle
 /// limiter). If the board fails a few times in a row, it stops coordinating for the process (the limiter's adaptive
 /// control works alone, as across machines).
 /// </summary>
@@ -19,6 +19,8 @@ internal sealed class QuotaMember
 {
     internal static readonly TimeSpan PublishInterval = TimeSpan.FromMilliseconds(100);
     internal static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(50);
+    /// <summary>While it joins, callers look again this often (its first reading may show it alone).</summary>
+    internal static readonly TimeSpan JoinPoll = TimeSpan.FromMilliseconds(5);
     internal static readonly TimeSpan LeaveAfter = TimeSpan.FromSeconds(2);
     /// <summary>With no room at all for this long, one call a second goes anyway (others that count a higher ceiling cannot starve it).</summary>
     internal static readonly TimeSpan NoRoomAtMost = TimeSpan.FromSeconds(1);
@@ -94,7 +96,7 @@ internal sealed class QuotaMember
         if (!ready)
         {
             (ceiling, room) = (0, 0);
-            wake = readyAt > now ? readyAt : now + RatePacer.CatchUp;
+            wake = readyAt > now + JoinPoll ? now + JoinPoll : readyAt > now ? readyAt : now + RatePacer.CatchUp;
             return false;
         }
         var split = _reading?.Split(limit) ?? new QuotaSplit(limit, limit);
@@ -186,7 +188,8 @@ internal sealed class QuotaMember
             {
                 if (!ok && ++_failures >= FailuresToStop) _off = true;
                 if (ok) (_failures, _reading) = (0, reading);
-                if (!_ready && now >= _readyAt && ok) _ready = true;
+                // Ready a join wait after joining, or at once when nobody else is on the board (nothing to wait for).
+                if (!_ready && ok && (now >= _readyAt || !HasCompany)) _ready = true;
                 if (_off) _ready = true;
                 _nextTick = _ready ? now + PublishInterval : _readyAt;
                 return _nextTick;
