@@ -15,7 +15,7 @@ namespace TencentChatFollow.Execution;
 /// to calls already on their way say nothing new): to a little under our share of the service's last second (what it
 /// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
 /// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
-/// unless calls sent after the cut are refused too (a stall bunches calls sent before it): then another job fills
+/// unless the episode refuses calls sent well apart (a stall bunches calls sent at one moment): then another job fills
 /// the window and the cut is to half.</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
@@ -34,6 +34,7 @@ internal sealed class RateController
     private readonly Queue<TimeSpan> _accepted = new(); // send times of accepted calls in the last two windows
     private double _rate;            // 0 until the first cut: the ceiling
     private TimeSpan _cutAt = TimeSpan.MinValue;
+    private TimeSpan _cutSentAt = TimeSpan.MinValue; // when the call whose refusal made the last cut was sent
     private bool _confirmed = true;  // a call sent after the last cut has been accepted
     private TimeSpan _holdUntil = TimeSpan.MinValue;
     private double _fairLevel = double.MaxValue; // the even split the last cut suggested
@@ -144,11 +145,12 @@ internal sealed class RateController
             if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
-            if (_fairLevel == double.MaxValue && sentAt >= _cutAt && _probesRefused == _settings.TimingRefusals && _rate > 0)
+            if (_fairLevel == double.MaxValue && sentAt - _cutSentAt >= _settings.TimingSpan && _rate > 0)
             {
-                // Taken for timing, but calls sent after the cut are refused too: a stall bunches calls (they come back
-                // refused together, all sent before the cut), and after it the window has room again; here someone
-                // else fills the window. Give way as to one other job.
+                // Taken for timing, but a stall bunches calls sent at one moment (they come back refused together),
+                // and after it the window has room again. Here calls sent well apart are refused (those that were on
+                // their way at the pace, or one sent after the cut): someone else fills the window. Give way as to one
+                // other job.
                 var was = _rate;
                 _fairLevel = ceiling / 2.0;
                 _rate = Math.Min(_rate, Math.Max(_settings.MinRate, _fairLevel * _settings.ShareFactor));
@@ -223,6 +225,7 @@ internal sealed class RateController
             : _plateau > 0 && shareRate < _plateau * _settings.FruitfulProbe ? _fruitlessProbes + 1 : 0;
         _plateau = Math.Min(ceiling, _rate * _settings.PlateauOverCut);
         _cutAt = now;
+        _cutSentAt = sentAt;
         _confirmed = false;
         _episodeRefusals = 1;
         _probesRefused = 0;

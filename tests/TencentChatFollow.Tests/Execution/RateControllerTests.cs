@@ -266,17 +266,30 @@ public class RateControllerTests
         for (var i = 1; i <= 5; i++) Assert.Null(c.OnRefused(end + Ms(i), end + Ms(100 + i), Ceiling, "60007"));
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
 
-        // A call sent after the cut is refused too: one may still meet the bunch in the window.
+        // A call sent after the cut is refused too: the window stays full after the stall, so another job fills it.
+        // Give way as to one other.
         var cut = end + Ms(100);
-        Assert.Null(c.OnRefused(cut + Ms(10), cut + Ms(110), Ceiling, "60007"));
-        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
-
-        // A second: the window stays full after the cut, so another job fills it. Give way as to one other.
-        var message = c.OnRefused(cut + Ms(20), cut + Ms(120), Ceiling, "60007");
-        Assert.Contains("refused 8 calls in a row", message, StringComparison.Ordinal);
+        var message = c.OnRefused(cut + Ms(10), cut + Ms(110), Ceiling, "60007");
+        Assert.Contains("refused 7 calls in a row", message, StringComparison.Ordinal);
         Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
         // Later refusals of the episode change nothing more.
         Assert.Null(c.OnRefused(cut + Ms(30), cut + Ms(130), Ceiling, "60007"));
+        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void A_refusal_taken_for_timing_whose_episode_refuses_calls_sent_well_apart_becomes_a_cut_to_half_the_ceiling()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
+        Refuse(c, end);
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
+
+        // The calls that were on their way, sent at the pace (5 ms apart), come back refused: not one bunch.
+        for (var i = 1; i <= 4; i++) Assert.Null(c.OnRefused(end + Ms(5 * i), end + Ms(100 + 5 * i), Ceiling, "60007"));
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
+        var message = c.OnRefused(end + Ms(25), end + Ms(125), Ceiling, "60007");
+        Assert.Contains("refused 6 calls in a row", message, StringComparison.Ordinal);
         Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
     }
 
