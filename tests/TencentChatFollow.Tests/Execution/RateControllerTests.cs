@@ -25,6 +25,15 @@ public class RateControllerTests
     /// <summary>A refusal for frequency of the call sent at <paramref name="sentAt"/>, answered 100 ms later.</summary>
     private static string? Refuse(RateController c, TimeSpan sentAt) => c.OnRefused(sentAt, sentAt + Ms(100), Ceiling, "60007");
 
+    /// <summary>A controller that had the whole ceiling for two seconds, then one refusal (of the call sent at the returned time).</summary>
+    private static (RateController Controller, TimeSpan RefusedSentAt) CutAloneAtTheCeiling()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
+        Refuse(c, end);
+        return (c, end);
+    }
+
     [Fact]
     public void Alone_and_never_refused_it_stays_at_the_ceiling()
     {
@@ -53,9 +62,7 @@ public class RateControllerTests
     [Fact]
     public void Nearly_alone_a_refusal_is_timing_and_the_cut_is_small_with_a_short_hold()
     {
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        Refuse(c, end);
+        var (c, end) = CutAloneAtTheCeiling();
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
         // One refused call: the service forgets it within a few milliseconds, so the hold is short.
         Assert.True(c.IsHolding(end + Ms(101)));
@@ -257,9 +264,7 @@ public class RateControllerTests
     [Fact]
     public void A_refusal_taken_for_timing_that_brings_more_refusals_becomes_a_cut_to_half_the_ceiling()
     {
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        Refuse(c, end);
+        var (c, end) = CutAloneAtTheCeiling();
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3); // nearly the whole ceiling was ours: timing
 
         // A stall bunched calls: five more, all sent before the cut, come back refused. Still timing, nothing said.
@@ -280,9 +285,7 @@ public class RateControllerTests
     [Fact]
     public void A_refusal_taken_for_timing_whose_episode_refuses_calls_sent_well_apart_becomes_a_cut_to_half_the_ceiling()
     {
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        Refuse(c, end);
+        var (c, end) = CutAloneAtTheCeiling();
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
 
         // The calls that were on their way, sent at the pace (5 ms apart), come back refused: not one bunch.

@@ -11,8 +11,8 @@ namespace TencentChatFollow.Execution;
 /// than it gets, reads the others', and gives the limiter the part it may use (<see cref="QuotaShare.Split"/>) from that
 /// reading, so the limiter never does I/O under its lock. It joins on the first demand; when its first reading shows
 /// others on the board it waits <see cref="JoinWait"/> before its first send, so jobs launched together see each other
-/// before either fills the window (alone, it sends as soon as it has read the board); after <see cref="LeaveAfter"/> without demand it deletes its record and stops (no timer for an idle
-/// limiter). If the board fails a few times in a row, it stops coordinating for the process (the limiter's adaptive
+/// before either fills the window (alone, it sends as soon as it has read the board); after <see cref="LeaveAfter"/>
+/// without demand it deletes its record and stops (no timer for an idle limiter). If the board fails a few times in a row, it stops coordinating for the process (the limiter's adaptive
 /// control works alone, as across machines).
 /// </summary>
 internal sealed class QuotaMember
@@ -96,7 +96,8 @@ internal sealed class QuotaMember
         if (!ready)
         {
             (ceiling, room) = (0, 0);
-            wake = readyAt > now + JoinPoll ? now + JoinPoll : readyAt > now ? readyAt : now + RatePacer.CatchUp;
+            var poll = now + JoinPoll;
+            wake = readyAt <= now ? now + RatePacer.CatchUp : readyAt < poll ? readyAt : poll;
             return false;
         }
         var split = _reading?.Split(limit) ?? new QuotaSplit(limit, limit);
