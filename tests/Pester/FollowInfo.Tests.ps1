@@ -132,6 +132,46 @@ Describe 'Get-TencentChatFollowInfo' {
     }
 }
 
+Describe 'The first call of a run' {
+    # Each call is answered 1.5 s after it arrives, so whether the second call waited for the first one's answer is
+    # read off the emulator's log (arrival and duration of each call), not off a clock in the test.
+    BeforeAll {
+        function Get-FirstTwo {
+            $calls = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_get_info' |
+                    Sort-Object { [datetimeoffset]::Parse($_.arrivedAt, [cultureinfo]::InvariantCulture) })
+            $calls.Count | Should -Be 3 -Because '45 ids go in three calls'
+            $first = [datetimeoffset]::Parse($calls[0].arrivedAt, [cultureinfo]::InvariantCulture)
+            [pscustomobject]@{
+                FirstAnsweredAt = $first.AddMilliseconds($calls[0].durationMs)
+                SecondArrivedAt = [datetimeoffset]::Parse($calls[1].arrivedAt, [cultureinfo]::InvariantCulture)
+            }
+        }
+    }
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; latencyMs = 1500 } }
+    AfterEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; latencyMs = 0 }
+        Disconnect-TencentChat
+    }
+
+    It 'does not go alone once Connect-TencentChat''s check was answered: the calls go at once' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $rows = @(Get-TencentChatFollowInfo -UserId @($graph.Users | Select-Object -First 45))
+        $rows.Count | Should -Be 45
+        $t = Get-FirstTwo
+        $t.SecondArrivedAt | Should -BeLessThan $t.FirstAnsweredAt -Because 'the key and endpoint are known good, so the run does not wait for its first answer'
+    }
+
+    It 'goes alone on a session not checked (-SkipCheck): a wrong key or endpoint costs one call' {
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $rows = @(Get-TencentChatFollowInfo -UserId @($graph.Users | Select-Object -First 45))
+        $rows.Count | Should -Be 45
+        $t = Get-FirstTwo
+        $t.SecondArrivedAt | Should -BeGreaterOrEqual $t.FirstAnsweredAt -Because 'the second call waits for the first one''s answer'
+    }
+}
+
 Describe 'Get-TencentChatFollowInfo when a call fails as a whole' {
     AfterEach { Disconnect-TencentChat }
 

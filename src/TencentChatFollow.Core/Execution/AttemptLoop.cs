@@ -92,6 +92,7 @@ internal sealed class AttemptLoop
             {
                 case Verdict.Success:
                     Volatile.Write(ref _history.Answered, 1);
+                    _session.MarkAnswered();
                     Interlocked.Exchange(ref _history.UnreachableInARow, 0);
                     if (limiter.Accepted(slot, limit) is { } faster) Log.Verbose.Add(faster);
                     return new CallEnd<TBody> { Success = attempt, Status = attempt.StatusText };

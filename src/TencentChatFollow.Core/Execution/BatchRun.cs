@@ -17,8 +17,9 @@ namespace TencentChatFollow.Execution;
 /// handed out, running or finished, hold at most <see cref="MaxBufferedIds"/> ids. A call finished behind a slow one
 /// waits for its turn and frees its place on the wire at once. <see cref="Add"/> waits for room (handing out what
 /// becomes ready meanwhile); it never refuses an id.</item>
-/// <item>The first call goes alone, until its result is handed out: it warms the process up, and when it fails in a
-/// way every call would (a wrong key) nothing more is sent.</item>
+/// <item>The first call goes alone, until its result is handed out: when it fails in a way every call would (a wrong
+/// key, a wrong endpoint) nothing more is sent. A caller that knows the service takes its calls (the session's check
+/// was answered) and has nothing to lose by a few calls at once (it only reads) starts without it.</item>
 /// <item>The idle flush: when input has been quiet for <see cref="IdleFlushAfter"/> since the caller said it waits
 /// for input (<see cref="AwaitingInput"/>), the next <see cref="Add"/> or <see cref="Complete"/> sends the partial
 /// batch first. Time spent writing results is not quiet input; there is no timer to race an Add.</item>
@@ -50,8 +51,9 @@ internal sealed partial class BatchRun<TResult>
     private bool _warm;
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
-        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null)
-        : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock)
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
+        bool firstCallAlone = true)
+        : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock, firstCallAlone)
     {
     }
 
@@ -63,8 +65,10 @@ internal sealed partial class BatchRun<TResult>
     /// <param name="idleFlush">Quiet input after which the partial batch goes; infinite for never.</param>
     /// <param name="maxBufferedIds">The reorder bound; raised to <paramref name="maxInFlight"/> × <paramref name="batchSize"/> when lower.</param>
     /// <param name="clock">What the idle flush measures quiet input on (the session's clock).</param>
+    /// <param name="firstCallAlone">Whether the first call goes alone (false: calls go at once from the start).</param>
     public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
-        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null)
+        CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
+        bool firstCallAlone = true)
     {
         if (maxInFlight < 1) throw new ArgumentOutOfRangeException(nameof(maxInFlight));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
@@ -77,6 +81,7 @@ internal sealed partial class BatchRun<TResult>
         IdleFlushAfter = idleFlush ?? BatchRun.DefaultIdleFlush;
         _clock = clock ?? Clock.System;
         _current = new List<string>(batchSize);
+        _warm = !firstCallAlone;
     }
 
     /// <summary>The most calls running at once (on the wire).</summary>

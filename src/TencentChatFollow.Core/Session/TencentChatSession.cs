@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
 using TencentChatFollow.Execution;
@@ -73,6 +74,15 @@ public sealed class TencentChatSession
     public ProxySettings? Proxy { get; }
 
     internal ISigSource Sig { get; }
+    /// <summary>
+    /// The service has taken a call of this session (Connect-TencentChat's check, or any run's): the SDKAppID, key or
+    /// UserSig, admin and endpoint are known to work, so a run need not send its first call alone to find out.
+    /// </summary>
+    internal bool HasAnswered => Volatile.Read(ref _answered) != 0;
+
+    /// <summary>Records that the service took a call of this session (<see cref="HasAnswered"/>).</summary>
+    internal void MarkAnswered() => Volatile.Write(ref _answered, 1);
+
     /// <summary>Where the session's rate limiters come from (process-wide unless a test gave its own).</summary>
     internal RateLimiterRegistry Limiters { get; }
     /// <summary>The time the session's limiter, retries and UserSig expiry go by.</summary>
@@ -101,6 +111,7 @@ public sealed class TencentChatSession
     }
 
     private readonly bool _ceilingGiven;
+    private int _answered; // 1 once the service took a call (HasAnswered)
 
     public override string ToString() => $"TencentChat app {SdkAppId} as {Identifier} at {Endpoint.GetLeftPart(UriPartial.Authority)}";
 }

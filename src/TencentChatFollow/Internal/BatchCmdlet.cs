@@ -48,7 +48,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         RunSession = session;
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
         var run = new BatchRun<TResult>((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
-            ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds);
+            ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds,
+            firstCallAlone: Writes || !session.HasAnswered);
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
         _run = new BatchRunDriver<TResult>(run, _writer, () => _progress!.Report(_run!.Done, _run.Errors));
         _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
@@ -99,6 +100,12 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
 
     /// <summary>How to see what is in place after a stopped run, for writes.</summary>
     private protected virtual string? RecordCheck => null;
+
+    /// <summary>
+    /// The run changes the service's data: its first call always goes alone, so a failure every call would meet (a
+    /// missing permission) changes nothing more. A read's first call goes alone only until the session has had an answer.
+    /// </summary>
+    private protected virtual bool Writes => false;
 
     /// <summary>The run's reorder bound (<see cref="BatchRun{TResult}.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
     private protected virtual int MaxBufferedIds => BatchRun.DefaultMaxBufferedIds;

@@ -25,6 +25,8 @@ public abstract class FollowChangeCmdlet : FollowPairCmdlet
 
     protected override bool ShouldWrite(object result) => PassThru;
 
+    private protected override bool Writes => true;
+
     private protected override string RecordCheck => "Test-TencentChatFollow on the input shows which pairs are in place";
 
     /// <summary>

@@ -28,8 +28,9 @@ public class BatchRunTests
 
     private sealed class Rig
     {
-        public Rig(int maxInFlight = 4, int batchSize = 5, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, CancellationToken token = default)
-            => Run = new BatchRun<FollowInfo>(Calls.Execute, maxInFlight, batchSize, token, idleFlush ?? Timeout.InfiniteTimeSpan, maxBufferedIds, Clock);
+        public Rig(int maxInFlight = 4, int batchSize = 5, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, bool firstCallAlone = true,
+            CancellationToken token = default)
+            => Run = new BatchRun<FollowInfo>(Calls.Execute, maxInFlight, batchSize, token, idleFlush ?? Timeout.InfiniteTimeSpan, maxBufferedIds, Clock, firstCallAlone);
 
         public ControlledCalls Calls { get; } = new();
         public InstantClock Clock { get; } = new(DateTimeOffset.UnixEpoch);
@@ -174,6 +175,26 @@ public class BatchRunTests
             if (seen == current) return;
             current = seen;
         }
+    }
+
+    [Fact]
+    public async Task Without_the_lone_first_call_calls_go_at_once_from_the_start_and_still_come_out_in_order()
+    {
+        var rig = new Rig(maxInFlight: 4, batchSize: 3, firstCallAlone: false);
+        var adding = rig.AddAlone(Ids(0, 12));
+        await adding.WaitAsync(Patience); // no call has ended: a lone first call would hold the 4th id back
+
+        Assert.Equal(4, rig.Run.CallsStarted);
+        foreach (var sequence in new[] { 3, 2, 4 }) rig.Calls.Complete(sequence);
+        Assert.Empty(rig.Output); // the first call still holds the rest back
+        var completing = OwnThread(() =>
+        {
+            rig.Complete();
+            return true;
+        });
+        rig.Calls.Complete(1);
+        await completing.WaitAsync(Patience);
+        Assert.Equal(Ids(0, 12), rig.Outcomes.Select(o => o.UserId));
     }
 
     [Fact]
