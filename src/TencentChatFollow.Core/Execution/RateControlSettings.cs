@@ -37,8 +37,12 @@ internal sealed class RateControlSettings
     public double AloneShare { get; set; } = 0.9;
     public double AloneDecrease { get; set; } = 0.98;
     public TimeSpan AloneRegrowAfter { get; set; } = TimeSpan.FromSeconds(0.5);
-    /// <summary>A cut taken for timing whose episode refuses a call sent this long after the one that made the cut was not timing: it becomes a cut to half the ceiling.</summary>
+    /// <summary>
+    /// A cut taken for timing whose episode refuses a call sent this long after the one that made the cut (at least
+    /// TimingSpan, or TimingRoundTrips of that call's round trip) was not timing: it becomes a cut to half the ceiling.
+    /// </summary>
     public TimeSpan TimingSpan { get; set; } = TimeSpan.FromMilliseconds(25);
+    public double TimingRoundTrips { get; set; } = 0.5;
     /// <summary>A cut keeps at least this fraction of the rate (however small our share looked).</summary>
     public double DeepestCut { get; set; } = 0.3;
     /// <summary>A cut goes at most to this fraction of what the service accepted from us in the last window.</summary>

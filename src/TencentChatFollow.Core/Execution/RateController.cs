@@ -15,8 +15,8 @@ namespace TencentChatFollow.Execution;
 /// to calls already on their way say nothing new): to a little under our share of the service's last second (what it
 /// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
 /// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
-/// unless the episode refuses calls sent well apart (a stall bunches calls sent at one moment): then another job fills
-/// the window and the cut is to half.</item>
+/// unless the episode refuses calls sent well apart (half a round trip; a stall bunches calls sent within a moment):
+/// then another job fills the window and the cut is to half.</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
@@ -145,12 +145,12 @@ internal sealed class RateController
             if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
-            if (_fairLevel == double.MaxValue && sentAt - _cutSentAt >= _settings.TimingSpan && _rate > 0)
+            if (_fairLevel == double.MaxValue && sentAt - _cutSentAt >= TimingSpan() && _rate > 0)
             {
-                // Taken for timing, but a stall bunches calls sent at one moment (they come back refused together),
-                // and after it the window has room again. Here calls sent well apart are refused (those that were on
-                // their way at the pace, or one sent after the cut): someone else fills the window. Give way as to one
-                // other job.
+                // Taken for timing, but a stall bunches calls sent within a moment (they come back refused together),
+                // and after it the window has room again. Here calls sent well apart are refused: someone else fills
+                // the window, and then every call on its way until the cut's answer came (a round trip of them) is
+                // refused, or one sent after the cut. Give way as to one other job.
                 var was = _rate;
                 _fairLevel = ceiling / 2.0;
                 _rate = Math.Min(_rate, Math.Max(_settings.MinRate, _fairLevel * _settings.ShareFactor));
@@ -234,6 +234,17 @@ internal sealed class RateController
         _holdUntil = now + TimeSpan.FromSeconds(Math.Min(_settings.Window.TotalSeconds, _settings.DrainFactor / _episodeShare));
         return string.Format(CultureInfo.InvariantCulture,
             "The service refused a call ({0}): {1} is shared; slowing from {2:0} to {3:0} calls/s.", reason, quota, before, _rate);
+    }
+
+    /// <summary>
+    /// How far apart the calls a timing cut's episode refuses may have been sent before the cut was not timing: a
+    /// share of the cut call's round trip (another job's calls keep the window full for the whole of it, a stall's
+    /// bunch is over sooner), and no less than <see cref="RateControlSettings.TimingSpan"/>.
+    /// </summary>
+    private TimeSpan TimingSpan()
+    {
+        var share = TimeSpan.FromTicks((long)((_cutAt - _cutSentAt).Ticks * _settings.TimingRoundTrips));
+        return share > _settings.TimingSpan ? share : _settings.TimingSpan;
     }
 
     /// <summary>Keeps the accepted calls of the two windows before <paramref name="time"/> (refusals come a round trip late).</summary>

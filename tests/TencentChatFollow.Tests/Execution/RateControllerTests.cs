@@ -288,11 +288,25 @@ public class RateControllerTests
         var (c, end) = CutAloneAtTheCeiling();
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
 
-        // The calls that were on their way, sent at the pace (5 ms apart), come back refused: not one bunch.
-        for (var i = 1; i <= 4; i++) Assert.Null(c.OnRefused(end + Ms(5 * i), end + Ms(100 + 5 * i), Ceiling, "60007"));
+        // The calls that were on their way, sent at the pace (5 ms apart), come back refused. Those sent within half
+        // the round trip (100 ms) of the first could be a stall's bunch: still timing.
+        for (var i = 1; i <= 9; i++) Assert.Null(c.OnRefused(end + Ms(5 * i), end + Ms(100 + 5 * i), Ceiling, "60007"));
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
-        var message = c.OnRefused(end + Ms(25), end + Ms(125), Ceiling, "60007");
-        Assert.Contains("refused 6 calls in a row", message, StringComparison.Ordinal);
+        // Half a round trip of them: another job keeps the window full until our cut's answer. Give way.
+        var message = c.OnRefused(end + Ms(50), end + Ms(150), Ceiling, "60007");
+        Assert.Contains("refused 11 calls in a row", message, StringComparison.Ordinal);
+        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void Over_a_short_round_trip_refusals_sent_25_ms_apart_are_not_taken_for_timing()
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
+        c.OnRefused(end, end + Ms(20), Ceiling, "60007"); // a 20 ms round trip: half of it is under the floor
+        Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
+        for (var i = 1; i <= 4; i++) Assert.Null(c.OnRefused(end + Ms(5 * i), end + Ms(20 + 5 * i), Ceiling, "60007"));
+        Assert.NotNull(c.OnRefused(end + Ms(25), end + Ms(45), Ceiling, "60007"));
         Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
     }
 
