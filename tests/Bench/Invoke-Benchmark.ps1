@@ -472,7 +472,11 @@ function Invoke-ProcessRow($Row, [string] $Label, [string] $RunDir, [string] $Co
                     '-IdsPath', $m.Ids, '-CsvPath', $m.Csv, '-From', $m.From) $environment
             }
         }
-        foreach ($m in $members) { $m.Result = Wait-PwshScript $m.Started "$Label, process $($m.Name)" }
+        foreach ($m in $members) {
+            $m.Result = Wait-PwshScript $m.Started "$Label, process $($m.Name)"
+            # Kept beside the request log: the process's clock (StartedAt, EndedAt) on the log's time line.
+            [System.IO.File]::WriteAllText((Join-Path $RunDir "$($m.Name).json"), ($m.Result | ConvertTo-Json -Compress))
+        }
         $stats = Invoke-EmulatorControl -Emulator $sharingEmulator -Name stats
         $log = @(Get-RequestLog (Join-Path $RunDir 'requests.json'))
         if ($neighbour) {
