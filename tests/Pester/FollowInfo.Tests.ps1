@@ -133,17 +133,16 @@ Describe 'Get-TencentChatFollowInfo' {
 }
 
 Describe 'The first call of a run' {
-    # Each call is answered 1.5 s after it arrives, so whether the second call waited for the first one's answer is
-    # read off the emulator's log (arrival and duration of each call), not off a clock in the test.
+    # Each call is answered 1.5 s after it arrives (no answer can reach the module sooner), so whether the second call
+    # waited for the first one's answer is read off the emulator's log of arrivals, not off a clock in the test.
     BeforeAll {
         function Get-FirstTwo {
             $calls = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_get_info' |
-                    Sort-Object { [datetimeoffset]::Parse($_.arrivedAt, [cultureinfo]::InvariantCulture) })
+                    Sort-Object { ConvertTo-Instant $_.arrivedAt })
             $calls.Count | Should -Be 3 -Because '45 ids go in three calls'
-            $first = [datetimeoffset]::Parse($calls[0].arrivedAt, [cultureinfo]::InvariantCulture)
             [pscustomobject]@{
-                FirstAnsweredAt = $first.AddMilliseconds($calls[0].durationMs)
-                SecondArrivedAt = [datetimeoffset]::Parse($calls[1].arrivedAt, [cultureinfo]::InvariantCulture)
+                FirstAnsweredAt = (ConvertTo-Instant $calls[0].arrivedAt).AddMilliseconds(1500)
+                SecondArrivedAt = ConvertTo-Instant $calls[1].arrivedAt
             }
         }
     }

@@ -24,7 +24,7 @@ BeforeAll {
     # The most calls the emulator had in hand at one time, from its log (arrival time and duration of each call).
     function Get-MaxCallsInFlight {
         $edges = foreach ($call in Invoke-EmulatorControl -Emulator $emulator -Name requests) {
-            $start = [datetimeoffset]::Parse($call.arrivedAt, [cultureinfo]::InvariantCulture).ToUnixTimeMilliseconds()
+            $start = (ConvertTo-Instant $call.arrivedAt).ToUnixTimeMilliseconds()
             [pscustomobject]@{ At = $start; Step = 1 }
             [pscustomobject]@{ At = $start + [math]::Max(1, $call.durationMs); Step = -1 }
         }

@@ -145,4 +145,16 @@ function Wait-Until {
     }
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile, Wait-Until
+function ConvertTo-Instant {
+    <#
+    .SYNOPSIS
+    An instant from the emulator's request log (arrivedAt) as a [datetimeoffset], to the millisecond. The control
+    endpoint's JSON reader may have made it a [datetime] already: converting that through a string would drop the
+    milliseconds.
+    #>
+    param([Parameter(Mandatory)] $Value)
+    if ($Value -is [datetime]) { return [datetimeoffset]$Value.ToUniversalTime() }
+    [datetimeoffset]::Parse([string]$Value, [cultureinfo]::InvariantCulture)
+}
+
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-EmulatorBuildPath, New-TestGraph, Get-ExpectedCount, Assert-Exact, Invoke-PwshFile, Wait-Until, ConvertTo-Instant
