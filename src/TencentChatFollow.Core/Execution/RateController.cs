@@ -145,7 +145,7 @@ internal sealed class RateController
             if (sentAt >= _cutAt) _probesRefused++;
             var drained = _cutAt + TimeSpan.FromSeconds(_settings.DrainFactor * _episodeRefusals / _episodeShare);
             _holdUntil = Max(_holdUntil, drained < now + _settings.Window ? drained : now + _settings.Window);
-            if (_fairLevel == double.MaxValue && sentAt - _cutSentAt >= TimingSpan() && _rate > 0)
+            if (_fairLevel == double.MaxValue && sentAt - _cutSentAt >= TimingBound() && _rate > 0)
             {
                 // Taken for timing, but a stall bunches calls sent within a moment (they come back refused together),
                 // and after it the window has room again. Here calls sent well apart are refused: someone else fills
@@ -241,7 +241,7 @@ internal sealed class RateController
     /// share of the cut call's round trip (another job's calls keep the window full for the whole of it, a stall's
     /// bunch is over sooner), and no less than <see cref="RateControlSettings.TimingSpan"/>.
     /// </summary>
-    private TimeSpan TimingSpan()
+    private TimeSpan TimingBound()
     {
         var share = TimeSpan.FromTicks((long)((_cutAt - _cutSentAt).Ticks * _settings.TimingRoundTrips));
         return share > _settings.TimingSpan ? share : _settings.TimingSpan;

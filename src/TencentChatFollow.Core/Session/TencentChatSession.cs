@@ -74,14 +74,18 @@ public sealed class TencentChatSession
     public ProxySettings? Proxy { get; }
 
     internal ISigSource Sig { get; }
+
     /// <summary>
     /// The service has taken a call of this session (Connect-TencentChat's check, or any run's): the SDKAppID, key or
     /// UserSig, admin and endpoint are known to work, so a run need not send its first call alone to find out.
     /// </summary>
     internal bool HasAnswered => Volatile.Read(ref _answered) != 0;
 
-    /// <summary>Records that the service took a call of this session (<see cref="HasAnswered"/>).</summary>
-    internal void MarkAnswered() => Volatile.Write(ref _answered, 1);
+    /// <summary>Records that the service took a call of this session (<see cref="HasAnswered"/>); every accepted call says so, only the first writes.</summary>
+    internal void MarkAnswered()
+    {
+        if (Volatile.Read(ref _answered) == 0) Volatile.Write(ref _answered, 1);
+    }
 
     /// <summary>Where the session's rate limiters come from (process-wide unless a test gave its own).</summary>
     internal RateLimiterRegistry Limiters { get; }

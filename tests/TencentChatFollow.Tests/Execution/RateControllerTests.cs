@@ -25,12 +25,15 @@ public class RateControllerTests
     /// <summary>A refusal for frequency of the call sent at <paramref name="sentAt"/>, answered 100 ms later.</summary>
     private static string? Refuse(RateController c, TimeSpan sentAt) => c.OnRefused(sentAt, sentAt + Ms(100), Ceiling, "60007");
 
-    /// <summary>A controller that had the whole ceiling for two seconds, then one refusal (of the call sent at the returned time).</summary>
-    private static (RateController Controller, TimeSpan RefusedSentAt) CutAloneAtTheCeiling()
+    /// <summary>
+    /// A controller that had the whole ceiling for two seconds, then one refusal (of the call sent at the returned time),
+    /// answered <paramref name="roundTripMs"/> later.
+    /// </summary>
+    private static (RateController Controller, TimeSpan RefusedSentAt) CutAloneAtTheCeiling(int roundTripMs = 100)
     {
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        Refuse(c, end);
+        c.OnRefused(end, end + Ms(roundTripMs), Ceiling, "60007");
         return (c, end);
     }
 
@@ -301,9 +304,7 @@ public class RateControllerTests
     [Fact]
     public void Over_a_short_round_trip_refusals_sent_25_ms_apart_are_not_taken_for_timing()
     {
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 400, 200);
-        c.OnRefused(end, end + Ms(20), Ceiling, "60007"); // a 20 ms round trip: half of it is under the floor
+        var (c, end) = CutAloneAtTheCeiling(roundTripMs: 20); // half of a 20 ms round trip is under the floor
         Assert.Equal(0.98 * Ceiling, c.RateFor(Ceiling), 3);
         for (var i = 1; i <= 4; i++) Assert.Null(c.OnRefused(end + Ms(5 * i), end + Ms(20 + 5 * i), Ceiling, "60007"));
         Assert.NotNull(c.OnRefused(end + Ms(25), end + Ms(45), Ceiling, "60007"));

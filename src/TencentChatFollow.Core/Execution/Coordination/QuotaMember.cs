@@ -12,8 +12,8 @@ namespace TencentChatFollow.Execution;
 /// reading, so the limiter never does I/O under its lock. It joins on the first demand; when its first reading shows
 /// others on the board it waits <see cref="JoinWait"/> before its first send, so jobs launched together see each other
 /// before either fills the window (alone, it sends as soon as it has read the board); after <see cref="LeaveAfter"/>
-/// without demand it deletes its record and stops (no timer for an idle limiter). If the board fails a few times in a row, it stops coordinating for the process (the limiter's adaptive
-/// control works alone, as across machines).
+/// without demand it deletes its record and stops (no timer for an idle limiter). If the board fails a few times in a
+/// row, it stops coordinating for the process (the limiter's adaptive control works alone, as across machines).
 /// </summary>
 internal sealed class QuotaMember
 {
