@@ -68,10 +68,11 @@ internal sealed class RatePacer
     /// </summary>
     public void Arrived(TimeSpan sentAt, TimeSpan lateBy)
     {
-        var i = 0;
-        while (i < _count && _ring[(_head + i) % _ring.Length].Sent != sentAt) i++;
+        // Calls given one slot time are alike: move one of them that counts from earlier.
         var arrived = sentAt + lateBy;
-        if (i == _count || At(i) >= arrived) return; // out of the window already, or counted at least that long
+        var i = 0;
+        while (i < _count && (_ring[(_head + i) % _ring.Length].Sent != sentAt || At(i) >= arrived)) i++;
+        if (i == _count) return; // out of the window already, or counted at least that long
         var call = _ring[(_head + i) % _ring.Length];
         for (; i + 1 < _count && At(i + 1) < arrived; i++) _ring[(_head + i) % _ring.Length] = _ring[(_head + i + 1) % _ring.Length]; // keep the window in time order
         _ring[(_head + i) % _ring.Length] = (arrived, call.Sent);
