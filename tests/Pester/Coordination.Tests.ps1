@@ -16,13 +16,14 @@ BeforeAll {
 $ErrorActionPreference = 'Stop'
 Import-Module $env:TCF_TEST_MODULE
 $key = ConvertTo-SecureString -String $env:TCF_TEST_KEY -AsPlainText -Force
-Connect-TencentChat -SdkAppId $env:TCF_TEST_APP -Credential ([pscredential]::new($env:TCF_TEST_ADMIN, $key)) -Endpoint $env:TCF_TEST_URL -SkipCheck
+Connect-TencentChat -SdkAppId $env:TCF_TEST_APP -Credential ([pscredential]::new($env:TCF_TEST_ADMIN, $key)) -Endpoint $env:TCF_TEST_URL -SkipCheck -MaxRequestsPerSecond $env:TCF_TEST_CEILING
 $rows = 0
 Get-Content -LiteralPath $env:TCF_TEST_IDS | Get-TencentChatFollowInfo | ForEach-Object { $rows++ }
 "rows=$rows pid=$PID"
 '@
 
-    function Start-BoardJob([string] $Admin, [string] $Ids, [string] $Url, [uint32] $AppId, [string] $Coordination = 'on') {
+    # A job's ceiling is the app's (Start-App's --rate-limit), so what the two send together is bounded by the board alone.
+    function Start-BoardJob([string] $Admin, [string] $Ids, [string] $Url, [uint32] $AppId, [int] $Ceiling = 200, [string] $Coordination = 'on') {
         $pwsh = Get-PwshCommandLine
         $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
         foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $job)) { $psi.ArgumentList.Add($a) }
@@ -32,6 +33,7 @@ Get-Content -LiteralPath $env:TCF_TEST_IDS | Get-TencentChatFollowInfo | ForEach
         $psi.Environment['TCF_TEST_ADMIN'] = $Admin
         $psi.Environment['TCF_TEST_URL'] = $Url
         $psi.Environment['TCF_TEST_IDS'] = $Ids
+        $psi.Environment['TCF_TEST_CEILING'] = [string]$Ceiling
         $psi.Environment['TENCENTCHAT_COORDINATION'] = $Coordination
         $psi.Environment['TENCENTCHAT_COORDINATION_PATH'] = $board
         $psi.RedirectStandardOutput = $true
@@ -69,24 +71,26 @@ Get-Content -LiteralPath $env:TCF_TEST_IDS | Get-TencentChatFollowInfo | ForEach
         "$body $($hash.ToString('x8'))`n"
     }
 
-    function Start-App([uint32] $AppId) {
+    function Start-App([uint32] $AppId, [int] $RateLimit = 200) {
         Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList @('--graph', $graph.Path, '--sdkappid', $AppId,
-            '--admin', 'administrator,joba,jobb', '--limit-window', 'sliding', '--latency-ms', '20')
+            '--admin', 'administrator,joba,jobb', '--limit-window', 'sliding', '--latency-ms', '20', '--rate-limit', $RateLimit)
     }
 }
 
 Describe 'Two jobs launched together on one machine' {
     BeforeAll {
         $script:appId = [uint32]1400000401
-        $script:emulator = Start-App $appId
+        # A quota of 100 calls/s, the jobs' ceiling too: half the calls of Tencent's 200 make the same split, with less
+        # of the processor, so a busy CI machine starves neither job (a job that cannot send its share leaves it).
+        $script:emulator = Start-App $appId -RateLimit 100
     }
     AfterAll { $emulator | Stop-Emulator }
 
     It 'split the quota with next to no refusals, and leave no file on the board' {
-        # 12,000 ids each: 600 calls, a few seconds at half the quota, so they overlap however their starts fall.
-        $ids = Write-Ids 'ids-12k.txt' 3
-        $a = Start-BoardJob 'joba' $ids $emulator.Url $appId
-        $b = Start-BoardJob 'jobb' $ids $emulator.Url $appId
+        # 8,000 ids each: 400 calls, a few seconds at half the quota, so they overlap however their starts fall.
+        $ids = Write-Ids 'ids-8k.txt' 2
+        $a = Start-BoardJob 'joba' $ids $emulator.Url $appId -Ceiling 100
+        $b = Start-BoardJob 'jobb' $ids $emulator.Url $appId -Ceiling 100
         $ra = Wait-BoardJob $a
         $rb = Wait-BoardJob $b
 
@@ -94,14 +98,14 @@ Describe 'Two jobs launched together on one machine' {
         $rb.Errors | Should -BeNullOrEmpty
         $ra.ExitCode | Should -Be 0
         $rb.ExitCode | Should -Be 0
-        $ra.Output | Should -Match 'rows=12000 '
-        $rb.Output | Should -Match 'rows=12000 '
+        $ra.Output | Should -Match 'rows=8000 '
+        $rb.Output | Should -Match 'rows=8000 '
 
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
-        $stats.accepted | Should -Be 1200
+        $stats.accepted | Should -Be 800
         # Without the board two cold jobs meet in a full window and lose about 3% of their calls to refusals.
         $stats.rateLimited | Should -BeLessOrEqual ([math]::Floor(0.01 * $stats.calls)) -Because "they split the quota before sending ($($stats.rateLimited) of $($stats.calls) refused)"
-        # While both sent, each had about half of the calls.
+        # While both sent, each had at least 60% of an equal share (issue 18's bar for every job); evenly, about half.
         $log = @(Invoke-EmulatorControl -Emulator $emulator -Name requests)
         $ofA = @($log | Where-Object identifier -EQ 'joba')
         $ofB = @($log | Where-Object identifier -EQ 'jobb')
@@ -109,8 +113,8 @@ Describe 'Two jobs launched together on one machine' {
         $to = @($ofA[-1].arrivedAt, $ofB[-1].arrivedAt) | Sort-Object | Select-Object -First 1
         $inA = @($ofA | Where-Object { $_.arrivedAt -ge $from -and $_.arrivedAt -le $to }).Count
         $inB = @($ofB | Where-Object { $_.arrivedAt -ge $from -and $_.arrivedAt -le $to }).Count
-        ($inA + $inB) | Should -BeGreaterThan 200 -Because 'they ran side by side for a while'
-        [math]::Min($inA, $inB) | Should -BeGreaterOrEqual (0.35 * ($inA + $inB)) -Because "the board splits evenly ($inA and $inB calls while both ran)"
+        ($inA + $inB) | Should -BeGreaterThan 100 -Because 'they ran side by side for a while'
+        [math]::Min($inA, $inB) | Should -BeGreaterOrEqual (0.3 * ($inA + $inB)) -Because "the board splits evenly ($inA and $inB calls while both ran)"
 
         # Each deleted its file when it ended, and the last one the board's folder.
         @(Get-ChildItem -LiteralPath $board -Recurse -Force -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty

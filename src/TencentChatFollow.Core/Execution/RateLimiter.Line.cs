@@ -24,7 +24,7 @@ internal sealed partial class RateLimiter
         var startPump = false;
         lock (_gate)
         {
-            if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, out var slot, out _)) return Task.FromResult(slot);
+            if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, callers: 1, out var slot, out _)) return Task.FromResult(slot);
             waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
             if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
             startPump = !_pumping;
@@ -51,7 +51,7 @@ internal sealed partial class RateLimiter
             {
                 var now = _clock.Elapsed;
                 var next = now;
-                while (_waiters.First is { } node && TryGrant(node.Value, now, out var slot, out next))
+                while (_waiters.First is { } node && TryGrant(node.Value, now, _waiters.Count, out var slot, out next))
                 {
                     _waiters.RemoveFirst();
                     node.Value.Node = null;

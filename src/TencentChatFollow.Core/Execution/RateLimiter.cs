@@ -119,10 +119,13 @@ internal sealed partial class RateLimiter
         }
     }
 
-    /// <summary>The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the simulation does).</summary>
-    internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next)
+    /// <summary>
+    /// The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the
+    /// simulation does, of <paramref name="callers"/> calls waiting).
+    /// </summary>
+    internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next, int callers = 2)
     {
-        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true), _clock.Elapsed, out slot, out next);
+        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true), _clock.Elapsed, callers, out slot, out next);
     }
 
     /// <summary>How long the service has refused every call of this API (its own refusals or the app's), or null when its last answer was an acceptance.</summary>
@@ -160,10 +163,10 @@ internal sealed partial class RateLimiter
 
     /// <summary>
     /// The pacing rule, for the caller at the head of the line: gives its slot when its turn has come, otherwise says
-    /// when to look again. With a quota board, within the ceiling the board leaves this process (none while it joins).
-    /// Call under the lock.
+    /// when to look again. With a quota board, within the ceiling the board leaves this process (none while it joins);
+    /// <paramref name="callers"/> (this one included) say whether it has more to send than one call. Call under the lock.
     /// </summary>
-    private bool TryGrant(Waiter waiter, TimeSpan now, out RateSlot slot, out TimeSpan next)
+    private bool TryGrant(Waiter waiter, TimeSpan now, int callers, out RateSlot slot, out TimeSpan next)
     {
         if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
         slot = default;
@@ -178,7 +181,7 @@ internal sealed partial class RateLimiter
             if (!slot.Exhausted) member.Sent();
             return true;
         }
-        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < waiter.Limit, ref next);
+        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < waiter.Limit, backlog: callers > 1, ref next);
         return false;
     }
 

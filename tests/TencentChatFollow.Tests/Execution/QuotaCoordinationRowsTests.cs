@@ -49,6 +49,22 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_lone_call_of_another_process_takes_room_without_halving_a_running_job()
+    {
+        // A second job's Connect-TencentChat sends its check call while the first runs at the ceiling: one call, not a
+        // backlog, so the first keeps its rate (halving it for a tick or two would leave the quota idle).
+        var sim = new QuotaSimulation(seed: 73) { Coordinated = true };
+        var running = sim.AddModule("running", calls: 1000);
+        var check = sim.AddModule("check", startMs: 2000, calls: 1);
+        sim.RunUntil(60_000);
+        QuotaRow.Measure(output, "one job, another process's check call at 2 s", sim);
+
+        Assert.Equal(1, check.Accepted);
+        Assert.Equal(0, running.Refused + check.Refused);
+        Assert.True(running.RateBetween(2, 3) >= 0.97 * 199, $"the running job at {running.RateBetween(2, 3):0} calls/s in the second of the check");
+    }
+
+    [Fact]
     public void A_job_held_to_a_lower_ceiling_of_its_own_leaves_the_rest_to_the_other()
     {
         // Connect-TencentChat -MaxRequestsPerSecond 50 in one job: it wants no more than 50, so the other takes 150.

@@ -223,7 +223,7 @@ internal sealed class SimClient
             _waiting = 0;
             return;
         }
-        while (_waiting > 0 && Limiter.TryAcquire(_ceiling, TimeSpan.MaxValue, out var slot, out _))
+        while (_waiting > 0 && Limiter.TryAcquire(_ceiling, TimeSpan.MaxValue, out var slot, out _, _waiting))
         {
             _waiting--;
             Send(nowMs, slot);

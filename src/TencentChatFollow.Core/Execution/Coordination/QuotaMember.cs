@@ -41,7 +41,7 @@ internal sealed class QuotaMember
     private TimeSpan? _noRoomSince;
     private string? _id;
     private int _failures;
-    private int _waited; // since the last tick: 0 no caller waited, 1 one waited for the pace, 2 one waited for room on the board
+    private int _waited; // since the last tick: 0 no backlog waited, 1 a backlog waited for the pace, 2 for room on the board
     private int _sent;
     private int _ceiling = int.MaxValue;
     private int _room;
@@ -88,7 +88,7 @@ internal sealed class QuotaMember
             if (start)
             {
                 (_running, _ready, _readyAt, _nextTick, _lastTick, _reading) = (true, false, now + JoinWait, now, now, null);
-                (_ceiling, _room, _waited, _sent) = (0, 0, 2, 0); // it wants a share and has none yet
+                (_ceiling, _room, _waited, _sent) = (0, 0, 0, 0); // what it wants shows when its callers wait
             }
             (ready, readyAt) = (_ready, _readyAt);
         }
@@ -130,12 +130,14 @@ internal sealed class QuotaMember
     /// A caller waits (under the limiter's lock), for room on the board (<paramref name="forRoom"/>: joining, or its
     /// calls in the window are all the board leaves it) or for its pace, which the board holds below the caller's own
     /// ceiling or not (<paramref name="boardBinds"/>: a job held to a lower ceiling of its own wants no more from the
-    /// board). <paramref name="next"/> is kept within a publish interval, so a new reading applies soon.
+    /// board). Only a <paramref name="backlog"/> (more than one call waiting) says it wants more: a lone call (Connect's
+    /// check, a job that sends one call at a time) takes room the others leave, without halving their share for a call.
+    /// <paramref name="next"/> is kept within a publish interval, so a new reading applies soon.
     /// </summary>
-    public void Waited(TimeSpan now, bool forRoom, bool boardBinds, ref TimeSpan next)
+    public void Waited(TimeSpan now, bool forRoom, bool boardBinds, bool backlog, ref TimeSpan next)
     {
-        if (forRoom) Interlocked.Exchange(ref _waited, 2);
-        else if (boardBinds) Interlocked.CompareExchange(ref _waited, 1, 0);
+        if (backlog && forRoom) Interlocked.Exchange(ref _waited, 2);
+        else if (backlog && boardBinds) Interlocked.CompareExchange(ref _waited, 1, 0);
         if (!_off && next > now + PublishInterval) next = now + PublishInterval;
     }
 
