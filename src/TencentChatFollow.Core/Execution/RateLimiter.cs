@@ -23,6 +23,9 @@ internal sealed partial class RateLimiter
     /// <summary>Beside others on the quota board, a cut rate starts over at the board's share after this long without a refusal.</summary>
     internal static readonly TimeSpan QuietToStartOver = TimeSpan.FromSeconds(2);
 
+    /// <summary>A late answer holds its call in the pacer's window at most this much longer.</summary>
+    internal static readonly TimeSpan LateAtMost = TimeSpan.FromMilliseconds(250);
+
     /// <summary>After giving up on a refusing service, one probe call goes this often; the others fail at once.</summary>
     internal static readonly TimeSpan ExhaustedProbeInterval = TimeSpan.FromSeconds(1);
 
@@ -33,6 +36,7 @@ internal sealed partial class RateLimiter
     private readonly QuotaMember? _member; // the machine's quota board of this API, when processes coordinate
     private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
     private TimeSpan _lastRefused = TimeSpan.MinValue;
+    private readonly RoundTripFloor _roundTrips = new();
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
 
     /// <summary>The limiter of <paramref name="api"/> within <paramref name="app"/> (made by <see cref="AppRateLimits.ForApi"/>).</summary>
@@ -85,6 +89,7 @@ internal sealed partial class RateLimiter
         lock (_gate)
         {
             var now = _clock.Elapsed;
+            Answered(slot, now);
             var app = App.Accepted(slot, now);
             return _control.OnAccepted(slot.SentAt, now, Ceiling(limit)) ?? app;
         }
@@ -108,6 +113,7 @@ internal sealed partial class RateLimiter
         lock (_gate)
         {
             var now = _clock.Elapsed;
+            Answered(slot, now);
             var app = App.Refused(slot, now, reason, scope);
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
@@ -142,6 +148,19 @@ internal sealed partial class RateLimiter
         if (own is null) return app;
         if (app is null) return own;
         return own < app ? own : app;
+    }
+
+    /// <summary>
+    /// The call of <paramref name="slot"/> was answered at <paramref name="now"/>: its round trip against the quickest
+    /// of late (<see cref="RoundTripFloor"/>) says how late it may have reached the service (a stall on the way, or in
+    /// this process before the send). Beyond the jitter the window's margin allows, it counts in the pacer's window as
+    /// long as the service counts it, up to <see cref="LateAtMost"/> longer (a slow answer may have arrived on time).
+    /// Call under the lock.
+    /// </summary>
+    private void Answered(RateSlot slot, TimeSpan now)
+    {
+        var late = _roundTrips.Late(now - slot.SentAt, now) - DefaultMargin;
+        if (late > TimeSpan.Zero) _pacer.Arrived(slot.SentAt, late < LateAtMost ? late : LateAtMost);
     }
 
     /// <summary>The ceiling the control loop works within: <paramref name="limit"/>, or less when other processes on the machine share it.</summary>

@@ -5,7 +5,8 @@ namespace TencentChatFollow.Execution;
 /// <summary>
 /// When the next call may go, for one line of calls: evenly spaced at a rate, a late turn catching up at most
 /// <see cref="CatchUp"/> (idle time earns no burst), and never more than a limit within any window. Keeps the send
-/// times of the last window. Not thread-safe: its owner calls it under its lock.
+/// times of the last window (a call that reached the service late, as the service counts it). Not thread-safe: its
+/// owner calls it under its lock.
 /// </summary>
 internal sealed class RatePacer
 {
@@ -56,6 +57,22 @@ internal sealed class RatePacer
         _count++;
     }
 
+    /// <summary>
+    /// The call sent at <paramref name="sentAt"/> reached the service <paramref name="lateBy"/> later than its slot (its
+    /// answer came that much later than the quickest): it counts in the window that much longer, as the service counts
+    /// it. Calls that a stall held back arrive together, and a second later the service's window would be over by them.
+    /// </summary>
+    public void Arrived(TimeSpan sentAt, TimeSpan lateBy)
+    {
+        if (lateBy <= TimeSpan.Zero) return;
+        var i = 0;
+        while (i < _count && At(i) < sentAt) i++;
+        if (i == _count || At(i) != sentAt) return; // already out of the window
+        var arrived = sentAt + lateBy;
+        for (; i + 1 < _count && At(i + 1) < arrived; i++) Set(i, At(i + 1)); // keep the window in time order
+        Set(i, arrived);
+    }
+
     /// <summary>How many calls went within the window before <paramref name="now"/>.</summary>
     public int InWindow(TimeSpan now)
     {
@@ -77,4 +94,6 @@ internal sealed class RatePacer
     }
 
     private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length];
+
+    private void Set(int index, TimeSpan time) => _ring[(_head + index) % _ring.Length] = time;
 }

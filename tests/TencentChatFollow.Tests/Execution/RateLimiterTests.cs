@@ -62,6 +62,57 @@ public class RateLimiterTests
         Assert.InRange(perSecond, limit * spacing / (Math.Ceiling(spacing)), limit + 0.001);
     }
 
+    [Theory]
+    [InlineData(120)]
+    [InlineData(40)]
+    [InlineData(240)] // RateLimiter.LateAtMost is 250 ms: a longer stall's calls count that much longer only
+    public void Calls_a_stall_held_back_count_in_the_window_as_long_as_the_service_counts_them(int stallMs)
+    {
+        // 50 ms each way. The service stalls: calls that reach it meanwhile wait and are counted together when it goes
+        // on. A second later they leave its window together, not spread out as they were sent: a pacer that counted
+        // them from their sending would fill the room they still hold, and the service would refuse that many.
+        var (limiter, time) = Make(RateLimiter.DefaultWindow);
+        var stallFrom = time.Elapsed + Ms(1500);
+        var stallTo = stallFrom + Ms(stallMs);
+        var arrivals = new List<TimeSpan>();
+        var answers = new List<(TimeSpan At, RateSlot Slot)>();
+        for (var ms = 0; ms < 4000; ms++)
+        {
+            var now = time.Elapsed;
+            foreach (var answer in answers.Where(a => a.At <= now).ToList())
+            {
+                limiter.Accepted(answer.Slot, 200);
+                answers.Remove(answer);
+            }
+            while (limiter.TryAcquire(200, TimeSpan.MaxValue, out var slot, out _))
+            {
+                var arrive = now + Ms(50);
+                if (arrive >= stallFrom && arrive < stallTo) arrive = stallTo;
+                arrivals.Add(arrive);
+                answers.Add((arrive + Ms(50), slot));
+            }
+            time.Advance(Ms(1));
+        }
+
+        // The service's view: never more than 200 calls within a second (as it counts them, from their arrival).
+        arrivals.Sort();
+        AssertNoWindowOverLimit(arrivals, 200, Window);
+        // And no slower than that needs: over the 4 s, the stall and the room its calls held cost at most their own time.
+        Assert.True(arrivals.Count >= 200 * 4 - stallMs / 5 * 2 - 10, $"{arrivals.Count} calls in 4 s");
+    }
+
+    [Fact]
+    public void Lateness_is_against_the_quickest_round_trip_of_late_which_follows_a_route_that_got_slower_for_good()
+    {
+        var floor = new RoundTripFloor();
+        Assert.Equal(TimeSpan.Zero, floor.Late(Ms(100), Ms(0)));
+        Assert.Equal(Ms(120), floor.Late(Ms(220), Ms(10)));
+        // From now on the route takes 300 ms: late at first, not once the 100 ms answers are two spans old.
+        Assert.Equal(Ms(200), floor.Late(Ms(300), Ms(20)));
+        for (var at = Ms(30); at < RoundTripFloor.Span + RoundTripFloor.Span; at += Ms(10)) floor.Late(Ms(300), at);
+        Assert.Equal(TimeSpan.Zero, floor.Late(Ms(300), RoundTripFloor.Span + RoundTripFloor.Span + Ms(10)));
+    }
+
     [Fact]
     public void Idle_time_earns_no_burst()
     {
