@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace TencentChatFollow.Execution;
 
@@ -37,6 +38,7 @@ internal sealed partial class RateLimiter
     private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
     private TimeSpan _lastRefused = TimeSpan.MinValue;
     private readonly RoundTripFloor _roundTrips = new();
+    private readonly Queue<(TimeSpan Sent, TimeSpan RoundTrip)> _answered = new(); // calls answered within the last window
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
 
     /// <summary>The limiter of <paramref name="api"/> within <paramref name="app"/> (made by <see cref="AppRateLimits.ForApi"/>).</summary>
@@ -155,12 +157,26 @@ internal sealed partial class RateLimiter
     /// of late (<see cref="RoundTripFloor"/>) says how late it may have reached the service (a stall on the way, or in
     /// this process before the send). Beyond the jitter the window's margin allows, it counts in the pacer's window as
     /// long as the service counts it, up to <see cref="LateAtMost"/> longer (a slow answer may have arrived on time).
-    /// Call under the lock.
+    /// When the quickest round trip drops (a run's first answers may all have been late), the calls answered within
+    /// the window are judged again against it. Call under the lock.
     /// </summary>
     private void Answered(RateSlot slot, TimeSpan now)
     {
-        var late = _roundTrips.Late(now - slot.SentAt, now) - DefaultMargin;
-        if (late > TimeSpan.Zero) _pacer.Arrived(slot.SentAt, late < LateAtMost ? late : LateAtMost);
+        var floor = _roundTrips.Floor;
+        _roundTrips.Late(now - slot.SentAt, now);
+        while (_answered.Count > 0 && _answered.Peek().Sent < now - _pacer.Window - LateAtMost) _answered.Dequeue();
+        _answered.Enqueue((slot.SentAt, now - slot.SentAt));
+        if (_roundTrips.Floor < floor)
+            foreach (var (sent, roundTrip) in _answered) Late(sent, roundTrip);
+        else
+            Late(slot.SentAt, now - slot.SentAt);
+    }
+
+    /// <summary>A call answered after <paramref name="roundTrip"/> counts in the pacer's window from its arrival as the quickest round trip puts it.</summary>
+    private void Late(TimeSpan sent, TimeSpan roundTrip)
+    {
+        var late = roundTrip - _roundTrips.Floor - DefaultMargin;
+        if (late > TimeSpan.Zero) _pacer.Arrived(sent, late < LateAtMost ? late : LateAtMost);
     }
 
     /// <summary>The ceiling the control loop works within: <paramref name="limit"/>, or less when other processes on the machine share it.</summary>

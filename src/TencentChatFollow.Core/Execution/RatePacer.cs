@@ -14,12 +14,15 @@ internal sealed class RatePacer
     internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(20);
 
     private readonly TimeSpan _window;
-    private TimeSpan[] _ring = new TimeSpan[256]; // send times of the last window, oldest first
+    private (TimeSpan At, TimeSpan Sent)[] _ring = new (TimeSpan, TimeSpan)[256]; // the last window's calls: when they count from (in order), and their slot
     private int _head;
     private int _count;
     private TimeSpan _lastSlot = TimeSpan.MinValue;
 
     public RatePacer(TimeSpan window) => _window = window;
+
+    /// <summary>How long a call counts.</summary>
+    public TimeSpan Window => _window;
 
     /// <summary>The time the last slot was given (MinValue before the first).</summary>
     public TimeSpan LastSlot => _lastSlot;
@@ -48,29 +51,31 @@ internal sealed class RatePacer
         _lastSlot = slot;
         if (_count == _ring.Length)
         {
-            var bigger = new TimeSpan[_ring.Length * 2];
-            for (var i = 0; i < _count; i++) bigger[i] = At(i);
+            var bigger = new (TimeSpan, TimeSpan)[_ring.Length * 2];
+            for (var i = 0; i < _count; i++) bigger[i] = _ring[(_head + i) % _ring.Length];
             _ring = bigger;
             _head = 0;
         }
-        _ring[(_head + _count) % _ring.Length] = now;
+        _ring[(_head + _count) % _ring.Length] = (now, now);
         _count++;
     }
 
     /// <summary>
     /// The call sent at <paramref name="sentAt"/> reached the service <paramref name="lateBy"/> later than its slot (its
-    /// answer came that much later than the quickest): it counts in the window that much longer, as the service counts
-    /// it. Calls that a stall held back arrive together, and a second later the service's window would be over by them.
+    /// answer came that much later than the quickest): it counts in the window from then, as the service counts it
+    /// (never earlier than it counts already). Calls that a stall held back arrive together, and a second later the
+    /// service's window would be over by them.
     /// </summary>
     public void Arrived(TimeSpan sentAt, TimeSpan lateBy)
     {
-        if (lateBy <= TimeSpan.Zero) return;
-        var i = 0;
-        while (i < _count && At(i) < sentAt) i++;
-        if (i == _count || At(i) != sentAt) return; // already out of the window
+        // Calls given one slot time are alike: move one of them that counts from earlier.
         var arrived = sentAt + lateBy;
-        for (; i + 1 < _count && At(i + 1) < arrived; i++) Set(i, At(i + 1)); // keep the window in time order
-        Set(i, arrived);
+        var i = 0;
+        while (i < _count && (_ring[(_head + i) % _ring.Length].Sent != sentAt || At(i) >= arrived)) i++;
+        if (i == _count) return; // out of the window already, or counted at least that long
+        var call = _ring[(_head + i) % _ring.Length];
+        for (; i + 1 < _count && At(i + 1) < arrived; i++) _ring[(_head + i) % _ring.Length] = _ring[(_head + i + 1) % _ring.Length]; // keep the window in time order
+        _ring[(_head + i) % _ring.Length] = (arrived, call.Sent);
     }
 
     /// <summary>How many calls went within the window before <paramref name="now"/>.</summary>
@@ -93,7 +98,5 @@ internal sealed class RatePacer
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
     }
 
-    private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length];
-
-    private void Set(int index, TimeSpan time) => _ring[(_head + index) % _ring.Length] = time;
+    private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length].At;
 }

@@ -16,6 +16,9 @@ internal sealed class RoundTripFloor
     private TimeSpan _current = TimeSpan.MaxValue;  // the quickest in this span
     private TimeSpan _previous = TimeSpan.MaxValue; // the quickest in the span before
 
+    /// <summary>The quickest round trip of late (MaxValue before the first).</summary>
+    public TimeSpan Floor => _current < _previous ? _current : _previous;
+
     /// <summary>Records a <paramref name="roundTrip"/> answered at <paramref name="now"/>; returns how much longer it took than the quickest of late (zero or more).</summary>
     public TimeSpan Late(TimeSpan roundTrip, TimeSpan now)
     {
@@ -27,7 +30,6 @@ internal sealed class RoundTripFloor
         {
             _current = roundTrip;
         }
-        var floor = _current < _previous ? _current : _previous;
-        return roundTrip - floor;
+        return roundTrip - Floor;
     }
 }

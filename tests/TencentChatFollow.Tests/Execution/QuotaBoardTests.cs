@@ -225,6 +225,19 @@ public sealed class QuotaBoardTests : IDisposable
     }
 
     [Fact]
+    public void A_call_that_arrived_late_counts_from_its_arrival_and_calls_given_one_slot_time_move_one_by_one()
+    {
+        var pacer = new RatePacer(TimeSpan.FromSeconds(1));
+        foreach (var ms in new[] { 0, 0, 50, 100 }) pacer.Take(TimeSpan.FromMilliseconds(ms), TimeSpan.FromMilliseconds(ms));
+        pacer.Arrived(TimeSpan.Zero, TimeSpan.FromMilliseconds(80)); // one of the two sent at 0 arrived at 80
+        Assert.Equal(3, pacer.StillInWindowAt(TimeSpan.FromMilliseconds(1010))); // the other has left; 50, 80 and 100 stay
+        pacer.Arrived(TimeSpan.Zero, TimeSpan.FromMilliseconds(80)); // so did the second
+        Assert.Equal(4, pacer.StillInWindowAt(TimeSpan.FromMilliseconds(1010)));
+        pacer.Arrived(TimeSpan.Zero, TimeSpan.FromMilliseconds(40)); // an earlier arrival than it counts from changes nothing
+        Assert.Equal(1, pacer.StillInWindowAt(TimeSpan.FromMilliseconds(1090))); // 50 and the two at 80 have left; 100 stays
+    }
+
+    [Fact]
     public void A_registry_without_a_store_does_not_coordinate_and_the_switch_turns_the_machines_store_off()
     {
         var clock = new ManualClock();

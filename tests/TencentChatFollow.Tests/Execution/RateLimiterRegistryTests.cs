@@ -15,19 +15,28 @@ public class RateLimiterRegistryTests
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
-    /// <summary>Every API in <paramref name="limiters"/> takes its turns as they come, for <paramref name="span"/> of fake time in 1 ms steps.</summary>
-    private static Dictionary<RateLimiter, List<RateSlot>> Run(ManualClock clock, TimeSpan span, params RateLimiter[] limiters)
+    /// <summary>
+    /// Every API in <paramref name="limiters"/> takes its turns as they come, for <paramref name="span"/> of fake time in
+    /// 1 ms steps; the calls of <paramref name="answered"/> are accepted a 100 ms round trip after they went (the last
+    /// of them in the 100 ms after the span).
+    /// </summary>
+    private static Dictionary<RateLimiter, List<RateSlot>> RunAnswering(ManualClock clock, TimeSpan span, RateLimiter? answered, params RateLimiter[] limiters)
     {
         var slots = limiters.ToDictionary(l => l, _ => new List<RateSlot>());
         var end = clock.Elapsed + span;
-        while (clock.Elapsed < end)
+        var next = 0;
+        while (clock.Elapsed < end + (answered is null ? TimeSpan.Zero : Ms(100)))
         {
-            foreach (var limiter in limiters)
-                while (limiter.TryAcquire(200, TimeSpan.MaxValue, out var slot, out _)) slots[limiter].Add(slot);
+            for (; answered is not null && next < slots[answered].Count && slots[answered][next].SentAt + Ms(100) <= clock.Elapsed; next++) answered.Accepted(slots[answered][next], 200);
+            if (clock.Elapsed < end)
+                foreach (var limiter in limiters)
+                    while (limiter.TryAcquire(200, TimeSpan.MaxValue, out var slot, out _)) slots[limiter].Add(slot);
             clock.Advance(Ms(1));
         }
         return slots;
     }
+
+    private static Dictionary<RateLimiter, List<RateSlot>> Run(ManualClock clock, TimeSpan span, params RateLimiter[] limiters) => RunAnswering(clock, span, null, limiters);
 
     /// <summary>The service accepted every other call (the app's quota is shared by two), then refused the last with <paramref name="code"/>.</summary>
     private static string? HalfAcceptedThenRefused(RateLimiter limiter, List<RateSlot> slots, string code)
@@ -56,11 +65,9 @@ public class RateLimiterRegistryTests
         var clock = new ManualClock();
         var registry = new RateLimiterRegistry(clock);
         var (info, check) = (registry.For(Endpoint, 1, Info), registry.For(Endpoint, 1, Check));
-        var slots = Run(clock, TimeSpan.FromSeconds(1), info, check);
-        clock.Advance(Ms(100));
+        var slots = RunAnswering(clock, TimeSpan.FromSeconds(1), check, info, check); // check's calls answered as they come back
 
         var message = HalfAcceptedThenRefused(info, slots[info], "60007");
-        for (var i = 0; i < slots[check].Count; i++) check.Accepted(slots[check][i], 200);
 
         Assert.Contains("the app's follow_get_info quota is shared; slowing from 200 to", message, StringComparison.Ordinal);
         Assert.InRange(info.CurrentRate(200), 0, 199);
