@@ -52,12 +52,12 @@ internal sealed class RatePacer
         if (_count == _ring.Length)
         {
             var bigger = new (TimeSpan, TimeSpan)[_ring.Length * 2];
-            for (var i = 0; i < _count; i++) bigger[i] = _ring[(_head + i) % _ring.Length];
+            for (var i = 0; i < _count; i++) bigger[i] = Entry(i);
             _ring = bigger;
             _head = 0;
         }
-        _ring[(_head + _count) % _ring.Length] = (now, now);
         _count++;
+        Entry(_count - 1) = (now, now);
     }
 
     /// <summary>
@@ -71,11 +71,10 @@ internal sealed class RatePacer
         // Calls given one slot time are alike: move one of them that counts from earlier.
         var arrived = sentAt + lateBy;
         var i = 0;
-        while (i < _count && (_ring[(_head + i) % _ring.Length].Sent != sentAt || At(i) >= arrived)) i++;
+        while (i < _count && (Entry(i).Sent != sentAt || Entry(i).At >= arrived)) i++;
         if (i == _count) return; // out of the window already, or counted at least that long
-        var call = _ring[(_head + i) % _ring.Length];
-        for (; i + 1 < _count && At(i + 1) < arrived; i++) _ring[(_head + i) % _ring.Length] = _ring[(_head + i + 1) % _ring.Length]; // keep the window in time order
-        _ring[(_head + i) % _ring.Length] = (arrived, call.Sent);
+        for (; i + 1 < _count && At(i + 1) < arrived; i++) Entry(i) = Entry(i + 1); // keep the window in time order
+        Entry(i) = (arrived, sentAt);
     }
 
     /// <summary>How many calls went within the window before <paramref name="now"/>.</summary>
@@ -98,5 +97,7 @@ internal sealed class RatePacer
         while (_count > 0 && At(0) <= now - _window) { _head = (_head + 1) % _ring.Length; _count--; }
     }
 
-    private TimeSpan At(int index) => _ring[(_head + index) % _ring.Length].At;
+    private TimeSpan At(int index) => Entry(index).At;
+
+    private ref (TimeSpan At, TimeSpan Sent) Entry(int index) => ref _ring[(_head + index) % _ring.Length];
 }
