@@ -85,6 +85,17 @@ internal sealed class RateController
     /// <summary>Since when every answer has been a refusal (null when the last answer was accepted).</summary>
     public TimeSpan? RefusingSince => _refusingSince;
 
+    /// <summary>
+    /// Back to the ceiling it is given, as if never cut, keeping what it knows of its calls (a refusal after this is
+    /// judged by its share of the window as any other, not as a run's start). The limiter starts over so when the quota
+    /// board leaves it well more than its last cut (<see cref="BoardStartOver"/>).
+    /// </summary>
+    public void StartOver()
+    {
+        (_rate, _confirmed, _holdUntil, _fairLevel, _plateau, _fruitlessProbes) = (0, true, TimeSpan.MinValue, double.MaxValue, 0, 0);
+        _startCutAt = TimeSpan.MinValue;
+    }
+
     /// <summary>The service accepted a call sent at <paramref name="sentAt"/>. Returns a message when the rate changed in a way worth saying.</summary>
     public string? OnAccepted(TimeSpan sentAt, TimeSpan now, int ceiling)
     {
@@ -133,9 +144,13 @@ internal sealed class RateController
     /// <summary>
     /// The service refused a call sent at <paramref name="sentAt"/> because of its frequency limit. Returns the message
     /// for -Verbose when this cut the rate, null when the refusal belongs to an episode already answered.
+    /// <paramref name="limit"/> is the whole quota as this job knows it when <paramref name="ceiling"/> is less (the
+    /// part the quota board leaves it): the even split a share suggests counts everyone who uses the quota, so an
+    /// outsider the board does not know (the app's backend) is not taken for more jobs within the board's part.
     /// </summary>
-    public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota")
+    public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota", int limit = 0)
     {
+        var whole = Math.Max(ceiling, limit);
         _refusingSince ??= now;
         if (sentAt < _cutAt || !_confirmed)
         {
@@ -192,9 +207,9 @@ internal sealed class RateController
             }
             else
             {
-                var clients = EvenSplitClients(ceiling, shareRate, _settings.NewcomerRounding);
-                target = Math.Max(before * _settings.NewcomerFloor, Math.Min(before * _settings.NewcomerCut, ceiling / clients * _settings.ShareFactor));
-                _fairLevel = ceiling / clients;
+                var clients = EvenSplitClients(whole, shareRate, _settings.NewcomerRounding);
+                target = Math.Max(before * _settings.NewcomerFloor, Math.Min(before * _settings.NewcomerCut, whole / clients * _settings.ShareFactor));
+                _fairLevel = whole / clients;
                 // Little got through: it joined a window others had filled already, so they are not starting with it.
                 if (shareRate >= _settings.StartedTogetherShare * ceiling) _startCutAt = now;
             }
@@ -210,8 +225,8 @@ internal sealed class RateController
         {
             // The even split our share suggests (the ceiling over about how many of us there seem to be, at least two):
             // a share above it is cut to it, which is what makes shares even out quickly.
-            var clients = EvenSplitClients(ceiling, shareRate, _settings.FairRounding);
-            var fair = ceiling / clients;
+            var clients = EvenSplitClients(whole, shareRate, _settings.FairRounding);
+            var fair = whole / clients;
             _fairLevel = fair;
             // A share measured across the last hold (only probes went then) says little: then cut by the fraction only.
             var measured = cutLately ? double.MaxValue : Math.Min(shareRate, fair);

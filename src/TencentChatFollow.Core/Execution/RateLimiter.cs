@@ -21,9 +21,6 @@ internal sealed partial class RateLimiter
     /// <summary>Arrival jitter allowance: two sends a window apart may arrive a little closer than that.</summary>
     internal static readonly TimeSpan DefaultMargin = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Beside others on the quota board, a cut rate starts over at the board's share after this long without a refusal.</summary>
-    internal static readonly TimeSpan QuietToStartOver = TimeSpan.FromSeconds(2);
-
     /// <summary>A late answer holds its call in the pacer's window at most this much longer.</summary>
     internal static readonly TimeSpan LateAtMost = TimeSpan.FromMilliseconds(250);
 
@@ -32,11 +29,10 @@ internal sealed partial class RateLimiter
 
     private readonly Clock _clock;
     private readonly object _gate = new();
-    private RateController _control;
+    private readonly RateController _control;
     private readonly RatePacer _pacer;
     private readonly QuotaMember? _member; // the machine's quota board of this API, when processes coordinate
-    private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
-    private TimeSpan _lastRefused = TimeSpan.MinValue;
+    private readonly BoardStartOver _startOver = new();
     private readonly RoundTripFloor _roundTrips = new();
     private readonly Queue<(TimeSpan Sent, TimeSpan RoundTrip)> _answered = new(); // calls answered within the last window
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
@@ -120,9 +116,8 @@ internal sealed partial class RateLimiter
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
             var ceiling = Ceiling(limit);
-            _lastRefused = now;
-            var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota");
-            if (cut is not null) _cutUnder = ceiling;
+            var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota", limit);
+            _startOver.Refused(slot.SentAt, now, cut is null ? null : ceiling);
             return cut;
         }
     }
@@ -206,11 +201,7 @@ internal sealed partial class RateLimiter
         if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
         slot = default;
         var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
-        if (admitted && StartOver(member, ceiling, now))
-        {
-            _control = new RateController(_control.Settings);
-            _cutUnder = int.MaxValue;
-        }
+        if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now)) _control.StartOver();
         if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
         {
             if (!slot.Exhausted) member.Sent();
@@ -218,20 +209,6 @@ internal sealed partial class RateLimiter
         }
         member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < waiter.Limit, backlog: callers > 1, ref next);
         return false;
-    }
-
-    /// <summary>
-    /// Whether the control loop's last cut no longer applies beside the others on the board: they left this process a
-    /// share well above the one the cut was made under (a job ended), or the cut holds it well below the board's share
-    /// although the service has refused nothing for <see cref="QuietToStartOver"/> (a refusal among the board's jobs is
-    /// timing, which the board, not a deep cut, settles). Then it starts over at the board's share rather than grow
-    /// back to it slowly. Alone on the board, the control loop finds any outsider's share as without a board.
-    /// </summary>
-    private bool StartOver(QuotaMember member, int ceiling, TimeSpan now)
-    {
-        if (_control.Holding || _control.AtCeiling) return false;
-        if (ceiling >= _cutUnder + _cutUnder / 4) return true;
-        return member.HasCompany && now - _lastRefused >= QuietToStartOver && _control.RateFor(ceiling) < 0.8 * ceiling;
     }
 
     /// <summary>The pacing rule at a rate within <paramref name="ceiling"/>, at most <paramref name="room"/> calls within any window. Call under the lock.</summary>

@@ -48,6 +48,31 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         Assert.True(b.RateBetween(from, from + 2) >= 0.9 * 200, $"b at {b.RateBetween(from, from + 2):0} calls/s from {from} s, after a ended");
     }
 
+    [Theory]
+    [InlineData(100, 81)]
+    [InlineData(60, 82)]
+    public void Beside_a_client_the_board_does_not_know_the_jobs_do_as_well_as_without_the_board(int outsider, int seed)
+    {
+        // The app's backend sends at a steady rate the board knows nothing of: the board's even split is more than the
+        // service has room for. The jobs must not cycle between the board's share and refusals (they did: 15-30% of
+        // all calls refused), and do about as well as the adaptive control alone.
+        QuotaRow Run(bool coordinated)
+        {
+            var sim = new QuotaSimulation(seed: seed) { Coordinated = coordinated };
+            sim.AddNeighbour("neighbour", outsider);
+            sim.AddModule("a", startMs: 1000, calls: 1000);
+            sim.AddModule("b", startMs: 1150, calls: 1000);
+            sim.RunUntil(120_000);
+            return QuotaRow.Measure(output, $"two jobs beside {outsider} calls/s, board {(coordinated ? "on" : "off")}", sim, 200 - outsider);
+        }
+        var on = Run(coordinated: true);
+        var off = Run(coordinated: false);
+
+        Assert.True(on.Refused <= 0.06, $"{on.Refused:P2} refused with the board");
+        Assert.True(on.Refused <= off.Refused + 0.02, $"{on.Refused:P2} refused with the board, {off.Refused:P2} without");
+        Assert.True(on.Together >= off.Together - 0.08, $"with the board {on.Together:P1} of what the outsider leaves, without {off.Together:P1}");
+    }
+
     [Fact]
     public void A_lone_call_of_another_process_takes_room_without_halving_a_running_job()
     {

@@ -83,6 +83,18 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void Under_the_boards_part_a_cut_counts_the_whole_quota_so_an_outsider_is_not_taken_for_more_jobs()
+    {
+        // The quota board leaves this job half of the 200 calls/s (one other job on the machine); the app's backend,
+        // which the board does not know, takes 60: the service took 70 a second of ours when it refused one.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 140, 70);
+        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling);
+        // About three users of the whole quota at ~67 each: a little under that (not a split of the board's 100 by two).
+        Assert.Equal(0.95 * Ceiling / 3, c.RateFor(100), 3);
+    }
+
+    [Fact]
     public void A_share_measured_across_the_last_hold_is_not_trusted_the_cut_is_only_the_fraction()
     {
         var c = new RateController();

@@ -1,0 +1,109 @@
+using TencentChatFollow.Execution;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>When a limiter on the quota board starts over at the board's share, on explicit times (no clock at all).</summary>
+public class BoardStartOverTests
+{
+    private const int Share = 100; // the board's part of the 200 calls/s: two jobs on it
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    /// <summary>A control loop that was cut well under <see cref="Share"/> and has had a call accepted since (not holding).</summary>
+    private static RateController CutAndGoing()
+    {
+        var c = GoingAt(50);
+        Assert.True(c.RateFor(Share) < 0.8 * Share, $"cut to {c.RateFor(Share):0}");
+        return c;
+    }
+
+    [Fact]
+    public void Beside_company_a_cut_starts_over_after_the_quiet_and_not_before()
+    {
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20.1), cutUnder: Share);
+
+        Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(20.1) + BoardStartOver.Quiet - S(0.01)));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: false, S(20.1) + BoardStartOver.Quiet)); // alone: the loop finds any outsider
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(20.1) + BoardStartOver.Quiet));
+    }
+
+    [Fact]
+    public void A_start_over_the_service_refuses_doubles_the_quiet_before_the_next_up_to_a_limit()
+    {
+        // An outsider the board does not know (the app's backend) takes part of the quota: each start-over at the
+        // board's share is refused within moments.
+        var rule = new BoardStartOver();
+        var now = S(20);
+        rule.Refused(now, now, cutUnder: Share);
+        for (var fruitless = 1; fruitless <= BoardStartOver.MostDoublings + 1; fruitless++)
+        {
+            var quiet = TimeSpan.FromTicks(BoardStartOver.Quiet.Ticks << (fruitless - 1 > BoardStartOver.MostDoublings ? BoardStartOver.MostDoublings : fruitless - 1));
+            Assert.False(rule.Due(CutAndGoing(), Share, company: true, now + quiet - S(0.01)));
+            Assert.True(rule.Due(CutAndGoing(), Share, company: true, now + quiet));
+            now += quiet;
+            rule.Refused(now + S(0.3), now + S(0.4), cutUnder: Share); // a call sent after the start-over
+            now += S(0.4);
+            Assert.Equal(Math.Min(fruitless, BoardStartOver.MostDoublings), rule.Fruitless);
+        }
+    }
+
+    [Fact]
+    public void A_start_over_that_holds_for_the_quiet_shows_the_board_right_again()
+    {
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
+        rule.Refused(S(22.1), S(22.2), cutUnder: Share);
+        Assert.Equal(1, rule.Fruitless);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+
+        // Nothing refused for the quiet after it (the loop still at the board's share): the next cut starts over
+        // after the plain quiet again.
+        Assert.False(rule.Due(new RateController(), Share, company: true, S(28.2)));
+        Assert.Equal(0, rule.Fruitless);
+        rule.Refused(S(28.0), S(28.3), cutUnder: Share); // sent before the check above: a new cut, not the start-over's
+        Assert.Equal(0, rule.Fruitless);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(30.3)));
+    }
+
+    [Fact]
+    public void A_share_that_rose_starts_over_once_the_service_has_been_quiet()
+    {
+        // Cut under the board's third of the quota; then the board leaves half (a job ended). The loop goes at 85
+        // calls/s, not well below the new share: the share that rose is what says to start over.
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20.1), cutUnder: 66);
+        Assert.False(rule.Due(GoingAt(90), 80, company: true, S(22.1)));       // the board's share not well above the cut
+        Assert.False(rule.Due(GoingAt(90), Share, company: true, S(22.09)));   // refused too lately
+        Assert.True(rule.Due(GoingAt(90), Share, company: true, S(22.1)));
+    }
+
+    /// <summary>A control loop that had <paramref name="rate"/> calls/s of the quota when refused, cut a little under that, and going again.</summary>
+    private static RateController GoingAt(double rate)
+    {
+        var c = new RateController();
+        var at = S(10);
+        for (var i = 0; i < 2 * rate; i++, at += S(1 / rate)) c.OnAccepted(at, at + S(0.1), 200);
+        c.OnRefused(at, at + S(0.1), 200, "60007"); // alone at ~rate of 200: others take the rest; cut to a little under
+        c.OnAccepted(at + S(0.2), at + S(0.3), 200);
+        Assert.False(c.Holding);
+        return c;
+    }
+
+    [Fact]
+    public void At_the_ceiling_or_holding_there_is_nothing_to_start_over()
+    {
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20.1), cutUnder: 200);
+        Assert.False(rule.Due(new RateController(), Share, company: true, S(30)));
+
+        var holding = new RateController();
+        var at = S(10);
+        for (var i = 0; i < 100; i++, at += S(0.02)) holding.OnAccepted(at, at + S(0.1), Share);
+        holding.OnRefused(at, at + S(0.1), Share, "60007");
+        Assert.True(holding.Holding);
+        Assert.False(rule.Due(holding, Share, company: true, S(30)));
+    }
+}
