@@ -96,6 +96,18 @@ internal sealed class RateController
         _startCutAt = TimeSpan.MinValue;
     }
 
+    /// <summary>
+    /// From where it is now, looks for room at once, growing faster and faster as after a hold, rather than holding
+    /// (the limiter asks so instead of <see cref="StartOver"/> when the board's share has been refused before: others
+    /// the board does not know use the quota, so a jump to the share would only fill the service's window).
+    /// </summary>
+    public void ProbeNow(TimeSpan now)
+    {
+        (_fairLevel, _plateau, _fruitlessProbes) = (double.MaxValue, 0, 0);
+        _startCutAt = TimeSpan.MinValue;
+        _cutAt = now - _settings.AloneRegrowAfter;
+    }
+
     /// <summary>The service accepted a call sent at <paramref name="sentAt"/>. Returns a message when the rate changed in a way worth saying.</summary>
     public string? OnAccepted(TimeSpan sentAt, TimeSpan now, int ceiling)
     {

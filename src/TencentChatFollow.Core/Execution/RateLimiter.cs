@@ -201,7 +201,11 @@ internal sealed partial class RateLimiter
         if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
         slot = default;
         var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
-        if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now)) _control.StartOver();
+        if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now))
+        {
+            if (_startOver.Fruitless == 0) _control.StartOver();
+            else _control.ProbeNow(now);
+        }
         if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
         {
             if (!slot.Exhausted) member.Sent();

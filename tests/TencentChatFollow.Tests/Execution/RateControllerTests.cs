@@ -95,6 +95,32 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void Probing_now_grows_from_where_it_is_without_the_hold_and_without_a_jump()
+    {
+        // A quarter of the quota was ours when refused: cut to 60 calls/s (the deepest cut), then going again.
+        static (RateController, TimeSpan) Cut()
+        {
+            var c = new RateController();
+            var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 50);
+            Refuse(c, end);
+            c.OnAccepted(end + Ms(200), end + Ms(300), Ceiling);
+            return (c, end + Ms(300));
+        }
+        static double AfterOneAndAHalfSeconds(RateController c, TimeSpan from)
+        {
+            for (var at = from; at < from + TimeSpan.FromSeconds(1.5); at += TimeSpan.FromSeconds(1 / c.RateFor(Ceiling))) c.OnAccepted(at, at + Ms(100), Ceiling);
+            return c.RateFor(Ceiling);
+        }
+        var (holding, from) = Cut();
+        var cut = holding.RateFor(Ceiling);
+        var (probing, _) = Cut();
+        probing.ProbeNow(from);
+
+        Assert.InRange(AfterOneAndAHalfSeconds(holding, from), cut, cut + 3);           // the plateau: about a call/s a second
+        Assert.InRange(AfterOneAndAHalfSeconds(probing, from), 2 * cut, 0.75 * Ceiling); // faster and faster, from where it was
+    }
+
+    [Fact]
     public void A_share_measured_across_the_last_hold_is_not_trusted_the_cut_is_only_the_fraction()
     {
         var c = new RateController();
