@@ -3,16 +3,18 @@ using System;
 namespace TencentChatFollow.Execution;
 
 /// <summary>
-/// When a limiter on the quota board drops its control loop's last cut and starts over at the board's share (a fresh
-/// <see cref="RateController"/>) rather than grow back to it slowly: the others left it a share well above the one the
-/// cut was made under (a job ended), or the cut holds it well below the board's share although the service has refused
-/// nothing for <see cref="Quiet"/> (a refusal among the board's jobs is timing, which the board, not a deep cut,
-/// settles). Alone on the board, the control loop finds any outsider's share as without a board.
+/// When a limiter on the quota board drops its control loop's last cut and starts over at the board's share
+/// (<see cref="RateController.StartOver"/>) rather than grow back to it slowly: once the service has refused nothing
+/// for <see cref="Quiet"/>, when the others leave it a share well above the one the cut was made under (a job ended), or
+/// the cut holds it well below the board's share (a refusal among the board's jobs is timing, which the board, not a
+/// deep cut, settles). Alone on the board, the control loop finds any outsider's share as without a board.
 /// <para>
 /// The board knows only this machine's jobs. Beside an outsider (the app's backend, a job on another machine) the
 /// board's share is more than the service has room for, so a start-over is refused within moments and the loop cuts
 /// again: each such start-over that fails doubles the quiet it waits for before the next (up to
-/// <see cref="MostDoublings"/> times), and one that holds for <see cref="Quiet"/> shows the board right again.
+/// <see cref="MostDoublings"/> times), and one that holds for <see cref="Quiet"/> shows the board right again. While
+/// <see cref="Fruitless"/> is not 0 the limiter grows toward the share from where it is
+/// (<see cref="RateController.ProbeNow"/>) instead of jumping to it.
 /// </para>
 /// Not thread-safe: the limiter calls it under its lock. Times are on the limiter's clock.
 /// </summary>
@@ -48,7 +50,7 @@ internal sealed class BoardStartOver
     /// <summary>
     /// Whether to start over now, under the board's <paramref name="ceiling"/>, beside others on the board or not
     /// (<paramref name="company"/>), with the control loop as it is (<paramref name="control"/>). When true, the caller
-    /// replaces the control loop with a fresh one.
+    /// starts the loop over (or, after start-overs were refused, has it look for room at once).
     /// </summary>
     public bool Due(RateController control, int ceiling, bool company, TimeSpan now)
     {
