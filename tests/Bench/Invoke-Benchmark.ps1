@@ -550,7 +550,7 @@ function Invoke-ProcessRow($Row, [string] $Label, [string] $RunDir, [string] $Co
             $pass = $togetherPct -ge $needPct -and $refusedPct -le 3 -and $minShare -ge 0.6
         }
         'TwoBesideNeighbour' {
-            # Not issue 18's: coordination on must do no worse than off beside a client the board does not know.
+            # Not issue 18's: the bar of its rows without the board, for jobs beside a client the board does not know.
             $figures['lowest share %'] = 100 * $minShare
             $target = ">= 85% of the $(Format-N $quotaLeft) ids/s the neighbour leaves, <= 3% of all calls refused, each >= 60% of an equal share while all run"
             $pass = $togetherPct -ge 85 -and $refusedPct -le 3 -and $minShare -ge 0.6
