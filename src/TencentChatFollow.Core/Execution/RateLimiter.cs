@@ -158,19 +158,19 @@ internal sealed partial class RateLimiter
     private void Answered(RateSlot slot, TimeSpan now)
     {
         var floor = _roundTrips.Floor;
-        _roundTrips.Late(now - slot.SentAt, now);
+        var late = _roundTrips.Late(now - slot.SentAt, now);
         while (_answered.Count > 0 && _answered.Peek().Sent < now - _pacer.Window - LateAtMost) _answered.Dequeue();
         _answered.Enqueue((slot.SentAt, now - slot.SentAt));
         if (_roundTrips.Floor < floor)
-            foreach (var (sent, roundTrip) in _answered) Late(sent, roundTrip);
+            foreach (var (sent, roundTrip) in _answered) CountLate(sent, roundTrip - _roundTrips.Floor);
         else
-            Late(slot.SentAt, now - slot.SentAt);
+            CountLate(slot.SentAt, late);
     }
 
-    /// <summary>A call answered after <paramref name="roundTrip"/> counts in the pacer's window from its arrival as the quickest round trip puts it.</summary>
-    private void Late(TimeSpan sent, TimeSpan roundTrip)
+    /// <summary>A call answered <paramref name="late"/> after the quickest round trip counts in the pacer's window from its arrival, beyond the window's margin.</summary>
+    private void CountLate(TimeSpan sent, TimeSpan late)
     {
-        var late = roundTrip - _roundTrips.Floor - DefaultMargin;
+        late -= DefaultMargin;
         if (late > TimeSpan.Zero) _pacer.Arrived(sent, late < LateAtMost ? late : LateAtMost);
     }
 

@@ -84,8 +84,7 @@ public class BoardStartOverTests
     private static RateController GoingAt(double rate)
     {
         var c = new RateController();
-        var at = S(10);
-        for (var i = 0; i < 2 * rate; i++, at += S(1 / rate)) c.OnAccepted(at, at + S(0.1), 200);
+        var at = RateControllerTests.AcceptMany(c, S(10), (int)Math.Ceiling(2 * rate), rate);
         c.OnRefused(at, at + S(0.1), 200, "60007"); // alone at ~rate of 200: others take the rest; cut to a little under
         c.OnAccepted(at + S(0.2), at + S(0.3), 200);
         Assert.False(c.Holding);
@@ -100,8 +99,7 @@ public class BoardStartOverTests
         Assert.False(rule.Due(new RateController(), Share, company: true, S(30)));
 
         var holding = new RateController();
-        var at = S(10);
-        for (var i = 0; i < 100; i++, at += S(0.02)) holding.OnAccepted(at, at + S(0.1), Share);
+        var at = RateControllerTests.AcceptMany(holding, S(10), 100, 50);
         holding.OnRefused(at, at + S(0.1), Share, "60007");
         Assert.True(holding.Holding);
         Assert.False(rule.Due(holding, Share, company: true, S(30)));

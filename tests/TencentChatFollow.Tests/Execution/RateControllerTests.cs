@@ -11,7 +11,7 @@ public class RateControllerTests
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
     /// <summary>Feeds <paramref name="count"/> accepted answers, sent evenly at <paramref name="rate"/> from <paramref name="from"/>, each answered 100 ms later.</summary>
-    private static TimeSpan AcceptMany(RateController c, TimeSpan from, int count, double rate)
+    internal static TimeSpan AcceptMany(RateController c, TimeSpan from, int count, double rate)
     {
         var at = from;
         for (var i = 0; i < count; i++)
