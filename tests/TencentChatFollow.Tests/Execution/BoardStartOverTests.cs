@@ -69,6 +69,27 @@ public class BoardStartOverTests
     }
 
     [Fact]
+    public void One_start_over_at_a_time_until_it_held_for_the_quiet_or_was_refused()
+    {
+        // After a refused start-over the limiter has the loop grow from where it is (ProbeNow): that growth needs the
+        // quiet to show whether the board's share is there. Asked again meanwhile (the loop is still well below the
+        // share: it grows), the rule does not start it over again, which would restart the growth at every turn.
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
+        rule.Refused(S(22.1), S(22.2), cutUnder: Share); // the start-over refused: the next waits twice the quiet
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        Assert.Equal(1, rule.Fruitless);
+
+        foreach (var later in new[] { 26.21, 26.5, 27.5, 28.19 })
+            Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(later)));
+
+        // Nothing refused for the quiet since: it held, and a loop still well below the share starts over plainly.
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(28.2)));
+        Assert.Equal(0, rule.Fruitless);
+    }
+
+    [Fact]
     public void A_share_that_rose_starts_over_once_the_service_has_been_quiet()
     {
         // Cut under the board's third of the quota; then the board leaves half (a job ended). The loop goes at 85

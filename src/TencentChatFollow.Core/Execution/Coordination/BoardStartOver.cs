@@ -59,7 +59,7 @@ internal sealed class BoardStartOver
             _fruitless = 0; // the last start-over held: the board's share was there
             _startedAt = null;
         }
-        if (control.Holding || control.AtCeiling) return false;
+        if (_startedAt is not null || control.Holding || control.AtCeiling) return false; // one start-over at a time
         if (_lastRefused != TimeSpan.MinValue && now - _lastRefused < TimeSpan.FromTicks(Quiet.Ticks << _fruitless)) return false;
         var shareRose = ceiling >= _cutUnder + _cutUnder / 4;
         var heldBelow = company && control.RateFor(ceiling) < 0.8 * ceiling;
