@@ -49,9 +49,11 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(100, 81)]
-    [InlineData(60, 82)]
-    public void Beside_a_client_the_board_does_not_know_the_jobs_do_as_well_as_without_the_board(int outsider, int seed)
+    [InlineData(100, 81, 0.8)]
+    [InlineData(60, 82, 0.8)]
+    [InlineData(10, 83, 0.88)] // a backend that takes little: the board's even split is just over the room there is
+    [InlineData(10, 84, 0.88)]
+    public void Beside_a_client_the_board_does_not_know_the_jobs_do_as_well_as_without_the_board(int outsider, int seed, double atLeast)
     {
         // The app's backend sends at a steady rate the board knows nothing of: the board's even split is more than the
         // service has room for. The jobs must not cycle between the board's share and refusals (they did: 15-30% of
@@ -71,6 +73,7 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         Assert.True(on.Refused <= 0.06, $"{on.Refused:P2} refused with the board");
         Assert.True(on.Refused <= off.Refused + 0.02, $"{on.Refused:P2} refused with the board, {off.Refused:P2} without");
         Assert.True(on.Together >= off.Together - 0.08, $"with the board {on.Together:P1} of what the outsider leaves, without {off.Together:P1}");
+        Assert.True(on.Together >= atLeast, $"with the board {on.Together:P1} of what the outsider leaves");
     }
 
     [Fact]
