@@ -77,6 +77,24 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Beside_a_client_the_board_does_not_know_when_one_job_ends_the_other_soon_takes_what_it_left()
+    {
+        // The app's backend takes 100 calls/s the whole time; a ends long before b. Beside the backend b's earlier
+        // start-overs were refused (each doubled the quiet before the next), but a's end is room a job of the board
+        // left: b looks for it after the plain quiet, as the control loop alone would, not after a quiet of 8 to 32 s.
+        var sim = new QuotaSimulation(seed: 85) { Coordinated = true };
+        sim.AddNeighbour("neighbour", 100);
+        var a = sim.AddModule("a", startMs: 1000, calls: 700);
+        var b = sim.AddModule("b", startMs: 1100, calls: 3000);
+        sim.RunUntil(120_000);
+        QuotaRow.Measure(output, "two jobs beside 100 calls/s, a ends early", sim, 100);
+
+        var from = (int)(a.DoneAtMs!.Value / 1000) + 3;
+        Assert.True(b.DoneAtMs > (from + 4) * 1000, "b still runs four seconds later");
+        Assert.True(b.RateBetween(from, from + 4) >= 0.8 * 100, $"b at {b.RateBetween(from, from + 4):0} calls/s from {from} s, after a ended at {a.DoneAtMs / 1000.0:0.0} s");
+    }
+
+    [Fact]
     public void A_lone_call_of_another_process_takes_room_without_halving_a_running_job()
     {
         // A second job's Connect-TencentChat sends its check call while the first runs at the ceiling: one call, not a
