@@ -25,6 +25,8 @@ calls count), whose stats and request log are reset before each row. By name (-O
   TwoBesideNeighbour two cold processes launched together, 20,000 ids each, beside the neighbour: this machine's jobs
                     on the quota board beside a client the board does not know (the app's backend). Not one of issue
                     18's rows; with coordination on and off.
+  TwoBesideBackend  the same beside a steady 10 calls/s (an app's backend that calls the API now and then): a client
+                    the board does not know that takes little. Not one of issue 18's rows; with coordination on and off.
   TwoApisPerApi     (6) one cold process, Measure-TwoApis.ps1: Get-TencentChatFollowInfo over 40,000 ids and
   TwoApisPerApp         Test-TencentChatFollow over 200,000 pairs at once (2,000 calls each), on one session; the
                     emulator counts per API (`limitScope` api), then per app (app). Skipped, with a line that says
@@ -35,7 +37,7 @@ calls count), whose stats and request log are reset before each row. By name (-O
   LockstepTwo       two warm processes started by one go file, 50,000 ids each.
   LockstepThree     three of them, 34,000 ids each.
   LockstepNeighbour one warm process over 50,000 ids beside the neighbour.
-Groups: Users = rows (1) to (6) and TwoBesideNeighbour; TwoApis = both of row (6); Sharing = Alone, ColdAlone, Users and RestMethod;
+Groups: Users = rows (1) to (6), TwoBesideNeighbour and TwoBesideBackend; TwoApis = both of row (6); Sharing = Alone, ColdAlone, Users and RestMethod;
 Lockstep = the three lockstep rows. The default runs everything.
 
 "Cold" is how users run jobs: each process is a fresh pwsh started on its own schedule (no warm-up call, no common
@@ -76,13 +78,15 @@ param(
 
     # Which rows, by name or group (see the description).
     [ValidateSet('Baseline', 'SlowCalls', 'Sharing', 'Users', 'TwoApis', 'Lockstep',
-        'Alone', 'ColdAlone', 'TwoAtOnce', 'ThreeAtOnce', 'LateJoiner', 'Staggered', 'Neighbour', 'TwoBesideNeighbour', 'TwoApisPerApi', 'TwoApisPerApp',
-        'RestMethod', 'LockstepTwo', 'LockstepThree', 'LockstepNeighbour')]
+        'Alone', 'ColdAlone', 'TwoAtOnce', 'ThreeAtOnce', 'LateJoiner', 'Staggered', 'Neighbour', 'TwoBesideNeighbour', 'TwoBesideBackend', 'TwoApisPerApi',
+        'TwoApisPerApp', 'RestMethod', 'LockstepTwo', 'LockstepThree', 'LockstepNeighbour')]
     [string[]] $Only = @('Baseline', 'SlowCalls', 'Sharing', 'Lockstep'),
     # The sharing rows' emulator limit. 'calendar' is the emulator's default per-second counter and passes no option,
     # for an emulator that has no --limit-window yet.
     [ValidateSet('sliding', 'calendar')] [string] $LimitWindow = 'sliding',
     [ValidateRange(1, 1000)] [int] $NeighbourCallsPerSecond = 100,
+    # TwoBesideBackend's neighbour: an app's backend that takes a little of the quota.
+    [ValidateRange(1, 1000)] [int] $BackendCallsPerSecond = 10,
     # Multiplies every id count (baseline and slow calls included) and the number of account_check bodies.
     [ValidateRange(0.001, 100)] [double] $Scale = 1,
     # Runs each chosen sharing row this many times (use at least 3 for a spread) and prints mean, min and max.
@@ -127,6 +131,7 @@ $rowTable = @(
     New-Row Staggered Users '(4) Three launched 1 s apart, 3 x {0} ids' 14000 -Launch 0, 1, 2 -Coordinated
     New-Row Neighbour Users "(5) Beside a neighbour at $NeighbourCallsPerSecond calls/s, {0} ids" 50000 -NeighbourCps $NeighbourCallsPerSecond
     New-Row TwoBesideNeighbour Users "Two at once beside a neighbour at $NeighbourCallsPerSecond calls/s, 2 x {0} ids" 20000 -Launch 0, 0 -NeighbourCps $NeighbourCallsPerSecond -Coordinated
+    New-Row TwoBesideBackend Users "Two at once beside a backend at $BackendCallsPerSecond calls/s, 2 x {0} ids" 20000 -Launch 0, 0 -NeighbourCps $BackendCallsPerSecond -Coordinated
     New-Row TwoApisPerApi TwoApis '(6) Get-TencentChatFollowInfo ({0} ids) and Test-TencentChatFollow ({1} pairs) at once, counted per API' 40000 -CheckIds 200000 -Scope api
     New-Row TwoApisPerApp TwoApis '(6) Get-TencentChatFollowInfo ({0} ids) and Test-TencentChatFollow ({1} pairs) at once, counted per app' 40000 -CheckIds 200000 -Scope app
     New-Row RestMethod RestMethod 'Invoke-TencentChatRestMethod account_check, {0} bodies of 100 ids' 0 -Bodies 2000
@@ -134,7 +139,7 @@ $rowTable = @(
     New-Row LockstepThree Lockstep 'Lockstep: three at once, 3 x {0} ids (warm, common go)' 34000 -Launch 0, 0, 0
     New-Row LockstepNeighbour Lockstep "Lockstep: beside a neighbour at $NeighbourCallsPerSecond calls/s, {0} ids (warm)" 50000 -NeighbourCps $NeighbourCallsPerSecond
 )
-$usersRows = 'TwoAtOnce', 'ThreeAtOnce', 'LateJoiner', 'Staggered', 'Neighbour', 'TwoBesideNeighbour', 'TwoApisPerApi', 'TwoApisPerApp'
+$usersRows = 'TwoAtOnce', 'ThreeAtOnce', 'LateJoiner', 'Staggered', 'Neighbour', 'TwoBesideNeighbour', 'TwoBesideBackend', 'TwoApisPerApi', 'TwoApisPerApp'
 $groups = @{
     Users    = $usersRows
     TwoApis  = @('TwoApisPerApi', 'TwoApisPerApp')
@@ -549,7 +554,7 @@ function Invoke-ProcessRow($Row, [string] $Label, [string] $RunDir, [string] $Co
             $target = ">= $needPct% of 4,000 ids/s together, <= 3% refused, each >= 60% of an equal share while all run"
             $pass = $togetherPct -ge $needPct -and $refusedPct -le 3 -and $minShare -ge 0.6
         }
-        'TwoBesideNeighbour' {
+        { $_ -in 'TwoBesideNeighbour', 'TwoBesideBackend' } {
             # Not issue 18's: the bar of its rows without the board, for jobs beside a client the board does not know.
             $figures['lowest share %'] = 100 * $minShare
             $target = ">= 85% of the $(Format-N $quotaLeft) ids/s the neighbour leaves, <= 3% of all calls refused, each >= 60% of an equal share while all run"

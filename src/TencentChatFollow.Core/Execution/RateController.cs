@@ -16,7 +16,8 @@ namespace TencentChatFollow.Execution;
 /// accepted from us), and no higher than the even split that share suggests, so a larger share gives way to a smaller
 /// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
 /// unless the episode refuses calls sent well apart (half a round trip; a stall bunches calls sent within a moment):
-/// then another job fills the window and the cut is to half.</item>
+/// then another job fills the window and the cut is to half. On a quota board beside others, whose shares the board
+/// settles, the cut is to a little under what the service took from this job, with none of these guesses.</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
@@ -159,8 +160,13 @@ internal sealed class RateController
     /// <paramref name="limit"/> is the whole quota as this job knows it when <paramref name="ceiling"/> is less (the
     /// part the quota board leaves it): the even split a share suggests counts everyone who uses the quota, so an
     /// outsider the board does not know (the app's backend) is not taken for more jobs within the board's part.
+    /// <paramref name="boardFill"/>, on a quota board beside others: the part of the service's window that this
+    /// machine's jobs held (their calls within it over <paramref name="limit"/>). The board settles their shares, so
+    /// the cut does not guess from this job's part how many share the quota (no newcomer's split, no half for timing
+    /// that went on): it is to a little under what the service took from this job in the last window, or, sending for
+    /// less than that, under this job's part of what the board's jobs held (all of its part when they filled it).
     /// </summary>
-    public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota", int limit = 0)
+    public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota", int limit = 0, double? boardFill = null)
     {
         var whole = Math.Max(ceiling, limit);
         _refusingSince ??= now;
@@ -196,7 +202,15 @@ internal sealed class RateController
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         double target;
-        if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
+        if (boardFill is double held)
+        {
+            // The board settles the shares of this machine's jobs: a little under what the service took from this job
+            // in the last window, or, sending for less than that, this job's part of what the board's jobs held.
+            var newcomer = _accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window;
+            _fairLevel = newcomer ? ceiling * Math.Min(1, Math.Max(held, 0)) : shareRate;
+            target = Math.Min(before * _settings.Decrease, _fairLevel * _settings.ShareFactor);
+        }
+        else if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
         {
             // Still starting (within two windows of a start's first cut): processes that start together made the same
             // first cut, so their rates are even, and a refusal now means more of them than that rate allows. Each

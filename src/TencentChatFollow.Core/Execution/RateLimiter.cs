@@ -116,7 +116,10 @@ internal sealed partial class RateLimiter
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
             var ceiling = Ceiling(limit);
-            var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota", limit);
+            // Beside others on the board: the part of the service's window this machine's jobs held (the board, not the
+            // refusal, says how many of them share the quota).
+            double? fill = _member is { HasCompany: true } member ? (double)(_pacer.InWindow(now) + member.OthersInWindow) / limit : null;
+            var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota", limit, fill);
             _startOver.Refused(slot.SentAt, now, cut is null ? null : ceiling);
             return cut;
         }

@@ -69,6 +69,45 @@ public class BoardStartOverTests
     }
 
     [Fact]
+    public void One_start_over_at_a_time_until_it_held_for_the_quiet_or_was_refused()
+    {
+        // After a refused start-over the limiter has the loop grow from where it is (ProbeNow): that growth needs the
+        // quiet to show whether the board's share is there. Asked again meanwhile (the loop is still well below the
+        // share: it grows), the rule does not start it over again, which would restart the growth at every turn.
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
+        rule.Refused(S(22.1), S(22.2), cutUnder: Share); // the start-over refused: the next waits twice the quiet
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        Assert.Equal(1, rule.Fruitless);
+
+        foreach (var later in new[] { 26.21, 26.5, 27.5, 28.19 })
+            Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(later)));
+
+        // Nothing refused for the quiet since: it held, and a loop still well below the share starts over plainly.
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(28.2)));
+        Assert.Equal(0, rule.Fruitless);
+    }
+
+    [Fact]
+    public void A_share_that_rose_after_refused_start_overs_waits_only_the_plain_quiet()
+    {
+        // Beside an outsider two start-overs were refused: held below the share, the next waits 8 s. Then the other
+        // job on the board ends: the share doubles, room a job of the board left, looked for after the plain quiet.
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
+        rule.Refused(S(22.1), S(22.2), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        rule.Refused(S(26.3), S(26.4), cutUnder: Share);
+        Assert.Equal(2, rule.Fruitless);
+
+        Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(28.4)));    // still held below the same share
+        Assert.False(rule.Due(CutAndGoing(), 2 * Share, company: false, S(28.39))); // the share rose: the quiet first
+        Assert.True(rule.Due(CutAndGoing(), 2 * Share, company: false, S(28.4)));
+    }
+
+    [Fact]
     public void A_share_that_rose_starts_over_once_the_service_has_been_quiet()
     {
         // Cut under the board's third of the quota; then the board leaves half (a job ended). The loop goes at 85

@@ -69,6 +69,19 @@ public sealed class QuotaBoardTests : IDisposable
     }
 
     [Fact]
+    public void A_newcomer_beside_a_job_that_had_the_quota_to_itself_gets_an_even_rate_at_once()
+    {
+        // It ran alone at 198 calls/s: its own ceiling held it, not the board, so it did not say it wants more. It
+        // is bound to the split once it reads the newcomer; meanwhile the newcomer does not take it for a job that
+        // wants only 198 (that would leave the newcomer 2 calls/s, and a refusal then would cut its loop to that).
+        var split = Split(Said(0.05, used: 198, backlogged: false, rate: 198));
+        Assert.Equal(100, split.Rate);
+        Assert.Equal(2, split.Room); // the window is still its calls' until they leave
+        // One that sends a little more than an even split, and wants no more, keeps it.
+        Assert.Equal(80, Split(Said(0.05, used: 120, backlogged: false, rate: 120)).Rate);
+    }
+
+    [Fact]
     public void An_idle_member_leaves_everything_and_a_stale_one_counts_for_nothing()
     {
         Assert.Equal(200, Split(Said(0.05, used: 0, backlogged: false)).Rate);

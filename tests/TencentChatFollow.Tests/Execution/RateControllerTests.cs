@@ -95,6 +95,36 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void On_the_board_a_job_that_had_its_part_cuts_to_a_little_under_what_got_through_not_to_half()
+    {
+        // Two jobs on the board, 100 calls/s each; the app's backend takes 8 of the 200, which the board does not know.
+        // The service took 96 a second of this job's when it refused one, and the episode goes on (the whole round trip
+        // of calls on their way is refused): nearly its whole part, yet no timing and no other job to give half to.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 192, 96);
+        Assert.NotNull(c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.97));
+        for (var i = 1; i <= 20; i++) c.OnRefused(end + Ms(5 * i), end + Ms(100 + 5 * i), 100, "60007", limit: Ceiling, boardFill: 0.97);
+        Assert.Equal(0.95 * 96, c.RateFor(100), 0);
+    }
+
+    [Fact]
+    public void On_the_board_a_newcomer_refused_as_the_jobs_fill_the_window_keeps_nearly_its_part()
+    {
+        // Sent for a third of a second at the board's 100 calls/s when the board's jobs, between them, filled the
+        // service's window (98% of it): timing among them, which the board settles, not a crowd to split with.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 30, 100);
+        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        Assert.Equal(0.95 * 98, c.RateFor(100), 3);
+
+        // Off the board the same refusal is a newcomer's: the even split its small part of the window suggests.
+        var alone = new RateController();
+        end = AcceptMany(alone, TimeSpan.FromSeconds(10), 30, 100);
+        alone.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling);
+        Assert.True(alone.RateFor(100) < 50, $"{alone.RateFor(100):0} calls/s");
+    }
+
+    [Fact]
     public void Probing_now_grows_from_where_it_is_without_the_hold_and_without_a_jump()
     {
         // A quarter of the quota was ours when refused: cut to 60 calls/s (the deepest cut), then going again.

@@ -12,7 +12,8 @@ namespace TencentChatFollow.Execution;
 /// The board knows only this machine's jobs. Beside an outsider (the app's backend, a job on another machine) the
 /// board's share is more than the service has room for, so a start-over is refused within moments and the loop cuts
 /// again: each such start-over that fails doubles the quiet it waits for before the next (up to
-/// <see cref="MostDoublings"/> times), and one that holds for <see cref="Quiet"/> shows the board right again. While
+/// <see cref="MostDoublings"/> times; not when the share rose: a job on the board ended or slowed, and left real room),
+/// and one that holds for <see cref="Quiet"/> shows the board right again. While
 /// <see cref="Fruitless"/> is not 0 the limiter grows toward the share from where it is
 /// (<see cref="RateController.ProbeNow"/>) instead of jumping to it.
 /// </para>
@@ -59,11 +60,14 @@ internal sealed class BoardStartOver
             _fruitless = 0; // the last start-over held: the board's share was there
             _startedAt = null;
         }
-        if (control.Holding || control.AtCeiling) return false;
-        if (_lastRefused != TimeSpan.MinValue && now - _lastRefused < TimeSpan.FromTicks(Quiet.Ticks << _fruitless)) return false;
+        if (_startedAt is not null || control.Holding || control.AtCeiling) return false; // one start-over at a time
         var shareRose = ceiling >= _cutUnder + _cutUnder / 4;
         var heldBelow = company && control.RateFor(ceiling) < 0.8 * ceiling;
         if (!shareRose && !heldBelow) return false;
+        // A share that rose is room a job on the board left: it waits the plain quiet. Held below the share, beside
+        // the outsider that refused the last start-overs, it waits twice as long for each of them.
+        var quiet = shareRose ? Quiet : TimeSpan.FromTicks(Quiet.Ticks << _fruitless);
+        if (_lastRefused != TimeSpan.MinValue && now - _lastRefused < quiet) return false;
         _cutUnder = int.MaxValue;
         _startedAt = now;
         return true;

@@ -65,6 +65,9 @@ internal sealed class QuotaMember
     /// <summary>Others use the quota beside this member (fresh records on its board at the last reading).</summary>
     public bool HasCompany => _reading is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
 
+    /// <summary>The calls the others hold of the service's window, as their fresh records said at the last reading.</summary>
+    public int OthersInWindow => _reading is { } reading ? reading.Others.Where(o => QuotaShare.IsFresh(o, reading.At)).Sum(o => o.Used) : 0;
+
     /// <summary>The ceiling the board leaves this member under <paramref name="limit"/> (what the limiter's control loop works within).</summary>
     public int CeilingFor(int limit)
         => _off || _reading is not { } reading ? limit : (int)Math.Max(1, Math.Min(limit, Math.Floor(reading.Split(limit).Rate)));

@@ -64,21 +64,31 @@ internal static class QuotaShare
         var quota = ceiling;
         var fresh = 0;
         var usedByAll = 0;
-        var rateOfSated = 0;
-        var backlogged = 0;
         foreach (var other in others)
         {
             if (!IsFresh(other, now)) continue;
             fresh++;
             quota = Math.Max(quota, other.Ceiling);
             usedByAll += other.Used;
-            if (other.Backlogged) backlogged++;
-            else rateOfSated += other.Rate;
         }
         if (fresh == 0) return new QuotaSplit(ceiling, ceiling);
+        // A member that wants no more keeps what it sends. One that sends well over an even split had the quota to
+        // itself until now (alone, its own ceiling bound it, not the board) and is bound to the split from now on.
+        var even = SatedAtMost * quota / (1 + fresh);
+        var rateOfSated = 0;
+        var backlogged = 0;
+        foreach (var other in others)
+        {
+            if (!IsFresh(other, now)) continue;
+            if (other.Backlogged || other.Rate > even) backlogged++;
+            else rateOfSated += other.Rate;
+        }
         var fair = (double)(quota - rateOfSated) / (1 + backlogged);
         return new QuotaSplit(Math.Max(0, Math.Min(ceiling, fair)), Math.Max(0, Math.Min(ceiling, quota - usedByAll)));
     }
+
+    /// <summary>A member that wants no more, sending over this many even splits, is taken to want an even split (see <see cref="Split"/>).</summary>
+    public const double SatedAtMost = 1.5;
 
     /// <summary>Said within <see cref="Fresh"/> of <paramref name="now"/> (a clock step back of as much is forgiven).</summary>
     public static bool IsFresh(QuotaRecord record, DateTime now) => now - record.At < Fresh && record.At - now < Fresh;
