@@ -68,17 +68,24 @@ public class BoardStartOverTests
         Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(30.3)));
     }
 
+    /// <summary>Cut beside company at 20 s; started over at 22 s and refused at once; so started again (growing) at 26.2 s, twice the quiet later.</summary>
+    private static BoardStartOver RefusedOnceAndStartedAgain()
+    {
+        var rule = new BoardStartOver();
+        rule.Refused(S(20), S(20), cutUnder: Share);
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
+        rule.Refused(S(22.1), S(22.2), cutUnder: Share); // the start-over refused: the next waits twice the quiet
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        return rule;
+    }
+
     [Fact]
     public void One_start_over_at_a_time_until_it_held_for_the_quiet_or_was_refused()
     {
         // After a refused start-over the limiter has the loop grow from where it is (ProbeNow): that growth needs the
         // quiet to show whether the board's share is there. Asked again meanwhile (the loop is still well below the
         // share: it grows), the rule does not start it over again, which would restart the growth at every turn.
-        var rule = new BoardStartOver();
-        rule.Refused(S(20), S(20), cutUnder: Share);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
-        rule.Refused(S(22.1), S(22.2), cutUnder: Share); // the start-over refused: the next waits twice the quiet
-        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        var rule = RefusedOnceAndStartedAgain();
         Assert.Equal(1, rule.Fruitless);
 
         foreach (var later in new[] { 26.21, 26.5, 27.5, 28.19 })
@@ -94,11 +101,7 @@ public class BoardStartOverTests
     {
         // Beside an outsider two start-overs were refused: held below the share, the next waits 8 s. Then the other
         // job on the board ends: the share doubles, room a job of the board left, looked for after the plain quiet.
-        var rule = new BoardStartOver();
-        rule.Refused(S(20), S(20), cutUnder: Share);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
-        rule.Refused(S(22.1), S(22.2), cutUnder: Share);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
+        var rule = RefusedOnceAndStartedAgain();
         rule.Refused(S(26.3), S(26.4), cutUnder: Share);
         Assert.Equal(2, rule.Fruitless);
 
