@@ -201,12 +201,12 @@ internal sealed class RateController
         foreach (var at in _accepted) if (at > sentAt - _settings.Window && at <= sentAt) share++;
         var shareRate = share / _settings.Window.TotalSeconds;
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
+        var newcomer = _accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window; // sending for less than a window
         double target;
         if (boardFill is double held)
         {
             // The board settles the shares of this machine's jobs: a little under what the service took from this job
             // in the last window, or, sending for less than that, this job's part of what the board's jobs held.
-            var newcomer = _accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window;
             _fairLevel = newcomer ? ceiling * Math.Min(1, Math.Max(held, 0)) : shareRate;
             target = Math.Min(before * _settings.Decrease, _fairLevel * _settings.ShareFactor);
         }
@@ -219,7 +219,7 @@ internal sealed class RateController
             _fairLevel = ceiling / clients;
             target = _fairLevel * _settings.ShareFactor;
         }
-        else if (_accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window)
+        else if (newcomer)
         {
             // We have been sending for less than a window (a run's start, or after a pause), and the service's window
             // filled: processes that started with us filled it as fast as we did, so our part of it says how many we
