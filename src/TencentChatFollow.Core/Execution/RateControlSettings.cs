@@ -16,8 +16,9 @@ internal sealed class RateControlSettings
     /// <summary>After a cut the rate goes back to PlateauOverCut times the cut's level, closing the gap at RecoverRate times a second...</summary>
     public double PlateauOverCut { get; set; } = 1.02;
     public double RecoverRate { get; set; } = 3;
-    /// <summary>...holds there (growing by IncreasePerSecond only) until PlateauHold after the cut...</summary>
+    /// <summary>...holds there (growing by IncreasePerSecond only; after a fruitless cut, to no more than HoldUnderRefused of the highest level the service refused since the last fruitful one) until PlateauHold after the cut...</summary>
     public TimeSpan PlateauHold { get; set; } = TimeSpan.FromSeconds(4);
+    public double HoldUnderRefused { get; set; } = 0.98;
     /// <summary>A cut that comes before our share got this far above the level held before doubles the next hold (up to FruitlessProbeDoublings times): the room is not there.</summary>
     public double FruitfulProbe { get; set; } = 1.1;
     public int FruitlessProbeDoublings { get; set; } = 2;

@@ -24,8 +24,12 @@ namespace TencentChatFollow.Execution;
 /// <item>Then it returns to a little over the cut's level within a second and holds that level for a few seconds
 /// (shorter for a small share, which has most to gain; twice as long after a cut that found no more room than the
 /// last, and after the even split of jobs that started together), so that the jobs' levels add up to a little under
-/// the quota. Then it looks for room that others left, growing faster and faster until the next refusal or the
-/// ceiling: a job that ended leaves its share to the others within seconds.</item>
+/// the quota. While it holds it grows by a call a second each second (which evens out jobs' shares), except that after
+/// a cut that found no more room it keeps under the highest level the service refused since the last cut that did
+/// (what it took from us then): creeping up to a client that does not give way (the app's backend) fills the window a
+/// call at a time, and the service then refuses that client's calls for a second or more before one of ours. Then it
+/// looks for room that others left, growing faster and faster until the next refusal or the ceiling: a job that ended
+/// leaves its share to the others within seconds.</item>
 /// </list>
 /// Not thread-safe: <see cref="RateLimiter"/> calls it under its lock. Times are on the limiter's clock.
 /// </summary>
@@ -45,6 +49,7 @@ internal sealed class RateController
     private TimeSpan? _refusingSince;
     private TimeSpan _startCutAt = TimeSpan.MinValue; // the first cut of a start (sending for less than a window)
     private double _plateau; // the level a cut aims to return to quickly, then holds
+    private double _refusedLevel; // the highest level the service refused since the last fruitful cut (0: none to keep under)
     private int _fruitlessProbes; // cuts in a row that came before the rate got well above the level it held: each doubles the hold
 
     public RateController(RateControlSettings? settings = null)
@@ -94,7 +99,7 @@ internal sealed class RateController
     public void StartOver()
     {
         (_rate, _confirmed, _holdUntil, _fairLevel, _plateau, _fruitlessProbes) = (0, true, TimeSpan.MinValue, double.MaxValue, 0, 0);
-        _startCutAt = TimeSpan.MinValue;
+        (_startCutAt, _refusedLevel) = (TimeSpan.MinValue, 0);
     }
 
     /// <summary>
@@ -105,7 +110,7 @@ internal sealed class RateController
     public void ProbeNow(TimeSpan now)
     {
         (_fairLevel, _plateau, _fruitlessProbes) = (double.MaxValue, 0, 0);
-        _startCutAt = TimeSpan.MinValue;
+        (_startCutAt, _refusedLevel) = (TimeSpan.MinValue, 0);
         _cutAt = now - _settings.AloneRegrowAfter;
     }
 
@@ -137,7 +142,11 @@ internal sealed class RateController
         else if (since < hold)
         {
             // Hold near that level for a while: the others settle at theirs too, and the service's window keeps room.
+            // After a cut that found no more room, not back to the level the service refused: finding more room is the
+            // probe's job, answered within a round trip, where a creep fills the window so slowly that a client that does
+            // not give way has its calls refused long before ours.
             increase = _settings.IncreasePerSecond;
+            if (_fruitlessProbes > 0 && _refusedLevel > 0 && rate + increase / rate > _refusedLevel * _settings.HoldUnderRefused) return null;
         }
         else
         {
@@ -265,6 +274,11 @@ internal sealed class RateController
         _fruitlessProbes = startSplit ? _settings.StartHoldDoublings
             : _plateau > 0 && shareRate < _plateau * _settings.FruitfulProbe ? _fruitlessProbes + 1 : 0;
         _plateau = Math.Min(ceiling, _rate * _settings.PlateauOverCut);
+        // The level the service refused (what it took from us, if less than our rate): the highest of a run of fruitless
+        // cuts, so that creeping under it does not ratchet a job down cut by cut. A start's split is a guess at the even
+        // share, not a level the service refused.
+        var refusedLevel = Math.Min(before, Math.Max(shareRate, _settings.MinRate));
+        _refusedLevel = startSplit ? 0 : _fruitlessProbes == 0 ? refusedLevel : Math.Max(_refusedLevel, refusedLevel);
         _cutAt = now;
         _cutSentAt = sentAt;
         _confirmed = false;

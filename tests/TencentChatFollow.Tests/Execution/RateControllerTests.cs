@@ -479,6 +479,37 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void After_a_cut_that_found_no_more_room_it_creeps_up_under_the_highest_level_refused_not_back_to_it()
+    {
+        // Beside a client that never gives way (the app's backend) the service refuses at the same level cut after cut.
+        // Creeping back to it fills the window a call at a time, and the service refuses the other client's calls long
+        // before one of ours; so after a cut that found no more room the hold keeps under 98 % of that level.
+        var c = new RateController();
+        var t = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        Refuse(c, t); // 100 of the window were ours: the level refused
+        c.OnAccepted(t + Ms(110), t + Ms(210), Ceiling);
+        t = AcceptMany(c, t + Ms(120), 100, 100);
+        Refuse(c, t); // no more room than the last time: a fruitless cut
+        var cutAt = t + Ms(100);
+        c.OnAccepted(cutAt + Ms(10), cutAt + Ms(110), Ceiling);
+        var held = c.RateFor(Ceiling);
+        Assert.True(held < 95, $"{held:0.0} calls/s after the cut");
+
+        t = AcceptAtRate(c, cutAt + Ms(20), cutAt + TimeSpan.FromSeconds(7)); // the hold lasts 8 s
+        Assert.InRange(c.RateFor(Ceiling), 97, 98.05);
+
+        // A cut at a lower level (90 got through) does not lower that: the hold creeps back over 90, to under 98 again,
+        // so a job whose calls happen to be refused a few times in a row is not ratcheted down cut by cut.
+        t = AcceptMany(c, t, 90, 90);
+        Refuse(c, t);
+        cutAt = t + Ms(100);
+        c.OnAccepted(cutAt + Ms(10), cutAt + Ms(110), Ceiling);
+        Assert.True(c.RateFor(Ceiling) < 88, $"{c.RateFor(Ceiling):0.0} calls/s after the lower cut");
+        AcceptAtRate(c, cutAt + Ms(20), cutAt + TimeSpan.FromSeconds(10));
+        Assert.InRange(c.RateFor(Ceiling), 93, 98.05);
+    }
+
+    [Fact]
     public void RefusingSince_is_the_first_refusal_since_the_last_acceptance()
     {
         var c = new RateController();
