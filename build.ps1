@@ -111,15 +111,25 @@ function Invoke-UnitTest {
     # xunit: Core's logic and the emulator over HTTP (the solution's test projects).
     & dotnet test (Join-Path $Root 'TencentChatFollow.sln') -c $Configuration --nologo --logger 'trx' --results-directory $TestResults
     $exitCode = $LASTEXITCODE
-    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $counts = [pscustomobject]@{
+        Passed = 0; Failed = 0; Skipped = 0; FailedNames = [System.Collections.Generic.List[string]]::new()
+    }
     foreach ($trx in Get-ChildItem -LiteralPath $TestResults -Filter *.trx) {
-        $counters = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content -Raw -LiteralPath $trx.FullName)).TestRun
+        $counters = $run.ResultSummary.Counters
         $counts.Passed += [int]$counters.passed
         $counts.Failed += [int]$counters.failed
         $counts.Skipped += [int]$counters.notExecuted
+        foreach ($result in @($run.Results.UnitTestResult | Where-Object outcome -EQ 'Failed')) {
+            $message = "$($result.Output.ErrorInfo.Message)".Trim() -split '\r?\n' | Select-Object -First 1
+            $counts.FailedNames.Add("$($result.testName): $message")
+        }
     }
     # A failed build or a crashed test host fails with no failed test to show for it: count it as one.
-    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1; Write-Host "dotnet test failed with exit code $exitCode." }
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) {
+        $counts.Failed = 1
+        $counts.FailedNames.Add("dotnet test: exit code $exitCode with no failed test in its results (a build error or a crashed test host)")
+    }
     $TestCounts.Add($counts)
 }
 
@@ -134,7 +144,7 @@ function Invoke-PesterSuite {
         $TestCounts.Add((Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json))
     } else {
         Write-Host 'Pester did not finish.'
-        $TestCounts.Add([pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 })
+        $TestCounts.Add([pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; FailedNames = @('Pester: did not finish') })
     }
 }
 
@@ -143,6 +153,9 @@ function Write-TestSummary {
     $failed = ($TestCounts | Measure-Object -Property Failed -Sum).Sum
     $skipped = ($TestCounts | Measure-Object -Property Skipped -Sum).Sum
     Write-Host ''
+    # The names of the failed tests, so that the last lines of a CI log say which ones (the runners' output
+    # above can be long).
+    foreach ($name in @($TestCounts | ForEach-Object { $_.FailedNames } | Where-Object { $_ })) { Write-Host "Failed: $name" }
     # Skipped: tests whose tool is missing here (mono for the Windows PowerShell 5.1 path); the Pester output says why.
     Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { throw 'Some tests failed.' }

@@ -35,8 +35,8 @@ param(
     # NUnit XML results, when given.
     [string] $TestResultPath,
 
-    # A JSON file with the counts, when given: { "Passed": n, "Failed": n, "Skipped": n }. Failed counts failed
-    # tests, blocks and containers.
+    # A JSON file with the counts, when given: { "Passed": n, "Failed": n, "Skipped": n, "FailedNames": [...] }.
+    # Failed counts failed tests, blocks and containers; FailedNames names each, with the first line of its error.
     [string] $SummaryPath,
 
     [ValidateSet('None', 'Normal', 'Detailed', 'Diagnostic')]
@@ -88,7 +88,12 @@ $env:TCF_REPO_PATH = Resolve-FullPath $RepoPath
 $result = Invoke-Pester -Configuration $config
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 if ($SummaryPath) {
-    [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } |
+    # FailedNames: each failed test, block or container, with the first line of its error.
+    $failedNames = @(@($result.Failed) + @($result.FailedBlocks) + @($result.FailedContainers) | ForEach-Object {
+        $message = "$(@($_.ErrorRecord)[0])".Trim() -split '\r?\n' | Select-Object -First 1
+        "$(if ($_.ExpandedPath) { $_.ExpandedPath } elseif ($_.Path) { $_.Path -join '.' } else { $_.Item }): $message"
+    })
+    [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount; FailedNames = $failedNames } |
         ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
 }
 exit ([int]($failed -gt 0))

@@ -48,7 +48,10 @@ internal sealed partial class BatchRun<TResult>
         return result;
     }
 
-    /// <summary>Waits until any call still running ends (or the oldest is done already). Throws OperationCanceledException when cancelled.</summary>
+    /// <summary>
+    /// Waits until any call still running ends (or the oldest is done already, or a call ended since the caller looked
+    /// at <see cref="IsFull"/>). Throws OperationCanceledException when cancelled.
+    /// </summary>
     private void WaitForAnyCall()
     {
         var running = new List<Task>(Math.Min(_started.Count, MaxInFlight));
@@ -61,6 +64,10 @@ internal sealed partial class BatchRun<TResult>
             }
             running.Add(started.Task);
         }
+        // A call that ended after the caller found no room and before this scan is in no list to wait on: look again,
+        // or this waits for the calls still running (a stuck one) while there is room. One that ends after the scan
+        // is in the list, and ends the wait.
+        if (!IsFull) return;
         if (running.Count > 0) Task.WaitAny(running.ToArray(), _cancellationToken);
         _cancellationToken.ThrowIfCancellationRequested();
     }

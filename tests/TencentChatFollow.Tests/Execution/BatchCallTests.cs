@@ -588,7 +588,11 @@ public class BatchCallTests
     {
         // A real socket on purpose: what .NET throws for a port nobody listens on is what the transport must map.
         var appId = NextAppId();
-        var port = LocalHttpServer.FreePort(); // nothing listens there
+        // Bound for the whole test but never listening: a connection is refused, and no other test can take the port
+        // meanwhile (a port found free and let go could be).
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        bound.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)bound.LocalEndPoint!).Port;
         var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
         var session = new TencentChatSession(appId, "administrator", new Uri($"http://127.0.0.1:{port}/"), null, sig, 200, 1, TimeSpan.FromSeconds(5),
             clock: new InstantClock(DateTimeOffset.UtcNow));

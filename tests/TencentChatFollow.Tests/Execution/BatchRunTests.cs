@@ -166,6 +166,44 @@ public class BatchRunTests
         Assert.Equal(Ids(0, idCount), results.SelectMany(r => r.Outcomes).Select(o => o.UserId));
     }
 
+    [Fact]
+    public async Task A_call_that_ends_while_the_run_looks_for_room_is_not_missed_behind_a_stuck_call()
+    {
+        // Two on the wire: the first call stuck, the second ending at once. Each Add finds the wire full, then scans
+        // the calls to wait on; a call that ended between the two must count as room, else the Add waits for the
+        // stuck call. Thousands of Adds give that moment many chances (a timing hazard, not a timed test: Patience
+        // only bounds the hang).
+        const int idCount = 5000;
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long highest = 0;
+        async Task<BatchResult<FollowInfo>> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
+        {
+            InterlockedMax(ref highest, sequence);
+            if (sequence == 1) await stuck.Task.WaitAsync(token);
+            return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+        }
+
+        var results = new List<BatchResult<FollowInfo>>();
+        var loop = OwnThread(() =>
+        {
+            var run = new BatchRun<FollowInfo>(Execute, 2, 1, CancellationToken.None, Timeout.InfiniteTimeSpan, BatchRun.DefaultMaxBufferedIds, firstCallAlone: false);
+            foreach (var id in Ids(0, idCount)) results.AddRange(run.Add(id));
+            results.AddRange(run.Complete());
+            return true;
+        });
+        try
+        {
+            if (!SpinWait.SpinUntil(() => Interlocked.Read(ref highest) >= idCount, Patience))
+                throw new TimeoutException($"the run stalled at call {Interlocked.Read(ref highest)} of {idCount}, with room on the wire");
+        }
+        finally
+        {
+            stuck.TrySetResult();
+        }
+        await loop.WaitAsync(Patience);
+        Assert.Equal(Ids(0, idCount), results.SelectMany(r => r.Outcomes).Select(o => o.UserId));
+    }
+
     private static void InterlockedMax(ref long target, long value)
     {
         var current = Interlocked.Read(ref target);
