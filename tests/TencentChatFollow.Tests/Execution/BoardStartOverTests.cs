@@ -100,14 +100,16 @@ public class BoardStartOverTests
     public void A_share_that_rose_after_refused_start_overs_waits_only_the_plain_quiet()
     {
         // Beside an outsider two start-overs were refused: held below the share, the next waits 8 s. Then the other
-        // job on the board ends: the share doubles, room a job of the board left, looked for after the plain quiet.
+        // job on the board ends: the share doubles, room a job of the board left, looked for once the service has
+        // forgotten the last refusal.
         var rule = RefusedOnceAndStartedAgain();
         rule.Refused(S(26.3), S(26.4), cutUnder: Share);
         Assert.Equal(2, rule.Fruitless);
 
+        var forgotten = S(26.4) + BoardStartOver.QuietWhenShareRose;
         Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(28.4)));    // still held below the same share
-        Assert.False(rule.Due(CutAndGoing(), 2 * Share, company: false, S(28.39))); // the share rose: the quiet first
-        Assert.True(rule.Due(CutAndGoing(), 2 * Share, company: false, S(28.4)));
+        Assert.False(rule.Due(CutAndGoing(), 2 * Share, company: false, forgotten - S(0.01))); // the share rose: the service forgets first
+        Assert.True(rule.Due(CutAndGoing(), 2 * Share, company: false, forgotten));
     }
 
     [Fact]
@@ -117,9 +119,10 @@ public class BoardStartOverTests
         // calls/s, not well below the new share: the share that rose is what says to start over.
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20.1), cutUnder: 66);
+        var forgotten = S(20.1) + BoardStartOver.QuietWhenShareRose; // the service's second has left the refusal behind
         Assert.False(rule.Due(GoingAt(90), 80, company: true, S(22.1)));       // the board's share not well above the cut
-        Assert.False(rule.Due(GoingAt(90), Share, company: true, S(22.09)));   // refused too lately
-        Assert.True(rule.Due(GoingAt(90), Share, company: true, S(22.1)));
+        Assert.False(rule.Due(GoingAt(90), Share, company: true, forgotten - S(0.01))); // refused too lately
+        Assert.True(rule.Due(GoingAt(90), Share, company: true, forgotten));
     }
 
     /// <summary>A control loop that had <paramref name="rate"/> calls/s of the quota when refused, cut a little under that, and going again.</summary>

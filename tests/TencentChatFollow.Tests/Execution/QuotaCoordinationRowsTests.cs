@@ -48,6 +48,27 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         Assert.True(b.RateBetween(from, from + 2) >= 0.9 * 200, $"b at {b.RateBetween(from, from + 2):0} calls/s from {from} s, after a ended");
     }
 
+    [Fact]
+    public void When_a_job_ends_soon_after_a_refusal_the_other_takes_back_its_share_as_soon_as_the_service_forgot_the_refusal()
+    {
+        // A short burst from outside the board (a stall bunches calls the same way) refuses both jobs, and a ends
+        // about a second later: its share is room the board knows of, and b takes it once the service's second has
+        // left the refusal behind, not a fixed two seconds after it.
+        var sim = new QuotaSimulation(seed: 72) { Coordinated = true };
+        sim.AddNeighbour("neighbour", 150, startMs: 6000, stopMs: 6200);
+        var a = sim.AddModule("a", calls: 700);
+        var b = sim.AddModule("b", calls: 2000);
+        sim.RunUntil(60_000);
+        QuotaRow.Measure(output, "two jobs, a burst from outside, then one ends", sim);
+
+        Assert.True(a.Refused + b.Refused > 0, "the burst made the jobs cut their rates");
+        output.WriteLine($"a ended at {a.DoneAtMs} ms");
+        Assert.InRange(a.DoneAtMs!.Value, 6800, 7800); // a ends about a second after the refusals
+        var from = (int)Math.Ceiling(a.DoneAtMs.Value / 1000.0);
+        Assert.True(b.DoneAtMs > (from + 1) * 1000, "b still runs a second later");
+        Assert.True(b.RateBetween(from, from + 1) >= 0.9 * 200, $"b at {b.RateBetween(from, from + 1):0} calls/s from {from} s, after a ended at {a.DoneAtMs / 1000.0:0.00} s");
+    }
+
     [Theory]
     [InlineData(100, 81, 0.8)]
     [InlineData(60, 82, 0.8)]

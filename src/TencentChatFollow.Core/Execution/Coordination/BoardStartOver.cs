@@ -24,6 +24,12 @@ internal sealed class BoardStartOver
     /// <summary>Beside others on the board, a cut rate starts over at the board's share after this long without a refusal.</summary>
     internal static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// When the board's share rose (a job on it ended or slowed: real room), a start-over waits only this long after a
+    /// refusal: the service's second, after which the calls it refused (counted too) no longer fill it.
+    /// </summary>
+    internal static readonly TimeSpan QuietWhenShareRose = TimeSpan.FromSeconds(1);
+
     /// <summary>Start-overs refused in a row double the quiet before the next at most this many times.</summary>
     internal const int MostDoublings = 4;
 
@@ -64,9 +70,9 @@ internal sealed class BoardStartOver
         var shareRose = ceiling >= _cutUnder + _cutUnder / 4;
         var heldBelow = company && control.RateFor(ceiling) < 0.8 * ceiling;
         if (!shareRose && !heldBelow) return false;
-        // A share that rose is room a job on the board left: it waits the plain quiet. Held below the share, beside
-        // the outsider that refused the last start-overs, it waits twice as long for each of them.
-        var quiet = shareRose ? Quiet : TimeSpan.FromTicks(Quiet.Ticks << _fruitless);
+        // A share that rose is room a job on the board left: it waits only for the service to forget the last refusal.
+        // Held below the share, it waits the quiet, twice as long for each start-over the outsider refused.
+        var quiet = shareRose ? QuietWhenShareRose : TimeSpan.FromTicks(Quiet.Ticks << _fruitless);
         if (_lastRefused != TimeSpan.MinValue && now - _lastRefused < quiet) return false;
         _cutUnder = int.MaxValue;
         _startedAt = now;
