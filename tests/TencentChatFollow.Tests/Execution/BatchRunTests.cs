@@ -135,7 +135,7 @@ public class BatchRunTests
                 InterlockedMax(ref highest, sequence);
                 if (sequence == 2) await stuck.Task.WaitAsync(token);
                 else await Task.Yield();
-                return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+                return Answered(sequence, ids);
             }
             finally
             {
@@ -180,7 +180,7 @@ public class BatchRunTests
         {
             InterlockedMax(ref highest, sequence);
             if (sequence == 1) await stuck.Task.WaitAsync(token);
-            return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+            return Answered(sequence, ids);
         }
 
         var results = new List<BatchResult<FollowInfo>>();
@@ -203,6 +203,10 @@ public class BatchRunTests
         await loop.WaitAsync(Patience);
         Assert.Equal(Ids(0, idCount), results.SelectMany(r => r.Outcomes).Select(o => o.UserId));
     }
+
+    /// <summary>A call's result with a success for each of its ids.</summary>
+    private static BatchResult<FollowInfo> Answered(long sequence, IReadOnlyList<string> ids)
+        => new(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, sequence, 0, 0), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
 
     private static void InterlockedMax(ref long target, long value)
     {

@@ -62,7 +62,6 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
         QuotaRow.Measure(output, "two jobs, a burst from outside, then one ends", sim);
 
         Assert.True(a.Refused + b.Refused > 0, "the burst made the jobs cut their rates");
-        output.WriteLine($"a ended at {a.DoneAtMs} ms");
         Assert.InRange(a.DoneAtMs!.Value, 6800, 7800); // a ends about a second after the refusals
         var from = (int)Math.Ceiling(a.DoneAtMs.Value / 1000.0);
         Assert.True(b.DoneAtMs > (from + 1) * 1000, "b still runs a second later");

@@ -4,10 +4,11 @@ namespace TencentChatFollow.Execution;
 
 /// <summary>
 /// When a limiter on the quota board drops its control loop's last cut and starts over at the board's share
-/// (<see cref="RateController.StartOver"/>) rather than grow back to it slowly: once the service has refused nothing
-/// for <see cref="Quiet"/>, when the others leave it a share well above the one the cut was made under (a job ended), or
-/// the cut holds it well below the board's share (a refusal among the board's jobs is timing, which the board, not a
-/// deep cut, settles). Alone on the board, the control loop finds any outsider's share as without a board.
+/// (<see cref="RateController.StartOver"/>) rather than grow back to it slowly: when the others leave it a share well
+/// above the one the cut was made under (a job ended), once the service has refused nothing for
+/// <see cref="QuietWhenShareRose"/>; when the cut holds it well below the board's share (a refusal among the board's
+/// jobs is timing, which the board, not a deep cut, settles), once it has refused nothing for <see cref="Quiet"/>.
+/// Alone on the board, the control loop finds any outsider's share as without a board.
 /// <para>
 /// The board knows only this machine's jobs. Beside an outsider (the app's backend, a job on another machine) the
 /// board's share is more than the service has room for, so a start-over is refused within moments and the loop cuts
@@ -21,7 +22,7 @@ namespace TencentChatFollow.Execution;
 /// </summary>
 internal sealed class BoardStartOver
 {
-    /// <summary>Beside others on the board, a cut rate starts over at the board's share after this long without a refusal.</summary>
+    /// <summary>Beside others on the board, a cut rate held well below the board's share starts over at it after this long without a refusal.</summary>
     internal static readonly TimeSpan Quiet = TimeSpan.FromSeconds(2);
 
     /// <summary>
