@@ -226,7 +226,7 @@ Describe 'Connect-TencentChat checks the connection with one call' {
 
     It 'shows the check call in -Verbose, without the query string' {
         $verbose = @(Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -Verbose 4>&1 | ForEach-Object Message)
-        ($verbose -join "`n") | Should -Match 'batch \d+: 1 id, HTTP 200, \d+ ms, 0 retries, OK'
+        ($verbose -join "`n") | Should -Match 'follow_get_info connection check: 1 id, HTTP 200, \d+ ms, 0 retries, OK'
         ($verbose -join "`n") | Should -Match "Checked with one call: the service at $([regex]::Escape($emulator.Url)) answered for the admin 'administrator'"
         ($verbose -join "`n") | Should -Not -Match 'usersig=|sdkappid='
     }

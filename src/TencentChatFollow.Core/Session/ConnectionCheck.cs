@@ -41,7 +41,7 @@ internal static class ConnectionCheck
     {
         if (session is null) throw new ArgumentNullException(nameof(session));
         var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
-        var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
+        var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken, "connection check").ConfigureAwait(false);
         var outcome = result.Outcomes[0];
         if (outcome.Result is { } info) return new ConnectionCheckResult(info, null, result.Verbose);
         var failure = outcome.Error ?? result.Fatal

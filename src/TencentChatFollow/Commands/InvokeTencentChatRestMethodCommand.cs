@@ -101,6 +101,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
 
     protected override void EndProcessing()
     {
+        _writer!.InputEnded = true;
         Guard(() => Write(_run!.Complete()));
         _progress!.Complete();
     }
