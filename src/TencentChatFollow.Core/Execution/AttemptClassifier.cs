@@ -91,7 +91,7 @@ internal static class AttemptClassifier
         }
         var bytes = sent.Body!;
         var status = sent.StatusCode!.Value;
-        if (facts.KeepBody) attempt.BodyText = Redactor.Scrub(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 4096)), sent.Sig);
+        if (facts.KeepBody) attempt.BodyText = Redactor.ScrubbedStart(bytes, 4096, sent.Sig);
         if (status != 200)
         {
             var passing = status == 429 || status >= 500;
@@ -107,7 +107,7 @@ internal static class AttemptClassifier
         catch (FormatException ex)
         {
             return Failed(attempt, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service's answer was not the JSON {facts.Protocol.Name} documents. " + Redactor.Scrub(ex.Message, sent.Sig)), Verdict.Transient);
+                $"The service's answer was not the JSON {facts.Protocol.Name} documents. " + Redactor.Scrub(ex is NotJsonException notJson ? notJson.Describe(sent.Sig) : ex.Message, sent.Sig)), Verdict.Transient);
         }
         if (answer.ErrorCode == 0)
         {

@@ -1,3 +1,5 @@
+using System;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TencentChatFollow.Execution;
@@ -20,4 +22,19 @@ internal static class Redactor
         }
         return result;
     }
+
+    /// <summary>
+    /// The first <paramref name="maxChars"/> characters of <paramref name="body"/> (UTF-8) with credentials removed:
+    /// removed first, then cut, so that a secret the cut runs through is not left in part. A window of text past the
+    /// cut is read with it, longer than any UserSig, so a secret that starts before the cut is found whole.
+    /// </summary>
+    public static string ScrubbedStart(byte[] body, int maxChars, params string?[] secrets)
+    {
+        var window = (int)Math.Min(body.Length, 4L * maxChars + SecretWindow);
+        var text = Scrub(Encoding.UTF8.GetString(body, 0, window), secrets);
+        return text.Length > maxChars ? text.Substring(0, maxChars) : text;
+    }
+
+    /// <summary>Bytes read past a cut: UserSigs are a few hundred characters, always within this.</summary>
+    private const int SecretWindow = 8192;
 }
