@@ -56,8 +56,16 @@ internal abstract class ApiProtocol
             {
                 throw new FormatException("The answer has no numeric ErrorCode.");
             }
-            var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
-            return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
+            try
+            {
+                var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
+                return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Valid JSON can escape half a surrogate pair ("\uD800"), which is no text: reading such a string throws.
+                throw new FormatException("The answer holds a string that is not text: " + ex.Message, ex);
+            }
         }
     }
 

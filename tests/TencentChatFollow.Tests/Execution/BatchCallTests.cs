@@ -312,6 +312,8 @@ public class BatchCallTests
         { "502", "TencentChat.HttpError" },
         { "html", "TencentChat.InvalidResponse" },
         { "truncated", "TencentChat.InvalidResponse" },
+        { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
+        { "half a surrogate in an item", "TencentChat.InvalidResponse" },
     };
 
     private static Reply Transient(string kind) => kind switch
@@ -321,6 +323,9 @@ public class BatchCallTests
         "502" => Html502,
         "html" => Html200,
         "truncated" => new Reply(200, "{\"FollowInfo\":[{\"To_Account\":\"a\",\"Resu"),
+        // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
+        "half a surrogate in ErrorInfo" => new Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30006,\"ErrorInfo\":\"x\\uD800\"}"),
+        "half a surrogate in an item" => Ok(Item("a", 1, 1, 1).Replace("\"ResultInfo\":\"\"", "\"ResultInfo\":\"\\uDC00\"", StringComparison.Ordinal)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
