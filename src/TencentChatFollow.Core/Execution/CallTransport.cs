@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -39,12 +40,17 @@ internal enum TransportFault
     TooLarge,
     /// <summary>The request could not be made for a reason that is not the network's (it would happen to every call).</summary>
     RequestFailed,
+    /// <summary>
+    /// A redirect (HTTP 3xx), not followed: Tencent's REST API never redirects, so the endpoint is not Tencent's and
+    /// every call would get the same.
+    /// </summary>
+    Redirected,
 }
 
 /// <summary>
 /// The transport of one API's calls: signs the URL with the session's current UserSig, POSTs the JSON body under the
-/// session's timeout, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns what the network threw into
-/// a <see cref="TransportFault"/>. It decides nothing about retrying.
+/// session's timeout, refuses a redirect unread, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns
+/// what the network threw into a <see cref="TransportFault"/>. It decides nothing about retrying.
 /// </summary>
 internal sealed class CallTransport
 {
@@ -70,26 +76,19 @@ internal sealed class CallTransport
             using var request = new HttpRequestMessage(HttpMethod.Post, BuildUrl(sig)) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            var bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
-            if (bytes is null)
-            {
-                return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
-                    "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
-            }
-            return new Sent { StatusCode = status, ReasonPhrase = response.ReasonPhrase, RetryAfter = response.Headers.RetryAfter?.Delta, Body = bytes, Sig = sig };
+            return await ReadAnswerAsync(response, sig, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Fault(TransportFault.Timeout, sig, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, string.Format(CultureInfo.InvariantCulture,
                 "No answer within {0:0.#} s (Connect-TencentChat -TimeoutSec sets this).", _session.Timeout.TotalSeconds)));
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException && FindCertificateFailure(ex) is { } tls)
+        catch (Exception ex) when (ex is HttpRequestException or IOException && FindCertificateFailure(ex) is { } tls)
         {
             return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
                 $"The TLS connection to {Authority} failed: its certificate was not accepted ({Redactor.Scrub(tls.Message, sig).TrimEnd('.')}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
                 $"The connection to {Authority} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"));
@@ -103,6 +102,35 @@ internal sealed class CallTransport
 
     private static Sent Fault(TransportFault fault, string sig, TencentChatException error, int? status = null)
         => new() { Fault = fault, FaultError = error, Sig = sig, StatusCode = status };
+
+    /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap.</summary>
+    private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 300 and < 400) return Fault(TransportFault.Redirected, sig, NotFollowed(response, sig), status);
+        var bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
+                "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
+        }
+        return new Sent { StatusCode = status, ReasonPhrase = response.ReasonPhrase, RetryAfter = response.Headers.RetryAfter?.Delta, Body = bytes, Sig = sig };
+    }
+
+    /// <summary>
+    /// A redirect, worded with the host it named (never its path or query, which may echo the UserSig): the module
+    /// does not follow it, since the sig must go to the session's endpoint only and Tencent's REST API never redirects.
+    /// </summary>
+    private TencentChatException NotFollowed(HttpResponseMessage response, string sig)
+    {
+        var location = response.Headers.Location;
+        var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
+            ? $"to {where.Scheme}://{where.Authority}"
+            : "with no usable Location";
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, response.ReasonPhrase).TrimEnd();
+        return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
+            $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
+    }
 
     /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
     internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)

@@ -12,7 +12,11 @@ namespace TencentChatFollow.Tests.Execution;
 /// </summary>
 internal sealed class LocalHttpServer : IDisposable
 {
-    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "application/json", string? RetryAfter = null);
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "application/json", string? RetryAfter = null)
+    {
+        /// <summary>More response headers (Location).</summary>
+        public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    }
 
     /// <summary>A request as the server got it.</summary>
     public sealed class Received : RecordedRequest
@@ -121,6 +125,7 @@ internal sealed class LocalHttpServer : IDisposable
             context.Response.StatusCode = reply.Status;
             context.Response.ContentType = reply.ContentType;
             if (reply.RetryAfter is not null) context.Response.Headers["Retry-After"] = reply.RetryAfter;
+            foreach (var header in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[header.Key] = header.Value;
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
             context.Response.Close();
