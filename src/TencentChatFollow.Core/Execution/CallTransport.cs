@@ -45,12 +45,18 @@ internal enum TransportFault
     /// every call would get the same.
     /// </summary>
     Redirected,
+    /// <summary>
+    /// A 200 whose body could not be decoded (a Content-Encoding the data does not follow, such as broken gzip): an
+    /// unreadable answer, as one that is not the API's JSON is.
+    /// </summary>
+    Undecodable,
 }
 
 /// <summary>
 /// The transport of one API's calls: signs the URL with the session's current UserSig, POSTs the JSON body under the
 /// session's timeout, refuses a redirect unread, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns
-/// what the network threw into a <see cref="TransportFault"/>. It decides nothing about retrying.
+/// what the network threw (or a body that cannot be decoded) into a <see cref="TransportFault"/>. It decides nothing
+/// about retrying.
 /// </summary>
 internal sealed class CallTransport
 {
@@ -103,12 +109,23 @@ internal sealed class CallTransport
     private static Sent Fault(TransportFault fault, string sig, TencentChatException error, int? status = null)
         => new() { Fault = fault, FaultError = error, Sig = sig, StatusCode = status };
 
-    /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap.</summary>
+    /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap and decoded.</summary>
     private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (status is >= 300 and < 400) return Fault(TransportFault.Redirected, sig, NotFollowed(response, sig), status);
-        var bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        byte[]? bytes;
+        try
+        {
+            bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Only the handler's decompressing stream throws this while the body is read: the server's data, not a bug
+            // here. A 200 that cannot be read is an unreadable answer; any other status says enough without its body.
+            if (status == 200) return Fault(TransportFault.Undecodable, sig, Undecodable(status, ex, sig), status);
+            bytes = Array.Empty<byte>();
+        }
         if (bytes is null)
         {
             return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
@@ -131,6 +148,12 @@ internal sealed class CallTransport
         return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
             $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
     }
+
+    /// <summary>A 200 whose body its Content-Encoding could not decode: an unreadable answer, with its status.</summary>
+    private TencentChatException Undecodable(int status, InvalidDataException ex, string sig)
+        => new("TencentChat.InvalidResponse", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
+            "The answer from {0} (HTTP {1}) could not be decoded: its body is not the compressed data its Content-Encoding says ({2}).",
+            Authority, status, Redactor.Scrub(ex.Message, sig).TrimEnd('.')));
 
     /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
     internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)

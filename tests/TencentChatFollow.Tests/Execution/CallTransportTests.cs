@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
@@ -11,13 +12,19 @@ namespace TencentChatFollow.Tests.Execution;
 
 /// <summary>
 /// What the transport makes of answers an awkward server sends: a redirect (over a real socket and the module's own
-/// handler, so that what the handler would follow is what is tested).
+/// handler, so that what the handler would follow is what is tested), and a body its Content-Encoding cannot
+/// decode.
 /// </summary>
 public class CallTransportTests
 {
     private const string Key = "call-transport-test-key";
     private const string From = "administrator";
     private const string OkAnswer = "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":2,\"MutualFollowingCount\":3}]}";
+
+    /// <summary>Starts with gzip's magic and method bytes, then is not gzip: what a broken proxy or server sends.</summary>
+    private static readonly byte[] BrokenGzip = Encoding.ASCII.GetBytes("\x1f\x8b\x08\x00garbagegarbage");
+
+    private static readonly Dictionary<string, string> Gzip = new() { ["Content-Encoding"] = "gzip" };
 
     /// <summary>A session over the module's own handler (a real socket) to <paramref name="endpoint"/>, its waits instant.</summary>
     private static (TencentChatSession Session, ISigSource Sig, InstantClock Clock) Connect(Uri endpoint, int maxRetry)
@@ -30,6 +37,13 @@ public class CallTransportTests
 
     private static Task<BatchResult<FollowInfo>> Call(BatchCall<FollowInfo> call, long sequence)
         => call.ExecuteAsync(sequence, From, new[] { "a" }, CancellationToken.None);
+
+    private static byte[] Gzipped(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest)) gzip.Write(Encoding.UTF8.GetBytes(text));
+        return buffer.ToArray();
+    }
 
     [Theory]
     [InlineData(301)]
@@ -87,5 +101,60 @@ public class CallTransportTests
         var message = result.Fatal!.Message;
         Assert.Contains(named ? $"a redirect to {here}, not followed" : "a redirect with no usable Location, not followed", message, StringComparison.Ordinal);
         Assert.DoesNotContain("elsewhere", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_its_gzip_encoding_cannot_decode_is_an_unreadable_answer_retried_then_an_InvalidResponse_and_the_run_goes_on()
+    {
+        // Call 1 is answered (in valid gzip, which is decoded), call 2 gets broken gzip twice, call 3 is answered again.
+        using var endpoint = new LocalHttpServer(
+            new Reply(200, "") { Bytes = Gzipped(OkAnswer), Headers = Gzip },
+            new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip },
+            new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip },
+            new Reply(200, OkAnswer));
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 1);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+
+        Assert.Equal(1, Assert.Single((await Call(call, 1)).Outcomes).Result!.FollowerCount);
+        var broken = await Call(call, 2);
+        var after = await Call(call, 3);
+
+        Assert.Equal(4, endpoint.Requests.Count);
+        Assert.Null(broken.Fatal);
+        var error = Assert.Single(broken.Outcomes).Error!;
+        Assert.Equal("TencentChat.InvalidResponse", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains($"The answer from {endpoint.BaseUri.GetLeftPart(UriPartial.Authority)} (HTTP 200) could not be decoded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Please report", error.Message, StringComparison.Ordinal);
+        Assert.Contains(broken.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
+        Assert.Contains(broken.Verbose, v => v.Contains("HTTP 200", StringComparison.Ordinal) && !v.Contains("no HTTP answer", StringComparison.Ordinal));
+        Assert.Equal(1, Assert.Single(after.Outcomes).Result!.FollowerCount);
+    }
+
+    [Fact]
+    public async Task Broken_gzip_on_the_first_call_stops_the_run_as_any_unreadable_first_answer_does()
+    {
+        using var endpoint = new LocalHttpServer(new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip }, new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip });
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 1);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        Assert.Equal(2, endpoint.Requests.Count);
+        Assert.Equal("TencentChat.InvalidResponse", result.Fatal!.ErrorId);
+        Assert.Contains("got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_error_status_with_a_body_that_cannot_be_decoded_is_judged_by_its_status()
+    {
+        using var endpoint = new LocalHttpServer(new Reply(404, "") { Bytes = BrokenGzip, Headers = Gzip });
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 2);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true), 1);
+
+        Assert.Single(endpoint.Requests);
+        Assert.Equal("TencentChat.HttpError", result.Fatal!.ErrorId);
+        Assert.Contains("HTTP 404", result.Fatal.Message, StringComparison.Ordinal);
     }
 }
