@@ -131,7 +131,11 @@ internal sealed class CallTransport
             return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
                 "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
         }
-        return new Sent { StatusCode = status, ReasonPhrase = response.ReasonPhrase, RetryAfter = response.Headers.RetryAfter?.Delta, Body = bytes, Sig = sig };
+        return new Sent
+        {
+            StatusCode = status, ReasonPhrase = response.ReasonPhrase, Body = bytes, Sig = sig,
+            RetryAfter = RetryHint(response.Headers, _session.Clock.UtcNow),
+        };
     }
 
     /// <summary>
@@ -154,6 +158,21 @@ internal sealed class CallTransport
         => new("TencentChat.InvalidResponse", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
             "The answer from {0} (HTTP {1}) could not be decoded: its body is not the compressed data its Content-Encoding says ({2}).",
             Authority, status, Redactor.Scrub(ex.Message, sig).TrimEnd('.')));
+
+    /// <summary>
+    /// The server's Retry-After as a wait: the seconds of its delta form, or the time left until its date form. The
+    /// date is measured from the answer's own Date header when it has one (so a machine whose clock is off does not
+    /// change the wait), else from <paramref name="now"/>, the session's clock. A date already past is no hint. Both
+    /// forms are capped where they are used (<see cref="RetryPolicy.CapRetryAfter"/>).
+    /// </summary>
+    internal static TimeSpan? RetryHint(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        var retryAfter = headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta) return delta;
+        if (retryAfter?.Date is not { } date) return null;
+        var left = date - (headers.Date ?? now);
+        return left > TimeSpan.Zero ? left : null;
+    }
 
     /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
     internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)

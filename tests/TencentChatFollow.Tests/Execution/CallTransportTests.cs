@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
@@ -12,8 +14,8 @@ namespace TencentChatFollow.Tests.Execution;
 
 /// <summary>
 /// What the transport makes of answers an awkward server sends: a redirect (over a real socket and the module's own
-/// handler, so that what the handler would follow is what is tested), and a body its Content-Encoding cannot
-/// decode.
+/// handler, so that what the handler would follow is what is tested), a body its Content-Encoding cannot decode, and
+/// a Retry-After given as a date.
 /// </summary>
 public class CallTransportTests
 {
@@ -156,5 +158,69 @@ public class CallTransportTests
         Assert.Single(endpoint.Requests);
         Assert.Equal("TencentChat.HttpError", result.Fatal!.ErrorId);
         Assert.Contains("HTTP 404", result.Fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retry_After_in_seconds_is_taken_as_given()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), CallTransport.RetryHint(response.Headers, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void Retry_After_as_a_date_counts_from_the_answers_own_Date_whatever_this_machines_clock_says()
+    {
+        var served = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.Date = served;
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(served.AddSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(20), CallTransport.RetryHint(response.Headers, served.AddHours(-3)));
+    }
+
+    [Theory]
+    [InlineData(30, 30)]
+    [InlineData(0, null)]
+    [InlineData(-10, null)]
+    public void Retry_After_as_a_date_without_a_Date_header_counts_from_the_session_clock_and_a_past_one_is_no_hint(int seconds, int? expected)
+    {
+        var now = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(now.AddSeconds(seconds));
+
+        Assert.Equal(expected is int s ? TimeSpan.FromSeconds(s) : null, CallTransport.RetryHint(response.Headers, now));
+    }
+
+    [Fact]
+    public void No_Retry_After_is_no_hint()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        Assert.Null(CallTransport.RetryHint(response.Headers, DateTimeOffset.UtcNow));
+    }
+
+    [Theory]
+    [InlineData(20, 20)]
+    [InlineData(86400, 60)] // capped as the seconds form is
+    public async Task A_503_whose_Retry_After_is_a_date_waits_until_then_capped_at_a_minute(int seconds, int waited)
+    {
+        using var server = new FakeTransport((request, _, index, _) =>
+        {
+            if (index > 0) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(OkAnswer) });
+            var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("busy") };
+            var served = DateTimeOffset.UtcNow.AddDays(-2); // the server's clock, far from the session's
+            unavailable.Headers.Date = served;
+            unavailable.Headers.RetryAfter = new RetryConditionHeaderValue(served.AddSeconds(seconds));
+            return Task.FromResult(unavailable);
+        });
+        var clock = new InstantClock(DateTimeOffset.UtcNow);
+        var session = server.Session(maxRetry: 1, clock: clock);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        Assert.Equal(1, Assert.Single(result.Outcomes).Result!.FollowerCount);
+        Assert.Equal(2, server.Count);
+        Assert.Contains(TimeSpan.FromSeconds(waited), clock.Waits);
     }
 }
