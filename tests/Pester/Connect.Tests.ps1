@@ -292,6 +292,41 @@ Describe 'Connect-TencentChat checks the connection with one call' {
         Get-TencentChatContext | Should -BeNullOrEmpty
     }
 
+    It 'an endpoint that redirects fails at Connect naming where it pointed, and nothing (no UserSig) goes there' {
+        # One listener, two ports: the endpoint answers 302 to the other port with the request's own path and query
+        # (UserSig included); the other port counts what reaches it. It runs in a runspace of its own.
+        $free = { $probe = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0); $probe.Start(); $probe.LocalEndpoint.Port; $probe.Stop() }
+        $port = & $free; $elsewhere = & $free
+        $listener = [System.Net.HttpListener]::new()
+        $listener.Prefixes.Add("http://127.0.0.1:$port/"); $listener.Prefixes.Add("http://127.0.0.1:$elsewhere/")
+        $listener.Start()
+        $reached = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Listener, $Elsewhere, $Reached)
+                    while ($Listener.IsListening) {
+                        try { $c = $Listener.GetContext() } catch { break }
+                        if ($c.Request.Url.Port -eq $Elsewhere) { $Reached.Enqueue($c.Request.RawUrl); $c.Response.StatusCode = 200 }
+                        else { $c.Response.StatusCode = 302; $c.Response.RedirectLocation = "http://127.0.0.1:$Elsewhere$($c.Request.RawUrl)" }
+                        $c.Response.Close()
+                    }
+                }).AddArgument($listener).AddArgument($elsewhere).AddArgument($reached)
+            $null = $ps.BeginInvoke()
+            $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint "http://127.0.0.1:$port" -MaxRetry 2 } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.HttpError,*'
+            $err.Exception.Message | Should -Match "HTTP 302 .*from http://127\.0\.0\.1:$port\b"
+            $err.Exception.Message | Should -Match "a redirect to http://127\.0\.0\.1:$elsewhere, not followed"
+            $err.Exception.Message | Should -Match "Tencent's REST API does not redirect"
+            $err.Exception.Message | Should -Not -Match 'usersig|follow_get_info\?'
+            $reached.Count | Should -Be 0 -Because 'a redirect is not followed'
+            Get-TencentChatContext | Should -BeNullOrEmpty
+        } finally {
+            $listener.Close()
+            $ps.Dispose()
+        }
+    }
+
     It 'retries a transient failure, and fails Connect when it outlives the retries' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 1; kinds = @('502') }
         $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -MaxRetry 2 } | Should -Throw -PassThru
