@@ -203,13 +203,14 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
         $err = $null
         try { & { 'nosuch'; Start-Sleep -Milliseconds 400; $users[1]; Start-Sleep -Milliseconds 400; $users[2]; Start-Sleep -Milliseconds 400; $users[3] } | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
         $err.Exception.FailedIds | Should -Be @('nosuch')
-        $err.Exception.Message | Should -Match 'Input after them was not read'
+        $err.Exception.Message | Should -Match 'Input after them was not read\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
         @($err.Exception.UnansweredIds) | Should -Not -Contain $users[3] -Because 'the run ended before the last id came'
 
         $err = $null
         try { 'nosuch', $users[1] | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
         $err.Exception.FailedIds | Should -Be @('nosuch')
         $err.Exception.Message | Should -Not -Match 'Input after them was not read' -Because 'the input had ended when the answer came'
+        $err.Exception.Message | Should -Match 'not sent\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
     }
 
     It 'Test-TencentChatFollow: the pairs after the error in its call are written' {
