@@ -226,7 +226,7 @@ Describe 'Connect-TencentChat checks the connection with one call' {
 
     It 'shows the check call in -Verbose, without the query string' {
         $verbose = @(Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -Verbose 4>&1 | ForEach-Object Message)
-        ($verbose -join "`n") | Should -Match 'batch \d+: 1 id, HTTP 200, \d+ ms, 0 retries, OK'
+        ($verbose -join "`n") | Should -Match 'follow_get_info connection check: 1 id, HTTP 200, \d+ ms, 0 retries, OK'
         ($verbose -join "`n") | Should -Match "Checked with one call: the service at $([regex]::Escape($emulator.Url)) answered for the admin 'administrator'"
         ($verbose -join "`n") | Should -Not -Match 'usersig=|sdkappid='
     }
@@ -290,6 +290,41 @@ Describe 'Connect-TencentChat checks the connection with one call' {
         $err.Exception.Message | Should -Match 'not the JSON follow_get_info documents'
         $err.Exception.Message | Should -Match ([regex]::Escape($emulator.Url))
         Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'an endpoint that redirects fails at Connect naming where it pointed, and nothing (no UserSig) goes there' {
+        # One listener, two ports: the endpoint answers 302 to the other port with the request's own path and query
+        # (UserSig included); the other port counts what reaches it. It runs in a runspace of its own.
+        $free = { $probe = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, 0); $probe.Start(); $probe.LocalEndpoint.Port; $probe.Stop() }
+        $port = & $free; $elsewhere = & $free
+        $listener = [System.Net.HttpListener]::new()
+        $listener.Prefixes.Add("http://127.0.0.1:$port/"); $listener.Prefixes.Add("http://127.0.0.1:$elsewhere/")
+        $listener.Start()
+        $reached = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Listener, $Elsewhere, $Reached)
+                    while ($Listener.IsListening) {
+                        try { $c = $Listener.GetContext() } catch { break }
+                        if ($c.Request.Url.Port -eq $Elsewhere) { $Reached.Enqueue($c.Request.RawUrl); $c.Response.StatusCode = 200 }
+                        else { $c.Response.StatusCode = 302; $c.Response.RedirectLocation = "http://127.0.0.1:$Elsewhere$($c.Request.RawUrl)" }
+                        $c.Response.Close()
+                    }
+                }).AddArgument($listener).AddArgument($elsewhere).AddArgument($reached)
+            $null = $ps.BeginInvoke()
+            $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint "http://127.0.0.1:$port" -MaxRetry 2 } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.HttpError,*'
+            $err.Exception.Message | Should -Match "HTTP 302 .*from http://127\.0\.0\.1:$port\b"
+            $err.Exception.Message | Should -Match "a redirect to http://127\.0\.0\.1:$elsewhere, not followed"
+            $err.Exception.Message | Should -Match "Tencent's REST API does not redirect"
+            $err.Exception.Message | Should -Not -Match 'usersig|follow_get_info\?'
+            $reached.Count | Should -Be 0 -Because 'a redirect is not followed'
+            Get-TencentChatContext | Should -BeNullOrEmpty
+        } finally {
+            $listener.Close()
+            $ps.Dispose()
+        }
     }
 
     It 'retries a transient failure, and fails Connect when it outlives the retries' {

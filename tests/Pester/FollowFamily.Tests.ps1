@@ -90,6 +90,26 @@ Describe 'Get-TencentChatFollow' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound*'
         $out.UserId | Should -Be 'star'
     }
+
+    # The emulator's canned answers, one a call: each page is 'entry>NextCursor' (no entry when it starts with '>').
+    It 'a list whose server never ends it (<Name>) ends with the user''s error after the entries it gave' -ForEach @(
+        @{ Name = 'cursors in a circle'; Pages = @('f0001>A', 'f0002>B', 'f0003>A'); Why = 'the same NextCursor twice' }
+        @{ Name = 'empty pages with new cursors'; Pages = @(1..10 | ForEach-Object { ">c$_" }); Why = '10 pages in a row with no entry and a NextCursor' }
+    ) {
+        foreach ($page in $Pages) {
+            $entry, $next = $page.Split('>')
+            $items = if ($entry) { '{"To_Account":"' + $entry + '","FollowTime":1700000000,"ProfileItem":[]}' } else { '' }
+            $body = '{"FollowItem":[' + $items + '],"NextCursor":"' + $next + '","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $body }
+        }
+        $out = @(Get-TencentChatFollow star -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($out.UserId -join ',') | Should -Be (@($Pages | ForEach-Object { $_.Split('>')[0] } | Where-Object { $_ }) -join ',')
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse*'
+        $errs[0].TargetObject | Should -Be 'star'
+        $errs[0].Exception.Message | Should -BeLike "*$Why for 'star' after $($Pages.Count) pages; the list was not read to its end."
+        Get-CallCount 'follow_get' | Should -Be $Pages.Count -Because 'the list ends at the answer that shows it would not'
+    }
 }
 
 Describe 'Test-TencentChatFollow' {

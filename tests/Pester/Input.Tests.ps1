@@ -123,6 +123,95 @@ Describe 'Several ids in one string' {
     }
 }
 
+Describe 'Ids no account can have' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'refuses an id longer than 32 bytes without sending it, with a hint for what it holds, and answers the others' {
+        $u = @($graph.Users | Select-Object -First 3)
+        $lines = (@($graph.Users | Select-Object -First 12) -join "`n")  # a file read with Get-Content -Raw
+        $comma = (@($graph.Users | Select-Object -First 12) -join ',')
+        $huge = 'y' * 2000000                                             # more than the service takes in one request
+        $rows = @(Get-TencentChatFollowInfo -UserId $u[0], $lines, $huge, $u[1], $comma, $u[2] -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        ($rows.UserId -join ',') | Should -Be ($u -join ',')
+        $errs.Count | Should -Be 3
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*' }
+        $errs[0].TargetObject | Should -Be $lines
+        $errs[0].Exception.Message | Should -Match 'longer than a Tencent user id may be \(32 bytes\)'
+        $errs[0].Exception.Message | Should -Match 'several lines.*Get-Content -Raw.*Get-Content users.txt \| Get-TencentChatFollowInfo'
+        $errs[1].TargetObject | Should -Be $huge
+        $errs[1].Exception.Message | Should -Match '"y{40}\.\.\." \(2,000,000 bytes\)'
+        $errs[1].Exception.Message.Length | Should -BeLessThan 500
+        $errs[2].Exception.Message | Should -Match "split it first, as in \(\`$ids -split ','\)"
+        # What the hints say works.
+        @(Get-TencentChatFollowInfo -UserId ($comma -split ',')).Count | Should -Be 12
+        @($lines -split "`n" | Get-TencentChatFollowInfo).Count | Should -Be 12
+        @(Get-SentIds | Where-Object { $_.Length -gt 32 }).Count | Should -Be 0
+    }
+
+    It 'counts 32 bytes in UTF-8: <Name>' -ForEach @(
+        @{ Name = '32 ASCII characters are sent'; Id = 'a' * 32; Sent = $true }
+        @{ Name = '11 CJK characters (33 bytes) are not'; Id = [string]::new([char]0x4E2D, 11); Sent = $false }
+    ) {
+        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike $(if ($Sent) { 'TencentChat.UserNotFound,*' } else { 'TencentChat.NotAUserId,*' })
+        @(Get-SentIds) -contains $Id | Should -Be $Sent
+    }
+
+    It 'refuses a -From no account can have before any call: <Name>' -ForEach @(
+        @{ Name = 'blank'; From = '  '; Message = 'The argument is blank' }
+        @{ Name = '33 bytes'; From = 'f' * 33; Message = 'longer than a Tencent user id may be \(32 bytes\)' }
+    ) {
+        { Get-TencentChatFollowInfo -UserId $graph.Users[0] -From $From } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*' -ExpectedMessage "*parameter 'From'*"
+        $err = $null
+        try { Get-TencentChatFollowInfo -UserId $graph.Users[0] -From $From } catch { $err = $_ }
+        $err.Exception.Message | Should -Match $Message
+        @(Get-SentIds).Count | Should -Be 0
+    }
+
+    It 'a pair whose From is longer than 32 bytes: one TencentChat.InvalidFrom for its pairs, the other pairs go on' {
+        $u = @($graph.Users | Select-Object -First 4)
+        $long = 'from-' + ('x' * 40)
+        $rows = @(
+            [pscustomobject]@{ From = $u[0]; UserId = $u[1] }
+            [pscustomobject]@{ From = $long; UserId = $u[2] }
+            [pscustomobject]@{ From = $long; UserId = $u[3] }
+            [pscustomobject]@{ From = $u[1]; UserId = $u[0] }
+        ) | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue
+
+        @($rows | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be @("$($u[0])>$($u[1])", "$($u[1])>$($u[0])")
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidFrom,*'
+        @($errs[0].TargetObject) | Should -Be @($u[2], $u[3])
+        $errs[0].Exception.Message | Should -Match 'none of its 2 pairs'
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { $_.from -eq $long }).Count | Should -Be 0
+    }
+}
+
+Describe 'An id property that holds a list' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'gives each of its ids, not the list joined into one: <Name>' -ForEach @(
+        @{ Name = 'a custom object'; Make = { param($u) [pscustomobject]@{ UserId = @($u[0], $u[1]) }, [pscustomobject]@{ UserId = $u[2] } } }
+        @{ Name = 'JSON'; Make = { param($u) "[{""UserId"":[""$($u[0])"", "" "", ""$($u[1])""]}, {""UserId"":""$($u[2])""}]" | ConvertFrom-Json } }
+        @{ Name = 'a hashtable'; Make = { param($u) @{ Account = [System.Collections.Generic.List[string]]@($u[0], $u[1]) }, @{ UserId = $u[2] } } }
+    ) {
+        $u = @($graph.Users | Select-Object -First 3)
+        $rows = @(& $Make $u | ForEach-Object { $_ } | Get-TencentChatFollowInfo -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        ($rows.UserId -join ',') | Should -Be ($u -join ',')
+        (@(Get-SentIds | Sort-Object) -join ',') | Should -Be ((@($u) | Sort-Object) -join ',')
+    }
+
+    It 'an empty list is a blank id: one NotAUserId error, nothing sent' {
+        $null = [pscustomobject]@{ UserId = @() } | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        @(Get-SentIds).Count | Should -Be 0
+    }
+}
+
 Describe 'No ids at all' {
     It 'a pipeline that brings no id writes one warning: <Name>' -ForEach @(
         @{ Name = 'an empty file'; Make = { $f = Join-Path $TestDrive 'empty.txt'; Set-Content -LiteralPath $f -Value @(); Get-Content -LiteralPath $f } }

@@ -177,6 +177,36 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
     }
 
+    It 'writes each body''s answer once, scrubbed and still JSON, when it holds usersig= right before an escaped quote' {
+        $odd = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"see usersig=abc\"def"}'
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $odd; calls = 6 }
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorVariable errs)
+        $raw = @($bodies | Invoke-TencentChatRestMethod -Api $check -Raw -ErrorVariable +errs)
+        $errs.Count | Should -Be 0
+        $out.Count | Should -Be 3
+        $out | ForEach-Object { $_.Note | Should -BeExactly 'see usersig=<redacted>"def' }
+        $raw.Count | Should -Be 3
+        $raw | ForEach-Object { ($_ | ConvertFrom-Json).Note | Should -BeExactly 'see usersig=<redacted>"def' -Because '-Raw writes JSON' }
+        @(Get-Log $emulator 'account_check').Count | Should -Be 6
+    }
+
+    It 'makes an OK answer it cannot read that body''s InvalidResponse error, and writes the bodies around it' {
+        # Half a surrogate pair: JSON that parses, with a string that is no text.
+        foreach ($note in 'fine', '\uD800', 'fine') {
+            $answer = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"' + $note + '"}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer }
+        }
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.Note -join ',') | Should -Be 'fine,fine'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse,*'
+        $errs[0].TargetObject | Should -Be $bodies[1]
+        $errs[0].Exception.Message | Should -Match 'could not be read .*The call was made'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 3
+    }
+
     It 'under -ErrorAction Stop writes every answer the service gave, then ends with one error for the first failed body' {
         $bodies = 1..12 | ForEach-Object { if ($_ -eq 3) { @{ CheckItem = @() } } else { New-CheckBody ('u{0:d4}' -f $_) } }
         $out = [System.Collections.Generic.List[object]]::new()

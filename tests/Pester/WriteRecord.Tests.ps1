@@ -112,6 +112,7 @@ Describe 'A write run under -ErrorAction Stop' {
         (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
         $err.Exception.UnansweredIds | Should -Contain 'nosuch' -Because 'the ids after the call with the error were not sent'
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add').Count | Should -Be 1
+        $err.Exception.Message | Should -Not -Match 'Input after them was not read' -Because 'every id of -UserId was read: those not sent are listed'
     }
 }
 
@@ -196,6 +197,20 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
         $err.Exception.FailedIds | Should -Be @('nosuch')
         (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
         $err.Exception.Message | Should -Match "$($out.Count + 1) ids answered: $($out.Count) done and written to the output, failed: nosuch; "
+    }
+
+    It 'says input was left unread only when piped input had not ended' {
+        $err = $null
+        try { & { 'nosuch'; Start-Sleep -Milliseconds 400; $users[1]; Start-Sleep -Milliseconds 400; $users[2]; Start-Sleep -Milliseconds 400; $users[3] } | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.Message | Should -Match 'Input after them was not read\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
+        @($err.Exception.UnansweredIds) | Should -Not -Contain $users[3] -Because 'the run ended before the last id came'
+
+        $err = $null
+        try { 'nosuch', $users[1] | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.Message | Should -Not -Match 'Input after them was not read' -Because 'the input had ended when the answer came'
+        $err.Exception.Message | Should -Match 'not sent\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
     }
 
     It 'Test-TencentChatFollow: the pairs after the error in its call are written' {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using TencentChatFollow.Execution;
 
 namespace TencentChatFollow.Api;
 
@@ -45,7 +46,7 @@ internal abstract class ApiProtocol
         }
         catch (JsonException ex)
         {
-            throw new FormatException("The answer is not JSON" + DescribeStart(body) + ": " + ex.Message, ex);
+            throw new NotJsonException(body, ex);
         }
         using (doc)
         {
@@ -55,8 +56,16 @@ internal abstract class ApiProtocol
             {
                 throw new FormatException("The answer has no numeric ErrorCode.");
             }
-            var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
-            return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
+            try
+            {
+                var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
+                return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Valid JSON can escape half a surrogate pair ("\uD800"), which is no text: reading such a string throws.
+                throw new FormatException("The answer holds a string that is not text: " + ex.Message, ex);
+            }
         }
     }
 
@@ -102,10 +111,28 @@ internal abstract class ApiProtocol
         return item.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value) && value >= 0;
     }
 
-    private static string DescribeStart(byte[] body)
+}
+
+/// <summary>
+/// An answer that is not JSON at all (an HTML page, a proxy's text, a cut body). Its message tells how the answer
+/// starts only through <see cref="Describe"/>, given the secrets of the call: a server may echo the request's UserSig,
+/// and the first characters of a body cut before the secrets are taken out could hold part of it.
+/// </summary>
+internal sealed class NotJsonException : FormatException
+{
+    private const int StartShown = 40;
+    private readonly byte[] _body;
+
+    public NotJsonException(byte[] body, JsonException inner)
+        : base("The answer is not JSON: " + inner.Message, inner)
+        => _body = body;
+
+    /// <summary>"The answer is not JSON (N bytes, starting '...'): why", without <paramref name="secrets"/>.</summary>
+    public string Describe(params string?[] secrets)
     {
-        if (body.Length == 0) return " (it is empty)";
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 40)).Replace('\r', ' ').Replace('\n', ' ');
-        return FormattableString.Invariant($" ({body.Length} bytes, starting '{text}')");
+        var start = _body.Length == 0
+            ? " (it is empty)"
+            : FormattableString.Invariant($" ({_body.Length} bytes, starting '{Redactor.ScrubbedStart(_body, StartShown, secrets).Replace('\r', ' ').Replace('\n', ' ')}')");
+        return "The answer is not JSON" + start + ": " + InnerException!.Message;
     }
 }

@@ -7,9 +7,9 @@ using TencentChatFollow.Runtime;
 namespace TencentChatFollow.Api;
 
 /// <summary>
-/// The module's own HTTP handler for an endpoint: gzip, no cookies, enough connections, the proxy, and connections
-/// recycled after <see cref="ConnectionLifetime"/> so that a long-lived process (a worker, a runbook host) follows a
-/// DNS change of the endpoint instead of keeping its first addresses for ever.
+/// The module's own HTTP handler for an endpoint: gzip, no cookies, no redirects followed, enough connections, the
+/// proxy, and connections recycled after <see cref="ConnectionLifetime"/> so that a long-lived process (a worker, a
+/// runbook host) follows a DNS change of the endpoint instead of keeping its first addresses for ever.
 /// </summary>
 /// <remarks>
 /// On PowerShell 7 (.NET) the handler is a SocketsHttpHandler with PooledConnectionLifetime set, reached by
@@ -17,6 +17,9 @@ namespace TencentChatFollow.Api;
 /// call, and the next call opens a new one (resolving the name again). On Windows PowerShell 5.1 (.NET Framework) the
 /// endpoint's ServicePoint gets the same lease (ConnectionLeaseTimeout), and TLS 1.2 or newer (<see cref="TlsPolicy"/>).
 /// Where neither can be set (an older or a stripped runtime) the handler is the plain HttpClientHandler, as before.
+/// Redirects are off on both: every request carries the UserSig in its query, and Tencent's REST API never
+/// redirects, so a 3xx comes back to <see cref="Execution.CallTransport"/> as the answer it is (a wrong endpoint)
+/// instead of sending the sig to whatever host the Location names, or from https or loopback to plain http elsewhere.
 /// </remarks>
 internal static class ClientHandlers
 {
@@ -38,6 +41,7 @@ internal static class ClientHandlers
         {
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             UseCookies = false,
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = MaxConnectionsPerEndpoint,
         };
         if (proxy is not null)
@@ -66,6 +70,7 @@ internal static class ClientHandlers
             Set(handler, "PooledConnectionLifetime", ConnectionLifetime);
             Set(handler, "AutomaticDecompression", DecompressionMethods.GZip | DecompressionMethods.Deflate);
             Set(handler, "UseCookies", false);
+            Set(handler, "AllowAutoRedirect", false);
             Set(handler, "MaxConnectionsPerServer", MaxConnectionsPerEndpoint);
             if (proxy is not null)
             {

@@ -9,8 +9,8 @@ namespace TencentChatFollow.Api;
 /// One REST call with one body, on the same pipeline as every API's call: <see cref="CallTransport"/> signs, sends and
 /// reads (capped), <see cref="AttemptLoop"/> paces it on the API's rate limiter, retries what is transient, goes again
 /// after a refusal for frequency, renews an expired UserSig once and says when the run must stop. Its one outcome is
-/// the answer's JSON text (an OK envelope, any UserSig it echoes scrubbed) or the call's failure. One instance serves
-/// one run; safe on any thread.
+/// the answer's JSON text (an OK envelope, any UserSig it echoes scrubbed from its strings, still the same JSON) or
+/// the call's failure. One instance serves one run; safe on any thread.
 /// </summary>
 internal sealed class RestCall
 {
@@ -53,7 +53,7 @@ internal sealed class RestCall
         if (end.Success is { Body: { } answer } ok)
         {
             loop.Summarize(end.Status, "OK");
-            return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.Scrub(answer, ok.Sig), null) }, null);
+            return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.ScrubJson(answer, ok.Sig), null) }, null);
         }
         loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
         return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure) }, end.Fatal);

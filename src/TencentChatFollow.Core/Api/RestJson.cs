@@ -30,7 +30,7 @@ internal static class RestJson
 {
     private static readonly char[] FractionOrExponent = { '.', 'e', 'E' };
 
-    /// <summary>The answer as plain values; a FormatException when it is not JSON.</summary>
+    /// <summary>The answer as plain values; a FormatException when it is not JSON (or holds a string that is not text).</summary>
     public static object? Read(byte[] answer)
     {
         try
@@ -41,6 +41,11 @@ internal static class RestJson
         catch (JsonException ex)
         {
             throw new FormatException("The answer is not JSON: " + ex.Message, ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JSON whose escapes make half a surrogate pair ("\uD800"): it parses, but that string is no text.
+            throw new FormatException("The answer is JSON but holds a string that is not text: " + ex.Message, ex);
         }
     }
 

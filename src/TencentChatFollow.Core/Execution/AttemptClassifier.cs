@@ -85,13 +85,13 @@ internal static class AttemptClassifier
         var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig };
         if (sent.Fault is { } fault)
         {
-            // A certificate the platform does not trust, or a request that cannot be made, fails every call the same way.
+            // A certificate the platform does not trust, a redirect, or a request that cannot be made, fails every call the same way.
             attempt.Unreachable = fault is TransportFault.Timeout or TransportFault.ConnectionFailed;
-            return Failed(attempt, sent.FaultError!, fault is TransportFault.CertificateRejected or TransportFault.RequestFailed ? Verdict.Fatal : Verdict.Transient);
+            return Failed(attempt, sent.FaultError!, fault is TransportFault.CertificateRejected or TransportFault.RequestFailed or TransportFault.Redirected ? Verdict.Fatal : Verdict.Transient);
         }
         var bytes = sent.Body!;
         var status = sent.StatusCode!.Value;
-        if (facts.KeepBody) attempt.BodyText = Redactor.Scrub(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 4096)), sent.Sig);
+        if (facts.KeepBody) attempt.BodyText = Redactor.ScrubbedStart(bytes, 4096, sent.Sig);
         if (status != 200)
         {
             var passing = status == 429 || status >= 500;
@@ -107,7 +107,7 @@ internal static class AttemptClassifier
         catch (FormatException ex)
         {
             return Failed(attempt, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service's answer was not the JSON {facts.Protocol.Name} documents. " + Redactor.Scrub(ex.Message, sent.Sig)), Verdict.Transient);
+                $"The service's answer was not the JSON {facts.Protocol.Name} documents. " + Redactor.Scrub(ex is NotJsonException notJson ? notJson.Describe(sent.Sig) : ex.Message, sent.Sig)), Verdict.Transient);
         }
         if (answer.ErrorCode == 0)
         {

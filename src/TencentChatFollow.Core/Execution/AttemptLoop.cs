@@ -75,15 +75,7 @@ internal sealed class AttemptLoop
         {
             var limit = _session.CeilingFor(_facts.Protocol.Path, MaxRequestsPerSecond);
             var slot = await limiter.WaitAsync(limit, cancellationToken, front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
-            if (slot.Exhausted)
-            {
-                return new CallEnd<TBody>
-                {
-                    Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
-                    "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
-                    slot.RefusingFor?.TotalSeconds ?? _session.RetryTimeout.TotalSeconds, limit, _facts.Protocol.Path))
-                };
-            }
+            if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
@@ -109,8 +101,17 @@ internal sealed class AttemptLoop
                     Volatile.Write(ref _history.Answered, 1);
                     var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                     if (limiter.Refused(slot, limit, reason) is { } slower) Log.Verbose.Add(slower);
+                    // The limiter fails the calls that wait once every call has been refused for RetryTimeout, and lets one
+                    // through now and then as a probe; a probe refused then ends here. So does a call the service asks to
+                    // wait (Retry-After) past that time: its own wait would let it through as the next probe, for ever.
+                    var refusingFor = limiter.RefusingFor() ?? TimeSpan.Zero;
+                    var left = _session.RetryTimeout - refusingFor;
+                    if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
-                        await _session.Clock.Delay(RetryPolicy.CapRetryAfter(hint), cancellationToken).ConfigureAwait(false);
+                    {
+                        var wait = RetryPolicy.CapRetryAfter(hint);
+                        await _session.Clock.Delay(wait < left ? wait : left, cancellationToken).ConfigureAwait(false);
+                    }
                     continue;
                 case Verdict.Transient:
                     var state = limiter.Failed(slot);
@@ -148,6 +149,16 @@ internal sealed class AttemptLoop
             }
         }
     }
+
+    /// <summary>The call's end when the service has refused every call for <paramref name="refusingFor"/> (the session's RetryTimeout when unknown).</summary>
+    private CallEnd<TBody> QuotaExhausted<TBody>(TimeSpan? refusingFor, int limit)
+        where TBody : class
+        => new()
+        {
+            Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
+                "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
+                (refusingFor ?? _session.RetryTimeout).TotalSeconds, limit, _facts.Protocol.Path)),
+        };
 
     /// <summary>
     /// After an answer whose items were spoiled for some ids (missing, doubled, mistyped): true, after the retry's wait,

@@ -41,12 +41,16 @@ internal sealed class BatchCall<TResult>
         _history = history ?? new RunHistory(session);
     }
 
+    /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
+    public string? Name { get; set; }
+
     /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
     public async Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: {Text.Wording.Ids(ids.Count)}"), log);
+        var name = Name ?? FormattableString.Invariant($"batch {sequence}");
+        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log);
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
         var done = new Dictionary<string, IdOutcome<TResult>>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();

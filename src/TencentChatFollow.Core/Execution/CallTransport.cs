@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -39,12 +40,23 @@ internal enum TransportFault
     TooLarge,
     /// <summary>The request could not be made for a reason that is not the network's (it would happen to every call).</summary>
     RequestFailed,
+    /// <summary>
+    /// A redirect (HTTP 3xx), not followed: Tencent's REST API never redirects, so the endpoint is not Tencent's and
+    /// every call would get the same.
+    /// </summary>
+    Redirected,
+    /// <summary>
+    /// A 200 whose body could not be decoded (a Content-Encoding the data does not follow, such as broken gzip): an
+    /// unreadable answer, as one that is not the API's JSON is.
+    /// </summary>
+    Undecodable,
 }
 
 /// <summary>
 /// The transport of one API's calls: signs the URL with the session's current UserSig, POSTs the JSON body under the
-/// session's timeout, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns what the network threw into
-/// a <see cref="TransportFault"/>. It decides nothing about retrying.
+/// session's timeout, refuses a redirect unread, reads at most <see cref="ApiProtocol.MaxAnswerBytes"/>, and turns
+/// what the network threw (or a body that cannot be decoded) into a <see cref="TransportFault"/>. It decides nothing
+/// about retrying.
 /// </summary>
 internal sealed class CallTransport
 {
@@ -70,26 +82,19 @@ internal sealed class CallTransport
             using var request = new HttpRequestMessage(HttpMethod.Post, BuildUrl(sig)) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            var bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, timeout.Token).ConfigureAwait(false);
-            if (bytes is null)
-            {
-                return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
-                    "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
-            }
-            return new Sent { StatusCode = status, ReasonPhrase = response.ReasonPhrase, RetryAfter = response.Headers.RetryAfter?.Delta, Body = bytes, Sig = sig };
+            return await ReadAnswerAsync(response, sig, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Fault(TransportFault.Timeout, sig, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, string.Format(CultureInfo.InvariantCulture,
                 "No answer within {0:0.#} s (Connect-TencentChat -TimeoutSec sets this).", _session.Timeout.TotalSeconds)));
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException && FindCertificateFailure(ex) is { } tls)
+        catch (Exception ex) when (ex is HttpRequestException or IOException && FindCertificateFailure(ex) is { } tls)
         {
             return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
                 $"The TLS connection to {Authority} failed: its certificate was not accepted ({Redactor.Scrub(tls.Message, sig).TrimEnd('.')}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
         }
-        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
                 $"The connection to {Authority} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"));
@@ -103,6 +108,71 @@ internal sealed class CallTransport
 
     private static Sent Fault(TransportFault fault, string sig, TencentChatException error, int? status = null)
         => new() { Fault = fault, FaultError = error, Sig = sig, StatusCode = status };
+
+    /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap and decoded.</summary>
+    private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 300 and < 400) return Fault(TransportFault.Redirected, sig, NotFollowed(response, sig), status);
+        byte[]? bytes;
+        try
+        {
+            bytes = await ReadCappedAsync(response, ApiProtocol.MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Only the handler's decompressing stream throws this while the body is read: the server's data, not a bug
+            // here. A 200 that cannot be read is an unreadable answer; any other status says enough without its body.
+            if (status == 200) return Fault(TransportFault.Undecodable, sig, Undecodable(status, ex, sig), status);
+            bytes = Array.Empty<byte>();
+        }
+        if (bytes is null)
+        {
+            return Fault(TransportFault.TooLarge, sig, new TencentChatException("TencentChat.AnswerTooLarge", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
+                "The answer from {0} was larger than {1} KB, far more than {2} sends; it was not read.", Authority, ApiProtocol.MaxAnswerBytes / 1024, _protocol.Path)), status);
+        }
+        return new Sent
+        {
+            StatusCode = status, ReasonPhrase = response.ReasonPhrase, Body = bytes, Sig = sig,
+            RetryAfter = RetryHint(response.Headers, _session.Clock.UtcNow),
+        };
+    }
+
+    /// <summary>
+    /// A redirect, worded with the host it named (never its path or query, which may echo the UserSig): the module
+    /// does not follow it, since the sig must go to the session's endpoint only and Tencent's REST API never redirects.
+    /// </summary>
+    private TencentChatException NotFollowed(HttpResponseMessage response, string sig)
+    {
+        var location = response.Headers.Location;
+        var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
+            ? $"to {where.Scheme}://{where.Authority}"
+            : "with no usable Location";
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, response.ReasonPhrase).TrimEnd();
+        return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
+            $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
+    }
+
+    /// <summary>A 200 whose body its Content-Encoding could not decode: an unreadable answer, with its status.</summary>
+    private TencentChatException Undecodable(int status, InvalidDataException ex, string sig)
+        => new("TencentChat.InvalidResponse", ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
+            "The answer from {0} (HTTP {1}) could not be decoded: its body is not the compressed data its Content-Encoding says ({2}).",
+            Authority, status, Redactor.Scrub(ex.Message, sig).TrimEnd('.')));
+
+    /// <summary>
+    /// The server's Retry-After as a wait: the seconds of its delta form, or the time left until its date form. The
+    /// date is measured from the answer's own Date header when it has one (so a machine whose clock is off does not
+    /// change the wait), else from <paramref name="now"/>, the session's clock. A date already past is no hint. Both
+    /// forms are capped where they are used (<see cref="RetryPolicy.CapRetryAfter"/>).
+    /// </summary>
+    internal static TimeSpan? RetryHint(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        var retryAfter = headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta) return delta;
+        if (retryAfter?.Date is not { } date) return null;
+        var left = date - (headers.Date ?? now);
+        return left > TimeSpan.Zero ? left : null;
+    }
 
     /// <summary>The body, or null when it is longer than <paramref name="cap"/> bytes (read no further than that).</summary>
     internal static async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response, int cap, CancellationToken cancellationToken)

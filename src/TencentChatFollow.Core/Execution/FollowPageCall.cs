@@ -39,7 +39,7 @@ internal sealed class FollowPageCall
         var log = new CallLog(_debug);
         // Each list is its user's call: an unknown user (a call-level 30003) fails that list, not the run.
         var facts = new CallFacts(_protocol, _session.Endpoint, user, fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: {Text.Wording.Ids(1)}"), log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: a page of the list of '{user}'"), log);
         var body = _protocol.WriteRequest(user, cursor);
         while (true)
         {

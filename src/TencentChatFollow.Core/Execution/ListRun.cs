@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentChatFollow.Api;
@@ -23,10 +25,18 @@ internal sealed class ListRun : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly Queue<ListReader> _lists = new();
     private ListReader? _given; // the list whose page was given out last: it goes on when the caller comes back
-    private BatchResult<FollowPage>? _truncated; // a list's error for a repeated cursor, given out next
+    private BatchResult<FollowPage>? _truncated; // a list's error for a cursor it had used, or pages that bring nothing, given out next
     private bool _completed;
     private long _sequence;
     private long _pagesAsked;
+
+    /// <summary>
+    /// Empty pages in a row that name a next page, after which a list is given up. Tencent ends a list with an empty
+    /// NextCursor and fills a page with its entries up to WantNum: one empty page with a cursor may still happen
+    /// (follows removed while the list is read), a run of them is a server that pages without moving on. Ten pages
+    /// cost ten calls, where such a server would take calls without end.
+    /// </summary>
+    internal const int MaxEmptyPages = 10;
 
     public ListRun(TencentChatSession session, FollowRelation relation, int pageSize, int maxLists, CancellationToken cancellationToken)
     {
@@ -116,13 +126,21 @@ internal sealed class ListRun : IDisposable
         return page;
     }
 
-    /// <summary>One user's list: its cursor, one page at a time.</summary>
+    /// <summary>
+    /// One user's list: its cursor, one page at a time. Nothing the server sends keeps it paging without end: a
+    /// NextCursor the list has already asked with (the same one again, or a cycle A, B, A) ends it, and so does a run
+    /// of <see cref="MaxEmptyPages"/> pages that bring no entry yet name a next page (new cursors each time would
+    /// otherwise never end it). Either way the entries already written stay written and the user gets an error.
+    /// </summary>
     private sealed class ListReader
     {
         private readonly ListRun _run;
+        private readonly HashSet<(long, long)> _used = new(); // the cursors this list has asked with, as fingerprints
         private TaskCompletionSource<BatchResult<FollowPage>>? _fetch; // the page being fetched; null once it is taken
         private string _cursor = ""; // the StartCursor of the page being fetched
         private int _pages; // pages taken so far
+        private int _emptyPages; // pages in a row with no entry and a NextCursor
+        private string? _truncation; // why the list was given up before its end
 
         public ListReader(ListRun run, string user)
         {
@@ -136,14 +154,14 @@ internal sealed class ListRun : IDisposable
         /// <summary>The last page has been fetched and taken (or the list failed).</summary>
         public bool Done { get; private set; }
 
-        /// <summary>Done because the service gave the same cursor twice: the list was not read to its end.</summary>
-        public bool Truncated { get; private set; }
+        /// <summary>Done because the service would not page through to the end: the list was not read to its end.</summary>
+        public bool Truncated => _truncation is not null;
 
         /// <summary>The user's error for a list the service would not page through to its end.</summary>
         public BatchResult<FollowPage> TruncatedError(long sequence)
         {
             var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                FormattableString.Invariant($"The service gave the same NextCursor twice for '{User}' after {_pages} pages; the list was not read to its end."), userId: User);
+                FormattableString.Invariant($"The service gave {_truncation} for '{User}' after {_pages} pages; the list was not read to its end."), userId: User);
             return new BatchResult<FollowPage>(sequence, new[] { new IdOutcome<FollowPage>(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
         }
 
@@ -170,10 +188,33 @@ internal sealed class ListRun : IDisposable
             _fetch = null;
             _pages++;
             // The list ends with a page without a cursor, an error for the user, or a fatal answer.
-            if (page.Outcomes[0].Result is not { NextCursor.Length: > 0 } next) Done = true;
-            else if (string.Equals(next.NextCursor, _cursor, StringComparison.Ordinal)) Done = Truncated = true; // the same cursor twice: stop rather than loop
+            if (page.Outcomes[0].Result is not { NextCursor.Length: > 0 } next)
+            {
+                Done = true;
+                return page;
+            }
+            _emptyPages = next.Entries.Count == 0 ? _emptyPages + 1 : 0;
+            if (!_used.Add(Fingerprint(next.NextCursor))) GiveUp("the same NextCursor twice"); // a cursor asked with before: stop rather than loop
+            else if (_emptyPages == MaxEmptyPages) GiveUp(FormattableString.Invariant($"{MaxEmptyPages} pages in a row with no entry and a NextCursor"));
             else _cursor = next.NextCursor;
             return page;
+        }
+
+        private void GiveUp(string why)
+        {
+            _truncation = why;
+            Done = true;
+        }
+
+        /// <summary>
+        /// What the set of cursors used keeps of one: 128 bits of the SHA-256 of its characters. A cursor is the
+        /// server's to make, as long as an answer may be; a list of many pages would otherwise hold every one of them.
+        /// </summary>
+        private static (long, long) Fingerprint(string cursor)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(MemoryMarshal.AsBytes(cursor.AsSpan()).ToArray());
+            return (BitConverter.ToInt64(hash, 0), BitConverter.ToInt64(hash, 8));
         }
 
         private void Fetch()

@@ -1,11 +1,18 @@
+using System;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using TencentChatFollow.Api;
 
 namespace TencentChatFollow.Execution;
 
 /// <summary>Removes credentials from text that may reach a user: messages, URLs, bodies.</summary>
 internal static class Redactor
 {
-    private static readonly Regex SigInQuery = new("(usersig=)[^&\\s\"']*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // A backslash goes only with the character after it: text that is JSON (a body, a cut of one) holds escapes such
+    // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken.
+    private static readonly Regex SigInQuery = new(@"(usersig=)(?:\\\S|[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;.
@@ -19,5 +26,70 @@ internal static class Redactor
             if (!string.IsNullOrEmpty(secret) && secret!.Length >= 8) result = result.Replace(secret, "<redacted>");
         }
         return result;
+    }
+
+    /// <summary>
+    /// The first <paramref name="maxChars"/> characters of <paramref name="body"/> (UTF-8) with credentials removed:
+    /// removed first, then cut, so that a secret the cut runs through is not left in part. A window of text past the
+    /// cut is read with it, longer than any UserSig, so a secret that starts before the cut is found whole.
+    /// </summary>
+    public static string ScrubbedStart(byte[] body, int maxChars, params string?[] secrets)
+    {
+        var window = (int)Math.Min(body.Length, 4L * maxChars + SecretWindow);
+        var text = Scrub(Encoding.UTF8.GetString(body, 0, window), secrets);
+        return text.Length > maxChars ? text.Substring(0, maxChars) : text;
+    }
+
+    /// <summary>Bytes read past a cut: UserSigs are a few hundred characters, always within this.</summary>
+    private const int SecretWindow = 8192;
+
+    /// <summary>
+    /// <see cref="Scrub"/> for a JSON document (an answer written whole): each string, names included, is scrubbed as
+    /// the text it stands for and written back escaped, so the document stays the same JSON with the secrets out,
+    /// whatever its strings hold: a quote right after a usersig value, a secret written with \u escapes. The rest of
+    /// the text is kept as it came; text that is not JSON is scrubbed as text.
+    /// </summary>
+    public static string ScrubJson(string json, params string?[] secrets)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = RestBody.MaxDepth });
+        var scrubbed = new StringBuilder();
+        var copied = 0; // bytes of utf8 already in scrubbed
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
+                var start = (int)reader.TokenStartIndex + 1; // after the opening quote
+                var length = reader.ValueSpan.Length; // the string as written, escapes included
+                if (ScrubString(ref reader, Encoding.UTF8.GetString(utf8, start, length), secrets) is not { } clean) continue;
+                scrubbed.Append(Encoding.UTF8.GetString(utf8, copied, start - copied)).Append(clean);
+                copied = start + length;
+            }
+        }
+        catch (JsonException)
+        {
+            return Scrub(json, secrets);
+        }
+        return copied == 0 ? json : scrubbed.Append(Encoding.UTF8.GetString(utf8, copied, utf8.Length - copied)).ToString();
+    }
+
+    /// <summary>The string token as written (<paramref name="raw"/>) scrubbed and escaped again; null when there is nothing to take out.</summary>
+    private static string? ScrubString(ref Utf8JsonReader reader, string raw, string?[] secrets)
+    {
+        string text;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape that is half a surrogate pair stands for no text: its escapes are scrubbed as written, which keeps them JSON.
+            var written = Scrub(raw, secrets);
+            return written == raw ? null : written;
+        }
+        var clean = Scrub(text, secrets);
+        // Escaped for JSON only (quotes, backslashes, control characters), not for HTML: <redacted> stays readable.
+        return clean == text ? null : JsonEncodedText.Encode(clean, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
     }
 }

@@ -40,7 +40,7 @@ internal static class ConnectionCheck
     public static async Task<ConnectionCheckResult> RunAsync(TencentChatSession session, CancellationToken cancellationToken)
     {
         if (session is null) throw new ArgumentNullException(nameof(session));
-        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { Name = "connection check" };
         var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
         var outcome = result.Outcomes[0];
         if (outcome.Result is { } info) return new ConnectionCheckResult(info, null, result.Verbose);

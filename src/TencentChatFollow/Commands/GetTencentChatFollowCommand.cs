@@ -88,6 +88,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     protected override void EndProcessing()
     {
         UserIdInput.WriteRefused(this);
+        _writer!.InputEnded = true;
         Guard(() =>
         {
             _run!.Complete();

@@ -26,6 +26,7 @@ public sealed class GetTencentChatFollowInfoCommand : BatchCmdlet
     /// <summary>From_Account of the calls; by default the session's admin identifier.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateAccountId]
     public string? From { get; set; }
 
     protected override void BeginProcessing()

@@ -101,6 +101,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
 
     protected override void EndProcessing()
     {
+        _writer!.InputEnded = true;
         Guard(() => Write(_run!.Complete()));
         _progress!.Complete();
     }
@@ -175,17 +176,35 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             var outcomes = new List<IdOutcome<object>>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
-                if (outcome.Result is not { } answer)
-                {
-                    outcomes.Add(new IdOutcome<object>(outcome.UserId, null, outcome.Error, outcome.CallFailed));
-                    continue;
-                }
-                _run!.Given(outcome.UserId); // answered: the body is no longer needed
-                outcomes.Add(new IdOutcome<object>(outcome.UserId, Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer)), null));
+                outcomes.Add(outcome.Result is { } answer
+                    ? Answered(outcome.UserId, answer)
+                    : new IdOutcome<object>(outcome.UserId, null, outcome.Error, outcome.CallFailed));
             }
             _writer!.Write(new BatchResult<object>(result.Sequence, outcomes, result.Fatal, result.Verbose, result.Debug));
             _progress!.Report(_run!.Done, _run.Errors);
         }
+    }
+
+    /// <summary>
+    /// A body's answer as objects (or its text with -Raw). An answer that cannot be read is this body's
+    /// TencentChat.InvalidResponse error (its TargetObject the body), never an exception that would end the command
+    /// and lose the bodies after it: every body comes out once, as an answer or an error.
+    /// </summary>
+    private IdOutcome<object> Answered(string key, string answer)
+    {
+        object? output;
+        try
+        {
+            output = Raw ? answer : JsonToPSObject.Convert(RestJson.Read(answer));
+        }
+        catch (FormatException ex)
+        {
+            // The service did answer OK: the call was made, which matters for an API that changes something.
+            return new IdOutcome<object>(key, null, new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
+                $"The service answered this body OK, but its answer could not be read ({ex.Message}). The call was made: check its effect before sending the body again.", userId: key));
+        }
+        _run!.Given(key); // answered: the body is no longer needed
+        return new IdOutcome<object>(key, output, null);
     }
 
     private bool IsDebugOn()

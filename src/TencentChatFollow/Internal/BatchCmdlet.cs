@@ -87,6 +87,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>End of input: sends what is left, writes every result, and says so when no id came at all.</summary>
     protected void FinishRun(bool userIdBound)
     {
+        _writer!.InputEnded = true;
         Guard(() => _run!.Complete());
         _progress!.Complete();
         if (_run!.Received == 0 && _refused == 0 && _skipped == 0) UserIdInput.ReportNone(this, !userIdBound || MyInvocation.ExpectingInput, "nothing was done");

@@ -33,13 +33,21 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// <summary>Ids in -UserId when it is given as an argument, for the progress bar.</summary>
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
 
-    /// <summary>The pairs of one record; a record without a From has its ids refused instead (one error for them all).</summary>
+    /// <summary>
+    /// The pairs of one record; a record without a From, or with one longer than any account id, has its ids refused
+    /// instead (one error for them all).
+    /// </summary>
     protected sealed override void ProcessRecord()
     {
         var from = From?.Trim();
         if (string.IsNullOrEmpty(from))
         {
             Feed(UserIdInput.WithoutFrom(UserId), "");
+            return;
+        }
+        if (UserIdInput.TooLong(from!))
+        {
+            Feed(UserIdInput.WithoutFrom(UserId, from), "");
             return;
         }
         FeedPairs(from!);

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Text;
 using System.Text.RegularExpressions;
 using TencentChatFollow.Text;
 
@@ -18,6 +19,10 @@ internal enum RefusalKind
     BlankId,
     /// <summary>A pair (Test-, Add-, Remove-TencentChatFollow) with no From.</summary>
     NoFrom,
+    /// <summary>An id longer than any Tencent user id (<see cref="UserIdInput.MaxIdBytes"/>).</summary>
+    TooLong,
+    /// <summary>A pair whose From is longer than any Tencent user id.</summary>
+    FromTooLong,
 }
 
 /// <summary>
@@ -39,9 +44,9 @@ internal sealed class Refusal
     }
 
     public RefusalKind Kind { get; }
-    /// <summary>What was refused: the piped object, or for <see cref="RefusalKind.NoFrom"/> the id.</summary>
+    /// <summary>What was refused: the piped object, or the id (NoFrom, TooLong, FromTooLong).</summary>
     public object? Input { get; }
-    /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type.</summary>
+    /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type, a From.</summary>
     public string Shape { get; }
     /// <summary>For NoIdProperty: the property that most likely holds the ids; for BlankId: the blank property.</summary>
     public string? Property { get; }
@@ -71,6 +76,12 @@ internal sealed class Refusal
     /// <summary>An id that came without a From.</summary>
     public static Refusal NoFrom(string id) => new(RefusalKind.NoFrom, id, "", null);
 
+    /// <summary>An id longer than any Tencent user id.</summary>
+    public static Refusal TooLong(string id) => new(RefusalKind.TooLong, id, TooLongShape(id), null);
+
+    /// <summary>The id of a pair whose From, <paramref name="from"/>, is longer than any Tencent user id.</summary>
+    public static Refusal FromTooLong(string id, string from) => new(RefusalKind.FromTooLong, id, from, null);
+
     /// <summary>
     /// The message for <paramref name="count"/> inputs with this problem (this one the first): what is wrong, that
     /// nothing was sent for them, and what to do, with <paramref name="command"/> in the example.
@@ -88,6 +99,15 @@ internal sealed class Refusal
                         : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
                     $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property, such as a From column in the CSV file: " +
                     $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
+            case RefusalKind.TooLong:
+                return (one
+                        ? $"The id {ShowLong((string)Input!)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account; it was not sent."
+                        : $"{Wording.Ids(count)} (such as {ShowLong((string)Input!)}) are longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so they name no account; none of them was sent.") +
+                    " " + TooLongHint((string)Input!, command) + all;
+            case RefusalKind.FromTooLong:
+                return $"The From {ShowLong(Shape)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account: " +
+                    (one ? $"its pair with '{Input}' was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with '{Input}') was sent.") +
+                    " Check -From, or the From column of the input." + all;
             case RefusalKind.BlankId:
                 return (one
                         ? $"The input object {Show(Input)} has a blank {Property}, so it carries no user id; it was not sent."
@@ -114,6 +134,36 @@ internal sealed class Refusal
                 ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
                 : $"{Wording.Count(count, "input object", "input objects")} of type {type} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
             $" Pipe the ids themselves (strings), or objects with a UserId property: ... | Select-Object @{{ Name = 'UserId'; Expression = {{ $_.<the property with the id> }} }} | {command}.{all}";
+    }
+
+    private static readonly char[] Separators = { ',', ';', ' ', '\t' };
+
+    /// <summary>What a string longer than any id most likely is: lines of a file, ids with a separator, or something else (its hint, and its own error).</summary>
+    private static string TooLongShape(string text)
+        => text.IndexOf('\n') >= 0 || text.IndexOf('\r') >= 0 ? "lines" : text.IndexOfAny(Separators) >= 0 ? "separated" : "";
+
+    /// <summary>How to pass what a string longer than any id holds instead.</summary>
+    private static string TooLongHint(string text, string command)
+    {
+        switch (TooLongShape(text))
+        {
+            case "lines":
+                return $"It holds several lines, as a file read whole (Get-Content -Raw) does: pass the ids one a line instead, as in Get-Content users.txt | {command}.";
+            case "separated":
+                var separator = text[text.IndexOfAny(Separators)];
+                return $"It looks like several ids in one string: split it first, as in ($ids -split '{(separator == '\t' ? "`t" : separator.ToString())}') | {command}.";
+            default:
+                return "Check where the ids come from (a column or variable that holds something else, say).";
+        }
+    }
+
+    /// <summary>A long string as the messages show it: its first 40 characters, line breaks as PowerShell writes them, and its length.</summary>
+    private static string ShowLong(string text)
+    {
+        var start = text.Length > 40 ? text.Substring(0, 40) + "..." : text;
+        start = start.Replace("\r", "`r").Replace("\n", "`n").Replace("\t", "`t");
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return $"\"{start}\" ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{(bytes == text.Length ? "" : ", " + text.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters")})";
     }
 
     private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";

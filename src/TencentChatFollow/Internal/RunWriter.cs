@@ -44,6 +44,9 @@ internal sealed class RunWriter
     /// <summary>Errors end the command (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs).</summary>
     public bool StopsAtFirstError { get; }
 
+    /// <summary>The command's input has ended (EndProcessing): a stop now leaves no input unread.</summary>
+    public bool InputEnded { get; set; }
+
     /// <summary>The error that ends the command is held: send nothing more, write what is done, then <see cref="Ended"/>.</summary>
     public bool Holding => _held is not null;
 
@@ -122,6 +125,8 @@ internal sealed class RunWriter
             Check = _check,
             NotSent = _noun == "list" ? "not read" : "not sent",
             Fatal = stopped is not null || fatalArrived,
+            // Ids given as an argument all came in one record (those not sent are in Unanswered); piped input may still come.
+            InputLeft = _cmdlet.MyInvocation.ExpectingInput && !InputEnded,
             Done = count,
             Failed = _failed,
             Unanswered = new List<string>(unanswered),

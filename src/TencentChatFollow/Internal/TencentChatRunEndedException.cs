@@ -47,7 +47,7 @@ public sealed class TencentChatRunEndedException : TencentChatException
         text.Append(record.Done.ToString("N0", CultureInfo.InvariantCulture)).Append(" done").Append(record.WrittenNote).Append(", failed: ").Append(List(record.Failed)).Append("; ");
         text.Append(Count(record.Unanswered.Count, record.Noun)).Append(record.Fatal ? " not answered (not sent, or in a call that failed with the run)" : " " + record.NotSent);
         if (record.Unanswered.Count > 0) text.Append(": ").Append(List(record.Unanswered));
-        text.Append(". Input after them was not read. This error's Exception.FailedIds and Exception.UnansweredIds hold ").Append(record.Noun == "body" ? "those bodies' places in the input ('1' for the first)" : "those ids");
+        text.Append(record.InputLeft ? ". Input after them was not read" : "").Append(". This error's Exception.FailedIds and Exception.UnansweredIds hold ").Append(record.Noun == "body" ? "those bodies' places in the input ('1' for the first)" : "those ids");
         if (record.Check is { Length: > 0 } check) text.Append("; ").Append(check);
         return text.Append('.').ToString();
     }
@@ -86,6 +86,9 @@ internal sealed class RunRecord
 
     /// <summary>The run stopped on a fatal answer: some unanswered ids were sent and refused with the run.</summary>
     public bool Fatal { get; set; }
+
+    /// <summary>Input may have been left unread (piped input that had not ended).</summary>
+    public bool InputLeft { get; set; } = true;
 
     public long Done { get; set; }
     public List<string> Failed { get; set; } = new();

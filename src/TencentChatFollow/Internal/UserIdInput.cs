@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace TencentChatFollow.Internal;
 
@@ -37,15 +38,33 @@ internal static class UserIdInput
                 continue;
             }
             var id = item?.Trim();
-            if (!string.IsNullOrEmpty(id)) yield return id!;
+            if (string.IsNullOrEmpty(id)) continue;
+            if (TooLong(id!))
+            {
+                refused();
+                Refuse(cmdlet, Refusal.TooLong(id!));
+                continue;
+            }
+            yield return id!;
         }
     }
 
     /// <summary>
-    /// The ids of a record that came without a From: each one becomes a refused input (NoFrom), except those already
-    /// refused for carrying no id, and blanks, which are skipped as usual.
+    /// The most a Tencent user id (UserID) may hold, in UTF-8 bytes: Tencent's account import pages say "at most 32
+    /// bytes". A longer string names no account, and sent it could only fail, or (a whole file read with
+    /// Get-Content -Raw) make a request the service cannot take at all.
     /// </summary>
-    public static string?[] WithoutFrom(IEnumerable<string?>? raw)
+    public const int MaxIdBytes = 32;
+
+    /// <summary>Longer than <see cref="MaxIdBytes"/>: no account has this id.</summary>
+    public static bool TooLong(string id) => id.Length > MaxIdBytes / 3 && Encoding.UTF8.GetByteCount(id) > MaxIdBytes; // a char is at most 3 bytes
+
+    /// <summary>
+    /// The ids of a record that came without a From, or with <paramref name="tooLongFrom"/>, a From longer than any
+    /// account id: each one becomes a refused input (NoFrom or FromTooLong), except those already refused for carrying no id, and
+    /// blanks, which are skipped as usual.
+    /// </summary>
+    public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? tooLongFrom = null)
     {
         var marked = new List<string?>();
         if (raw is null) return marked.ToArray();
@@ -54,7 +73,7 @@ internal static class UserIdInput
             var id = item?.Trim();
             marked.Add(string.IsNullOrEmpty(id) || UserIdTransformationAttribute.TryGetRejection(item, out _)
                 ? item
-                : UserIdTransformationAttribute.Mark(Refusal.NoFrom(id!)));
+                : UserIdTransformationAttribute.Mark(tooLongFrom is null ? Refusal.NoFrom(id!) : Refusal.FromTooLong(id!, tooLongFrom)));
         }
         return marked.ToArray();
     }
@@ -102,7 +121,12 @@ internal static class UserIdInput
     private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs)
     {
         var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, inputs.Count);
-        var errorId = first.Kind == RefusalKind.NoFrom ? "TencentChat.NoFrom" : "TencentChat.NotAUserId";
+        var errorId = first.Kind switch
+        {
+            RefusalKind.NoFrom => "TencentChat.NoFrom",
+            RefusalKind.FromTooLong => "TencentChat.InvalidFrom",
+            _ => "TencentChat.NotAUserId",
+        };
         return new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, inputs.Count == 1 ? inputs[0] : inputs.ToArray());
     }
 

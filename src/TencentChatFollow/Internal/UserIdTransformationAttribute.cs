@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
@@ -30,13 +31,16 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     {
         var value = Unwrap(inputData);
         if (value is null || value is string) return value;
+        var ids = new List<string?>();
         if (value is IList list && value is not IDictionary)
         {
-            var ids = new string?[list.Count];
-            for (var i = 0; i < list.Count; i++) ids[i] = ToId(list[i]);
-            return ids;
+            foreach (var item in list) AddIds(ids, item);
         }
-        return new[] { ToId(inputData) };
+        else
+        {
+            AddIds(ids, inputData);
+        }
+        return ids.ToArray();
     }
 
     /// <summary>True when <paramref name="id"/> is the marker of an input that is not sent; gives the reason.</summary>
@@ -54,19 +58,14 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         return marker;
     }
 
-    private static string? ToId(object? item)
+    /// <summary>Adds the id <paramref name="item"/> carries, or the marker of its refusal; an id property that holds a list adds each of its ids.</summary>
+    private static void AddIds(List<string?> ids, object? item)
     {
         var value = Unwrap(item);
-        switch (value)
+        if (ScalarId(value, out var id))
         {
-            case null:
-                return null;
-            case string s:
-                return s;
-            case char c:
-                return c.ToString();
-            case byte or sbyte or short or ushort or int or uint or long or ulong or decimal or float or double or System.Numerics.BigInteger:
-                return Convert.ToString(value, CultureInfo.InvariantCulture);
+            ids.Add(id);
+            return;
         }
         if (value is IDictionary dictionary)
         {
@@ -75,26 +74,72 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
                 foreach (DictionaryEntry entry in dictionary)
                 {
                     if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-                        return IdFromProperty(item, name, entry.Value);
+                    {
+                        AddIdsFromProperty(ids, item, name, entry.Value);
+                        return;
+                    }
                 }
             }
-            return Mark(Refusal.NoIdProperty(item));
+            ids.Add(Mark(Refusal.NoIdProperty(item)));
+            return;
         }
         var psObject = item as PSObject ?? PSObject.AsPSObject(value);
         foreach (var name in IdProperties)
         {
-            if (psObject.Properties[name] is { } property) return IdFromProperty(item, property.Name, property.Value);
+            if (psObject.Properties[name] is { } property)
+            {
+                AddIdsFromProperty(ids, item, property.Name, property.Value);
+                return;
+            }
         }
-        return Mark(Refusal.NoIdProperty(item));
+        ids.Add(Mark(Refusal.NoIdProperty(item)));
     }
 
-    private static string? IdFromProperty(object? item, string name, object? raw)
+    /// <summary>A string, char or number is an id as it is (null: none).</summary>
+    private static bool ScalarId(object? value, out string? id)
+    {
+        switch (value)
+        {
+            case null:
+                id = null;
+                return true;
+            case string s:
+                id = s;
+                return true;
+            case char c:
+                id = c.ToString();
+                return true;
+            case byte or sbyte or short or ushort or int or uint or long or ulong or decimal or float or double or System.Numerics.BigInteger:
+                id = Convert.ToString(value, CultureInfo.InvariantCulture);
+                return true;
+        }
+        id = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The ids in the property <paramref name="name"/> of <paramref name="item"/>: one, or each of a list (as
+    /// ConvertFrom-Json gives for "UserId": ["a", "b"]), not the list joined into one string; blanks in a list are
+    /// skipped as in -UserId. A property with no id at all is refused.
+    /// </summary>
+    private static void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw)
     {
         var value = Unwrap(raw);
-        var id = value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
-        if (string.IsNullOrWhiteSpace(id))
-            return Mark(Refusal.BlankId(item, name));
-        return id;
+        var before = ids.Count;
+        if (value is IList list && value is not IDictionary)
+        {
+            foreach (var element in list)
+            {
+                if (!ScalarId(Unwrap(element), out var one)) AddIds(ids, element); // an object in the list: its own id, or its refusal
+                else if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
+            }
+        }
+        else
+        {
+            var id = value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
+            if (!string.IsNullOrWhiteSpace(id)) ids.Add(id);
+        }
+        if (ids.Count == before) ids.Add(Mark(Refusal.BlankId(item, name)));
     }
 
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;

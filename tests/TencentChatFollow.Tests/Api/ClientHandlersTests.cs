@@ -5,7 +5,7 @@ using Xunit;
 
 namespace TencentChatFollow.Tests.Api;
 
-/// <summary>The module's handler: connections recycled every few minutes on either runtime, the same settings on both.</summary>
+/// <summary>The module's handler: connections recycled every few minutes on either runtime, the same settings on both (redirects never followed).</summary>
 public class ClientHandlersTests
 {
     private static readonly Uri Endpoint = new("https://adminapisgp.im.qcloud.com/");
@@ -20,6 +20,7 @@ public class ClientHandlersTests
         Assert.Equal(ClientHandlers.ConnectionLifetime, sockets.PooledConnectionLifetime);
         Assert.Equal(DecompressionMethods.GZip | DecompressionMethods.Deflate, sockets.AutomaticDecompression);
         Assert.False(sockets.UseCookies);
+        Assert.False(sockets.AllowAutoRedirect);
         Assert.Equal(ClientHandlers.MaxConnectionsPerEndpoint, sockets.MaxConnectionsPerServer);
         Assert.True(sockets.UseProxy);
         Assert.Equal(new Uri("http://proxy.example:8080/"), sockets.Proxy!.GetProxy(Endpoint));
@@ -33,6 +34,7 @@ public class ClientHandlersTests
         var sockets = Assert.IsType<SocketsHttpHandler>(handler);
         Assert.True(sockets.UseProxy);
         Assert.Null(sockets.Proxy);
+        Assert.False(sockets.AllowAutoRedirect);
     }
 
     [Fact]
@@ -44,6 +46,7 @@ public class ClientHandlersTests
         var classic = Assert.IsType<HttpClientHandler>(handler);
         Assert.True(classic.SslProtocols.HasFlag(SslProtocols.Tls12));
         Assert.False(classic.UseCookies);
+        Assert.False(classic.AllowAutoRedirect);
         Assert.Equal(ClientHandlers.MaxConnectionsPerEndpoint, classic.MaxConnectionsPerServer);
 #pragma warning disable SYSLIB0014 // ServicePointManager is what .NET Framework's HttpClientHandler goes by
         Assert.Equal((int)ClientHandlers.ConnectionLifetime.TotalMilliseconds, ServicePointManager.FindServicePoint(endpoint).ConnectionLeaseTimeout);

@@ -66,4 +66,12 @@ public class RestJsonTests
     [Fact]
     public void Not_JSON_is_a_FormatException()
         => Assert.Throws<FormatException>(() => Read("<html>"));
+
+    [Fact]
+    public void JSON_with_half_a_surrogate_pair_in_a_string_is_a_FormatException_too()
+    {
+        // It parses (the envelope was read), but the string stands for no text: the caller's one kind of failure, not another.
+        var ex = Assert.Throws<FormatException>(() => Read("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"\uD800"}"""));
+        Assert.Contains("not text", ex.Message, StringComparison.Ordinal);
+    }
 }

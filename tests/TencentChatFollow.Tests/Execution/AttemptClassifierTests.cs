@@ -94,6 +94,8 @@ public class AttemptClassifierTests
     [InlineData(nameof(TransportFault.TooLarge), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.CertificateRejected), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.RequestFailed), nameof(Verdict.Fatal), false)]
+    [InlineData(nameof(TransportFault.Redirected), nameof(Verdict.Fatal), false)]
+    [InlineData(nameof(TransportFault.Undecodable), nameof(Verdict.Transient), false)]
     public void A_transport_fault_goes_by_its_kind(string fault, string expected, bool unreachable)
     {
         var attempt = Judge(Fault(Enum.Parse<TransportFault>(fault)));

@@ -312,6 +312,8 @@ public class BatchCallTests
         { "502", "TencentChat.HttpError" },
         { "html", "TencentChat.InvalidResponse" },
         { "truncated", "TencentChat.InvalidResponse" },
+        { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
+        { "half a surrogate in an item", "TencentChat.InvalidResponse" },
     };
 
     private static Reply Transient(string kind) => kind switch
@@ -321,6 +323,9 @@ public class BatchCallTests
         "502" => Html502,
         "html" => Html200,
         "truncated" => new Reply(200, "{\"FollowInfo\":[{\"To_Account\":\"a\",\"Resu"),
+        // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
+        "half a surrogate in ErrorInfo" => new Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30006,\"ErrorInfo\":\"x\\uD800\"}"),
+        "half a surrogate in an item" => Ok(Item("a", 1, 1, 1).Replace("\"ResultInfo\":\"\"", "\"ResultInfo\":\"\\uDC00\"", StringComparison.Ordinal)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -676,6 +681,28 @@ public class BatchCallTests
         Assert.Single(result.Verbose, v => v.Contains("slowing from", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("2")]        // longer than the limiter's one probe a second: the refused call came back as the next probe, for ever
+    [InlineData("99999999")] // capped at a minute, and then at what is left of the retry timeout
+    public async Task A_429_whose_Retry_After_outlasts_the_retry_timeout_still_ends_the_call_with_the_quota_used_up(string retryAfter)
+    {
+        using var cts = new CancellationTokenSource();
+        var sent = 0;
+        using var server = new FakeTransport((_, _) =>
+        {
+            if (++sent == 200) cts.Cancel(); // a call that never ends fails the test instead of hanging it
+            return new Reply(429, "slow down", ContentType: "text/plain", RetryAfter: retryAfter);
+        });
+        var rig = Make(server, maxRetry: 2);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(5);
+
+        var result = await rig.Run(cts.Token, "a", "b");
+
+        Assert.All(result.Outcomes, o => Assert.Equal("TencentChat.QuotaExhausted", o.Error!.ErrorId));
+        Assert.InRange(rig.Clock.Elapsed, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+        Assert.InRange(rig.Requests.Length, 2, 5);
+    }
+
     [Fact]
     public async Task When_the_service_refuses_everything_for_the_retry_timeout_the_ids_fail_with_the_quota_used_up_elsewhere()
     {
@@ -842,6 +869,27 @@ public class BatchCallTests
         Assert.All(result.Outcomes, o => Assert.NotNull(o.Error));
         Assert.NotEmpty(result.Debug);
         AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")).Distinct());
+    }
+
+    [Theory]
+    [InlineData(0)]    // an answer that starts with the sig: its first characters are shown in the error
+    [InlineData(4000)] // the sig runs across the 4,096 characters -Debug shows of an answer
+    public async Task No_part_of_a_usersig_echoed_where_an_answer_is_cut_reaches_a_message(int offset)
+    {
+        using var server = new FakeTransport((r, _) => new Reply(200, new string(' ', offset) + r.Query("usersig") + " is not JSON", ContentType: "text/plain"));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal("TencentChat.InvalidResponse", Assert.Single(result.Outcomes).Error!.ErrorId);
+        Assert.NotEmpty(result.Debug);
+        foreach (var sig in rig.Requests.Select(r => r.Query("usersig")).Distinct())
+        {
+            // No 12 characters in a row of it, anywhere: cutting first and scrubbing then left all but its tail.
+            for (var i = 0; i + 12 <= sig.Length; i += 6)
+                Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+        }
+        if (offset == 0) Assert.Contains("starting '<redacted> is not JSON'", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

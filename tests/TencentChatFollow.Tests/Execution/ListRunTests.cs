@@ -26,8 +26,36 @@ public class ListRunTests
         return cursor.Length == 0 ? Reply.Ok(PageJson(user + "-p1", "c-" + user)) : Reply.Ok(PageJson(user + "-p2", ""));
     }
 
-    private static ListLoop Run(FakeTransport fake, int maxLists, Action<BatchResult<FollowPage>> output, TimeSpan? timeout = null)
-        => new(new ListRun(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, CancellationToken.None), output);
+    private static string EmptyPageJson(string next)
+        => $"{{\"FollowItem\":[],\"NextCursor\":\"{next}\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}}";
+
+    private static ListLoop Run(FakeTransport fake, int maxLists, Action<BatchResult<FollowPage>> output, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => new(new ListRun(fake.Session(timeout: timeout, clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, maxLists, cancellationToken), output);
+
+    /// <summary>Requests after which <see cref="ReadGuarded"/> cancels its run.</summary>
+    private const int GuardRequests = 200;
+
+    /// <summary>
+    /// Reads the lists of <paramref name="users"/>, each page answered with <paramref name="answer"/>(user, StartCursor).
+    /// The run is cancelled once the fake has had <see cref="GuardRequests"/> requests, so a list that would page
+    /// without end fails the test with OperationCanceledException instead of hanging it.
+    /// </summary>
+    private static (List<BatchResult<FollowPage>> Pages, long Answered, int Requests) ReadGuarded(Func<string, string, string> answer, params string[] users)
+    {
+        using var guard = new CancellationTokenSource();
+        using var fake = new FakeTransport((request, i) =>
+        {
+            if (i >= GuardRequests) guard.Cancel();
+            var (user, cursor) = Read(request);
+            return Reply.Ok(answer(user, cursor));
+        });
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = Run(fake, 4, pages.Add, cancellationToken: guard.Token);
+        foreach (var user in users) run.Add(user);
+        run.Complete();
+        Assert.Null(run.Stopped);
+        return (pages, run.Answered, fake.Count);
+    }
 
     private static IEnumerable<string> Entries(IEnumerable<BatchResult<FollowPage>> pages)
         => pages.SelectMany(p => p.Outcomes[0].Result!.Entries).Select(e => e.OfUserId + ":" + e.UserId);
@@ -75,6 +103,60 @@ public class ListRunTests
         Assert.Contains("same NextCursor twice for 'loop' after 2 pages", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, run.Answered); // only "fine" was read to its end
         Assert.Null(run.Stopped);
+    }
+
+    [Theory]
+    [InlineData("A,B", 3)] // "" gives A, A gives B, B gives A
+    [InlineData("A,B,C", 4)] // "" gives A, A gives B, B gives C, C gives A
+    public void A_list_whose_cursors_go_round_a_cycle_ends_with_the_users_error_and_keeps_its_entries(string cycle, int pages)
+    {
+        // Each of loop's pages brings one entry and the cursor after the one it was asked with, round the cycle.
+        var cursors = cycle.Split(',');
+        var (written, answered, requests) = ReadGuarded((user, cursor) => user != "loop" ? PageJson("x", "")
+            : PageJson("e" + cursor, cursors[(Array.IndexOf(cursors, cursor) + 1) % cursors.Length]), "loop", "fine");
+
+        Assert.Equal(Enumerable.Repeat("loop", pages + 1).Append("fine"), written.Select(p => p.Outcomes[0].UserId));
+        Assert.All(written.Take(pages), p => Assert.Single(p.Outcomes[0].Result!.Entries)); // the entries before the error are written
+        var error = written[pages].Outcomes[0].Error;
+        Assert.NotNull(error);
+        Assert.Equal("TencentChat.InvalidResponse", error!.ErrorId);
+        Assert.Contains($"same NextCursor twice for 'loop' after {pages} pages; the list was not read to its end", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, answered); // only "fine" was read to its end
+        Assert.Equal(pages + 1, requests);
+    }
+
+    [Fact]
+    public void A_list_of_empty_pages_each_with_a_new_cursor_ends_with_the_users_error()
+    {
+        // Every page of "endless" is empty and names a cursor never seen before: "", "+", "++"...
+        var (written, answered, requests) = ReadGuarded((user, cursor) => user != "endless" ? PageJson("x", "") : EmptyPageJson(cursor + "+"), "endless", "fine");
+
+        Assert.Equal(Enumerable.Repeat("endless", ListRun.MaxEmptyPages + 1).Append("fine"), written.Select(p => p.Outcomes[0].UserId));
+        var error = written[ListRun.MaxEmptyPages].Outcomes[0].Error;
+        Assert.NotNull(error);
+        Assert.Equal("TencentChat.InvalidResponse", error!.ErrorId);
+        Assert.Contains($"{ListRun.MaxEmptyPages} pages in a row with no entry and a NextCursor for 'endless' after {ListRun.MaxEmptyPages} pages; the list was not read to its end",
+            error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, answered);
+        Assert.Equal(ListRun.MaxEmptyPages + 1, requests);
+    }
+
+    [Fact]
+    public void Empty_pages_fewer_in_a_row_than_the_bound_do_not_end_a_list()
+    {
+        // Page k is asked with "p" + (k - 1): only every MaxEmptyPages-th page has an entry, and page 2 * MaxEmptyPages ends the list.
+        var n = ListRun.MaxEmptyPages;
+        var (written, answered, _) = ReadGuarded((_, cursor) =>
+        {
+            var k = cursor.Length == 0 ? 1 : int.Parse(cursor.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) + 1;
+            var next = k == 2 * n ? "" : "p" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return k % n == 0 ? PageJson("e" + k.ToString(System.Globalization.CultureInfo.InvariantCulture), next) : EmptyPageJson(next);
+        }, "sparse");
+
+        Assert.Equal(2 * n, written.Count);
+        Assert.All(written, p => Assert.Null(p.Outcomes[0].Error));
+        Assert.Equal(new[] { $"sparse:e{n}", $"sparse:e{2 * n}" }, Entries(written));
+        Assert.Equal(1, answered);
     }
 
     [Fact]

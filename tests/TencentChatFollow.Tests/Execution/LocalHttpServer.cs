@@ -12,7 +12,13 @@ namespace TencentChatFollow.Tests.Execution;
 /// </summary>
 internal sealed class LocalHttpServer : IDisposable
 {
-    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "application/json", string? RetryAfter = null);
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "application/json", string? RetryAfter = null)
+    {
+        /// <summary>Raw body bytes instead of <see cref="Body"/> (a body its Content-Encoding does not describe).</summary>
+        public byte[]? Bytes { get; init; }
+        /// <summary>More response headers (Location, Content-Encoding).</summary>
+        public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    }
 
     /// <summary>A request as the server got it.</summary>
     public sealed class Received : RecordedRequest
@@ -117,10 +123,11 @@ internal sealed class LocalHttpServer : IDisposable
             var reply = _answer(received, index);
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token).ConfigureAwait(false);
 
-            var bytes = Encoding.UTF8.GetBytes(reply.Body);
+            var bytes = reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body);
             context.Response.StatusCode = reply.Status;
             context.Response.ContentType = reply.ContentType;
             if (reply.RetryAfter is not null) context.Response.Headers["Retry-After"] = reply.RetryAfter;
+            foreach (var header in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[header.Key] = header.Value;
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
             context.Response.Close();

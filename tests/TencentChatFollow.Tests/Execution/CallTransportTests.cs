@@ -1,0 +1,226 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using TencentChatFollow.Session;
+using TencentChatFollow.Tests.Support;
+using Xunit;
+using Reply = TencentChatFollow.Tests.Execution.LocalHttpServer.Reply;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>
+/// What the transport makes of answers an awkward server sends: a redirect (over a real socket and the module's own
+/// handler, so that what the handler would follow is what is tested), a body its Content-Encoding cannot decode, and
+/// a Retry-After given as a date.
+/// </summary>
+public class CallTransportTests
+{
+    private const string Key = "call-transport-test-key";
+    private const string From = "administrator";
+    private const string OkAnswer = "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":2,\"MutualFollowingCount\":3}]}";
+
+    /// <summary>Starts with gzip's magic and method bytes, then is not gzip: what a broken proxy or server sends.</summary>
+    private static readonly byte[] BrokenGzip = Encoding.ASCII.GetBytes("\x1f\x8b\x08\x00garbagegarbage");
+
+    private static readonly Dictionary<string, string> Gzip = new() { ["Content-Encoding"] = "gzip" };
+
+    /// <summary>A session over the module's own handler (a real socket) to <paramref name="endpoint"/>, its waits instant.</summary>
+    private static (TencentChatSession Session, ISigSource Sig, InstantClock Clock) Connect(Uri endpoint, int maxRetry)
+    {
+        var appId = FakeTransport.NextAppId();
+        var sig = new SecretKeySigSource(appId, From, Encoding.UTF8.GetBytes(Key));
+        var clock = new InstantClock(DateTimeOffset.UtcNow);
+        return (new TencentChatSession(appId, From, endpoint, null, sig, 200, maxRetry, TimeSpan.FromSeconds(5), clock: clock), sig, clock);
+    }
+
+    private static Task<BatchResult<FollowInfo>> Call(BatchCall<FollowInfo> call, long sequence)
+        => call.ExecuteAsync(sequence, From, new[] { "a" }, CancellationToken.None);
+
+    private static byte[] Gzipped(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest)) gzip.Write(Encoding.UTF8.GetBytes(text));
+        return buffer.ToArray();
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(303)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task A_redirect_is_not_followed_no_request_reaches_its_host_and_the_run_stops_naming_both_hosts(int status)
+    {
+        using var elsewhere = new LocalHttpServer(new Reply(200, OkAnswer));
+        // The Location echoes the request's path and query, UserSig included, as the audit's server did.
+        using var endpoint = new LocalHttpServer((received, _) => new Reply(status, "")
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["Location"] = new Uri(elsewhere.BaseUri, received.Path + "?" + string.Join("&", received.RawQuery.Select(p => p.Key + "=" + p.Value))).AbsoluteUri,
+            },
+        });
+        var (session, sig, _) = Connect(endpoint.BaseUri, maxRetry: 2);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true), 1);
+
+        Assert.Empty(elsewhere.Requests);
+        Assert.Single(endpoint.Requests); // not retried: it would be answered the same
+        var fatal = result.Fatal!;
+        Assert.Equal("TencentChat.HttpError", fatal.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResponse, fatal.Kind);
+        var here = endpoint.BaseUri.GetLeftPart(UriPartial.Authority);
+        var there = elsewhere.BaseUri.GetLeftPart(UriPartial.Authority);
+        Assert.StartsWith($"HTTP {status} ", fatal.Message, StringComparison.Ordinal);
+        Assert.Contains($"from {here}: a redirect to {there}, not followed", fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("Tencent's REST API does not redirect", fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("-Endpoint", fatal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("usersig", fatal.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("follow_get_info?", fatal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig.Current(DateTimeOffset.UtcNow), string.Join("\n", result.Verbose.Concat(result.Debug)), StringComparison.Ordinal);
+        Assert.All(result.Outcomes, o => Assert.True(o.CallFailed));
+        Assert.Contains(result.Verbose, v => v.Contains($"HTTP {status}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/elsewhere?usersig=x", true)]
+    [InlineData(null, false)]
+    public async Task A_redirect_to_a_relative_Location_or_none_is_worded_without_a_path(string? location, bool named)
+    {
+        using var endpoint = new LocalHttpServer(new Reply(302, "")
+        {
+            Headers = location is null ? null : new Dictionary<string, string> { ["Location"] = location },
+        });
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 0);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        var here = endpoint.BaseUri.GetLeftPart(UriPartial.Authority);
+        var message = result.Fatal!.Message;
+        Assert.Contains(named ? $"a redirect to {here}, not followed" : "a redirect with no usable Location, not followed", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("elsewhere", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_its_gzip_encoding_cannot_decode_is_an_unreadable_answer_retried_then_an_InvalidResponse_and_the_run_goes_on()
+    {
+        // Call 1 is answered (in valid gzip, which is decoded), call 2 gets broken gzip twice, call 3 is answered again.
+        using var endpoint = new LocalHttpServer(
+            new Reply(200, "") { Bytes = Gzipped(OkAnswer), Headers = Gzip },
+            new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip },
+            new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip },
+            new Reply(200, OkAnswer));
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 1);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+
+        Assert.Equal(1, Assert.Single((await Call(call, 1)).Outcomes).Result!.FollowerCount);
+        var broken = await Call(call, 2);
+        var after = await Call(call, 3);
+
+        Assert.Equal(4, endpoint.Requests.Count);
+        Assert.Null(broken.Fatal);
+        var error = Assert.Single(broken.Outcomes).Error!;
+        Assert.Equal("TencentChat.InvalidResponse", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResponse, error.Kind);
+        Assert.Contains($"The answer from {endpoint.BaseUri.GetLeftPart(UriPartial.Authority)} (HTTP 200) could not be decoded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Please report", error.Message, StringComparison.Ordinal);
+        Assert.Contains(broken.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
+        Assert.Contains(broken.Verbose, v => v.Contains("HTTP 200", StringComparison.Ordinal) && !v.Contains("no HTTP answer", StringComparison.Ordinal));
+        Assert.Equal(1, Assert.Single(after.Outcomes).Result!.FollowerCount);
+    }
+
+    [Fact]
+    public async Task Broken_gzip_on_the_first_call_stops_the_run_as_any_unreadable_first_answer_does()
+    {
+        using var endpoint = new LocalHttpServer(new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip }, new Reply(200, "") { Bytes = BrokenGzip, Headers = Gzip });
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 1);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        Assert.Equal(2, endpoint.Requests.Count);
+        Assert.Equal("TencentChat.InvalidResponse", result.Fatal!.ErrorId);
+        Assert.Contains("got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_error_status_with_a_body_that_cannot_be_decoded_is_judged_by_its_status()
+    {
+        using var endpoint = new LocalHttpServer(new Reply(404, "") { Bytes = BrokenGzip, Headers = Gzip });
+        var (session, _, _) = Connect(endpoint.BaseUri, maxRetry: 2);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true), 1);
+
+        Assert.Single(endpoint.Requests);
+        Assert.Equal("TencentChat.HttpError", result.Fatal!.ErrorId);
+        Assert.Contains("HTTP 404", result.Fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retry_After_in_seconds_is_taken_as_given()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), CallTransport.RetryHint(response.Headers, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void Retry_After_as_a_date_counts_from_the_answers_own_Date_whatever_this_machines_clock_says()
+    {
+        var served = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.Date = served;
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(served.AddSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(20), CallTransport.RetryHint(response.Headers, served.AddHours(-3)));
+    }
+
+    [Theory]
+    [InlineData(30, 30)]
+    [InlineData(0, null)]
+    [InlineData(-10, null)]
+    public void Retry_After_as_a_date_without_a_Date_header_counts_from_the_session_clock_and_a_past_one_is_no_hint(int seconds, int? expected)
+    {
+        var now = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(now.AddSeconds(seconds));
+
+        Assert.Equal(expected is int s ? TimeSpan.FromSeconds(s) : null, CallTransport.RetryHint(response.Headers, now));
+    }
+
+    [Fact]
+    public void No_Retry_After_is_no_hint()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        Assert.Null(CallTransport.RetryHint(response.Headers, DateTimeOffset.UtcNow));
+    }
+
+    [Theory]
+    [InlineData(20, 20)]
+    [InlineData(86400, 60)] // capped as the seconds form is
+    public async Task A_503_whose_Retry_After_is_a_date_waits_until_then_capped_at_a_minute(int seconds, int waited)
+    {
+        using var server = new FakeTransport((request, _, index, _) =>
+        {
+            if (index > 0) return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(OkAnswer) });
+            var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("busy") };
+            var served = DateTimeOffset.UtcNow.AddDays(-2); // the server's clock, far from the session's
+            unavailable.Headers.Date = served;
+            unavailable.Headers.RetryAfter = new RetryConditionHeaderValue(served.AddSeconds(seconds));
+            return Task.FromResult(unavailable);
+        });
+        var clock = new InstantClock(DateTimeOffset.UtcNow);
+        var session = server.Session(maxRetry: 1, clock: clock);
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        Assert.Equal(1, Assert.Single(result.Outcomes).Result!.FollowerCount);
+        Assert.Equal(2, server.Count);
+        Assert.Contains(TimeSpan.FromSeconds(waited), clock.Waits);
+    }
+}
