@@ -179,6 +179,50 @@ Describe 'A write run stopped by an answer every later call would get' {
     }
 }
 
+Describe 'Calls waiting for their turn when a run stops are not sent' {
+    BeforeAll {
+        # 10 calls/s: a write run of 20 calls has most of them started and waiting in the rate limiter at any time.
+        $script:slow = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRequestsPerSecond 10 -Scope Runspace -PassThru
+        Disconnect-TencentChat -Scope Runspace
+    }
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+    AfterEach { Set-Faults @{} }
+
+    It 'under -ErrorAction Stop: no call goes out after the error, and every id is done, failed or not sent, once' {
+        $ids = @($users[0..399])
+        $ids[65] = 'nosuch' # in the fourth call
+        $err = $null
+        try { $ids | Add-TencentChatFollow -From hub -Session $slow -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+
+        $adds = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add')
+        $failedAt = @($adds | Where-Object { @($_.toAccount) -contains 'nosuch' })[0].seq
+        @($adds | Where-Object seq -GT $failedAt).Count | Should -BeLessOrEqual 1 -Because 'at 10 calls/s at most the call already on the wire goes after it; before, every call waiting in the limiter did'
+        $done = Get-Followed -From hub -Ids $ids
+        ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair done is in the output'
+        (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
+        $err.Exception.UnansweredIds.Count | Should -BeGreaterThan 200 -Because 'the calls started and waiting were not sent'
+    }
+
+    It 'after an answer every later call would get: no call goes out after it' {
+        $ids = @($users[200..599])
+        $script:fed = 0
+        # The 41st id comes after the first call (ids 1-20) was answered: from then on the key is "wrong".
+        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
+        $err = $null
+        try { $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000003 -Session $slow -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        Set-Faults @{}
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+
+        $refused = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { $_.api -eq 'follow_add' -and $_.errorCode -eq 70009 })
+        $refused.Count | Should -BeLessOrEqual 2 -Because 'the first refused call stops the run; only a call already on the wire goes after it'
+        (@($out.UserId) + @($err.Exception.UnansweredIds)) -join ',' | Should -Be ($ids[0..($out.Count + $err.Exception.UnansweredIds.Count - 1)] -join ',')
+    }
+}
+
 Describe 'A read run under -ErrorAction Stop keeps every row fetched before the error' {
     BeforeEach {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post

@@ -35,6 +35,9 @@ internal sealed class RestCall
         _debug = collectDebug;
     }
 
+    /// <summary>The run's signal that it sends nothing more (<see cref="RestRun.SendNoMore"/>): bodies not on the wire yet end as not sent.</summary>
+    public CancellationToken SendNoMore { get; set; }
+
     /// <summary>The most calls per second the run sends: the command's cap, else the session's, else the API's known limit.</summary>
     public int Ceiling => _session.CeilingFor(_protocol.Path, _cap);
 
@@ -48,8 +51,13 @@ internal sealed class RestCall
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
         var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = SendNoMore };
         var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
+        if (end.NotSent)
+        {
+            loop.Summarize(end.Status, "the run had stopped");
+            return log.Result(sequence, new[] { new IdOutcome<string>(key, null, end.Failure!.ForUser(key), notSent: true) }, null);
+        }
         if (end.Success is { Body: { } answer } ok)
         {
             loop.Summarize(end.Status, "OK");

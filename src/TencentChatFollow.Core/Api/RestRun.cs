@@ -49,6 +49,16 @@ internal sealed class RestRun
     /// <summary>Set once a fatal answer stopped the run; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
     public TencentChatRunStoppedException? Stopped => _run.Stopped;
 
+    /// <summary>Cancelled once the run sends nothing more: give it to the call (<see cref="RestCall.SendNoMore"/>).</summary>
+    public CancellationToken SendNoMore => _run.SendNoMore;
+
+    /// <summary>The caller stops at its first error (-ErrorAction Stop): nothing more is sent once any body's call comes back with one.</summary>
+    public bool StopAtFirstError
+    {
+        get => _run.StopAtFirstError;
+        set => _run.StopAtFirstError = value;
+    }
+
     /// <summary>A call has come back with a fatal answer, in its turn or not: nothing more is sent.</summary>
     public bool FatalArrived => _run.FatalArrived;
 

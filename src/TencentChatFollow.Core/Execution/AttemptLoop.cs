@@ -32,6 +32,7 @@ internal sealed class AttemptLoop
     private int _refusals;
     private int _outageWaits;
     private bool _renewed;
+    private bool _mayHaveActed; // an attempt reached the service and its effect is not known (no answer, a transient failure, items left out)
 
     /// <param name="session">Where and how to call: its limiter, retries, clock and UserSig.</param>
     /// <param name="transport">Sends one attempt.</param>
@@ -58,6 +59,18 @@ internal sealed class AttemptLoop
     /// <summary>A command's own ceiling for this call's API (calls per second), over the session's and the API's published one.</summary>
     public int? MaxRequestsPerSecond { get; set; }
 
+    /// <summary>
+    /// Set once the run sends nothing more: a fatal answer came, or the caller halted it (its first error under
+    /// -ErrorAction Stop). A call that has not reached the service yet, or only to be refused for frequency, then ends
+    /// as not sent instead of going out when the limiter lets it (up to -ThrottleLimit calls wait there, each a write
+    /// for Add- and Remove-TencentChatFollow). A call whose earlier attempt may have done its work (no answer, a
+    /// transient failure, an answer that left ids out) goes on with its retries, as a call on the wire.
+    /// </summary>
+    public CancellationToken SendNoMore { get; set; }
+
+    /// <summary>The run sends nothing more and this call has done nothing yet: it ends as not sent.</summary>
+    private bool HeldBack => !_mayHaveActed && SendNoMore.IsCancellationRequested;
+
     /// <summary>Retries so far (sends after the first that were not refusals, renewals or outage probes).</summary>
     public int Retries { get; private set; }
 
@@ -71,10 +84,22 @@ internal sealed class AttemptLoop
         if (Log.Debug is { } debugLines) debugLines.Add($"{_label}: request body {Encoding.UTF8.GetString(body)}");
         // The API's own limiter (per endpoint, app and API) and ceiling.
         var limiter = _session.LimiterFor(_facts.Protocol.Path);
+        // Waits (the limiter's, a Retry-After's) end early when the run sends nothing more and the call has done nothing yet.
+        using var held = SendNoMore.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, SendNoMore) : null;
         while (true)
         {
+            if (HeldBack) return NotSent<TBody>();
             var limit = _session.CeilingFor(_facts.Protocol.Path, MaxRequestsPerSecond);
-            var slot = await limiter.WaitAsync(limit, cancellationToken, front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+            RateSlot slot;
+            try
+            {
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+            {
+                return NotSent<TBody>();
+            }
+            if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
@@ -110,10 +135,18 @@ internal sealed class AttemptLoop
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
                     {
                         var wait = RetryPolicy.CapRetryAfter(hint);
-                        await _session.Clock.Delay(wait < left ? wait : left, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await _session.Clock.Delay(wait < left ? wait : left, WaitToken(held, cancellationToken)).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+                        {
+                            return NotSent<TBody>();
+                        }
                     }
                     continue;
                 case Verdict.Transient:
+                    _mayHaveActed = true;
                     var state = limiter.Failed(slot);
                     // An outage is the service going down during this run: it answered this run before. Its length counts
                     // from this run's start at the earliest (an earlier run's outage is not this one's).
@@ -150,6 +183,19 @@ internal sealed class AttemptLoop
         }
     }
 
+    /// <summary>The token a wait of this call ends on: also the run's <see cref="SendNoMore"/> until an attempt may have done the call's work.</summary>
+    private CancellationToken WaitToken(CancellationTokenSource? held, CancellationToken cancellationToken)
+        => held is not null && !_mayHaveActed ? held.Token : cancellationToken;
+
+    /// <summary>The call's end when the run stopped before the call went out (or while the service only refused it).</summary>
+    private static CallEnd<TBody> NotSent<TBody>()
+        where TBody : class
+        => new()
+        {
+            NotSent = true,
+            Failure = new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent: the run had stopped before this call went out."),
+        };
+
     /// <summary>The call's end when the service has refused every call for <paramref name="refusingFor"/> (the session's RetryTimeout when unknown).</summary>
     private CallEnd<TBody> QuotaExhausted<TBody>(TimeSpan? refusingFor, int limit)
         where TBody : class
@@ -166,6 +212,7 @@ internal sealed class AttemptLoop
     /// </summary>
     public async Task<bool> AskAgainAsync(string what, CancellationToken cancellationToken)
     {
+        _mayHaveActed = true; // the answer said nothing of those ids: for a write, done or not is not known
         if (Retries >= _retry.MaxRetry) return false;
         Retries++;
         var delay = _retry.DelayBefore(Retries);

@@ -41,6 +41,9 @@ internal sealed class BatchCall<TResult>
         _history = history ?? new RunHistory(session);
     }
 
+    /// <summary>The run's signal that it sends nothing more (<see cref="BatchRun{TResult}.SendNoMore"/>): calls not on the wire yet end as not sent.</summary>
+    public CancellationToken SendNoMore { get; set; }
+
     /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
     public string? Name { get; set; }
 
@@ -50,13 +53,18 @@ internal sealed class BatchCall<TResult>
         var log = new CallLog(_debug);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var name = Name ?? FormattableString.Invariant($"batch {sequence}");
-        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = SendNoMore };
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
         var done = new Dictionary<string, IdOutcome<TResult>>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();
         while (true)
         {
             var end = await loop.UntilAnsweredAsync(_protocol.WriteRequest(from, pending), body => _protocol.ParseAnswer(body, from), cancellationToken).ConfigureAwait(false);
+            if (end.NotSent)
+            {
+                loop.Summarize(end.Status, "the run had stopped");
+                return log.Result(sequence, IdMapping.NotSent(ids, done, end.Failure!), null);
+            }
             if (end.Success is not { Body: { } answer } ok)
             {
                 loop.Summarize(end.Status, "failed: " + end.Failure!.Message);

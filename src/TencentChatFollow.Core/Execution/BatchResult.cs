@@ -8,12 +8,13 @@ namespace TencentChatFollow.Execution;
 internal readonly struct IdOutcome<TResult>
     where TResult : class
 {
-    public IdOutcome(string userId, TResult? result, TencentChatException? error, bool callFailed = false)
+    public IdOutcome(string userId, TResult? result, TencentChatException? error, bool callFailed = false, bool notSent = false)
     {
         UserId = userId;
         Result = result;
         Error = error;
-        CallFailed = callFailed;
+        CallFailed = callFailed || notSent;
+        NotSent = notSent;
     }
 
     public string UserId { get; }
@@ -30,6 +31,9 @@ internal readonly struct IdOutcome<TResult>
     /// such ids count as not answered instead of getting an error each.
     /// </summary>
     public bool CallFailed { get; }
+
+    /// <summary>The run stopped before the id's call went out: it was not sent, and counts as not answered.</summary>
+    public bool NotSent { get; }
 }
 
 /// <summary>What one batch produced, in the order its ids were given, with the messages to show for it.</summary>

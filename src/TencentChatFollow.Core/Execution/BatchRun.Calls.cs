@@ -43,8 +43,16 @@ internal sealed partial class BatchRun<TResult>
             // Down before the task completes: a call seen complete is never counted as running.
             Interlocked.Decrement(ref _running);
         }
-        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent.
-        if (result.Fatal is not null) Volatile.Write(ref _fatalArrived, 1);
+        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent,
+        // not even the calls already started and waiting for their turn.
+        if (result.Fatal is not null)
+        {
+            Volatile.Write(ref _fatalArrived, 1);
+            SendNothingMore();
+        }
+        // The caller halts at its first error (-ErrorAction Stop) once it reaches it in input order; the calls waiting
+        // for their turn meanwhile would go out after the error arrived.
+        else if (StopAtFirstError && HasError(result)) SendNothingMore();
         return result;
     }
 
@@ -97,12 +105,13 @@ internal sealed partial class BatchRun<TResult>
     private void HandOut(BatchResult<TResult> result, ref List<BatchResult<TResult>>? ready)
     {
         _fatal ??= result.Fatal;
-        if (_fatal is not null)
+        if (_fatal is not null || HasNotSent(result))
         {
+            // Not sent, or (after a fatal answer) in a call that failed with the run: not answered, one error says so.
             var kept = new List<IdOutcome<TResult>>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
-                if (outcome.CallFailed) _unanswered.Add(outcome.UserId);
+                if (outcome.NotSent || (_fatal is not null && outcome.CallFailed)) _unanswered.Add(outcome.UserId);
                 else kept.Add(outcome);
             }
             result = new BatchResult<TResult>(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
@@ -115,9 +124,35 @@ internal sealed partial class BatchRun<TResult>
         (ready ??= new List<BatchResult<TResult>>()).Add(result);
     }
 
+    private static bool HasError(BatchResult<TResult> result)
+    {
+        foreach (var outcome in result.Outcomes) if (outcome.Error is not null && !outcome.NotSent) return true;
+        return false;
+    }
+
+    private static bool HasNotSent(BatchResult<TResult> result)
+    {
+        foreach (var outcome in result.Outcomes) if (outcome.NotSent) return true;
+        return false;
+    }
+
+    /// <summary>Calls started and still waiting for their turn end as not sent (<see cref="SendNoMore"/>).</summary>
+    private void SendNothingMore()
+    {
+        try
+        {
+            _sendNoMore.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A waiter's cancellation callback failed: the waits it ends are the calls', which report their own outcome.
+        }
+    }
+
     /// <summary>Sends nothing more, lets the calls on the wire finish (their answers stand) and makes the run's one error.</summary>
     private IReadOnlyList<BatchResult<TResult>> Stop(List<BatchResult<TResult>>? ready, string? notAdded = null)
     {
+        SendNothingMore();
         var unsent = _current;
         _current = new List<string>(_batchSize);
         while (_started.Count > 0) HandOut(TakeOldest(), ref ready);

@@ -11,7 +11,8 @@ internal sealed partial class BatchRun<TResult>
 
     /// <summary>
     /// The caller ends the run early (an error it must stop on, such as any error under -ErrorAction Stop): nothing
-    /// more is sent; the calls already started are waited for and their results returned, in input order, so the
+    /// more is sent (calls started and still waiting for their turn end as not sent); the calls on the wire are waited
+    /// for and their results returned, in input order, so the
     /// caller can write everything the service has done before it stops. <paramref name="unanswered"/> gets the ids
     /// never sent (the partial batch) and, if a fatal answer came meanwhile, those in calls that failed with it.
     /// Throws OperationCanceledException when the run is cancelled while it waits.
@@ -24,6 +25,7 @@ internal sealed partial class BatchRun<TResult>
             return None;
         }
         Halted = true;
+        SendNothingMore();
         List<BatchResult<TResult>>? ready = null;
         var unsent = _current;
         _current = new List<string>(_batchSize);

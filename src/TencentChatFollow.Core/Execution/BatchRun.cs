@@ -30,6 +30,7 @@ namespace TencentChatFollow.Execution;
 /// The run has no timer and owns no handle: nothing to dispose; calls still running end with the caller's cancellation.
 /// </summary>
 /// <typeparam name="TResult">What the API gives for an id: the results come out typed.</typeparam>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "_sendNoMore has no timer and its WaitHandle is never used: Cancel is all it does, and nothing is left to release.")]
 internal sealed partial class BatchRun<TResult>
     where TResult : class
 {
@@ -47,6 +48,7 @@ internal sealed partial class BatchRun<TResult>
     private long _sequence;
     private int _running; // calls started and not finished; the only field the calls write, with _fatalArrived
     private int _fatalArrived; // 1 once any call came back with a fatal answer, in its turn or not
+    private readonly CancellationTokenSource _sendNoMore = new(); // cancelled once the run sends nothing more
     private int _bufferedIds;
     private bool _warm;
 
@@ -83,6 +85,19 @@ internal sealed partial class BatchRun<TResult>
         _current = new List<string>(batchSize);
         _warm = !firstCallAlone;
     }
+
+    /// <summary>
+    /// Cancelled once the run sends nothing more (a fatal answer arrived, <see cref="Halt"/>, the stop): a call started
+    /// and not yet on the wire then ends with its ids not sent (<see cref="IdOutcome{TResult}.NotSent"/>), which the
+    /// run counts as not answered. Give it to the calls (<see cref="BatchCall{TResult}.SendNoMore"/>).
+    /// </summary>
+    public CancellationToken SendNoMore => _sendNoMore.Token;
+
+    /// <summary>
+    /// The caller stops at the first error it writes (-ErrorAction Stop, <see cref="Halt"/>): the run sends nothing
+    /// more from the moment any call comes back with an error, not only once the caller reaches it in input order.
+    /// </summary>
+    public bool StopAtFirstError { get; set; }
 
     /// <summary>The most calls running at once (on the wire).</summary>
     public int MaxInFlight { get; }

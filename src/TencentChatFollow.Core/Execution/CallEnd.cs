@@ -13,6 +13,8 @@ internal sealed class CallEnd<TBody>
     public TencentChatException? Failure { get; set; }
     /// <summary>Set when the failure is one every later call would share: the run stops.</summary>
     public TencentChatException? Fatal { get; set; }
+    /// <summary>The run stopped before the call did anything (<see cref="AttemptLoop.SendNoMore"/>): its ids were not sent.</summary>
+    public bool NotSent { get; set; }
     /// <summary>The last attempt's status for the call's summary line ("HTTP 200", "no HTTP answer", "not sent").</summary>
     public string Status { get; set; } = "not sent";
 }

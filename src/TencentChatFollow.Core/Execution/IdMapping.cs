@@ -15,6 +15,11 @@ internal static class IdMapping
         where TResult : class
         => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : CallFailed<TResult>(id, failure)).ToList();
 
+    /// <summary>Every id in input order: its final outcome where there is one, otherwise not sent (the run stopped first).</summary>
+    public static List<IdOutcome<TResult>> NotSent<TResult>(IReadOnlyList<string> ids, Dictionary<string, IdOutcome<TResult>> done, TencentChatException failure)
+        where TResult : class
+        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : new IdOutcome<TResult>(id, null, failure.ForUser(id), notSent: true)).ToList();
+
     /// <summary>The call's failure, as one of its ids gets it.</summary>
     public static IdOutcome<TResult> CallFailed<TResult>(string id, TencentChatException failure)
         where TResult : class

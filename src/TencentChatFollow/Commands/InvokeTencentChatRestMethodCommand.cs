@@ -62,8 +62,10 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         var cap = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : (int?)null;
         var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
+        call.SendNoMore = _run.SendNoMore; // once the run stops, bodies still waiting for their turn are not sent
         // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).
         _writer = new RunWriter(this, _ => true, "body", targetOf: key => _run.Given(key));
+        _run.StopAtFirstError = _writer.StopsAtFirstError;
         _progress = new ProgressReporter(this, "Invoke-TencentChatRestMethod " + api!.Name, () => call.CurrentRate, "body", "bodies");
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",

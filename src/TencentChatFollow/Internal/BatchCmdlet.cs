@@ -50,7 +50,9 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         var run = new BatchRun<TResult>((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds,
             firstCallAlone: Writes || !session.HasAnswered);
+        call.SendNoMore = run.SendNoMore; // once the run stops, calls still waiting for their turn are not sent
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
+        run.StopAtFirstError = _writer.StopsAtFirstError;
         _run = new BatchRunDriver<TResult>(run, _writer, () => _progress!.Report(_run!.Done, _run.Errors));
         _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
         WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));

@@ -704,6 +704,61 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_call_started_after_its_run_sends_nothing_more_is_not_sent()
+    {
+        using var server = new FakeTransport(Ok(Item("a", 1, 1, 1)));
+        var rig = Make(server);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+
+        var result = await call.ExecuteAsync(1, From, new[] { "a", "b" }, CancellationToken.None);
+
+        Assert.Empty(rig.Requests);
+        Assert.Null(result.Fatal);
+        Assert.All(result.Outcomes, o => Assert.True(o.NotSent && o.CallFailed && o.Result is null));
+        Assert.Equal(new[] { "a", "b" }, result.Outcomes.Select(o => o.UserId));
+    }
+
+    [Theory]
+    [InlineData("60007")] // refused for frequency: the service did nothing, so the call is not sent again
+    [InlineData("429")]
+    public async Task A_call_the_service_only_refused_is_not_sent_again_once_its_run_stops(string refusal)
+    {
+        using var stop = new CancellationTokenSource();
+        using var server = new FakeTransport((_, i) =>
+        {
+            stop.Cancel(); // the run stops while this attempt is on the wire
+            return i == 0 ? refusal == "429" ? new Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "1") : Fail(60007, "frequency") : Ok(Item("a", 1, 1, 1));
+        });
+        var rig = Make(server);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+
+        var result = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        Assert.Single(rig.Requests);
+        Assert.True(Assert.Single(result.Outcomes).NotSent);
+    }
+
+    [Fact]
+    public async Task A_call_that_may_have_done_its_work_goes_on_with_its_retries_when_its_run_stops()
+    {
+        using var stop = new CancellationTokenSource();
+        using var server = new FakeTransport((_, i) =>
+        {
+            stop.Cancel();
+            return i == 0 ? Html502 : Ok(Item("a", 1, 1, 1)); // a 502: the write may have been done, only its answer lost
+        });
+        var rig = Make(server, maxRetry: 2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+
+        var result = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        Assert.Equal(2, rig.Requests.Length);
+        AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);
+    }
+
+    [Fact]
     public async Task When_the_service_refuses_everything_for_the_retry_timeout_the_ids_fail_with_the_quota_used_up_elsewhere()
     {
         using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));

@@ -69,4 +69,37 @@ public class BatchRunHaltTests
         Assert.True(run.FatalArrived);
         Assert.Equal(Ids(5, 7), unanswered); // the fatal call's ids, then the partial batch, in input order
     }
+    [Fact]
+    public async Task Halt_tells_the_calls_still_waiting_to_send_nothing_and_counts_their_ids_as_not_sent()
+    {
+        BatchRun<FollowInfo>? run = null;
+        // Call 1 is answered; the others wait for their turn (as in the rate limiter) until the run sends nothing more.
+        async Task<BatchResult<FollowInfo>> Execute(long sequence, IReadOnlyList<string> ids, CancellationToken token)
+        {
+            if (sequence > 1)
+            {
+                var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (run!.SendNoMore.Register(() => stopped.TrySetResult(true))) await stopped.Task.WaitAsync(Patience, token);
+                var notSent = new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent.");
+                return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, null, notSent.ForUser(id), notSent: true)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+            }
+            return new BatchResult<FollowInfo>(sequence, ids.Select(id => new IdOutcome<FollowInfo>(id, new FollowInfo(id, 1, 1, 1), null)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+        }
+        run = new BatchRun<FollowInfo>(Execute, maxInFlight: 4, batchSize: 5, CancellationToken.None, Timeout.InfiniteTimeSpan, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var written = new List<BatchResult<FollowInfo>>();
+        await OwnThread(() =>
+        {
+            foreach (var id in Ids(0, 17)) written.AddRange(run.Add(id));
+            return true;
+        }).WaitAsync(Patience);
+        Assert.False(run.SendNoMore.IsCancellationRequested);
+
+        IReadOnlyList<string> unanswered = Array.Empty<string>();
+        written.AddRange(await OwnThread(() => run.Halt(out unanswered)).WaitAsync(Patience));
+
+        Assert.True(run.SendNoMore.IsCancellationRequested);
+        Assert.Equal(Ids(0, 5), written.SelectMany(r => r.Outcomes).Select(o => o.UserId));
+        Assert.Equal(Ids(5, 12), unanswered); // the waiting calls' ids, then the partial batch, in input order
+        Assert.Equal(5, run.Done);
+    }
 }
