@@ -170,6 +170,26 @@ Describe 'Ids no account can have' {
         @(Get-SentIds).Count | Should -Be 0
     }
 
+    It 'under -ErrorAction Stop the first refused id ends the run and the ones after it are in UnansweredIds: <Name>' -ForEach @(
+        @{ Name = 'a From over 32 bytes'; Run = { param($u) Test-TencentChatFollow -From ('x' * 40) -UserId $u[0], $u[1], $u[2] -ErrorAction Stop }; Target = 0; Unanswered = @(1, 2) }
+        @{ Name = 'ids over 32 bytes'; Run = { param($u) Get-TencentChatFollowInfo -UserId $u[0], ('x' * 40), ('y' * 40), $u[1] -ErrorAction Stop }; Target = -1; Unanswered = @() }
+    ) {
+        $u = @($graph.Users | Select-Object -First 3)
+        $err = $null
+        try { $null = & $Run $u } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        if ($Target -ge 0) {
+            $err.TargetObject | Should -Be $u[$Target]
+            @($err.Exception.UnansweredIds) | Should -Be @($Unanswered | ForEach-Object { $u[$_] })
+        }
+        else {
+            # The first long id is the error's; the second is not sent, and neither are the ids around them.
+            $err.TargetObject | Should -Be ('x' * 40)
+            @($err.Exception.UnansweredIds | Sort-Object) | Should -Be @(@($u[0], $u[1], ('y' * 40)) | Sort-Object)
+        }
+        $err.Exception.Message | Should -Not -Match 'Input after them was not read'
+    }
+
     It 'a pair whose From is longer than 32 bytes: one TencentChat.InvalidFrom for its pairs, the other pairs go on' {
         $u = @($graph.Users | Select-Object -First 4)
         $long = 'from-' + ('x' * 40)
@@ -202,6 +222,20 @@ Describe 'An id property that holds a list' {
         $errs.Count | Should -Be 0
         ($rows.UserId -join ',') | Should -Be ($u -join ',')
         (@(Get-SentIds | Sort-Object) -join ',') | Should -Be ((@($u) | Sort-Object) -join ',')
+    }
+
+    It 'an object in the list gives its own id, one level deep: a hashtable that holds itself is refused, not followed for ever' {
+        $u = @($graph.Users | Select-Object -First 2)
+        $self = @{}
+        $self.UserId = @($self)
+        $version = [version]'1.2.3'
+        $in = @([pscustomobject]@{ UserId = @([pscustomobject]@{ UserId = $u[0] }, $u[1]) }, $self, [pscustomobject]@{ UserId = $version })
+        $rows = @($in | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        ($rows.UserId -join ',') | Should -Be ($u -join ',')
+        @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.NotAUserId,*').Count | Should -Be 1
+        # Anything else in an id property is the id as PowerShell writes it (here a version no account has).
+        @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.UserNotFound,*').TargetObject | Should -Be '1.2.3'
     }
 
     It 'an empty list is a blank id: one NotAUserId error, nothing sent' {

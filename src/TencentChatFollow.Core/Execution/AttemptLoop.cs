@@ -131,6 +131,7 @@ internal sealed class AttemptLoop
                     // wait (Retry-After) past that time: its own wait would let it through as the next probe, for ever.
                     var refusingFor = limiter.RefusingFor() ?? TimeSpan.Zero;
                     var left = _session.RetryTimeout - refusingFor;
+                    if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
                     if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
                     {

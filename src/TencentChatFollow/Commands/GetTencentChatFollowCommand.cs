@@ -105,7 +105,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         _run?.Dispose();
     }
 
-    void IErrorHolder.Hold(ErrorRecord error) => _writer!.Error(error);
+    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input);
 
     /// <summary>
     /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or

@@ -106,6 +106,15 @@ internal sealed class RunWriter
     public void NotSent(string id) => _notSent.Add(id);
 
     /// <summary>
+    /// A refused input's error under Stop: the first is held (it ends the command); one after it is not sent, and
+    /// the record lists it as <paramref name="input"/>, so no input is lost from it.
+    /// </summary>
+    public void Refused(ErrorRecord record, string input)
+    {
+        if (!Error(record) && StopsAtFirstError) _notSent.Add(input);
+    }
+
+    /// <summary>
     /// The run's one terminating error: for a run <paramref name="stopped"/> by a fatal answer, or else for the held
     /// error, after the run was halted and its last results written. <paramref name="unanswered"/>: the ids the run did
     /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>).

@@ -111,7 +111,7 @@ internal static class UserIdInput
         {
             // The error that ends the command: a command that writes a run's record holds it until the record is written.
             var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
-            if (cmdlet is IErrorHolder holder) holder.Hold(error);
+            if (cmdlet is IErrorHolder holder) holder.Hold(error, NotSentAs(refusal.Input));
             else cmdlet.WriteError(error);
             return;
         }
@@ -129,6 +129,9 @@ internal static class UserIdInput
         };
         return new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, inputs.Count == 1 ? inputs[0] : inputs.ToArray());
     }
+
+    /// <summary>A refused input as the stop error's UnansweredIds lists it: the id itself, or an object's text.</summary>
+    private static string NotSentAs(object? input) => input as string ?? LanguagePrimitives.ConvertTo<string>(input) ?? "";
 
     /// <summary>Whether this command's errors stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it runs).</summary>
     internal static bool StopsAtFirstError(PSCmdlet cmdlet)
@@ -168,6 +171,9 @@ internal static class UserIdInput
 /// <summary>A command that holds the error that ends it until it has written its run's record (<see cref="RunWriter"/>).</summary>
 internal interface IErrorHolder
 {
-    /// <summary>Holds <paramref name="error"/> (the first one; later ones are only counted) instead of writing it.</summary>
-    void Hold(ErrorRecord error);
+    /// <summary>
+    /// Holds <paramref name="error"/>, a refused input's, instead of writing it: the first one ends the command; a
+    /// later one (more refused inputs in the same record) is not sent, and the record lists it as <paramref name="input"/>.
+    /// </summary>
+    void Hold(ErrorRecord error, string input);
 }

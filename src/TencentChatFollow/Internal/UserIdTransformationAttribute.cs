@@ -59,7 +59,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     }
 
     /// <summary>Adds the id <paramref name="item"/> carries, or the marker of its refusal; an id property that holds a list adds each of its ids.</summary>
-    private static void AddIds(List<string?> ids, object? item)
+    private static void AddIds(List<string?> ids, object? item, bool nested = false)
     {
         var value = Unwrap(item);
         if (ScalarId(value, out var id))
@@ -75,7 +75,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
                 {
                     if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
                     {
-                        AddIdsFromProperty(ids, item, name, entry.Value);
+                        AddIdsFromProperty(ids, item, name, entry.Value, nested);
                         return;
                     }
                 }
@@ -88,7 +88,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         {
             if (psObject.Properties[name] is { } property)
             {
-                AddIdsFromProperty(ids, item, property.Name, property.Value);
+                AddIdsFromProperty(ids, item, property.Name, property.Value, nested);
                 return;
             }
         }
@@ -120,26 +120,39 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// <summary>
     /// The ids in the property <paramref name="name"/> of <paramref name="item"/>: one, or each of a list (as
     /// ConvertFrom-Json gives for "UserId": ["a", "b"]), not the list joined into one string; blanks in a list are
-    /// skipped as in -UserId. A property with no id at all is refused.
+    /// skipped as in -UserId. An object there gives its own id (or its refusal), one level deep only: an object can
+    /// hold itself. A property with no id at all is refused.
     /// </summary>
-    private static void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw)
+    private static void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw, bool nested)
     {
         var value = Unwrap(raw);
         var before = ids.Count;
         if (value is IList list && value is not IDictionary)
         {
-            foreach (var element in list)
-            {
-                if (!ScalarId(Unwrap(element), out var one)) AddIds(ids, element); // an object in the list: its own id, or its refusal
-                else if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
-            }
+            foreach (var element in list) AddPropertyValue(ids, element, nested);
         }
-        else
+        else if (value is not null)
         {
-            var id = value is null ? null : LanguagePrimitives.ConvertTo<string>(value);
-            if (!string.IsNullOrWhiteSpace(id)) ids.Add(id);
+            AddPropertyValue(ids, raw, nested);
         }
         if (ids.Count == before) ids.Add(Mark(Refusal.BlankId(item, name)));
+    }
+
+    /// <summary>
+    /// One value of an id property: a custom object or hashtable gives its own id (one level deep); anything else is
+    /// the id as PowerShell writes it (a number, a Guid).
+    /// </summary>
+    private static void AddPropertyValue(List<string?> ids, object? element, bool nested)
+    {
+        var value = Unwrap(element);
+        if (value is IDictionary or PSObject)
+        {
+            if (nested) ids.Add(Mark(Refusal.NoIdProperty(element)));
+            else AddIds(ids, element, nested: true);
+            return;
+        }
+        var one = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
+        if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
     }
 
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
