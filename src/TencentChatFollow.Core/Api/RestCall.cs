@@ -53,17 +53,12 @@ internal sealed class RestCall
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = SendNoMore };
         var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
-        if (end.NotSent)
-        {
-            loop.Summarize(end.Status, "the run had stopped");
-            return log.Result(sequence, new[] { new IdOutcome<string>(key, null, end.Failure!.ForUser(key), notSent: true) }, null);
-        }
         if (end.Success is { Body: { } answer } ok)
         {
             loop.Summarize(end.Status, "OK");
             return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.ScrubJson(answer, ok.Sig), null) }, null);
         }
-        loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
-        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure) }, end.Fatal);
+        loop.Summarize(end.Status, end.Outcome);
+        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure!, end.NotSent) }, end.Fatal);
     }
 }

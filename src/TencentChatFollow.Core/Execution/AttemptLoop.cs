@@ -129,9 +129,9 @@ internal sealed class AttemptLoop
                     // The limiter fails the calls that wait once every call has been refused for RetryTimeout, and lets one
                     // through now and then as a probe; a probe refused then ends here. So does a call the service asks to
                     // wait (Retry-After) past that time: its own wait would let it through as the next probe, for ever.
+                    if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
                     var refusingFor = limiter.RefusingFor() ?? TimeSpan.Zero;
                     var left = _session.RetryTimeout - refusingFor;
-                    if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
                     if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
                     {

@@ -60,15 +60,10 @@ internal sealed class BatchCall<TResult>
         while (true)
         {
             var end = await loop.UntilAnsweredAsync(_protocol.WriteRequest(from, pending), body => _protocol.ParseAnswer(body, from), cancellationToken).ConfigureAwait(false);
-            if (end.NotSent)
-            {
-                loop.Summarize(end.Status, "the run had stopped");
-                return log.Result(sequence, IdMapping.NotSent(ids, done, end.Failure!), null);
-            }
             if (end.Success is not { Body: { } answer } ok)
             {
-                loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
-                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure), end.Fatal);
+                loop.Summarize(end.Status, end.Outcome);
+                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure!, end.NotSent), end.Fatal);
             }
             var spoiled = new List<string>();
             foreach (var id in pending)

@@ -17,6 +17,8 @@ internal sealed class CallEnd<TBody>
     public bool NotSent { get; set; }
     /// <summary>The last attempt's status for the call's summary line ("HTTP 200", "no HTTP answer", "not sent").</summary>
     public string Status { get; set; } = "not sent";
+    /// <summary>How the summary line ends for a call that did not succeed.</summary>
+    public string Outcome => NotSent ? "the run had stopped" : "failed: " + Failure?.Message;
 }
 
 /// <summary>The -Verbose and -Debug lines of one call (Debug null when -Debug is off).</summary>

@@ -46,8 +46,8 @@ internal sealed class FollowPageCall
             var end = await loop.UntilAnsweredAsync(body, answer => _protocol.ParseAnswer(answer, user), cancellationToken).ConfigureAwait(false);
             if (end.Success?.Body is not { } read)
             {
-                loop.Summarize(end.Status, "failed: " + end.Failure!.Message);
-                return log.Result(sequence, new[] { IdMapping.CallFailed<FollowPage>(user, end.Failure) }, end.Fatal);
+                loop.Summarize(end.Status, end.Outcome);
+                return log.Result(sequence, new[] { IdMapping.CallFailed<FollowPage>(user, end.Failure!) }, end.Fatal);
             }
             if (read.Page is { } page)
             {

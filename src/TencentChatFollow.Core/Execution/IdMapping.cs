@@ -10,20 +10,18 @@ namespace TencentChatFollow.Execution;
 /// <summary>How a call's answer becomes one outcome per id: a result, the service's word on the id, or the call's failure.</summary>
 internal static class IdMapping
 {
-    /// <summary>Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/> (the call's).</summary>
-    public static List<IdOutcome<TResult>> Complete<TResult>(IReadOnlyList<string> ids, Dictionary<string, IdOutcome<TResult>> done, TencentChatException failure)
+    /// <summary>
+    /// Every id in input order: its final outcome where there is one, otherwise <paramref name="failure"/> (the call's;
+    /// with <paramref name="notSent"/>, the run stopped before the call went out).
+    /// </summary>
+    public static List<IdOutcome<TResult>> Complete<TResult>(IReadOnlyList<string> ids, Dictionary<string, IdOutcome<TResult>> done, TencentChatException failure, bool notSent = false)
         where TResult : class
-        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : CallFailed<TResult>(id, failure)).ToList();
+        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : CallFailed<TResult>(id, failure, notSent)).ToList();
 
-    /// <summary>Every id in input order: its final outcome where there is one, otherwise not sent (the run stopped first).</summary>
-    public static List<IdOutcome<TResult>> NotSent<TResult>(IReadOnlyList<string> ids, Dictionary<string, IdOutcome<TResult>> done, TencentChatException failure)
+    /// <summary>The call's failure, as one of its ids gets it (<paramref name="notSent"/>: the call never went out).</summary>
+    public static IdOutcome<TResult> CallFailed<TResult>(string id, TencentChatException failure, bool notSent = false)
         where TResult : class
-        => ids.Select(id => done.TryGetValue(id, out var outcome) ? outcome : new IdOutcome<TResult>(id, null, failure.ForUser(id), notSent: true)).ToList();
-
-    /// <summary>The call's failure, as one of its ids gets it.</summary>
-    public static IdOutcome<TResult> CallFailed<TResult>(string id, TencentChatException failure)
-        where TResult : class
-        => new(id, null, failure.ForUser(id), callFailed: true);
+        => new(id, null, failure.ForUser(id), callFailed: true, notSent: notSent);
 
     /// <summary>An item of the answer: its result, or the module's error for its ResultCode.</summary>
     public static IdOutcome<TResult> Map<TResult>(BatchProtocol<TResult> protocol, string from, string id, AnswerItem<TResult> item, string sig)
