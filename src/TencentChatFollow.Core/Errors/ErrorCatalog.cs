@@ -72,6 +72,7 @@ internal static class ErrorCatalog
         Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
         Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60014, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Account switching timed out; try again later.", transient: true);
+        Add(60016, "TencentChat.AppDisabled", ErrorKind.PermissionDenied, "The SDKAppID is disabled (60016 is not a frequency limit); check the app's status in the Chat console.", fatal: true);
         Add(60018, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
         Add(60019, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
         Add(60020, "TencentChat.EditionExpired", ErrorKind.PermissionDenied, "The app's Pro edition has expired; renew it in the Chat console.", fatal: true);

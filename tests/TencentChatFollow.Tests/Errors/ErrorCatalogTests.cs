@@ -10,14 +10,14 @@ public class ErrorCatalogTests
     private static readonly int[] ThrottlingCodes = { 60007, 60011, 60018, 60019 };
     private static readonly int[] NonTransientCodes =
     {
-        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60020, 60021,
+        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60016, 60020, 60021,
         70001, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
     };
 
     // Codes after which every later call of the session fails the same way.
     private static readonly int[] SessionWideCodes =
     {
-        30002, 30004, 30005, 60004, 60005, 60006, 60010, 60020, 60021, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
+        30002, 30004, 30005, 60004, 60005, 60006, 60010, 60016, 60020, 60021, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
     };
 
     public static IEnumerable<object[]> AllDocumentedCodes() => TransientCodes.Concat(NonTransientCodes).Select(c => new object[] { c });
