@@ -93,7 +93,7 @@ internal sealed class AttemptLoop
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
             {
@@ -130,7 +130,7 @@ internal sealed class AttemptLoop
                     // through now and then as a probe; a probe refused then ends here. So does a call the service asks to
                     // wait (Retry-After) past that time: its own wait would let it through as the next probe, for ever.
                     if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
-                    var refusingFor = limiter.RefusingFor() ?? TimeSpan.Zero;
+                    var refusingFor = limiter.RefusingFor(_history.Start) ?? TimeSpan.Zero;
                     var left = _session.RetryTimeout - refusingFor;
                     if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
