@@ -98,9 +98,14 @@ internal static class ErrorCatalog
     /// is not this app's, not that a copied UserSig was cut short.
     /// </summary>
     public static string AdviceFor(int code, uint? keyAppId, ErrorDescription? described = null)
-        => keyAppId is uint app && code is 70003 or 70009
-            ? FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again.")
-            : (described ?? Describe(code)).Advice;
+        => (keyAppId, code) switch
+        {
+            (uint app, 70003 or 70009) => FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."),
+            // The module made the sig from the key and renewed it once already: a fresh sig refused as expired means this
+            // machine's clock (the sig's TLS.time) is far behind the service's.
+            (uint, 70001) => "A UserSig the module had just made from the secret key was refused as expired: this machine's clock is probably wrong (the UserSig's time comes from it). Set the clock right (or sync it with NTP) and run again.",
+            _ => (described ?? Describe(code)).Advice,
+        };
 
     /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>
     public static ErrorDescription Describe(int code)
