@@ -177,6 +177,22 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
     }
 
+    It 'refuses a body whose property cannot be read (a ScriptProperty that throws) with that body''s InvalidBody, and sends the others' {
+        $top = [pscustomobject]@{ CheckItem = @(@{ UserID = 'u0002' }) } | Add-Member -PassThru ScriptProperty Boom { throw 'kaboom' }
+        $inner = [pscustomobject]@{ UserID = 'u0004' } | Add-Member -PassThru ScriptProperty Nick { throw 'no nick' }
+        $nested = @{ CheckItem = @(@{ UserID = 'u0003' }, $inner) }
+        $bodies = (New-CheckBody 'u0001'), $top, $nested, (New-CheckBody 'u0005')
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,u0005' -Because 'the bodies after a refused one go on'
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*' }
+        $errs[0].Exception.Message | Should -BeLike 'The property at Boom could not be read (*kaboom*); the body was not sent.*'
+        $errs[0].TargetObject | Should -Be $top
+        $errs[1].Exception.Message | Should -BeLike 'The property at CheckItem`[1`].Nick could not be read (*no nick*)*'
+        $errs[1].TargetObject | Should -Be $nested
+        @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
+    }
+
     It 'writes each body''s answer once, scrubbed and still JSON, when it holds usersig= right before an escaped quote' {
         $odd = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"see usersig=abc\"def"}'
         $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $odd; calls = 6 }

@@ -131,6 +131,7 @@ internal static class RestBody
         switch (value)
         {
             case null or DBNull: writer.WriteNullValue(); return;
+            case Unreadable u: throw Invalid($"The property at {where} could not be read ({u.Reason}); the body was not sent. Fix that property or leave it out.");
             case string s: writer.WriteStringValue(Text(s, $"The string at {where}")); return;
             case char c: writer.WriteStringValue(Text(c.ToString(), $"The character at {where}")); return;
             case bool b: writer.WriteBooleanValue(b); return;
@@ -222,4 +223,16 @@ internal static class RestBody
     }
 
     private static TencentChatException Invalid(string message) => new("TencentChat.InvalidBody", ErrorKind.InvalidArgument, message);
+
+    /// <summary>
+    /// What an adapter gives for a value it could not read (a property whose getter failed): the body is refused
+    /// with TencentChat.InvalidBody, naming where the value is and <see cref="Reason"/>, and the run goes on.
+    /// </summary>
+    public sealed class Unreadable
+    {
+        public Unreadable(string reason) => Reason = reason;
+
+        /// <summary>What went wrong, such as the getter's error message.</summary>
+        public string Reason { get; }
+    }
 }

@@ -162,6 +162,15 @@ public class RestBodyTests
     }
 
     [Fact]
+    public void A_value_the_adapter_could_not_read_refuses_the_body_naming_where_and_why()
+    {
+        var body = new OrderedDictionary { ["CheckItem"] = new object[] { new Hashtable { ["Nick"] = new RestBody.Unreadable("Exception getting \"Nick\": \"kaboom\"") } } };
+        var e = Refused(body);
+        Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
+        Assert.StartsWith("The property at CheckItem[0].Nick could not be read (Exception getting \"Nick\": \"kaboom\"); the body was not sent.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cap_is_1_MiB_of_UTF8_and_is_checked_before_sending()
     {
         var fits = "{\"a\":\"" + new string('x', RestBody.MaxBytes - 8) + "\"}";
