@@ -193,6 +193,15 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
     }
 
+    It 'gives a failed call with no body the empty body as its TargetObject, not its place in the input' {
+        $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Code | Should -Be 70402
+        $errs[0].TargetObject | Should -BeOfType [System.Collections.IDictionary]
+        $errs[0].TargetObject.Count | Should -Be 0 -Because 'the call sent {}'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 1
+    }
+
     It 'writes each body''s answer once, scrubbed and still JSON, when it holds usersig= right before an escaped quote' {
         $odd = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"see usersig=abc\"def"}'
         $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $odd; calls = 6 }

@@ -76,8 +76,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     {
         if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Body)))
         {
-            // No body at all: one call with the empty object.
-            Guard(() => Write(_run!.Add(null, RestBody.Empty, null)));
+            // No body at all: one call with the empty object, which stands as the body given (an error's TargetObject).
+            Guard(() => Write(_run!.Add(new Hashtable(), RestBody.Empty, null)));
             return;
         }
         foreach (var given in Bodies(Body))
