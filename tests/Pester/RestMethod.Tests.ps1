@@ -121,6 +121,39 @@ Describe 'Bodies in bulk' {
         $two = @(Invoke-TencentChatRestMethod $check @((New-CheckBody 'n00001'), '{"CheckItem":[{"UserID":"n00002"}]}') -Raw)
         @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
     }
+
+    It '-WhatIf names each body by its place and the API, and sends nothing; a bad body is still refused' {
+        $bodies = (New-CheckBody 'u0001'), '{"CheckItem": [', (New-CheckBody 'u0003')
+        $log = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $log -Force | Out-Null
+        try { $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -WhatIf -ErrorAction SilentlyContinue -ErrorVariable errs) } finally { Stop-Transcript | Out-Null }
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1 -Because 'a body declined is not an error; one that is not JSON is'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        $shown = Get-Content -Raw -LiteralPath $log
+        $shown | Should -Match 'What if: Performing the operation "POST v4/im_open_login_svc/account_check" on target "body 1"'
+        $shown | Should -Match 'What if: .* on target "body 3"'
+        $shown | Should -Not -Match 'on target "body 2"'
+        $null = Invoke-TencentChatRestMethod -Api $check -WhatIf
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 0
+    }
+
+    It 'sends nothing under $WhatIfPreference, and sends every body with -Confirm:$false' {
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $follow = [ordered]@{ From_Account = 'u0001'; FollowItem = @(@{ To_Account = 'u0002' }) }
+        $WhatIfPreference = $true
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorVariable errs)
+        $out += @(Invoke-TencentChatRestMethod -Api follow/follow_add -Body $follow -ErrorVariable +errs)
+        $sent = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false -WhatIf:$false)
+        $WhatIfPreference = $false
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 0
+        @(Get-Log $emulator 'follow_add').Count | Should -Be 0 -Because 'a write under $WhatIfPreference is not made'
+        ($sent.ResultItem.UserID -join ',') | Should -Be 'u0001,u0002,u0003' -Because '-WhatIf:$false overrides the preference'
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false)
+        $out.Count | Should -Be 3
+        @(Get-Log $emulator 'account_check').Count | Should -Be 6
+    }
 }
 
 Describe 'Errors before and after sending' {
