@@ -121,6 +121,39 @@ Describe 'Bodies in bulk' {
         $two = @(Invoke-TencentChatRestMethod $check @((New-CheckBody 'n00001'), '{"CheckItem":[{"UserID":"n00002"}]}') -Raw)
         @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
     }
+
+    It '-WhatIf names each body by its place and the API, and sends nothing; a bad body is still refused' {
+        $bodies = (New-CheckBody 'u0001'), '{"CheckItem": [', (New-CheckBody 'u0003')
+        $log = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $log -Force | Out-Null
+        try { $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -WhatIf -ErrorAction SilentlyContinue -ErrorVariable errs) } finally { Stop-Transcript | Out-Null }
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1 -Because 'a body declined is not an error; one that is not JSON is'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        $shown = Get-Content -Raw -LiteralPath $log
+        $shown | Should -Match 'What if: Performing the operation "POST v4/im_open_login_svc/account_check" on target "body 1"'
+        $shown | Should -Match 'What if: .* on target "body 3"'
+        $shown | Should -Not -Match 'on target "body 2"'
+        $null = Invoke-TencentChatRestMethod -Api $check -WhatIf
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 0
+    }
+
+    It 'sends nothing under $WhatIfPreference, and sends every body with -Confirm:$false' {
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $follow = [ordered]@{ From_Account = 'u0001'; FollowItem = @(@{ To_Account = 'u0002' }) }
+        $WhatIfPreference = $true
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorVariable errs)
+        $out += @(Invoke-TencentChatRestMethod -Api follow/follow_add -Body $follow -ErrorVariable +errs)
+        $sent = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false -WhatIf:$false)
+        $WhatIfPreference = $false
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 0
+        @(Get-Log $emulator 'follow_add').Count | Should -Be 0 -Because 'a write under $WhatIfPreference is not made'
+        ($sent.ResultItem.UserID -join ',') | Should -Be 'u0001,u0002,u0003' -Because '-WhatIf:$false overrides the preference'
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false)
+        $out.Count | Should -Be 3
+        @(Get-Log $emulator 'account_check').Count | Should -Be 6
+    }
 }
 
 Describe 'Errors before and after sending' {
@@ -175,6 +208,31 @@ Describe 'Errors before and after sending' {
         $errs[2].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
         $errs[2].Exception.Message | Should -Match 'not a JSON object'
         @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
+    }
+
+    It 'refuses a body whose property cannot be read (a ScriptProperty that throws) with that body''s InvalidBody, and sends the others' {
+        $top = [pscustomobject]@{ CheckItem = @(@{ UserID = 'u0002' }) } | Add-Member -PassThru ScriptProperty Boom { throw 'kaboom' }
+        $inner = [pscustomobject]@{ UserID = 'u0004' } | Add-Member -PassThru ScriptProperty Nick { throw 'no nick' }
+        $nested = @{ CheckItem = @(@{ UserID = 'u0003' }, $inner) }
+        $bodies = (New-CheckBody 'u0001'), $top, $nested, (New-CheckBody 'u0005')
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,u0005' -Because 'the bodies after a refused one go on'
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*' }
+        $errs[0].Exception.Message | Should -BeLike 'The property at Boom could not be read (*kaboom*); the body was not sent.*'
+        $errs[0].TargetObject | Should -Be $top
+        $errs[1].Exception.Message | Should -BeLike 'The property at CheckItem`[1`].Nick could not be read (*no nick*)*'
+        $errs[1].TargetObject | Should -Be $nested
+        @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
+    }
+
+    It 'gives a failed call with no body the empty body as its TargetObject, not its place in the input' {
+        $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Code | Should -Be 70402
+        $errs[0].TargetObject | Should -BeOfType [System.Collections.IDictionary]
+        $errs[0].TargetObject.Count | Should -Be 0 -Because 'the call sent {}'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 1
     }
 
     It 'writes each body''s answer once, scrubbed and still JSON, when it holds usersig= right before an escaped quote' {
