@@ -54,6 +54,11 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     [ValidateRange(1, TencentChatSession.MaxRequestsPerSecondCeiling)]
     public int MaxRequestsPerSecond { get; set; }
 
+    /// <summary>Retries of a call that failed in a way that leaves its effect unknown; by default the session's -MaxRetry. 0 for a write that must not be done twice.</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetry { get; set; }
+
     protected override void BeginProcessing()
     {
         if (!RestApiName.TryParse(Api, out var api, out var problem))
@@ -63,7 +68,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         }
         var session = RequireSession();
         var cap = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : (int?)null;
-        var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap);
+        var retries = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetry)) ? MaxRetry : (int?)null;
+        var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap, retries);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
         call.SendNoMore = _run.SendNoMore; // once the run stops, bodies still waiting for their turn are not sent
         // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).
