@@ -53,6 +53,12 @@ internal sealed record ApiRequest
         {
             return Invalid(ErrorCodes.JsonParseError, $"request body is not valid JSON: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // Well-formed JSON whose string is not text (invalid UTF-8 bytes, or half a surrogate pair escaped): its
+            // value cannot be read, so the body cannot be parsed (before: HTTP 500 with no body, and no log entry).
+            return Invalid(ErrorCodes.JsonParseError, $"request body has a string that is not valid text: {e.Message}");
+        }
         catch (BadHttpRequestException e)
         {
             // Kestrel's body size limit; the real service would not accept such a body either.

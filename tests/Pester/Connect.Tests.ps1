@@ -166,6 +166,105 @@ Describe 'Connect-TencentChat' {
         (($s | Format-List * | Out-String) + ($s | ConvertTo-Json -Depth 5)) | Should -Not -Match 'proxy-pw-123'
     }
 
+    It 'never repeats a secret key found in <Variable> (swapped CI variables), and says it looks like one' -ForEach @(
+        @{ Variable = 'TENCENTCHAT_SDKAPPID' }
+        @{ Variable = 'TENCENTCHAT_REGION' }
+        @{ Variable = 'TENCENTCHAT_ENDPOINT' }
+    ) {
+        if ($Variable -ne 'TENCENTCHAT_SDKAPPID') { $env:TENCENTCHAT_SDKAPPID = '1400000001' }
+        $env:TENCENTCHAT_SECRETKEY = '1400000001'
+        Set-Item "env:$Variable" $identity.SecretKey
+        $err = { Connect-TencentChat -SkipCheck } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection*'
+        $err.Exception.Message | Should -Match "$Variable is a text of 64 characters .*which looks like a secret key"
+        "$err $($err.Exception)" | Should -Not -Match $identity.SecretKey
+        "$err" | Should -Not -Match $identity.SecretKey.Substring(0, 12)
+    }
+
+    It 'shows only the host of a TENCENTCHAT_ENDPOINT copied without its scheme, never its query (the UserSig)' {
+        $env:TENCENTCHAT_SDKAPPID = '1400000001'
+        $env:TENCENTCHAT_SECRETKEY = $identity.SecretKey
+        $env:TENCENTCHAT_ENDPOINT = 'console.tim.qq.com/v4/follow/follow_get_info?sdkappid=1400000001&identifier=administrator&usersig=eJyrVgrxCdZRSq0oyCxKVbJSMjIwMDAwMDQyNdTSUioG4lILS1SsjM0NDQ1NTAzNjEA'
+        $err = { Connect-TencentChat -SkipCheck } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match "TENCENTCHAT_ENDPOINT is 'console\.tim\.qq\.com/\.\.\.' \(its path and query not shown\), which is not an absolute URI: a base URI starts with https://"
+        "$err" | Should -Not -Match 'usersig|eJyr|follow_get_info'
+    }
+
+    It '<Command> refuses a secret key passed by position (as -SdkAppId) without repeating it' -ForEach @(
+        @{ Command = 'Connect-TencentChat'; Rest = @{ SkipCheck = $true } }
+        @{ Command = 'New-TencentChatUserSig'; Rest = @{ Identifier = 'user001'; SecretKey = (ConvertTo-SecureString 'k' -AsPlainText -Force) } }
+    ) {
+        $err = { & $Command $identity.SecretKey @Rest } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match '-SdkAppId \(the first position\) takes the app''s SDKAppID'
+        $err.Exception.Message | Should -Match 'looks like a secret key'
+        $err.Exception.Message | Should -Match 'Pass the secret key as -SecretKey'
+        "$err $($err.Exception) $($err.Exception.InnerException)" | Should -Not -Match $identity.SecretKey.Substring(0, 12)
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an empty -Credential ([pscredential]::Empty) and says what to pass' {
+        $err = { Connect-TencentChat 1400000001 -Credential ([pscredential]::Empty) -SkipCheck } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'
+        $err.Exception.Message | Should -BeLike 'Cannot connect to Tencent Cloud Chat. The -Credential is empty*user name is the App admin*password is the secret key*'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -Region <Shown> instead of ORing it into another region, and lists the names' -ForEach @(
+        @{ Shown = "'Singapore,Seoul'"; Value = 'Singapore,Seoul' }
+        @{ Shown = 'Singapore, Seoul (an array)'; Value = @('Singapore', 'Seoul') }
+        @{ Shown = '3'; Value = 3 }
+        @{ Shown = "'3'"; Value = '3' }
+    ) {
+        $err = { Connect-TencentChat 1400000001 -SecretKey $key -Region $Value -SkipCheck } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match '-Region takes one region by name \(China, Singapore, Seoul, Tokyo, Frankfurt, Mumbai, SiliconValley, Jakarta\)'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'still takes a region name in any case, and still completes region names' {
+        (Connect-TencentChat 1400000001 -SecretKey $key -Region 'siliconvalley' -SkipCheck -PassThru).Region | Should -Be 'SiliconValley'
+        $line = 'Connect-TencentChat -Region Si'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('SiliconValley', 'Singapore')
+    }
+
+    It 'names <Where> when it is blank, as one "Cannot connect" error' -ForEach @(
+        @{ Where = '-Identifier'; Identifier = '   '; UserName = $null; Expected = '-Identifier is blank' }
+        @{ Where = 'the credential''s user name'; Identifier = $null; UserName = '  '; Expected = 'The -Credential''s user name is blank' }
+        @{ Where = 'a credential user name of \'; Identifier = $null; UserName = '\'; Expected = 'The -Credential''s user name is blank' }
+    ) {
+        $splat = @{ SdkAppId = 1400000001; SkipCheck = $true }
+        if ($UserName) { $splat.Credential = [pscredential]::new($UserName, $key) }
+        else { $splat.SecretKey = $key; $splat.Identifier = $Identifier }
+        $err = { Connect-TencentChat @splat } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'
+        $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected*administrator*"
+    }
+
+    It 'says that <Where> is empty, not that no key was passed' -ForEach @(
+        @{ Where = '-SecretKey'; Expected = '-SecretKey is empty' }
+        @{ Where = 'the credential''s password'; Expected = 'The -Credential''s password is empty' }
+    ) {
+        $blank = ConvertTo-SecureString '   ' -AsPlainText -Force
+        $err = { if ($Where -eq '-SecretKey') { Connect-TencentChat 1400000001 -SecretKey $blank -SkipCheck } else { Connect-TencentChat 1400000001 -Credential ([pscredential]::new('administrator', $blank)) -SkipCheck } } |
+            Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected*"
+        $err.Exception.Message | Should -Not -Match 'No secret key'
+    }
+
+    It 'a warning that ends the command (-WarningAction Stop) leaves the previous session as it was' {
+        $good = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint $emulator.Url -SkipCheck -PassThru
+        $sig = New-TencentChatUserSig 1400000001 administrator -SecretKey $key -Expiry 01:00:00
+        { Connect-TencentChat 1400000001 -UserSig $sig -Endpoint $emulator.Url -SkipCheck -WarningAction Stop } | Should -Throw
+        [object]::ReferenceEquals((Get-TencentChatContext), $good) | Should -BeTrue
+    }
+
+    It 'gives UserSigExpiresAt in local time, as ConnectedAt' -Skip:$IsWindows {
+        # TZ sets the time zone of a new process on Linux and macOS; UTC here would hide the difference.
+        $script = Join-Path $TestDrive 'offsets.ps1'
+        Set-Content $script "Import-Module '$module'; `$s = Connect-TencentChat 1400000001 -SecretKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -SkipCheck -PassThru; '{0}|{1}' -f `$s.UserSigExpiresAt.Offset, `$s.ConnectedAt.Offset"
+        $run = Invoke-PwshFile -Path $script -WorkingDirectory $TestDrive -Environment @{ TZ = 'Asia/Shanghai' } -TimeoutSec 120
+        $run.Output.Trim() | Should -Be '08:00:00|08:00:00'
+    }
+
     It 'wants -Proxy with a proxy credential' {
         $proxyUser = [pscredential]::new('ops', (ConvertTo-SecureString 'pw' -AsPlainText -Force))
         { Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -ProxyCredential $proxyUser } | Should -Throw -ExpectedMessage '*go with -Proxy*'
@@ -281,6 +380,42 @@ Describe 'Connect-TencentChat checks the connection with one call' {
         $err.Exception.Message | Should -Match '-SkipCheck' -Because 'an offline set-up is the one reason to skip the check'
         "$($err.TargetObject)" | Should -Be 'http://127.0.0.1:9/'
         Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'https to the plain-HTTP emulator says the TLS handshake failed and to use http://, not that a certificate was rejected' {
+        $https = $emulator.Url -replace '^http://', 'https://'
+        $err = { Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $https -MaxRetry 0 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.TlsFailed,*'
+        $err.Exception.Message | Should -Match 'The TLS handshake with https://127\.0\.0\.1:\d+ failed before any certificate was checked'
+        $err.Exception.Message | Should -Match ([regex]::Escape("-Endpoint $($emulator.Url)"))
+        $err.Exception.Message | Should -Not -Match 'certificate was not accepted|trust the certificate'
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It 'shows each retry of the check call in -Verbose as it happens, not after the last one' {
+        # A port that takes connections and never answers: each attempt waits out -TimeoutSec.
+        $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($module).AddStatement().
+                AddCommand('Connect-TencentChat').AddParameters(@{ SdkAppId = $identity.SdkAppId; SecretKey = $key; Verbose = $true; MaxRetry = 1; TimeoutSec = 4
+                    Endpoint = "http://127.0.0.1:$($silent.LocalEndpoint.Port)" })
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $async = $ps.BeginInvoke()
+            $retryAt = $null
+            while (-not $async.IsCompleted) {
+                if ($null -eq $retryAt -and @($ps.Streams.Verbose | Where-Object Message -Match 'attempt 1 failed .*retry 1 of 1').Count -gt 0) { $retryAt = $clock.Elapsed }
+                Start-Sleep -Milliseconds 50
+            }
+            $endedAt = $clock.Elapsed
+            $retryAt | Should -Not -BeNullOrEmpty -Because 'the retry line must be written while the command still runs'
+            ($endedAt - $retryAt).TotalSeconds | Should -BeGreaterThan 2 -Because 'the second attempt waits 4 s after the first one''s line'
+            $ps.HadErrors | Should -BeTrue
+        } finally {
+            $ps.Dispose()
+            $silent.Stop()
+        }
     }
 
     It 'a server that does not answer like Tencent fails at Connect, naming the endpoint' {

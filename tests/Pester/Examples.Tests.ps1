@@ -172,7 +172,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
         # How each example runs, where it is not the default (the Emulator set-up, the shared emulator, no errors).
         $script:special = @{
             # Shows a session for Singapore, with the expiry of its UserSig (which is the time of the run).
-            'Get-TencentChatContext 1'    = @{ Setup = 'Singapore'; Normalize = { param($t) $t -replace '(?m)^(UserSigExpiresAt\s*:).*$', '$1 1/6/2026 9:30:00 AM +00:00' } }
+            'Get-TencentChatContext 1'    = @{ Setup = 'Singapore'; Normalize = { param($t) $t -replace '(?m)^(UserSigExpiresAt\s*:).*$', '$1 1/6/2026 5:30:00 PM +08:00' } }
             'Get-TencentChatContext 2'    = @{ Setup = 'NotConnected' }
             'Disconnect-TencentChat 2'    = @{ Setup = 'China' }
             # The endpoint the help shows is Tencent's; a call's time is the run's.

@@ -89,6 +89,20 @@ Describe 'Objects that carry no id' {
         @(Get-SentIds).Count | Should -Be 0
     }
 
+    It 'refuses an object whose id property cannot be read (a ScriptProperty that throws) with its own error, and the run goes on' {
+        $bad = [pscustomobject]@{ Note = 'x' } | Add-Member -PassThru ScriptProperty UserId { throw 'kaboom' }
+        $rows = @($graph.Users[0], $bad, $graph.Users[1] | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($rows.UserId -join ',') | Should -Be "$($graph.Users[0]),$($graph.Users[1])"
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].Exception.Message | Should -BeLike 'The UserId property of the input object * could not be read (*kaboom*), so it was not sent.*'
+        $errs[0].TargetObject | Should -Be $bad
+        $err = { $bad, $graph.Users[2] | Add-TencentChatFollow -From $graph.Users[3] -PassThru -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*' -Because 'under Stop it is the run''s one error, with its record'
+        $err.Exception.Message | Should -Match 'The run stopped at this error'
+        @(Get-SentIds).Count | Should -Be 2
+    }
+
     It 'refuses a hashtable given to -UserId too' {
         $rows = @(Get-TencentChatFollowInfo -UserId @{ Name = 'x' } -ErrorVariable errs -ErrorAction SilentlyContinue)
         $rows.Count | Should -Be 0

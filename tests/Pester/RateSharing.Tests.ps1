@@ -120,6 +120,20 @@ Describe 'A service that refuses every call' {
         $stats.calls | Should -BeLessThan 200 -Because 'while refused it sends one probe at a time, not every call again and again'
         $stats.accepted | Should -Be 0
     }
+
+    It 'runs the failed ids again at once, in the same process, when the service takes calls again' {
+        # The first test's run just gave up; its limiter (the process's, for this app and API) still remembers a
+        # service that refused everything. A rerun is a run of its own: it sends, and is given up on only after
+        # refusals of its own for -RetryTimeoutSec (before: every id failed at once without a call, for about a second).
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0 }
+        $before = (Invoke-EmulatorControl -Emulator $emulator -Name stats).accepted
+        $ids = @($graph.Users | Select-Object -First 45)
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        $errs.Count | Should -Be 0 -Because "the service takes calls again ($(@($errs | Select-Object -First 1).Exception.Message))"
+        Assert-Exact $rows $ids $expected
+        (Invoke-EmulatorControl -Emulator $emulator -Name stats).accepted - $before | Should -Be 3
+    }
 }
 
 Describe 'Refusals are not failed attempts' {

@@ -121,6 +121,39 @@ Describe 'Bodies in bulk' {
         $two = @(Invoke-TencentChatRestMethod $check @((New-CheckBody 'n00001'), '{"CheckItem":[{"UserID":"n00002"}]}') -Raw)
         @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
     }
+
+    It '-WhatIf names each body by its place and the API, and sends nothing; a bad body is still refused' {
+        $bodies = (New-CheckBody 'u0001'), '{"CheckItem": [', (New-CheckBody 'u0003')
+        $log = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $log -Force | Out-Null
+        try { $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -WhatIf -ErrorAction SilentlyContinue -ErrorVariable errs) } finally { Stop-Transcript | Out-Null }
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1 -Because 'a body declined is not an error; one that is not JSON is'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        $shown = Get-Content -Raw -LiteralPath $log
+        $shown | Should -Match 'What if: Performing the operation "POST v4/im_open_login_svc/account_check" on target "body 1"'
+        $shown | Should -Match 'What if: .* on target "body 3"'
+        $shown | Should -Not -Match 'on target "body 2"'
+        $null = Invoke-TencentChatRestMethod -Api $check -WhatIf
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 0
+    }
+
+    It 'sends nothing under $WhatIfPreference, and sends every body with -Confirm:$false' {
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $follow = [ordered]@{ From_Account = 'u0001'; FollowItem = @(@{ To_Account = 'u0002' }) }
+        $WhatIfPreference = $true
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorVariable errs)
+        $out += @(Invoke-TencentChatRestMethod -Api follow/follow_add -Body $follow -ErrorVariable +errs)
+        $sent = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false -WhatIf:$false)
+        $WhatIfPreference = $false
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 0
+        @(Get-Log $emulator 'follow_add').Count | Should -Be 0 -Because 'a write under $WhatIfPreference is not made'
+        ($sent.ResultItem.UserID -join ',') | Should -Be 'u0001,u0002,u0003' -Because '-WhatIf:$false overrides the preference'
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -Confirm:$false)
+        $out.Count | Should -Be 3
+        @(Get-Log $emulator 'account_check').Count | Should -Be 6
+    }
 }
 
 Describe 'Errors before and after sending' {
@@ -177,6 +210,31 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'only the good bodies were sent'
     }
 
+    It 'refuses a body whose property cannot be read (a ScriptProperty that throws) with that body''s InvalidBody, and sends the others' {
+        $top = [pscustomobject]@{ CheckItem = @(@{ UserID = 'u0002' }) } | Add-Member -PassThru ScriptProperty Boom { throw 'kaboom' }
+        $inner = [pscustomobject]@{ UserID = 'u0004' } | Add-Member -PassThru ScriptProperty Nick { throw 'no nick' }
+        $nested = @{ CheckItem = @(@{ UserID = 'u0003' }, $inner) }
+        $bodies = (New-CheckBody 'u0001'), $top, $nested, (New-CheckBody 'u0005')
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,u0005' -Because 'the bodies after a refused one go on'
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*' }
+        $errs[0].Exception.Message | Should -BeLike 'The property at Boom could not be read (*kaboom*); the body was not sent.*'
+        $errs[0].TargetObject | Should -Be $top
+        $errs[1].Exception.Message | Should -BeLike 'The property at CheckItem`[1`].Nick could not be read (*no nick*)*'
+        $errs[1].TargetObject | Should -Be $nested
+        @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
+    }
+
+    It 'gives a failed call with no body the empty body as its TargetObject, not its place in the input' {
+        $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Code | Should -Be 70402
+        $errs[0].TargetObject | Should -BeOfType [System.Collections.IDictionary]
+        $errs[0].TargetObject.Count | Should -Be 0 -Because 'the call sent {}'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 1
+    }
+
     It 'writes each body''s answer once, scrubbed and still JSON, when it holds usersig= right before an escaped quote' {
         $odd = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"see usersig=abc\"def"}'
         $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $odd; calls = 6 }
@@ -207,6 +265,28 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3
     }
 
+    It 'sends a body once with -MaxRetry 0 when its answer comes back cut short, and again without it' {
+        # The cut answer: the service may have done the call (a write done twice is two messages sent), so with
+        # -MaxRetry 0 the body gets its error and is not sent again; the session's retries send it again. The first
+        # body's answer is whole (a run whose first call gets no readable answer stops as a wrong endpoint).
+        $whole = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[]}'
+        $cut = '{"ActionStatus":"OK","ErrorCode":0,"ResultItem":[{"UserID":"u00'
+        $bodies = (New-CheckBody 'u0001'), (New-CheckBody 'u0002')
+        foreach ($answer in $whole, $cut) { $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer } }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -MaxRetry 0 -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $out.Count | Should -Be 1
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse,*'
+        $errs[0].TargetObject | Should -Be $bodies[1]
+        @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because '-MaxRetry 0: one attempt each'
+
+        foreach ($answer in $whole, $cut) { $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer } }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -ErrorVariable errs2)
+        $errs2.Count | Should -Be 0
+        $out.Count | Should -Be 2
+        @(Get-Log $emulator 'account_check').Count | Should -Be 5 -Because 'the session''s -MaxRetry sent the second body again'
+    }
+
     It 'under -ErrorAction Stop writes every answer the service gave, then ends with one error for the first failed body' {
         $bodies = 1..12 | ForEach-Object { if ($_ -eq 3) { @{ CheckItem = @() } } else { New-CheckBody ('u{0:d4}' -f $_) } }
         $out = [System.Collections.Generic.List[object]]::new()
@@ -218,8 +298,15 @@ Describe 'Errors before and after sending' {
         $err.TargetObject | Should -Be $bodies[2]
         $err.Exception.Message | Should -Match 'bodies answered'
         $written = @($out | ForEach-Object { $_.ResultItem[0].UserID })
-        $written[0..1] | Should -Be @('u0001', 'u0002')
-        ($written -join ',') | Should -Be ((@(1..12 | Where-Object { $_ -ne 3 } | ForEach-Object { 'u{0:d4}' -f $_ }) | Select-Object -First $written.Count) -join ',') -Because 'the answers written are in input order'
+        $written[0] | Should -Be 'u0001' -Because 'the first call goes alone'
+        # Calls reach the rate limiter in the order their tasks start, not always in input order: a body that had not
+        # been sent when body 3's error stopped the run is not sent (it is in UnansweredIds), so the bodies written may
+        # skip one, but they are in input order, and every body up to the last one written is accounted for once.
+        $places = @($written | ForEach-Object { [int]$_.Substring(1) })
+        ($places -join ',') | Should -Be (@($places | Sort-Object) -join ',') -Because 'the answers written are in input order'
+        $accounted = @($places | ForEach-Object { "$_" }) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds)
+        @($accounted | Sort-Object -Unique).Count | Should -Be $accounted.Count -Because 'no body is both written and unanswered'
+        foreach ($place in 1..($places | Measure-Object -Maximum).Maximum) { $accounted | Should -Contain "$place" }
         $err.Exception.Done | Should -Be $written.Count
         @(Get-Log $emulator 'account_check').Count | Should -Be ($written.Count + 1) -Because 'every call sent was written or is the error'
     }

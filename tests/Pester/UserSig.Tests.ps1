@@ -66,4 +66,19 @@ Describe 'New-TencentChatUserSig' {
     It 'refuses an expiry out of range' {
         { New-TencentChatUserSig -SdkAppId 1 -SecretKey $key -Identifier a -Expiry ([timespan]::Zero) } | Should -Throw -ErrorId 'TencentChat.InvalidExpiry*'
     }
+
+    It 'says that a number is read as ticks, for -Expiry 7' {
+        $err = { New-TencentChatUserSig -SdkAppId 1 -SecretKey $key -Identifier a -Expiry 7 } | Should -Throw -ErrorId 'TencentChat.InvalidExpiry*' -PassThru
+        $err.Exception.Message | Should -BeLike "*it is 00:00:00.0000007. A number is read as ticks*for 7 days pass '7.00:00:00' or (New-TimeSpan -Days 7)*"
+    }
+
+    It 'a blank identifier from the pipeline is that input''s own error, and the next ones still get their sigs' {
+        $sigs = @('ops_admin', '  ', 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $sigs.Count | Should -Be 2
+        (Read-Sig $sigs[1]).'TLS.identifier' | Should -Be 'administrator'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.BlankIdentifier,*'
+        $errs[0].TargetObject | Should -Be '  '
+        $errs[0].Exception.Message | Should -Be '-Identifier is blank: pass the account to make the UserSig for, such as user001.'
+    }
 }

@@ -152,6 +152,18 @@ public class ApiValidationTests
     }
 
     [Theory]
+    [InlineData("follow_get_info", """{"From_Account":"admin\uD800istrator","To_Account":["administrator"]}""")]
+    [InlineData("follow_get_info", """{"From_Account":"administrator","To_Account":["a\uDC00b"]}""")]
+    [InlineData(TestEmulator.AccountCheck, """{"CheckItem":[{"UserID":"\uD800"}]}""")]
+    public async Task A_string_that_is_not_text_is_60003_and_logged_not_an_HTTP_500(string api, string body)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+
+        Envelope.AssertFail(await emulator.CallAsync(body: body, api: api), ErrorCodes.JsonParseError);
+        Assert.Single((await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray());
+    }
+
+    [Theory]
     [InlineData("""{"To_Account":["administrator"]}""", "From_Account")]
     [InlineData("""{"From_Account":"","To_Account":["administrator"]}""", "From_Account")]
     [InlineData("""{"From_Account":7,"To_Account":["administrator"]}""", "From_Account")]

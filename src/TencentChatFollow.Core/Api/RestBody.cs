@@ -56,15 +56,20 @@ internal static class RestBody
         return Capped(stream.ToArray());
     }
 
-    /// <summary>A JSON text sent as it is, once checked: well-formed, one JSON object, within the cap.</summary>
+    /// <summary>
+    /// A JSON text sent as it is, once checked: text (no half of a surrogate pair, raw or escaped), well-formed, one
+    /// JSON object with each name once in every object, within the cap.
+    /// </summary>
     public static byte[] FromJson(string json)
     {
+        if (LoneSurrogate(json) is int half) throw NotText("The body", half, json[half]);
         var bytes = Capped(Encoding.UTF8.GetBytes(json));
         try
         {
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw Invalid($"The body is JSON but not a JSON object ({doc.RootElement.ValueKind.ToString().ToLowerInvariant()}); Tencent's REST APIs take an object, such as '{{\"CheckItem\":[{{\"UserID\":\"user001\"}}]}}'.");
+            Check(doc.RootElement, "the body");
         }
         catch (JsonException ex)
         {
@@ -72,6 +77,46 @@ internal static class RestBody
             throw Invalid($"The body is not valid JSON{at}: {FirstSentence(ex.Message)} Pass a hashtable or an object instead, or fix the text; nothing was sent.");
         }
         return bytes;
+    }
+
+    /// <summary>
+    /// Walks a parsed JSON text as <see cref="Write"/> walks a dictionary: a name twice in one object is refused (the
+    /// service may keep either value), and so is a string whose escapes make half a surrogate pair ("\uD800"), which
+    /// is no text (reading it throws), as the answers' side refuses it.
+    /// </summary>
+    private static void Check(JsonElement element, string where)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = ReadText(() => property.Name, $"A name in {where}");
+                    if (!names.Add(name)) throw Twice(name, where);
+                    Check(property.Value, Inside(where, name));
+                }
+                return;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) Check(item, $"{where}[{i++}]");
+                return;
+            case JsonValueKind.String:
+                ReadText(element.GetString, $"The string at {where}");
+                return;
+        }
+    }
+
+    private static string ReadText(Func<string?> read, string what)
+    {
+        try
+        {
+            return read() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid($"{what} is not valid text: an escape in it stands for half of a UTF-16 surrogate pair (such as \\uD800), which is no character. The body was not sent; fix or remove that escape.");
+        }
     }
 
     private static byte[] Capped(byte[] body)
@@ -86,8 +131,9 @@ internal static class RestBody
         switch (value)
         {
             case null or DBNull: writer.WriteNullValue(); return;
-            case string s: writer.WriteStringValue(s); return;
-            case char c: writer.WriteStringValue(c.ToString()); return;
+            case Unreadable u: throw Invalid($"The property at {where} could not be read ({u.Reason}); the body was not sent. Fix that property or leave it out.");
+            case string s: writer.WriteStringValue(Text(s, $"The string at {where}")); return;
+            case char c: writer.WriteStringValue(Text(c.ToString(), $"The character at {where}")); return;
             case bool b: writer.WriteBooleanValue(b); return;
             case DateTimeOffset dto: writer.WriteNumberValue(UnixSeconds(dto)); return;
             case DateTime dt: writer.WriteNumberValue(UnixSeconds(dt.Kind == DateTimeKind.Utc ? new DateTimeOffset(dt) : new DateTimeOffset(dt.ToUniversalTime()))); return;
@@ -113,10 +159,10 @@ internal static class RestBody
         foreach (DictionaryEntry entry in dictionary)
         {
             var key = adapt(entry.Key);
-            var name = key as string ?? Convert.ToString(key, CultureInfo.InvariantCulture) ?? "";
-            if (!names.Add(name)) throw Invalid($"The key '{name}' appears twice in {where}; a JSON object holds each name once.");
+            var name = Text(key as string ?? Convert.ToString(key, CultureInfo.InvariantCulture) ?? "", $"A key in {where}");
+            if (!names.Add(name)) throw Twice(name, where);
             writer.WritePropertyName(name);
-            Write(writer, entry.Value, adapt, depth + 1, where == "the body" ? name : where + "." + name);
+            Write(writer, entry.Value, adapt, depth + 1, Inside(where, name));
         }
         writer.WriteEndObject();
     }
@@ -143,6 +189,29 @@ internal static class RestBody
         }
     }
 
+    /// <summary>Where a property is: its name at the top, else after its object's place.</summary>
+    private static string Inside(string where, string name) => where == "the body" ? name : where + "." + name;
+
+    private static TencentChatException Twice(string name, string where) => Invalid($"The key '{name}' appears twice in {where}; a JSON object holds each name once.");
+
+    /// <summary><paramref name="text"/> when it is text; refused when it holds half of a surrogate pair, which UTF-8 cannot carry (it would go as U+FFFD, another value).</summary>
+    private static string Text(string text, string what) => LoneSurrogate(text) is int at ? throw NotText(what, at, text[at]) : text;
+
+    /// <summary>The place of the first half of a UTF-16 surrogate pair without its other half, or null.</summary>
+    private static int? LoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+            else if (char.IsSurrogate(text[i])) return i;
+        }
+        return null;
+    }
+
+    private static TencentChatException NotText(string what, int at, char half) => Invalid(string.Format(CultureInfo.InvariantCulture,
+        "{0} is not valid text: character {1} is half of a UTF-16 surrogate pair (U+{2:X4}) without its other half, which no character is; sent, it would become U+FFFD. The body was not sent.",
+        what, at + 1, (int)half));
+
     private static long UnixSeconds(DateTimeOffset time) => time.ToUnixTimeSeconds();
 
     private static string Describe(object? value) => value is null ? "$null" : $"a [{value.GetType().FullName}]";
@@ -154,4 +223,16 @@ internal static class RestBody
     }
 
     private static TencentChatException Invalid(string message) => new("TencentChat.InvalidBody", ErrorKind.InvalidArgument, message);
+
+    /// <summary>
+    /// What an adapter gives for a value it could not read (a property whose getter failed): the body is refused
+    /// with TencentChat.InvalidBody, naming where the value is and <see cref="Reason"/>, and the run goes on.
+    /// </summary>
+    public sealed class Unreadable
+    {
+        public Unreadable(string reason) => Reason = reason;
+
+        /// <summary>What went wrong, such as the getter's error message.</summary>
+        public string Reason { get; }
+    }
 }

@@ -20,14 +20,17 @@ internal sealed class RestCall
     private readonly RunHistory _history;
     private readonly bool _debug;
     private readonly int? _cap;
+    private readonly int? _maxRetry;
 
     /// <param name="session">Where and how to call.</param>
     /// <param name="protocol">The API.</param>
     /// <param name="collectDebug">Keep request bodies and answers for -Debug.</param>
     /// <param name="maxRequestsPerSecond">The command's own ceiling (-MaxRequestsPerSecond), if given.</param>
-    public RestCall(TencentChatSession session, RestProtocol protocol, bool collectDebug, int? maxRequestsPerSecond = null)
+    /// <param name="maxRetry">The command's own -MaxRetry, if given (else the session's).</param>
+    public RestCall(TencentChatSession session, RestProtocol protocol, bool collectDebug, int? maxRequestsPerSecond = null, int? maxRetry = null)
     {
         _cap = maxRequestsPerSecond;
+        _maxRetry = maxRetry;
         _session = session;
         _protocol = protocol;
         _transport = new CallTransport(session, protocol);
@@ -51,7 +54,7 @@ internal sealed class RestCall
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
         var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = SendNoMore };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = SendNoMore, MaxRetry = _maxRetry ?? _session.MaxRetry };
         var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {

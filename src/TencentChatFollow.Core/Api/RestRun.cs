@@ -82,6 +82,12 @@ internal sealed class RestRun
         return _run.Add(key);
     }
 
+    /// <summary>The place in the input (1 for the first) of the next body.</summary>
+    public long Next => _received + 1;
+
+    /// <summary>The next body is not sent because the caller declined it (-WhatIf, -Confirm): no outcome, but it keeps its place.</summary>
+    public void Skip() => _received++;
+
     /// <summary>A body that will not be sent because the run is ending: its key, for the run's one error.</summary>
     public string NotSent(object? given)
     {

@@ -46,7 +46,7 @@ internal static class EndpointResolver
         if (endpoint is null) throw new ArgumentNullException(nameof(endpoint));
         if (!endpoint.IsAbsoluteUri)
         {
-            throw new ArgumentException($"Endpoint '{endpoint.OriginalString.Split('?')[0]}' is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.");
+            throw new ArgumentException($"Endpoint {ShowText(endpoint.OriginalString)} is not an absolute URI. Pass a base URI such as https://adminapisgp.im.qcloud.com or http://127.0.0.1:5080.");
         }
         if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment) || !string.IsNullOrEmpty(endpoint.UserInfo))
         {
@@ -92,8 +92,39 @@ internal static class EndpointResolver
         return false;
     }
 
+    private static readonly char[] HostEnds = { '/', '?', '#', '\\' };
+
+    /// <summary>The region names, for messages: "China, Singapore, ..., Jakarta".</summary>
+    public static string RegionNames => string.Join(", ", Enum.GetNames(typeof(ChatRegion)));
+
+    /// <summary>
+    /// Text that is not an absolute URI, as it may be shown: its scheme and host (what stands before the first '/', '?'
+    /// or '#'), never its user info, path or query, which may hold a UserSig; described, not shown, when even that
+    /// looks like a secret (a secret key pasted as the endpoint).
+    /// </summary>
+    public static string ShowText(string text)
+    {
+        if (text is null) throw new ArgumentNullException(nameof(text));
+        var trimmed = text.Trim();
+        var schemeEnd = trimmed.IndexOf("://", StringComparison.Ordinal);
+        var scheme = schemeEnd >= 0 ? trimmed.Substring(0, schemeEnd + 3) : "";
+        var rest = trimmed.Substring(scheme.Length);
+        var cut = rest.IndexOfAny(HostEnds);
+        var host = cut >= 0 ? rest.Substring(0, cut) : rest;
+        host = host.Substring(host.LastIndexOf('@') + 1);
+        if (host.Length == 0 || host.Length > 253 || Text.UnsafeText.LooksLikeSecretKey(host) || Text.UnsafeText.LooksLikeUserSig(host)) return Text.UnsafeText.Describe(trimmed);
+        return "'" + scheme + host + (cut >= 0 ? "/...'" : "'") + (cut >= 0 ? " (its path and query not shown)" : "");
+    }
+
     /// <summary>An endpoint as it may be shown: scheme, host, port and path, never user info or query.</summary>
-    private static string Show(Uri endpoint) => endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+    /// <remarks>
+    /// Text with no "//" after its scheme (host:port, or user:password@host copied without https://) parses as a URI
+    /// whose "scheme" is what stands before the first ':' and whose path is all the rest: only that scheme is shown.
+    /// </remarks>
+    private static string Show(Uri endpoint)
+        => string.IsNullOrEmpty(endpoint.Authority)
+            ? endpoint.Scheme + ":..."
+            : endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     private static bool IsLoopback(Uri uri)
     {

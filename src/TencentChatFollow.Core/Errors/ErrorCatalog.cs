@@ -72,6 +72,7 @@ internal static class ErrorCatalog
         Add(60010, "TencentChat.NotAdmin", ErrorKind.PermissionDenied, "The identifier is not an App admin; connect with an App admin account (Connect-TencentChat -Identifier).", fatal: true);
         Add(60011, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "The app's request frequency limit was exceeded: the app's quota is shared with other jobs; the module slows down to its share and sends the call again.", transient: true, throttles: true);
         Add(60014, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Account switching timed out; try again later.", transient: true);
+        Add(60016, "TencentChat.AppDisabled", ErrorKind.PermissionDenied, "The SDKAppID is disabled (60016 is not a frequency limit); check the app's status in the Chat console.", fatal: true);
         Add(60018, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
         Add(60019, "TencentChat.Throttled", ErrorKind.LimitsExceeded, "Too many requests; try again later.", transient: true, throttles: true);
         Add(60020, "TencentChat.EditionExpired", ErrorKind.PermissionDenied, "The app's Pro edition has expired; renew it in the Chat console.", fatal: true);
@@ -97,9 +98,14 @@ internal static class ErrorCatalog
     /// is not this app's, not that a copied UserSig was cut short.
     /// </summary>
     public static string AdviceFor(int code, uint? keyAppId, ErrorDescription? described = null)
-        => keyAppId is uint app && code is 70003 or 70009
-            ? FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again.")
-            : (described ?? Describe(code)).Advice;
+        => (keyAppId, code) switch
+        {
+            (uint app, 70003 or 70009) => FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."),
+            // The module made the sig from the key and renewed it once already: a fresh sig refused as expired means this
+            // machine's clock (the sig's TLS.time) is far behind the service's.
+            (uint, 70001) => "A UserSig the module had just made from the secret key was refused as expired: this machine's clock is probably wrong (the UserSig's time comes from it). Set the clock right (or sync it with NTP) and run again.",
+            _ => (described ?? Describe(code)).Advice,
+        };
 
     /// <summary>The description of a code; codes the module does not know are non-transient service errors.</summary>
     public static ErrorDescription Describe(int code)

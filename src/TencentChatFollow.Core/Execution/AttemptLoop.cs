@@ -25,7 +25,7 @@ internal sealed class AttemptLoop
     private readonly CallTransport _transport;
     private readonly RunHistory _history;
     private readonly CallFacts _facts;
-    private readonly RetryPolicy _retry;
+    private RetryPolicy _retry;
     private readonly string _label;
     private readonly string _summary;
     private readonly TimeSpan _start;
@@ -58,6 +58,13 @@ internal sealed class AttemptLoop
 
     /// <summary>A command's own ceiling for this call's API (calls per second), over the session's and the API's published one.</summary>
     public int? MaxRequestsPerSecond { get; set; }
+
+    /// <summary>A command's own -MaxRetry for this call, over the session's (0: one attempt, never sent again once it may have acted).</summary>
+    public int MaxRetry
+    {
+        get => _retry.MaxRetry;
+        set => _retry = new RetryPolicy(value);
+    }
 
     /// <summary>
     /// Set once the run sends nothing more: a fatal answer came, or the caller halted it (its first error under
@@ -93,7 +100,7 @@ internal sealed class AttemptLoop
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
             {
@@ -130,7 +137,7 @@ internal sealed class AttemptLoop
                     // through now and then as a probe; a probe refused then ends here. So does a call the service asks to
                     // wait (Retry-After) past that time: its own wait would let it through as the next probe, for ever.
                     if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
-                    var refusingFor = limiter.RefusingFor() ?? TimeSpan.Zero;
+                    var refusingFor = limiter.RefusingFor(_history.Start) ?? TimeSpan.Zero;
                     var left = _session.RetryTimeout - refusingFor;
                     if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
@@ -150,8 +157,9 @@ internal sealed class AttemptLoop
                     _mayHaveActed = true;
                     var state = limiter.Failed(slot);
                     // An outage is the service going down during this run: it answered this run before. Its length counts
-                    // from this run's start at the earliest (an earlier run's outage is not this one's).
-                    if (state.Down && Volatile.Read(ref _history.Answered) != 0)
+                    // from this run's start at the earliest (an earlier run's outage is not this one's). Waiting it out
+                    // sends the call again, so not with -MaxRetry 0: one attempt, for a write that must not be done twice.
+                    if (state.Down && Volatile.Read(ref _history.Answered) != 0 && _retry.MaxRetry > 0)
                     {
                         var failingFor = Min(state.FailingFor, limiter.Now - _history.Start);
                         if (failingFor >= _session.RetryTimeout)
@@ -241,8 +249,11 @@ internal sealed class AttemptLoop
         {
             // The first call goes alone. If no Tencent answer came back to it after every retry (connection refused, no
             // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
+            // An HTTP answer that was not Tencent's readable JSON may still have been Tencent's, cut short: then the call
+            // may have been made.
+            var got = attempt.Unreachable ? "got no Tencent Cloud Chat answer" : "got no Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
             fatal = new TencentChatException(final.ErrorId, final.Kind,
-                $"{final.Message.TrimEnd('.')}. The first call to {_facts.Authority} got no Tencent Cloud Chat answer, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
+                $"{final.Message.TrimEnd('.')}. The first call to {_facts.Authority} {got}, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
         }
         // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
         if (fatal is null && attempt.Unreachable && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)

@@ -47,10 +47,13 @@ internal sealed class BatchCall<TResult>
     /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
     public string? Name { get; set; }
 
+    /// <summary>Each -Verbose line as it is written, on the call's thread (besides the result's lines at the end).</summary>
+    public Action<string>? LiveVerbose { get; set; }
+
     /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
     public async Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var log = new CallLog(_debug);
+        var log = new CallLog(_debug, LiveVerbose);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var name = Name ?? FormattableString.Invariant($"batch {sequence}");
         var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = SendNoMore };

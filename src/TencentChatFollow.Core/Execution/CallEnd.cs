@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using TencentChatFollow.Errors;
 
 namespace TencentChatFollow.Execution;
@@ -24,13 +25,33 @@ internal sealed class CallEnd<TBody>
 /// <summary>The -Verbose and -Debug lines of one call (Debug null when -Debug is off).</summary>
 internal sealed class CallLog
 {
-    public CallLog(bool debug) => Debug = debug ? new List<string>() : null;
+    /// <param name="debug">Keep -Debug lines.</param>
+    /// <param name="live">Also hands each -Verbose line over as it is written (Connect-TencentChat shows its check call's retries as they happen).</param>
+    public CallLog(bool debug, Action<string>? live = null)
+    {
+        Debug = debug ? new List<string>() : null;
+        Verbose = new LiveLines(live);
+    }
 
-    public List<string> Verbose { get; } = new(2);
+    public Collection<string> Verbose { get; }
     public List<string>? Debug { get; }
 
     /// <summary>The call's result: its outcomes, the run's stop if it is one, and these lines.</summary>
     public BatchResult<TResult> Result<TResult>(long sequence, IReadOnlyList<IdOutcome<TResult>> outcomes, TencentChatException? fatal)
         where TResult : class
         => new(sequence, outcomes, fatal, Verbose, (IReadOnlyList<string>?)Debug ?? Array.Empty<string>());
+
+    /// <summary>Lines kept for the result, each also handed to <c>live</c> (when there is one) as it is added.</summary>
+    private sealed class LiveLines : Collection<string>
+    {
+        private readonly Action<string>? _live;
+
+        public LiveLines(Action<string>? live) => _live = live;
+
+        protected override void InsertItem(int index, string item)
+        {
+            base.InsertItem(index, item);
+            _live?.Invoke(item);
+        }
+    }
 }

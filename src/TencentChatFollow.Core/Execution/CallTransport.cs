@@ -36,6 +36,11 @@ internal enum TransportFault
     ConnectionFailed,
     /// <summary>The server's TLS certificate was not accepted.</summary>
     CertificateRejected,
+    /// <summary>
+    /// The TLS handshake failed before any certificate was judged: most often the endpoint does not speak TLS at all
+    /// (https to a plain-HTTP server, such as the emulator), so every call would fail the same way.
+    /// </summary>
+    TlsFailed,
     /// <summary>An answer larger than <see cref="ApiProtocol.MaxAnswerBytes"/>, not read.</summary>
     TooLarge,
     /// <summary>The request could not be made for a reason that is not the network's (it would happen to every call).</summary>
@@ -89,10 +94,16 @@ internal sealed class CallTransport
             return Fault(TransportFault.Timeout, sig, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, string.Format(CultureInfo.InvariantCulture,
                 "No answer within {0:0.#} s (Connect-TencentChat -TimeoutSec sets this).", _session.Timeout.TotalSeconds)));
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && FindCertificateFailure(ex) is { } tls)
+        catch (Exception ex) when (ex is HttpRequestException or IOException && FindTlsFailure(ex) is { } tls)
         {
-            return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
-                $"The TLS connection to {Authority} failed: its certificate was not accepted ({Redactor.Scrub(tls.Message, sig).TrimEnd('.')}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
+            var why = Redactor.Scrub(tls.Failure.Message, sig).TrimEnd('.');
+            if (tls.Certificate)
+            {
+                return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
+                    $"The TLS connection to {Authority} failed: its certificate was not accepted ({why}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
+            }
+            return Fault(TransportFault.TlsFailed, sig, new TencentChatException("TencentChat.TlsFailed", ErrorKind.ConnectionError,
+                $"The TLS handshake with {Authority} failed before any certificate was checked ({why}). No call can work there: {PlainHttpAdvice()}"));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
@@ -207,14 +218,35 @@ internal sealed class CallTransport
         return new Uri(_session.Endpoint, _protocol.Path + "?" + query);
     }
 
-    /// <summary>The TLS failure behind a failed request (an untrusted or mismatched certificate), if that is what it was.</summary>
-    private static Exception? FindCertificateFailure(Exception ex)
+    /// <summary>What to check when the handshake failed: http:// when the endpoint may be the emulator (loopback), else the port and -Proxy.</summary>
+    private string PlainHttpAdvice()
+        => _session.Endpoint.IsLoopback
+            ? $"if the endpoint speaks plain HTTP, as the emulator does unless started with --https on, connect with -Endpoint http://{_session.Endpoint.Authority}."
+            : "the endpoint may not speak TLS on that port (plain HTTP, another protocol): check -Endpoint (and -Proxy).";
+
+    /// <summary>
+    /// The TLS failure behind a failed request, if that is what it was, and whether a certificate was refused (untrusted,
+    /// expired, for another name) rather than the handshake failing before one was judged (the endpoint speaks plain
+    /// HTTP, a protocol mismatch). .NET Framework marks a refused certificate as a WebException's TrustFailure; .NET
+    /// words it as a "remote certificate" (messages that are not localized there).
+    /// </summary>
+    internal static (Exception Failure, bool Certificate)? FindTlsFailure(Exception ex)
     {
+        Exception? tls = null;
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is System.Security.Authentication.AuthenticationException) return e;
+            if (e is System.Net.WebException { Status: System.Net.WebExceptionStatus.TrustFailure }) return (e.InnerException ?? e, true);
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                if (e.Message.IndexOf("remote certificate", StringComparison.OrdinalIgnoreCase) >= 0) return (e, true);
+                tls ??= e;
+            }
+            else if (e is System.Net.WebException { Status: System.Net.WebExceptionStatus.SecureChannelFailure })
+            {
+                tls ??= e;
+            }
         }
-        return null;
+        return tls is null ? null : (tls, false);
     }
 
     private static Exception Innermost(Exception ex)

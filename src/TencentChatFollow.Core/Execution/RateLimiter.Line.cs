@@ -14,13 +14,15 @@ internal sealed partial class RateLimiter
     /// <summary>
     /// Waits for this call's turn under at most <paramref name="limit"/> calls per second. <paramref name="front"/>
     /// puts the caller before those already waiting (a refused call going again). When the service has refused every
-    /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send.
+    /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send;
+    /// that time counts from <paramref name="runStart"/> at the earliest (the caller's run: refusals an earlier run
+    /// met in this process are not this one's, and a run that starts after them tries for its own giveUpAfter).
     /// </summary>
-    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true)
+    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true, TimeSpan? runStart = null)
     {
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing);
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing, runStart ?? TimeSpan.MinValue);
         var startPump = false;
         lock (_gate)
         {
@@ -86,10 +88,12 @@ internal sealed partial class RateLimiter
         waiter.Completion.TrySetCanceled(token);
     }
 
-    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing)
+    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing, TimeSpan runStart)
     {
         public int Limit { get; } = limit;
         public TimeSpan GiveUpAfter { get; } = giveUpAfter;
+        /// <summary>When the caller's run started: the give-up time counts from then at the earliest.</summary>
+        public TimeSpan RunStart { get; } = runStart;
         /// <summary>The caller's run has seen the service answer, so an outage applies to it (one probe at a time).</summary>
         public bool OutagePacing { get; } = outagePacing;
         public TaskCompletionSource<RateSlot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

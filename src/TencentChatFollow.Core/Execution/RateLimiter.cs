@@ -129,16 +129,22 @@ internal sealed partial class RateLimiter
     /// The pacing rule without the line: takes a turn if it has come (for one caller that keeps its own line, as the
     /// simulation does, of <paramref name="callers"/> calls waiting).
     /// </summary>
-    internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next, int callers = 2)
+    internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next, int callers = 2, TimeSpan? runStart = null)
     {
-        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true), _clock.Elapsed, callers, out slot, out next);
+        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true, runStart ?? TimeSpan.MinValue), _clock.Elapsed, callers, out slot, out next);
     }
 
-    /// <summary>How long the service has refused every call of this API (its own refusals or the app's), or null when its last answer was an acceptance.</summary>
-    internal TimeSpan? RefusingFor()
+    /// <summary>
+    /// How long the service has refused every call of this API (its own refusals or the app's), counted from
+    /// <paramref name="runStart"/> at the earliest (a run is not given up on for refusals it did not meet), or null
+    /// when its last answer was an acceptance.
+    /// </summary>
+    internal TimeSpan? RefusingFor(TimeSpan? runStart = null)
     {
-        lock (_gate) return RefusingSince() is { } since ? _clock.Elapsed - since : null;
+        lock (_gate) return RefusingSince() is { } since ? _clock.Elapsed - Max(since, runStart ?? TimeSpan.MinValue) : null;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>The earlier of this API's and the app's refusing-since. Call under the lock.</summary>
     private TimeSpan? RefusingSince()
@@ -222,7 +228,7 @@ internal sealed partial class RateLimiter
     private bool TryGrant(Waiter waiter, int ceiling, int room, TimeSpan now, out RateSlot slot, out TimeSpan next)
     {
         slot = default;
-        if (RefusingSince() is { } since && now - since >= waiter.GiveUpAfter)
+        if (RefusingSince() is { } refusing && Max(refusing, waiter.RunStart) is var since && now - since >= waiter.GiveUpAfter)
         {
             // The quota has been used up elsewhere for longer than the caller waits: fail fast, but keep one probe
             // going now and then, so the run notices when the service takes calls again.

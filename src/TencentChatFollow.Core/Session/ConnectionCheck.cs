@@ -37,10 +37,13 @@ internal sealed class ConnectionCheckResult
 internal static class ConnectionCheck
 {
     /// <summary>Makes the check call. Cancelling the token throws OperationCanceledException.</summary>
-    public static async Task<ConnectionCheckResult> RunAsync(TencentChatSession session, CancellationToken cancellationToken)
+    /// <param name="session">The session to check.</param>
+    /// <param name="liveVerbose">Gets each -Verbose line as it is written (each retry as it happens), on the call's thread; the result has them all too.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    public static async Task<ConnectionCheckResult> RunAsync(TencentChatSession session, Action<string>? liveVerbose, CancellationToken cancellationToken)
     {
         if (session is null) throw new ArgumentNullException(nameof(session));
-        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { Name = "connection check" };
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { Name = "connection check", LiveVerbose = liveVerbose };
         var result = await call.ExecuteAsync(0, session.Identifier, new[] { session.Identifier }, cancellationToken).ConfigureAwait(false);
         var outcome = result.Outcomes[0];
         if (outcome.Result is { } info) return new ConnectionCheckResult(info, null, result.Verbose);

@@ -22,7 +22,13 @@ internal sealed class ConnectionRequest
     public const string EndpointVariable = "TENCENTCHAT_ENDPOINT";
 
     public uint? SdkAppId { get; set; }
+    /// <summary>The App admin; with <see cref="FromCredential"/>, the credential's user name (null: an empty credential).</summary>
     public string? Identifier { get; set; }
+    /// <summary>
+    /// The identifier and the secret key came from -Credential (its user name and password), which the messages name.
+    /// Both null with it: the credential was empty ([pscredential]::Empty).
+    /// </summary>
+    public bool FromCredential { get; set; }
     /// <summary>The secret key's UTF-8 bytes. The session keeps this array: do not clear it after Connect.</summary>
     public byte[]? SecretKey { get; set; }
     public string? UserSig { get; set; }
@@ -44,9 +50,19 @@ internal sealed class ConnectionRequest
     public TencentChatSession Connect(Func<string, string?> environment, DateTimeOffset now)
     {
         var problems = new List<string>();
+        if (FromCredential && Identifier is null && SecretKey is null)
+        {
+            throw new ArgumentException("Cannot connect to Tencent Cloud Chat. The -Credential is empty ([pscredential]::Empty, what a secret store or a script's [pscredential] parameter gives for none): " +
+                "pass a credential whose user name is the App admin and whose password is the secret key, such as (Get-Credential administrator), or pass -SecretKey.");
+        }
         var appId = SdkAppId ?? ReadAppId(environment, problems);
-        var identifier = Identifier ?? NonEmpty(environment(IdentifierVariable)) ?? DefaultIdentifier;
-        identifier = identifier.Trim();
+        var identifier = (Identifier ?? NonEmpty(environment(IdentifierVariable)) ?? DefaultIdentifier).Trim();
+        if (identifier.Length == 0)
+        {
+            problems.Add(FromCredential
+                ? "The -Credential's user name is blank (after a leading '\\' is dropped): it must be the App admin's account, such as administrator."
+                : "-Identifier is blank: pass the App admin's account, such as administrator, or leave it out for " + IdentifierVariable + " or administrator.");
+        }
         var (endpoint, region) = ResolveEndpoint(environment, problems);
 
         ISigSource? sig = null;
@@ -64,9 +80,13 @@ internal sealed class ConnectionRequest
             var key = SecretKey ?? FromEnvironment(environment(SecretKeyVariable));
             if (key is null || key.Length == 0)
             {
-                problems.Add($"No secret key: pass -SecretKey, -Credential (password = secret key) or -UserSig, or set {SecretKeyVariable}.");
+                problems.Add(SecretKey is null
+                    ? $"No secret key: pass -SecretKey, -Credential (password = secret key) or -UserSig, or set {SecretKeyVariable}."
+                    : FromCredential
+                        ? "The -Credential's password is empty: it must be the app's secret key, from the Chat console."
+                        : "-SecretKey is empty: pass the app's secret key, from the Chat console.");
             }
-            else if (appId is uint id)
+            else if (appId is uint id && identifier.Length > 0)
             {
                 sig = new SecretKeySigSource(id, identifier, key);
             }
@@ -80,7 +100,7 @@ internal sealed class ConnectionRequest
         {
             if (info.SdkAppId != appId) throw new ArgumentException($"The -UserSig was made for SDKAppID {info.SdkAppId}, not {appId}: pass the matching -SdkAppId or a UserSig for this app.");
             if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier '{info.Identifier}', not '{identifier}': pass -Identifier '{info.Identifier}' or a UserSig for '{identifier}'.");
-            if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {info.ExpiresAt:u}: make a new one, or connect with -SecretKey so the module renews it.");
+            if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {Wording.LocalTime(info.ExpiresAt)}: make a new one, or connect with -SecretKey so the module renews it.");
         }
         sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known
         return new TencentChatSession(appId.Value, identifier, endpoint, region, sig, MaxRequestsPerSecond, MaxRetry, Timeout, Proxy, RetryTimeout);
@@ -95,7 +115,7 @@ internal sealed class ConnectionRequest
             return null;
         }
         if (uint.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) return id;
-        problems.Add($"{SdkAppIdVariable} is '{text}', which is not an SDKAppID (a whole number from 1 to 4294967295).");
+        problems.Add($"{SdkAppIdVariable} is {UnsafeText.Show(text)}, which is not an SDKAppID (a whole number from 1 to 4294967295).");
         return null;
     }
 
@@ -119,7 +139,7 @@ internal sealed class ConnectionRequest
             {
                 if (!Uri.TryCreate(endpointText.Trim(), UriKind.Absolute, out var uri))
                 {
-                    problems.Add($"{EndpointVariable} is '{endpointText}', which is not an absolute URI.");
+                    problems.Add($"{EndpointVariable} is {EndpointResolver.ShowText(endpointText)}, which is not an absolute URI: a base URI starts with https:// (or http:// for the emulator on this machine).");
                     return (null, null);
                 }
                 return (Check(uri), null);
@@ -128,7 +148,7 @@ internal sealed class ConnectionRequest
             if (regionText is not null)
             {
                 if (EndpointResolver.TryParseRegion(regionText, out var parsed)) return (EndpointResolver.ForRegion(parsed), parsed);
-                problems.Add($"{RegionVariable} is '{regionText}', which is not a region ({string.Join(", ", Enum.GetNames(typeof(ChatRegion)))}).");
+                problems.Add($"{RegionVariable} is {UnsafeText.Show(regionText)}, which is not a region ({EndpointResolver.RegionNames}).");
                 return (null, null);
             }
             return (EndpointResolver.ForRegion(ChatRegion.China), ChatRegion.China);

@@ -61,8 +61,8 @@ public sealed class TencentChatSession
     public ChatRegion? Region { get; }
     /// <summary>SecretKey (the module makes and renews UserSigs) or UserSig (a ready-made one, not renewable).</summary>
     public string AuthenticationMode => Sig.CanRenew ? "SecretKey" : "UserSig";
-    /// <summary>When the current UserSig expires (renewed automatically in SecretKey mode).</summary>
-    public DateTimeOffset? UserSigExpiresAt => Sig.ExpiresAt;
+    /// <summary>When the current UserSig expires (renewed automatically in SecretKey mode), in local time as <see cref="ConnectedAt"/> is.</summary>
+    public DateTimeOffset? UserSigExpiresAt => Sig.ExpiresAt?.ToLocalTime();
     public int MaxRequestsPerSecond { get; }
     public int MaxRetry { get; }
     public TimeSpan Timeout { get; }

@@ -16,6 +16,10 @@ internal static class Wording
     public static string Count(long count, string one, string many)
         => count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
 
+    /// <summary>A time as the messages show it: in this machine's time zone, as the session's times are ("2030-06-01 16:30:15 +08:00").</summary>
+    public static string LocalTime(DateTimeOffset time)
+        => time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The message of an exception as a user should see it: without the "(Parameter 'x')" (or "Parameter name: x",
     /// "Actual value was ...") that .NET appends when the exception names a parameter.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
@@ -34,6 +35,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     /// <summary>The app's SDKAppID (TENCENTCHAT_SDKAPPID when omitted).</summary>
     [Parameter(Position = 0)]
     [ValidateRange(1, uint.MaxValue)]
+    [SdkAppIdArgument]
     public uint SdkAppId { get; set; }
 
     /// <summary>The App admin account (TENCENTCHAT_IDENTIFIER, else administrator).</summary>
@@ -63,6 +65,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 
     /// <summary>The app's data-centre region (TENCENTCHAT_REGION, else China).</summary>
     [Parameter]
+    [RegionArgument]
     public ChatRegion Region { get; set; }
 
     /// <summary>A base URI that overrides -Region (TENCENTCHAT_ENDPOINT), e.g. the emulator's http://127.0.0.1:5080.</summary>
@@ -123,8 +126,10 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         var request = new ConnectionRequest
         {
             SdkAppId = bound.ContainsKey(nameof(SdkAppId)) ? SdkAppId : null,
-            Identifier = Credential is not null ? Credential.UserName.TrimStart('\\') : Identifier,
-            SecretKey = SecretKey is not null ? SecretText.ToUtf8(SecretKey) : Credential is not null ? SecretText.ToUtf8(Credential.Password) : null,
+            // [pscredential]::Empty has neither a user name nor a password: the request says so.
+            Identifier = Credential is not null ? Credential.UserName?.TrimStart('\\') : Identifier,
+            SecretKey = SecretKey is not null ? SecretText.ToUtf8(SecretKey) : Credential?.Password is { } password ? SecretText.ToUtf8(password) : null,
+            FromCredential = Credential is not null,
             UserSig = UserSig is not null ? System.Text.Encoding.UTF8.GetString(SecretText.ToUtf8(UserSig)) : null,
             Region = bound.ContainsKey(nameof(Region)) ? Region : null,
             Endpoint = Endpoint,
@@ -156,8 +161,8 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         foreach (var warning in request.Warnings) WriteWarning(warning);
         if (SkipCheck) WriteVerbose("Not checked (-SkipCheck): a wrong key, SDKAppID, admin or endpoint shows up at the first call.");
         else Check(session);
-        SessionStore.Set(Scope, session);
-        WriteVerbose($"Connected for the {(Scope == SessionScope.Process ? "process (every runspace)" : "current runspace only")}: {session}. {DescribeSig(session)}");
+        // Everything is written before the session is stored: a warning can end the command (-WarningAction Stop, Halt
+        // at an Inquire prompt), and then the previous session must stay as it was.
         if (Scope == SessionScope.Process && SessionStore.Get(SessionScope.Runspace) is { } own)
         {
             WriteWarning($"This runspace has its own session ({own}, Connect-TencentChat -Scope Runspace), which still wins here over the process-wide one just made. Run Disconnect-TencentChat -Scope Runspace to use the process-wide session here.");
@@ -165,9 +170,11 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         if (session.AuthenticationMode == "UserSig")
         {
             WriteWarning(session.UserSigExpiresAt is { } at
-                ? FormattableString.Invariant($"The UserSig you passed cannot be renewed by the module: it expires at {at.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}. Connect with -SecretKey or -Credential for unattended runs.")
+                ? $"The UserSig you passed cannot be renewed by the module: it expires at {Wording.LocalTime(at)}. Connect with -SecretKey or -Credential for unattended runs."
                 : "The UserSig you passed could not be read, so its expiry is unknown, and the module cannot renew it. Connect with -SecretKey or -Credential for unattended runs.");
         }
+        WriteVerbose($"Connected for the {(Scope == SessionScope.Process ? "process (every runspace)" : "current runspace only")}: {session}. {DescribeSig(session)}");
+        SessionStore.Set(Scope, session);
         if (PassThru) WriteObject(session);
     }
 
@@ -177,18 +184,30 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     private void Check(TencentChatSession session)
     {
         ConnectionCheckResult result;
+        // Off the pipeline thread: the call is async all the way down. This thread writes its -Verbose lines as they
+        // come (each retry of an endpoint that does not answer, not a minute of silence), until the call ends.
+        var verbose = new ConcurrentQueue<string>();
         try
         {
-            // Off the pipeline thread: the call is async all the way down; this thread only waits for it.
-            result = Task.Run(() => ConnectionCheck.RunAsync(session, _stop.Token)).GetAwaiter().GetResult();
+            var call = Task.Run(() => ConnectionCheck.RunAsync(session, verbose.Enqueue, _stop.Token));
+            while (Task.WaitAny(new Task[] { call }, VerbosePollMilliseconds, _stop.Token) < 0) WriteQueued(verbose);
+            WriteQueued(verbose);
+            result = call.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        foreach (var line in result.Verbose) WriteVerbose(line);
         if (result.Error is { } error) ThrowTerminatingError(ErrorRecords.From(error, session.Endpoint));
         WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin '{session.Identifier}'.");
+    }
+
+    /// <summary>How often the pipeline thread writes the check call's new -Verbose lines while it waits.</summary>
+    private const int VerbosePollMilliseconds = 100;
+
+    private void WriteQueued(ConcurrentQueue<string> lines)
+    {
+        while (lines.TryDequeue(out var line)) WriteVerbose(line);
     }
 
     /// <summary>Cancels the check call when the command ends early.</summary>
@@ -196,6 +215,6 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 
     private static string DescribeSig(TencentChatSession session)
         => session.AuthenticationMode == "SecretKey"
-            ? $"UserSigs are made from the secret key and renewed automatically (current one expires {session.UserSigExpiresAt:u})."
+            ? $"UserSigs are made from the secret key and renewed automatically (current one expires {Wording.LocalTime(session.UserSigExpiresAt!.Value)})."
             : "Using the UserSig given.";
 }

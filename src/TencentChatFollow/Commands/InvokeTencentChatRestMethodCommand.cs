@@ -16,8 +16,10 @@ namespace TencentChatFollow.Commands;
 /// pacing, retries and errors. Each body is one call; bodies from the pipeline go several at once under the API's rate
 /// limiter and come out in input order, one answer or one error each. The run is Core's (<see cref="RestRun"/> over
 /// <see cref="RestCall"/>); this class binds, turns PowerShell values into bodies and answers into objects, and writes.
+/// Each body is sent only after ShouldProcess ("body 3", "POST v4/service/command"), so -WhatIf sends nothing; at
+/// ConfirmImpact Medium nothing prompts by default.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "TencentChatRestMethod")]
+[Cmdlet(VerbsLifecycle.Invoke, "TencentChatRestMethod", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject), typeof(string))]
 public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDisposable
 {
@@ -25,6 +27,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     private RestRun? _run;
     private RunWriter? _writer;
     private ProgressReporter? _progress;
+    private string _action = "";
 
     /// <summary>The API as service/command (im_open_login_svc/account_check); a leading v4/ is accepted.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -51,6 +54,11 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     [ValidateRange(1, TencentChatSession.MaxRequestsPerSecondCeiling)]
     public int MaxRequestsPerSecond { get; set; }
 
+    /// <summary>Retries of a call that failed in a way that leaves its effect unknown; by default the session's -MaxRetry. 0 for a write that must not be done twice.</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetry { get; set; }
+
     protected override void BeginProcessing()
     {
         if (!RestApiName.TryParse(Api, out var api, out var problem))
@@ -60,13 +68,15 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         }
         var session = RequireSession();
         var cap = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRequestsPerSecond)) ? MaxRequestsPerSecond : (int?)null;
-        var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap);
+        var retries = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetry)) ? MaxRetry : (int?)null;
+        var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap, retries);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
         call.SendNoMore = _run.SendNoMore; // once the run stops, bodies still waiting for their turn are not sent
         // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).
         _writer = new RunWriter(this, _ => true, "body", targetOf: key => _run.Given(key));
         _run.StopAtFirstError = _writer.StopsAtFirstError;
         _progress = new ProgressReporter(this, "Invoke-TencentChatRestMethod " + api!.Name, () => call.CurrentRate, "body", "bodies");
+        _action = "POST " + api.Path;
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",
             api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, session.Identifier, ThrottleLimit, call.Ceiling));
@@ -76,8 +86,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     {
         if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Body)))
         {
-            // No body at all: one call with the empty object.
-            Guard(() => Write(_run!.Add(null, RestBody.Empty, null)));
+            // No body at all: one call with the empty object, which stands as the body given (an error's TargetObject).
+            if (ShouldSend()) Guard(() => Write(_run!.Add(new Hashtable(), RestBody.Empty, null)));
             return;
         }
         foreach (var given in Bodies(Body))
@@ -97,6 +107,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             {
                 refusal = ex;
             }
+            if (refusal is null && !ShouldSend()) continue; // declined (-WhatIf, -Confirm): not sent, not an error
             Guard(() => Write(_run!.Add(given, json, refusal)));
         }
     }
@@ -115,6 +126,17 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     {
         _stop.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// ShouldProcess for the next body, named by its place in the input; one declined still takes its place, so the
+    /// bodies after it keep their numbers.
+    /// </summary>
+    private bool ShouldSend()
+    {
+        if (ShouldProcess("body " + _run!.Next.ToString(CultureInfo.InvariantCulture), _action)) return true;
+        _run.Skip();
+        return false;
     }
 
     /// <summary>The bodies one input holds: an array (not a dictionary) is several, anything else one.</summary>

@@ -22,6 +22,7 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     /// <summary>The app's SDKAppID.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateRange(1, uint.MaxValue)]
+    [SdkAppIdArgument]
     public uint SdkAppId { get; set; }
 
     /// <summary>The app's secret key.</summary>
@@ -50,7 +51,7 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     {
         if (Expiry < TimeSpan.FromSeconds(1) || Expiry > TimeSpan.FromDays(3650))
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException($"-Expiry must be between 1 second and 3650 days; it is {Expiry}."),
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException($"-Expiry must be between 1 second and 3650 days; it is {Expiry}.{TicksHint(Expiry)}"),
                 "TencentChat.InvalidExpiry", Expiry));
         }
         _key = SecretText.ToUtf8(SecretKey!);
@@ -64,6 +65,14 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var identifier = Identifier!.Trim();
+        if (identifier.Length == 0)
+        {
+            // [ValidateNotNullOrEmpty] lets blanks through (and ValidateNotNullOrWhiteSpace is not in 5.1): one error for
+            // this input, and the pipeline goes on with the next.
+            WriteError(ErrorRecords.InvalidArgument(new ArgumentException("-Identifier is blank: pass the account to make the UserSig for, such as user001."),
+                "TencentChat.BlankIdentifier", Identifier));
+            return;
+        }
         var sig = UserSigGenerator.Generate(SdkAppId, _key!, identifier, (long)Expiry.TotalSeconds, DateTimeOffset.UtcNow);
         if (AsPlainText)
         {
@@ -71,6 +80,16 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             return;
         }
         WriteObject(ToSecureString(sig));
+    }
+
+    /// <summary>
+    /// For an -Expiry under a second of whole ticks, most likely a number meant as days or seconds: how to say that.
+    /// </summary>
+    private static string TicksHint(TimeSpan expiry)
+    {
+        if (expiry.Ticks <= 0 || expiry >= TimeSpan.FromSeconds(1)) return "";
+        var n = expiry.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $" A number is read as ticks (units of 100 ns): for {n} days pass '{n}.00:00:00' or (New-TimeSpan -Days {n}); for {n} seconds, (New-TimeSpan -Seconds {n}).";
     }
 
     /// <summary>The text as a read-only SecureString, which the user owns once it is written.</summary>

@@ -33,7 +33,23 @@ internal static class JsonToPSObject
         if (value is not PSObject wrapped) return value;
         if (wrapped.BaseObject is not PSCustomObject) return wrapped.BaseObject;
         var fields = new System.Collections.Specialized.OrderedDictionary();
-        foreach (var property in wrapped.Properties) fields[property.Name] = property.Value;
+        foreach (var property in wrapped.Properties) fields[property.Name] = Read(property);
         return fields;
+    }
+
+    /// <summary>
+    /// A property's value; one whose getter fails (a ScriptProperty that throws) stands as <see cref="RestBody.Unreadable"/>,
+    /// so that body alone is refused, not the whole command ended. Ctrl+C during a getter still stops the pipeline.
+    /// </summary>
+    private static object? Read(PSPropertyInfo property)
+    {
+        try
+        {
+            return property.Value;
+        }
+        catch (GetValueException ex) when (ex.InnerException is not PipelineStoppedException)
+        {
+            return new RestBody.Unreadable(ex.Message);
+        }
     }
 }

@@ -23,6 +23,8 @@ internal enum RefusalKind
     TooLong,
     /// <summary>A pair whose From is longer than any Tencent user id.</summary>
     FromTooLong,
+    /// <summary>An object whose id property could not be read (its getter failed).</summary>
+    Unreadable,
 }
 
 /// <summary>
@@ -46,7 +48,7 @@ internal sealed class Refusal
     public RefusalKind Kind { get; }
     /// <summary>What was refused: the piped object, or the id (NoFrom, TooLong, FromTooLong).</summary>
     public object? Input { get; }
-    /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type, a From.</summary>
+    /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type, a From, why a property could not be read.</summary>
     public string Shape { get; }
     /// <summary>For NoIdProperty: the property that most likely holds the ids; for BlankId: the blank property.</summary>
     public string? Property { get; }
@@ -71,7 +73,13 @@ internal sealed class Refusal
 
     /// <summary>An object whose id property <paramref name="property"/> is blank.</summary>
     public static Refusal BlankId(object? input, string property)
-        => new(RefusalKind.BlankId, input is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : input, "blank", property);
+        => new(RefusalKind.BlankId, AsGiven(input), "blank", property);
+
+    /// <summary>An object whose id property <paramref name="property"/> could not be read, for <paramref name="reason"/>.</summary>
+    public static Refusal Unreadable(object? input, string property, string reason) => new(RefusalKind.Unreadable, AsGiven(input), reason, property);
+
+    /// <summary>An object as the error holds it: a custom object as it is, any other without its PowerShell wrapper.</summary>
+    private static object? AsGiven(object? input) => input is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : input;
 
     /// <summary>An id that came without a From.</summary>
     public static Refusal NoFrom(string id) => new(RefusalKind.NoFrom, id, "", null);
@@ -108,6 +116,11 @@ internal sealed class Refusal
                 return $"The From {ShowLong(Shape)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account: " +
                     (one ? $"its pair with '{Input}' was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with '{Input}') was sent.") +
                     " Check -From, or the From column of the input." + all;
+            case RefusalKind.Unreadable:
+                return (one
+                        ? $"The {Property} property of the input object {Show(Input)} could not be read ({Shape}), so it was not sent."
+                        : $"The {Property} property of {Wording.Count(count, "input object", "input objects")} (such as {Show(Input)}) could not be read ({Shape}), so none of them was sent.") +
+                    $" Fix how {Property} is computed, or leave those objects out.{all}";
             case RefusalKind.BlankId:
                 return (one
                         ? $"The input object {Show(Input)} has a blank {Property}, so it carries no user id; it was not sent."

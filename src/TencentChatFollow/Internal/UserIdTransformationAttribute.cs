@@ -88,7 +88,18 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         {
             if (psObject.Properties[name] is { } property)
             {
-                AddIdsFromProperty(ids, item, property.Name, property.Value, nested);
+                object? raw;
+                try
+                {
+                    raw = property.Value;
+                }
+                catch (GetValueException ex) when (ex.InnerException is not PipelineStoppedException)
+                {
+                    // A getter that fails (a ScriptProperty that throws): this input is refused, the run goes on.
+                    ids.Add(Mark(Refusal.Unreadable(item, property.Name, ex.Message)));
+                    return;
+                }
+                AddIdsFromProperty(ids, item, property.Name, raw, nested);
                 return;
             }
         }

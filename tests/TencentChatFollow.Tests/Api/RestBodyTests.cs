@@ -111,6 +111,65 @@ public class RestBodyTests
         Assert.Contains($"deeper than {RestBody.MaxDepth} levels", Refused(loop).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"CheckItem\":[],\"CheckItem\":[]}", "'CheckItem' appears twice in the body")]
+    [InlineData("{\"CheckItem\":[{\"UserID\":\"a\"},{\"UserID\":\"b\",\"UserID\":\"c\"}]}", "'UserID' appears twice in CheckItem[1]")]
+    [InlineData("{\"A\":{\"B\":{\"x\":1,\"x\":1}}}", "'x' appears twice in A.B")]
+    public void A_JSON_text_with_a_name_twice_in_one_object_is_refused_with_where(string json, string why)
+    {
+        var e = Refused(json);
+        Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_JSON_text_with_the_same_name_in_other_objects_or_in_another_case_is_sent()
+    {
+        const string json = "{\"CheckItem\":[{\"UserID\":\"a\"},{\"UserID\":\"b\"}],\"userid\":1,\"UserID\":2}";
+        Assert.Equal(json, Text(json));
+    }
+
+    [Fact]
+    public void Half_a_surrogate_pair_in_a_dictionary_is_refused_as_not_text_with_where()
+    {
+        // Built here, not as theory data: xunit carries theory data through UTF-8, which would replace half a pair.
+        foreach (var (id, at) in new[] { ("a" + '\uD800' + "b", 2), ("ab" + '\uDC00', 3), ("" + '\uDC00' + '\uD800', 1), ("ok" + '\uD83D', 3) })
+        {
+            var e = Refused(new Hashtable { ["CheckItem"] = new object[] { new Hashtable { ["UserID"] = id } } });
+            Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
+            Assert.StartsWith($"The string at CheckItem[0].UserID is not valid text: character {at} is half of a UTF-16 surrogate pair", e.Message, StringComparison.Ordinal);
+            Assert.StartsWith($"A key in CheckItem[0] is not valid text: character {at}", Refused(new Hashtable { ["CheckItem"] = new object[] { new Hashtable { [id] = "x" } } }).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Half_a_surrogate_pair_alone_or_in_a_JSON_text_is_refused_as_not_text_raw_or_escaped()
+    {
+        Assert.StartsWith("The character at C is not valid text", Refused(new Hashtable { ["C"] = '\uD800' }).Message, StringComparison.Ordinal);
+        Assert.StartsWith("The body is not valid text: character 27 is half of a UTF-16 surrogate pair (U+D800)", Refused("{\"CheckItem\":[{\"UserID\":\"a" + '\uD800' + "b\"}]}").Message, StringComparison.Ordinal);
+        Assert.StartsWith("The string at CheckItem[0].UserID is not valid text: an escape", Refused("{\"CheckItem\":[{\"UserID\":\"a\\ud800b\"}]}").Message, StringComparison.Ordinal);
+        Assert.StartsWith("A name in CheckItem[0] is not valid text", Refused("{\"CheckItem\":[{\"Use\\udc00rID\":\"a\"}]}").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_whole_surrogate_pair_is_text_and_is_sent()
+    {
+        const string pair = "a\uD83D\uDE00b";
+        using var sent = System.Text.Json.JsonDocument.Parse(RestBody.From(new Hashtable { ["UserID"] = pair }));
+        Assert.Equal(pair, sent.RootElement.GetProperty("UserID").GetString());
+        var json = "{\"UserID\":\"" + pair + "\",\"E\":\"\\ud83d\\ude00\"}";
+        Assert.Equal(json, Text(json));
+    }
+
+    [Fact]
+    public void A_value_the_adapter_could_not_read_refuses_the_body_naming_where_and_why()
+    {
+        var body = new OrderedDictionary { ["CheckItem"] = new object[] { new Hashtable { ["Nick"] = new RestBody.Unreadable("Exception getting \"Nick\": \"kaboom\"") } } };
+        var e = Refused(body);
+        Assert.Equal("TencentChat.InvalidBody", e.ErrorId);
+        Assert.StartsWith("The property at CheckItem[0].Nick could not be read (Exception getting \"Nick\": \"kaboom\"); the body was not sent.", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_cap_is_1_MiB_of_UTF8_and_is_checked_before_sending()
     {

@@ -56,6 +56,25 @@ public class RestRunTests
     }
 
     [Fact]
+    public void A_body_declined_keeps_its_place_so_the_bodies_after_it_keep_their_numbers()
+    {
+        var calls = new Calls();
+        var run = new RestRun(calls.Call, maxInFlight: 8, CancellationToken.None);
+        calls.Finish(1);
+        calls.Finish(3);
+        Assert.Equal(1, run.Next);
+        var output = Out(run, run.Add("body 1", Json, null));
+        Assert.Equal(2, run.Next);
+        run.Skip();
+        Assert.Equal(3, run.Next);
+        output.AddRange(Out(run, run.Add("body 3", Json, null)));
+        output.AddRange(Out(run, run.Complete()));
+        Assert.Equal(new object?[] { "answer 1", "answer 3" }, output);
+        Assert.Equal(new long[] { 1, 3 }, calls.Started.ToArray());
+        Assert.Equal((2L, 0L), (run.Done, run.Errors));
+    }
+
+    [Fact]
     public void A_halt_sends_nothing_more_and_returns_the_calls_started_in_order()
     {
         var calls = new Calls();

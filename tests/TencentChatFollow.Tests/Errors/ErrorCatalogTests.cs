@@ -10,14 +10,14 @@ public class ErrorCatalogTests
     private static readonly int[] ThrottlingCodes = { 60007, 60011, 60018, 60019 };
     private static readonly int[] NonTransientCodes =
     {
-        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60020, 60021,
+        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60016, 60020, 60021,
         70001, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
     };
 
     // Codes after which every later call of the session fails the same way.
     private static readonly int[] SessionWideCodes =
     {
-        30002, 30004, 30005, 60004, 60005, 60006, 60010, 60020, 60021, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
+        30002, 30004, 30005, 60004, 60005, 60006, 60010, 60016, 60020, 60021, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
     };
 
     public static IEnumerable<object[]> AllDocumentedCodes() => TransientCodes.Concat(NonTransientCodes).Select(c => new object[] { c });
@@ -130,5 +130,16 @@ public class ErrorCatalogTests
         Assert.Contains("truncated", ErrorCatalog.AdviceFor(70003, null), StringComparison.Ordinal);
         Assert.Equal(ErrorCatalog.Describe(70009).Advice, ErrorCatalog.AdviceFor(70009, null));
         Assert.Equal(ErrorCatalog.Describe(30004).Advice, ErrorCatalog.AdviceFor(30004, 1400000123));
+        Assert.Equal(ErrorCatalog.Describe(70001).Advice, ErrorCatalog.AdviceFor(70001, null));
+        Assert.Contains("new -UserSig", ErrorCatalog.AdviceFor(70001, null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_a_sig_made_from_the_key_70001_points_at_the_clock_not_at_connecting_with_the_key()
+    {
+        // It comes to a fatal 70001 only after the module renewed the sig once: the session has the key already.
+        var advice = ErrorCatalog.AdviceFor(70001, 1400000123);
+        Assert.Contains("clock", advice, StringComparison.Ordinal);
+        Assert.DoesNotContain("-SecretKey", advice, StringComparison.Ordinal);
     }
 }

@@ -93,6 +93,7 @@ public class AttemptClassifierTests
     [InlineData(nameof(TransportFault.ConnectionFailed), nameof(Verdict.Transient), true)]
     [InlineData(nameof(TransportFault.TooLarge), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.CertificateRejected), nameof(Verdict.Fatal), false)]
+    [InlineData(nameof(TransportFault.TlsFailed), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.RequestFailed), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.Redirected), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.Undecodable), nameof(Verdict.Transient), false)]

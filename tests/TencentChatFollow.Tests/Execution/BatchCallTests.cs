@@ -371,6 +371,19 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_first_answer_cut_short_is_not_called_no_answer_it_may_have_been_the_services()
+    {
+        using var server = new FakeTransport(Transient("truncated"));
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Single(rig.Requests);
+        Assert.Contains("got no Tencent Cloud Chat answer it could read", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("may still have been the service's, with the call made", result.Fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Tencent_error_on_the_first_call_is_an_answer_and_does_not_stop_the_run()
     {
         using var server = new FakeTransport(Fail(30006, "internal error"), Fail(30006, "internal error"));
@@ -798,6 +811,25 @@ public class BatchCallTests
         Assert.Null(result.Fatal);
         Assert.Equal(8, rig.Requests.Length);
         Assert.Single(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_MaxRetry_0_a_call_that_fails_in_an_outage_is_not_sent_again()
+    {
+        // -MaxRetry 0 is one attempt: for a write that must not be done twice, waiting out an outage must not send it
+        // again either (before: it waited, as a probe, and went again, and again).
+        using var server = new FakeTransport(Ok(Item("a", 1, 1, 1)), Html502, Html502, Html502, Html502, Ok(Item("b", 2, 2, 2)));
+        var rig = Make(server, maxRetry: 0);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        for (var i = 0; i < 3; i++) await call.ExecuteAsync(2 + i, From, new[] { "x" + i }, CancellationToken.None); // now down for every call
+
+        var result = await call.ExecuteAsync(5, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Equal("TencentChat.HttpError", Assert.Single(result.Outcomes).Error!.ErrorId);
+        Assert.Null(result.Fatal);
+        Assert.Equal(5, rig.Requests.Length);
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
 
     [Fact]

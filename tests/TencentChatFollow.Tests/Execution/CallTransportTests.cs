@@ -223,4 +223,25 @@ public class CallTransportTests
         Assert.Equal(2, server.Count);
         Assert.Contains(TimeSpan.FromSeconds(waited), clock.Waits);
     }
+
+    [Fact]
+    public void A_TLS_failure_is_a_rejected_certificate_only_when_a_certificate_was_judged()
+    {
+        // .NET: https to a plain-HTTP server, and an untrusted certificate.
+        var plain = new HttpRequestException("The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("Cannot determine the frame size or a corrupted frame was received."));
+        var untrusted = new HttpRequestException("The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot"));
+        // .NET Framework: the WebException's status says which (its messages are localized).
+#pragma warning disable SYSLIB0014 // WebException is what .NET Framework's handler throws
+        var trust = new HttpRequestException("An error occurred while sending the request.", new WebException("x", WebExceptionStatus.TrustFailure));
+        var channel = new HttpRequestException("An error occurred while sending the request.", new WebException("x", WebExceptionStatus.SecureChannelFailure));
+#pragma warning restore SYSLIB0014
+
+        Assert.False(CallTransport.FindTlsFailure(plain)!.Value.Certificate);
+        Assert.True(CallTransport.FindTlsFailure(untrusted)!.Value.Certificate);
+        Assert.True(CallTransport.FindTlsFailure(trust)!.Value.Certificate);
+        Assert.False(CallTransport.FindTlsFailure(channel)!.Value.Certificate);
+        Assert.Null(CallTransport.FindTlsFailure(new HttpRequestException("Connection refused", new IOException("refused"))));
+    }
 }

@@ -228,6 +228,36 @@ public class RateLimiterTests
     }
 
     [Fact]
+    public async Task A_run_that_starts_after_the_refusals_began_is_given_its_own_give_up_time()
+    {
+        // The limiter is the process's: a run that gave up leaves it refusing. The next run (a rerun of the failed ids)
+        // must send, and be given up on only when the service has refused it for its own give-up time.
+        var (limiter, time) = Make();
+        var giveUp = TimeSpan.FromSeconds(5);
+        var slot = await limiter.WaitAsync(200, CancellationToken.None, giveUpAfter: giveUp, runStart: time.Elapsed);
+        time.Advance(Ms(100));
+        limiter.Refused(slot, 200, "60007");
+        time.Advance(TimeSpan.FromSeconds(6));
+        Assert.True(limiter.TryAcquire(200, giveUp, out var probe, out _, runStart: TimeSpan.Zero));
+        Assert.False(probe.Exhausted);
+        Assert.True(limiter.TryAcquire(200, giveUp, out var first, out _, runStart: TimeSpan.Zero));
+        Assert.True(first.Exhausted); // the first run: given up on
+
+        var rerun = time.Elapsed;
+        time.Advance(Ms(500)); // no exhausted probe due (one a second)
+        Assert.True(limiter.TryAcquire(200, giveUp, out var fresh, out _, runStart: rerun));
+        Assert.False(fresh.Exhausted); // before: exhausted at once, 7 s of refusals that were not this run's
+        Assert.Equal(Ms(500), limiter.RefusingFor(rerun));
+        Assert.Equal(Ms(6500), limiter.RefusingFor()); // the limiter's own clock, for everyone
+        time.Advance(Ms(4500));
+        Assert.True(limiter.TryAcquire(200, giveUp, out var probe2, out _, runStart: rerun));
+        Assert.False(probe2.Exhausted); // the one probe a second
+        Assert.True(limiter.TryAcquire(200, giveUp, out var late, out _, runStart: rerun));
+        Assert.True(late.Exhausted);
+        Assert.Equal(TimeSpan.FromSeconds(5), late.RefusingFor);
+    }
+
+    [Fact]
     public void Before_the_service_has_ever_answered_failures_are_never_an_outage()
     {
         var (limiter, time) = Make();

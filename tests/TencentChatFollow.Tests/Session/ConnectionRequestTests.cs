@@ -304,11 +304,81 @@ public class ConnectionRequestTests
         Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_empty_explicit_secret_key_is_no_key()
+    [Theory]
+    [InlineData(false, "-SecretKey is empty")]
+    [InlineData(true, "The -Credential's password is empty")]
+    public void An_empty_explicit_secret_key_is_named_as_empty(bool fromCredential, string expected)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Array.Empty<byte>() }.Connect(NoEnv, Now));
-        Assert.Contains("No secret key", ex.Message, StringComparison.Ordinal);
+        var request = new ConnectionRequest { SdkAppId = 7, Identifier = "administrator", SecretKey = Array.Empty<byte>(), FromCredential = fromCredential };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("No secret key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_credential_says_so_and_what_to_pass()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, FromCredential = true }.Connect(NoEnv, Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. The -Credential is empty", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("password is the secret key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("   ", false, "-Identifier is blank")]
+    [InlineData("", true, "The -Credential's user name is blank")]
+    [InlineData(" ", true, "The -Credential's user name is blank")]
+    public void A_blank_identifier_is_named(string identifier, bool fromCredential, string expected)
+    {
+        var request = new ConnectionRequest { SdkAppId = 7, Identifier = identifier, SecretKey = Encoding.UTF8.GetBytes(Key), FromCredential = fromCredential };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(NoEnv, Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TENCENTCHAT_SDKAPPID")]
+    [InlineData("TENCENTCHAT_REGION")]
+    [InlineData("TENCENTCHAT_ENDPOINT")]
+    public void A_secret_key_in_another_variable_is_described_not_shown(string variable)
+    {
+        var env = variable == "TENCENTCHAT_SDKAPPID"
+            ? Env((variable, Key), ("TENCENTCHAT_SECRETKEY", "1400000001"))
+            : Env((variable, Key), ("TENCENTCHAT_SECRETKEY", "1400000001"), ("TENCENTCHAT_SDKAPPID", "1400000001"));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
+        Assert.Contains($"{variable} is a text of 64 characters (64 hexadecimal digits), which looks like a secret key", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key.Substring(0, 8), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_bad_value_is_described_by_its_length_only()
+    {
+        var env = Env(("TENCENTCHAT_SDKAPPID", "pa$$word-that-is-long-enough"), ("TENCENTCHAT_SECRETKEY", Key));
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest().Connect(env, Now));
+        Assert.Contains("TENCENTCHAT_SDKAPPID is a text of 28 characters (not shown: it may be a secret)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("word", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_endpoint_of_user_info_and_host_without_a_scheme_never_shows_the_user_info(bool fromEnvironment)
+    {
+        const string copied = "ops:secret-pw@console.tim.qq.com";
+        var request = new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key), Endpoint = fromEnvironment ? null : new Uri(copied) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(fromEnvironment ? Env(("TENCENTCHAT_ENDPOINT", copied)) : NoEnv, Now));
+        Assert.Contains("Endpoint 'ops:...' must use https", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("console.tim.qq.com/v4/follow/follow_get_info?usersig=eJyrVgrxCdZRSq0oyCx&identifier=administrator", "'console.tim.qq.com/...' (its path and query not shown)")]
+    [InlineData("console.tim.qq.com?usersig=eJyrVgrxCdZRSq0oyCx", "'console.tim.qq.com/...' (its path and query not shown)")]
+    [InlineData("console.tim.qq.com\\ops@secret-pw", "'console.tim.qq.com/...' (its path and query not shown)")]
+    public void An_endpoint_variable_without_a_scheme_shows_its_host_only(string value, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(Key) }.Connect(Env(("TENCENTCHAT_ENDPOINT", value)), Now));
+        Assert.Contains("TENCENTCHAT_ENDPOINT is " + expected + ", which is not an absolute URI", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("eJy", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
