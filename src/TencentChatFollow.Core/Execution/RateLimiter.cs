@@ -141,19 +141,19 @@ internal sealed partial class RateLimiter
     /// </summary>
     internal TimeSpan? RefusingFor(TimeSpan? runStart = null)
     {
-        lock (_gate) return RefusingSince() is { } since ? _clock.Elapsed - Max(since, runStart ?? TimeSpan.MinValue) : null;
+        lock (_gate) return RefusingSince(runStart ?? TimeSpan.MinValue) is { } since ? _clock.Elapsed - since : null;
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>The earlier of this API's and the app's refusing-since. Call under the lock.</summary>
-    private TimeSpan? RefusingSince()
+    /// <summary>
+    /// The earlier of this API's and the app's refusing-since, or <paramref name="runStart"/> when that is later (a
+    /// run's refusals count from its start). Call under the lock.
+    /// </summary>
+    private TimeSpan? RefusingSince(TimeSpan runStart)
     {
         var own = _control.RefusingSince;
         var app = App.RefusingSince;
-        if (own is null) return app;
-        if (app is null) return own;
-        return own < app ? own : app;
+        var since = own is null ? app : app is null ? own : own < app ? own : app;
+        return since is { } at && at < runStart ? runStart : since;
     }
 
     /// <summary>
@@ -228,7 +228,7 @@ internal sealed partial class RateLimiter
     private bool TryGrant(Waiter waiter, int ceiling, int room, TimeSpan now, out RateSlot slot, out TimeSpan next)
     {
         slot = default;
-        if (RefusingSince() is { } refusing && Max(refusing, waiter.RunStart) is var since && now - since >= waiter.GiveUpAfter)
+        if (RefusingSince(waiter.RunStart) is { } since && now - since >= waiter.GiveUpAfter)
         {
             // The quota has been used up elsewhere for longer than the caller waits: fail fast, but keep one probe
             // going now and then, so the run notices when the service takes calls again.

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 
 namespace TencentChatFollow.Text;
 
@@ -21,7 +22,7 @@ internal static class UnsafeText
     {
         if (text is null) throw new ArgumentNullException(nameof(text));
         var trimmed = text.Trim();
-        if (trimmed.Length > 0 && trimmed.Length <= MaxShown && !Any(trimmed, char.IsControl)) return "'" + trimmed + "'";
+        if (trimmed.Length > 0 && trimmed.Length <= MaxShown && !trimmed.Any(char.IsControl)) return "'" + trimmed + "'";
         return Describe(trimmed);
     }
 
@@ -35,21 +36,10 @@ internal static class UnsafeText
     }
 
     /// <summary>A Tencent Cloud Chat secret key: 64 hexadecimal digits.</summary>
-    public static bool LooksLikeSecretKey(string text) => text.Length == 64 && All(text, IsHex);
+    public static bool LooksLikeSecretKey(string text) => text.Length == 64 && text.All(IsHex);
 
     /// <summary>A UserSig: Tencent's URL-safe Base64 of zlib data, which starts "eJ", and far longer than a name.</summary>
     public static bool LooksLikeUserSig(string text) => text.Length >= 64 && text.StartsWith("eJ", StringComparison.Ordinal);
 
     private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';
-
-    private static bool All(string text, Func<char, bool> test) => !Any(text, c => !test(c));
-
-    private static bool Any(string text, Func<char, bool> test)
-    {
-        foreach (var c in text)
-        {
-            if (test(c)) return true;
-        }
-        return false;
-    }
 }

@@ -33,23 +33,9 @@ internal static class JsonToPSObject
         if (value is not PSObject wrapped) return value;
         if (wrapped.BaseObject is not PSCustomObject) return wrapped.BaseObject;
         var fields = new System.Collections.Specialized.OrderedDictionary();
-        foreach (var property in wrapped.Properties) fields[property.Name] = Read(property);
+        // A property whose getter fails stands as RestBody.Unreadable: that body alone is refused, not the command ended.
+        foreach (var property in wrapped.Properties)
+            fields[property.Name] = PropertyReader.TryRead(property, out var read, out var reason) ? read : new RestBody.Unreadable(reason);
         return fields;
-    }
-
-    /// <summary>
-    /// A property's value; one whose getter fails (a ScriptProperty that throws) stands as <see cref="RestBody.Unreadable"/>,
-    /// so that body alone is refused, not the whole command ended. Ctrl+C during a getter still stops the pipeline.
-    /// </summary>
-    private static object? Read(PSPropertyInfo property)
-    {
-        try
-        {
-            return property.Value;
-        }
-        catch (GetValueException ex) when (ex.InnerException is not PipelineStoppedException)
-        {
-            return new RestBody.Unreadable(ex.Message);
-        }
     }
 }

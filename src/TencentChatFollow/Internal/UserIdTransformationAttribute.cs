@@ -88,18 +88,9 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         {
             if (psObject.Properties[name] is { } property)
             {
-                object? raw;
-                try
-                {
-                    raw = property.Value;
-                }
-                catch (GetValueException ex) when (ex.InnerException is not PipelineStoppedException)
-                {
-                    // A getter that fails (a ScriptProperty that throws): this input is refused, the run goes on.
-                    ids.Add(Mark(Refusal.Unreadable(item, property.Name, ex.Message)));
-                    return;
-                }
-                AddIdsFromProperty(ids, item, property.Name, raw, nested);
+                // A getter that fails (a ScriptProperty that throws): this input is refused, the run goes on.
+                if (PropertyReader.TryRead(property, out var raw, out var reason)) AddIdsFromProperty(ids, item, property.Name, raw, nested);
+                else ids.Add(Mark(Refusal.Unreadable(item, property.Name, reason)));
                 return;
             }
         }
