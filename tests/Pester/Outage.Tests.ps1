@@ -41,3 +41,32 @@ Describe 'A short outage in the middle of a run' {
         $stats.outageCalls | Should -BeGreaterThan 3
     }
 }
+
+Describe 'An outage longer than -RetryTimeoutSec' {
+    AfterEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; latencyMs = 20; outageS = 0 }
+    }
+
+    It 'stops the run about -RetryTimeoutSec after it began (<Kind>), not after a probe for each call in flight' -ForEach @(
+        @{ Kind = '502' }
+        @{ Kind = 'drop' }
+    ) {
+        # 100 ms answers: about 20 calls are on the wire when the service goes down. Each used to wait for a probe of its
+        # own (one each 2 s) before it gave up, so the run ended some 50 s later instead of about 3 s.
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -RetryTimeoutSec 3
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; latencyMs = 100; outageAtS = 1; outageS = 600; outageKind = $Kind }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $stop = $null
+        try { $null = $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue }
+        catch { $stop = $_ }
+        $clock.Stop()
+        $stop.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $stop.Exception.Cause.ErrorId | Should -Be 'TencentChat.ServiceUnavailable'
+        # 1 s before the outage, 3 s of it, the probe that finds it over 3 s (at most 2 s later), and room for a busy machine.
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 14
+        # Nothing was sent after the run gave up: about one call per probe, besides those on the wire when it began.
+        $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
+        $stats.outageCalls | Should -BeLessThan 60
+    }
+}

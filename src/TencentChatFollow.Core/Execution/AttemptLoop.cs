@@ -93,20 +93,30 @@ internal sealed class AttemptLoop
         var limiter = _session.LimiterFor(_facts.Protocol.Path);
         // Waits (the limiter's, a Retry-After's) end early when the run sends nothing more and the call has done nothing yet.
         using var held = SendNoMore.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, SendNoMore) : null;
+        // After a transient failure: how the call ends if the run stops while the service is down for every call. Such a
+        // call may have done its work, but no probe can tell any more, and the run has given up: it ends at once, not
+        // after a probe of its own (one each 2 s: with 64 calls in flight, minutes after the -RetryTimeoutSec set).
+        CallEnd<TBody>? downEnd = null;
+        var waitPastStop = false;
         while (true)
         {
             if (HeldBack) return NotSent<TBody>();
+            if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             var limit = _session.CeilingFor(_facts.Protocol.Path, MaxRequestsPerSecond);
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (SendNoMore.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return NotSent<TBody>();
+                if (HeldBack) return NotSent<TBody>();
+                if (limiter.Down) return downEnd!;
+                waitPastStop = true; // the service answers: a call on the wire goes on with its retries
+                continue;
             }
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
+            if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
@@ -156,6 +166,8 @@ internal sealed class AttemptLoop
                 case Verdict.Transient:
                     _mayHaveActed = true;
                     var state = limiter.Failed(slot);
+                    downEnd = End(attempt, new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture,
+                        "{0}; the service was down for every call, and the run stopped before this call went again.", failure.Message.TrimEnd('.')), failure.Code), null);
                     // An outage is the service going down during this run: it answered this run before. Its length counts
                     // from this run's start at the earliest (an earlier run's outage is not this one's). Waiting it out
                     // sends the call again, so not with -MaxRetry 0: one attempt, for a write that must not be done twice.
@@ -192,9 +204,12 @@ internal sealed class AttemptLoop
         }
     }
 
-    /// <summary>The token a wait of this call ends on: also the run's <see cref="SendNoMore"/> until an attempt may have done the call's work.</summary>
-    private CancellationToken WaitToken(CancellationTokenSource? held, CancellationToken cancellationToken)
-        => held is not null && !_mayHaveActed ? held.Token : cancellationToken;
+    /// <summary>
+    /// The token a wait of this call ends on: also the run's <see cref="SendNoMore"/> until an attempt may have done the
+    /// call's work, or while <paramref name="orWhenDown"/> (the call ends at the stop if the service is down by then).
+    /// </summary>
+    private CancellationToken WaitToken(CancellationTokenSource? held, CancellationToken cancellationToken, bool orWhenDown = false)
+        => held is not null && (!_mayHaveActed || orWhenDown) ? held.Token : cancellationToken;
 
     /// <summary>The call's end when the run stopped before the call went out (or while the service only refused it).</summary>
     private static CallEnd<TBody> NotSent<TBody>()
