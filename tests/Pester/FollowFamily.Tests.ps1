@@ -222,6 +222,21 @@ Describe 'Add- and Remove-TencentChatFollow' {
         @(Get-TencentChatFollow star -Relation Following).UserId -join ',' | Should -Not -Match 'p0'
     }
 
+    It 'an item with a negative ResultCode is spoiled, not Tencent''s error: the pair is asked again and done' {
+        # No Tencent result code is negative. The canned answer comes after the emulator made the write.
+        foreach ($case in @(@{ Cmdlet = 'Add-TencentChatFollow'; Api = 'follow_add'; Action = 'Added'; Relation = 'Following' }
+                @{ Cmdlet = 'Remove-TencentChatFollow'; Api = 'follow_delete'; Action = 'Removed'; Relation = 'None' })) {
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = $case.Api; calls = 1
+                body = '{"ResultItem":[{"To_Account":"f0009","ResultCode":-1,"ResultInfo":""}],"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}' }
+            $out = @(& $case.Cmdlet -From f0008 -UserId f0009 -PassThru -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs.Count | Should -Be 0 -Because "$($case.Cmdlet): -1 is no word of Tencent's on the pair"
+            $out.Action | Should -Be $case.Action
+            Get-CallCount $case.Api | Should -Be 2 -Because 'the spoiled item was asked for again'
+            (Test-TencentChatFollow -From f0008 -UserId f0009).Relation | Should -Be $case.Relation
+        }
+    }
+
     It 'writes nothing without -PassThru, and an unknown id is an error naming From' {
         $out = @(Add-TencentChatFollow -From f0004 -UserId f0005, ghost -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 0

@@ -179,6 +179,54 @@ Describe 'A write run stopped by an answer every later call would get' {
     }
 }
 
+Describe 'Inputs refused before a run stopped by an answer every later call would get' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{ rate = 1; kinds = @('70009') }
+    }
+    AfterEach { Set-Faults @{} }
+
+    # The refused rows come first, then enough ids for three calls at one call in flight, so the stop comes while
+    # input is still read (ProcessRecord), not at its end: the refused rows' errors used to be written only there.
+    It '<Cmdlet>: the refused inputs'' errors are written before the stop error; every input read comes out once' -ForEach @(
+        @{ Cmdlet = 'Add-TencentChatFollow'; Pairs = $true; PerCall = 20 }
+        @{ Cmdlet = 'Remove-TencentChatFollow'; Pairs = $true; PerCall = 20 }
+        @{ Cmdlet = 'Test-TencentChatFollow'; Pairs = $true; PerCall = 100 }
+        @{ Cmdlet = 'Get-TencentChatFollowInfo'; Pairs = $false; PerCall = 20 }
+        @{ Cmdlet = 'Get-TencentChatFollow'; Pairs = $false; PerCall = 1 }
+    ) {
+        $ids = @($users[0..(3 * $PerCall + 9)])
+        $in = if ($Pairs) {
+            @([pscustomobject]@{ From = ''; UserId = 'norow' }, [pscustomobject]@{ From = 'hub'; UserId = '' }) +
+            @($ids | ForEach-Object { [pscustomobject]@{ From = 'hub'; UserId = $_ } })
+        } else {
+            @([pscustomobject]@{ user = 'norow' }, [pscustomobject]@{ UserId = '' }) + @($ids)
+        }
+        $err = $null
+        $out = [System.Collections.Generic.List[object]]::new()
+        try { $in | & $Cmdlet -ThrottleLimit 1 -ErrorVariable ev -ErrorAction SilentlyContinue | ForEach-Object { $out.Add($_) } } catch { $err = $_ }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.Exception.Message | Should -Match 'Input after them was not read' -Because 'the run stopped before its input ended'
+        # The error variable holds the refusals, then the stop error (as an exception that wraps the run's).
+        $ev.Count | Should -Be 3
+        [object]::ReferenceEquals($ev[2].InnerException, $err.Exception) | Should -BeTrue -Because 'the refusals come before the stop error'
+        $refused = @($ev[0], $ev[1])
+        $expectedIds = if ($Pairs) { 'TencentChat.NoFrom', 'TencentChat.NotAUserId' } else { 'TencentChat.NotAUserId', 'TencentChat.NotAUserId' }
+        @($refused | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' }) -join ',' | Should -Be ($expectedIds -join ',')
+        if ($Pairs) {
+            $refused[0].TargetObject | Should -Be 'norow'
+            $refused[1].TargetObject.From | Should -Be 'hub'
+        } else {
+            $refused[0].TargetObject.user | Should -Be 'norow'
+        }
+        $out.Count | Should -Be 0 -Because 'every call got the wrong-key answer'
+        $unanswered = @($err.Exception.UnansweredIds)
+        $unanswered.Count | Should -BeGreaterThan 0
+        ($unanswered -join ',') | Should -Be ($ids[0..($unanswered.Count - 1)] -join ',') -Because 'the ids read are not answered, once each, in input order'
+    }
+}
+
 Describe 'Calls waiting for their turn when a run stops are not sent' {
     BeforeAll {
         # 10 calls/s: a write run of 20 calls has most of them started and waiting in the rate limiter at any time.

@@ -117,12 +117,15 @@ internal sealed class RunWriter
     /// <summary>
     /// The run's one terminating error: for a run <paramref name="stopped"/> by a fatal answer, or else for the held
     /// error, after the run was halted and its last results written. <paramref name="unanswered"/>: the ids the run did
-    /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>).
+    /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>). The errors of the
+    /// inputs refused so far, kept for the end of input (<see cref="UserIdInput.WriteRefused"/>), are written first:
+    /// a stop before the input ends skips EndProcessing, and they must not go missing from the record.
     /// </summary>
     /// <param name="done">What was done, when the caller counts it (lists read to their end); else the results written.</param>
     /// <param name="detail">Added after "written to the output", e.g. " (601 entries)".</param>
     public ErrorRecord Ended(IReadOnlyList<string> unanswered, TencentChatRunStoppedException? stopped, bool fatalArrived = false, long? done = null, string detail = "")
     {
+        UserIdInput.WriteRefused(_cmdlet);
         var count = done ?? Done;
         var record = new RunRecord
         {

@@ -185,6 +185,8 @@ public class FollowGetInfoProtocolTests
     {
         { "{\"To_Account\":\"x\",\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
         { "{\"To_Account\":\"x\",\"ResultCode\":\"0\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
+        { "{\"To_Account\":\"x\",\"ResultCode\":-1,\"ResultInfo\":\"\"}", "ResultCode" },
+        { "{\"To_Account\":\"x\",\"ResultCode\":-2147483648,\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":\"1\",\"FollowingCount\":1,\"MutualFollowingCount\":1}", "counts" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":1,\"FollowingCount\":1}", "counts" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":-1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "counts" },

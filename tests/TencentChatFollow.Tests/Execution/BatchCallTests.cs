@@ -226,12 +226,14 @@ public class BatchCallTests
     [InlineData("doubled")]
     [InlineData("text")]
     [InlineData("negative")]
+    [InlineData("negative ResultCode")]
     public async Task A_spoiled_item_is_asked_for_again_and_never_reported_as_a_count(string spoil)
     {
         var bad = spoil switch
         {
             "doubled" => Item("b", 2, 2, 2) + "," + Item("b", 5, 5, 5),
             "text" => "{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":\"12\",\"FollowingCount\":1,\"MutualFollowingCount\":1}",
+            "negative ResultCode" => FailedItem("b", -1, ""), // no Tencent result code is negative: not Tencent's word on b
             _ => Item("b", 2, -1, 2),
         };
         using var server = new FakeTransport(Ok(Item("a", 1, 1, 1), bad, Item("c", 3, 3, 3)), Ok(Item("b", 7, 8, 9)));
