@@ -37,6 +37,9 @@ Describe 'A short outage in the middle of a run' {
         # One probe at a time while it is down, not 64 calls burning their retries: few calls hit the outage.
         $stats.outageCalls | Should -BeLessThan 200
         @($verbose | Where-Object Message -Match 'down for every call').Count | Should -BeGreaterThan 0
+        # The run's own lines: once as the outage begins, once as it ends.
+        @($verbose | Where-Object Message -Match '^The service at .+ is down for every call').Count | Should -Be 1
+        @($verbose | Where-Object Message -Match '^The service at .+ answers again; the run goes on').Count | Should -Be 1
         # Kept probing through the outage (about one probe a second): not a run that gave up and waited idle.
         $stats.outageCalls | Should -BeGreaterThan 3
     }
@@ -58,13 +61,21 @@ Describe 'An outage longer than -RetryTimeoutSec' {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $stop = $null
-        try { $null = $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue }
+        $told = [Collections.Generic.List[double]]::new() # when each line of the outage came out
+        try {
+            $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue -Verbose 4>&1 | ForEach-Object {
+                if ($_ -is [Management.Automation.VerboseRecord] -and $_.Message -match '^The service at .+ is down for every call') { $told.Add($clock.Elapsed.TotalSeconds) }
+            }
+        }
         catch { $stop = $_ }
         $clock.Stop()
         $stop.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
         $stop.Exception.Cause.ErrorId | Should -Be 'TencentChat.ServiceUnavailable'
         # 1 s before the outage, 3 s of it, the probe that finds it over 3 s (at most 2 s later), and room for a busy machine.
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 14
+        # -Verbose says so while the run waits, not only with the calls' results at the end.
+        $told.Count | Should -Be 1
+        $told[0] | Should -BeLessThan ($clock.Elapsed.TotalSeconds - 2)
         # Nothing was sent after the run gave up: about one call per probe, besides those on the wire when it began.
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $stats.outageCalls | Should -BeLessThan 60

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentChatFollow.Execution;
@@ -36,6 +37,13 @@ internal sealed class RestCall
         _transport = new CallTransport(session, protocol);
         _history = new RunHistory(session);
         _debug = collectDebug;
+    }
+
+    /// <summary>Takes the run's own -Verbose lines (an outage begins, ends) as they happen (<see cref="RestRun.Post"/>).</summary>
+    public Action<string>? RunNotice
+    {
+        get => _history.Notice;
+        set => _history.Notice = value;
     }
 
     /// <summary>The run's signal that it sends nothing more (<see cref="RestRun.SendNoMore"/>): bodies not on the wire yet end as not sent.</summary>

@@ -126,6 +126,7 @@ internal sealed class AttemptLoop
             {
                 case Verdict.Success:
                     Volatile.Write(ref _history.Answered, 1);
+                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     _session.MarkAnswered();
                     Interlocked.Exchange(ref _history.UnreachableInARow, 0);
                     if (limiter.Accepted(slot, limit) is { } faster) Log.Verbose.Add(faster);
@@ -141,6 +142,7 @@ internal sealed class AttemptLoop
                     // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
                     _refusals++;
                     Volatile.Write(ref _history.Answered, 1);
+                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                     if (limiter.Refused(slot, limit, reason) is { } slower) Log.Verbose.Add(slower);
                     // The limiter fails the calls that wait once every call has been refused for RetryTimeout, and lets one
@@ -186,6 +188,9 @@ internal sealed class AttemptLoop
                         if (_outageWaits++ == 0)
                             Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: the service is down for every call ({1}); waiting for it, one probe at a time, for up to {2:0} s.",
                                 _label, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
+                        if (_history.OutageBegins())
+                            _history.Notice?.Invoke(string.Format(CultureInfo.InvariantCulture, "The service at {0} is down for every call ({1}): the run waits for it, one probe at a time, and stops if nothing usable comes within {2:0} s of the outage's start (Connect-TencentChat -RetryTimeoutSec).",
+                                _facts.Authority, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
                         continue;
                     }
                     if (Retries < _retry.MaxRetry)

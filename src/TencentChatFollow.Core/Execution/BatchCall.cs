@@ -47,6 +47,13 @@ internal sealed class BatchCall<TResult>
     /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
     public string? Name { get; set; }
 
+    /// <summary>Takes the run's own -Verbose lines (an outage begins, ends) as they happen, on a call's thread.</summary>
+    public Action<string>? RunNotice
+    {
+        get => _history.Notice;
+        set => _history.Notice = value;
+    }
+
     /// <summary>Each -Verbose line as it is written, on the call's thread (besides the result's lines at the end).</summary>
     public Action<string>? LiveVerbose { get; set; }
 

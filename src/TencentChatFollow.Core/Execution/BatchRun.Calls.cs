@@ -76,22 +76,31 @@ internal sealed partial class BatchRun<TResult>
         // or this waits for the calls still running (a stuck one) while there is room. One that ends after the scan
         // is in the list, and ends the wait.
         if (!IsFull) return;
-        if (running.Count > 0) Task.WaitAny(running.ToArray(), _cancellationToken);
+        if (running.Count > 0) AwaitAny(running.ToArray());
         _cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Waits until any of <paramref name="tasks"/> ends, writing the run's lines meanwhile. Throws OperationCanceledException when cancelled.</summary>
+    private void AwaitAny(Task[] tasks)
+    {
+        if (OnNotice is null) Task.WaitAny(tasks, _cancellationToken);
+        else while (Task.WaitAny(tasks, (int)BatchRun.NoticeDelay.TotalMilliseconds, _cancellationToken) < 0) WriteNotices();
+        WriteNotices();
+    }
+
+    /// <summary>Hands the lines posted so far to <see cref="OnNotice"/>, on the owner's thread.</summary>
+    private void WriteNotices()
+    {
+        if (OnNotice is not { } write) return;
+        while (_notices.TryDequeue(out var line)) write(line);
     }
 
     /// <summary>Waits for the oldest call and takes its result off the queue. Throws OperationCanceledException when cancelled.</summary>
     private BatchResult<TResult> TakeOldest()
     {
         var started = _started.Peek();
-        try
-        {
-            started.Task.Wait(_cancellationToken);
-        }
-        catch (AggregateException)
-        {
-            // Only the run's cancellation faults a call (CallAsync turns the rest into outcomes): rethrown below as itself.
-        }
+        // Only the run's cancellation faults a call (CallAsync turns the rest into outcomes): rethrown below as itself.
+        AwaitAny(new Task[] { started.Task });
         _started.Dequeue();
         _warm = true;
         _bufferedIds -= started.IdCount;

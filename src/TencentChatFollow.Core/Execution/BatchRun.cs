@@ -49,6 +49,7 @@ internal sealed partial class BatchRun<TResult>
     private int _running; // calls started and not finished; the only field the calls write, with _fatalArrived
     private int _fatalArrived; // 1 once any call came back with a fatal answer, in its turn or not
     private readonly CancellationTokenSource _sendNoMore = new(); // cancelled once the run sends nothing more
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
     private int _bufferedIds;
     private bool _warm;
 
@@ -178,6 +179,15 @@ internal sealed partial class BatchRun<TResult>
         return FatalArrived ? Stop(ready) : ready ?? None;
     }
 
+    /// <summary>
+    /// Takes the run's own lines (<see cref="Post"/>) on the owner's thread: while <see cref="Add"/>, <see cref="Complete"/>
+    /// or <see cref="Halt"/> waits for calls (within <see cref="BatchRun.NoticeDelay"/>), and as they return.
+    /// </summary>
+    public Action<string>? OnNotice { get; set; }
+
+    /// <summary>Hands a line to the owner's thread (<see cref="OnNotice"/>); from any thread.</summary>
+    public void Post(string line) => _notices.Enqueue(line);
+
     /// <summary>A call has come back with a fatal answer, in its turn or not: nothing more is sent.</summary>
     public bool FatalArrived => Volatile.Read(ref _fatalArrived) != 0;
 
@@ -208,6 +218,7 @@ internal sealed partial class BatchRun<TResult>
 
     private void TakeReady(ref List<BatchResult<TResult>>? ready)
     {
+        WriteNotices();
         while (_started.Count > 0 && _started.Peek().Task.IsCompleted && !FatalArrived) HandOut(TakeOldest(), ref ready);
     }
 }
@@ -215,6 +226,9 @@ internal sealed partial class BatchRun<TResult>
 /// <summary>The defaults every <see cref="BatchRun{TResult}"/> shares.</summary>
 internal static class BatchRun
 {
+    /// <summary>The longest a line posted to a run (<see cref="BatchRun{TResult}.Post"/>) waits while the owner waits for calls.</summary>
+    public static readonly TimeSpan NoticeDelay = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
     public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
 
