@@ -3,7 +3,9 @@
 # scheduler runs a script) in a folder of its own, against the emulator, with the module installed the way users
 # install it: on PSModulePath, found by name, never imported by this test. README's blocks also run with the module
 # imported by path, as README's "From a clone" shows. Where an example shows output (an ```output block), the module
-# must print it: each of its lines, white space normalised, in order, among the lines the example printed.
+# must print it: each of its lines, white space normalised, in order, among the lines the example printed. An example
+# prints no warning that it does not show in an ```output block, other than those the test's own set-up causes
+# (Assert-NoOtherWarning): a warning a user is not told to expect is a doubt at 3 a.m.
 #
 # What the test puts around an example is what the example's text states it assumes (Get-Help shows that text):
 #   - a session: Connect-TencentChat to the emulator (or, for examples that show a region's endpoint, a session for
@@ -13,7 +15,8 @@
 #     -Endpoint for Connect-TencentChat, which wins over an example's -Region (docs/runbooks.md, Trying a runbook
 #     without Tencent, shows the same two steps);
 #   - the data files an example reads (users.txt, vip.txt, pairs.csv, ...), with ids of docs/samples/graph.csv, and
-#     that graph with the account 'official' added (examples say it is the app's official account);
+#     that graph with the account 'official' added (examples say it is the app's official account), which user040
+#     follows, so that a list of its fans is not empty;
 #   - the emulator's address in place of http://127.0.0.1:5080 (the test's emulator listens on a free port).
 # Examples that need what the emulator cannot give (input typed at a prompt, two Tencent apps, a proxy) are in
 # $Skips below with the reason, and show as skipped with it.
@@ -95,9 +98,10 @@ BeforeAll {
 
 Describe 'Every help example and README block runs as written' {
     BeforeAll {
-        # The sample graph and the account 'official' (a self-edge: the account exists, with no follows).
+        # The sample graph and the account 'official' (a self-edge: the account exists), which user040 follows: an
+        # official account has fans, and README's "every fan of the official account" block then has rows to write.
         $script:graphPath = Join-Path $TestDrive 'examples-graph.csv'
-        Set-Content -LiteralPath $graphPath -Value (@(Get-Content -LiteralPath (Join-Path $root 'docs/samples/graph.csv')) + 'official,official')
+        Set-Content -LiteralPath $graphPath -Value (@(Get-Content -LiteralPath (Join-Path $root 'docs/samples/graph.csv')) + 'official,official' + 'user040,official')
         $script:shared = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath
 
         # The data files the examples read, with ids of the sample graph.
@@ -178,6 +182,8 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             # The endpoint the help shows is Tencent's; a call's time is the run's.
             'Get-TencentChatFollowInfo 6' = @{ Normalize = { param($t, $url) $t.Replace($url, 'https://console.tim.qq.com') -replace 'HTTP 200, \d+ ms', 'HTTP 200, 41 ms' } }
             'Connect-TencentChat 4'       = @{ Setup = 'NotConnected'; Environment = @{ TENCENTCHAT_SDKAPPID = '1400000001'; TENCENTCHAT_SECRETKEY = $goodKey } }
+            # A session on a ready-made UserSig: Connect-TencentChat warns with its expiry, as the remarks say.
+            'New-TencentChatUserSig 2'    = @{ Warns = '^WARNING: The UserSig you passed cannot be renewed by the module: it expires at ' }
         }
 
         function Get-Skip($Case) {
@@ -200,6 +206,17 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             foreach ($line in $have) { if ($i -lt $want.Count -and $line -ceq $want[$i]) { $i++ } }
             $missing = if ($i -lt $want.Count) { $want[$i] } else { $null }
             $missing | Should -BeNullOrEmpty -Because "$Because shows it, after the lines before it; printed:`n$Printed"
+        }
+
+        function Assert-NoOtherWarning([string] $Printed, [string[]] $Shown, [string] $Because, [string] $Expected) {
+            # Every WARNING line printed is shown in an ```output block of the example, or is the test's own doing: the
+            # default -Endpoint that stands in for Tencent wins over an example's -Region, and Connect-TencentChat says so.
+            $normal = { param($t) @($t -split '\r?\n' | ForEach-Object { ($_ -replace '\s+', ' ').Trim() } | Where-Object { $_ }) }
+            $shownLines = @(foreach ($o in $Shown) { & $normal $o })
+            $other = @(& $normal $Printed | Where-Object { $_ -clike 'WARNING:*' -and $_ -cnotin $shownLines -and $_ -notmatch '^WARNING: -Region \w+ is not used: -Endpoint ' })
+            # A warning whose text changes from run to run (a time) cannot be in an output block: the example's remarks say it.
+            if ($Expected) { $other = @($other | Where-Object { $_ -notmatch $Expected }) }
+            $other | Should -BeNullOrEmpty -Because "$Because prints no warning it does not show; printed:`n$Printed"
         }
 
         function Invoke-Case($Case) {
@@ -261,6 +278,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
         $printed = $r.Output
         if ($special[$Key].Normalize) { $printed = & $special[$Key].Normalize $printed $(if ($shared) { $shared.Url }) }
         foreach ($shown in $Outputs) { Assert-OutputShown $shown $printed "the help for $Key" }
+        Assert-NoOtherWarning $printed $Outputs "the help for $Key" $special[$Key].Warns
     }
 
     It 'Get-TencentChatContext example 4 (ForEach-Object -Parallel) after Import-Module ./out/TencentChatFollow: fails as the help says, and works with README''s PSModulePath line' {
@@ -290,6 +308,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             $r.Errors | Should -BeNullOrEmpty -Because "the block writes no error`n$($r.Output)"
             $met | Should -BeNullOrEmpty
         }
+        Assert-NoOtherWarning $r.Output @() "README's block at line $Line"
     }
 }
 
