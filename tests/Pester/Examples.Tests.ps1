@@ -14,11 +14,13 @@
 #   - Get-AutomationPSCredential and Get-AutomationVariable, stand-ins for Azure Automation's, and a default
 #     -Endpoint for Connect-TencentChat, which wins over an example's -Region (docs/runbooks.md, Trying a runbook
 #     without Tencent, shows the same two steps);
+#   - Read-Host and Get-Credential, stand-ins for what a user types at a prompt: the secret key (a UserSig when the
+#     prompt asks for one) and the App admin's credential;
 #   - the data files an example reads (users.txt, vip.txt, pairs.csv, ...), with ids of docs/samples/graph.csv, and
 #     that graph with the account 'official' added (examples say it is the app's official account), which user040
 #     follows, so that a list of its fans is not empty;
 #   - the emulator's address in place of http://127.0.0.1:5080 (the test's emulator listens on a free port).
-# Examples that need what the emulator cannot give (input typed at a prompt, two Tencent apps, a proxy) are in
+# Examples that need what the emulator cannot give (two Tencent apps, a proxy, an API it does not serve) are in
 # $Skips below with the reason, and show as skipped with it.
 BeforeDiscovery {
     $root = Join-Path $PSScriptRoot '../..'
@@ -137,6 +139,20 @@ function Get-AutomationVariable([string] $Name) {
     if ($null -eq $value) { throw "No variable asset '$Name'." }
     $value
 }
+function Read-Host([string] $Prompt, [switch] $AsSecureString, [switch] $MaskInput) {
+    # What the user types: the secret key, or, asked for a UserSig ('UserSig for administrator'), one made with it.
+    if ($Prompt -match 'UserSig(?: for (\S+))?') {
+        $sig = New-TencentChatUserSig -SdkAppId 1400000001 -Identifier $(if ($Matches[1]) { $Matches[1] } else { 'administrator' }) -SecretKey $key
+        if ($AsSecureString) { return $sig }
+        return [System.Net.NetworkCredential]::new('', $sig).Password
+    }
+    if ($AsSecureString) { return $key }
+    $env:TCF_TEST_KEY
+}
+function Get-Credential([string] $UserName) {
+    # The App admin and the secret key, as typed into the credential prompt.
+    [pscredential]::new($(if ($UserName) { $UserName } else { 'administrator' }), $key)
+}
 '@
         $script:setups = @{
             # Connected to the emulator; a -Region of the example's goes there too.
@@ -157,19 +173,13 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
 
         # Examples that cannot run here, and why. Keyed by page and number; the title guards against renumbering.
         $script:skips = @{
-            'Connect-TencentChat 1'      = @{ Title = 'Connect with the secret key, typed at a prompt'; Reason = 'the secret key is typed at a prompt (Read-Host -AsSecureString)' }
-            'Connect-TencentChat 2'      = @{ Title = 'Connect with a PSCredential'; Reason = 'the credential is typed at a prompt (Get-Credential)' }
-            'Connect-TencentChat 5'      = @{ Title = 'Connect with a ready-made UserSig'; Reason = 'the UserSig is typed at a prompt (Read-Host -AsSecureString)' }
             'Connect-TencentChat 8'      = @{ Title = 'Several tenants in one process, one per runspace'; Reason = 'it needs two Tencent apps (two SDKAppIDs with their keys); the emulator is one app. Get-TencentChatContext example 4 runs ForEach-Object -Parallel' }
-            'Connect-TencentChat 10'     = @{ Title = 'Through a corporate proxy'; Reason = 'it needs a proxy, and its credential is typed at a prompt (Get-Credential)' }
+            'Connect-TencentChat 10'     = @{ Title = 'Through a corporate proxy'; Reason = 'it needs a proxy' }
             'Disconnect-TencentChat 4'   = @{ Title = 'Give up a tenant''s runspace session and fall back to the process-wide one'; Reason = 'it needs two Tencent apps (a second SDKAppID with its key); the emulator is one app' }
-            'Get-TencentChatFollowInfo 1' = @{ Title = 'From a text file to a CSV file'; Reason = 'the credential is typed at a prompt (Get-Credential); README''s "From a clone" block runs the same pipeline' }
             'Get-TencentChatFollowInfo 7' = @{ Title = 'Two apps, one session each'; Reason = 'it needs two Tencent apps (two SDKAppIDs with their keys); the emulator is one app' }
             'Invoke-TencentChatRestMethod 3' = @{ Title = 'Read profiles (needs a real Tencent app)'; Reason = 'the emulator does not serve profile/portrait_get (it answers 60009, as for any API it does not serve)' }
-            'New-TencentChatUserSig 1'   = @{ Title = 'A sig for a test login'; Reason = 'the secret key is typed at a prompt (Read-Host -AsSecureString)' }
         }
         $script:readmeSkips = @(
-            @{ Match = 'Get-Credential'; Reason = 'the credential is typed at a prompt (Get-Credential); the "From a clone" block runs the same pipeline' }
             @{ Match = 'dotnet tool install --global'; Reason = 'it installs a global .NET tool and starts the emulator, which runs until stopped; EmulatorTool.Tests.ps1 installs the packed tool and runs the about topic''s lines' }
         )
 
@@ -184,6 +194,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             'Connect-TencentChat 4'       = @{ Setup = 'NotConnected'; Environment = @{ TENCENTCHAT_SDKAPPID = '1400000001'; TENCENTCHAT_SECRETKEY = $goodKey } }
             # A session on a ready-made UserSig: Connect-TencentChat warns with its expiry, as the remarks say.
             'New-TencentChatUserSig 2'    = @{ Warns = '^WARNING: The UserSig you passed cannot be renewed by the module: it expires at ' }
+            'Connect-TencentChat 5'       = @{ Warns = '^WARNING: The UserSig you passed cannot be renewed by the module: it expires at ' }
         }
 
         function Get-Skip($Case) {
