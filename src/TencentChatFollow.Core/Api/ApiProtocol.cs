@@ -29,7 +29,7 @@ internal abstract class ApiProtocol
 
     /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
     public virtual string UnknownFrom(string from)
-        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs.";
+        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call went through. Check the From of these pairs.";
 
     /// <summary>
     /// Parses an answer: the envelope, then, when ErrorCode is 0, the API's own fields by <paramref name="readOk"/>.

@@ -101,7 +101,7 @@ internal static class UserIdInput
     {
         if (fromPipeline)
         {
-            cmdlet.WriteWarning($"No user id came down the pipeline (blank lines are skipped), so {outcome}. Check the input file or command.");
+            cmdlet.WriteWarning($"No user id came down the pipeline (blank lines are skipped), so {outcome}. If ids were expected, check the input file or the command before this one.");
             return;
         }
         cmdlet.WriteError(new ErrorRecord(new ArgumentException($"-UserId holds no user id ($null, an empty array or blank strings), so {outcome}. Check the variable you passed (a typo gives $null)."),
