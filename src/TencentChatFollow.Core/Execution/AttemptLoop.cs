@@ -32,6 +32,7 @@ internal sealed class AttemptLoop
     private int _refusals;
     private int _outageWaits;
     private bool _renewed;
+    private TimeSpan? _failingSince; // the call's first failure (no usable answer) since its last answer
     private bool _mayHaveActed; // an attempt reached the service and its effect is not known (no answer, a transient failure, items left out)
 
     /// <param name="session">Where and how to call: its limiter, retries, clock and UserSig.</param>
@@ -129,6 +130,7 @@ internal sealed class AttemptLoop
                     if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     _session.MarkAnswered();
                     Interlocked.Exchange(ref _history.UnreachableInARow, 0);
+                    Interlocked.Exchange(ref _history.LastAnsweredTicks, _session.Clock.Elapsed.Ticks);
                     if (limiter.Accepted(slot, limit) is { } faster) Log.Verbose.Add(faster);
                     return new CallEnd<TBody> { Success = attempt, Status = attempt.StatusText };
                 case Verdict.RenewSig:
@@ -141,6 +143,7 @@ internal sealed class AttemptLoop
                     // limiter (it slows down and holds back until the service takes calls again) and go again at the front
                     // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
                     _refusals++;
+                    _failingSince = null;
                     Volatile.Write(ref _history.Answered, 1);
                     if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
@@ -193,10 +196,16 @@ internal sealed class AttemptLoop
                                 _facts.Authority, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
                         continue;
                     }
+                    _failingSince ??= _session.Clock.Elapsed;
                     if (Retries < _retry.MaxRetry)
                     {
+                        // A server that asks to wait (Retry-After, up to a minute each time) does not keep the call failing
+                        // past RetryTimeout, as with a refusal: it waits what is left of it, then gives up.
+                        var failingLeft = _session.RetryTimeout - (_session.Clock.Elapsed - _failingSince.Value);
+                        if (attempt.RetryAfter > TimeSpan.Zero && failingLeft <= TimeSpan.Zero) return GiveUp(attempt);
                         Retries++;
                         var delay = _retry.DelayBefore(Retries, attempt.RetryAfter);
+                        if (attempt.RetryAfter > TimeSpan.Zero && delay > failingLeft) delay = failingLeft;
                         Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: attempt {1} failed ({2}); retry {1} of {3} in {4:0.0} s.",
                             _label, Retries, failure.Message.TrimEnd('.'), _retry.MaxRetry, delay.TotalSeconds));
                         await _session.Clock.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -271,12 +280,16 @@ internal sealed class AttemptLoop
             // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
             // An HTTP answer that was not Tencent's readable JSON may still have been Tencent's, cut short: then the call
             // may have been made.
-            var got = attempt.Unreachable ? "got no Tencent Cloud Chat answer" : "got no Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
+            // A read on a session whose check was answered sends its first calls at once: say what holds either way.
+            var got = attempt.Unreachable ? "got a Tencent Cloud Chat answer" : "got a Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
             fatal = new TencentChatException(final.ErrorId, final.Kind,
-                $"{final.Message.TrimEnd('.')}. The first call to {_facts.Authority} {got}, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
+                $"{final.Message.TrimEnd('.')}. No call of this run to {_facts.Authority} {got}, so the run stopped and sent nothing more. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
         }
-        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
-        if (fatal is null && attempt.Unreachable && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
+        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer),
+        // and only those the service answered no call of the run during: calls that time out together beside answered
+        // ones are bad luck, not a service out of reach.
+        if (fatal is null && attempt.Unreachable && Interlocked.Read(ref _history.LastAnsweredTicks) < _start.Ticks
+            && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
         {
             // The endpoint is down or unreachable: retrying every remaining call would take ages to fail.
             fatal = new TencentChatException(final.ErrorId, final.Kind, string.Format(CultureInfo.InvariantCulture,

@@ -18,6 +18,8 @@ internal sealed class RunHistory
     /// <summary>1 once the service has answered this run.</summary>
     public int Answered;
     public int UnreachableInARow;
+    /// <summary>When the service last answered a call of the run (the session clock's ticks).</summary>
+    public long LastAnsweredTicks = long.MinValue;
     /// <summary>1 while the run waits out an outage it has told of.</summary>
     public int WaitingOut;
 

@@ -367,7 +367,7 @@ public class BatchCallTests
         Assert.Equal(2, rig.Requests.Length);
         Assert.NotNull(result.Fatal);
         Assert.Equal(errorId, result.Fatal!.ErrorId);
-        Assert.Contains("The first call to http://chat.invalid got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run to http://chat.invalid got a Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
         Assert.Contains("Check -Endpoint and -Region", result.Fatal.Message, StringComparison.Ordinal);
         Assert.All(result.Outcomes, o => Assert.True(o.CallFailed));
     }
@@ -381,7 +381,7 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         Assert.Single(rig.Requests);
-        Assert.Contains("got no Tencent Cloud Chat answer it could read", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run to http://chat.invalid got a Tencent Cloud Chat answer it could read", result.Fatal!.Message, StringComparison.Ordinal);
         Assert.Contains("may still have been the service's, with the call made", result.Fatal.Message, StringComparison.Ordinal);
     }
 
@@ -587,7 +587,7 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.Timeout, error.Kind);
         Assert.Contains("No answer within 0.3 s", error.Message, StringComparison.Ordinal);
         // The first call of its run, with no answer at all: the run stops rather than trying the next call.
-        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -624,7 +624,7 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"The first call to http://127.0.0.1:{port} got no Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains($"No call of this run to http://127.0.0.1:{port} got a Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
         var current = sig.Current(DateTimeOffset.UtcNow);
         Assert.DoesNotContain(current, error.Message, StringComparison.Ordinal);
     }
@@ -852,6 +852,47 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_Retry_After_on_a_5xx_keeps_a_call_failing_no_longer_than_the_retry_timeout()
+    {
+        // A 503 asking for a day (capped at a minute a wait) once kept a run with -RetryTimeoutSec 5 for two minutes,
+        // and Connect-TencentChat's check for five. As with a refusal, the call waits what is left, then gives up.
+        using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("w", 1, 1, 1)) : new Reply(503, "busy", ContentType: "text/plain", RetryAfter: "86400"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(5);
+        var call = await rig.AnsweredRun();
+        while (rig.Clock.Waits.TryDequeue(out _)) { }
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Equal("TencentChat.HttpError", Assert.Single(result.Outcomes).Error!.ErrorId);
+        var waited = TimeSpan.FromTicks(rig.Clock.Waits.Sum(w => w.Ticks));
+        Assert.InRange(waited, TimeSpan.FromSeconds(4.9), TimeSpan.FromSeconds(5.1));
+        Assert.Equal(3, rig.Requests.Length); // "w", then "b" and its one retry 5 s later
+    }
+
+    [Fact]
+    public async Task Calls_that_time_out_while_the_service_answers_another_call_do_not_stop_the_run_as_out_of_reach()
+    {
+        // Three slow calls that time out together, beside a call answered meanwhile, are bad luck: not "3 calls in a row
+        // could not reach the service", which stopped a run whose other calls the service answered.
+        using var server = new FakeTransport((_, i) => i == 0 || i == 4 ? Ok(Item(i == 0 ? "w" : "v", 1, 1, 1)) : Reply.Never);
+        var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromSeconds(2));
+        var call = await rig.AnsweredRun();
+        var slow = new[] { "x", "y", "z" }.Select((id, n) => call.ExecuteAsync(2 + n, From, new[] { id }, CancellationToken.None)).ToArray();
+        while (server.Requests.Count < 4) await Task.Delay(5);
+
+        var answered = await call.ExecuteAsync(5, From, new[] { "v" }, CancellationToken.None);
+        var results = await Task.WhenAll(slow);
+
+        Assert.Null(Assert.Single(answered.Outcomes).Error);
+        Assert.All(results, r =>
+        {
+            Assert.Equal("TencentChat.Timeout", Assert.Single(r.Outcomes).Error!.ErrorId);
+            Assert.Null(r.Fatal);
+        });
+    }
+
+    [Fact]
     public async Task A_run_that_never_got_an_answer_is_not_in_an_outage_its_calls_use_their_retries()
     {
         // The app's limiter has seen answers (another run), but this run has not: failures use retries as usual.
@@ -862,7 +903,7 @@ public class BatchCallTests
 
         var result = await rig.Run("b");
 
-        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
