@@ -32,6 +32,12 @@ internal abstract class ApiProtocol
         => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call went through. Check the From of these pairs.";
 
     /// <summary>
+    /// What an error adds for an id whose outcome is unknown (sent, no usable answer: the service may have done it): a
+    /// write's way to see whether it was done. Null for a read, whose outcome changes nothing.
+    /// </summary>
+    public virtual string? UnknownOutcome(string from, string id) => null;
+
+    /// <summary>
     /// Parses an answer: the envelope, then, when ErrorCode is 0, the API's own fields by <paramref name="readOk"/>.
     /// Throws <see cref="FormatException"/> when the envelope is not the documented JSON (an HTML page, truncated
     /// JSON, missing or mistyped envelope fields) or <paramref name="readOk"/> finds no body it can read.

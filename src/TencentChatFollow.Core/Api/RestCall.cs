@@ -70,6 +70,6 @@ internal sealed class RestCall
             return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.ScrubJson(answer, ok.Sig), null) }, null);
         }
         loop.Summarize(end.Status, end.Outcome);
-        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure!, end.NotSent) }, end.Fatal);
+        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure!, end.NotSent, end.OutcomeUnknown, _protocol.UnknownOutcome("", key)) }, end.Fatal);
     }
 }

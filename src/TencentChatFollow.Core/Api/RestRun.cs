@@ -59,6 +59,9 @@ internal sealed class RestRun
     /// <summary>Hands a line to the owner's thread; from any thread (give it to <see cref="RestCall.RunNotice"/>).</summary>
     public void Post(string line) => _run.Post(line);
 
+    /// <summary>Keys kept back after a fatal answer whose call may have done what the body asks (<see cref="BatchRun{TResult}.UnknownIds"/>).</summary>
+    public IReadOnlyList<string> UnknownIds => _run.UnknownIds;
+
     /// <summary>Cancelled once the run sends nothing more: give it to the call (<see cref="RestCall.SendNoMore"/>).</summary>
     public CancellationToken SendNoMore => _run.SendNoMore;
 

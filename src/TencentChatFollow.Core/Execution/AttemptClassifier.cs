@@ -39,6 +39,8 @@ internal sealed class Attempt<TBody>
     public string Sig { get; set; } = "";
     /// <summary>No HTTP answer came back (no connection, no answer in time): the service was not reached.</summary>
     public bool Unreachable { get; set; }
+    /// <summary>The request cannot have reached the service (no connection was made, the TLS handshake failed): it did nothing.</summary>
+    public bool NotDelivered { get; set; }
     /// <summary>Tencent's own answer came back (success or an ErrorCode), not a proxy's page or nothing.</summary>
     public bool TencentAnswered => Verdict == Verdict.Success || Failure?.Code is not null;
     public string StatusText => StatusCode is int s ? "HTTP " + s.ToString(CultureInfo.InvariantCulture) : "no HTTP answer";
@@ -82,7 +84,7 @@ internal static class AttemptClassifier
     public static Attempt<TBody> Judge<TBody>(Sent sent, Func<byte[], ApiAnswer<TBody>> parse, CallFacts facts, bool canRenewSig)
         where TBody : class
     {
-        var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig };
+        var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig, NotDelivered = sent.NotDelivered };
         if (sent.Fault is { } fault)
         {
             // A certificate the platform does not trust, a TLS handshake that fails (https to plain HTTP), a redirect, or a

@@ -169,7 +169,7 @@ internal sealed class AttemptLoop
                     }
                     continue;
                 case Verdict.Transient:
-                    _mayHaveActed = true;
+                    _mayHaveActed |= !attempt.NotDelivered; // no connection made: this attempt did nothing
                     var state = limiter.Failed(slot);
                     downEnd = End(attempt, new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture,
                         "{0}; the service was down for every call, and the run stopped before this call went again.", failure.Message.TrimEnd('.')), failure.Code), null);
@@ -239,6 +239,7 @@ internal sealed class AttemptLoop
         where TBody : class
         => new()
         {
+            OutcomeUnknown = _mayHaveActed, // refused now, but an earlier attempt may have done the call's work
             Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
                 "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
                 (refusingFor ?? _session.RetryTimeout).TotalSeconds, limit, _facts.Protocol.Path)),
@@ -298,9 +299,9 @@ internal sealed class AttemptLoop
         return End(attempt, final, fatal);
     }
 
-    private static CallEnd<TBody> End<TBody>(Attempt<TBody> attempt, TencentChatException failure, TencentChatException? fatal)
+    private CallEnd<TBody> End<TBody>(Attempt<TBody> attempt, TencentChatException failure, TencentChatException? fatal)
         where TBody : class
-        => new() { Failure = failure, Fatal = fatal, Status = attempt.StatusText };
+        => new() { Failure = failure, Fatal = fatal, Status = attempt.StatusText, OutcomeUnknown = _mayHaveActed };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

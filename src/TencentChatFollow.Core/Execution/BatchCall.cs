@@ -73,7 +73,7 @@ internal sealed class BatchCall<TResult>
             if (end.Success is not { Body: { } answer } ok)
             {
                 loop.Summarize(end.Status, end.Outcome);
-                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure!, end.NotSent), end.Fatal);
+                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure!, end.NotSent, end.OutcomeUnknown, id => _protocol.UnknownOutcome(from, id)), end.Fatal);
             }
             var spoiled = new List<string>();
             foreach (var id in pending)
@@ -87,7 +87,7 @@ internal sealed class BatchCall<TResult>
                 pending = spoiled;
                 continue;
             }
-            foreach (var id in spoiled) done[id] = IdMapping.Unusable<TResult>(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1);
+            foreach (var id in spoiled) done[id] = IdMapping.Unusable<TResult>(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1, _protocol.UnknownOutcome(from, id));
             loop.Summarize(end.Status, "OK");
             return log.Result(sequence, ids.Select(id => done[id]).ToList(), null);
         }

@@ -42,6 +42,7 @@ internal sealed partial class BatchRun<TResult>
     private readonly Clock _clock;
     private readonly Queue<Started> _started = new();
     private readonly List<string> _unanswered = new();
+    private readonly List<string> _unknown = new(); // after a fatal answer: ids in calls that failed with it, which may have been done
     private List<string> _current;
     private string? _currentGroup;
     private TimeSpan? _quietSince;
@@ -132,6 +133,12 @@ internal sealed partial class BatchRun<TResult>
 
     /// <summary>Ids in the partial batch (not sent yet).</summary>
     public int Unsent => _current.Count;
+
+    /// <summary>
+    /// Ids kept back after a fatal answer (<see cref="Halt"/>, <see cref="Stopped"/>) whose call failed after an attempt
+    /// that may have done it: sent, no usable answer. <see cref="TencentChatRunStoppedException.UnknownIds"/> has them too.
+    /// </summary>
+    public IReadOnlyList<string> UnknownIds => _unknown;
 
     /// <summary>Set once a fatal answer stopped the run: the one error to report. No more ids are taken.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }

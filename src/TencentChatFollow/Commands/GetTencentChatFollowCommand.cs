@@ -67,6 +67,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        _writer!.RecordRead();
         foreach (var user in UserIdInput.Ids(this, UserId, () => _refused++))
         {
             if (_writer!.Holding || _run!.Stopped is not null)

@@ -86,6 +86,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
 
     protected override void ProcessRecord()
     {
+        _writer!.RecordRead();
         if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Body)))
         {
             // No body at all: one call with the empty object, which stands as the body given (an error's TargetObject).
@@ -174,7 +175,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             {
                 Write(_run.Halt(out var unanswered));
                 _progress!.Complete();
-                ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
+                ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived, unknown: _run.UnknownIds));
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

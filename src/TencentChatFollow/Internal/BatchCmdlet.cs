@@ -66,6 +66,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// </summary>
     protected void Feed(IEnumerable<string?>? rawIds, string from, Func<string, bool>? shouldSend = null)
     {
+        _writer!.RecordRead();
         if (rawIds is null) return;
         Guard(() =>
         {
@@ -175,7 +176,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
                 throw new PipelineStoppedException();
             }
             _progress!.Complete();
-            ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
+            ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived, unknown: _run.UnknownIds));
         }
     }
 

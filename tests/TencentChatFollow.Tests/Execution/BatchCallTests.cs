@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using TencentChatFollow.Api;
@@ -1088,5 +1089,115 @@ public class BatchCallTests
 
         Assert.DoesNotContain("-From", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
         Assert.Contains("check the id", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+    }
+
+    // "A write run's record is complete": a pair sent without a usable answer is unknown (the service may have made
+    // it), not failed. The flag is the call's (an attempt that may have reached the service), carried to each id.
+
+    private static Task<BatchResult<FollowChange>> Write(Rig rig, FollowChangeProtocol protocol, params string[] ids)
+        => new BatchCall<FollowChange>(rig.Session, protocol, collectDebug: false, fromPerCall: true).ExecuteAsync(7, From, ids, CancellationToken.None);
+
+    private static string ChangeItem(string id, int code = 0)
+        => $"{{\"To_Account\":{JsonSerializer.Serialize(id)},\"ResultCode\":{code},\"ResultInfo\":\"\"}}";
+
+    private static Reply Changed(params string[] items)
+        => new(200, "{\"ResultItem\":[" + string.Join(",", items) + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}");
+
+    private static Reply Refused(SocketError error)
+        => Reply.Fails(new HttpRequestException("the connection failed", new SocketException((int)error)));
+
+    [Fact]
+    public async Task A_write_whose_retries_all_got_30006_is_unknown_with_its_error_id_kept_and_says_how_to_check()
+    {
+        using var server = new FakeTransport(Fail(30006, "internal"), Fail(30006, "internal"), Fail(30006, "internal"));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal(3, server.Count);
+        Assert.Null(result.Fatal);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.True(o.Error!.OutcomeUnknown, "sent, answered 30006 each time: the service may have made it");
+            Assert.Equal("TencentChat.ServiceError", o.Error.ErrorId);
+            Assert.Equal(ErrorKind.ServiceError, o.Error.Kind);
+            Assert.Equal(30006, o.Error.Code);
+            Assert.Equal(o.UserId, o.Error.UserId);
+        });
+        Assert.Contains($"so '{From}' may follow 'alice' now: Test-TencentChatFollow -From '{From}' -UserId 'alice' shows whether it does.", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("-UserId 'bob'", result.Outcomes[1].Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delete_that_timed_out_is_unknown_and_its_message_says_the_follow_may_be_gone()
+    {
+        using var server = new FakeTransport(Reply.Never, Reply.Never);
+        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
+
+        var result = await Write(rig, FollowChangeProtocol.Delete, "o'brien");
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.Timeout", error.ErrorId);
+        Assert.True(error.OutcomeUnknown);
+        Assert.Contains($"so '{From}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{From}' -UserId 'o''brien' shows whether it still does.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_id_still_missing_from_a_write_answer_after_every_retry_is_unknown_and_the_others_are_done()
+    {
+        using var server = new FakeTransport(Changed(ChangeItem("bob")), Changed(), Changed());
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal("TencentChat.MissingFromAnswer", result.Outcomes[0].Error!.ErrorId);
+        Assert.True(result.Outcomes[0].Error!.OutcomeUnknown);
+        Assert.False(result.Outcomes[0].CallFailed);
+        Assert.Contains("Test-TencentChatFollow", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("Added", result.Outcomes[1].Result!.Action);
+    }
+
+    [Fact]
+    public async Task A_pair_Tencent_refused_in_its_item_is_a_known_failure_not_unknown()
+    {
+        using var server = new FakeTransport(Changed(ChangeItem("alice", 30003), ChangeItem("bob")));
+        var rig = Make(server);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal("TencentChat.UserNotFound", result.Outcomes[0].Error!.ErrorId);
+        Assert.False(result.Outcomes[0].Error!.OutcomeUnknown);
+        Assert.DoesNotContain("Test-TencentChatFollow", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Null(result.Outcomes[1].Error);
+    }
+
+    [Fact]
+    public async Task A_connection_never_made_did_nothing_but_one_that_broke_after_connecting_or_after_a_502_may_have()
+    {
+        using var refused = new FakeTransport(Refused(SocketError.ConnectionRefused), Refused(SocketError.HostNotFound), Refused(SocketError.ConnectionRefused));
+        var never = Assert.Single((await Write(Make(refused, maxRetry: 2), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", never.ErrorId);
+        Assert.False(never.OutcomeUnknown, "no attempt reached the service");
+        Assert.DoesNotContain("Test-TencentChatFollow", never.Message, StringComparison.Ordinal);
+
+        using var reset = new FakeTransport(Refused(SocketError.ConnectionReset));
+        Assert.True(Assert.Single((await Write(Make(reset, maxRetry: 0), FollowChangeProtocol.Add, "alice")).Outcomes).Error!.OutcomeUnknown, "reset after connecting: the request may have been read");
+
+        using var after502 = new FakeTransport(Html502, Refused(SocketError.ConnectionRefused));
+        var late = Assert.Single((await Write(Make(after502, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", late.ErrorId);
+        Assert.True(late.OutcomeUnknown, "the first attempt got a 502: it may have been made");
+    }
+
+    [Fact]
+    public async Task A_read_that_ran_out_of_retries_carries_the_flag_and_its_message_is_unchanged()
+    {
+        using var server = new FakeTransport(Fail(30006), Fail(30006), Fail(30006));
+        var rig = Make(server, maxRetry: 2);
+
+        var error = Assert.Single((await rig.Run("alice")).Outcomes).Error!;
+
+        Assert.True(error.OutcomeUnknown);
+        Assert.EndsWith("(after 3 attempts).", error.Message, StringComparison.Ordinal);
     }
 }
