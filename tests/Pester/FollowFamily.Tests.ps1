@@ -217,6 +217,28 @@ Describe 'Pairs with no From' {
     }
 }
 
+Describe 'Pairs from hashtables' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'a piped hashtable''s From (or From_Account) key is its pair''s From, as a piped object''s From property is' {
+        $pairs = @{ From = 'star'; UserId = 'f0001' }, @{ From_Account = 'f0003'; To_Account = 'star' }, @{ from = ' star '; userid = 'f0003' }
+        $checks = @($pairs | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -Be 0
+        ($checks | ForEach-Object { "$($_.From)>$($_.UserId):$($_.Relation)" }) -join ' ' | Should -Be 'star>f0001:Mutual f0003>star:Following star>f0003:Follower'
+        (@(Test-TencentChatFollow -UserId @{ From = 'star'; UserId = 'f0002' }) | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be 'star>f0002'
+    }
+
+    It '-From given as an argument wins over a hashtable''s From, and a hashtable without one still makes the NoFrom error' {
+        (@(@{ From = 'f0003'; UserId = 'f0001' } | Test-TencentChatFollow -From star) | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be 'star>f0001'
+        $out = @(@{ From = 'star'; UserId = 'f0001' }, @{ UserId = 'f0002' }, @{ From = ' '; UserId = 'f0004' } | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($out | ForEach-Object { "$($_.From)>$($_.UserId)" }) -join ' ' | Should -Be 'star>f0001'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoFrom,*'
+        ($errs[0].TargetObject -join ',') | Should -Be 'f0002,f0004'
+        $errs[0].Exception.Message | Should -BeLike '*give each piped object a From (or From_Account) property or hashtable key*'
+    }
+}
+
 Describe 'Add- and Remove-TencentChatFollow' {
     BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
     AfterEach { Set-Faults @{} }
