@@ -132,7 +132,7 @@ internal sealed class NotJsonException : FormatException
     {
         var start = _body.Length == 0
             ? " (it is empty)"
-            : FormattableString.Invariant($" ({_body.Length} bytes, starting '{Redactor.ScrubbedStart(_body, StartShown, secrets).Replace('\r', ' ').Replace('\n', ' ')}')");
-        return "The answer is not JSON" + start + ": " + InnerException!.Message;
+            : FormattableString.Invariant($" ({_body.Length} bytes, starting '{Text.ServerText.Safe(Redactor.ScrubbedStart(_body, StartShown, secrets))}')");
+        return "The answer is not JSON" + start + ": " + Text.ServerText.Safe(InnerException!.Message);
     }
 }

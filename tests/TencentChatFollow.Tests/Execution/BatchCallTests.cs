@@ -176,6 +176,22 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_per_item_ResultInfo_reaches_its_error_with_control_characters_escaped_and_the_UserSig_redacted()
+    {
+        using var server = new FakeTransport((r, _) => Ok(FailedItem("ghost", 30003, "\u001b[2J\u001b[31mcleared\r\nWARNING: fake\u2028 usersig=" + r.Query("usersig")), Item("alice", 1, 2, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("ghost", "alice");
+
+        var error = result.Outcomes[0].Error!;
+        Assert.Equal("TencentChat.UserNotFound", error.ErrorId);
+        Assert.Contains("for 'ghost' (\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake\\u2028 usersig=<redacted>)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c) || c == '\u2028');
+        Assert.All(result.Verbose.Concat(result.Debug), line => Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u2028'));
+        AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
+    }
+
+    [Fact]
     public async Task An_id_missing_from_the_answer_is_asked_for_again_alone_and_its_counts_come_back()
     {
         using var server = new FakeTransport(Ok(Item("a", 1, 1, 1)), Ok(Item("b", 2, 3, 4)));
