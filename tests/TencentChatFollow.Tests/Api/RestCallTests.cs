@@ -71,6 +71,35 @@ public class RestCallTests
         Assert.Equal("<redacted> <redacted> /v4?usersig=<redacted>&random=1", Note(outcome));
     }
 
+    [Theory]
+    [InlineData("""{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","ResultItem":[]}""", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("""{"ActionStatus":"OK","ErrorCode":70009,"ErrorCode":0,"ErrorInfo":"","ResultItem":[]}""", "it gives 'ErrorCode' twice")]
+    public void An_envelope_that_contradicts_itself_is_no_answer_its_body_is_retried_then_fails_as_InvalidResponse(string answer, string why)
+    {
+        using var fake = new FakeTransport(_ => answer);
+
+        var outcome = RunOne(fake, maxRetry: 2);
+
+        Assert.Null(outcome.Answer);
+        Assert.Equal("TencentChat.InvalidResponse", outcome.Error!.ErrorId);
+        Assert.Contains("The answer contradicts itself: " + why, outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, fake.Count);
+    }
+
+    [Fact]
+    public void A_body_whose_answer_contradicted_itself_is_sent_again_and_its_next_answer_is_written()
+    {
+        using var fake = new FakeTransport(
+            FakeTransport.Reply.Ok("""{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","Note":"first"}"""),
+            FakeTransport.Reply.Ok("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"second"}"""));
+
+        var outcome = RunOne(fake, maxRetry: 2);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal("second", (string)((RestJsonObject)RestJson.Read(outcome.Answer!)!)["Note"]!);
+        Assert.Equal(2, fake.Count);
+    }
+
     [Fact]
     public void The_ErrorInfo_of_a_failed_body_reaches_its_error_with_control_characters_escaped()
     {

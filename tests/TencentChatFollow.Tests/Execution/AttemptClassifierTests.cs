@@ -175,4 +175,41 @@ public class AttemptClassifierTests
         AssertSafe(attempt.BodyText);
         Assert.StartsWith("\\u001B[2J", attempt.BodyText, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("{\"ActionStatus\":\"fail\",\"ErrorCode\":0,\"FollowInfo\":[]}", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":70009,\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "it gives 'ErrorCode' twice")]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorCode\":70009,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "it gives 'ErrorCode' twice")]
+    [InlineData("{\"ActionStatus\":\"FAIL\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"FollowInfo\":[]}", "it gives 'ActionStatus' twice")]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[],\"FollowInfo\":[]}", "it gives 'FollowInfo' twice")]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[],\"\\u001b[2J\":1,\"\\u001b[2J\":2}", "it gives '\\u001B[2J' twice")]
+    public void An_envelope_that_contradicts_itself_is_an_unreadable_answer_retried_not_a_success(string body, string why)
+    {
+        var attempt = Judge(Answer(body));
+        Assert.Equal(Verdict.Transient, attempt.Verdict);
+        Assert.Equal("TencentChat.InvalidResponse", attempt.Failure!.ErrorId);
+        Assert.Contains("The answer contradicts itself: " + why, attempt.Failure.Message, StringComparison.Ordinal);
+        AssertSafe(attempt.Failure.Message);
+        Assert.False(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":30006,\"ErrorInfo\":\"internal\"}", nameof(Verdict.Transient))]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":70009,\"ErrorInfo\":\"\"}", nameof(Verdict.Fatal))]
+    public void ActionStatus_OK_with_a_non_zero_ErrorCode_goes_by_the_ErrorCode(string body, string expected)
+    {
+        var attempt = Judge(Answer(body));
+        Assert.Equal(expected, attempt.Verdict.ToString());
+        Assert.True(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[]}")]                              // no ActionStatus
+    [InlineData("{\"ActionStatus\":1,\"ErrorCode\":0,\"FollowInfo\":[]}")]           // not a string
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"ResultCode\":0,\"FollowerCount\":1,\"FollowingCount\":2,\"MutualFollowingCount\":3}]}")] // a name twice inside an item, not the envelope
+    public void An_envelope_that_does_not_contradict_itself_is_read(string body)
+    {
+        Assert.Equal(Verdict.Success, Judge(Answer(body)).Verdict);
+    }
 }

@@ -70,6 +70,8 @@ public class BatchCallTests
     private static Reply Fail(int code, string info = "")
         => new(200, $"{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":{JsonSerializer.Serialize(info)},\"ErrorDisplay\":\"\"}}");
 
+    private static Reply Bent(Reply reply, string what, string with) => reply with { Body = reply.Body.Replace(what, with, StringComparison.Ordinal) };
+
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
 
@@ -332,6 +334,8 @@ public class BatchCallTests
         { "truncated", "TencentChat.InvalidResponse" },
         { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
         { "half a surrogate in an item", "TencentChat.InvalidResponse" },
+        { "ActionStatus FAIL with ErrorCode 0", "TencentChat.InvalidResponse" },
+        { "ErrorCode twice", "TencentChat.InvalidResponse" },
     };
 
     private static Reply Transient(string kind) => kind switch
@@ -344,6 +348,9 @@ public class BatchCallTests
         // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
         "half a surrogate in ErrorInfo" => new Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30006,\"ErrorInfo\":\"x\\uD800\"}"),
         "half a surrogate in an item" => Ok(Item("a", 1, 1, 1).Replace("\"ResultInfo\":\"\"", "\"ResultInfo\":\"\\uDC00\"", StringComparison.Ordinal)),
+        // Envelopes that contradict themselves around items that would read as results: no answer to trust.
+        "ActionStatus FAIL with ErrorCode 0" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"OK\"", "\"FAIL\""),
+        "ErrorCode twice" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"ErrorCode\":0", "\"ErrorCode\":70009,\"ErrorCode\":0"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -366,6 +373,8 @@ public class BatchCallTests
             Assert.Equal(errorId, o.Error!.ErrorId);
             Assert.Equal(o.UserId, o.Error.UserId);
             Assert.Contains("after 2 attempts", o.Error.Message, StringComparison.Ordinal);
+            if (kind.StartsWith("ActionStatus", StringComparison.Ordinal) || kind.EndsWith("twice", StringComparison.Ordinal))
+                Assert.Contains("The answer contradicts itself", o.Error.Message, StringComparison.Ordinal);
         });
         Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
     }
