@@ -125,8 +125,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
             else if (number >= MinMilliseconds && number <= Year2100Seconds * 1000) time = DateTimeOffset.FromUnixTimeMilliseconds(number);
             if (time is not null) return null;
         }
-        var text = value.GetRawText();
-        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({(text.Length > 40 ? text.Substring(0, 40) + "..." : text)})";
+        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({Text.ServerText.Safe(value.GetRawText(), 40)})";
     }
 
     /// <summary>2100-01-01T00:00:00Z in seconds since 1970: no follow is later, in seconds or in milliseconds.</summary>

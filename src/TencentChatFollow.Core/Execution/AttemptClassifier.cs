@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Execution;
 
@@ -94,12 +95,12 @@ internal static class AttemptClassifier
         }
         var bytes = sent.Body!;
         var status = sent.StatusCode!.Value;
-        if (facts.KeepBody) attempt.BodyText = Redactor.ScrubbedStart(bytes, 4096, sent.Sig);
+        if (facts.KeepBody) attempt.BodyText = ServerText.Safe(Redactor.ScrubbedStart(bytes, 4096, sent.Sig), 4096);
         if (status != 200)
         {
             var passing = status == 429 || status >= 500;
             var error = new TencentChatException("TencentChat.HttpError", passing ? ErrorKind.ConnectionError : ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
-                "HTTP {0} {1} from {2}.{3}", status, sent.ReasonPhrase, facts.Authority, passing ? "" : " Check -Endpoint and -Region."));
+                "HTTP {0} {1} from {2}.{3}", status, ServerText.Safe(Redactor.Scrub(sent.ReasonPhrase, sent.Sig)), facts.Authority, passing ? "" : " Check -Endpoint and -Region."));
             return Failed(attempt, error, status == 429 ? Verdict.Throttled : passing ? Verdict.Transient : Verdict.Fatal);
         }
         ApiAnswer<TBody> answer;
@@ -134,7 +135,7 @@ internal static class AttemptClassifier
                 : $"Tencent error 30003: the From_Account '{facts.From}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).";
             return Failed(attempt, new TencentChatException(d.ErrorId, d.Kind, message, code), facts.FromPerCall ? Verdict.Failed : Verdict.Fatal);
         }
-        var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({Redactor.Scrub(errorInfo, attempt.Sig)})";
+        var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({ServerText.Safe(Redactor.Scrub(errorInfo, attempt.Sig))})";
         var error = new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
             "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId, d)), code);
         if (code == 70001 && canRenewSig) return Failed(attempt, error, Verdict.RenewSig);

@@ -101,7 +101,7 @@ internal sealed class CallTransport
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && FindTlsFailure(ex) is { } tls)
         {
-            var why = Redactor.Scrub(tls.Failure.Message, sig).TrimEnd('.');
+            var why = Text.ServerText.Safe(Redactor.Scrub(tls.Failure.Message, sig)).TrimEnd('.');
             if (tls.Certificate)
             {
                 return Undelivered(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
@@ -113,7 +113,7 @@ internal sealed class CallTransport
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var failed = Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
-                $"The connection to {Authority} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"));
+                $"The connection to {Authority} failed: {Text.ServerText.Safe(Redactor.Scrub(Innermost(ex).Message, sig))}"));
             failed.NotDelivered = NeverConnected(ex);
             return failed;
         }
@@ -193,7 +193,7 @@ internal sealed class CallTransport
         var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
             ? $"to {where.Scheme}://{where.Authority}"
             : "with no usable Location";
-        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, response.ReasonPhrase).TrimEnd();
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(response.ReasonPhrase)).TrimEnd();
         return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
             $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
     }

@@ -33,7 +33,7 @@ internal static class IdMapping
     {
         if (item.ResultCode == 0) return new IdOutcome<TResult>(id, item.Result, null);
         var d = ErrorCatalog.Describe(item.ResultCode);
-        var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Redactor.Scrub(item.ResultInfo, sig)})";
+        var info = string.IsNullOrEmpty(item.ResultInfo) ? "" : $" ({Text.ServerText.Safe(Redactor.Scrub(item.ResultInfo, sig))})";
         return new IdOutcome<TResult>(id, null, new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
             "Tencent error {0} for {1}{2}. {3}", item.ResultCode, protocol.DescribeId(from, id), info, d.Advice), item.ResultCode, id));
     }

@@ -156,6 +156,9 @@ public class FollowGetInfoProtocolTests
         "{\"ErrorCode\":0,\"ActionStatus\":\"OK\"}",                // OK without FollowInfo
         "{\"ErrorCode\":0,\"FollowInfo\":{}}",                      // FollowInfo not an array
         "{\"ErrorCode\":0,\"FollowInfo\":null}",
+        "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":0,\"FollowInfo\":[]}",       // contradicts itself: FAIL with ErrorCode 0
+        "{\"ErrorCode\":70009,\"ErrorCode\":0,\"FollowInfo\":[]}",              // a name twice: either value may be meant
+        "{\"ErrorCode\":0,\"FollowInfo\":[],\"FollowInfo\":[]}",
     };
 
     [Theory]

@@ -71,6 +71,8 @@ public class BatchCallTests
     private static Reply Fail(int code, string info = "")
         => new(200, $"{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":{JsonSerializer.Serialize(info)},\"ErrorDisplay\":\"\"}}");
 
+    private static Reply Bent(Reply reply, string what, string with) => reply with { Body = reply.Body.Replace(what, with, StringComparison.Ordinal) };
+
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
 
@@ -174,6 +176,22 @@ public class BatchCallTests
         Assert.Contains("account not exist", ghost.Error.Message, StringComparison.Ordinal);
         AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
         Assert.Single(rig.Requests);
+    }
+
+    [Fact]
+    public async Task A_per_item_ResultInfo_reaches_its_error_with_control_characters_escaped_and_the_UserSig_redacted()
+    {
+        using var server = new FakeTransport((r, _) => Ok(FailedItem("ghost", 30003, "\u001b[2J\u001b[31mcleared\r\nWARNING: fake\u2028 usersig=" + r.Query("usersig")), Item("alice", 1, 2, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("ghost", "alice");
+
+        var error = result.Outcomes[0].Error!;
+        Assert.Equal("TencentChat.UserNotFound", error.ErrorId);
+        Assert.Contains("for 'ghost' (\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake\\u2028 usersig=<redacted>)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c) || c == '\u2028');
+        Assert.All(result.Verbose.Concat(result.Debug), line => Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u2028'));
+        AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
     }
 
     [Fact]
@@ -317,6 +335,8 @@ public class BatchCallTests
         { "truncated", "TencentChat.InvalidResponse" },
         { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
         { "half a surrogate in an item", "TencentChat.InvalidResponse" },
+        { "ActionStatus FAIL with ErrorCode 0", "TencentChat.InvalidResponse" },
+        { "ErrorCode twice", "TencentChat.InvalidResponse" },
     };
 
     private static Reply Transient(string kind) => kind switch
@@ -329,6 +349,9 @@ public class BatchCallTests
         // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
         "half a surrogate in ErrorInfo" => new Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30006,\"ErrorInfo\":\"x\\uD800\"}"),
         "half a surrogate in an item" => Ok(Item("a", 1, 1, 1).Replace("\"ResultInfo\":\"\"", "\"ResultInfo\":\"\\uDC00\"", StringComparison.Ordinal)),
+        // Envelopes that contradict themselves around items that would read as results: no answer to trust.
+        "ActionStatus FAIL with ErrorCode 0" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"OK\"", "\"FAIL\""),
+        "ErrorCode twice" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"ErrorCode\":0", "\"ErrorCode\":70009,\"ErrorCode\":0"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -351,6 +374,8 @@ public class BatchCallTests
             Assert.Equal(errorId, o.Error!.ErrorId);
             Assert.Equal(o.UserId, o.Error.UserId);
             Assert.Contains("after 2 attempts", o.Error.Message, StringComparison.Ordinal);
+            if (kind.StartsWith("ActionStatus", StringComparison.Ordinal) || kind.EndsWith("twice", StringComparison.Ordinal))
+                Assert.Contains("The answer contradicts itself", o.Error.Message, StringComparison.Ordinal);
         });
         Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
     }
