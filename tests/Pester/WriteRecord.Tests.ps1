@@ -227,6 +227,22 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
         $unanswered.Count | Should -BeGreaterThan 0
         ($unanswered -join ',') | Should -Be ($ids[0..($unanswered.Count - 1)] -join ',') -Because 'the ids read are not answered, once each, in input order'
     }
+
+    # Ids given as an array are one record: the stop comes in the middle of it. Get-TencentChatFollow used to throw
+    # there, and the users after the stop were in no list.
+    It '<Cmdlet> -UserId with an array: every id is in the stop error''s lists, once, in order' -ForEach @(
+        @{ Cmdlet = 'Get-TencentChatFollow'; Extra = @{} }
+        @{ Cmdlet = 'Get-TencentChatFollowInfo'; Extra = @{} }
+        @{ Cmdlet = 'Test-TencentChatFollow'; Extra = @{ From = 'hub' } }
+        @{ Cmdlet = 'Add-TencentChatFollow'; Extra = @{ From = 'hub' } }
+    ) {
+        $ids = @($users[0..59])
+        $err = $null
+        try { & $Cmdlet -UserId $ids @Extra -ThrottleLimit 1 -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
+        ($listed -join ',') | Should -Be ($ids -join ',') -Because 'nothing was answered, and every id given comes out once'
+    }
 }
 
 Describe 'Calls waiting for their turn when a run stops are not sent' {

@@ -262,13 +262,19 @@ internal sealed class ListRun : IDisposable
             return new BatchResult<FollowPage>(page.Sequence, new[] { new IdOutcome<FollowPage>(outcome.UserId, null, incomplete, outcome.CallFailed, outcome.NotSent) }, null, page.Verbose, page.Debug);
         }
 
-        /// <summary>Ends the list at <paramref name="page"/>, which is not written: the user's error follows it.</summary>
+        /// <summary>
+        /// Ends the list at <paramref name="page"/>, which is not written: the user's error follows it. The page handed
+        /// out in its place has no entries and still names a next page: a page without one says the list was read to its end.
+        /// </summary>
         private BatchResult<FollowPage> GiveUp(BatchResult<FollowPage> page, string why)
         {
             _truncation = why;
             Done = true;
-            return With(page, new FollowPage(Array.Empty<FollowEntry>(), ""), null);
+            return With(page, new FollowPage(Array.Empty<FollowEntry>(), NotReadToItsEnd), null);
         }
+
+        /// <summary>The NextCursor of the page a list that was given up on hands out in place of the page that showed it.</summary>
+        internal const string NotReadToItsEnd = "(not read to its end)";
 
         /// <summary><paramref name="page"/>'s call with <paramref name="kept"/> as its page, and a -Verbose line more.</summary>
         private static BatchResult<FollowPage> With(BatchResult<FollowPage> page, FollowPage kept, string? verbose)
