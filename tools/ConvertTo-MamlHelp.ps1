@@ -8,7 +8,8 @@ platyPS is not available here (no PowerShell Gallery), so this script does its j
   1. Imports the built module from -ModulePath and lists its exported cmdlets.
   2. Reads docs/<Cmdlet>.md for each one. The page is the single source of the text: SYNOPSIS, DESCRIPTION,
      EXAMPLES, a description per parameter, INPUTS, OUTPUTS, NOTES and RELATED LINKS. The SYNTAX section is for
-     readers only and is ignored.
+     readers only and is ignored. A cmdlet that SupportsShouldProcess documents -WhatIf and -Confirm as parameters
+     of its own (### -WhatIf, ### -Confirm), as platyPS does, so that Get-Help X -Parameter WhatIf finds them.
   3. Takes everything that is a fact of the code from the cmdlet itself (Get-Command metadata): parameter sets,
      types, mandatory, position, pipeline input, aliases, wildcards, and the values a ValidateSet (else an enum)
      allows. When a parameter's section has a platyPS-style yaml block, its Type, Parameter Sets, Aliases,
@@ -60,6 +61,9 @@ $RequiredSections = 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS
 $CommonParameterNames = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
 foreach ($n in [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters) { $null = $CommonParameterNames.Add($n) }
 $null = $CommonParameterNames.Add('ProgressAction')   # common since 7.4; not in the lists of older versions
+# The risk-mitigation parameters of a cmdlet that SupportsShouldProcess: documented on its page and given a parameter
+# entry (and a place in SYNTAX) like its own parameters, as platyPS does, so that Get-Help X -Parameter WhatIf works.
+$ShouldProcessParameterNames = 'WhatIf', 'Confirm'
 
 #region Markdown
 
@@ -326,8 +330,9 @@ function ConvertTo-HelpModel {
     }
     if (-not $examples.Count) { $problems.Add("${file}: '## EXAMPLES' has no '### Example N: title' sub-section.") }
 
-    # Parameters: every parameter of the cmdlet (common ones aside) needs a '### -Name' with a description.
-    $names = @($Command.Parameters.Keys | Where-Object { -not $CommonParameterNames.Contains($_) })
+    # Parameters: every parameter of the cmdlet (common ones aside, but -WhatIf and -Confirm included) needs a
+    # '### -Name' with a description.
+    $names = @($Command.Parameters.Keys | Where-Object { -not $CommonParameterNames.Contains($_) -or $_ -in $ShouldProcessParameterNames })
     $documented = @{}
     foreach ($sub in $page.Sections['PARAMETERS'].Subs) {
         if ($sub.Title -eq 'CommonParameters') { continue }
@@ -472,7 +477,7 @@ function Write-MamlCommand {
     foreach ($set in $sets) {
         $w.WriteStartElement('command', 'syntaxItem', $NsCommand)
         $w.WriteElementString('maml', 'name', $NsMaml, $cmd.Name)
-        $params = @($set.Parameters | Where-Object { -not $CommonParameterNames.Contains($_.Name) })
+        $params = @($set.Parameters | Where-Object { -not $CommonParameterNames.Contains($_.Name) -or $_.Name -in $ShouldProcessParameterNames })
         $i = 0
         $sorted = $params | ForEach-Object { [pscustomobject]@{ P = $_; I = $i++ } } | Sort-Object `
             @{ Expression = { if ($_.P.Position -ge 0) { 0 } elseif ($_.P.IsMandatory) { 1 } else { 2 } } },

@@ -250,6 +250,26 @@ Describe 'Connect-TencentChat' {
         $err.Exception.Message | Should -Not -Match 'No secret key'
     }
 
+    It 'says a SecureString was made text when <Where> reads System.Security.SecureString, instead of blaming the key' -ForEach @(
+        @{ Where = 'TENCENTCHAT_SECRETKEY'; Expected = 'TENCENTCHAT_SECRETKEY holds the text ''System.Security.SecureString''*Get-Secret -Name TencentChatKey -AsPlainText*-SecretKey $key*' }
+        @{ Where = '-SecretKey'; Expected = 'The -SecretKey holds the text ''System.Security.SecureString''*Pass the SecureString itself: -SecretKey $key.' }
+        @{ Where = 'the credential''s password'; Expected = 'The -Credential''s password holds the text ''System.Security.SecureString''*`[pscredential`]::new(''administrator'', $key).' }
+    ) {
+        # What "$key" and $env:X = $key make of a SecureString: its type name.
+        $text = "$key"
+        $text | Should -Be 'System.Security.SecureString'
+        $splat = @{ SkipCheck = $true }
+        switch ($Where) {
+            'TENCENTCHAT_SECRETKEY' { $env:TENCENTCHAT_SDKAPPID = '1400000001'; $env:TENCENTCHAT_SECRETKEY = $key }
+            '-SecretKey' { $splat.SdkAppId = 1400000001; $splat.SecretKey = ConvertTo-SecureString $text -AsPlainText -Force }
+            default { $splat.SdkAppId = 1400000001; $splat.Credential = [pscredential]::new('administrator', (ConvertTo-SecureString $text -AsPlainText -Force)) }
+        }
+        $err = { Connect-TencentChat @splat } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'
+        $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected"
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
     It 'a warning that ends the command (-WarningAction Stop) leaves the previous session as it was' {
         $good = Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -Endpoint $emulator.Url -SkipCheck -PassThru
         $sig = New-TencentChatUserSig 1400000001 administrator -SecretKey $key -Expiry 01:00:00

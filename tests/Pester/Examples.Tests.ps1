@@ -3,7 +3,9 @@
 # scheduler runs a script) in a folder of its own, against the emulator, with the module installed the way users
 # install it: on PSModulePath, found by name, never imported by this test. README's blocks also run with the module
 # imported by path, as README's "From a clone" shows. Where an example shows output (an ```output block), the module
-# must print it: each of its lines, white space normalised, in order, among the lines the example printed.
+# must print it: each of its lines, white space normalised, in order, among the lines the example printed. An example
+# prints no warning that it does not show in an ```output block, other than those the test's own set-up causes
+# (Assert-NoOtherWarning): a warning a user is not told to expect is a doubt at 3 a.m.
 #
 # What the test puts around an example is what the example's text states it assumes (Get-Help shows that text):
 #   - a session: Connect-TencentChat to the emulator (or, for examples that show a region's endpoint, a session for
@@ -12,10 +14,13 @@
 #   - Get-AutomationPSCredential and Get-AutomationVariable, stand-ins for Azure Automation's, and a default
 #     -Endpoint for Connect-TencentChat, which wins over an example's -Region (docs/runbooks.md, Trying a runbook
 #     without Tencent, shows the same two steps);
+#   - Read-Host and Get-Credential, stand-ins for what a user types at a prompt: the secret key (a UserSig when the
+#     prompt asks for one) and the App admin's credential;
 #   - the data files an example reads (users.txt, vip.txt, pairs.csv, ...), with ids of docs/samples/graph.csv, and
-#     that graph with the account 'official' added (examples say it is the app's official account);
+#     that graph with the account 'official' added (examples say it is the app's official account), which user040
+#     follows, so that a list of its fans is not empty;
 #   - the emulator's address in place of http://127.0.0.1:5080 (the test's emulator listens on a free port).
-# Examples that need what the emulator cannot give (input typed at a prompt, two Tencent apps, a proxy) are in
+# Examples that need what the emulator cannot give (two Tencent apps, a proxy, an API it does not serve) are in
 # $Skips below with the reason, and show as skipped with it.
 BeforeDiscovery {
     $root = Join-Path $PSScriptRoot '../..'
@@ -95,9 +100,10 @@ BeforeAll {
 
 Describe 'Every help example and README block runs as written' {
     BeforeAll {
-        # The sample graph and the account 'official' (a self-edge: the account exists, with no follows).
+        # The sample graph and the account 'official' (a self-edge: the account exists), which user040 follows: an
+        # official account has fans, and README's "every fan of the official account" block then has rows to write.
         $script:graphPath = Join-Path $TestDrive 'examples-graph.csv'
-        Set-Content -LiteralPath $graphPath -Value (@(Get-Content -LiteralPath (Join-Path $root 'docs/samples/graph.csv')) + 'official,official')
+        Set-Content -LiteralPath $graphPath -Value (@(Get-Content -LiteralPath (Join-Path $root 'docs/samples/graph.csv')) + 'official,official' + 'user040,official')
         $script:shared = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath
 
         # The data files the examples read, with ids of the sample graph.
@@ -133,6 +139,20 @@ function Get-AutomationVariable([string] $Name) {
     if ($null -eq $value) { throw "No variable asset '$Name'." }
     $value
 }
+function Read-Host([string] $Prompt, [switch] $AsSecureString, [switch] $MaskInput) {
+    # What the user types: the secret key, or, asked for a UserSig ('UserSig for administrator'), one made with it.
+    if ($Prompt -match 'UserSig(?: for (\S+))?') {
+        $sig = New-TencentChatUserSig -SdkAppId 1400000001 -Identifier $(if ($Matches[1]) { $Matches[1] } else { 'administrator' }) -SecretKey $key
+        if ($AsSecureString) { return $sig }
+        return [System.Net.NetworkCredential]::new('', $sig).Password
+    }
+    if ($AsSecureString) { return $key }
+    $env:TCF_TEST_KEY
+}
+function Get-Credential([string] $UserName) {
+    # The App admin and the secret key, as typed into the credential prompt.
+    [pscredential]::new($(if ($UserName) { $UserName } else { 'administrator' }), $key)
+}
 '@
         $script:setups = @{
             # Connected to the emulator; a -Region of the example's goes there too.
@@ -153,19 +173,13 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
 
         # Examples that cannot run here, and why. Keyed by page and number; the title guards against renumbering.
         $script:skips = @{
-            'Connect-TencentChat 1'      = @{ Title = 'Connect with the secret key, typed at a prompt'; Reason = 'the secret key is typed at a prompt (Read-Host -AsSecureString)' }
-            'Connect-TencentChat 2'      = @{ Title = 'Connect with a PSCredential'; Reason = 'the credential is typed at a prompt (Get-Credential)' }
-            'Connect-TencentChat 5'      = @{ Title = 'Connect with a ready-made UserSig'; Reason = 'the UserSig is typed at a prompt (Read-Host -AsSecureString)' }
             'Connect-TencentChat 8'      = @{ Title = 'Several tenants in one process, one per runspace'; Reason = 'it needs two Tencent apps (two SDKAppIDs with their keys); the emulator is one app. Get-TencentChatContext example 4 runs ForEach-Object -Parallel' }
-            'Connect-TencentChat 10'     = @{ Title = 'Through a corporate proxy'; Reason = 'it needs a proxy, and its credential is typed at a prompt (Get-Credential)' }
+            'Connect-TencentChat 10'     = @{ Title = 'Through a corporate proxy'; Reason = 'it needs a proxy' }
             'Disconnect-TencentChat 4'   = @{ Title = 'Give up a tenant''s runspace session and fall back to the process-wide one'; Reason = 'it needs two Tencent apps (a second SDKAppID with its key); the emulator is one app' }
-            'Get-TencentChatFollowInfo 1' = @{ Title = 'From a text file to a CSV file'; Reason = 'the credential is typed at a prompt (Get-Credential); README''s "From a clone" block runs the same pipeline' }
             'Get-TencentChatFollowInfo 7' = @{ Title = 'Two apps, one session each'; Reason = 'it needs two Tencent apps (two SDKAppIDs with their keys); the emulator is one app' }
             'Invoke-TencentChatRestMethod 3' = @{ Title = 'Read profiles (needs a real Tencent app)'; Reason = 'the emulator does not serve profile/portrait_get (it answers 60009, as for any API it does not serve)' }
-            'New-TencentChatUserSig 1'   = @{ Title = 'A sig for a test login'; Reason = 'the secret key is typed at a prompt (Read-Host -AsSecureString)' }
         }
         $script:readmeSkips = @(
-            @{ Match = 'Get-Credential'; Reason = 'the credential is typed at a prompt (Get-Credential); the "From a clone" block runs the same pipeline' }
             @{ Match = 'dotnet tool install --global'; Reason = 'it installs a global .NET tool and starts the emulator, which runs until stopped; EmulatorTool.Tests.ps1 installs the packed tool and runs the about topic''s lines' }
         )
 
@@ -178,6 +192,9 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             # The endpoint the help shows is Tencent's; a call's time is the run's.
             'Get-TencentChatFollowInfo 6' = @{ Normalize = { param($t, $url) $t.Replace($url, 'https://console.tim.qq.com') -replace 'HTTP 200, \d+ ms', 'HTTP 200, 41 ms' } }
             'Connect-TencentChat 4'       = @{ Setup = 'NotConnected'; Environment = @{ TENCENTCHAT_SDKAPPID = '1400000001'; TENCENTCHAT_SECRETKEY = $goodKey } }
+            # A session on a ready-made UserSig: Connect-TencentChat warns with its expiry, as the remarks say.
+            'New-TencentChatUserSig 2'    = @{ Warns = '^WARNING: The UserSig you passed cannot be renewed by the module: it expires at ' }
+            'Connect-TencentChat 5'       = @{ Warns = '^WARNING: The UserSig you passed cannot be renewed by the module: it expires at ' }
         }
 
         function Get-Skip($Case) {
@@ -200,6 +217,17 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             foreach ($line in $have) { if ($i -lt $want.Count -and $line -ceq $want[$i]) { $i++ } }
             $missing = if ($i -lt $want.Count) { $want[$i] } else { $null }
             $missing | Should -BeNullOrEmpty -Because "$Because shows it, after the lines before it; printed:`n$Printed"
+        }
+
+        function Assert-NoOtherWarning([string] $Printed, [string[]] $Shown, [string] $Because, [string] $Expected) {
+            # Every WARNING line printed is shown in an ```output block of the example, or is the test's own doing: the
+            # default -Endpoint that stands in for Tencent wins over an example's -Region, and Connect-TencentChat says so.
+            $normal = { param($t) @($t -split '\r?\n' | ForEach-Object { ($_ -replace '\s+', ' ').Trim() } | Where-Object { $_ }) }
+            $shownLines = @(foreach ($o in $Shown) { & $normal $o })
+            $other = @(& $normal $Printed | Where-Object { $_ -clike 'WARNING:*' -and $_ -cnotin $shownLines -and $_ -notmatch '^WARNING: -Region \w+ is not used: -Endpoint ' })
+            # A warning whose text changes from run to run (a time) cannot be in an output block: the example's remarks say it.
+            if ($Expected) { $other = @($other | Where-Object { $_ -notmatch $Expected }) }
+            $other | Should -BeNullOrEmpty -Because "$Because prints no warning it does not show; printed:`n$Printed"
         }
 
         function Invoke-Case($Case) {
@@ -261,6 +289,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
         $printed = $r.Output
         if ($special[$Key].Normalize) { $printed = & $special[$Key].Normalize $printed $(if ($shared) { $shared.Url }) }
         foreach ($shown in $Outputs) { Assert-OutputShown $shown $printed "the help for $Key" }
+        Assert-NoOtherWarning $printed $Outputs "the help for $Key" $special[$Key].Warns
     }
 
     It 'Get-TencentChatContext example 4 (ForEach-Object -Parallel) after Import-Module ./out/TencentChatFollow: fails as the help says, and works with README''s PSModulePath line' {
@@ -290,6 +319,7 @@ $PSDefaultParameterValues['Connect-TencentChat:Endpoint'] = $env:TCF_TEST_ENDPOI
             $r.Errors | Should -BeNullOrEmpty -Because "the block writes no error`n$($r.Output)"
             $met | Should -BeNullOrEmpty
         }
+        Assert-NoOtherWarning $r.Output @() "README's block at line $Line"
     }
 }
 

@@ -91,24 +91,54 @@ Describe 'Get-TencentChatFollow' {
         $out.UserId | Should -Be 'star'
     }
 
-    # The emulator's canned answers, one a call: each page is 'entry>NextCursor' (no entry when it starts with '>').
-    It 'a list whose server never ends it (<Name>) ends with the user''s error after the entries it gave' -ForEach @(
-        @{ Name = 'cursors in a circle'; Pages = @('f0001>A', 'f0002>B', 'f0003>A'); Why = 'the same NextCursor twice' }
-        @{ Name = 'empty pages with new cursors'; Pages = @(1..10 | ForEach-Object { ">c$_" }); Why = '10 pages in a row with no entry and a NextCursor' }
+    # The emulator's canned answers, one a call: each page is 'entries>NextCursor', the entries comma-separated
+    # (none when it starts with '>'; '*N' stands for N new accounts n1, n2, ... going on from the page before).
+    It 'a list whose server never ends it (<Name>) ends with the user''s error after the entries it gave, none written twice' -ForEach @(
+        @{ Name = 'cursors in a circle'; Pages = @('f0001>A', 'f0002>B', 'f0003>A'); Written = 'f0001,f0002'; Why = 'the same NextCursor twice'; Before = '2 entries from the 2 pages before the page that showed it were' }
+        @{ Name = 'the same page again'; Pages = @('a1,a2>A', 'a1,a2>A'); Written = 'a1,a2'; Why = 'the same NextCursor twice'; Before = '2 entries from the 1 page before the page that showed it were' }
+        @{ Name = 'empty pages with new cursors'; Pages = @(1..10 | ForEach-Object { ">c$_" }); Written = ''; Why = '10 pages that brought no new account yet named a next page'; Before = '0 entries from the 9 pages before the page that showed it were' }
+        @{ Name = 'empty pages, never ten in a row'; Pages = @(1..11 | ForEach-Object { if ($_ -eq 10) { "e10>c$_" } else { ">c$_" } }); Written = 'e10'; Why = '10 pages that brought no new account yet named a next page'; Before = '1 entry from the 10 pages before the page that showed it was' }
+        @{ Name = 'the same account under new cursors'; Pages = @(1..11 | ForEach-Object { "dup>c$_" }); Written = 'dup'; Why = '10 pages that brought no new account yet named a next page'; Before = '1 entry from the 10 pages before the page that showed it was' }
+        @{ Name = 'more follows than a user may have'; Relation = 'Following'; Pages = @(1..6 | ForEach-Object { "*1000>c$_" }); Count = 5000; Why = 'more than 5,000 accounts in a Following list (a user follows at most 5,000)'; Before = '5000 entries from the 5 pages before the page that showed it were' }
     ) {
+        $n = 0
         foreach ($page in $Pages) {
-            $entry, $next = $page.Split('>')
-            $items = if ($entry) { '{"To_Account":"' + $entry + '","FollowTime":1700000000,"ProfileItem":[]}' } else { '' }
+            $entries, $next = $page.Split('>')
+            $accounts = if ($entries -like '[*]*') { 1..([int]$entries.Substring(1)) | ForEach-Object { 'n' + (++$n) } } elseif ($entries) { $entries.Split(',') } else { @() }
+            $items = @($accounts | ForEach-Object { '{"To_Account":"' + $_ + '","FollowTime":1700000000,"ProfileItem":[]}' }) -join ','
             $body = '{"FollowItem":[' + $items + '],"NextCursor":"' + $next + '","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
             $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $body }
         }
-        $out = @(Get-TencentChatFollow star -ErrorVariable errs -ErrorAction SilentlyContinue)
-        ($out.UserId -join ',') | Should -Be (@($Pages | ForEach-Object { $_.Split('>')[0] } | Where-Object { $_ }) -join ',')
+        $relation = if ($Relation) { $Relation } else { 'Follower' }
+        $out = @(Get-TencentChatFollow star -Relation $relation -ErrorVariable errs -ErrorAction SilentlyContinue)
+        if ($null -ne $Count) {
+            $out.Count | Should -Be $Count
+            @($out.UserId | Select-Object -Unique).Count | Should -Be $Count
+        }
+        else { ($out.UserId -join ',') | Should -Be $Written }
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse*'
         $errs[0].TargetObject | Should -Be 'star'
-        $errs[0].Exception.Message | Should -BeLike "*$Why for 'star' after $($Pages.Count) pages; the list was not read to its end."
+        $errs[0].Exception.Message | Should -BeLike "*$Why for 'star' after $($Pages.Count) pages; the list was not read to its end. $Before written, not that page's. *read it again*"
         Get-CallCount 'follow_get' | Should -Be $Pages.Count -Because 'the list ends at the answer that shows it would not'
+    }
+
+    It 'a list that fails after pages were written says it is incomplete and how many entries were written, not that no result is reported' {
+        $good = '{"FollowItem":[{"To_Account":"p1","FollowTime":1700000000},{"To_Account":"p2","FollowTime":1700000000}],"NextCursor":"C1","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+        $bad = '{"FollowItem":[{"To_Account":"p3","FollowTime":-5}],"NextCursor":"","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+        $quick = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1 -PassThru -Scope Runspace # the spoiled page is asked twice, not seven times
+        try {
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $good }
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $bad; calls = 2 }
+            $out = @(Get-TencentChatFollow star -Session $quick -ErrorVariable errs -ErrorAction SilentlyContinue)
+        }
+        finally { Disconnect-TencentChat -Scope Runspace }
+        ($out | ForEach-Object { "$($_.OfUserId)>$($_.UserId)" }) -join ' ' | Should -Be 'star>p1 star>p2'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse*'
+        $errs[0].TargetObject | Should -Be 'star'
+        $errs[0].Exception.Message | Should -BeLike "The service's answer for 'star' was not usable (after * attempts): a FollowItem's FollowTime *. The list was not read to its end: 2 entries from the 1 page before this error were written; read it again for the whole list."
+        $errs[0].Exception.Message | Should -Not -Match 'No result is reported'
     }
 }
 
@@ -187,6 +217,28 @@ Describe 'Pairs with no From' {
     }
 }
 
+Describe 'Pairs from hashtables' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'a piped hashtable''s From (or From_Account) key is its pair''s From, as a piped object''s From property is' {
+        $pairs = @{ From = 'star'; UserId = 'f0001' }, @{ From_Account = 'f0003'; To_Account = 'star' }, @{ from = ' star '; userid = 'f0003' }
+        $checks = @($pairs | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -Be 0
+        ($checks | ForEach-Object { "$($_.From)>$($_.UserId):$($_.Relation)" }) -join ' ' | Should -Be 'star>f0001:Mutual f0003>star:Following star>f0003:Follower'
+        (@(Test-TencentChatFollow -UserId @{ From = 'star'; UserId = 'f0002' }) | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be 'star>f0002'
+    }
+
+    It '-From given as an argument wins over a hashtable''s From, and a hashtable without one still makes the NoFrom error' {
+        (@(@{ From = 'f0003'; UserId = 'f0001' } | Test-TencentChatFollow -From star) | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be 'star>f0001'
+        $out = @(@{ From = 'star'; UserId = 'f0001' }, @{ UserId = 'f0002' }, @{ From = ' '; UserId = 'f0004' } | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($out | ForEach-Object { "$($_.From)>$($_.UserId)" }) -join ' ' | Should -Be 'star>f0001'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoFrom,*'
+        ($errs[0].TargetObject -join ',') | Should -Be 'f0002,f0004'
+        $errs[0].Exception.Message | Should -BeLike '*give each piped object a From (or From_Account) property or hashtable key*'
+    }
+}
+
 Describe 'Add- and Remove-TencentChatFollow' {
     BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
     AfterEach { Set-Faults @{} }
@@ -220,6 +272,21 @@ Describe 'Add- and Remove-TencentChatFollow' {
         Set-Faults @{}
         (Get-TencentChatFollowInfo star).FollowingCount | Should -Be 2
         @(Get-TencentChatFollow star -Relation Following).UserId -join ',' | Should -Not -Match 'p0'
+    }
+
+    It 'an item with a negative ResultCode is spoiled, not Tencent''s error: the pair is asked again and done' {
+        # No Tencent result code is negative. The canned answer comes after the emulator made the write.
+        foreach ($case in @(@{ Cmdlet = 'Add-TencentChatFollow'; Api = 'follow_add'; Action = 'Added'; Relation = 'Following' }
+                @{ Cmdlet = 'Remove-TencentChatFollow'; Api = 'follow_delete'; Action = 'Removed'; Relation = 'None' })) {
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = $case.Api; calls = 1
+                body = '{"ResultItem":[{"To_Account":"f0009","ResultCode":-1,"ResultInfo":""}],"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}' }
+            $out = @(& $case.Cmdlet -From f0008 -UserId f0009 -PassThru -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs.Count | Should -Be 0 -Because "$($case.Cmdlet): -1 is no word of Tencent's on the pair"
+            $out.Action | Should -Be $case.Action
+            Get-CallCount $case.Api | Should -Be 2 -Because 'the spoiled item was asked for again'
+            (Test-TencentChatFollow -From f0008 -UserId f0009).Relation | Should -Be $case.Relation
+        }
     }
 
     It 'writes nothing without -PassThru, and an unknown id is an error naming From' {

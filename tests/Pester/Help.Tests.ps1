@@ -55,7 +55,8 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
     }
 
     It 'describes every parameter, with the facts of the cmdlet' {
-        $names = @($command.Parameters.Keys | Where-Object { $_ -notin $commonParameters })
+        # -WhatIf and -Confirm (SupportsShouldProcess) have entries of their own, as in PowerShell's own help.
+        $names = @($command.Parameters.Keys | Where-Object { $_ -notin $commonParameters -or $_ -in 'WhatIf', 'Confirm' })
         $documented = @($help.parameters.parameter | Where-Object { $_ })
         @($documented.name | Sort-Object) | Should -Be @($names | Sort-Object) -Because 'help lists exactly the parameters of the cmdlet'
         foreach ($p in $names) {
@@ -108,6 +109,21 @@ Describe 'Help for <_>' -ForEach $cmdletNames {
                 }
             }
         }
+    }
+
+    It 'shows -WhatIf and -Confirm with Get-Help -Parameter when it supports them, and not otherwise' {
+        if (-not $command.Parameters.ContainsKey('WhatIf')) {
+            @($help.parameters.parameter | ForEach-Object name) | Should -Not -Contain 'WhatIf'
+            return
+        }
+        foreach ($p in 'WhatIf', 'Confirm') {
+            $h = Get-Help -Name $name -Parameter $p
+            $h.name | Should -Be $p
+            Get-Text $h.description | Should -Not -BeNullOrEmpty -Because "-$p needs a description"
+        }
+        (Get-Text (Get-Help -Name $name -Parameter WhatIf).description) | Should -Match 'What if:'
+        $syntax = Get-Help -Name $name | Select-Object -ExpandProperty syntax | Out-String -Width 300
+        $syntax | Should -Match '\[-WhatIf\] \[-Confirm\]'
     }
 
     It 'links to the about topic' {

@@ -264,7 +264,7 @@ BeforeAll {
             $e | Should -BeOfType [System.Management.Automation.ErrorRecord]
             $e.FullyQualifiedErrorId | Should -BeLike 'TencentChat.*' -Because "$($e.Exception.GetType().FullName): $($e.Exception.Message)"
         }
-        $unanswered = @(if ($Result.Stop) { $Result.Stop.Exception.UnansweredIds })
+        $unanswered = @(if ($Result.Stop) { $Result.Stop.Exception.UnansweredIds; $Result.Stop.Exception.UnknownIds }) # not done, or sent with no usable answer
         $errorIds = @($Result.Errors | ForEach-Object { Get-ErrorId $_ })
         if (-not $List) {
             $out = @($Result.Rows.UserId) + $errorIds + $unanswered
@@ -285,7 +285,7 @@ BeforeAll {
     function Write-CaseReport([string] $Cmdlet, [string] $Case, [string] $When, $Result) {
         if (-not $report) { return }
         $ids = ($Result.Errors | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' } | Group-Object | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join ' '
-        $stop = if ($Result.Stop) { "stop $($Result.Stop.FullyQualifiedErrorId -replace ',.*') ($(@($Result.Stop.Exception.UnansweredIds).Count) unanswered)" } else { '' }
+        $stop = if ($Result.Stop) { "stop $($Result.Stop.FullyQualifiedErrorId -replace ',.*') ($(@($Result.Stop.Exception.UnansweredIds).Count) unanswered, $(@($Result.Stop.Exception.UnknownIds).Count) unknown)" } else { '' }
         Add-Content -LiteralPath $report -Value ("{0}`t{1}`t{2}`t{3} rows`t{4}`t{5}" -f $Cmdlet, $When, $Case, @($Result.Rows).Count, $ids, $stop)
     }
 }

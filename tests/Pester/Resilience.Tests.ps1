@@ -157,7 +157,7 @@ Describe 'An endpoint that does not answer' {
         try { $ids | Get-TencentChatFollowInfo -ErrorVariable perId -ErrorAction SilentlyContinue } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.ConnectionFailed'
-        $err.Exception.Message | Should -Match 'The first call to http://127.0.0.1:9 got no Tencent Cloud Chat answer'
+        $err.Exception.Message | Should -Match 'No call of this run to http://127.0.0.1:9 got a Tencent Cloud Chat answer'
         $err.Exception.Message | Should -Match '-Endpoint'
         @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
         $err.Exception.UnansweredIds.Count | Should -Be 21 -Because 'the first call went alone and nothing followed it'
@@ -177,7 +177,7 @@ Describe 'An endpoint that can never work' {
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.InvalidResponse'
         $err.Exception.Message | Should -Match 'not JSON'
         $err.Exception.Message | Should -Match '<html>'
-        $err.Exception.Message | Should -Match ([regex]::Escape("The first call to $($emulator.Url.TrimEnd('/'))"))
+        $err.Exception.Message | Should -Match ([regex]::Escape("No call of this run to $($emulator.Url.TrimEnd('/'))"))
         @($perId | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -notlike 'TencentChat.RunStopped*' }).Count | Should -Be 0
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 2 -Because 'the first call and its one retry, nothing else'
     }

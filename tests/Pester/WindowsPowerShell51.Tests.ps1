@@ -172,7 +172,7 @@ Describe 'Windows PowerShell 5.1 path: the engine on a .NET Framework runtime (M
         $run = Invoke-MonoCheck -Extra '--loading', 'none'
 
         $run.ExitCode | Should -Be 3 -Because $run.Text
-        $run.Text | Should -Match "failed System\.(TypeLoadException|IO\.FileNotFoundException|IO\.FileLoadException): .*System\.Text\.Json, Version=8\.0\.0\.0"
+        $run.Text | Should -Match "failed System\.(TypeLoadException|IO\.FileNotFoundException|IO\.FileLoadException): .*(System\.Text\.Json, Version=8\.0\.0\.0|System\.Memory, Version=4\.0\.1\.2)"
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count | Should -Be 0
     }
 }

@@ -75,6 +75,8 @@ Describe 'A write run under -ErrorAction Stop' {
         $err.TargetObject | Should -Be 'nosuch'
         $err.Exception.FailedIds | Should -Be @('nosuch')
         $err.Exception.UnansweredIds.Count | Should -Be 0
+        $err.Exception.UnknownIds.Count | Should -Be 0 -Because 'Tencent refused nosuch in its item: a known failure'
+        $err.Exception.Cause.OutcomeUnknown | Should -BeFalse
         $err.Exception.Done | Should -Be 3
         $err.Exception.Message | Should -Match "'nosuch'"
         $err.Exception.Message | Should -Match '4 pairs answered: 3 done and written to the output, failed: nosuch; 0 pairs not sent\.'
@@ -168,7 +170,7 @@ Describe 'A write run stopped by an answer every later call would get' {
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.UserSigRejected'
         $err.Exception.Message | Should -Match '70009'
-        $err.Exception.Message | Should -Match "$($done.Count) pairs answered: $($done.Count) done and written to the output, failed: none; $($unanswered.Count) pairs not answered \(not sent, or in a call that failed with the run\): $($unanswered[0]), "
+        $err.Exception.Message | Should -Match "$($done.Count) pairs answered: $($done.Count) done and written to the output, failed: none; $($unanswered.Count) pairs not answered \(not sent, or in a call that failed with the run without doing anything\): $($unanswered[0]), "
         $err.Exception.Done | Should -Be $done.Count
         $err.Exception.FailedIds.Count | Should -Be 0
         $unanswered.Count | Should -BeGreaterOrEqual 20 -Because 'the calls after the key went wrong failed with the run'
@@ -176,6 +178,70 @@ Describe 'A write run stopped by an answer every later call would get' {
         (@($out.UserId) + $unanswered) -join ',' | Should -Be ($ids[0..($out.Count + $unanswered.Count - 1)] -join ',')
         $errorCodes = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add' | ForEach-Object errorCode)
         @($errorCodes | Where-Object { $_ -eq 70009 }).Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Inputs refused before a run stopped by an answer every later call would get' {
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{ rate = 1; kinds = @('70009') }
+    }
+    AfterEach { Set-Faults @{} }
+
+    # The refused rows come first, then enough ids for three calls at one call in flight, so the stop comes while
+    # input is still read (ProcessRecord), not at its end: the refused rows' errors used to be written only there.
+    It '<Cmdlet>: the refused inputs'' errors are written before the stop error; every input read comes out once' -ForEach @(
+        @{ Cmdlet = 'Add-TencentChatFollow'; Pairs = $true; PerCall = 20 }
+        @{ Cmdlet = 'Remove-TencentChatFollow'; Pairs = $true; PerCall = 20 }
+        @{ Cmdlet = 'Test-TencentChatFollow'; Pairs = $true; PerCall = 100 }
+        @{ Cmdlet = 'Get-TencentChatFollowInfo'; Pairs = $false; PerCall = 20 }
+        @{ Cmdlet = 'Get-TencentChatFollow'; Pairs = $false; PerCall = 1 }
+    ) {
+        $ids = @($users[0..(3 * $PerCall + 9)])
+        $in = if ($Pairs) {
+            @([pscustomobject]@{ From = ''; UserId = 'norow' }, [pscustomobject]@{ From = 'hub'; UserId = '' }) +
+            @($ids | ForEach-Object { [pscustomobject]@{ From = 'hub'; UserId = $_ } })
+        } else {
+            @([pscustomobject]@{ user = 'norow' }, [pscustomobject]@{ UserId = '' }) + @($ids)
+        }
+        $err = $null
+        $out = [System.Collections.Generic.List[object]]::new()
+        try { $in | & $Cmdlet -ThrottleLimit 1 -ErrorVariable ev -ErrorAction SilentlyContinue | ForEach-Object { $out.Add($_) } } catch { $err = $_ }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $err.Exception.Message | Should -Match 'Input after them was not read' -Because 'the run stopped before its input ended'
+        # The error variable holds the refusals, then the stop error (as an exception that wraps the run's).
+        $ev.Count | Should -Be 3
+        [object]::ReferenceEquals($ev[2].InnerException, $err.Exception) | Should -BeTrue -Because 'the refusals come before the stop error'
+        $refused = @($ev[0], $ev[1])
+        $expectedIds = if ($Pairs) { 'TencentChat.NoFrom', 'TencentChat.NotAUserId' } else { 'TencentChat.NotAUserId', 'TencentChat.NotAUserId' }
+        @($refused | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' }) -join ',' | Should -Be ($expectedIds -join ',')
+        if ($Pairs) {
+            $refused[0].TargetObject | Should -Be 'norow'
+            $refused[1].TargetObject.From | Should -Be 'hub'
+        } else {
+            $refused[0].TargetObject.user | Should -Be 'norow'
+        }
+        $out.Count | Should -Be 0 -Because 'every call got the wrong-key answer'
+        $unanswered = @($err.Exception.UnansweredIds)
+        $unanswered.Count | Should -BeGreaterThan 0
+        ($unanswered -join ',') | Should -Be ($ids[0..($unanswered.Count - 1)] -join ',') -Because 'the ids read are not answered, once each, in input order'
+    }
+
+    # Ids given as an array are one record: the stop comes in the middle of it. Get-TencentChatFollow used to throw
+    # there, and the users after the stop were in no list.
+    It '<Cmdlet> -UserId with an array: every id is in the stop error''s lists, once, in order' -ForEach @(
+        @{ Cmdlet = 'Get-TencentChatFollow'; Extra = @{} }
+        @{ Cmdlet = 'Get-TencentChatFollowInfo'; Extra = @{} }
+        @{ Cmdlet = 'Test-TencentChatFollow'; Extra = @{ From = 'hub' } }
+        @{ Cmdlet = 'Add-TencentChatFollow'; Extra = @{ From = 'hub' } }
+    ) {
+        $ids = @($users[0..59])
+        $err = $null
+        try { & $Cmdlet -UserId $ids @Extra -ThrottleLimit 1 -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
+        ($listed -join ',') | Should -Be ($ids -join ',') -Because 'nothing was answered, and every id given comes out once'
     }
 }
 
@@ -247,7 +313,11 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
         $err = $null
         try { & { 'nosuch'; Start-Sleep -Milliseconds 400; $users[1]; Start-Sleep -Milliseconds 400; $users[2]; Start-Sleep -Milliseconds 400; $users[3] } | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
         $err.Exception.FailedIds | Should -Be @('nosuch')
-        $err.Exception.Message | Should -Match 'Input after them was not read\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
+        # F3 of the write audit: the message says how many input records were read; every id of them is in the record.
+        $err.Exception.Message | Should -Match 'Input after them was not read \((\d+) input records? read: the objects piped in, such as lines or CSV rows\)\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
+        $err.Exception.Message -match 'Input after them was not read \((\d+) input record' | Should -BeTrue
+        [long] $Matches[1] | Should -Be $err.Exception.RecordsRead
+        $err.Exception.RecordsRead | Should -Be ($err.Exception.Done + @($err.Exception.FailedIds).Count + @($err.Exception.UnansweredIds).Count) -Because 'one id a record: each id read is done, failed or not sent'
         @($err.Exception.UnansweredIds) | Should -Not -Contain $users[3] -Because 'the run ended before the last id came'
 
         $err = $null
@@ -308,3 +378,117 @@ Describe 'A write pipeline stopped from outside' {
         ($made - $written) | Should -BeLessOrEqual ((4 + 1) * 20) -Because 'the documented bound: the calls in flight and the one call being written'
     }
 }
+
+# F1 of the write audit: a pair whose call was sent and got no usable answer (a 30006 after every retry, a dropped
+# connection, a timeout, an answer without its item) is unknown, not failed: the emulator makes such writes (docs/emulator.md,
+# "Faults and writes"), and the record must not list them as not done. A pair Tencent refused in its item stays failed.
+Describe 'A write sent without a usable answer is unknown, not failed' {
+    BeforeAll {
+        $script:once = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 1 -TimeoutSec 4 -Scope Runspace -PassThru
+        Disconnect-TencentChat -Scope Runspace
+        function Add-Canned([string] $Api, [string] $Body, [int] $Calls) {
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = $Api; body = $Body; calls = $Calls }
+        }
+    }
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Set-Faults @{}
+    }
+    AfterEach { Set-Faults @{} }
+
+    It 'the audit''s 30006 runbook: pairs made but answered 30006 on every attempt are in UnknownIds, not FailedIds' {
+        $vip = Join-Path $TestDrive 'vip3.txt'
+        $followed = Join-Path $TestDrive 'followed3.csv'
+        Set-Content -LiteralPath $vip -Value 'user_000031', 'user_000032', 'user_000033'
+        Add-Canned follow_add '{"ActionStatus":"FAIL","ErrorCode":30006,"ErrorInfo":"internal"}' 2
+        $err = & {
+            $ErrorActionPreference = 'Stop'
+            try { Get-Content $vip | Add-TencentChatFollow -From user_000061 -Session $once -PassThru | Export-Csv $followed } catch { $_ }
+        }
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add').Count | Should -Be 2 -Because '-MaxRetry 1: two attempts, both answered 30006'
+        (Get-Followed -From user_000061 -Ids (Get-Content $vip)) -join ',' | Should -Be 'user_000031,user_000032,user_000033' -Because 'the emulator made the follows before answering 30006'
+
+        @(if (Test-Path $followed) { Import-Csv $followed }).Count | Should -Be 0
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ServiceError,*' -Because 'the first error''s id and category are kept'
+        $err.CategoryInfo.Category | Should -Be 'NotSpecified' -Because 'TencentChat.ServiceError''s category, as before'
+        $err.TargetObject | Should -Be 'user_000031'
+        $err.Exception.FailedIds.Count | Should -Be 0 -Because 'none of them is known not done'
+        $err.Exception.UnknownIds | Should -Be @('user_000031', 'user_000032', 'user_000033')
+        $err.Exception.UnansweredIds.Count | Should -Be 0
+        $err.Exception.Cause.OutcomeUnknown | Should -BeTrue
+        $err.Exception.Message | Should -Match '3 pairs unknown \(sent, no answer: may have been done\): user_000031, user_000032, user_000033; 0 pairs not sent'
+        $err.Exception.Message | Should -Match "so 'user_000061' may follow 'user_000031' now: Test-TencentChatFollow -From 'user_000061' -UserId 'user_000031' shows whether it does\."
+        $err.Exception.Message | Should -Match 'Exception\.FailedIds, Exception\.UnknownIds and Exception\.UnansweredIds hold those ids'
+    }
+
+    It 'a 30006 after every retry without -ErrorAction Stop: each pair''s error is unknown and keeps TencentChat.ServiceError' {
+        Add-Canned follow_add '{"ActionStatus":"FAIL","ErrorCode":30006,"ErrorInfo":"internal"}' 2
+        'user_000034', 'user_000035' | Add-TencentChatFollow -From user_000062 -Session $once -ErrorAction SilentlyContinue -ErrorVariable ev
+        $ev.Count | Should -Be 2
+        $ev | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ServiceError,*'
+            $_.Exception.OutcomeUnknown | Should -BeTrue
+            $_.Exception.Message | Should -Match "Test-TencentChatFollow -From 'user_000062' -UserId '$($_.TargetObject)'"
+        }
+        (Get-Followed -From user_000062 -Ids 'user_000034', 'user_000035').Count | Should -Be 2
+    }
+
+    It 'a dropped connection on a later call: its pairs are unknown (ConnectionFailed) and were made' {
+        $ids = @($users[440..499])
+        $script:fed = 0
+        # The 41st id comes after the first call (ids 1-20) was answered: from then on every connection is dropped.
+        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('drop') } }; $_ }
+        $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000063 -Session $once -PassThru -ErrorAction SilentlyContinue -ErrorVariable ev -OutVariable out
+        Set-Faults @{}
+        $ev.Count | Should -BeGreaterOrEqual 20 -Because 'the third call went out after every connection was dropped'
+        @($ev | ForEach-Object TargetObject) | Should -Contain $ids[59]
+        $ev | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.ConnectionFailed,*'
+            $_.Exception.OutcomeUnknown | Should -BeTrue
+            $_.Exception.Message | Should -Match "may follow '$($_.TargetObject)' now"
+        }
+        (@($out.UserId) + @($ev | ForEach-Object TargetObject) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',') -Because 'every pair is done or has its error, once'
+        (Get-Followed -From user_000063 -Ids $ids).Count | Should -Be 60 -Because 'a drop strikes after the emulator made the write: every unknown pair is in place'
+    }
+
+    It 'a timeout under -ErrorAction Stop: the pairs of the call that timed out are in UnknownIds, not UnansweredIds' {
+        $s = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0 -TimeoutSec 4 -Scope Runspace -PassThru
+        Disconnect-TencentChat -Scope Runspace
+        Set-Faults @{ rate = 1; kinds = @('slow'); slowMs = 6000 }
+        $err = $null
+        try { 'user_000036', 'user_000037' | Add-TencentChatFollow -From user_000064 -Session $s -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        Set-Faults @{}
+        Wait-EmulatorSettled -Emulator $emulator -Session $s
+        $out.Count | Should -Be 0
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'a first call without any answer stops the run (check -Endpoint)'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.Timeout'
+        $err.Exception.UnknownIds | Should -Be @('user_000036', 'user_000037')
+        $err.Exception.UnansweredIds.Count | Should -Be 0
+        $err.Exception.FailedIds.Count | Should -Be 0
+        $err.Exception.Message | Should -Match '2 pairs unknown \(sent, no answer: may have been done\): user_000036, user_000037'
+        (Get-Followed -From user_000064 -Ids 'user_000036', 'user_000037').Count | Should -Be 2 -Because 'the slow call was made, only its answer came too late'
+    }
+
+    It 'an item missing from the answer after every retry: unknown (MissingFromAnswer), listed in UnknownIds under -ErrorAction Stop' {
+        Set-Faults @{ rate = 1; kinds = @('missing') }
+        $err = $null
+        try { 'user_000038' | Remove-TencentChatFollow -From hub -Session $once -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        Set-Faults @{}
+        $out.Count | Should -Be 0
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.MissingFromAnswer,*'
+        $err.Exception.Cause.OutcomeUnknown | Should -BeTrue
+        $err.Exception.UnknownIds | Should -Be @('user_000038')
+        $err.Exception.FailedIds.Count | Should -Be 0
+        $err.Exception.Message | Should -Match "so 'hub' may no longer follow 'user_000038': Test-TencentChatFollow -From 'hub' -UserId 'user_000038' shows whether it still does\."
+        (Get-Followed -From hub -Ids 'user_000038').Count | Should -Be 0 -Because 'the emulator removed the follow before leaving its item out'
+    }
+
+    It 'a pair Tencent refused in its item stays failed: not unknown, no Test- advice' {
+        'nosuch', 'user_000039' | Add-TencentChatFollow -From user_000065 -Session $once -ErrorAction SilentlyContinue -ErrorVariable ev
+        $ev.Count | Should -Be 1
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
+        $ev[0].Exception.OutcomeUnknown | Should -BeFalse
+        $ev[0].Exception.Message | Should -Not -Match 'Test-TencentChatFollow'
+    }
+}
+

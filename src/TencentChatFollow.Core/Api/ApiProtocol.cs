@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +30,13 @@ internal abstract class ApiProtocol
 
     /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
     public virtual string UnknownFrom(string from)
-        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call was done. Check the From of these pairs.";
+        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call went through. Check the From of these pairs.";
+
+    /// <summary>
+    /// What an error adds for an id whose outcome is unknown (sent, no usable answer: the service may have done it): a
+    /// write's way to see whether it was done. Null for a read, whose outcome changes nothing.
+    /// </summary>
+    public virtual string? UnknownOutcome(string from, string id) => null;
 
     /// <summary>
     /// Parses an answer: the envelope, then, when ErrorCode is 0, the API's own fields by <paramref name="readOk"/>.
@@ -58,6 +65,7 @@ internal abstract class ApiProtocol
             }
             try
             {
+                Contradiction(root, errorCode);
                 var errorInfo = root.TryGetProperty("ErrorInfo", out var info) && info.ValueKind == JsonValueKind.String ? info.GetString() ?? "" : "";
                 return new ApiAnswer<TBody>(errorCode, errorInfo, errorCode == 0 ? readOk(root) : null);
             }
@@ -66,6 +74,27 @@ internal abstract class ApiProtocol
                 // Valid JSON can escape half a surrogate pair ("\uD800"), which is no text: reading such a string throws.
                 throw new FormatException("The answer holds a string that is not text: " + ex.Message, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// Throws a <see cref="FormatException"/> when the envelope says two things at once, so neither can be trusted: a
+    /// name given twice at its top ("ErrorCode":70009,"ErrorCode":0; JSON readers differ on which one wins, this one
+    /// keeps the last), or ActionStatus FAIL with ErrorCode 0 (a failure that says it succeeded). ActionStatus OK with
+    /// a non-zero ErrorCode is no contradiction to refuse: the ErrorCode is Tencent's documented word and is read.
+    /// </summary>
+    private static void Contradiction(JsonElement root, int errorCode)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in root.EnumerateObject())
+        {
+            if (!names.Add(field.Name))
+                throw new FormatException($"The answer contradicts itself: it gives '{Text.ServerText.Safe(field.Name, 60)}' twice, and the service may mean either value.");
+        }
+        if (errorCode == 0 && root.TryGetProperty("ActionStatus", out var status) && status.ValueKind == JsonValueKind.String
+            && string.Equals(status.GetString(), "FAIL", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException("The answer contradicts itself: its ActionStatus is FAIL but its ErrorCode is 0 (success).");
         }
     }
 
@@ -132,7 +161,7 @@ internal sealed class NotJsonException : FormatException
     {
         var start = _body.Length == 0
             ? " (it is empty)"
-            : FormattableString.Invariant($" ({_body.Length} bytes, starting '{Redactor.ScrubbedStart(_body, StartShown, secrets).Replace('\r', ' ').Replace('\n', ' ')}')");
-        return "The answer is not JSON" + start + ": " + InnerException!.Message;
+            : FormattableString.Invariant($" ({_body.Length} bytes, starting '{Text.ServerText.Safe(Redactor.ScrubbedStart(_body, StartShown, secrets))}')");
+        return "The answer is not JSON" + start + ": " + Text.ServerText.Safe(InnerException!.Message);
     }
 }

@@ -32,7 +32,7 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
 
     /// <summary>
     /// Parses an answer to a call as <paramref name="from"/>. Throws <see cref="System.FormatException"/> when the
-    /// envelope is not the documented JSON; an item with mistyped fields lands in BadItems.
+    /// envelope is not the documented JSON; an item with mistyped fields, or a negative ResultCode, lands in BadItems.
     /// </summary>
     public ApiAnswer<AnswerItems<TResult>> ParseAnswer(byte[] body, string from)
         => ParseEnvelope(body, root =>
@@ -53,6 +53,12 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
         if (!TryInt(item, "ResultCode", out var resultCode))
         {
             answer.BadItems[id] = "its ResultCode is missing or not a number";
+            return;
+        }
+        if (resultCode < 0)
+        {
+            // No Tencent result code is negative: this is no word of Tencent's on the id, but a spoiled item.
+            answer.BadItems[id] = "its ResultCode is negative";
             return;
         }
         var resultInfo = item.TryGetProperty("ResultInfo", out var ri) && ri.ValueKind == JsonValueKind.String ? ri.GetString() ?? "" : "";

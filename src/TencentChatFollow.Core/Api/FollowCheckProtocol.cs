@@ -77,4 +77,13 @@ internal sealed class FollowChangeProtocol : BatchProtocol<FollowChange>
     }
 
     public override string DescribeId(string from, string id) => $"'{id}' ('{from}' could not {_verb} it)";
+
+    /// <summary>Sent without a usable answer: the service may have made the change; Test-TencentChatFollow shows whether it did.</summary>
+    public override string UnknownOutcome(string from, string id)
+        => ReferenceEquals(this, Delete)
+            ? $"The request was sent and no usable answer came back, so '{from}' may no longer follow '{id}': Test-TencentChatFollow -From {Quoted(from)} -UserId {Quoted(id)} shows whether it still does."
+            : $"The request was sent and no usable answer came back, so '{from}' may follow '{id}' now: Test-TencentChatFollow -From {Quoted(from)} -UserId {Quoted(id)} shows whether it does.";
+
+    /// <summary>A PowerShell single-quoted string of <paramref name="text"/>.</summary>
+    private static string Quoted(string text) => "'" + text.Replace("'", "''") + "'";
 }

@@ -69,7 +69,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
 
     /// <summary>
     /// Parses an answer for <paramref name="user"/>'s list. A page the module cannot use whole (an entry without a
-    /// To_Account string or with an empty one, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
+    /// To_Account string or with an empty or blank one, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
     /// which cannot say whether the list goes on) is a <see cref="PageRead"/> with its problem, as a per-id API's
     /// mistyped item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
     /// </summary>
@@ -91,8 +91,8 @@ internal sealed class FollowGetProtocol : ApiProtocol
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
                 return "a FollowItem has no To_Account string";
-            if (account.GetString()!.Length == 0)
-                return "a FollowItem's To_Account is empty, so the entry names no account";
+            if (string.IsNullOrWhiteSpace(account.GetString()))
+                return "a FollowItem's To_Account is empty or blank, so the entry names no account";
             if (FollowTimeProblem(item, out var time) is { } why) return why;
             var profile = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (item.TryGetProperty("ProfileItem", out var tags) && tags.ValueKind == JsonValueKind.Array)
@@ -125,8 +125,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
             else if (number >= MinMilliseconds && number <= Year2100Seconds * 1000) time = DateTimeOffset.FromUnixTimeMilliseconds(number);
             if (time is not null) return null;
         }
-        var text = value.GetRawText();
-        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({(text.Length > 40 ? text.Substring(0, 40) + "..." : text)})";
+        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({Text.ServerText.Safe(value.GetRawText(), 40)})";
     }
 
     /// <summary>2100-01-01T00:00:00Z in seconds since 1970: no follow is later, in seconds or in milliseconds.</summary>

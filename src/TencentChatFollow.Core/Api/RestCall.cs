@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentChatFollow.Execution;
@@ -38,6 +39,13 @@ internal sealed class RestCall
         _debug = collectDebug;
     }
 
+    /// <summary>Takes the run's own -Verbose lines (an outage begins, ends) as they happen (<see cref="RestRun.Post"/>).</summary>
+    public Action<string>? RunNotice
+    {
+        get => _history.Notice;
+        set => _history.Notice = value;
+    }
+
     /// <summary>The run's signal that it sends nothing more (<see cref="RestRun.SendNoMore"/>): bodies not on the wire yet end as not sent.</summary>
     public CancellationToken SendNoMore { get; set; }
 
@@ -62,6 +70,6 @@ internal sealed class RestCall
             return log.Result(sequence, new[] { new IdOutcome<string>(key, Redactor.ScrubJson(answer, ok.Sig), null) }, null);
         }
         loop.Summarize(end.Status, end.Outcome);
-        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure!, end.NotSent) }, end.Fatal);
+        return log.Result(sequence, new[] { IdMapping.CallFailed<string>(key, end.Failure!, end.NotSent, end.OutcomeUnknown, _protocol.UnknownOutcome("", key)) }, end.Fatal);
     }
 }

@@ -16,6 +16,10 @@ internal sealed class RestProtocol : ApiProtocol
 
     public override string Path => Api.Path;
 
+    /// <summary>Sent without a usable answer: the service may have done what the body asks (a write may be in place).</summary>
+    public override string UnknownOutcome(string from, string id)
+        => "The body was sent, so the service may have done what it asks before its answer was lost: check before sending it again, unless the API is safe to repeat.";
+
     /// <summary>
     /// The catalog's reading, except where the body is the caller's: 60003 (the service could not parse the JSON) is
     /// the module's own bug for the follow commands (the run stops) and here this body's error (the run goes on);

@@ -49,6 +49,19 @@ internal sealed class RestRun
     /// <summary>Set once a fatal answer stopped the run; its UnansweredIds are keys (<see cref="Given"/> gives their bodies).</summary>
     public TencentChatRunStoppedException? Stopped => _run.Stopped;
 
+    /// <summary>Takes the run's own lines on the owner's thread (<see cref="BatchRun{TResult}.OnNotice"/>).</summary>
+    public Action<string>? OnNotice
+    {
+        get => _run.OnNotice;
+        set => _run.OnNotice = value;
+    }
+
+    /// <summary>Hands a line to the owner's thread; from any thread (give it to <see cref="RestCall.RunNotice"/>).</summary>
+    public void Post(string line) => _run.Post(line);
+
+    /// <summary>Keys kept back after a fatal answer whose call may have done what the body asks (<see cref="BatchRun{TResult}.UnknownIds"/>).</summary>
+    public IReadOnlyList<string> UnknownIds => _run.UnknownIds;
+
     /// <summary>Cancelled once the run sends nothing more: give it to the call (<see cref="RestCall.SendNoMore"/>).</summary>
     public CancellationToken SendNoMore => _run.SendNoMore;
 

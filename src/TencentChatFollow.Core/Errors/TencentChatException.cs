@@ -24,6 +24,24 @@ public class TencentChatException : Exception
     /// <summary>The user id the error is about, when it is about one.</summary>
     public string? UserId { get; }
 
+    /// <summary>
+    /// The request was sent and no usable answer came back for this id (a timeout or a dropped connection after
+    /// sending, an HTTP 5xx, a transient Tencent code such as 30006 after every retry, an answer cut short, or an
+    /// answer without this id's item): the service may have done it. False when the service said no, or nothing
+    /// reached it (connection refused, a name that does not resolve, a TLS failure, a refusal for frequency).
+    /// </summary>
+    public bool OutcomeUnknown { get; private set; }
+
     /// <summary>The same error, about one id of the call.</summary>
-    public TencentChatException ForUser(string userId) => new(ErrorId, Kind, Message, Code, userId, InnerException);
+    public TencentChatException ForUser(string userId) => new(ErrorId, Kind, Message, Code, userId, InnerException) { OutcomeUnknown = OutcomeUnknown };
+
+    /// <summary>The same error with another message (same id, kind, code, user and <see cref="OutcomeUnknown"/>).</summary>
+    public TencentChatException WithMessage(string message) => new(ErrorId, Kind, message, Code, UserId, InnerException) { OutcomeUnknown = OutcomeUnknown };
+
+    /// <summary>
+    /// The same error for an id whose outcome is not known (<see cref="OutcomeUnknown"/>), its message followed by
+    /// <paramref name="advice"/> when there is one (a write's: how to see whether it was done).
+    /// </summary>
+    internal TencentChatException Unknown(string? advice)
+        => new(ErrorId, Kind, advice is null ? Message : Message.TrimEnd() + " " + advice, Code, UserId, InnerException) { OutcomeUnknown = true };
 }

@@ -140,6 +140,12 @@ internal sealed class AppRateLimits
         }
     }
 
+    /// <summary>The service is down for every call: one probe goes at a time.</summary>
+    internal bool Down
+    {
+        get { lock (_gate) return _outage.Down; }
+    }
+
     /// <summary>A call of the app got no usable answer.</summary>
     internal OutageState Failed(RateSlot slot, TimeSpan now)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Errors;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Execution;
 
@@ -39,6 +40,8 @@ internal sealed class Attempt<TBody>
     public string Sig { get; set; } = "";
     /// <summary>No HTTP answer came back (no connection, no answer in time): the service was not reached.</summary>
     public bool Unreachable { get; set; }
+    /// <summary>The request cannot have reached the service (no connection was made, the TLS handshake failed): it did nothing.</summary>
+    public bool NotDelivered { get; set; }
     /// <summary>Tencent's own answer came back (success or an ErrorCode), not a proxy's page or nothing.</summary>
     public bool TencentAnswered => Verdict == Verdict.Success || Failure?.Code is not null;
     public string StatusText => StatusCode is int s ? "HTTP " + s.ToString(CultureInfo.InvariantCulture) : "no HTTP answer";
@@ -82,7 +85,7 @@ internal static class AttemptClassifier
     public static Attempt<TBody> Judge<TBody>(Sent sent, Func<byte[], ApiAnswer<TBody>> parse, CallFacts facts, bool canRenewSig)
         where TBody : class
     {
-        var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig };
+        var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig, NotDelivered = sent.NotDelivered };
         if (sent.Fault is { } fault)
         {
             // A certificate the platform does not trust, a TLS handshake that fails (https to plain HTTP), a redirect, or a
@@ -92,12 +95,12 @@ internal static class AttemptClassifier
         }
         var bytes = sent.Body!;
         var status = sent.StatusCode!.Value;
-        if (facts.KeepBody) attempt.BodyText = Redactor.ScrubbedStart(bytes, 4096, sent.Sig);
+        if (facts.KeepBody) attempt.BodyText = ServerText.Safe(Redactor.ScrubbedStart(bytes, 4096, sent.Sig), 4096);
         if (status != 200)
         {
             var passing = status == 429 || status >= 500;
             var error = new TencentChatException("TencentChat.HttpError", passing ? ErrorKind.ConnectionError : ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
-                "HTTP {0} {1} from {2}.{3}", status, sent.ReasonPhrase, facts.Authority, passing ? "" : " Check -Endpoint and -Region."));
+                "HTTP {0} {1} from {2}.{3}", status, ServerText.Safe(Redactor.Scrub(sent.ReasonPhrase, sent.Sig)), facts.Authority, passing ? "" : " Check -Endpoint and -Region."));
             return Failed(attempt, error, status == 429 ? Verdict.Throttled : passing ? Verdict.Transient : Verdict.Fatal);
         }
         ApiAnswer<TBody> answer;
@@ -132,7 +135,7 @@ internal static class AttemptClassifier
                 : $"Tencent error 30003: the From_Account '{facts.From}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).";
             return Failed(attempt, new TencentChatException(d.ErrorId, d.Kind, message, code), facts.FromPerCall ? Verdict.Failed : Verdict.Fatal);
         }
-        var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({Redactor.Scrub(errorInfo, attempt.Sig)})";
+        var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({ServerText.Safe(Redactor.Scrub(errorInfo, attempt.Sig))})";
         var error = new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
             "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId, d)), code);
         if (code == 70001 && canRenewSig) return Failed(attempt, error, Verdict.RenewSig);

@@ -32,6 +32,7 @@ internal sealed class AttemptLoop
     private int _refusals;
     private int _outageWaits;
     private bool _renewed;
+    private TimeSpan? _failingSince; // the call's first failure (no usable answer) since its last answer
     private bool _mayHaveActed; // an attempt reached the service and its effect is not known (no answer, a transient failure, items left out)
 
     /// <param name="session">Where and how to call: its limiter, retries, clock and UserSig.</param>
@@ -93,20 +94,30 @@ internal sealed class AttemptLoop
         var limiter = _session.LimiterFor(_facts.Protocol.Path);
         // Waits (the limiter's, a Retry-After's) end early when the run sends nothing more and the call has done nothing yet.
         using var held = SendNoMore.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, SendNoMore) : null;
+        // After a transient failure: how the call ends if the run stops while the service is down for every call. Such a
+        // call may have done its work, but no probe can tell any more, and the run has given up: it ends at once, not
+        // after a probe of its own (one each 2 s: with 64 calls in flight, minutes after the -RetryTimeoutSec set).
+        CallEnd<TBody>? downEnd = null;
+        var waitPastStop = false;
         while (true)
         {
             if (HeldBack) return NotSent<TBody>();
+            if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             var limit = _session.CeilingFor(_facts.Protocol.Path, MaxRequestsPerSecond);
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (SendNoMore.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return NotSent<TBody>();
+                if (HeldBack) return NotSent<TBody>();
+                if (limiter.Down) return downEnd!;
+                waitPastStop = true; // the service answers: a call on the wire goes on with its retries
+                continue;
             }
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
+            if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
@@ -116,8 +127,10 @@ internal sealed class AttemptLoop
             {
                 case Verdict.Success:
                     Volatile.Write(ref _history.Answered, 1);
+                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     _session.MarkAnswered();
                     Interlocked.Exchange(ref _history.UnreachableInARow, 0);
+                    Interlocked.Exchange(ref _history.LastAnsweredTicks, _session.Clock.Elapsed.Ticks);
                     if (limiter.Accepted(slot, limit) is { } faster) Log.Verbose.Add(faster);
                     return new CallEnd<TBody> { Success = attempt, Status = attempt.StatusText };
                 case Verdict.RenewSig:
@@ -130,7 +143,9 @@ internal sealed class AttemptLoop
                     // limiter (it slows down and holds back until the service takes calls again) and go again at the front
                     // of the line. Only time bounds this (the limiter gives up after the session's RetryTimeout).
                     _refusals++;
+                    _failingSince = null;
                     Volatile.Write(ref _history.Answered, 1);
+                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
                     var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                     if (limiter.Refused(slot, limit, reason) is { } slower) Log.Verbose.Add(slower);
                     // The limiter fails the calls that wait once every call has been refused for RetryTimeout, and lets one
@@ -154,8 +169,10 @@ internal sealed class AttemptLoop
                     }
                     continue;
                 case Verdict.Transient:
-                    _mayHaveActed = true;
+                    _mayHaveActed |= !attempt.NotDelivered; // no connection made: this attempt did nothing
                     var state = limiter.Failed(slot);
+                    downEnd = End(attempt, new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture,
+                        "{0}; the service was down for every call, and the run stopped before this call went again.", failure.Message.TrimEnd('.')), failure.Code), null);
                     // An outage is the service going down during this run: it answered this run before. Its length counts
                     // from this run's start at the earliest (an earlier run's outage is not this one's). Waiting it out
                     // sends the call again, so not with -MaxRetry 0: one attempt, for a write that must not be done twice.
@@ -174,12 +191,21 @@ internal sealed class AttemptLoop
                         if (_outageWaits++ == 0)
                             Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: the service is down for every call ({1}); waiting for it, one probe at a time, for up to {2:0} s.",
                                 _label, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
+                        if (_history.OutageBegins())
+                            _history.Notice?.Invoke(string.Format(CultureInfo.InvariantCulture, "The service at {0} is down for every call ({1}): the run waits for it, one probe at a time, and stops if nothing usable comes within {2:0} s of the outage's start (Connect-TencentChat -RetryTimeoutSec).",
+                                _facts.Authority, failure.Message.TrimEnd('.'), _session.RetryTimeout.TotalSeconds));
                         continue;
                     }
+                    _failingSince ??= _session.Clock.Elapsed;
                     if (Retries < _retry.MaxRetry)
                     {
+                        // A server that asks to wait (Retry-After, up to a minute each time) does not keep the call failing
+                        // past RetryTimeout, as with a refusal: it waits what is left of it, then gives up.
+                        var failingLeft = _session.RetryTimeout - (_session.Clock.Elapsed - _failingSince.Value);
+                        if (attempt.RetryAfter > TimeSpan.Zero && failingLeft <= TimeSpan.Zero) return GiveUp(attempt);
                         Retries++;
                         var delay = _retry.DelayBefore(Retries, attempt.RetryAfter);
+                        if (attempt.RetryAfter > TimeSpan.Zero && delay > failingLeft) delay = failingLeft;
                         Log.Verbose.Add(string.Format(CultureInfo.InvariantCulture, "{0}: attempt {1} failed ({2}); retry {1} of {3} in {4:0.0} s.",
                             _label, Retries, failure.Message.TrimEnd('.'), _retry.MaxRetry, delay.TotalSeconds));
                         await _session.Clock.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -192,9 +218,12 @@ internal sealed class AttemptLoop
         }
     }
 
-    /// <summary>The token a wait of this call ends on: also the run's <see cref="SendNoMore"/> until an attempt may have done the call's work.</summary>
-    private CancellationToken WaitToken(CancellationTokenSource? held, CancellationToken cancellationToken)
-        => held is not null && !_mayHaveActed ? held.Token : cancellationToken;
+    /// <summary>
+    /// The token a wait of this call ends on: also the run's <see cref="SendNoMore"/> until an attempt may have done the
+    /// call's work, or while <paramref name="orWhenDown"/> (the call ends at the stop if the service is down by then).
+    /// </summary>
+    private CancellationToken WaitToken(CancellationTokenSource? held, CancellationToken cancellationToken, bool orWhenDown = false)
+        => held is not null && (!_mayHaveActed || orWhenDown) ? held.Token : cancellationToken;
 
     /// <summary>The call's end when the run stopped before the call went out (or while the service only refused it).</summary>
     private static CallEnd<TBody> NotSent<TBody>()
@@ -210,6 +239,7 @@ internal sealed class AttemptLoop
         where TBody : class
         => new()
         {
+            OutcomeUnknown = _mayHaveActed, // refused now, but an earlier attempt may have done the call's work
             Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
                 "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
                 (refusingFor ?? _session.RetryTimeout).TotalSeconds, limit, _facts.Protocol.Path)),
@@ -251,12 +281,16 @@ internal sealed class AttemptLoop
             // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
             // An HTTP answer that was not Tencent's readable JSON may still have been Tencent's, cut short: then the call
             // may have been made.
-            var got = attempt.Unreachable ? "got no Tencent Cloud Chat answer" : "got no Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
+            // A read on a session whose check was answered sends its first calls at once: say what holds either way.
+            var got = attempt.Unreachable ? "got a Tencent Cloud Chat answer" : "got a Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
             fatal = new TencentChatException(final.ErrorId, final.Kind,
-                $"{final.Message.TrimEnd('.')}. The first call to {_facts.Authority} {got}, so nothing else was sent. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
+                $"{final.Message.TrimEnd('.')}. No call of this run to {_facts.Authority} {got}, so the run stopped and sent nothing more. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
         }
-        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer).
-        if (fatal is null && attempt.Unreachable && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
+        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer),
+        // and only those the service answered no call of the run during: calls that time out together beside answered
+        // ones are bad luck, not a service out of reach.
+        if (fatal is null && attempt.Unreachable && Interlocked.Read(ref _history.LastAnsweredTicks) < _start.Ticks
+            && Interlocked.Increment(ref _history.UnreachableInARow) >= UnreachableLimit)
         {
             // The endpoint is down or unreachable: retrying every remaining call would take ages to fail.
             fatal = new TencentChatException(final.ErrorId, final.Kind, string.Format(CultureInfo.InvariantCulture,
@@ -265,9 +299,9 @@ internal sealed class AttemptLoop
         return End(attempt, final, fatal);
     }
 
-    private static CallEnd<TBody> End<TBody>(Attempt<TBody> attempt, TencentChatException failure, TencentChatException? fatal)
+    private CallEnd<TBody> End<TBody>(Attempt<TBody> attempt, TencentChatException failure, TencentChatException? fatal)
         where TBody : class
-        => new() { Failure = failure, Fatal = fatal, Status = attempt.StatusText };
+        => new() { Failure = failure, Fatal = fatal, Status = attempt.StatusText, OutcomeUnknown = _mayHaveActed };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -47,6 +47,13 @@ internal sealed class BatchCall<TResult>
     /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
     public string? Name { get; set; }
 
+    /// <summary>Takes the run's own -Verbose lines (an outage begins, ends) as they happen, on a call's thread.</summary>
+    public Action<string>? RunNotice
+    {
+        get => _history.Notice;
+        set => _history.Notice = value;
+    }
+
     /// <summary>Each -Verbose line as it is written, on the call's thread (besides the result's lines at the end).</summary>
     public Action<string>? LiveVerbose { get; set; }
 
@@ -66,7 +73,7 @@ internal sealed class BatchCall<TResult>
             if (end.Success is not { Body: { } answer } ok)
             {
                 loop.Summarize(end.Status, end.Outcome);
-                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure!, end.NotSent), end.Fatal);
+                return log.Result(sequence, IdMapping.Complete(ids, done, end.Failure!, end.NotSent, end.OutcomeUnknown, id => _protocol.UnknownOutcome(from, id)), end.Fatal);
             }
             var spoiled = new List<string>();
             foreach (var id in pending)
@@ -80,7 +87,7 @@ internal sealed class BatchCall<TResult>
                 pending = spoiled;
                 continue;
             }
-            foreach (var id in spoiled) done[id] = IdMapping.Unusable<TResult>(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1);
+            foreach (var id in spoiled) done[id] = IdMapping.Unusable<TResult>(id, answer.BadItems.TryGetValue(id, out var why) ? why : null, loop.Retries + 1, _protocol.UnknownOutcome(from, id));
             loop.Summarize(end.Status, "OK");
             return log.Result(sequence, ids.Select(id => done[id]).ToList(), null);
         }

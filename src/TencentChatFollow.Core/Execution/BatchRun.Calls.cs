@@ -76,22 +76,31 @@ internal sealed partial class BatchRun<TResult>
         // or this waits for the calls still running (a stuck one) while there is room. One that ends after the scan
         // is in the list, and ends the wait.
         if (!IsFull) return;
-        if (running.Count > 0) Task.WaitAny(running.ToArray(), _cancellationToken);
+        if (running.Count > 0) AwaitAny(running.ToArray());
         _cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Waits until any of <paramref name="tasks"/> ends, writing the run's lines meanwhile. Throws OperationCanceledException when cancelled.</summary>
+    private void AwaitAny(Task[] tasks)
+    {
+        if (OnNotice is null) Task.WaitAny(tasks, _cancellationToken);
+        else while (Task.WaitAny(tasks, (int)BatchRun.NoticeDelay.TotalMilliseconds, _cancellationToken) < 0) WriteNotices();
+        WriteNotices();
+    }
+
+    /// <summary>Hands the lines posted so far to <see cref="OnNotice"/>, on the owner's thread.</summary>
+    private void WriteNotices()
+    {
+        if (OnNotice is not { } write) return;
+        while (_notices.TryDequeue(out var line)) write(line);
     }
 
     /// <summary>Waits for the oldest call and takes its result off the queue. Throws OperationCanceledException when cancelled.</summary>
     private BatchResult<TResult> TakeOldest()
     {
         var started = _started.Peek();
-        try
-        {
-            started.Task.Wait(_cancellationToken);
-        }
-        catch (AggregateException)
-        {
-            // Only the run's cancellation faults a call (CallAsync turns the rest into outcomes): rethrown below as itself.
-        }
+        // Only the run's cancellation faults a call (CallAsync turns the rest into outcomes): rethrown below as itself.
+        AwaitAny(new Task[] { started.Task });
         _started.Dequeue();
         _warm = true;
         _bufferedIds -= started.IdCount;
@@ -100,18 +109,20 @@ internal sealed partial class BatchRun<TResult>
 
     /// <summary>
     /// Hands out one call's result. Once the run has had a fatal answer, ids whose call failed as a whole are kept
-    /// back as not answered (one error for the run says so) instead of each getting a copy of the same error.
+    /// back (one error for the run says so) instead of each getting a copy of the same error: as unknown when an
+    /// attempt of their call may have done it (<see cref="TencentChatException.OutcomeUnknown"/>), else as not answered.
     /// </summary>
     private void HandOut(BatchResult<TResult> result, ref List<BatchResult<TResult>>? ready)
     {
         _fatal ??= result.Fatal;
         if (_fatal is not null || HasNotSent(result))
         {
-            // Not sent, or (after a fatal answer) in a call that failed with the run: not answered, one error says so.
+            // Not sent, or (after a fatal answer) in a call that failed with the run: not answered or unknown, one error says so.
             var kept = new List<IdOutcome<TResult>>(result.Outcomes.Count);
             foreach (var outcome in result.Outcomes)
             {
-                if (outcome.NotSent || (_fatal is not null && outcome.CallFailed)) _unanswered.Add(outcome.UserId);
+                if (outcome.NotSent) _unanswered.Add(outcome.UserId);
+                else if (_fatal is not null && outcome.CallFailed) (outcome.Error?.OutcomeUnknown == true ? _unknown : _unanswered).Add(outcome.UserId);
                 else kept.Add(outcome);
             }
             result = new BatchResult<TResult>(result.Sequence, kept, result.Fatal, result.Verbose, result.Debug);
@@ -158,15 +169,16 @@ internal sealed partial class BatchRun<TResult>
         while (_started.Count > 0) HandOut(TakeOldest(), ref ready);
         _unanswered.AddRange(unsent);
         if (notAdded is not null) _unanswered.Add(notAdded);
-        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered.ToArray());
+        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered.ToArray(), _unknown.ToArray());
         return ready ?? None;
     }
 
     /// <summary>A call that threw instead of returning its outcomes: each of its ids gets the module's error.</summary>
     private static BatchResult<TResult> Unexpected(long sequence, IReadOnlyList<string> ids, Exception ex)
     {
+        // It may have failed after sending: what the service did is not known.
         var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
-            $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.");
+            $"The call failed unexpectedly ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output; try these ids again.").Unknown(null);
         var outcomes = new List<IdOutcome<TResult>>(ids.Count);
         foreach (var id in ids) outcomes.Add(new IdOutcome<TResult>(id, null, error.ForUser(id), callFailed: true));
         return new BatchResult<TResult>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());

@@ -14,7 +14,8 @@ internal sealed partial class BatchRun<TResult>
     /// more is sent (calls started and still waiting for their turn end as not sent); the calls on the wire are waited
     /// for and their results returned, in input order, so the
     /// caller can write everything the service has done before it stops. <paramref name="unanswered"/> gets the ids
-    /// never sent (the partial batch) and, if a fatal answer came meanwhile, those in calls that failed with it.
+    /// never sent (the partial batch) and, if a fatal answer came meanwhile, those in calls that failed with it and did
+    /// nothing (those whose call may have done it are in <see cref="UnknownIds"/>).
     /// Throws OperationCanceledException when the run is cancelled while it waits.
     /// </summary>
     public IReadOnlyList<BatchResult<TResult>> Halt(out IReadOnlyList<string> unanswered)

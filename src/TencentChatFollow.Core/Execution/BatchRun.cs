@@ -42,6 +42,7 @@ internal sealed partial class BatchRun<TResult>
     private readonly Clock _clock;
     private readonly Queue<Started> _started = new();
     private readonly List<string> _unanswered = new();
+    private readonly List<string> _unknown = new(); // after a fatal answer: ids in calls that failed with it, which may have been done
     private List<string> _current;
     private string? _currentGroup;
     private TimeSpan? _quietSince;
@@ -49,6 +50,7 @@ internal sealed partial class BatchRun<TResult>
     private int _running; // calls started and not finished; the only field the calls write, with _fatalArrived
     private int _fatalArrived; // 1 once any call came back with a fatal answer, in its turn or not
     private readonly CancellationTokenSource _sendNoMore = new(); // cancelled once the run sends nothing more
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
     private int _bufferedIds;
     private bool _warm;
 
@@ -132,6 +134,12 @@ internal sealed partial class BatchRun<TResult>
     /// <summary>Ids in the partial batch (not sent yet).</summary>
     public int Unsent => _current.Count;
 
+    /// <summary>
+    /// Ids kept back after a fatal answer (<see cref="Halt"/>, <see cref="Stopped"/>) whose call failed after an attempt
+    /// that may have done it: sent, no usable answer. <see cref="TencentChatRunStoppedException.UnknownIds"/> has them too.
+    /// </summary>
+    public IReadOnlyList<string> UnknownIds => _unknown;
+
     /// <summary>Set once a fatal answer stopped the run: the one error to report. No more ids are taken.</summary>
     public TencentChatRunStoppedException? Stopped { get; private set; }
 
@@ -178,6 +186,15 @@ internal sealed partial class BatchRun<TResult>
         return FatalArrived ? Stop(ready) : ready ?? None;
     }
 
+    /// <summary>
+    /// Takes the run's own lines (<see cref="Post"/>) on the owner's thread: while <see cref="Add"/>, <see cref="Complete"/>
+    /// or <see cref="Halt"/> waits for calls (within <see cref="BatchRun.NoticeDelay"/>), and as they return.
+    /// </summary>
+    public Action<string>? OnNotice { get; set; }
+
+    /// <summary>Hands a line to the owner's thread (<see cref="OnNotice"/>); from any thread.</summary>
+    public void Post(string line) => _notices.Enqueue(line);
+
     /// <summary>A call has come back with a fatal answer, in its turn or not: nothing more is sent.</summary>
     public bool FatalArrived => Volatile.Read(ref _fatalArrived) != 0;
 
@@ -208,6 +225,7 @@ internal sealed partial class BatchRun<TResult>
 
     private void TakeReady(ref List<BatchResult<TResult>>? ready)
     {
+        WriteNotices();
         while (_started.Count > 0 && _started.Peek().Task.IsCompleted && !FatalArrived) HandOut(TakeOldest(), ref ready);
     }
 }
@@ -215,6 +233,9 @@ internal sealed partial class BatchRun<TResult>
 /// <summary>The defaults every <see cref="BatchRun{TResult}"/> shares.</summary>
 internal static class BatchRun
 {
+    /// <summary>The longest a line posted to a run (<see cref="BatchRun{TResult}.Post"/>) waits while the owner waits for calls.</summary>
+    public static readonly TimeSpan NoticeDelay = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long input must be quiet before a partial batch is sent without waiting for more ids.</summary>
     public static readonly TimeSpan DefaultIdleFlush = TimeSpan.FromMilliseconds(200);
 

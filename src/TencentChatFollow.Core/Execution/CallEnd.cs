@@ -16,6 +16,12 @@ internal sealed class CallEnd<TBody>
     public TencentChatException? Fatal { get; set; }
     /// <summary>The run stopped before the call did anything (<see cref="AttemptLoop.SendNoMore"/>): its ids were not sent.</summary>
     public bool NotSent { get; set; }
+    /// <summary>
+    /// The call failed after an attempt that may have reached the service and done its work (sent, and no usable
+    /// answer came: a timeout or a dropped connection after sending, an HTTP 5xx, a transient code, an answer cut short
+    /// or without some ids): its ids' outcome is not known. False when every attempt was refused or never delivered.
+    /// </summary>
+    public bool OutcomeUnknown { get; set; }
     /// <summary>The last attempt's status for the call's summary line ("HTTP 200", "no HTTP answer", "not sent").</summary>
     public string Status { get; set; } = "not sent";
     /// <summary>How the summary line ends for a call that did not succeed.</summary>

@@ -25,6 +25,11 @@ internal sealed class Sent
     public TencentChatException? FaultError { get; set; }
     /// <summary>The UserSig the request carried, to scrub it from anything the answer echoes.</summary>
     public string Sig { get; set; } = "";
+    /// <summary>
+    /// The request cannot have reached the service: no connection was made (refused, a name that does not resolve, no
+    /// route) or the TLS handshake failed. False for every failure after a connection was made (a reset, a timeout).
+    /// </summary>
+    public bool NotDelivered { get; set; }
 }
 
 /// <summary>Ways a send can fail to bring back a body; <see cref="AttemptClassifier"/> says what each means.</summary>
@@ -96,19 +101,21 @@ internal sealed class CallTransport
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && FindTlsFailure(ex) is { } tls)
         {
-            var why = Redactor.Scrub(tls.Failure.Message, sig).TrimEnd('.');
+            var why = Text.ServerText.Safe(Redactor.Scrub(tls.Failure.Message, sig)).TrimEnd('.');
             if (tls.Certificate)
             {
-                return Fault(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
+                return Undelivered(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
                     $"The TLS connection to {Authority} failed: its certificate was not accepted ({why}). No call can work there: check -Endpoint (and -Proxy), or make the machine trust the certificate."));
             }
-            return Fault(TransportFault.TlsFailed, sig, new TencentChatException("TencentChat.TlsFailed", ErrorKind.ConnectionError,
+            return Undelivered(TransportFault.TlsFailed, sig, new TencentChatException("TencentChat.TlsFailed", ErrorKind.ConnectionError,
                 $"The TLS handshake with {Authority} failed before any certificate was checked ({why}). No call can work there: {PlainHttpAdvice()}"));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            return Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
-                $"The connection to {Authority} failed: {Redactor.Scrub(Innermost(ex).Message, sig)}"));
+            var failed = Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
+                $"The connection to {Authority} failed: {Text.ServerText.Safe(Redactor.Scrub(Innermost(ex).Message, sig))}"));
+            failed.NotDelivered = NeverConnected(ex);
+            return failed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -119,6 +126,33 @@ internal sealed class CallTransport
 
     private static Sent Fault(TransportFault fault, string sig, TencentChatException error, int? status = null)
         => new() { Fault = fault, FaultError = error, Sig = sig, StatusCode = status };
+
+    private static Sent Undelivered(TransportFault fault, string sig, TencentChatException error)
+        => new() { Fault = fault, FaultError = error, Sig = sig, NotDelivered = true };
+
+    /// <summary>
+    /// The failure came before any connection was made, so nothing was sent: the connection was refused, the host
+    /// name did not resolve, or there was no route (a socket error of the connect, or .NET Framework's
+    /// ConnectFailure and name-resolution statuses). A reset or an answer cut short after connecting is not.
+    /// </summary>
+    internal static bool NeverConnected(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound
+                    or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.HostUnreachable
+                    or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.NetworkDown or System.Net.Sockets.SocketError.AddressNotAvailable;
+            }
+            if (e is System.Net.WebException web)
+            {
+                return web.Status is System.Net.WebExceptionStatus.ConnectFailure or System.Net.WebExceptionStatus.NameResolutionFailure
+                    or System.Net.WebExceptionStatus.ProxyNameResolutionFailure;
+            }
+        }
+        return false;
+    }
 
     /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap and decoded.</summary>
     private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken)
@@ -159,7 +193,7 @@ internal sealed class CallTransport
         var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
             ? $"to {where.Scheme}://{where.Authority}"
             : "with no usable Location";
-        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, response.ReasonPhrase).TrimEnd();
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(response.ReasonPhrase)).TrimEnd();
         return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
             $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
     }

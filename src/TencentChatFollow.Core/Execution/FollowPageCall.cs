@@ -47,7 +47,7 @@ internal sealed class FollowPageCall
             if (end.Success?.Body is not { } read)
             {
                 loop.Summarize(end.Status, end.Outcome);
-                return log.Result(sequence, new[] { IdMapping.CallFailed<FollowPage>(user, end.Failure!) }, end.Fatal);
+                return log.Result(sequence, new[] { IdMapping.CallFailed<FollowPage>(user, end.Failure!, unknown: end.OutcomeUnknown) }, end.Fatal);
             }
             if (read.Page is { } page)
             {

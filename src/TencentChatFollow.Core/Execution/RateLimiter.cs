@@ -100,6 +100,9 @@ internal sealed partial class RateLimiter
     /// </summary>
     public OutageState Failed(RateSlot slot) => App.Failed(slot, _clock.Elapsed);
 
+    /// <summary>The app's service is down for every call (<see cref="OutageWatch"/>): calls go one probe at a time.</summary>
+    public bool Down => App.Down;
+
     /// <summary>
     /// The service refused the call of <paramref name="slot"/> for frequency; <paramref name="reason"/> is its code
     /// ("60007", "60011") or "HTTP 429". An API's refusal cuts this API's rate, an app's (60011) every API's of the

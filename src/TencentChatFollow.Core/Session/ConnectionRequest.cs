@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
@@ -86,6 +87,17 @@ internal sealed class ConnectionRequest
                         ? "The -Credential's password is empty: it must be the app's secret key, from the Chat console."
                         : "-SecretKey is empty: pass the app's secret key, from the Chat console.");
             }
+            else if (IsSecureStringTypeName(key))
+            {
+                problems.Add(SecretKey is null
+                    ? $"{SecretKeyVariable} holds the text 'System.Security.SecureString', not a key: a SecureString was set there (such as $env:{SecretKeyVariable} = $key), " +
+                      "and an environment variable keeps only its type name. Set it to the key's text, such as " +
+                      $"$env:{SecretKeyVariable} = Get-Secret -Name TencentChatKey -AsPlainText, or pass the SecureString itself as -SecretKey $key."
+                    : (FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                      " holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") and back into a SecureString, " +
+                      "which keeps only its type name. Pass the SecureString itself: " +
+                      (FromCredential ? "[pscredential]::new('administrator', $key)." : "-SecretKey $key."));
+            }
             else if (appId is uint id && identifier.Length > 0)
             {
                 sig = new SecretKeySigSource(id, identifier, key);
@@ -166,6 +178,14 @@ internal sealed class ConnectionRequest
         if (checkedEndpoint.Warning is { } warning) _warnings.Add(warning);
         return checkedEndpoint.BaseUri;
     }
+
+    /// <summary>
+    /// The key is the text "System.Security.SecureString": what a SecureString becomes when it is made text (an environment
+    /// variable, "$key"), so the real key was lost on the way. Compared as bytes, so no string of a real key is made.
+    /// </summary>
+    private static bool IsSecureStringTypeName(byte[] key) => key.SequenceEqual(SecureStringTypeName);
+
+    private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(System.Security.SecureString).FullName!);
 
     private static byte[]? FromEnvironment(string? value) => NonEmpty(value) is { } text ? Encoding.UTF8.GetBytes(text.Trim()) : null;
 

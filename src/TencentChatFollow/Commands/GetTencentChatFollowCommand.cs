@@ -67,6 +67,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        _writer!.RecordRead();
         foreach (var user in UserIdInput.Ids(this, UserId, () => _refused++))
         {
             if (_writer!.Holding || _run!.Stopped is not null)
@@ -76,11 +77,12 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
             }
             _users++;
             _added.Add(user);
+            // The stop's error waits for the end of the record: the rest of its users go to the record as not read.
             Guard(() =>
             {
                 _run!.Add(user);
                 WriteReady();
-            });
+            }, end: false);
         }
         Guard(() => { });
     }
@@ -111,9 +113,9 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
     /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or
     /// holding its first error under -ErrorAction Stop, ends with one terminating error: for a user's error, once
     /// the lists before it were written (nothing after it is); for a refused input, once the lists before it were
-    /// read to their end and written.
+    /// read to their end and written. With <paramref name="end"/> false, that error waits for a later Guard.
     /// </summary>
-    private void Guard(Action work)
+    private void Guard(Action work, bool end = true)
     {
         IReadOnlyList<string>? unread = null;
         try
@@ -130,6 +132,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+        if (!end) return;
         if (_userFailed)
         {
             // The held error is a user's: the lists after it (maybe read ahead) are not written.

@@ -72,6 +72,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap, retries);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
         call.SendNoMore = _run.SendNoMore; // once the run stops, bodies still waiting for their turn are not sent
+        call.RunNotice = _run.Post; // an outage's lines as it begins and ends, not with the bodies' results
+        _run.OnNotice = WriteVerbose;
         // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).
         _writer = new RunWriter(this, _ => true, "body", targetOf: key => _run.Given(key));
         _run.StopAtFirstError = _writer.StopsAtFirstError;
@@ -84,6 +86,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
 
     protected override void ProcessRecord()
     {
+        _writer!.RecordRead();
         if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Body)))
         {
             // No body at all: one call with the empty object, which stands as the body given (an error's TargetObject).
@@ -172,7 +175,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             {
                 Write(_run.Halt(out var unanswered));
                 _progress!.Complete();
-                ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
+                ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived, unknown: _run.UnknownIds));
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -51,6 +51,8 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds,
             firstCallAlone: Writes || !session.HasAnswered);
         call.SendNoMore = run.SendNoMore; // once the run stops, calls still waiting for their turn are not sent
+        call.RunNotice = run.Post; // an outage's lines as it begins and ends, not with the calls' results
+        run.OnNotice = WriteVerbose;
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
         run.StopAtFirstError = _writer.StopsAtFirstError;
         _run = new BatchRunDriver<TResult>(run, _writer, () => _progress!.Report(_run!.Done, _run.Errors));
@@ -64,6 +66,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// </summary>
     protected void Feed(IEnumerable<string?>? rawIds, string from, Func<string, bool>? shouldSend = null)
     {
+        _writer!.RecordRead();
         if (rawIds is null) return;
         Guard(() =>
         {
@@ -173,7 +176,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
                 throw new PipelineStoppedException();
             }
             _progress!.Complete();
-            ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived));
+            ThrowTerminatingError(_writer.Ended(unanswered, null, _run.FatalArrived, unknown: _run.UnknownIds));
         }
     }
 

@@ -16,6 +16,8 @@ internal interface IBatchRunDriver
     long Errors { get; }
     bool FatalArrived { get; }
     TencentChatRunStoppedException? Stopped { get; }
+    /// <summary>Ids kept back after a fatal answer whose call may have done them (<see cref="BatchRun{TResult}.UnknownIds"/>).</summary>
+    IReadOnlyList<string> UnknownIds { get; }
     void Add(string id, string? group);
     void AwaitingInput();
     void Complete();
@@ -49,6 +51,7 @@ internal sealed class BatchRunDriver<TResult> : IBatchRunDriver
     public long Errors => _run.Errors;
     public bool FatalArrived => _run.FatalArrived;
     public TencentChatRunStoppedException? Stopped => _run.Stopped;
+    public IReadOnlyList<string> UnknownIds => _run.UnknownIds;
 
     public void Add(string id, string? group) => Write(_run.Add(id, group));
 

@@ -7,6 +7,10 @@ namespace TencentChatFollow.Internal;
 /// by property name too, so Import-Csv rows with From and UserId columns feed them; consecutive pairs with the same
 /// From share calls.
 /// <para>
+/// A hashtable's From (or From_Account) key counts as a From property, as its UserId key counts as a UserId property
+/// (PowerShell binds neither key by name; <see cref="UserIdTransformationAttribute"/> reads both).
+/// </para>
+/// <para>
 /// From is not Mandatory on purpose: PowerShell would then refuse each piped row without a From with its own binding
 /// error ("cannot be bound because it did not contain the information required to bind all mandatory parameters")
 /// and the run would end with a false "no user id came down the pipeline". Instead the ids of such a record are
@@ -39,7 +43,8 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// </summary>
     protected sealed override void ProcessRecord()
     {
-        var from = From?.Trim();
+        // A piped hashtable's From key counts as a piped object's From property does; -From given as an argument wins.
+        var from = (string.IsNullOrWhiteSpace(From) ? UserIdTransformationAttribute.HashtableFrom(UserId) : From)?.Trim();
         if (string.IsNullOrEmpty(from))
         {
             Feed(UserIdInput.WithoutFrom(UserId), "");

@@ -42,7 +42,7 @@ public static class OutputMembers
 
     private static FollowEntry Entry(PSObject instance) => (FollowEntry)instance.BaseObject;
 
-    /// <summary><paramref name="time"/>, whose text (Export-Csv, tables, "$x") is ISO 8601 in every culture.</summary>
+    /// <summary><paramref name="time"/>, whose text (Export-Csv, tables, lists, .ToString()) is ISO 8601 in every culture; "$x" and [string]$x skip ToString() and give the invariant culture's text.</summary>
     internal static PSObject Iso(DateTimeOffset time)
     {
         var wrapped = new PSObject(time);

@@ -105,7 +105,7 @@ internal sealed class Refusal
                 return (one
                         ? $"The id '{Input}' came without a From, so its pair was not sent"
                         : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
-                    $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property, such as a From column in the CSV file: " +
+                    $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property or hashtable key, such as a From column in the CSV file: " +
                     $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
             case RefusalKind.TooLong:
                 return (one

@@ -22,9 +22,11 @@ internal sealed class RunWriter
     private readonly string _noun;
     private readonly string? _check;
     private readonly List<string> _failed = new();
+    private readonly List<string> _unknown = new();
     private readonly List<string> _notSent = new();
     private readonly Func<string, object?>? _targetOf;
     private ErrorRecord? _held;
+    private string? _heldId;
 
     /// <param name="cmdlet">The command that writes.</param>
     /// <param name="shouldWrite">Whether a result is written (Add and Remove: only with -PassThru).</param>
@@ -49,6 +51,12 @@ internal sealed class RunWriter
 
     /// <summary>The error that ends the command is held: send nothing more, write what is done, then <see cref="Ended"/>.</summary>
     public bool Holding => _held is not null;
+
+    /// <summary>Input records (objects piped in) the command has read: the stop error says where reading stopped.</summary>
+    public long RecordsRead { get; private set; }
+
+    /// <summary>The command has read one more input record (call at the start of ProcessRecord).</summary>
+    public void RecordRead() => RecordsRead++;
 
     /// <summary>Results done (written, or with Add and Remove done silently).</summary>
     public long Done { get; private set; }
@@ -77,16 +85,21 @@ internal sealed class RunWriter
         }
     }
 
-    /// <summary>An id's own error: counted as failed, and written or held (<see cref="Error"/>).</summary>
+    /// <summary>
+    /// An id's own error: counted as failed, or as unknown when the service may have done it
+    /// (<see cref="TencentChatException.OutcomeUnknown"/>), and written or held (<see cref="Error"/>).
+    /// </summary>
     /// <returns>True when this error is now the one held: the caller sends and writes nothing after it.</returns>
     public bool Fail(TencentChatException error, string userId)
     {
-        _failed.Add(userId);
-        return Error(ErrorRecords.From(error, _targetOf is null ? userId : _targetOf(userId)));
+        (error.OutcomeUnknown ? _unknown : _failed).Add(userId);
+        if (!Error(ErrorRecords.From(error, _targetOf is null ? userId : _targetOf(userId)))) return false;
+        _heldId = userId;
+        return true;
     }
 
-    /// <summary>Ids failed so far.</summary>
-    public int FailedCount => _failed.Count;
+    /// <summary>Ids failed so far, their outcome known or not.</summary>
+    public int FailedCount => _failed.Count + _unknown.Count;
 
     /// <summary>An error for the record: written, or under Stop held (the first) or only counted (the later ones).</summary>
     /// <returns>True when this error is now the one held.</returns>
@@ -117,12 +130,17 @@ internal sealed class RunWriter
     /// <summary>
     /// The run's one terminating error: for a run <paramref name="stopped"/> by a fatal answer, or else for the held
     /// error, after the run was halted and its last results written. <paramref name="unanswered"/>: the ids the run did
-    /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>).
+    /// not send, or sent in calls that failed with a fatal answer (<paramref name="fatalArrived"/>) without doing anything;
+    /// <paramref name="unknown"/> (or the <paramref name="stopped"/> run's <see cref="TencentChatRunStoppedException.UnknownIds"/>):
+    /// those in such calls that may have done them. The errors of the inputs refused so far, kept for the end of input
+    /// (<see cref="UserIdInput.WriteRefused"/>), are written first: a stop before the input ends skips EndProcessing,
+    /// and they must not go missing from the record.
     /// </summary>
     /// <param name="done">What was done, when the caller counts it (lists read to their end); else the results written.</param>
     /// <param name="detail">Added after "written to the output", e.g. " (601 entries)".</param>
-    public ErrorRecord Ended(IReadOnlyList<string> unanswered, TencentChatRunStoppedException? stopped, bool fatalArrived = false, long? done = null, string detail = "")
+    public ErrorRecord Ended(IReadOnlyList<string> unanswered, TencentChatRunStoppedException? stopped, bool fatalArrived = false, long? done = null, string detail = "", IReadOnlyList<string>? unknown = null)
     {
+        UserIdInput.WriteRefused(_cmdlet);
         var count = done ?? Done;
         var record = new RunRecord
         {
@@ -138,8 +156,12 @@ internal sealed class RunWriter
             InputLeft = _cmdlet.MyInvocation.ExpectingInput && !InputEnded,
             Done = count,
             Failed = _failed,
+            Unknown = new List<string>(_unknown),
             Unanswered = new List<string>(unanswered),
+            RecordsRead = RecordsRead,
+            FirstId = stopped is null ? _heldId : null,
         };
+        record.Unknown.AddRange(stopped?.UnknownIds ?? unknown ?? Array.Empty<string>());
         record.Unanswered.AddRange(_notSent);
         if (stopped is null)
         {

@@ -8,8 +8,10 @@ namespace TencentChatFollow.Errors;
 /// <summary>
 /// The one terminating error of a run that ended before its input did: on its first error under -ErrorAction Stop,
 /// or on an answer every later call would get (a wrong key). It is written after everything the service had done:
-/// it says what stopped the run (<see cref="Cause"/>), how many ids or pairs were done, which failed and which were
-/// not sent or not answered, so a script can record, undo or repeat exactly those.
+/// it says what stopped the run (<see cref="Cause"/>), how many ids or pairs were done, which failed, which were sent
+/// without a usable answer (unknown: the service may have done them) and which were not sent or not answered, so a
+/// script can record, undo or repeat exactly those. Each id received is in exactly one of Done (counted), FailedIds,
+/// UnknownIds and UnansweredIds; input after <see cref="RecordsRead"/> records was not read.
 /// </summary>
 public sealed class TencentChatRunEndedException : TencentChatException
 {
@@ -17,11 +19,13 @@ public sealed class TencentChatRunEndedException : TencentChatException
 
     internal TencentChatRunEndedException(string errorId, Exception cause, RunRecord record)
         : base(errorId, (cause as TencentChatException)?.Kind ?? ErrorKind.InvalidArgument, Describe(cause, record),
-            (cause as TencentChatException)?.Code, record.Failed.Count > 0 ? record.Failed[0] : null, cause)
+            (cause as TencentChatException)?.Code, record.FirstId ?? (record.Failed.Count > 0 ? record.Failed[0] : null), cause)
     {
         Done = record.Done;
         FailedIds = record.Failed.ToArray();
+        UnknownIds = record.Unknown.ToArray();
         UnansweredIds = record.Unanswered.ToArray();
+        RecordsRead = record.RecordsRead;
     }
 
     /// <summary>What stopped the run: the first error (its ErrorId, Tencent code and advice), or the fatal answer.</summary>
@@ -30,13 +34,29 @@ public sealed class TencentChatRunEndedException : TencentChatException
     /// <summary>Ids (or pairs, or lists) done before the stop; their results were written (Add and Remove: with -PassThru).</summary>
     public long Done { get; }
 
-    /// <summary>Ids that got their own error, in input order; the first is the one that stopped the run under -ErrorAction Stop.</summary>
+    /// <summary>
+    /// Ids that got their own error and were not done (the service said no, or nothing reached it), in input order;
+    /// under -ErrorAction Stop the first error is the first of these or of <see cref="UnknownIds"/>.
+    /// </summary>
     public IReadOnlyList<string> FailedIds { get; }
 
-    /// <summary>Ids received and not done: never sent (the run stopped first), or in a call that failed with the run.</summary>
+    /// <summary>
+    /// Ids sent without a usable answer (a timeout or dropped connection after sending, an HTTP 5xx, a transient code
+    /// after every retry, an answer cut short or without their item): the service may have done them. Their errors are
+    /// <see cref="TencentChatException.OutcomeUnknown"/>; Test-TencentChatFollow shows which pairs are in place.
+    /// </summary>
+    public IReadOnlyList<string> UnknownIds { get; }
+
+    /// <summary>
+    /// Ids received and not done: never sent (the run stopped first), or in a call that failed with the run without
+    /// doing anything (the answer that stopped the run, a refusal, no connection).
+    /// </summary>
     public IReadOnlyList<string> UnansweredIds { get; }
 
-    /// <summary>Ids with an outcome: done or failed.</summary>
+    /// <summary>Input records (the objects piped in: lines, CSV rows, bodies) the command read before it stopped; input after them was not read.</summary>
+    public long RecordsRead { get; }
+
+    /// <summary>Ids with a known outcome: done or failed.</summary>
     public long Answered => Done + FailedIds.Count;
 
     private static string Describe(Exception cause, RunRecord record)
@@ -45,9 +65,18 @@ public sealed class TencentChatRunEndedException : TencentChatException
         text.Append(' ').Append(record.How).Append(". ");
         text.Append(Count(record.Done + record.Failed.Count, record.Noun)).Append(" answered: ");
         text.Append(record.Done.ToString("N0", CultureInfo.InvariantCulture)).Append(" done").Append(record.WrittenNote).Append(", failed: ").Append(List(record.Failed)).Append("; ");
-        text.Append(Count(record.Unanswered.Count, record.Noun)).Append(record.Fatal ? " not answered (not sent, or in a call that failed with the run)" : " " + record.NotSent);
+        if (record.Unknown.Count > 0)
+        {
+            text.Append(Count(record.Unknown.Count, record.Noun)).Append(" unknown (sent, no answer: may have been done): ").Append(List(record.Unknown)).Append("; ");
+        }
+        text.Append(Count(record.Unanswered.Count, record.Noun)).Append(record.Fatal ? " not answered (not sent, or in a call that failed with the run without doing anything)" : " " + record.NotSent);
         if (record.Unanswered.Count > 0) text.Append(": ").Append(List(record.Unanswered));
-        text.Append(record.InputLeft ? ". Input after them was not read" : "").Append(". This error's Exception.FailedIds and Exception.UnansweredIds hold ").Append(record.Noun == "body" ? "those bodies' places in the input ('1' for the first)" : "those ids");
+        if (record.InputLeft)
+        {
+            text.Append(". Input after them was not read (").Append(Count(record.RecordsRead, "input record")).Append(" read: the objects piped in, such as lines or CSV rows)");
+        }
+        text.Append(record.Unknown.Count > 0 ? ". This error's Exception.FailedIds, Exception.UnknownIds and Exception.UnansweredIds hold " : ". This error's Exception.FailedIds and Exception.UnansweredIds hold ")
+            .Append(record.Noun == "body" ? "those bodies' places in the input ('1' for the first)" : "those ids");
         if (record.Check is { Length: > 0 } check) text.Append("; ").Append(check);
         return text.Append('.').ToString();
     }
@@ -92,5 +121,11 @@ internal sealed class RunRecord
 
     public long Done { get; set; }
     public List<string> Failed { get; set; } = new();
+    /// <summary>Sent, no usable answer: the service may have done them.</summary>
+    public List<string> Unknown { get; set; } = new();
     public List<string> Unanswered { get; set; } = new();
+    /// <summary>Input records read before the stop.</summary>
+    public long RecordsRead { get; set; }
+    /// <summary>The id of the error held under -ErrorAction Stop (the error's UserId), when it was an id's.</summary>
+    public string? FirstId { get; set; }
 }

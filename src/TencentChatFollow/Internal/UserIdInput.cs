@@ -14,7 +14,8 @@ namespace TencentChatFollow.Internal;
 /// they make one error, written when the input ends (<see cref="WriteRefused"/>), that says how many inputs had it,
 /// shows the first, names the command and what to change, and holds every one of them in TargetObject (one input:
 /// the input itself), so every input still comes out once. Inputs with different problems (another kind, or objects
-/// with other properties) make one error each. Under -ErrorAction Stop the first refused input is written at once
+/// with other properties) make one error each. A run that stops before its input ends (a fatal answer) writes them
+/// before its one terminating error. Under -ErrorAction Stop the first refused input is written at once
 /// instead, as the error that stops the command, before anything after it is sent.
 /// </para>
 /// </summary>
@@ -80,7 +81,9 @@ internal static class UserIdInput
 
     /// <summary>
     /// Writes the command's refused inputs: one error per problem, in the order the problems first came. Call when the
-    /// input has ended (EndProcessing), before the run's last results.
+    /// input has ended (EndProcessing), before the run's last results, or when the run ends before its input does
+    /// (<see cref="RunWriter.Ended"/>, before its terminating error). Each input is written once: the ones written
+    /// are forgotten.
     /// </summary>
     public static void WriteRefused(PSCmdlet cmdlet)
     {
@@ -98,7 +101,7 @@ internal static class UserIdInput
     {
         if (fromPipeline)
         {
-            cmdlet.WriteWarning($"No user id came down the pipeline (blank lines are skipped), so {outcome}. Check the input file or command.");
+            cmdlet.WriteWarning($"No user id came down the pipeline (blank lines are skipped), so {outcome}. If ids were expected, check the input file or the command before this one.");
             return;
         }
         cmdlet.WriteError(new ErrorRecord(new ArgumentException($"-UserId holds no user id ($null, an empty array or blank strings), so {outcome}. Check the variable you passed (a typo gives $null)."),

@@ -24,8 +24,14 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// <summary>The properties (or hashtable keys) that carry an id, in the order they are looked for.</summary>
     public static readonly string[] IdProperties = { "UserId", "To_Account", "Account" };
 
+    /// <summary>The keys of a hashtable that carry the From of a pair, in the order they are looked for (as the From parameter and its alias).</summary>
+    public static readonly string[] FromKeys = { "From", "From_Account" };
+
     /// <summary>Markers made for refused objects, by reference (each marker is a new string instance).</summary>
     private static readonly ConditionalWeakTable<string, Refusal> Rejections = new();
+
+    /// <summary>The From key of a hashtable bound whole, by the ids array made of it (found by reference).</summary>
+    private static readonly ConditionalWeakTable<string?[], string> Froms = new();
 
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
@@ -40,7 +46,33 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         {
             AddIds(ids, inputData);
         }
-        return ids.ToArray();
+        var result = ids.ToArray();
+        if (value is IDictionary hashtable && KeyedFrom(hashtable) is { } from) Froms.Add(result, from);
+        return result;
+    }
+
+    /// <summary>
+    /// The From or From_Account key of the hashtable whose ids <paramref name="ids"/> are (one piped hashtable, or a
+    /// -UserId that is one hashtable): PowerShell binds a piped object's From property to -From, but not a hashtable's
+    /// key, so the pair cmdlets read it here, as the UserId key is read. Null when there is none (or it is blank).
+    /// </summary>
+    public static string? HashtableFrom(string?[]? ids) => ids is not null && Froms.TryGetValue(ids, out var from) ? from : null;
+
+    private static string? KeyedFrom(IDictionary dictionary)
+    {
+        foreach (var name in FromKeys)
+        {
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    var value = Unwrap(entry.Value);
+                    var from = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
+                    return string.IsNullOrWhiteSpace(from) ? null : from;
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>True when <paramref name="id"/> is the marker of an input that is not sent; gives the reason.</summary>

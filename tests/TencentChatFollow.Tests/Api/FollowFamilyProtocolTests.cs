@@ -84,6 +84,21 @@ public class FollowFamilyProtocolTests
         Assert.Contains("'carol'", FollowChangeProtocol.Add.DescribeId("alice", "carol"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(-30003)]
+    public void A_write_item_with_a_negative_ResultCode_is_a_bad_item_asked_again_not_Tencents_error(int code)
+    {
+        // No Tencent result code is negative (docs/shared reference): such an item is spoiled, like a mistyped one.
+        foreach (var protocol in new[] { FollowChangeProtocol.Add, FollowChangeProtocol.Delete })
+        {
+            var answer = Parse(protocol, $"{{\"To_Account\":\"bob\",\"ResultCode\":{code},\"ResultInfo\":\"\"}},{{\"To_Account\":\"carol\",\"ResultCode\":0,\"ResultInfo\":\"\"}}");
+            Assert.False(answer.Items.ContainsKey("bob"));
+            Assert.Contains("ResultCode", answer.BadItems["bob"], StringComparison.Ordinal);
+            Assert.True(answer.Items.ContainsKey("carol"));
+        }
+    }
+
     [Fact]
     public void An_OK_answer_without_its_item_array_is_not_the_documented_JSON()
         => Assert.Throws<FormatException>(() => FollowCheckProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes("{\"ErrorCode\":0,\"FollowInfo\":[]}"), "alice"));

@@ -156,6 +156,9 @@ public class FollowGetInfoProtocolTests
         "{\"ErrorCode\":0,\"ActionStatus\":\"OK\"}",                // OK without FollowInfo
         "{\"ErrorCode\":0,\"FollowInfo\":{}}",                      // FollowInfo not an array
         "{\"ErrorCode\":0,\"FollowInfo\":null}",
+        "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":0,\"FollowInfo\":[]}",       // contradicts itself: FAIL with ErrorCode 0
+        "{\"ErrorCode\":70009,\"ErrorCode\":0,\"FollowInfo\":[]}",              // a name twice: either value may be meant
+        "{\"ErrorCode\":0,\"FollowInfo\":[],\"FollowInfo\":[]}",
     };
 
     [Theory]
@@ -185,6 +188,8 @@ public class FollowGetInfoProtocolTests
     {
         { "{\"To_Account\":\"x\",\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
         { "{\"To_Account\":\"x\",\"ResultCode\":\"0\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
+        { "{\"To_Account\":\"x\",\"ResultCode\":-1,\"ResultInfo\":\"\"}", "ResultCode" },
+        { "{\"To_Account\":\"x\",\"ResultCode\":-2147483648,\"ResultInfo\":\"\",\"FollowerCount\":1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "ResultCode" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":\"1\",\"FollowingCount\":1,\"MutualFollowingCount\":1}", "counts" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":1,\"FollowingCount\":1}", "counts" },
         { "{\"To_Account\":\"x\",\"ResultCode\":0,\"FollowerCount\":-1,\"FollowingCount\":1,\"MutualFollowingCount\":1}", "counts" },

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TencentChatFollow.Api;
+using TencentChatFollow.Errors;
 using TencentChatFollow.Execution;
 using TencentChatFollow.Tests.Execution;
 using TencentChatFollow.Tests.Support;
@@ -20,6 +21,21 @@ public class RestCallTests
         for (var i = 1; i <= bodies; i++) outcomes.AddRange(run.Add("body " + i, "{}"u8.ToArray(), null).SelectMany(r => r.Outcomes));
         outcomes.AddRange(run.Complete().SelectMany(r => r.Outcomes));
         return outcomes;
+    }
+
+    /// <summary>
+    /// One body through a run whose calls <paramref name="fake"/> answers, with <paramref name="maxRetry"/>: its answer,
+    /// or its error (the cause of the run's stop, when its call is the run's first and got no usable answer).
+    /// </summary>
+    private static (string? Answer, TencentChatException? Error) RunOne(FakeTransport fake, int maxRetry)
+    {
+        var session = fake.Session(maxRetry: maxRetry, clock: new InstantClock(DateTimeOffset.UtcNow));
+        Assert.True(RestApiName.TryParse("im_open_login_svc/account_check", out var api, out _));
+        var run = new RestRun(new RestCall(session, new RestProtocol(api!), collectDebug: false).ExecuteAsync, 4, CancellationToken.None, session.Clock);
+        var outcomes = run.Add("body", "{}"u8.ToArray(), null).Concat(run.Complete()).SelectMany(r => r.Outcomes).ToList();
+        if (run.Stopped is { } stopped) return (null, stopped.Cause);
+        var outcome = Assert.Single(outcomes);
+        return (outcome.Result, outcome.Error);
     }
 
     private static string Note(IdOutcome<string> outcome) => (string)((RestJsonObject)RestJson.Read(outcome.Result!)!)["Note"]!;
@@ -53,5 +69,46 @@ public class RestCallTests
         var sent = Assert.Single(fake.Requests).Query("usersig");
         Assert.DoesNotContain(sent, outcome.Result!, StringComparison.Ordinal);
         Assert.Equal("<redacted> <redacted> /v4?usersig=<redacted>&random=1", Note(outcome));
+    }
+
+    [Theory]
+    [InlineData("""{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","ResultItem":[]}""", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("""{"ActionStatus":"OK","ErrorCode":70009,"ErrorCode":0,"ErrorInfo":"","ResultItem":[]}""", "it gives 'ErrorCode' twice")]
+    public void An_envelope_that_contradicts_itself_is_no_answer_its_body_is_retried_then_fails_as_InvalidResponse(string answer, string why)
+    {
+        using var fake = new FakeTransport(_ => answer);
+
+        var outcome = RunOne(fake, maxRetry: 2);
+
+        Assert.Null(outcome.Answer);
+        Assert.Equal("TencentChat.InvalidResponse", outcome.Error!.ErrorId);
+        Assert.Contains("The answer contradicts itself: " + why, outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, fake.Count);
+    }
+
+    [Fact]
+    public void A_body_whose_answer_contradicted_itself_is_sent_again_and_its_next_answer_is_written()
+    {
+        using var fake = new FakeTransport(
+            FakeTransport.Reply.Ok("""{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","Note":"first"}"""),
+            FakeTransport.Reply.Ok("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"second"}"""));
+
+        var outcome = RunOne(fake, maxRetry: 2);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal("second", (string)((RestJsonObject)RestJson.Read(outcome.Answer!)!)["Note"]!);
+        Assert.Equal(2, fake.Count);
+    }
+
+    [Fact]
+    public void The_ErrorInfo_of_a_failed_body_reaches_its_error_with_control_characters_escaped()
+    {
+        using var fake = new FakeTransport(_ => """{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"\u001b[2J\u001b[31mcleared\r\nWARNING: fake"}""");
+
+        var outcome = RunOne(fake, maxRetry: 0);
+
+        Assert.Equal("TencentChat.InvalidRequest", outcome.Error!.ErrorId);
+        Assert.Contains("(\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake)", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Error.Message, char.IsControl);
     }
 }

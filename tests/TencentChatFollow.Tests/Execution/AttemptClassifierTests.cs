@@ -126,4 +126,90 @@ public class AttemptClassifierTests
         Assert.DoesNotContain(Sig, attempt.Failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Sig, attempt.BodyText, StringComparison.Ordinal);
     }
+
+    // Escape sequences that clear and recolour the console, a forged log line, a C1 CSI, a line separator, a bidi override.
+    private const string Hostile = "\u001b[2J\u001b[31mcleared\r\nWARNING: fake \u009b31m\u2028\u202e";
+    private const string HostileShown = "\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake \\u009B31m\\u2028\\u202E";
+
+    private static void AssertSafe(string? text)
+    {
+        Assert.NotNull(text);
+        Assert.DoesNotContain(text!, c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u202e');
+    }
+
+    [Fact]
+    public void ErrorInfo_reaches_the_message_with_its_control_characters_escaped_and_the_UserSig_still_redacted()
+    {
+        var attempt = Judge(Answer("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30001,\"ErrorInfo\":" + System.Text.Json.JsonSerializer.Serialize(Hostile + " usersig=" + Sig) + "}"));
+        Assert.Equal(Verdict.Failed, attempt.Verdict);
+        AssertSafe(attempt.Failure!.Message);
+        Assert.Contains("(" + HostileShown + " usersig=<redacted>)", attempt.Failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sig, attempt.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_long_ErrorInfo_is_cut()
+    {
+        var attempt = Judge(Code(30001, new string('x', 100_000)));
+        Assert.Contains(new string('x', 500) + "...)", attempt.Failure!.Message, StringComparison.Ordinal);
+        Assert.True(attempt.Failure.Message.Length < 1000);
+    }
+
+    [Fact]
+    public void The_reason_phrase_of_an_HTTP_error_is_escaped()
+    {
+        var sent = Answer("busy", 503);
+        sent.ReasonPhrase = "\u001b[2J\u001b[31mboom\r\nWARNING: fake";
+        var attempt = Judge(sent);
+        AssertSafe(attempt.Failure!.Message);
+        Assert.StartsWith("HTTP 503 \\u001B[2J\\u001B[31mboom\\u000D\\u000AWARNING: fake from https://console.tim.qq.com", attempt.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_start_of_a_body_that_is_not_JSON_is_escaped_in_the_message_and_in_the_Debug_text()
+    {
+        var attempt = Judge(Answer("\u001b[2J\u001b]0;pwned\u0007<html>\r\nWARNING: fake"));
+        Assert.Equal(Verdict.Transient, attempt.Verdict);
+        AssertSafe(attempt.Failure!.Message);
+        Assert.Contains("starting '\\u001B[2J\\u001B]0;pwned\\u0007<html>\\u000D\\u000AWARNING: fake'", attempt.Failure.Message, StringComparison.Ordinal);
+        AssertSafe(attempt.BodyText);
+        Assert.StartsWith("\\u001B[2J", attempt.BodyText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("{\"ActionStatus\":\"fail\",\"ErrorCode\":0,\"FollowInfo\":[]}", "its ActionStatus is FAIL but its ErrorCode is 0")]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":70009,\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "it gives 'ErrorCode' twice")]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorCode\":70009,\"ErrorInfo\":\"\",\"FollowInfo\":[]}", "it gives 'ErrorCode' twice")]
+    [InlineData("{\"ActionStatus\":\"FAIL\",\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"FollowInfo\":[]}", "it gives 'ActionStatus' twice")]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[],\"FollowInfo\":[]}", "it gives 'FollowInfo' twice")]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[],\"\\u001b[2J\":1,\"\\u001b[2J\":2}", "it gives '\\u001B[2J' twice")]
+    public void An_envelope_that_contradicts_itself_is_an_unreadable_answer_retried_not_a_success(string body, string why)
+    {
+        var attempt = Judge(Answer(body));
+        Assert.Equal(Verdict.Transient, attempt.Verdict);
+        Assert.Equal("TencentChat.InvalidResponse", attempt.Failure!.ErrorId);
+        Assert.Contains("The answer contradicts itself: " + why, attempt.Failure.Message, StringComparison.Ordinal);
+        AssertSafe(attempt.Failure.Message);
+        Assert.False(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":30006,\"ErrorInfo\":\"internal\"}", nameof(Verdict.Transient))]
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":70009,\"ErrorInfo\":\"\"}", nameof(Verdict.Fatal))]
+    public void ActionStatus_OK_with_a_non_zero_ErrorCode_goes_by_the_ErrorCode(string body, string expected)
+    {
+        var attempt = Judge(Answer(body));
+        Assert.Equal(expected, attempt.Verdict.ToString());
+        Assert.True(attempt.TencentAnswered);
+    }
+
+    [Theory]
+    [InlineData("{\"ErrorCode\":0,\"FollowInfo\":[]}")]                              // no ActionStatus
+    [InlineData("{\"ActionStatus\":1,\"ErrorCode\":0,\"FollowInfo\":[]}")]           // not a string
+    [InlineData("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"FollowInfo\":[{\"To_Account\":\"a\",\"ResultCode\":0,\"ResultCode\":0,\"FollowerCount\":1,\"FollowingCount\":2,\"MutualFollowingCount\":3}]}")] // a name twice inside an item, not the envelope
+    public void An_envelope_that_does_not_contradict_itself_is_read(string body)
+    {
+        Assert.Equal(Verdict.Success, Judge(Answer(body)).Verdict);
+    }
 }

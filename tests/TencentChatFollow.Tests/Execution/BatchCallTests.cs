@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using TencentChatFollow.Api;
@@ -69,6 +70,8 @@ public class BatchCallTests
 
     private static Reply Fail(int code, string info = "")
         => new(200, $"{{\"ActionStatus\":\"FAIL\",\"ErrorCode\":{code},\"ErrorInfo\":{JsonSerializer.Serialize(info)},\"ErrorDisplay\":\"\"}}");
+
+    private static Reply Bent(Reply reply, string what, string with) => reply with { Body = reply.Body.Replace(what, with, StringComparison.Ordinal) };
 
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
@@ -176,6 +179,22 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_per_item_ResultInfo_reaches_its_error_with_control_characters_escaped_and_the_UserSig_redacted()
+    {
+        using var server = new FakeTransport((r, _) => Ok(FailedItem("ghost", 30003, "\u001b[2J\u001b[31mcleared\r\nWARNING: fake\u2028 usersig=" + r.Query("usersig")), Item("alice", 1, 2, 3)));
+        var rig = Make(server);
+
+        var result = await rig.Run("ghost", "alice");
+
+        var error = result.Outcomes[0].Error!;
+        Assert.Equal("TencentChat.UserNotFound", error.ErrorId);
+        Assert.Contains("for 'ghost' (\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake\\u2028 usersig=<redacted>)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c) || c == '\u2028');
+        Assert.All(result.Verbose.Concat(result.Debug), line => Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u2028'));
+        AssertCounts(result.Outcomes[1], "alice", 1, 2, 3);
+    }
+
+    [Fact]
     public async Task An_id_missing_from_the_answer_is_asked_for_again_alone_and_its_counts_come_back()
     {
         using var server = new FakeTransport(Ok(Item("a", 1, 1, 1)), Ok(Item("b", 2, 3, 4)));
@@ -226,12 +245,14 @@ public class BatchCallTests
     [InlineData("doubled")]
     [InlineData("text")]
     [InlineData("negative")]
+    [InlineData("negative ResultCode")]
     public async Task A_spoiled_item_is_asked_for_again_and_never_reported_as_a_count(string spoil)
     {
         var bad = spoil switch
         {
             "doubled" => Item("b", 2, 2, 2) + "," + Item("b", 5, 5, 5),
             "text" => "{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":\"12\",\"FollowingCount\":1,\"MutualFollowingCount\":1}",
+            "negative ResultCode" => FailedItem("b", -1, ""), // no Tencent result code is negative: not Tencent's word on b
             _ => Item("b", 2, -1, 2),
         };
         using var server = new FakeTransport(Ok(Item("a", 1, 1, 1), bad, Item("c", 3, 3, 3)), Ok(Item("b", 7, 8, 9)));
@@ -314,6 +335,8 @@ public class BatchCallTests
         { "truncated", "TencentChat.InvalidResponse" },
         { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
         { "half a surrogate in an item", "TencentChat.InvalidResponse" },
+        { "ActionStatus FAIL with ErrorCode 0", "TencentChat.InvalidResponse" },
+        { "ErrorCode twice", "TencentChat.InvalidResponse" },
     };
 
     private static Reply Transient(string kind) => kind switch
@@ -326,6 +349,9 @@ public class BatchCallTests
         // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
         "half a surrogate in ErrorInfo" => new Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30006,\"ErrorInfo\":\"x\\uD800\"}"),
         "half a surrogate in an item" => Ok(Item("a", 1, 1, 1).Replace("\"ResultInfo\":\"\"", "\"ResultInfo\":\"\\uDC00\"", StringComparison.Ordinal)),
+        // Envelopes that contradict themselves around items that would read as results: no answer to trust.
+        "ActionStatus FAIL with ErrorCode 0" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"OK\"", "\"FAIL\""),
+        "ErrorCode twice" => Bent(Ok(Item("a", 1, 1, 1), Item("b", 2, 2, 2)), "\"ErrorCode\":0", "\"ErrorCode\":70009,\"ErrorCode\":0"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -348,6 +374,8 @@ public class BatchCallTests
             Assert.Equal(errorId, o.Error!.ErrorId);
             Assert.Equal(o.UserId, o.Error.UserId);
             Assert.Contains("after 2 attempts", o.Error.Message, StringComparison.Ordinal);
+            if (kind.StartsWith("ActionStatus", StringComparison.Ordinal) || kind.EndsWith("twice", StringComparison.Ordinal))
+                Assert.Contains("The answer contradicts itself", o.Error.Message, StringComparison.Ordinal);
         });
         Assert.Contains(result.Verbose, v => v.Contains("retry 1 of 1", StringComparison.Ordinal));
     }
@@ -365,7 +393,7 @@ public class BatchCallTests
         Assert.Equal(2, rig.Requests.Length);
         Assert.NotNull(result.Fatal);
         Assert.Equal(errorId, result.Fatal!.ErrorId);
-        Assert.Contains("The first call to http://chat.invalid got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run to http://chat.invalid got a Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
         Assert.Contains("Check -Endpoint and -Region", result.Fatal.Message, StringComparison.Ordinal);
         Assert.All(result.Outcomes, o => Assert.True(o.CallFailed));
     }
@@ -379,7 +407,7 @@ public class BatchCallTests
         var result = await rig.Run("a");
 
         Assert.Single(rig.Requests);
-        Assert.Contains("got no Tencent Cloud Chat answer it could read", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run to http://chat.invalid got a Tencent Cloud Chat answer it could read", result.Fatal!.Message, StringComparison.Ordinal);
         Assert.Contains("may still have been the service's, with the call made", result.Fatal.Message, StringComparison.Ordinal);
     }
 
@@ -585,7 +613,7 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.Timeout, error.Kind);
         Assert.Contains("No answer within 0.3 s", error.Message, StringComparison.Ordinal);
         // The first call of its run, with no answer at all: the run stops rather than trying the next call.
-        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -622,7 +650,7 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"The first call to http://127.0.0.1:{port} got no Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains($"No call of this run to http://127.0.0.1:{port} got a Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
         var current = sig.Current(DateTimeOffset.UtcNow);
         Assert.DoesNotContain(current, error.Message, StringComparison.Ordinal);
     }
@@ -850,6 +878,47 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_Retry_After_on_a_5xx_keeps_a_call_failing_no_longer_than_the_retry_timeout()
+    {
+        // A 503 asking for a day (capped at a minute a wait) once kept a run with -RetryTimeoutSec 5 for two minutes,
+        // and Connect-TencentChat's check for five. As with a refusal, the call waits what is left, then gives up.
+        using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("w", 1, 1, 1)) : new Reply(503, "busy", ContentType: "text/plain", RetryAfter: "86400"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(5);
+        var call = await rig.AnsweredRun();
+        while (rig.Clock.Waits.TryDequeue(out _)) { }
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Equal("TencentChat.HttpError", Assert.Single(result.Outcomes).Error!.ErrorId);
+        var waited = TimeSpan.FromTicks(rig.Clock.Waits.Sum(w => w.Ticks));
+        Assert.InRange(waited, TimeSpan.FromSeconds(4.9), TimeSpan.FromSeconds(5.1));
+        Assert.Equal(3, rig.Requests.Length); // "w", then "b" and its one retry 5 s later
+    }
+
+    [Fact]
+    public async Task Calls_that_time_out_while_the_service_answers_another_call_do_not_stop_the_run_as_out_of_reach()
+    {
+        // Three slow calls that time out together, beside a call answered meanwhile, are bad luck: not "3 calls in a row
+        // could not reach the service", which stopped a run whose other calls the service answered.
+        using var server = new FakeTransport((_, i) => i == 0 || i == 4 ? Ok(Item(i == 0 ? "w" : "v", 1, 1, 1)) : Reply.Never);
+        var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromSeconds(2));
+        var call = await rig.AnsweredRun();
+        var slow = new[] { "x", "y", "z" }.Select((id, n) => call.ExecuteAsync(2 + n, From, new[] { id }, CancellationToken.None)).ToArray();
+        while (server.Requests.Count < 4) await Task.Delay(5);
+
+        var answered = await call.ExecuteAsync(5, From, new[] { "v" }, CancellationToken.None);
+        var results = await Task.WhenAll(slow);
+
+        Assert.Null(Assert.Single(answered.Outcomes).Error);
+        Assert.All(results, r =>
+        {
+            Assert.Equal("TencentChat.Timeout", Assert.Single(r.Outcomes).Error!.ErrorId);
+            Assert.Null(r.Fatal);
+        });
+    }
+
+    [Fact]
     public async Task A_run_that_never_got_an_answer_is_not_in_an_outage_its_calls_use_their_retries()
     {
         // The app's limiter has seen answers (another run), but this run has not: failures use retries as usual.
@@ -860,7 +929,7 @@ public class BatchCallTests
 
         var result = await rig.Run("b");
 
-        Assert.Contains("first call", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
@@ -1045,5 +1114,115 @@ public class BatchCallTests
 
         Assert.DoesNotContain("-From", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
         Assert.Contains("check the id", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+    }
+
+    // "A write run's record is complete": a pair sent without a usable answer is unknown (the service may have made
+    // it), not failed. The flag is the call's (an attempt that may have reached the service), carried to each id.
+
+    private static Task<BatchResult<FollowChange>> Write(Rig rig, FollowChangeProtocol protocol, params string[] ids)
+        => new BatchCall<FollowChange>(rig.Session, protocol, collectDebug: false, fromPerCall: true).ExecuteAsync(7, From, ids, CancellationToken.None);
+
+    private static string ChangeItem(string id, int code = 0)
+        => $"{{\"To_Account\":{JsonSerializer.Serialize(id)},\"ResultCode\":{code},\"ResultInfo\":\"\"}}";
+
+    private static Reply Changed(params string[] items)
+        => new(200, "{\"ResultItem\":[" + string.Join(",", items) + "],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}");
+
+    private static Reply Refused(SocketError error)
+        => Reply.Fails(new HttpRequestException("the connection failed", new SocketException((int)error)));
+
+    [Fact]
+    public async Task A_write_whose_retries_all_got_30006_is_unknown_with_its_error_id_kept_and_says_how_to_check()
+    {
+        using var server = new FakeTransport(Fail(30006, "internal"), Fail(30006, "internal"), Fail(30006, "internal"));
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal(3, server.Count);
+        Assert.Null(result.Fatal);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.True(o.Error!.OutcomeUnknown, "sent, answered 30006 each time: the service may have made it");
+            Assert.Equal("TencentChat.ServiceError", o.Error.ErrorId);
+            Assert.Equal(ErrorKind.ServiceError, o.Error.Kind);
+            Assert.Equal(30006, o.Error.Code);
+            Assert.Equal(o.UserId, o.Error.UserId);
+        });
+        Assert.Contains($"so '{From}' may follow 'alice' now: Test-TencentChatFollow -From '{From}' -UserId 'alice' shows whether it does.", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("-UserId 'bob'", result.Outcomes[1].Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delete_that_timed_out_is_unknown_and_its_message_says_the_follow_may_be_gone()
+    {
+        using var server = new FakeTransport(Reply.Never, Reply.Never);
+        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
+
+        var result = await Write(rig, FollowChangeProtocol.Delete, "o'brien");
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.Timeout", error.ErrorId);
+        Assert.True(error.OutcomeUnknown);
+        Assert.Contains($"so '{From}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{From}' -UserId 'o''brien' shows whether it still does.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_id_still_missing_from_a_write_answer_after_every_retry_is_unknown_and_the_others_are_done()
+    {
+        using var server = new FakeTransport(Changed(ChangeItem("bob")), Changed(), Changed());
+        var rig = Make(server, maxRetry: 2);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal("TencentChat.MissingFromAnswer", result.Outcomes[0].Error!.ErrorId);
+        Assert.True(result.Outcomes[0].Error!.OutcomeUnknown);
+        Assert.False(result.Outcomes[0].CallFailed);
+        Assert.Contains("Test-TencentChatFollow", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("Added", result.Outcomes[1].Result!.Action);
+    }
+
+    [Fact]
+    public async Task A_pair_Tencent_refused_in_its_item_is_a_known_failure_not_unknown()
+    {
+        using var server = new FakeTransport(Changed(ChangeItem("alice", 30003), ChangeItem("bob")));
+        var rig = Make(server);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal("TencentChat.UserNotFound", result.Outcomes[0].Error!.ErrorId);
+        Assert.False(result.Outcomes[0].Error!.OutcomeUnknown);
+        Assert.DoesNotContain("Test-TencentChatFollow", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Null(result.Outcomes[1].Error);
+    }
+
+    [Fact]
+    public async Task A_connection_never_made_did_nothing_but_one_that_broke_after_connecting_or_after_a_502_may_have()
+    {
+        using var refused = new FakeTransport(Refused(SocketError.ConnectionRefused), Refused(SocketError.HostNotFound), Refused(SocketError.ConnectionRefused));
+        var never = Assert.Single((await Write(Make(refused, maxRetry: 2), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", never.ErrorId);
+        Assert.False(never.OutcomeUnknown, "no attempt reached the service");
+        Assert.DoesNotContain("Test-TencentChatFollow", never.Message, StringComparison.Ordinal);
+
+        using var reset = new FakeTransport(Refused(SocketError.ConnectionReset));
+        Assert.True(Assert.Single((await Write(Make(reset, maxRetry: 0), FollowChangeProtocol.Add, "alice")).Outcomes).Error!.OutcomeUnknown, "reset after connecting: the request may have been read");
+
+        using var after502 = new FakeTransport(Html502, Refused(SocketError.ConnectionRefused));
+        var late = Assert.Single((await Write(Make(after502, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", late.ErrorId);
+        Assert.True(late.OutcomeUnknown, "the first attempt got a 502: it may have been made");
+    }
+
+    [Fact]
+    public async Task A_read_that_ran_out_of_retries_carries_the_flag_and_its_message_is_unchanged()
+    {
+        using var server = new FakeTransport(Fail(30006), Fail(30006), Fail(30006));
+        var rig = Make(server, maxRetry: 2);
+
+        var error = Assert.Single((await rig.Run("alice")).Outcomes).Error!;
+
+        Assert.True(error.OutcomeUnknown);
+        Assert.EndsWith("(after 3 attempts).", error.Message, StringComparison.Ordinal);
     }
 }

@@ -288,6 +288,27 @@ public class BatchRunTests
     }
 
     [Fact]
+    public async Task After_a_fatal_answer_ids_of_a_call_that_may_have_been_done_are_unknown_not_unanswered()
+    {
+        var rig = new Rig(maxInFlight: 2, batchSize: 5);
+        var adding = rig.AddAlone(Ids(0, 30));
+        rig.Calls.Complete(1);          // u0-u4, alone
+        rig.Calls.WaitStarted(3);       // u5-u9 and u10-u14 on the wire
+        rig.Calls.CompleteFatal(2, WrongKey);
+        WaitUntil(() => rig.Run.FatalArrived, "the fatal answer never arrived");
+        rig.Calls.CompleteUnknown(3, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, "No answer within 3 s."));
+        await adding.WaitAsync(Patience);
+
+        var stopped = rig.Run.Stopped!;
+        Assert.Equal(Ids(0, 5), rig.Outcomes.Select(o => o.UserId));
+        // The call on the wire when the fatal answer came timed out: it may have been done. The fatal call did nothing.
+        Assert.Equal(Ids(10, 5), stopped.UnknownIds);
+        Assert.Equal(Ids(10, 5), rig.Run.UnknownIds);
+        Assert.Equal(Ids(5, 5).Append("u15"), stopped.UnansweredIds);
+        Assert.Contains("5 ids unknown (sent, no answer: may have been done; in Exception.UnknownIds)", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_fatal_answer_at_the_end_of_input_keeps_the_partial_batch_back_as_unanswered()
     {
         var rig = new Rig(maxInFlight: 2, batchSize: 2);

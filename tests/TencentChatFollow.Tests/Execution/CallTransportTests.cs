@@ -144,7 +144,7 @@ public class CallTransportTests
 
         Assert.Equal(2, endpoint.Requests.Count);
         Assert.Equal("TencentChat.InvalidResponse", result.Fatal!.ErrorId);
-        Assert.Contains("got no Tencent Cloud Chat answer", result.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("No call of this run to ", result.Fatal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -222,6 +222,31 @@ public class CallTransportTests
         Assert.Equal(1, Assert.Single(result.Outcomes).Result!.FollowerCount);
         Assert.Equal(2, server.Count);
         Assert.Contains(TimeSpan.FromSeconds(waited), clock.Waits);
+    }
+
+    [Theory]
+    [InlineData("503")]
+    [InlineData("redirect")]
+    [InlineData("bad status line")]
+    public async Task What_the_server_put_in_the_status_line_reaches_the_error_and_Verbose_lines_escaped(string kind)
+    {
+        // A status line ends at its line break: what it can carry is the rest (ESC, BEL, C1 controls).
+        const string hostile = "\u001b[2J\u001b[31mboom\u009b31m\u0007";
+        using var server = new FakeTransport((request, _, _, _) => kind switch
+        {
+            "503" => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { ReasonPhrase = hostile, Content = new StringContent("busy") }),
+            "redirect" => Task.FromResult(new HttpResponseMessage(HttpStatusCode.Found) { ReasonPhrase = hostile, Headers = { Location = new Uri("http://elsewhere.example/") } }),
+            // .NET quotes a status line it cannot parse in its exception's message.
+            _ => Task.FromException<HttpResponseMessage>(new HttpRequestException("Received an invalid status line: '" + hostile + "'.")),
+        });
+        var session = server.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UtcNow));
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true), 1);
+
+        var error = result.Fatal ?? Assert.Single(result.Outcomes).Error!;
+        Assert.Contains("\\u001B[2J\\u001B[31mboom\\u009B31m\\u0007", error.Message, StringComparison.Ordinal);
+        Assert.All(result.Outcomes.Select(o => o.Error!.Message).Append(error.Message).Concat(result.Verbose).Concat(result.Debug),
+            line => Assert.DoesNotContain(line, char.IsControl));
     }
 
     [Fact]

@@ -40,6 +40,14 @@ internal sealed class ControlledCalls
         Source(sequence).SetResult(new BatchResult<FollowInfo>(sequence, outcomes, fatal, Array.Empty<string>(), Array.Empty<string>()));
     }
 
+    /// <summary>Finishes call <paramref name="sequence"/> the way a call sent without a usable answer does: every id failed with the call, unknown.</summary>
+    public void CompleteUnknown(long sequence, TencentChatFollow.Errors.TencentChatException failure)
+    {
+        var ids = WaitStarted(sequence);
+        var outcomes = ids.Select(id => IdMapping.CallFailed<FollowInfo>(id, failure, unknown: true)).ToList();
+        Source(sequence).SetResult(new BatchResult<FollowInfo>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
+    }
+
     /// <summary>Finishes call <paramref name="sequence"/> with the service's own error for each id (answered, not failed).</summary>
     public void CompleteWithIdErrors(long sequence)
     {

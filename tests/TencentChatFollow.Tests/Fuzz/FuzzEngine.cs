@@ -94,7 +94,7 @@ internal static class FuzzEngine
             if (stopped(run) is { } stop)
             {
                 tally.Stopped = stop;
-                tally.Unanswered = stop.UnansweredIds;
+                tally.Unanswered = stop.UnansweredIds.Concat(stop.UnknownIds).ToArray(); // not done, or may have been: each id in one of them
             }
         }
         catch (Exception ex)
