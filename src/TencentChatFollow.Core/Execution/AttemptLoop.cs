@@ -127,7 +127,7 @@ internal sealed class AttemptLoop
             {
                 case Verdict.Success:
                     Volatile.Write(ref _history.Answered, 1);
-                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
+                    TellIfOutageEnded();
                     _session.MarkAnswered();
                     Interlocked.Exchange(ref _history.UnreachableInARow, 0);
                     Interlocked.Exchange(ref _history.LastAnsweredTicks, _session.Clock.Elapsed.Ticks);
@@ -145,7 +145,7 @@ internal sealed class AttemptLoop
                     _refusals++;
                     _failingSince = null;
                     Volatile.Write(ref _history.Answered, 1);
-                    if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
+                    TellIfOutageEnded();
                     var reason = failure.Code is int c ? c.ToString(CultureInfo.InvariantCulture) : "HTTP 429";
                     if (limiter.Refused(slot, limit, reason) is { } slower) Log.Verbose.Add(slower);
                     // The limiter fails the calls that wait once every call has been refused for RetryTimeout, and lets one
@@ -216,6 +216,12 @@ internal sealed class AttemptLoop
                     return GiveUp(attempt);
             }
         }
+    }
+
+    /// <summary>An answer came: the run's -Verbose says so once after it told of an outage (<see cref="RunHistory.Notice"/>).</summary>
+    private void TellIfOutageEnded()
+    {
+        if (_history.OutageEnds()) _history.Notice?.Invoke($"The service at {_facts.Authority} answers again; the run goes on.");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -9,7 +10,8 @@ namespace TencentChatFollow.Execution;
 /// <summary>
 /// One run of a batched API, owned by one thread (the pipeline thread): ids in, one <see cref="BatchResult{TResult}"/> per
 /// call out, in input order. <see cref="Add"/> and <see cref="Complete"/> return the results ready for the caller to
-/// write; nothing here calls up into the caller, and nothing but the calls themselves runs on another thread.
+/// write; nothing here calls up into the caller but <see cref="OnNotice"/> (on the caller's thread, within its own
+/// calls), and nothing but the calls themselves runs on another thread.
 /// <list type="bullet">
 /// <item>Batching: ids go into calls of the batch size; consecutive ids of one group (the From_Account of pairs) share
 /// calls, and a new group starts a new call.</item>
@@ -50,7 +52,7 @@ internal sealed partial class BatchRun<TResult>
     private int _running; // calls started and not finished; the only field the calls write, with _fatalArrived
     private int _fatalArrived; // 1 once any call came back with a fatal answer, in its turn or not
     private readonly CancellationTokenSource _sendNoMore = new(); // cancelled once the run sends nothing more
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _notices = new();
+    private readonly ConcurrentQueue<string> _notices = new(); // the run's lines posted by the calls, for OnNotice
     private int _bufferedIds;
     private bool _warm;
 
