@@ -33,15 +33,19 @@ public class TencentChatException : Exception
     public bool OutcomeUnknown { get; private set; }
 
     /// <summary>The same error, about one id of the call.</summary>
-    public TencentChatException ForUser(string userId) => new(ErrorId, Kind, Message, Code, userId, InnerException) { OutcomeUnknown = OutcomeUnknown };
+    public TencentChatException ForUser(string userId) => Copy(Message, userId, OutcomeUnknown);
 
     /// <summary>The same error with another message (same id, kind, code, user and <see cref="OutcomeUnknown"/>).</summary>
-    public TencentChatException WithMessage(string message) => new(ErrorId, Kind, message, Code, UserId, InnerException) { OutcomeUnknown = OutcomeUnknown };
+    public TencentChatException WithMessage(string message) => Copy(message, UserId, OutcomeUnknown);
 
     /// <summary>
     /// The same error for an id whose outcome is not known (<see cref="OutcomeUnknown"/>), its message followed by
     /// <paramref name="advice"/> when there is one (a write's: how to see whether it was done).
     /// </summary>
     internal TencentChatException Unknown(string? advice)
-        => new(ErrorId, Kind, advice is null ? Message : Message.TrimEnd() + " " + advice, Code, UserId, InnerException) { OutcomeUnknown = true };
+        => Copy(advice is null ? Message : Message.TrimEnd() + " " + advice, UserId, unknown: true);
+
+    /// <summary>This error (id, kind, code, inner exception) with <paramref name="message"/>, for <paramref name="userId"/>.</summary>
+    private TencentChatException Copy(string message, string? userId, bool unknown)
+        => new(ErrorId, Kind, message, Code, userId, InnerException) { OutcomeUnknown = unknown };
 }
