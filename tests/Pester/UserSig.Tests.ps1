@@ -72,6 +72,16 @@ Describe 'New-TencentChatUserSig' {
         $err.Exception.Message | Should -BeLike "*it is 00:00:00.0000007. A number is read as ticks*for 7 days pass '7.00:00:00' or (New-TimeSpan -Days 7)*"
     }
 
+    It 'refuses a key that reads System.Security.SecureString (a SecureString made text on its way), and makes no sig of it' {
+        $lost = ConvertTo-SecureString "$key" -AsPlainText -Force
+        $script:sigs = 'none yet'
+        $err = { $script:sigs = @(New-TencentChatUserSig -SdkAppId 1 -SecretKey $lost -Identifier a -AsPlainText) } |
+            Should -Throw -ErrorId 'TencentChat.InvalidSecretKey*' -PassThru
+        $script:sigs | Should -Be 'none yet'
+        $err.Exception.Message | Should -BeLike "-SecretKey holds the text 'System.Security.SecureString', not a key*Pass the SecureString itself: -SecretKey `$key."
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'a blank identifier from the pipeline is that input''s own error, and the next ones still get their sigs' {
         $sigs = @('ops_admin', '  ', 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
         $sigs.Count | Should -Be 2

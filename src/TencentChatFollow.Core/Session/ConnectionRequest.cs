@@ -87,7 +87,7 @@ internal sealed class ConnectionRequest
                         ? "The -Credential's password is empty: it must be the app's secret key, from the Chat console."
                         : "-SecretKey is empty: pass the app's secret key, from the Chat console.");
             }
-            else if (IsSecureStringTypeName(key))
+            else if (SecretText.IsSecureStringTypeName(key))
             {
                 problems.Add(SecretKey is null
                     ? $"{SecretKeyVariable} holds the text 'System.Security.SecureString', not a key: a SecureString was set there (such as $env:{SecretKeyVariable} = $key), " +
@@ -178,14 +178,6 @@ internal sealed class ConnectionRequest
         if (checkedEndpoint.Warning is { } warning) _warnings.Add(warning);
         return checkedEndpoint.BaseUri;
     }
-
-    /// <summary>
-    /// The key is the text "System.Security.SecureString": what a SecureString becomes when it is made text (an environment
-    /// variable, "$key"), so the real key was lost on the way. Compared as bytes, so no string of a real key is made.
-    /// </summary>
-    private static bool IsSecureStringTypeName(byte[] key) => key.SequenceEqual(SecureStringTypeName);
-
-    private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(System.Security.SecureString).FullName!);
 
     private static byte[]? FromEnvironment(string? value) => NonEmpty(value) is { } text ? Encoding.UTF8.GetBytes(text.Trim()) : null;
 

@@ -60,6 +60,14 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
                 "TencentChat.EmptySecretKey"));
         }
+        if (SecretText.IsSecureStringTypeName(_key))
+        {
+            // A sig made from this would be refused by the service (70009) as if the key were wrong.
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
+                "-SecretKey holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") " +
+                "and back into a SecureString, which keeps only its type name. Pass the SecureString itself: -SecretKey $key."),
+                "TencentChat.InvalidSecretKey"));
+        }
     }
 
     protected override void ProcessRecord()
