@@ -20,7 +20,7 @@ internal sealed record EmulatorOptions
           --sdkappid <n>          the emulated app's SDKAppID (default 1400000001)
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
-          --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
+          --graph <file>          follow graph, one 'follower,followee' line per edge, UTF-8 (default: empty graph)
           --limit-scope <s>       which calls a rate limit counts together: 'api' (the default: each API its
                                   own counter at its own limit, refused with 60007, plus --app-rate-limit)
                                   or 'app' (one counter for every API of the app at --rate-limit, 60011)
