@@ -130,6 +130,10 @@ internal sealed partial class FollowGraph
                 throw new InvalidGraphException($"{source} line {lineNumber}: expected '{Header}' (two non-empty ids), got '{line}'");
             }
             var (from, to) = (fields[0], fields[1]);
+            if ((AccountIds.TooLong(from) ?? AccountIds.TooLong(to)) is { } tooLong)
+            {
+                throw new InvalidGraphException($"{source} line {lineNumber}: {tooLong}");
+            }
             var follower = graph.NodeOf(from, fromFile: true);
             var followee = graph.NodeOf(to, fromFile: true); // the followee is an account too, even if it follows nobody
             var seq = edgeLine++;

@@ -33,6 +33,31 @@ public class FollowGraphTests
         Assert.Equal(csv.Contains('\0', StringComparison.Ordinal), error.Message.Contains("UTF-16", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 33)] // 33 ASCII letters
+    [InlineData("界界界界界界界界界界界", 33)] // 11 characters of 3 bytes
+    [InlineData("😀😀😀😀😀😀😀😀a", 33)] // 8 characters of 4 bytes
+    public void An_id_over_32_bytes_of_UTF_8_is_an_error_naming_the_line_the_id_cut_short_and_its_bytes(string id, int bytes)
+    {
+        var followee = Assert.Throws<InvalidGraphException>(() => Parse($"# ids\na,b\nb,{id}"));
+        var follower = Assert.Throws<InvalidGraphException>(() => Parse($"{id},b"));
+
+        Assert.StartsWith("graph.csv line 3: the id '", followee.Message, StringComparison.Ordinal);
+        Assert.StartsWith("graph.csv line 1: the id '", follower.Message, StringComparison.Ordinal);
+        var cut = string.Concat(id.EnumerateRunes().Take(20)) + (id.EnumerateRunes().Count() > 20 ? "…" : "");
+        Assert.Contains($"'{cut}' is {bytes} bytes in UTF-8", followee.Message, StringComparison.Ordinal);
+        Assert.Contains("(32 bytes, https://www.tencentcloud.com/document/product/1047/34381)", followee.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_id_of_32_bytes_is_an_account()
+    {
+        var graph = Parse("界界界界界界界界界界ab,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+
+        Assert.True(graph.Contains("界界界界界界界界界界ab"));
+        Assert.True(graph.Contains(new string('a', 32)));
+    }
+
     [Fact]
     public void A_file_that_is_not_UTF_8_is_an_error_naming_the_line_and_showing_the_bytes()
     {
