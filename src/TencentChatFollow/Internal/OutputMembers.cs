@@ -1,4 +1,5 @@
 using System;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
 using System.Reflection;
@@ -36,9 +37,51 @@ public static class OutputMembers
     public static object? FollowTime(PSObject instance)
         => Entry(instance).FollowTime is { } time ? Iso(time) : null;
 
-    /// <summary>The ToString of a time wrapped by <see cref="Iso"/>.</summary>
-    public static string IsoText(PSObject instance)
-        => instance?.BaseObject is DateTimeOffset time ? time.ToString(IsoFormat, CultureInfo.InvariantCulture) : instance?.BaseObject?.ToString() ?? "";
+    /// <summary>
+    /// The ToString of a time wrapped by <see cref="Iso"/>, with the overloads of DateTimeOffset.ToString:
+    /// no argument gives ISO 8601; a format, a format provider, or both give what the DateTimeOffset gives.
+    /// A format provider with no format (or an empty one) is how PowerShell asks for an object's plain text
+    /// (PSObject.ToString(format, provider), which the -f operator and the formatter reach), so it is ISO 8601 too.
+    /// </summary>
+    public static string IsoText(PSObject instance, params object?[]? arguments)
+    {
+        if (instance?.BaseObject is not DateTimeOffset time)
+        {
+            return instance?.BaseObject?.ToString() ?? "";
+        }
+
+        // $t.ToString($null) binds the null to the params array itself: one null argument, as for DateTimeOffset.
+        var args = arguments ?? [null];
+        switch (args.Length)
+        {
+            case 0:
+                return time.ToString(IsoFormat, CultureInfo.InvariantCulture);
+            case 1 when Unwrap(args[0]) is IFormatProvider provider:
+                return time.ToString(provider);
+            case 1:
+                return time.ToString(FormatArgument(args[0]), CultureInfo.CurrentCulture);
+            case 2:
+                var format = FormatArgument(args[0]);
+                var formatProvider = Unwrap(args[1]) switch
+                {
+                    null => null,
+                    IFormatProvider given => given,
+                    var other => throw new ArgumentException(
+                        $"The second argument of ToString must be a format provider (such as [cultureinfo]::InvariantCulture), not {other.GetType().FullName}."),
+                };
+                return string.IsNullOrEmpty(format) && formatProvider is not null
+                    ? time.ToString(IsoFormat, CultureInfo.InvariantCulture)
+                    : time.ToString(format, formatProvider);
+            default:
+                throw new ArgumentException(
+                    $"ToString takes at most two arguments (a format and a format provider), not {args.Length}.");
+        }
+    }
+
+    private static string? FormatArgument(object? argument)
+        => Unwrap(argument) is { } value ? LanguagePrimitives.ConvertTo<string>(value) : null;
+
+    private static object? Unwrap(object? argument) => argument is PSObject wrapped ? wrapped.BaseObject : argument;
 
     private static FollowEntry Entry(PSObject instance) => (FollowEntry)instance.BaseObject;
 
@@ -46,7 +89,34 @@ public static class OutputMembers
     internal static PSObject Iso(DateTimeOffset time)
     {
         var wrapped = new PSObject(time);
-        wrapped.Methods.Add(new PSCodeMethod("ToString", IsoTextMethod));
+        wrapped.Methods.Add(new IsoToStringMethod());
         return wrapped;
+    }
+
+    /// <summary>
+    /// The ToString code method of <see cref="Iso"/>: <see cref="IsoText"/>, listed with the four overloads of
+    /// DateTimeOffset.ToString. PowerShell passes a format and a format provider to an object's ToString member
+    /// (the -f operator's '{0:yyyy-MM-dd}', PSObject.ToString(format, provider)) only when the member has more than
+    /// one overload, in Windows PowerShell 5.1 as in PowerShell 7; a code method has one, the method it refers to, so
+    /// this one names the overloads itself. Calls such as $t.ToString('yyyy-MM-dd') reach IsoText's params array.
+    /// </summary>
+    private sealed class IsoToStringMethod : PSCodeMethod
+    {
+        private static readonly string[] Overloads =
+        [
+            "string ToString()",
+            "string ToString(string format)",
+            "string ToString(System.IFormatProvider formatProvider)",
+            "string ToString(string format, System.IFormatProvider formatProvider)",
+        ];
+
+        public IsoToStringMethod()
+            : base("ToString", IsoTextMethod)
+        {
+        }
+
+        public override Collection<string> OverloadDefinitions => new([.. Overloads]);
+
+        public override PSMemberInfo Copy() => new IsoToStringMethod();
     }
 }
