@@ -1,7 +1,8 @@
 # Audit finding 3: output that crosses a process boundary (Start-Job, Invoke-Command, Export-Clixml/Import-Clixml)
 # keeps what matters where the module is loaded. A FollowEntry comes back as a FollowEntry: FollowTime compares as a
-# date, Profile exports to CSV as the same JSON text and still reads by tag; the other types keep their table and list
-# views (Deserialized.* type names in the format data). In process nothing changes.
+# date, Profile exports to CSV as the same JSON text and still reads by tag. The other types keep their table and list
+# views: PowerShell's formatting matches a Deserialized.* copy to the view of the type it copies when no view names
+# the copy (so this one held before the change too). In process nothing changes.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
