@@ -41,8 +41,8 @@ public sealed class DeserializedOutputConverter : PSTypeConverter
 
     private static FollowEntry Entry(PSObject copy)
         => new(
-            (string)Value(copy, nameof(FollowEntry.UserId))!,
-            (string)Value(copy, nameof(FollowEntry.OfUserId))!,
+            Text(copy, nameof(FollowEntry.UserId)),
+            Text(copy, nameof(FollowEntry.OfUserId)),
             LanguagePrimitives.ConvertTo<FollowRelation>(Value(copy, nameof(FollowEntry.Relation))),
             Time(Value(copy, nameof(FollowEntry.FollowTime))),
             (string?)Value(copy, nameof(FollowEntry.Nick)),
@@ -80,6 +80,9 @@ public sealed class DeserializedOutputConverter : PSTypeConverter
     }
 
     private static object? Value(PSObject copy, string name) => Unwrap(copy.Properties[name]?.Value);
+
+    private static string Text(PSObject copy, string name)
+        => Value(copy, name) as string ?? throw new PSInvalidCastException($"A deserialized FollowEntry has its {name}.");
 
     private static object? Unwrap(object? value) => value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : value;
 }
