@@ -944,10 +944,8 @@ public class BatchCallTests
     public async Task The_run_says_once_when_an_outage_begins_and_once_when_the_service_answers_again()
     {
         // performance.md: -Verbose says when the outage begins and when the service answers again, as it happens.
-        var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)) };
-        for (var i = 0; i < 4; i++) replies.Add(Html502);
-        replies.Add(Ok(Item("b", 2, 2, 2)));
-        replies.Add(Ok(Item("c", 3, 3, 3)));
+        // Two retries, then the third failure in a row is an outage: one wait, and the probe is answered.
+        var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)), Html502, Html502, Html502, Ok(Item("b", 2, 2, 2)), Ok(Item("c", 3, 3, 3)) };
         using var server = new FakeTransport(replies.ToArray());
         var rig = Make(server, maxRetry: 2);
         var notices = new List<string>();
