@@ -103,8 +103,8 @@ internal sealed class Refusal
         {
             case RefusalKind.NoFrom:
                 return (one
-                        ? $"The id '{Input}' came without a From, so its pair was not sent"
-                        : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
+                        ? $"The id {UserIdText.Show((string)Input!)} came without a From, so its pair was not sent"
+                        : $"{Wording.Ids(count)} (such as {UserIdText.Show((string)Input!)}) came without a From, so none of their pairs was sent") +
                     $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property or hashtable key, such as a From column in the CSV file: " +
                     $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
             case RefusalKind.TooLong:
@@ -114,7 +114,7 @@ internal sealed class Refusal
                     " " + TooLongHint((string)Input!, command) + all;
             case RefusalKind.FromTooLong:
                 return $"The From {ShowLong(Shape)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account: " +
-                    (one ? $"its pair with '{Input}' was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with '{Input}') was sent.") +
+                    (one ? $"its pair with {UserIdText.Show((string)Input!)} was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with {UserIdText.Show((string)Input!)}) was sent.") +
                     " Check -From, or the From column of the input." + all;
             case RefusalKind.Unreadable:
                 return (one
@@ -181,13 +181,13 @@ internal sealed class Refusal
 
     private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
 
-    /// <summary>An input as the messages show it: its text (80 characters at most) and what it is.</summary>
+    /// <summary>An input as the messages show it: its text (80 characters at most, invisible ones as escapes) and what it is.</summary>
     private static string Show(object? item)
     {
         var value = item is PSObject ps ? ps.BaseObject : item;
         var text = value is IDictionary dictionary ? "@{" + string.Join("; ", DictionaryPairs(dictionary)) + "}" : LanguagePrimitives.ConvertTo<string>(item) ?? "";
         if (text.Length > 80) text = text.Substring(0, 77) + "...";
-        return $"'{text}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
+        return $"'{ServerText.Safe(text, int.MaxValue)}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
     }
 
     private static IEnumerable<string> DictionaryPairs(IDictionary dictionary)

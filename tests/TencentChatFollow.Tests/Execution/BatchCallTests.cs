@@ -1168,6 +1168,18 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task An_unknown_outcome_shows_an_id_with_a_zero_width_space_escaped_and_its_command_builds_it_exactly()
+    {
+        using var server = new FakeTransport(Reply.Never, Reply.Never);
+        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "bob\u200b");
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Contains($"so '{From}' may follow 'bob\\u200B' now: Test-TencentChatFollow -From '{From}' -UserId \"bob$([char]0x200B)\" shows whether it does.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_id_still_missing_from_a_write_answer_after_every_retry_is_unknown_and_the_others_are_done()
     {
         using var server = new FakeTransport(Changed(ChangeItem("bob")), Changed(), Changed());
