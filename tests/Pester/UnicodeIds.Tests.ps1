@@ -51,6 +51,104 @@ AfterAll {
     $emulator | Stop-Emulator
 }
 
+Describe 'Ids no account can have are refused before anything is sent' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    It 'an id holding half a surrogate pair: one NotAUserId naming it, the other ids answered, nothing sent for it' {
+        $rows = @(Get-TencentChatFollowInfo -UserId user001, $lone, user002 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        ($rows.UserId -join ',') | Should -Be 'user001,user002'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].TargetObject | Should -BeExactly $lone
+        $errs[0].Exception.Message | Should -BeLike "The id '\uD800lone' holds half of a UTF-16 surrogate pair (U+D800, character 1)*U+FFFD*it was not sent.*"
+        Assert-Visible $errs[0].Exception.Message
+        Get-SentAccount | Should -Not -Contain "$([char]0xFFFD)lone"
+    }
+
+    It 'a write whose id or From holds half a surrogate pair reaches no other account: <Name>' -ForEach @(
+        @{ Name = 'Add -UserId'; Run = { Add-TencentChatFollow -From user002 -UserId $lone -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue }; ErrorId = 'TencentChat.NotAUserId' }
+        @{ Name = 'Remove -From'; Run = { Remove-TencentChatFollow -From $lone -UserId user001 -PassThru -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue }; ErrorId = 'TencentChat.InvalidFrom' }
+        @{ Name = 'Test -From'; Run = { Test-TencentChatFollow -From $lone -UserId user001, user002 -ErrorVariable errs -ErrorAction SilentlyContinue }; ErrorId = 'TencentChat.InvalidFrom' }
+    ) {
+        $rows = @(. $Run)
+        $rows.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $errs[0].Exception.Message | Should -Match 'half of a UTF-16 surrogate pair \(U\+D800, character 1\)'
+        (Get-Request).Count | Should -Be 0
+        (Get-TencentChatFollow -UserId user001).UserId | Should -Contain "$([char]0xFFFD)lone" -Because 'the edge of the other account is still there'
+    }
+
+    It 'a UTF-16 file without a BOM read as UTF-8: every line refused, NUL-only lines too, with the -Encoding Unicode hint' {
+        $file = Join-Path $TestDrive 'u16.txt'
+        [System.IO.File]::WriteAllText($file, "user001`nuser002`n`nuser003`n", [System.Text.UnicodeEncoding]::new($false, $false))
+        $rows = @(Get-Content -LiteralPath $file -Encoding utf8 | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $rows.Count | Should -Be 0
+        $errs.Count | Should -Be 2 -Because 'the ids with letters are one problem, the lone NULs (blank lines) another'
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*' }
+        $errs | ForEach-Object { $_.Exception.Message | Should -Match 'UTF-16 \(Unicode\) file without a byte order mark read as UTF-8: read the file with -Encoding Unicode, as in Get-Content users.txt -Encoding Unicode \| Get-TencentChatFollowInfo\.' }
+        $errs[0].Exception.Message | Should -Match "holds a NUL character \(U\+0000\) after each character|hold a NUL character"
+        @($errs.TargetObject) -contains "$([char]0)" | Should -BeTrue
+        Assert-Visible $errs.Exception.Message
+        (Get-Request).Count | Should -Be 0
+        # What the hint says works.
+        (Get-Content -LiteralPath $file -Encoding Unicode | Get-TencentChatFollowInfo).UserId -join ',' | Should -Be 'user001,user002,user003'
+    }
+
+    It 'an id holding another control character: <Name>' -ForEach @(
+        @{ Name = 'ESC'; Id = "ctl$([char]0x1B)[31m"; Shown = '\u001B, character 4' }
+        @{ Name = 'a NUL inside'; Id = "nul$([char]0)id"; Shown = '\u0000, character 4' }
+        @{ Name = 'DEL'; Id = "del$([char]0x7F)"; Shown = '\u007F, character 4' }
+        @{ Name = 'C1 CSI'; Id = "c1$([char]0x9B)x"; Shown = '\u009B, character 3' }
+    ) {
+        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].TargetObject | Should -BeExactly $Id
+        $errs[0].Exception.Message | Should -Match ([regex]::Escape("a control character (U+$($Shown.Substring(2))"))
+        Assert-Visible $errs[0].Exception.Message
+        (Get-Request).Count | Should -Be 0
+    }
+
+    It 'UTF-8 read as ANSI (Latin-1): the 62-byte id refused with the -Encoding UTF8 hint, a short one gets it on its 30003' {
+        $long = ConvertTo-Latin1Misread ([string]::new([char]0x754C, 10) + 'ab')     # 32 bytes in UTF-8, 62 once misread
+        $short = ConvertTo-Latin1Misread "Jos$([char]0xE9)"
+        $null = Get-TencentChatFollowInfo -UserId $long, $short -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 2
+        $refused = @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.NotAUserId,*')
+        $refused.Exception.Message | Should -Match '\(62 bytes, 32 characters\)'
+        $refused.Exception.Message | Should -Match 'UTF-8 text read as ANSI or Latin-1.*-Encoding UTF8, as in Get-Content users.txt -Encoding UTF8 \| Get-TencentChatFollowInfo\.'
+        $notFound = @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.UserNotFound,*')
+        $notFound.Exception.Message | Should -Match 'UTF-8 text read as ANSI or Latin-1.*-Encoding UTF8'
+        Assert-Visible $errs.Exception.Message
+    }
+
+    It 'ids that are only unusual are sent and answered: Chinese, accents, emoji' {
+        $null = Get-TencentChatFollowInfo -UserId ([string]::new([char]0x754C, 10) + 'ab'), "Jos$([char]0xE9)", "$([char]::ConvertFromUtf32(0x1F600))x" -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($errs | Where-Object FullyQualifiedErrorId -Like 'TencentChat.NotAUserId,*').Count | Should -Be 0
+        @(Get-Request | ForEach-Object { $_.toAccount }).Count | Should -Be 3
+        @($errs | Where-Object { $_.Exception.Message -match 'ANSI' }).Count | Should -Be 0 -Because 'text that is not misread gets no encoding hint'
+    }
+
+    It 'Get-TencentChatFollowInfo -From refuses <Name> before any call, showing the value' -ForEach @(
+        @{ Name = '11 CJK characters'; From = [string]::new([char]0x754C, 11); Message = '"界界界界界界界界界界界" (33 bytes, 11 characters) is longer than a Tencent user id may be (32 bytes)' }
+        @{ Name = 'a NUL'; From = "ad$([char]0)min"; Message = "'ad\u0000min' holds a control character (U+0000, character 3)" }
+        @{ Name = 'half a pair'; From = "$([char]0xDC00)x"; Message = "'\uDC00x' holds half of a UTF-16 surrogate pair (U+DC00, character 1)" }
+    ) {
+        $err = $null
+        try { Get-TencentChatFollowInfo -UserId user001 -From $From } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+        $err.Exception.Message | Should -BeLike "*The From $Message*"
+        (Get-Request).Count | Should -Be 0
+    }
+
+    It 'the too-long From of a pair says its value and byte count in the same words' {
+        $from = [string]::new([char]0x754C, 11)
+        $null = Test-TencentChatFollow -From $from -UserId user001 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike 'The From "界界界界界界界界界界界" (33 bytes, 11 characters) is longer than a Tencent user id may be (32 bytes), so it names no account: *'
+    }
+}
+
 Describe 'Ids in messages are shown so the reader can see them' {
     BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
 
@@ -76,5 +174,22 @@ Describe 'Ids in messages are shown so the reader can see them' {
         (Get-Request).Count | Should -Be 0
         Get-Content -Raw -LiteralPath $log | Should -Match ([regex]::Escape("'user\u200B001' follows 'user\u2060002'"))
     }
-}
 
+    It 'an id the service listed, holding escape sequences and a line separator, is shown escaped when the next command refuses it' {
+        $id = 'x\u001b[2J\u001b[31mFAKE\u2028LINE'
+        $body = '{"FollowItem":[{"To_Account":"' + $id + '","FollowTime":1700000000,"ProfileItem":[]}],"NextCursor":"","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $body }
+        $null = Get-TencentChatFollow -UserId user001 | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].Exception.Message | Should -BeLike "The id 'x\u001B``[2J\u001B``[31mFAKE\u2028LINE' holds a control character*"
+        Assert-Visible $errs[0].Exception.Message
+    }
+
+    It 'a long id is cut between characters, never inside a surrogate pair, and counted in characters as shown' {
+        $emoji = [char]::ConvertFromUtf32(0x1F600)
+        $null = Get-TencentChatFollowInfo -UserId (('a' * 39) + $emoji + 'bbbb') -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike "The id ""$('a' * 39)$emoji..."" (47 bytes, 44 characters) is longer*"
+        Assert-Visible $errs[0].Exception.Message
+    }
+}

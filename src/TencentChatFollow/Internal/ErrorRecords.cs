@@ -12,7 +12,7 @@ internal static class ErrorRecords
     {
         target ??= ex.UserId;
         // The hint is for an id (not for a body that holds commas, as Invoke-TencentChatRestMethod's targets do).
-        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && (ex.UserId is null || ex.UserId == id) && SeveralIdsHint(id) is { } hint)
+        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && (ex.UserId is null || ex.UserId == id) && (Refusal.MisreadHint(id) ?? SeveralIdsHint(id)) is { } hint)
             ex = ex.WithMessage(ex.Message + " " + hint);
         return new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), target);
     }
