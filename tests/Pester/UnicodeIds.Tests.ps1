@@ -193,3 +193,52 @@ Describe 'Ids in messages are shown so the reader can see them' {
         Assert-Visible $errs[0].Exception.Message
     }
 }
+
+Describe 'The commands the messages suggest run as written' {
+    It 'an Import-Csv column named <Name>: the suggested Select-Object parses and binds the ids' -ForEach @(
+        @{ Name = 'with a space'; Column = 'User ID' }
+        @{ Name = 'with a hyphen'; Column = 'user-id' }
+        @{ Name = 'with a quote'; Column = "o'id" }
+        @{ Name = 'with a typographic quote'; Column = "o$([char]0x2019)id" }
+        @{ Name = 'in Chinese with a space'; Column = "用户 ID" }
+        @{ Name = 'with a dollar and a backtick'; Column = 'a$b`c' }
+    ) {
+        $csv = Join-Path $TestDrive 'columns.csv'
+        $header = '"' + $Column.Replace('"', '""') + '",Name'
+        [System.IO.File]::WriteAllLines($csv, [string[]]@($header, 'user001,a', 'user002,b'), [System.Text.UTF8Encoding]::new($false))
+        $null = Import-Csv -LiteralPath $csv | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message -match 'on the way: (?<command>Import-Csv users\.csv \| .* \| Get-TencentChatFollowInfo)\.' | Should -BeTrue
+        $command = $Matches.command
+        Get-ParseError $command | Should -BeNullOrEmpty -Because "'$command' is suggested"
+        # Run as suggested, with this file: the ids bind.
+        $run = $command.Replace('Import-Csv users.csv', 'Import-Csv -LiteralPath $csv')
+        (Invoke-Expression $run).UserId -join ',' | Should -Be 'user001,user002'
+    }
+
+    It 'a several-ids hint for <Name> parses and splits the string into its ids' -ForEach @(
+        @{ Name = 'a quote'; Id = "o'brien,user002"; Parts = "o'brien", 'user002' }
+        @{ Name = 'a zero-width space'; Id = "user$([char]0x200B)1,user002"; Parts = "user$([char]0x200B)1", 'user002' }
+        @{ Name = 'a dollar'; Id = "`$x$([char]0x200B),user002"; Parts = "`$x$([char]0x200B)", 'user002' }
+    ) {
+        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message -match 'as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
+        $expression = $Matches.expression
+        Get-ParseError $expression | Should -BeNullOrEmpty -Because "'$expression' is suggested"
+        @(Invoke-Expression $expression) | Should -Be $Parts
+        Assert-Visible $errs[0].Exception.Message
+    }
+
+    It 'a CSV file written with -UseCulture (;) and read with Import-Csv''s comma: the message suggests -Delimiter '';'', which works' {
+        $csv = Join-Path $TestDrive 'culture.csv'
+        Get-TencentChatFollowInfo -UserId user001, user002 | Export-Csv -LiteralPath $csv -Delimiter ';' -NoTypeInformation
+        $null = Import-Csv -LiteralPath $csv | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $message = $errs[0].Exception.Message
+        $message -match "holds the delimiter ';'.*as in (?<command>Import-Csv users\.csv -Delimiter ';' \| Get-TencentChatFollowInfo) \(or Import-Csv users\.csv -UseCulture" | Should -BeTrue
+        $message | Should -Not -Match 'Expression ='
+        $command = $Matches.command
+        Get-ParseError $command | Should -BeNullOrEmpty
+        (Invoke-Expression $command.Replace('Import-Csv users.csv', 'Import-Csv -LiteralPath $csv')).UserId -join ',' | Should -Be 'user001,user002'
+    }
+}

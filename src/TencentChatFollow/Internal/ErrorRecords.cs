@@ -30,7 +30,7 @@ internal static class ErrorRecords
         var named = 0;
         foreach (var part in parts) if (!string.IsNullOrWhiteSpace(part)) named++;
         if (named < 2) return null;
-        return $"{UserIdText.Show(id)} looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ('{id}' -split '{sep}'), " +
+        return $"{UserIdText.Show(id)} looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ({PowerShellText.Quote(id)} -split '{sep}'), " +
                $"or pipe the lines of a file through ForEach-Object {{ $_ -split '{sep}' }} first.";
     }
 

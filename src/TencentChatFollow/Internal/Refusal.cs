@@ -155,7 +155,7 @@ internal sealed class Refusal
                 return (one
                         ? $"The input object {Show(Input)} has a blank {Property}, so it carries no user id; it was not sent."
                         : $"{Wording.Count(count, "input object", "input objects")} (such as {Show(Input)}) have a blank {Property}, so they carry no user id; none of them was sent.") +
-                    $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {Property} | {command}.{all}";
+                    $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {PowerShellText.Member(Property!)} | {command}.{all}";
         }
         if (Shape.StartsWith(HashtableShape, StringComparison.Ordinal))
         {
@@ -167,10 +167,13 @@ internal sealed class Refusal
         if (Shape.StartsWith(ObjectShape, StringComparison.Ordinal))
         {
             var column = Property is null ? "Id" : Property;
+            var properties = Shape.Substring(ObjectShape.Length);
             return (one
                     ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
-                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {Shape.Substring(ObjectShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
-                $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{column} }} }} | {command}.{all}";
+                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {ServerText.Safe(properties.Replace(",", ", "))} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
+                (properties == Property && Delimiter(Property) is { } delimiter
+                    ? $" The one property holds the delimiter {delimiter}: the file was written with it (Export-Csv -UseCulture writes the culture's list separator) and read with a comma. Read it with the same one, as in Import-Csv users.csv -Delimiter {delimiter} | {command} (or Import-Csv users.csv -UseCulture where the list separator is {delimiter}).{all}"
+                    : $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{PowerShellText.Member(column)} }} }} | {command}.{all}");
         }
         var type = Input?.GetType().Name ?? "null";
         return (one
@@ -181,6 +184,13 @@ internal sealed class Refusal
 
     /// <summary>For an id the service does not know: how to read a file whose UTF-8 text it looks like, read as ANSI ("JosÃ©"); null for any other id.</summary>
     public static string? MisreadHint(string id) => UserIdText.LooksMisread(id) ? Hint(id, IdFlaw.None, command: null) : null;
+
+    /// <summary>
+    /// The CSV delimiter in the one property name of an Import-Csv row read with the wrong delimiter
+    /// (UserId;"FollowerCount";...), as a PowerShell literal: ';', '|' or "`t"; null when it holds none.
+    /// </summary>
+    private static string? Delimiter(string name)
+        => name.IndexOf(';') > 0 ? "';'" : name.IndexOf('\t') > 0 ? "\"`t\"" : name.IndexOf('|') > 0 ? "'|'" : null;
 
     /// <summary>What a string that is no id most likely is, for its hint (and its own error): lines of a file, UTF-8 read as ANSI, ids with a separator, or something else.</summary>
     private static string HintShape(string text)
