@@ -242,3 +242,26 @@ Describe 'The commands the messages suggest run as written' {
         (Invoke-Expression $command.Replace('Import-Csv users.csv', 'Import-Csv -LiteralPath $csv')).UserId -join ',' | Should -Be 'user001,user002'
     }
 }
+
+Describe 'Several ids in one string, with other separators' {
+    It 'an unknown id holding <Name> says it looks like several ids, and the split it suggests works' -ForEach @(
+        @{ Name = 'a full-width comma'; Separator = [string][char]0xFF0C }
+        @{ Name = 'an ideographic comma'; Separator = [string][char]0x3001 }
+        @{ Name = 'an Arabic comma'; Separator = [string][char]0x060C }
+        @{ Name = 'a full-width semicolon'; Separator = [string][char]0xFF1B }
+        @{ Name = 'a space'; Separator = ' ' }
+        @{ Name = 'an ideographic space'; Separator = [string][char]0x3000 }
+    ) {
+        $id = "user001${Separator}user002"
+        $null = Get-TencentChatFollowInfo -UserId $id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message -match 'looks like several ids in one string.*as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
+        (Get-TencentChatFollowInfo -UserId (Invoke-Expression $Matches.expression)).UserId -join ',' | Should -Be 'user001,user002'
+    }
+
+    It 'an id holding a tab is refused, and its message says how to split it' {
+        $null = Get-TencentChatFollowInfo -UserId "user001`tuser002" -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].Exception.Message | Should -Match 'several ids in one string: split it first, as in \(\$ids -split ''\\s\+''\)'
+    }
+}

@@ -18,20 +18,20 @@ internal static class ErrorRecords
     }
 
     /// <summary>
-    /// For an id that does not exist and holds a comma or semicolon between two names ('user001,user002'): it looks
-    /// like several ids in one string, as -UserId 'a,b' or a line of a comma-separated file gives, and says how to
-    /// split it. Null for any other id.
+    /// For an id that does not exist and holds a separator between two names ('user001,user002', a full-width or
+    /// ideographic comma, white space: <see cref="UserIdText.Separator"/>): it looks like several ids in one string, as
+    /// -UserId 'a,b' or a line of a comma-separated file gives, and says how to split it. Null for any other id.
     /// </summary>
     public static string? SeveralIdsHint(string id)
     {
-        var separator = id.IndexOf(',') >= 0 ? ',' : id.IndexOf(';') >= 0 ? ';' : (char?)null;
-        if (separator is not char sep) return null;
-        var parts = id.Split(sep);
+        if (UserIdText.Separator(id) is not char sep) return null;
+        var parts = sep == ' ' ? id.Split((char[]?)null) : id.Split(sep);
         var named = 0;
         foreach (var part in parts) if (!string.IsNullOrWhiteSpace(part)) named++;
         if (named < 2) return null;
-        return $"{UserIdText.Show(id)} looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ({PowerShellText.Quote(id)} -split '{sep}'), " +
-               $"or pipe the lines of a file through ForEach-Object {{ $_ -split '{sep}' }} first.";
+        var pattern = PowerShellText.Quote(UserIdText.SplitPattern(sep));
+        return $"{UserIdText.Show(id)} looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ({PowerShellText.Quote(id)} -split {pattern}), " +
+               $"or pipe the lines of a file through ForEach-Object {{ $_ -split {pattern} }} first.";
     }
 
     public static ErrorRecord InvalidArgument(ArgumentException ex, string errorId, object? target = null)
