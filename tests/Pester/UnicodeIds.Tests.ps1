@@ -35,6 +35,15 @@ BeforeAll {
         }
     }
 
+    # The one error Get-TencentChatFollowInfo writes for $Id, which must be an $ErrorId error about that very id.
+    function Get-OneError([string] $Id, [string] $ErrorId) {
+        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $errs[0].TargetObject | Should -BeExactly $Id
+        $errs[0]
+    }
+
     # The parse errors of a command a message suggests.
     function Get-ParseError([string] $Command) {
         $tokens = $errors = $null
@@ -101,12 +110,9 @@ Describe 'Ids no account can have are refused before anything is sent' {
         @{ Name = 'DEL'; Id = "del$([char]0x7F)"; Shown = '\u007F, character 4' }
         @{ Name = 'C1 CSI'; Id = "c1$([char]0x9B)x"; Shown = '\u009B, character 3' }
     ) {
-        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
-        $errs[0].TargetObject | Should -BeExactly $Id
-        $errs[0].Exception.Message | Should -Match ([regex]::Escape("a control character (U+$($Shown.Substring(2))"))
-        Assert-Visible $errs[0].Exception.Message
+        $err = Get-OneError $Id 'TencentChat.NotAUserId'
+        $err.Exception.Message | Should -Match ([regex]::Escape("a control character (U+$($Shown.Substring(2))"))
+        Assert-Visible $err.Exception.Message
         (Get-Request).Count | Should -Be 0
     }
 
@@ -153,12 +159,9 @@ Describe 'Ids in messages are shown so the reader can see them' {
         @{ Name = 'a soft hyphen'; Id = "user$([char]0xAD)001"; Shown = "'user\u00AD001'" }
         @{ Name = 'a decomposed accent'; Id = "Jose$([char]0x301)"; Shown = "'Jose$([char]0x301)' (decomposed: NFD)" }
     ) {
-        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.UserNotFound,*'
-        $errs[0].TargetObject | Should -BeExactly $Id
-        $errs[0].Exception.Message | Should -BeLike "Tencent error 30003 for $([WildcardPattern]::Escape($Shown)) *"
-        Assert-Visible $errs[0].Exception.Message
+        $err = Get-OneError $Id 'TencentChat.UserNotFound'
+        $err.Exception.Message | Should -BeLike "Tencent error 30003 for $([WildcardPattern]::Escape($Shown)) *"
+        Assert-Visible $err.Exception.Message
     }
 
     It 'a -WhatIf line shows both accounts with escapes' {
@@ -182,9 +185,9 @@ Describe 'Ids in messages are shown so the reader can see them' {
 
     It 'a long id is cut between characters, never inside a surrogate pair, and counted in characters as shown' {
         $emoji = [char]::ConvertFromUtf32(0x1F600)
-        $null = Get-TencentChatFollowInfo -UserId (('a' * 39) + $emoji + 'bbbb') -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].Exception.Message | Should -BeLike "The id ""$('a' * 39)$emoji..."" (47 bytes, 44 characters) is longer*"
-        Assert-Visible $errs[0].Exception.Message
+        $err = Get-OneError (('a' * 39) + $emoji + 'bbbb') 'TencentChat.NotAUserId'
+        $err.Exception.Message | Should -BeLike "The id ""$('a' * 39)$emoji..."" (47 bytes, 44 characters) is longer*"
+        Assert-Visible $err.Exception.Message
     }
 }
 
@@ -215,12 +218,12 @@ Describe 'The commands the messages suggest run as written' {
         @{ Name = 'a zero-width space'; Id = "user$([char]0x200B)1,user002"; Parts = "user$([char]0x200B)1", 'user002' }
         @{ Name = 'a dollar'; Id = "`$x$([char]0x200B),user002"; Parts = "`$x$([char]0x200B)", 'user002' }
     ) {
-        $null = Get-TencentChatFollowInfo -UserId $Id -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].Exception.Message -match 'as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
+        $err = Get-OneError $Id 'TencentChat.UserNotFound'
+        $err.Exception.Message -match 'as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
         $expression = $Matches.expression
         Get-ParseError $expression | Should -BeNullOrEmpty -Because "'$expression' is suggested"
         @(Invoke-Expression $expression) | Should -Be $Parts
-        Assert-Visible $errs[0].Exception.Message
+        Assert-Visible $err.Exception.Message
     }
 
     It 'a CSV file written with -UseCulture (;) and read with Import-Csv''s comma: the message suggests -Delimiter '';'', which works' {
@@ -246,16 +249,13 @@ Describe 'Several ids in one string, with other separators' {
         @{ Name = 'a space'; Separator = ' ' }
         @{ Name = 'an ideographic space'; Separator = [string][char]0x3000 }
     ) {
-        $id = "user001${Separator}user002"
-        $null = Get-TencentChatFollowInfo -UserId $id -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].Exception.Message -match 'looks like several ids in one string.*as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
+        $err = Get-OneError "user001${Separator}user002" 'TencentChat.UserNotFound'
+        $err.Exception.Message -match 'looks like several ids in one string.*as in -UserId (?<expression>\(.*\)), or pipe' | Should -BeTrue
         (Get-TencentChatFollowInfo -UserId (Invoke-Expression $Matches.expression)).UserId -join ',' | Should -Be 'user001,user002'
     }
 
     It 'an id holding a tab is refused, and its message says how to split it' {
-        $null = Get-TencentChatFollowInfo -UserId "user001`tuser002" -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
-        $errs[0].Exception.Message | Should -Match 'several ids in one string: split it first, as in \(\$ids -split ''\\s\+''\)'
+        $err = Get-OneError "user001`tuser002" 'TencentChat.NotAUserId'
+        $err.Exception.Message | Should -Match 'several ids in one string: split it first, as in \(\$ids -split ''\\s\+''\)'
     }
 }
