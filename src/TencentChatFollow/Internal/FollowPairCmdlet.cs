@@ -39,7 +39,7 @@ public abstract class FollowPairCmdlet : BatchCmdlet
 
     /// <summary>
     /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
-    /// id, or holding a control character), has its ids refused instead (one error for them all).
+    /// id, or holding a control character or half a surrogate pair), has its ids refused instead (one error for them all).
     /// </summary>
     protected sealed override void ProcessRecord()
     {

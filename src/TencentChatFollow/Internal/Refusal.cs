@@ -109,8 +109,13 @@ internal sealed class Refusal
             return $"The From {UserIdText.ShowLong(from)} is longer than a Tencent user id may be ({UserIdText.MaxBytes} bytes), so it names no account";
         }
         var flaw = UserIdText.Flaw(from, out var at);
+        if (flaw == IdFlaw.None)
+        {
+            hint = "";
+            return null;
+        }
         hint = Hint(from, flaw, command: null);
-        return flaw == IdFlaw.None ? null : $"The From {UserIdText.Show(from)} {Holds(flaw, from, at, one: true)}, so it names no account";
+        return $"The From {UserIdText.Show(from)} {Holds(flaw, from, at, one: true)}, so it names no account";
     }
 
     /// <summary>

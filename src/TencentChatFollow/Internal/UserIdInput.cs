@@ -46,7 +46,8 @@ internal static class UserIdInput
                 Refuse(cmdlet, Refusal.TooLong(id!));
                 continue;
             }
-            if (UserIdText.Flaw(id!, out _) is var flaw && flaw != IdFlaw.None)
+            var flaw = UserIdText.Flaw(id!, out _);
+            if (flaw != IdFlaw.None)
             {
                 refused();
                 Refuse(cmdlet, Refusal.NotAnId(id!, flaw));
