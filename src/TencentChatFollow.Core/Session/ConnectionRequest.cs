@@ -110,7 +110,7 @@ internal sealed class ConnectionRequest
         if (sig is StaticSigSource ready && ready.Info is { } info)
         {
             if (info.SdkAppId != appId) throw new ArgumentException($"The -UserSig was made for SDKAppID {info.SdkAppId}, not {appId}: pass the matching -SdkAppId or a UserSig for this app.");
-            if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier '{info.Identifier}', not '{identifier}': pass -Identifier '{info.Identifier}' or a UserSig for '{identifier}'.");
+            if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier {Text.UserIdText.Show(info.Identifier)}, not {Text.UserIdText.Show(identifier)}: pass -Identifier {Text.PowerShellText.Quote(info.Identifier)} or a UserSig for {Text.UserIdText.Show(identifier)}.");
             if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {Wording.LocalTime(info.ExpiresAt)}: make a new one, or connect with -SecretKey so the module renews it.");
         }
         sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known

@@ -243,7 +243,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
         if (result.Error is { } error) ThrowTerminatingError(ErrorRecords.From(error.WithMessage(error.Message + RunspaceSessionRemoved()), session.Endpoint));
-        WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin '{session.Identifier}'.");
+        WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin {Text.UserIdText.Show(session.Identifier)}.");
     }
 
     /// <summary>How often the pipeline thread writes the check call's new -Verbose lines while it waits.</summary>

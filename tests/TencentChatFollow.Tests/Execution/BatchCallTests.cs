@@ -1225,18 +1225,21 @@ public class BatchCallTests
         Assert.Contains("-UserId 'bob'", result.Outcomes[1].Error!.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_delete_that_timed_out_is_unknown_and_its_message_says_the_follow_may_be_gone()
+    [Theory]
+    [InlineData(false, "o'brien", "so '{0}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{0}' -UserId 'o''brien' shows whether it still does.")]
+    // An id with a zero-width space: shown escaped, and the command builds it exactly.
+    [InlineData(true, "bob\u200b", "so '{0}' may follow 'bob\\u200B' now: Test-TencentChatFollow -From '{0}' -UserId \"bob$([char]0x200B)\" shows whether it does.")]
+    public async Task A_write_that_timed_out_is_unknown_and_its_message_says_the_follow_may_have_changed(bool add, string id, string says)
     {
         using var server = new FakeTransport(Reply.Never, Reply.Never);
         var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
 
-        var result = await Write(rig, FollowChangeProtocol.Delete, "o'brien");
+        var result = await Write(rig, add ? FollowChangeProtocol.Add : FollowChangeProtocol.Delete, id);
 
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.Timeout", error.ErrorId);
         Assert.True(error.OutcomeUnknown);
-        Assert.Contains($"so '{From}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{From}' -UserId 'o''brien' shows whether it still does.", error.Message, StringComparison.Ordinal);
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, says, From), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
