@@ -239,6 +239,21 @@ Describe 'Connect-TencentChat' {
         $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected*administrator*"
     }
 
+    It 'refuses <Where> that no account can have, before any call, naming it with escapes' -ForEach @(
+        @{ Where = 'an -Identifier with a control character'; Identifier = "admin$([char]0x1B)[31m"; UserName = $null; Expected = "-Identifier 'admin\u001B``[31m' holds a control character (U+001B, character 6)*names no account: pass the App admin's account*" }
+        @{ Where = 'an -Identifier with half a surrogate pair'; Identifier = "admin$([char]0xD83D)"; UserName = $null; Expected = "-Identifier 'admin\uD83D' holds half of a UTF-16 surrogate pair*" }
+        @{ Where = 'a credential user name over 32 bytes'; Identifier = $null; UserName = ('a' * 33); Expected = "The -Credential's user name ""$('a' * 33)"" (33 bytes) is longer than a Tencent user id may be (32 bytes)*" }
+    ) {
+        $splat = @{ SdkAppId = 1400000001; Endpoint = $emulator.Url }
+        if ($UserName) { $splat.Credential = [pscredential]::new($UserName, $key) }
+        else { $splat.SecretKey = $key; $splat.Identifier = $Identifier }
+        $before = (Get-Log).Count
+        $err = { Connect-TencentChat @splat } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'
+        $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected"
+        (Get-Log).Count | Should -Be $before
+    }
+
     It 'says that <Where> is empty, not that no key was passed' -ForEach @(
         @{ Where = '-SecretKey'; Expected = '-SecretKey is empty' }
         @{ Where = 'the credential''s password'; Expected = 'The -Credential''s password is empty' }

@@ -63,6 +63,11 @@ internal sealed class ConnectionRequest
                 ? "The -Credential's user name is blank (after a leading '\\' is dropped): it must be the App admin's account, such as administrator."
                 : "-Identifier is blank: pass the App admin's account, such as administrator, or leave it out for " + IdentifierVariable + " or administrator.");
         }
+        else if (Text.UserIdText.NoAccount(FromCredential ? "The -Credential's user name" : Identifier is null ? IdentifierVariable : "-Identifier", identifier) is { } noAccount)
+        {
+            // An admin account is a user id too: one no account can have is refused before a call is signed for it.
+            problems.Add(noAccount + ": pass the App admin's account, such as administrator.");
+        }
         var (endpoint, region) = ResolveEndpoint(environment, problems);
 
         ISigSource? sig = null;

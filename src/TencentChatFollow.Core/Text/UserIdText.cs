@@ -81,6 +81,32 @@ internal static class UserIdText
         return true;
     }
 
+    /// <summary>What <paramref name="id"/> holds that no id can, for <paramref name="flaw"/> at <paramref name="at"/>: "holds a control character (U+001B, character 4)".</summary>
+    public static string Holds(IdFlaw flaw, string id, int at, bool one)
+    {
+        var where = at < 0 ? "" : string.Format(CultureInfo.InvariantCulture, "U+{0:X4}, character {1}", (int)id[at], at + 1);
+        return flaw switch
+        {
+            IdFlaw.HalfSurrogate => (one ? "holds" : "hold") + $" half of a UTF-16 surrogate pair ({where}) without its other half, which no character is (sent, it would become U+FFFD and name another account)",
+            IdFlaw.Utf16 => (one ? "holds" : "hold") + " a NUL character (U+0000) after each character, which no Tencent user id can",
+            IdFlaw.Utf16BlankLine => (one ? "is" : "are") + " only NUL characters (U+0000), as a blank line of a UTF-16 file read as UTF-8 is",
+            _ => (one ? "holds" : "hold") + $" a control character ({where}), which no Tencent user id can",
+        };
+    }
+
+    /// <summary>
+    /// Why <paramref name="id"/> names no account, shown in the sentence (the id "xxx..." (40 bytes) is longer than a
+    /// Tencent user id may be (32 bytes); the id 'a\u001B' holds a control character (U+001B, character 2), which no
+    /// Tencent user id can), or null when it may name one. For ids that are not in a command's input (an admin
+    /// identifier, an identifier to sign), whose error is their own.
+    /// </summary>
+    public static string? NoAccount(string what, string id)
+    {
+        if (TooLong(id)) return $"{what} {ShowLong(id)} is longer than a Tencent user id may be ({MaxBytes} bytes), so it names no account";
+        var flaw = Flaw(id, out var at);
+        return flaw == IdFlaw.None ? null : $"{what} {Show(id)} {Holds(flaw, id, at, one: true)}, so it names no account";
+    }
+
     /// <summary>
     /// Whether <paramref name="text"/> looks like UTF-8 read as ANSI (Windows-1252) or Latin-1, as Windows
     /// PowerShell 5.1's Get-Content and Import-Csv read a file without a BOM: told conservatively, every character is

@@ -103,19 +103,9 @@ internal sealed class Refusal
     /// </summary>
     public static string? FromProblem(string from, out string hint)
     {
-        if (UserIdText.TooLong(from))
-        {
-            hint = Hint(from, IdFlaw.None, command: null);
-            return $"The From {UserIdText.ShowLong(from)} is longer than a Tencent user id may be ({UserIdText.MaxBytes} bytes), so it names no account";
-        }
-        var flaw = UserIdText.Flaw(from, out var at);
-        if (flaw == IdFlaw.None)
-        {
-            hint = "";
-            return null;
-        }
-        hint = Hint(from, flaw, command: null);
-        return $"The From {UserIdText.Show(from)} {Holds(flaw, from, at, one: true)}, so it names no account";
+        var problem = UserIdText.NoAccount("The From", from);
+        hint = problem is null ? "" : Hint(from, UserIdText.Flaw(from, out _), command: null);
+        return problem;
     }
 
     /// <summary>
@@ -144,8 +134,8 @@ internal sealed class Refusal
                 var id = (string)Input!;
                 var flaw = UserIdText.Flaw(id, out var at);
                 return (one
-                        ? $"The id {UserIdText.Show(id)} {Holds(flaw, id, at, one: true)}, so it names no account; it was not sent."
-                        : $"{Wording.Ids(count)} (such as {UserIdText.Show(id)}) {Holds(flaw, id, at, one: false)}, so they name no account; none of them was sent.") +
+                        ? $"The id {UserIdText.Show(id)} {UserIdText.Holds(flaw, id, at, one: true)}, so it names no account; it was not sent."
+                        : $"{Wording.Ids(count)} (such as {UserIdText.Show(id)}) {UserIdText.Holds(flaw, id, at, one: false)}, so they name no account; none of them was sent.") +
                     " " + Hint(id, flaw, command) + all;
             case RefusalKind.BadFrom:
                 return FromProblem(Shape, out var fromHint) + ": " +
@@ -228,19 +218,6 @@ internal sealed class Refusal
             default:
                 return command is null ? "" : "Check where the ids come from (a column or variable that holds something else, say).";
         }
-    }
-
-    /// <summary>What <paramref name="id"/> holds that no id can, for <paramref name="flaw"/> at <paramref name="at"/>: "holds a control character (U+001B, character 4)".</summary>
-    private static string Holds(IdFlaw flaw, string id, int at, bool one)
-    {
-        var where = at < 0 ? "" : string.Format(CultureInfo.InvariantCulture, "U+{0:X4}, character {1}", (int)id[at], at + 1);
-        return flaw switch
-        {
-            IdFlaw.HalfSurrogate => (one ? "holds" : "hold") + $" half of a UTF-16 surrogate pair ({where}) without its other half, which no character is (sent, it would become U+FFFD and name another account)",
-            IdFlaw.Utf16 => (one ? "holds" : "hold") + " a NUL character (U+0000) after each character, which no Tencent user id can",
-            IdFlaw.Utf16BlankLine => (one ? "is" : "are") + " only NUL characters (U+0000), as a blank line of a UTF-16 file read as UTF-8 is",
-            _ => (one ? "holds" : "hold") + $" a control character ({where}), which no Tencent user id can",
-        };
     }
 
     private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
