@@ -20,7 +20,7 @@ internal sealed record EmulatorOptions
           --sdkappid <n>          the emulated app's SDKAppID (default 1400000001)
           --key <text>            the app's secret key (default: the well-known emulator key)
           --admin <id[,id...]>    App admin accounts (default administrator)
-          --graph <file>          follow graph, one 'follower,followee' line per edge (default: empty graph)
+          --graph <file>          follow graph, one 'follower,followee' line per edge, UTF-8 (default: empty graph)
           --limit-scope <s>       which calls a rate limit counts together: 'api' (the default: each API its
                                   own counter at its own limit, refused with 60007, plus --app-rate-limit)
                                   or 'app' (one counter for every API of the app at --rate-limit, 60011)
@@ -128,9 +128,12 @@ internal sealed record EmulatorOptions
             ? (o with { SdkAppId = n }, null)
             : (o, "expected a positive 32-bit unsigned integer"),
         ["key"] = (o, v) => v.Length > 0 ? (o with { Key = v }, null) : (o, "the key must not be empty"),
-        ["admin"] = (o, v) => ParseAdmins(v) is { Count: > 0 } admins
-            ? (o with { Admins = admins }, null)
-            : (o, "expected a comma-separated list of account ids without empty items"),
+        ["admin"] = (o, v) => ParseAdmins(v) switch
+        {
+            not { Count: > 0 } => (o, "expected a comma-separated list of account ids without empty items"),
+            var admins when admins.Select(AccountIds.TooLong).FirstOrDefault(r => r is not null) is { } tooLong => (o, tooLong),
+            var admins => (o with { Admins = admins }, null),
+        },
         ["graph"] = (o, v) => v.Length > 0 ? (o with { GraphPath = v }, null) : (o, "expected a file path"),
         ["limit-scope"] = (o, v) => LimitNames.Scopes.TryParse(v, out var s)
             ? (o with { LimitScope = s }, null)

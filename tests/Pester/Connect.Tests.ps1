@@ -239,6 +239,21 @@ Describe 'Connect-TencentChat' {
         $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected*administrator*"
     }
 
+    It 'refuses <Where> that no account can have, before any call, naming it with escapes' -ForEach @(
+        @{ Where = 'an -Identifier with a control character'; Identifier = "admin$([char]0x1B)[31m"; UserName = $null; Expected = "-Identifier 'admin\u001B``[31m' holds a control character (U+001B, character 6)*names no account: pass the App admin's account*" }
+        @{ Where = 'an -Identifier with half a surrogate pair'; Identifier = "admin$([char]0xD83D)"; UserName = $null; Expected = "-Identifier 'admin\uD83D' holds half of a UTF-16 surrogate pair*" }
+        @{ Where = 'a credential user name over 32 bytes'; Identifier = $null; UserName = ('a' * 33); Expected = "The -Credential's user name ""$('a' * 33)"" (33 bytes) is longer than a Tencent user id may be (32 bytes)*" }
+    ) {
+        $splat = @{ SdkAppId = 1400000001; Endpoint = $emulator.Url }
+        if ($UserName) { $splat.Credential = [pscredential]::new($UserName, $key) }
+        else { $splat.SecretKey = $key; $splat.Identifier = $Identifier }
+        $before = (Get-Log).Count
+        $err = { Connect-TencentChat @splat } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'
+        $err.Exception.Message | Should -BeLike "Cannot connect to Tencent Cloud Chat. $Expected"
+        (Get-Log).Count | Should -Be $before
+    }
+
     It 'says that <Where> is empty, not that no key was passed' -ForEach @(
         @{ Where = '-SecretKey'; Expected = '-SecretKey is empty' }
         @{ Where = 'the credential''s password'; Expected = 'The -Credential''s password is empty' }
@@ -643,6 +658,80 @@ Describe 'Sessions: connect once, use everywhere in the process' {
         (Get-TencentChatContext).SdkAppId | Should -Be $otherAppId
         Disconnect-TencentChat -Scope Runspace
         (Get-TencentChatContext).SdkAppId | Should -Be $identity.SdkAppId
+    }
+
+    It 'a reused runspace (ForEach-Object -Parallel -ThrottleLimit 1): a tenant whose -Scope Runspace connect fails does not run on the previous tenant''s session' {
+        $bad = ConvertTo-SecureString ('f' * 64) -AsPlainText -Force
+        $tenants = @(
+            @{ Name = 'first'; AppId = $otherAppId; Url = $other.Url; Key = $key }
+            @{ Name = 'second'; AppId = $identity.SdkAppId; Url = $emulator.Url; Key = $bad }
+        )
+        $null = Invoke-EmulatorControl -Emulator $other -Name reset -Method Post
+        # The script carries on after the failed Connect, as one whose $ErrorActionPreference is Continue does.
+        $seen = @($tenants | ForEach-Object -ThrottleLimit 1 -Parallel {
+                Import-Module $using:module
+                $failed = try { Connect-TencentChat -SdkAppId $_.AppId -SecretKey $_.Key -Endpoint $_.Url -Scope Runspace } catch { $_ }
+                [pscustomobject]@{
+                    Name     = $_.Name
+                    Runspace = [runspace]::DefaultRunspace.InstanceId
+                    Own      = (Get-TencentChatContext -Scope Runspace).SdkAppId
+                    Error    = "$failed"
+                    Run      = try { (Get-TencentChatFollowInfo -UserId administrator -ErrorAction Stop).UserId } catch { $_.FullyQualifiedErrorId }
+                }
+            })
+        $seen.Count | Should -Be 2
+        $seen[1].Runspace | Should -Be $seen[0].Runspace -Because 'the second tenant ran in the runspace the first one connected in'
+        $seen[0].Own | Should -Be $otherAppId
+        $seen[0].Run | Should -Be 'administrator'
+        $seen[1].Own | Should -BeNullOrEmpty -Because 'the failed connect removed the first tenant''s session'
+        $seen[1].Run | Should -BeLike 'TencentChat.NotConnected,*'
+        $seen[1].Error | Should -Match '70009'
+        $seen[1].Error | Should -Match "This runspace's own session \(TencentChat app $otherAppId .*\) was removed"
+        $seen[1].Error | Should -Match 'commands here without -Session fail with TencentChat.NotConnected'
+        @(Invoke-EmulatorControl -Emulator $other -Name requests).Count | Should -Be 2 -Because 'the first tenant''s check and its own call; nothing of the second tenant''s'
+    }
+
+    It 'a failed -Scope Runspace connect says the commands now use the process session; the process session stays' {
+        $process = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -PassThru
+        Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -Scope Runspace
+        $err = { Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint 'http://127.0.0.1:1' -Scope Runspace -MaxRetry 0 } | Should -Throw -PassThru
+        $err.Exception.Message | Should -Match "This runspace's own session \(TencentChat app $otherAppId .*\) was removed"
+        $err.Exception.Message | Should -Match ([regex]::Escape("commands here without -Session use the process-wide session ($process)"))
+        Get-TencentChatContext -Scope Runspace | Should -BeNullOrEmpty
+        [object]::ReferenceEquals((Get-TencentChatContext), $process) | Should -BeTrue
+        $err = { Connect-TencentChat -SdkAppId 0 -SecretKey $key -Scope Runspace -SkipCheck } | Should -Throw -PassThru
+        [object]::ReferenceEquals((Get-TencentChatContext -Scope Process), $process) | Should -BeTrue -Because 'a failed connect never touches the process session'
+    }
+
+    It 'warns when a process connect from another runspace replaces the session a live runspace made' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
+        $warned = @(1 | ForEach-Object -Parallel {
+                Import-Module $using:module
+                Connect-TencentChat -SdkAppId $using:otherAppId -SecretKey $using:key -Endpoint $using:other.Url -WarningVariable w -WarningAction SilentlyContinue
+                $w
+            })
+        $warned.Count | Should -Be 1
+        "$warned" | Should -Match "replaces the process-wide session \(TencentChat app $($identity.SdkAppId) .*\), which another runspace \(id $([runspace]::DefaultRunspace.Id)\) made"
+        "$warned" | Should -Match 'Connect-TencentChat -Scope Runspace'
+        (Get-TencentChatContext).SdkAppId | Should -Be $otherAppId -Because 'it is a warning: the process session was replaced'
+    }
+
+    It 'does not warn when one runspace reconnects, when the maker runspace has closed, or for the same app' {
+        Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -WarningVariable w1
+        Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -WarningVariable w2
+        $w2 | Should -BeNullOrEmpty -Because 'an interactive reconnect in one console replaces only its own session'
+        $same = @(1 | ForEach-Object -Parallel {
+                Import-Module $using:module
+                Connect-TencentChat -SdkAppId $using:otherAppId -SecretKey $using:key -Endpoint $using:other.Url -WarningVariable w
+                $w
+            })
+        $same | Should -BeNullOrEmpty -Because 'the same app, admin and endpoint changes nothing for the other runspaces'
+        1 | ForEach-Object -Parallel {
+            Import-Module $using:module
+            Connect-TencentChat -SdkAppId $using:identity.SdkAppId -SecretKey $using:key -Endpoint $using:emulator.Url -WarningAction SilentlyContinue
+        }
+        Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -WarningVariable w3
+        $w3 | Should -BeNullOrEmpty -Because 'the runspace that made the replaced session has closed'
     }
 
     It 'Disconnect-TencentChat forgets the session in effect: the runspace''s own first, then the process''s' {

@@ -145,6 +145,15 @@ Describe 'Help examples and topics' {
         Get-Text $p.description | Should -Match 'trimmed'
     }
 
+    It 'says in Get-Help <_> -Parameter UserId to quote an id that is not a plain integer as written' -ForEach @(
+        'Get-TencentChatFollowInfo', 'Get-TencentChatFollow', 'Test-TencentChatFollow', 'Add-TencentChatFollow', 'Remove-TencentChatFollow') {
+        # PowerShell reads an unquoted 007 as the number 7, which is what the module then sends (audit-unicode finding 9).
+        $text = Get-Text (Get-Help -Name $_ -Parameter UserId).description
+        $text | Should -Match 'quote an id that is not a plain integer'
+        $text | Should -Match ([regex]::Escape("-UserId '007', '1.50'"))
+        (Get-Help -Name about_TencentChatFollow | Out-String) | Should -Match 'Quote an id that is not a plain integer'
+    }
+
     It 'finds about_TencentChatFollow' {
         $topic = Get-Help -Name about_TencentChatFollow
         $text = $topic | Out-String

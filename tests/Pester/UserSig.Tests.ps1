@@ -72,6 +72,27 @@ Describe 'New-TencentChatUserSig' {
         $err.Exception.Message | Should -BeLike "*it is 00:00:00.0000007. A number is read as ticks*for 7 days pass '7.00:00:00' or (New-TimeSpan -Days 7)*"
     }
 
+    It 'refuses a key that reads System.Security.SecureString (a SecureString made text on its way), and makes no sig of it' {
+        $lost = ConvertTo-SecureString "$key" -AsPlainText -Force
+        $script:sigs = 'none yet'
+        $err = { $script:sigs = @(New-TencentChatUserSig -SdkAppId 1 -SecretKey $lost -Identifier a -AsPlainText) } |
+            Should -Throw -ErrorId 'TencentChat.InvalidSecretKey*' -PassThru
+        $script:sigs | Should -Be 'none yet'
+        $err.Exception.Message | Should -BeLike "-SecretKey holds the text 'System.Security.SecureString', not a key*Pass the SecureString itself: -SecretKey `$key."
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'an identifier no account can have is that input''s own error, shown with escapes, and the next ones still get their sigs' {
+        $sigs = @('ops_admin', "ops$([char]0x0)admin", "$([char]0xDC00)x", 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $sigs.Count | Should -Be 2
+        (Read-Sig $sigs[1]).'TLS.identifier' | Should -Be 'administrator'
+        $errs.Count | Should -Be 2
+        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'TencentChat.NotAUserId,*' }
+        $errs[0].TargetObject | Should -Be "ops$([char]0x0)admin"
+        $errs[0].Exception.Message | Should -BeLike "-Identifier 'ops\u0000admin' holds a control character (U+0000, character 4)*names no account*"
+        $errs[1].Exception.Message | Should -BeLike "-Identifier '\uDC00x' holds half of a UTF-16 surrogate pair*"
+    }
+
     It 'a blank identifier from the pipeline is that input''s own error, and the next ones still get their sigs' {
         $sigs = @('ops_admin', '  ', 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
         $sigs.Count | Should -Be 2

@@ -100,6 +100,16 @@ public class EmulatorOptionsTests
     }
 
     [Fact]
+    public void An_admin_id_over_32_bytes_is_refused_naming_it_and_its_bytes()
+    {
+        var (options, errors) = EmulatorOptions.Parse(["--admin", "administrator,界界界界界界界界界界界"]);
+
+        Assert.Null(options);
+        Assert.Contains("option '--admin': the id '界界界界界界界界界界界' is 33 bytes in UTF-8", Assert.Single(errors), StringComparison.Ordinal);
+        Assert.Equal(["ops", "界界界界界界界界界界ab"], EmulatorOptions.Parse(["--admin", "ops,界界界界界界界界界界ab"]).Options!.Admins);
+    }
+
+    [Fact]
     public void The_usage_text_and_the_guide_list_every_option_and_fault_kind()
     {
         var guide = File.ReadAllText(RepositoryFiles.PathOf("docs/emulator.md"));

@@ -158,4 +158,23 @@ public class FollowApiValidationTests
         Assert.Equal(2, byApi.GetProperty("follow_add").GetInt32());
         Assert.Equal(2, byApi.GetProperty("follow_get").GetInt32());
     }
+
+    [Fact]
+    public async Task An_id_over_32_bytes_names_no_account_in_any_request()
+    {
+        // The graph and --admin refuse such ids, so none exists: each API answers it as any unknown id (30003).
+        const string tooLong = "界界界界界界界界界界abc"; // 33 bytes
+        const string longest = "界界界界界界界界界界ab"; // 32 bytes: an account
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: $"alice,bob\nbob,{longest}");
+
+        Assert.Equal([(longest, 0), (tooLong, ErrorCodes.AccountNotFound)],
+            Envelope.AssertOk(await emulator.CallAsync("alice", longest, tooLong)).Select(i => (i.GetProperty("To_Account").GetString(), i.GetProperty("ResultCode").GetInt32())));
+        Assert.Equal([(tooLong, ErrorCodes.AccountNotFound)], Envelope.Results(await emulator.FollowCheckAsync("alice", tooLong)));
+        Assert.Equal([(tooLong, ErrorCodes.AccountNotFound)], Envelope.Results(await emulator.FollowAddAsync("alice", tooLong)));
+        Assert.Equal([(tooLong, ErrorCodes.AccountNotFound)], Envelope.Results(await emulator.FollowDeleteAsync("alice", tooLong)));
+        Envelope.AssertFail(await emulator.FollowGetAsync(tooLong, 1), ErrorCodes.AccountNotFound);
+        Envelope.AssertFail(await emulator.CallAsync(tooLong, "alice"), ErrorCodes.AccountNotFound);
+        Assert.Equal(["Imported", "NotImported"],
+            Envelope.AssertOk(await emulator.AccountCheckAsync(longest, tooLong), "ResultItem").Select(i => i.GetProperty("AccountStatus").GetString()));
+    }
 }

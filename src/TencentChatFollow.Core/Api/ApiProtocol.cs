@@ -30,7 +30,7 @@ internal abstract class ApiProtocol
 
     /// <summary>What a call-level 30003 says when each call has its own From_Account (the From does not exist).</summary>
     public virtual string UnknownFrom(string from)
-        => $"Tencent error 30003: the From account '{from}' does not exist in this app, so none of its pairs in this call went through. Check the From of these pairs.";
+        => $"Tencent error 30003: the From account {Text.UserIdText.Show(from)} does not exist in this app, so none of its pairs in this call went through. Check the From of these pairs.";
 
     /// <summary>
     /// What an error adds for an id whose outcome is unknown (sent, no usable answer: the service may have done it): a

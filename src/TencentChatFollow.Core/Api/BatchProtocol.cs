@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Api;
 
@@ -28,7 +29,7 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
     protected abstract TResult? ReadResult(string from, string id, JsonElement item, out string? problem);
 
     /// <summary>How a per-id error names the id in its message (write APIs name From too).</summary>
-    public virtual string DescribeId(string from, string id) => $"'{id}'";
+    public virtual string DescribeId(string from, string id) => UserIdText.Show(id);
 
     /// <summary>
     /// Parses an answer to a call as <paramref name="from"/>. Throws <see cref="System.FormatException"/> when the

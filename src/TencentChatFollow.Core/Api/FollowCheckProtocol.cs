@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Api;
 
@@ -27,7 +28,7 @@ internal sealed class FollowCheckProtocol : BatchProtocol<FollowCheck>
         return null;
     }
 
-    public override string DescribeId(string from, string id) => $"'{id}' (checked from '{from}')";
+    public override string DescribeId(string from, string id) => $"{UserIdText.Show(id)} (checked from {UserIdText.Show(from)})";
 }
 
 /// <summary>v4/follow/follow_add and v4/follow/follow_delete: From_Account follows, or stops following, up to 20 ids.</summary>
@@ -76,14 +77,11 @@ internal sealed class FollowChangeProtocol : BatchProtocol<FollowChange>
         return new FollowChange(from, id, _action);
     }
 
-    public override string DescribeId(string from, string id) => $"'{id}' ('{from}' could not {_verb} it)";
+    public override string DescribeId(string from, string id) => $"{UserIdText.Show(id)} ({UserIdText.Show(from)} could not {_verb} it)";
 
     /// <summary>Sent without a usable answer: the service may have made the change; Test-TencentChatFollow shows whether it did.</summary>
     public override string UnknownOutcome(string from, string id)
         => ReferenceEquals(this, Delete)
-            ? $"The request was sent and no usable answer came back, so '{from}' may no longer follow '{id}': Test-TencentChatFollow -From {Quoted(from)} -UserId {Quoted(id)} shows whether it still does."
-            : $"The request was sent and no usable answer came back, so '{from}' may follow '{id}' now: Test-TencentChatFollow -From {Quoted(from)} -UserId {Quoted(id)} shows whether it does.";
-
-    /// <summary>A PowerShell single-quoted string of <paramref name="text"/>.</summary>
-    private static string Quoted(string text) => "'" + text.Replace("'", "''") + "'";
+            ? $"The request was sent and no usable answer came back, so {UserIdText.Show(from)} may no longer follow {UserIdText.Show(id)}: Test-TencentChatFollow -From {PowerShellText.Quote(from)} -UserId {PowerShellText.Quote(id)} shows whether it still does."
+            : $"The request was sent and no usable answer came back, so {UserIdText.Show(from)} may follow {UserIdText.Show(id)} now: Test-TencentChatFollow -From {PowerShellText.Quote(from)} -UserId {PowerShellText.Quote(id)} shows whether it does.";
 }

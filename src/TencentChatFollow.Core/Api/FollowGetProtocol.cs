@@ -55,7 +55,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
 
     public override string Path => "v4/follow/follow_get";
 
-    public override string UnknownFrom(string from) => $"Tencent error 30003: the account '{from}' does not exist in this app, so it has no list to read. Check the id.";
+    public override string UnknownFrom(string from) => $"Tencent error 30003: the account {Text.UserIdText.Show(from)} does not exist in this app, so it has no list to read. Check the id.";
 
     /// <summary>The body for the page of <paramref name="user"/>'s list that starts at <paramref name="cursor"/> ("" for the first).</summary>
     public byte[] WriteRequest(string user, string cursor)

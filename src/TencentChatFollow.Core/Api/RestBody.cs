@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TencentChatFollow.Errors;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Api;
 
@@ -62,7 +63,7 @@ internal static class RestBody
     /// </summary>
     public static byte[] FromJson(string json)
     {
-        if (LoneSurrogate(json) is int half) throw NotText("The body", half, json[half]);
+        if (Utf16Text.LoneSurrogate(json) is int half) throw NotText("The body", half, json[half]);
         var bytes = Capped(Encoding.UTF8.GetBytes(json));
         try
         {
@@ -195,18 +196,7 @@ internal static class RestBody
     private static TencentChatException Twice(string name, string where) => Invalid($"The key '{name}' appears twice in {where}; a JSON object holds each name once.");
 
     /// <summary><paramref name="text"/> when it is text; refused when it holds half of a surrogate pair, which UTF-8 cannot carry (it would go as U+FFFD, another value).</summary>
-    private static string Text(string text, string what) => LoneSurrogate(text) is int at ? throw NotText(what, at, text[at]) : text;
-
-    /// <summary>The place of the first half of a UTF-16 surrogate pair without its other half, or null.</summary>
-    private static int? LoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(text[i])) return i;
-        }
-        return null;
-    }
+    private static string Text(string text, string what) => Utf16Text.LoneSurrogate(text) is int at ? throw NotText(what, at, text[at]) : text;
 
     private static TencentChatException NotText(string what, int at, char half) => Invalid(string.Format(CultureInfo.InvariantCulture,
         "{0} is not valid text: character {1} is half of a UTF-16 surrogate pair (U+{2:X4}) without its other half, which no character is; sent, it would become U+FFFD. The body was not sent.",

@@ -59,7 +59,7 @@ internal static class ConnectionCheck
         var offline = failure.Kind is ErrorKind.ConnectionError or ErrorKind.Timeout
             ? " To set up a session without calling the service (offline), pass -SkipCheck."
             : "";
-        var message = $"Connect-TencentChat checked the connection with one follow_get_info call for the admin '{session.Identifier}' of app {session.SdkAppId} at {where}, and it failed: {failure.Message.TrimEnd()} The session was not kept.{offline}";
+        var message = $"Connect-TencentChat checked the connection with one follow_get_info call for the admin {Text.UserIdText.Show(session.Identifier)} of app {session.SdkAppId} at {where}, and it failed: {failure.Message.TrimEnd()} The session was not kept.{offline}";
         return new TencentChatException(failure.ErrorId, failure.Kind, message, failure.Code, inner: failure);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 using TencentChatFollow.Api;
 using TencentChatFollow.Endpoints;
@@ -64,6 +63,11 @@ internal sealed class ConnectionRequest
                 ? "The -Credential's user name is blank (after a leading '\\' is dropped): it must be the App admin's account, such as administrator."
                 : "-Identifier is blank: pass the App admin's account, such as administrator, or leave it out for " + IdentifierVariable + " or administrator.");
         }
+        else if (Text.UserIdText.NoAccount(FromCredential ? "The -Credential's user name" : Identifier is null ? IdentifierVariable : "-Identifier", identifier) is { } noAccount)
+        {
+            // An admin account is a user id too: one no account can have is refused before a call is signed for it.
+            problems.Add(noAccount + ": pass the App admin's account, such as administrator.");
+        }
         var (endpoint, region) = ResolveEndpoint(environment, problems);
 
         ISigSource? sig = null;
@@ -87,7 +91,7 @@ internal sealed class ConnectionRequest
                         ? "The -Credential's password is empty: it must be the app's secret key, from the Chat console."
                         : "-SecretKey is empty: pass the app's secret key, from the Chat console.");
             }
-            else if (IsSecureStringTypeName(key))
+            else if (SecretText.IsSecureStringTypeName(key))
             {
                 problems.Add(SecretKey is null
                     ? $"{SecretKeyVariable} holds the text 'System.Security.SecureString', not a key: a SecureString was set there (such as $env:{SecretKeyVariable} = $key), " +
@@ -111,7 +115,7 @@ internal sealed class ConnectionRequest
         if (sig is StaticSigSource ready && ready.Info is { } info)
         {
             if (info.SdkAppId != appId) throw new ArgumentException($"The -UserSig was made for SDKAppID {info.SdkAppId}, not {appId}: pass the matching -SdkAppId or a UserSig for this app.");
-            if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier '{info.Identifier}', not '{identifier}': pass -Identifier '{info.Identifier}' or a UserSig for '{identifier}'.");
+            if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal)) throw new ArgumentException($"The -UserSig was made for identifier {Text.UserIdText.Show(info.Identifier)}, not {Text.UserIdText.Show(identifier)}: pass -Identifier {Text.PowerShellText.Quote(info.Identifier)} or a UserSig for {Text.UserIdText.Show(identifier)}.");
             if (info.ExpiresAt <= now) throw new ArgumentException($"The -UserSig expired at {Wording.LocalTime(info.ExpiresAt)}: make a new one, or connect with -SecretKey so the module renews it.");
         }
         sig.Current(now); // a SecretKey session makes its first sig now, so its expiry is known
@@ -178,14 +182,6 @@ internal sealed class ConnectionRequest
         if (checkedEndpoint.Warning is { } warning) _warnings.Add(warning);
         return checkedEndpoint.BaseUri;
     }
-
-    /// <summary>
-    /// The key is the text "System.Security.SecureString": what a SecureString becomes when it is made text (an environment
-    /// variable, "$key"), so the real key was lost on the way. Compared as bytes, so no string of a real key is made.
-    /// </summary>
-    private static bool IsSecureStringTypeName(byte[] key) => key.SequenceEqual(SecureStringTypeName);
-
-    private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(System.Security.SecureString).FullName!);
 
     private static byte[]? FromEnvironment(string? value) => NonEmpty(value) is { } text ? Encoding.UTF8.GetBytes(text.Trim()) : null;
 

@@ -28,4 +28,12 @@ internal static class SecretText
             Array.Clear(chars, 0, chars.Length);
         }
     }
+
+    /// <summary>
+    /// The key is the text "System.Security.SecureString": what a SecureString becomes when it is made text (an environment
+    /// variable, "$key"), so the real key was lost on the way. Compared as bytes, so no string of a real key is made.
+    /// </summary>
+    public static bool IsSecureStringTypeName(byte[] key) => key.AsSpan().SequenceEqual(SecureStringTypeName);
+
+    private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }

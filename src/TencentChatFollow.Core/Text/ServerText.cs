@@ -16,7 +16,8 @@ internal static class ServerText
     /// <summary>
     /// <paramref name="text"/> with every character that could steer a console or a log written as a visible escape
     /// (ESC as \u001B): C0 controls (line breaks and tabs among them), DEL, C1 controls, the Unicode line and paragraph
-    /// separators, the bidirectional marks, embeddings, overrides and isolates, and half a surrogate pair. Longer than
+    /// separators, format characters (the bidirectional marks, embeddings, overrides and isolates; the zero-width space,
+    /// joiners and word joiner; the byte order mark U+FEFF; the soft hyphen), and half a surrogate pair. Longer than
     /// <paramref name="maxChars"/> (escapes counted as written), it is cut there and ends with "...". Take secrets out
     /// (<see cref="Execution.Redactor"/>) before, not after: a cut could leave part of one.
     /// </summary>
@@ -28,7 +29,7 @@ internal static class ServerText
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            var piece = pair ? text.Substring(i, 2) : Steers(c) ? "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) : null;
+            var piece = pair ? (IsFormat(text, i) ? Escape(c) + Escape(text[i + 1]) : text.Substring(i, 2)) : Steers(c) ? Escape(c) : null;
             if (safe.Length + (piece?.Length ?? 1) > maxChars)
             {
                 safe.Append("...");
@@ -41,12 +42,22 @@ internal static class ServerText
         return safe.ToString();
     }
 
-    /// <summary>A control character, a line or paragraph separator, a bidirectional control, or half a surrogate pair.</summary>
-    private static bool Steers(char c)
+    /// <summary>
+    /// Whether <paramref name="c"/> is written as an escape by <see cref="Safe"/>: a control character, a line or
+    /// paragraph separator, a format character, or half a surrogate pair.
+    /// </summary>
+    public static bool Steers(char c)
         => char.IsControl(c)                      // U+0000-U+001F, U+007F, U+0080-U+009F
             || c is '\u2028' or '\u2029'          // line and paragraph separators
-            || c is '\u061C' or '\u200E' or '\u200F' // Arabic letter mark, left-to-right and right-to-left marks
+            || c is '\u061C' or '\u00AD' or '\u2060' or '\uFEFF' // Arabic letter mark, soft hyphen, word joiner, byte order mark
+            || c is >= '\u200B' and <= '\u200F'   // zero-width space, non-joiner and joiner, left-to-right and right-to-left marks
             || c is >= '\u202A' and <= '\u202E'   // bidirectional embeddings and overrides
             || c is >= '\u2066' and <= '\u2069'   // bidirectional isolates
+            || char.GetUnicodeCategory(c) == UnicodeCategory.Format // any other format character (named above too, for older Unicode tables)
             || char.IsSurrogate(c);               // half a pair (a pair is taken whole before this)
+
+    /// <summary>The character (or surrogate pair) at <paramref name="index"/> is invisible by design: Unicode's category Cf.</summary>
+    private static bool IsFormat(string text, int index) => CharUnicodeInfo.GetUnicodeCategory(text, index) == UnicodeCategory.Format;
+
+    private static string Escape(char c) => "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture);
 }

@@ -122,6 +122,24 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
+        // With -Scope Runspace the caller asked this runspace to use another app. When the new session is not kept (a
+        // refused request, a failed check, a warning that stops the command, Ctrl+C), the runspace's earlier session
+        // must not stay in its place: a reused runspace (ForEach-Object -Parallel, a RunspacePool) would run the next
+        // tenant's commands on the previous tenant's session. The process session stays as it was on failure.
+        var kept = false;
+        try
+        {
+            Connect();
+            kept = true;
+        }
+        finally
+        {
+            if (!kept && Scope == SessionScope.Runspace) SessionStore.Set(SessionScope.Runspace, null);
+        }
+    }
+
+    private void Connect()
+    {
         var bound = MyInvocation.BoundParameters;
         var request = new ConnectionRequest
         {
@@ -154,7 +172,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(Wording.UserMessage(ex)), "TencentChat.InvalidConnection"));
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(Wording.UserMessage(ex) + RunspaceSessionRemoved()), "TencentChat.InvalidConnection"));
             return;
         }
 
@@ -166,6 +184,11 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         if (Scope == SessionScope.Process && SessionStore.Get(SessionScope.Runspace) is { } own)
         {
             WriteWarning($"This runspace has its own session ({own}, Connect-TencentChat -Scope Runspace), which still wins here over the process-wide one just made. Run Disconnect-TencentChat -Scope Runspace to use the process-wide session here.");
+        }
+        if (Scope == SessionScope.Process && SessionStore.Get(SessionScope.Process) is { } replaced && !SameApp(replaced, session) && SessionStore.OtherLiveMaker() is { } maker)
+        {
+            WriteWarning($"This replaces the process-wide session ({replaced}), which another runspace (id {maker.Id}) made and may still be using: every runspace of this process without a session of its own (parallel iterations, thread jobs, pooled runspaces, and the one that made it) now uses {session}. " +
+                         "To connect one runspace to its own app, use Connect-TencentChat -Scope Runspace (and Disconnect-TencentChat -Scope Runspace when it is done), or pass -Session to each command.");
         }
         if (session.AuthenticationMode == "UserSig")
         {
@@ -179,6 +202,27 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     }
 
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>
+    /// For -Scope Runspace (empty otherwise): removes this runspace's session before the command fails, and says that
+    /// the runspace has no session of its own now and which session the commands here would use instead.
+    /// </summary>
+    private string RunspaceSessionRemoved()
+    {
+        if (Scope != SessionScope.Runspace) return "";
+        var removed = SessionStore.Set(SessionScope.Runspace, null);
+        var own = removed is null
+            ? "This runspace has no session of its own"
+            : $"This runspace's own session ({removed}) was removed, because this Connect-TencentChat -Scope Runspace was to replace it and failed; the runspace has no session of its own now";
+        var next = SessionStore.Get(SessionScope.Process) is { } process
+            ? $"commands here without -Session use the process-wide session ({process})."
+            : "commands here without -Session fail with TencentChat.NotConnected.";
+        return $" {own}: {next}";
+    }
+
+    /// <summary>Whether two sessions call the same app as the same admin at the same endpoint.</summary>
+    private static bool SameApp(TencentChatSession a, TencentChatSession b)
+        => a.SdkAppId == b.SdkAppId && a.Identifier == b.Identifier && a.Endpoint == b.Endpoint;
 
     /// <summary>The check call: a terminating error, and no session kept, when it fails.</summary>
     private void Check(TencentChatSession session)
@@ -198,8 +242,8 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        if (result.Error is { } error) ThrowTerminatingError(ErrorRecords.From(error, session.Endpoint));
-        WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin '{session.Identifier}'.");
+        if (result.Error is { } error) ThrowTerminatingError(ErrorRecords.From(error.WithMessage(error.Message + RunspaceSessionRemoved()), session.Endpoint));
+        WriteVerbose($"Checked with one call: the service at {session.Endpoint.GetLeftPart(UriPartial.Authority)} answered for the admin {Text.UserIdText.Show(session.Identifier)}.");
     }
 
     /// <summary>How often the pipeline thread writes the check call's new -Verbose lines while it waits.</summary>

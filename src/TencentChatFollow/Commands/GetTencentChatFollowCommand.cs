@@ -62,7 +62,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         var session = RequireSession();
         _run = new ListRun(session, Relation, PageSize, ThrottleLimit, _stop.Token);
         _writer = new RunWriter(this, _ => true, "list");
-        WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {session.Identifier}, {PageSize} a page, up to {ThrottleLimit} lists at once.");
+        WriteVerbose($"Listing {Relation} entries at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {Text.ServerText.Safe(session.Identifier)}, {PageSize} a page, up to {ThrottleLimit} lists at once.");
     }
 
     protected override void ProcessRecord()

@@ -4,6 +4,7 @@ using System.Security;
 using TencentChatFollow.Auth;
 using TencentChatFollow.Internal;
 using TencentChatFollow.Session;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Commands;
 
@@ -60,6 +61,14 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
                 "TencentChat.EmptySecretKey"));
         }
+        if (SecretText.IsSecureStringTypeName(_key))
+        {
+            // A sig made from this would be refused by the service (70009) as if the key were wrong.
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
+                "-SecretKey holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") " +
+                "and back into a SecureString, which keeps only its type name. Pass the SecureString itself: -SecretKey $key."),
+                "TencentChat.InvalidSecretKey"));
+        }
     }
 
     protected override void ProcessRecord()
@@ -71,6 +80,13 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             // this input, and the pipeline goes on with the next.
             WriteError(ErrorRecords.InvalidArgument(new ArgumentException("-Identifier is blank: pass the account to make the UserSig for, such as user001."),
                 "TencentChat.BlankIdentifier", Identifier));
+            return;
+        }
+        if (UserIdText.NoAccount("-Identifier", identifier) is { } noAccount)
+        {
+            // A sig for it would sign an id no account has (half a surrogate pair would be signed as U+FFFD).
+            WriteError(ErrorRecords.InvalidArgument(new ArgumentException(noAccount + ": pass the account to make the UserSig for, such as user001."),
+                "TencentChat.NotAUserId", Identifier));
             return;
         }
         var sig = UserSigGenerator.Generate(SdkAppId, _key!, identifier, (long)Expiry.TotalSeconds, DateTimeOffset.UtcNow);

@@ -75,6 +75,21 @@ public class AttemptClassifierTests
         Assert.False(attempt.TencentAnswered);
     }
 
+    // Get-TencentChatFollowInfo's error list: HttpError for 429 and 5xx is ConnectionError (the service failed, retried);
+    // any other status is InvalidResult (ErrorKind.InvalidResponse) and stops the run with "check -Endpoint".
+    [Theory]
+    [InlineData(429, nameof(ErrorKind.ConnectionError), false)]
+    [InlineData(500, nameof(ErrorKind.ConnectionError), false)]
+    [InlineData(502, nameof(ErrorKind.ConnectionError), false)]
+    [InlineData(404, nameof(ErrorKind.InvalidResponse), true)]
+    [InlineData(400, nameof(ErrorKind.InvalidResponse), true)]
+    public void An_HTTP_errors_category_and_advice_follow_whether_the_service_failed_or_the_endpoint_is_wrong(int status, string kind, bool checkEndpoint)
+    {
+        var attempt = Judge(Answer("{\"ErrorCode\":0,\"FollowInfo\":[]}", status));
+        Assert.Equal(kind, attempt.Failure!.Kind.ToString());
+        Assert.Equal(checkEndpoint, attempt.Failure.Message.Contains("Check -Endpoint and -Region.", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("<html>proxy</html>")]
     [InlineData("{\"ErrorCode\":0}")]

@@ -842,6 +842,28 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task An_outage_that_begins_late_in_a_long_run_is_waited_out_its_length_counts_from_its_start_not_the_runs()
+    {
+        // The run has gone on longer than -RetryTimeoutSec before the service went down: the outage is young, so the
+        // call waits for the service instead of giving up at once as if it had been down since the run began.
+        var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)) };
+        for (var i = 0; i < 4; i++) replies.Add(Html502);
+        replies.Add(Ok(Item("b", 2, 2, 2)));
+        using var server = new FakeTransport(replies.ToArray());
+        var rig = Make(server, maxRetry: 2);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(5);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        rig.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Null(result.Fatal);
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.Equal(6, rig.Requests.Length);
+    }
+
+    [Fact]
     public async Task With_MaxRetry_0_a_call_that_fails_in_an_outage_is_not_sent_again()
     {
         // -MaxRetry 0 is one attempt: for a write that must not be done twice, waiting out an outage must not send it
@@ -916,6 +938,56 @@ public class BatchCallTests
             Assert.Equal("TencentChat.Timeout", Assert.Single(r.Outcomes).Error!.ErrorId);
             Assert.Null(r.Fatal);
         });
+    }
+
+    [Fact]
+    public async Task The_run_says_once_when_an_outage_begins_and_once_when_the_service_answers_again()
+    {
+        // performance.md: -Verbose says when the outage begins and when the service answers again, as it happens.
+        // Two retries, then the third failure in a row is an outage: one wait, and the probe is answered.
+        var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)), Html502, Html502, Html502, Ok(Item("b", 2, 2, 2)), Ok(Item("c", 3, 3, 3)) };
+        using var server = new FakeTransport(replies.ToArray());
+        var rig = Make(server, maxRetry: 2);
+        var notices = new List<string>();
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { RunNotice = notices.Add };
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        Assert.Empty(notices); // answers alone tell of nothing
+
+        AssertCounts(Assert.Single((await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None)).Outcomes), "b", 2, 2, 2);
+        AssertCounts(Assert.Single((await call.ExecuteAsync(3, From, new[] { "c" }, CancellationToken.None)).Outcomes), "c", 3, 3, 3);
+
+        Assert.Equal(2, notices.Count);
+        Assert.Contains("is down for every call", notices[0], StringComparison.Ordinal);
+        Assert.Contains("answers again", notices[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Three_later_calls_in_a_row_that_cannot_reach_the_service_stop_the_run_and_an_answer_between_starts_the_count_again()
+    {
+        // Get-TencentChatFollowInfo: three later calls in a row that run out of retries without reaching the service
+        // (connection refused, timeouts) mean the endpoint is wrong or down, and the run stops.
+        var refused = Refused(SocketError.ConnectionRefused);
+        using var server = new FakeTransport(Ok(Item("w", 1, 1, 1)), refused, refused, Ok(Item("v", 1, 1, 1)), refused, refused, refused);
+        var rig = Make(server, maxRetry: 0);
+        var call = await rig.AnsweredRun();
+
+        async Task<BatchResult<FollowInfo>> Later(string id)
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1)); // each call starts after the service's last answer
+            return await call.ExecuteAsync(2, From, new[] { id }, CancellationToken.None);
+        }
+
+        Assert.Null((await Later("x1")).Fatal);
+        Assert.Null((await Later("x2")).Fatal);
+        Assert.Null(Assert.Single((await Later("v")).Outcomes).Error);
+        Assert.Null((await Later("x3")).Fatal);
+        Assert.Null((await Later("x4")).Fatal);
+        var third = await Later("x5");
+
+        Assert.NotNull(third.Fatal);
+        Assert.Equal("TencentChat.ConnectionFailed", third.Fatal!.ErrorId);
+        Assert.Contains("3 calls in a row could not reach the service", third.Fatal.Message, StringComparison.Ordinal);
+        Assert.Equal("TencentChat.ConnectionFailed", Assert.Single(third.Outcomes).Error!.ErrorId);
     }
 
     [Fact]
@@ -1153,18 +1225,21 @@ public class BatchCallTests
         Assert.Contains("-UserId 'bob'", result.Outcomes[1].Error!.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_delete_that_timed_out_is_unknown_and_its_message_says_the_follow_may_be_gone()
+    [Theory]
+    [InlineData(false, "o'brien", "so '{0}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{0}' -UserId 'o''brien' shows whether it still does.")]
+    // An id with a zero-width space: shown escaped, and the command builds it exactly.
+    [InlineData(true, "bob\u200b", "so '{0}' may follow 'bob\\u200B' now: Test-TencentChatFollow -From '{0}' -UserId \"bob$([char]0x200B)\" shows whether it does.")]
+    public async Task A_write_that_timed_out_is_unknown_and_its_message_says_the_follow_may_have_changed(bool add, string id, string says)
     {
         using var server = new FakeTransport(Reply.Never, Reply.Never);
         var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(100));
 
-        var result = await Write(rig, FollowChangeProtocol.Delete, "o'brien");
+        var result = await Write(rig, add ? FollowChangeProtocol.Add : FollowChangeProtocol.Delete, id);
 
         var error = Assert.Single(result.Outcomes).Error!;
         Assert.Equal("TencentChat.Timeout", error.ErrorId);
         Assert.True(error.OutcomeUnknown);
-        Assert.Contains($"so '{From}' may no longer follow 'o'brien': Test-TencentChatFollow -From '{From}' -UserId 'o''brien' shows whether it still does.", error.Message, StringComparison.Ordinal);
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, says, From), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -1212,6 +1287,24 @@ public class BatchCallTests
         var late = Assert.Single((await Write(Make(after502, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
         Assert.Equal("TencentChat.ConnectionFailed", late.ErrorId);
         Assert.True(late.OutcomeUnknown, "the first attempt got a 502: it may have been made");
+    }
+
+    [Fact]
+    public async Task A_pair_left_out_of_an_answer_whose_retry_never_connected_is_still_unknown()
+    {
+        // The first answer said nothing of alice: Tencent may have made her follow. Asked again, the connection is
+        // refused; that attempt did nothing, but the earlier one may have, so the outcome stays unknown (the docs:
+        // a connection never made is a known failure "unless an earlier attempt of the same call may have gone through").
+        using var server = new FakeTransport(Changed(ChangeItem("bob")), Refused(SocketError.ConnectionRefused));
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await Write(rig, FollowChangeProtocol.Add, "alice", "bob");
+
+        Assert.Equal(2, server.Count);
+        Assert.Equal("TencentChat.ConnectionFailed", result.Outcomes[0].Error!.ErrorId);
+        Assert.True(result.Outcomes[0].Error!.OutcomeUnknown, "the first answer left alice out: it may have been made");
+        Assert.Contains("Test-TencentChatFollow", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("Added", result.Outcomes[1].Result!.Action);
     }
 
     [Fact]

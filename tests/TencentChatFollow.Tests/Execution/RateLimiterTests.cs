@@ -177,6 +177,55 @@ public class RateLimiterTests
     }
 
     [Fact]
+    public async Task A_caller_held_to_a_lower_ceiling_takes_only_that_and_does_not_hold_back_callers_under_a_higher_one()
+    {
+        // Two sessions of one process on one API: a gentle job at -MaxRequestsPerSecond 50 beside one at the default
+        // 200, each with calls waiting in the one line all the time. The gentle one gets its 50 a second and no more;
+        // the other gets the rest, not the gentle one's pace.
+        var (limiter, time) = Make();
+        var gentle = new Caller(limiter, 50);
+        var urgent = new Caller(limiter, 200);
+        var end = time.Elapsed + TimeSpan.FromSeconds(3);
+        while (time.Elapsed < end)
+        {
+            gentle.TopUp();
+            urgent.TopUp();
+            time.Advance(Ms(1));
+            var settle = System.Diagnostics.Stopwatch.StartNew();
+            while (time.PendingDelays == 0 && !(gentle.AllGranted && urgent.AllGranted) && settle.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
+        }
+        gentle.TopUp();
+        urgent.TopUp();
+
+        var start = end - TimeSpan.FromSeconds(3);
+        double PerSecond(Caller caller) => caller.Sent.Count(t => t >= start + Window) / 2.0; // seconds 2 and 3
+        Assert.InRange(PerSecond(gentle), 45, 50);
+        Assert.True(PerSecond(urgent) >= 140, $"the 200 calls/s caller got {PerSecond(urgent)} calls/s beside the 50 calls/s one");
+        AssertNoWindowOverLimit(gentle.Sent.OrderBy(t => t).ToList(), 50, Window);
+        AssertNoWindowOverLimit(gentle.Sent.Concat(urgent.Sent).OrderBy(t => t).ToList(), 200, Window);
+    }
+
+    /// <summary>A caller that keeps eight calls waiting in the limiter's line under its ceiling, and notes their turns.</summary>
+    private sealed class Caller(RateLimiter limiter, int limit)
+    {
+        private readonly List<Task<RateSlot>> _waiting = new();
+
+        public List<TimeSpan> Sent { get; } = new();
+
+        public bool AllGranted => _waiting.All(w => w.IsCompleted);
+
+        public void TopUp()
+        {
+            foreach (var done in _waiting.Where(w => w.IsCompleted).ToList())
+            {
+                Sent.Add(done.Result.SentAt);
+                _waiting.Remove(done);
+            }
+            while (_waiting.Count < 8) _waiting.Add(limiter.WaitAsync(limit, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task A_cancelled_waiter_leaves_the_line_and_the_next_gets_its_turn()
     {
         var (limiter, time) = Make();

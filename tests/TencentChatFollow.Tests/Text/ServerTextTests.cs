@@ -15,9 +15,17 @@ public class ServerTextTests
     [InlineData("csi\u009b31m nel\u0085", "csi\\u009B31m nel\\u0085")]           // C1: CSI and NEL
     [InlineData("a\u2028b\u2029c", "a\\u2028b\\u2029c")]                         // line and paragraph separators
     [InlineData("x\u202egnp.exe\u202c \u2066i\u2069 \u200e\u200f\u061c", "x\\u202Egnp.exe\\u202C \\u2066i\\u2069 \\u200E\\u200F\\u061C")] // bidi
+    [InlineData("user\u200b002 \ufeffbom soft\u00adhyphen word\u2060joiner", "user\\u200B002 \\uFEFFbom soft\\u00ADhyphen word\\u2060joiner")] // invisible: zero-width, BOM, soft hyphen
+    [InlineData("zwnj\u200c zwj\u200d", "zwnj\\u200C zwj\\u200D")]
     public void Control_characters_are_written_as_visible_escapes(string text, string expected)
     {
         Assert.Equal(expected, ServerText.Safe(text));
+    }
+
+    [Fact]
+    public void A_format_character_outside_the_basic_plane_is_escaped_as_its_pair()
+    {
+        Assert.Equal("tag \\uDB40\\uDC01 and 😀", ServerText.Safe("tag \udb40\udc01 and \ud83d\ude00")); // U+E0001 LANGUAGE TAG
     }
 
     [Fact]

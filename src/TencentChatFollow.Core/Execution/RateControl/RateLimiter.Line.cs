@@ -5,7 +5,11 @@ using System.Threading.Tasks;
 
 namespace TencentChatFollow.Execution;
 
-/// <summary>The limiter's line: callers wait first come, first served, and a pump hands out turns as the pacing rule allows.</summary>
+/// <summary>
+/// The limiter's line: callers wait first come, first served, and a pump hands out turns as the pacing rule allows. A
+/// caller held to a lower ceiling than others of the process (a session's lower -MaxRequestsPerSecond) waits for its
+/// own turns without holding up the callers behind it that are under another ceiling.
+/// </summary>
 internal sealed partial class RateLimiter
 {
     private readonly LinkedList<Waiter> _waiters = new();
@@ -26,7 +30,7 @@ internal sealed partial class RateLimiter
         var startPump = false;
         lock (_gate)
         {
-            if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, callers: 1, out var slot, out _)) return Task.FromResult(slot);
+            if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, callers: 1, out var slot, out _, out _)) return Task.FromResult(slot);
             waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
             if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
             startPump = !_pumping;
@@ -52,12 +56,29 @@ internal sealed partial class RateLimiter
             lock (_gate)
             {
                 var now = _clock.Elapsed;
-                var next = now;
-                while (_waiters.First is { } node && TryGrant(node.Value, now, _waiters.Count, out var slot, out next))
+                var next = TimeSpan.MaxValue;
+                HashSet<int>? heldToOwn = null; // ceilings whose first caller in line waits for its own lower ceiling
+                for (var node = _waiters.First; node is not null;)
                 {
-                    _waiters.RemoveFirst();
-                    node.Value.Node = null;
-                    granted.Add((node.Value, slot));
+                    var following = node.Next;
+                    if (heldToOwn?.Contains(node.Value.Limit) != true)
+                    {
+                        if (TryGrant(node.Value, now, _waiters.Count, out var slot, out var at, out var ownCeiling))
+                        {
+                            _waiters.Remove(node);
+                            node.Value.Node = null;
+                            granted.Add((node.Value, slot));
+                        }
+                        else
+                        {
+                            if (at < next) next = at;
+                            // Held by the pace everyone shares: so is everyone behind. Held to its own lower ceiling
+                            // (another session's -MaxRequestsPerSecond): callers under other ceilings go on.
+                            if (!ownCeiling) break;
+                            (heldToOwn ??= new()).Add(node.Value.Limit);
+                        }
+                    }
+                    node = following;
                 }
                 stopped = _waiters.Count == 0;
                 if (stopped) _pumping = false;

@@ -2,13 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
-using System.Text;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Internal;
 
 /// <summary>
 /// What every command taking -UserId does with it: trims, skips blanks, refuses inputs that carry no id (or, for
-/// pairs, no From), and says so when no id came at all.
+/// pairs, no From) and ids no account can have (<see cref="UserIdText"/>), and says so when no id came at all.
 /// <para>
 /// Refused inputs are not an error each: 300 rows of a CSV file whose column is called "user" are one problem, so
 /// they make one error, written when the input ends (<see cref="WriteRefused"/>), that says how many inputs had it,
@@ -40,10 +40,17 @@ internal static class UserIdInput
             }
             var id = item?.Trim();
             if (string.IsNullOrEmpty(id)) continue;
-            if (TooLong(id!))
+            if (UserIdText.TooLong(id!))
             {
                 refused();
                 Refuse(cmdlet, Refusal.TooLong(id!));
+                continue;
+            }
+            var flaw = UserIdText.Flaw(id!, out _);
+            if (flaw != IdFlaw.None)
+            {
+                refused();
+                Refuse(cmdlet, Refusal.NotAnId(id!, flaw));
                 continue;
             }
             yield return id!;
@@ -51,21 +58,11 @@ internal static class UserIdInput
     }
 
     /// <summary>
-    /// The most a Tencent user id (UserID) may hold, in UTF-8 bytes: Tencent's account import pages say "at most 32
-    /// bytes". A longer string names no account, and sent it could only fail, or (a whole file read with
-    /// Get-Content -Raw) make a request the service cannot take at all.
+    /// The ids of a record that came without a From, or with <paramref name="badFrom"/>, a From that names no account
+    /// (<see cref="Refusal.FromProblem"/>): each one becomes a refused input (NoFrom or BadFrom), except those already
+    /// refused for carrying no id, and blanks, which are skipped as usual.
     /// </summary>
-    public const int MaxIdBytes = 32;
-
-    /// <summary>Longer than <see cref="MaxIdBytes"/>: no account has this id.</summary>
-    public static bool TooLong(string id) => id.Length > MaxIdBytes / 3 && Encoding.UTF8.GetByteCount(id) > MaxIdBytes; // a char is at most 3 bytes
-
-    /// <summary>
-    /// The ids of a record that came without a From, or with <paramref name="tooLongFrom"/>, a From longer than any
-    /// account id: each one becomes a refused input (NoFrom or FromTooLong), except those already refused for carrying no id, and
-    /// blanks, which are skipped as usual.
-    /// </summary>
-    public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? tooLongFrom = null)
+    public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? badFrom = null)
     {
         var marked = new List<string?>();
         if (raw is null) return marked.ToArray();
@@ -74,7 +71,7 @@ internal static class UserIdInput
             var id = item?.Trim();
             marked.Add(string.IsNullOrEmpty(id) || UserIdTransformationAttribute.TryGetRejection(item, out _)
                 ? item
-                : UserIdTransformationAttribute.Mark(tooLongFrom is null ? Refusal.NoFrom(id!) : Refusal.FromTooLong(id!, tooLongFrom)));
+                : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
         }
         return marked.ToArray();
     }
@@ -127,7 +124,7 @@ internal static class UserIdInput
         var errorId = first.Kind switch
         {
             RefusalKind.NoFrom => "TencentChat.NoFrom",
-            RefusalKind.FromTooLong => "TencentChat.InvalidFrom",
+            RefusalKind.BadFrom => "TencentChat.InvalidFrom",
             _ => "TencentChat.NotAUserId",
         };
         return new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, inputs.Count == 1 ? inputs[0] : inputs.ToArray());

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TencentChatFollow.Api;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Internal;
 
@@ -21,7 +22,7 @@ public abstract class FollowChangeCmdlet : FollowPairCmdlet
 
     protected override void BeginProcessing() => StartRun(Protocol, MyInvocation.MyCommand.Name, KnownTotal, fromPerCall: true);
 
-    private protected override void FeedPairs(string from) => Feed(UserId, from, id => ShouldProcess($"'{from}' follows '{id}'", Action));
+    private protected override void FeedPairs(string from) => Feed(UserId, from, id => ShouldProcess($"{UserIdText.Show(from)} follows {UserIdText.Show(id)}", Action));
 
     protected override bool ShouldWrite(object result) => PassThru;
 

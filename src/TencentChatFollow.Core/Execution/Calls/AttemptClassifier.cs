@@ -132,7 +132,7 @@ internal static class AttemptClassifier
             // with one From carries (stop), and only this call's From when each call has its own (fail the call).
             var message = facts.FromPerCall
                 ? facts.Protocol.UnknownFrom(facts.From)
-                : $"Tencent error 30003: the From_Account '{facts.From}' does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).";
+                : $"Tencent error 30003: the From_Account {Text.UserIdText.Show(facts.From)} does not exist in this app. Pass an existing account to -From (by default it is the session's admin identifier).";
             return Failed(attempt, new TencentChatException(d.ErrorId, d.Kind, message, code), facts.FromPerCall ? Verdict.Failed : Verdict.Fatal);
         }
         var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({ServerText.Safe(Redactor.Scrub(errorInfo, attempt.Sig))})";

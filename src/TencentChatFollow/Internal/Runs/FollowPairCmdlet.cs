@@ -38,8 +38,8 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
 
     /// <summary>
-    /// The pairs of one record; a record without a From, or with one longer than any account id, has its ids refused
-    /// instead (one error for them all).
+    /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
+    /// id, or holding a control character or half a surrogate pair), has its ids refused instead (one error for them all).
     /// </summary>
     protected sealed override void ProcessRecord()
     {
@@ -50,7 +50,7 @@ public abstract class FollowPairCmdlet : BatchCmdlet
             Feed(UserIdInput.WithoutFrom(UserId), "");
             return;
         }
-        if (UserIdInput.TooLong(from!))
+        if (Refusal.FromProblem(from!, out _) is not null)
         {
             Feed(UserIdInput.WithoutFrom(UserId, from), "");
             return;

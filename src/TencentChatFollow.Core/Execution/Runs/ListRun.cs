@@ -136,7 +136,7 @@ internal sealed class ListRun : IDisposable
         {
             // A list cut short by the stop says so, as a list that fails alone does (the run's error counts it as not answered).
             if (list.WrittenBefore("this answer") is { } written)
-                fatal = new TencentChatException(fatal.ErrorId, fatal.Kind, fatal.Message.TrimEnd() + $" The list of '{list.User}' was not read to its end: {written}.", fatal.Code, fatal.UserId, fatal.InnerException);
+                fatal = new TencentChatException(fatal.ErrorId, fatal.Kind, fatal.Message.TrimEnd() + $" The list of {Text.UserIdText.Show(list.User)} was not read to its end: {written}.", fatal.Code, fatal.UserId, fatal.InnerException);
             _cancel.Cancel();
             var unanswered = new List<string> { list.User };
             foreach (var other in _lists) if (!ReferenceEquals(other, list)) unanswered.Add(other.User);
@@ -196,7 +196,7 @@ internal sealed class ListRun : IDisposable
         public BatchResult<FollowPage> TruncatedError(long sequence)
         {
             var error = new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                FormattableString.Invariant($"The service gave {_truncation} for '{User}' after {_pages} pages; the list was not read to its end. {Written("the page that showed it")}, not that page's. ") +
+                FormattableString.Invariant($"The service gave {_truncation} for {Text.UserIdText.Show(User)} after {_pages} pages; the list was not read to its end. {Written("the page that showed it")}, not that page's. ") +
                 "The service (or what answers at the endpoint) does not page through this list as Tencent does: read it again, and if it happens again, report it with the -Verbose output.", userId: User);
             return new BatchResult<FollowPage>(sequence, new[] { new IdOutcome<FollowPage>(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>());
         }
@@ -244,7 +244,7 @@ internal sealed class ListRun : IDisposable
             if (fresh.Count == read.Entries.Count) return page;
             var repeated = read.Entries.Count - fresh.Count;
             return With(page, new FollowPage(fresh, read.NextCursor),
-                FormattableString.Invariant($"Page {_pages} of the list of '{User}' repeated {Text.Wording.Count(repeated, "account", "accounts")} already written: not written again."));
+                FormattableString.Invariant($"Page {_pages} of the list of {Text.UserIdText.Show(User)} repeated {Text.Wording.Count(repeated, "account", "accounts")} already written: not written again."));
         }
 
         /// <summary>
@@ -327,7 +327,7 @@ internal sealed class ListRun : IDisposable
                 {
                     // Not an answer's doing (those are the call's errors): still the user's error, never a wait without end.
                     var error = new TencentChatException("TencentChat.RequestFailed", ErrorKind.InvalidResponse,
-                        $"Reading the list of '{User}' failed ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output.", userId: User);
+                        $"Reading the list of {Text.UserIdText.Show(User)} failed ({ex.GetType().Name}: {Redactor.Scrub(ex.Message)}). Please report this with the -Verbose output.", userId: User);
                     fetch.TrySetResult(new BatchResult<FollowPage>(sequence, new[] { new IdOutcome<FollowPage>(User, null, error) }, null, Array.Empty<string>(), Array.Empty<string>()));
                 }
             });

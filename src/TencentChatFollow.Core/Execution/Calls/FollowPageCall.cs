@@ -39,7 +39,7 @@ internal sealed class FollowPageCall
         var log = new CallLog(_debug);
         // Each list is its user's call: an unknown user (a call-level 30003) fails that list, not the run.
         var facts = new CallFacts(_protocol, _session.Endpoint, user, fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: a page of the list of '{user}'"), log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: a page of the list of {Text.UserIdText.Show(user)}"), log);
         var body = _protocol.WriteRequest(user, cursor);
         while (true)
         {
@@ -54,7 +54,7 @@ internal sealed class FollowPageCall
                 loop.Summarize(end.Status, "OK");
                 return log.Result(sequence, new[] { new IdOutcome<FollowPage>(user, page, null) }, null);
             }
-            if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ('{user}': {read.Problem})", cancellationToken).ConfigureAwait(false)) continue;
+            if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ({Text.UserIdText.Show(user)}: {read.Problem})", cancellationToken).ConfigureAwait(false)) continue;
             loop.Summarize(end.Status, "OK");
             return log.Result(sequence, new[] { IdMapping.Unusable<FollowPage>(user, read.Problem, loop.Retries + 1) }, null);
         }

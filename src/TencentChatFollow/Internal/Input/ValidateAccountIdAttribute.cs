@@ -4,9 +4,10 @@ using System.Management.Automation;
 namespace TencentChatFollow.Internal;
 
 /// <summary>
-/// A parameter that names one account (Get-TencentChatFollowInfo -From): not blank, and no longer than a Tencent user
-/// id may be (<see cref="UserIdInput.MaxIdBytes"/>). Checked when the parameter binds, so a wrong value stops the
-/// command before any call, instead of every id failing on its own for it.
+/// A parameter that names one account (Get-TencentChatFollowInfo -From): not blank, and one a Tencent user id can be
+/// (<see cref="Refusal.FromProblem"/>: no longer than <see cref="Text.UserIdText.MaxBytes"/>, no control character).
+/// Checked when the parameter binds, so a wrong value stops the command before any call, instead of every id failing
+/// on its own for it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 internal sealed class ValidateAccountIdAttribute : ValidateArgumentsAttribute
@@ -17,7 +18,7 @@ internal sealed class ValidateAccountIdAttribute : ValidateArgumentsAttribute
         if (text is null) return;
         if (string.IsNullOrWhiteSpace(text))
             throw new ValidationMetadataException("The argument is blank. Pass an account id, or leave the parameter out to use the default.");
-        if (UserIdInput.TooLong(text.Trim()))
-            throw new ValidationMetadataException($"The argument is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account. Pass one account id.");
+        if (Refusal.FromProblem(text.Trim(), out var hint) is { } problem)
+            throw new ValidationMetadataException($"{problem}. Pass one account id.{(hint.Length == 0 ? "" : " " + hint)}");
     }
 }

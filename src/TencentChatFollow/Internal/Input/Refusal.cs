@@ -19,10 +19,12 @@ internal enum RefusalKind
     BlankId,
     /// <summary>A pair (Test-, Add-, Remove-TencentChatFollow) with no From.</summary>
     NoFrom,
-    /// <summary>An id longer than any Tencent user id (<see cref="UserIdInput.MaxIdBytes"/>).</summary>
+    /// <summary>An id longer than any Tencent user id (<see cref="UserIdText.MaxBytes"/>).</summary>
     TooLong,
-    /// <summary>A pair whose From is longer than any Tencent user id.</summary>
-    FromTooLong,
+    /// <summary>An id that holds what no Tencent user id can: half a surrogate pair, a control character (<see cref="UserIdText.Flaw"/>).</summary>
+    NotAnId,
+    /// <summary>A pair whose From is longer than any Tencent user id, or holds what none can.</summary>
+    BadFrom,
     /// <summary>An object whose id property could not be read (its getter failed).</summary>
     Unreadable,
 }
@@ -46,7 +48,7 @@ internal sealed class Refusal
     }
 
     public RefusalKind Kind { get; }
-    /// <summary>What was refused: the piped object, or the id (NoFrom, TooLong, FromTooLong).</summary>
+    /// <summary>What was refused: the piped object, or the id (NoFrom, TooLong, NotAnId, BadFrom).</summary>
     public object? Input { get; }
     /// <summary>What inputs with the same problem share: a custom object's property names, a hashtable's keys, a type, a From, why a property could not be read.</summary>
     public string Shape { get; }
@@ -85,10 +87,26 @@ internal sealed class Refusal
     public static Refusal NoFrom(string id) => new(RefusalKind.NoFrom, id, "", null);
 
     /// <summary>An id longer than any Tencent user id.</summary>
-    public static Refusal TooLong(string id) => new(RefusalKind.TooLong, id, TooLongShape(id), null);
+    public static Refusal TooLong(string id) => new(RefusalKind.TooLong, id, HintShape(id), null);
 
-    /// <summary>The id of a pair whose From, <paramref name="from"/>, is longer than any Tencent user id.</summary>
-    public static Refusal FromTooLong(string id, string from) => new(RefusalKind.FromTooLong, id, from, null);
+    /// <summary>An id that holds what no Tencent user id can (<paramref name="flaw"/>).</summary>
+    public static Refusal NotAnId(string id, IdFlaw flaw) => new(RefusalKind.NotAnId, id, flaw + "|" + HintShape(id), null);
+
+    /// <summary>The id of a pair whose From, <paramref name="from"/>, names no account (<see cref="FromProblem"/>).</summary>
+    public static Refusal BadFrom(string id, string from) => new(RefusalKind.BadFrom, id, from, null);
+
+    /// <summary>
+    /// Why <paramref name="from"/> names no account ("The From "xxx..." (40 bytes) is longer than a Tencent user id may
+    /// be (32 bytes), so it names no account"), with what to do about it when the text says (read with another
+    /// encoding) in <paramref name="hint"/>; null when it may name one. Shared by the pair commands and
+    /// Get-TencentChatFollowInfo -From.
+    /// </summary>
+    public static string? FromProblem(string from, out string hint)
+    {
+        var problem = UserIdText.NoAccount("The From", from);
+        hint = problem is null ? "" : Hint(from, UserIdText.Flaw(from, out _), command: null);
+        return problem;
+    }
 
     /// <summary>
     /// The message for <paramref name="count"/> inputs with this problem (this one the first): what is wrong, that
@@ -103,19 +121,26 @@ internal sealed class Refusal
         {
             case RefusalKind.NoFrom:
                 return (one
-                        ? $"The id '{Input}' came without a From, so its pair was not sent"
-                        : $"{Wording.Ids(count)} (such as '{Input}') came without a From, so none of their pairs was sent") +
+                        ? $"The id {UserIdText.Show((string)Input!)} came without a From, so its pair was not sent"
+                        : $"{Wording.Ids(count)} (such as {UserIdText.Show((string)Input!)}) came without a From, so none of their pairs was sent") +
                     $": each pair needs the account on its From side. Pass -From <account>{(one ? "" : " for all of them")}, or give each piped object a From (or From_Account) property or hashtable key, such as a From column in the CSV file: " +
                     $"Import-Csv users.csv | Select-Object *, @{{ Name = 'From'; Expression = {{ 'official' }} }} | {command}.{all}";
             case RefusalKind.TooLong:
                 return (one
-                        ? $"The id {ShowLong((string)Input!)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account; it was not sent."
-                        : $"{Wording.Ids(count)} (such as {ShowLong((string)Input!)}) are longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so they name no account; none of them was sent.") +
-                    " " + TooLongHint((string)Input!, command) + all;
-            case RefusalKind.FromTooLong:
-                return $"The From {ShowLong(Shape)} is longer than a Tencent user id may be ({UserIdInput.MaxIdBytes} bytes), so it names no account: " +
-                    (one ? $"its pair with '{Input}' was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with '{Input}') was sent.") +
-                    " Check -From, or the From column of the input." + all;
+                        ? $"The id {UserIdText.ShowLong((string)Input!)} is longer than a Tencent user id may be ({UserIdText.MaxBytes} bytes), so it names no account; it was not sent."
+                        : $"{Wording.Ids(count)} (such as {UserIdText.ShowLong((string)Input!)}) are longer than a Tencent user id may be ({UserIdText.MaxBytes} bytes), so they name no account; none of them was sent.") +
+                    " " + Hint((string)Input!, IdFlaw.None, command) + all;
+            case RefusalKind.NotAnId:
+                var id = (string)Input!;
+                var flaw = UserIdText.Flaw(id, out var at);
+                return (one
+                        ? $"The id {UserIdText.Show(id)} {UserIdText.Holds(flaw, id, at, one: true)}, so it names no account; it was not sent."
+                        : $"{Wording.Ids(count)} (such as {UserIdText.Show(id)}) {UserIdText.Holds(flaw, id, at, one: false)}, so they name no account; none of them was sent.") +
+                    " " + Hint(id, flaw, command) + all;
+            case RefusalKind.BadFrom:
+                return FromProblem(Shape, out var fromHint) + ": " +
+                    (one ? $"its pair with {UserIdText.Show((string)Input!)} was not sent." : $"none of its {Wording.Count(count, "pair", "pairs")} (such as with {UserIdText.Show((string)Input!)}) was sent.") +
+                    " Check -From, or the From column of the input." + (fromHint.Length == 0 ? "" : " " + fromHint) + all;
             case RefusalKind.Unreadable:
                 return (one
                         ? $"The {Property} property of the input object {Show(Input)} could not be read ({Shape}), so it was not sent."
@@ -125,7 +150,7 @@ internal sealed class Refusal
                 return (one
                         ? $"The input object {Show(Input)} has a blank {Property}, so it carries no user id; it was not sent."
                         : $"{Wording.Count(count, "input object", "input objects")} (such as {Show(Input)}) have a blank {Property}, so they carry no user id; none of them was sent.") +
-                    $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {Property} | {command}.{all}";
+                    $" Fill in {Property}, or leave those rows out: Import-Csv users.csv | Where-Object {PowerShellText.Member(Property!)} | {command}.{all}";
         }
         if (Shape.StartsWith(HashtableShape, StringComparison.Ordinal))
         {
@@ -137,10 +162,13 @@ internal sealed class Refusal
         if (Shape.StartsWith(ObjectShape, StringComparison.Ordinal))
         {
             var column = Property is null ? "Id" : Property;
+            var properties = Shape.Substring(ObjectShape.Length);
             return (one
                     ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
-                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {Shape.Substring(ObjectShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
-                $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{column} }} }} | {command}.{all}";
+                    : $"{Wording.Count(count, "input object", "input objects")} with the properties {ServerText.Safe(properties.Replace(",", ", "))} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
+                (properties == Property && Delimiter(Property) is { } delimiter
+                    ? $" The one property holds the delimiter {delimiter}: the file was written with it (Export-Csv -UseCulture writes the culture's list separator) and read with a comma. Read it with the same one, as in Import-Csv users.csv -Delimiter {delimiter} | {command} (or Import-Csv users.csv -UseCulture where the list separator is {delimiter}).{all}"
+                    : $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{PowerShellText.Member(column)} }} }} | {command}.{all}");
         }
         var type = Input?.GetType().Name ?? "null";
         return (one
@@ -149,45 +177,58 @@ internal sealed class Refusal
             $" Pipe the ids themselves (strings), or objects with a UserId property: ... | Select-Object @{{ Name = 'UserId'; Expression = {{ $_.<the property with the id> }} }} | {command}.{all}";
     }
 
-    private static readonly char[] Separators = { ',', ';', ' ', '\t' };
+    /// <summary>For an id the service does not know: how to read a file whose UTF-8 text it looks like, read as ANSI ("JosÃ©"); null for any other id.</summary>
+    public static string? MisreadHint(string id) => UserIdText.LooksMisread(id) ? Hint(id, IdFlaw.None, command: null) : null;
 
-    /// <summary>What a string longer than any id most likely is: lines of a file, ids with a separator, or something else (its hint, and its own error).</summary>
-    private static string TooLongShape(string text)
-        => text.IndexOf('\n') >= 0 || text.IndexOf('\r') >= 0 ? "lines" : text.IndexOfAny(Separators) >= 0 ? "separated" : "";
+    /// <summary>
+    /// The CSV delimiter in the one property name of an Import-Csv row read with the wrong delimiter
+    /// (UserId;"FollowerCount";...), as a PowerShell literal: ';', '|' or "`t"; null when it holds none.
+    /// </summary>
+    private static string? Delimiter(string name)
+        => name.IndexOf(';') > 0 ? "';'" : name.IndexOf('\t') > 0 ? "\"`t\"" : name.IndexOf('|') > 0 ? "'|'" : null;
 
-    /// <summary>How to pass what a string longer than any id holds instead.</summary>
-    private static string TooLongHint(string text, string command)
+    /// <summary>What a string that is no id most likely is, for its hint (and its own error): lines of a file, UTF-8 read as ANSI, ids with a separator, or something else.</summary>
+    private static string HintShape(string text)
+        => text.IndexOf('\n') >= 0 || text.IndexOf('\r') >= 0 ? "lines" : UserIdText.LooksMisread(text) ? "ansi" : UserIdText.Separator(text) is not null ? "separated" : "";
+
+    /// <summary>
+    /// What to do with <paramref name="text"/>, which is no id for <paramref name="flaw"/> (or its length), with
+    /// <paramref name="command"/> in the example; for a -From (<paramref name="command"/> null) only what its text
+    /// shows (an encoding), else "".
+    /// </summary>
+    private static string Hint(string text, IdFlaw flaw, string? command)
     {
-        switch (TooLongShape(text))
+        var example = command is null ? "" : ", as in Get-Content users.txt -Encoding {0} | " + command;
+        switch (flaw)
         {
-            case "lines":
-                return $"It holds several lines, as a file read whole (Get-Content -Raw) does: pass the ids one a line instead, as in Get-Content users.txt | {command}.";
-            case "separated":
-                var separator = text[text.IndexOfAny(Separators)];
-                return $"It looks like several ids in one string: split it first, as in ($ids -split '{(separator == '\t' ? "`t" : separator.ToString())}') | {command}.";
-            default:
-                return "Check where the ids come from (a column or variable that holds something else, say).";
+            case IdFlaw.Utf16:
+            case IdFlaw.Utf16BlankLine:
+                return "It looks like a UTF-16 (Unicode) file without a byte order mark read as UTF-8: read the file with -Encoding Unicode" + string.Format(CultureInfo.InvariantCulture, example, "Unicode") + ".";
+            case IdFlaw.HalfSurrogate:
+                return "Text cut inside a character (Substring through an emoji, say) or a JSON escape such as \\uD83D without its pair gives this: check where the ids come from.";
         }
-    }
-
-    /// <summary>A long string as the messages show it: its first 40 characters, line breaks as PowerShell writes them, and its length.</summary>
-    private static string ShowLong(string text)
-    {
-        var start = text.Length > 40 ? text.Substring(0, 40) + "..." : text;
-        start = start.Replace("\r", "`r").Replace("\n", "`n").Replace("\t", "`t");
-        var bytes = Encoding.UTF8.GetByteCount(text);
-        return $"\"{start}\" ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes{(bytes == text.Length ? "" : ", " + text.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters")})";
+        switch (HintShape(text))
+        {
+            case "ansi":
+                return "It looks like UTF-8 text read as ANSI or Latin-1, as Windows PowerShell 5.1's Get-Content and Import-Csv read a file without a byte order mark: read the file with -Encoding UTF8" + string.Format(CultureInfo.InvariantCulture, example, "UTF8") + ".";
+            case "lines" when command is not null:
+                return $"It holds several lines, as a file read whole (Get-Content -Raw) does: pass the ids one a line instead, as in Get-Content users.txt | {command}.";
+            case "separated" when command is not null:
+                return $"It looks like several ids in one string: split it first, as in ($ids -split {PowerShellText.Quote(UserIdText.SplitPattern(UserIdText.Separator(text)!.Value))}) | {command}.";
+            default:
+                return command is null ? "" : "Check where the ids come from (a column or variable that holds something else, say).";
+        }
     }
 
     private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
 
-    /// <summary>An input as the messages show it: its text (80 characters at most) and what it is.</summary>
+    /// <summary>An input as the messages show it: its text (80 characters at most, invisible ones as escapes) and what it is.</summary>
     private static string Show(object? item)
     {
         var value = item is PSObject ps ? ps.BaseObject : item;
         var text = value is IDictionary dictionary ? "@{" + string.Join("; ", DictionaryPairs(dictionary)) + "}" : LanguagePrimitives.ConvertTo<string>(item) ?? "";
-        if (text.Length > 80) text = text.Substring(0, 77) + "...";
-        return $"'{text}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
+        if (UserIdText.Characters(text) > 80) text = UserIdText.Cut(text, 77);
+        return $"'{ServerText.Safe(text, int.MaxValue)}' ({(value is PSCustomObject ? "a custom object" : "a " + value?.GetType().Name)})";
     }
 
     private static IEnumerable<string> DictionaryPairs(IDictionary dictionary)

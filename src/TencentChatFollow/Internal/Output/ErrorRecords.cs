@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using TencentChatFollow.Errors;
+using TencentChatFollow.Text;
 
 namespace TencentChatFollow.Internal;
 
@@ -11,26 +12,26 @@ internal static class ErrorRecords
     {
         target ??= ex.UserId;
         // The hint is for an id (not for a body that holds commas, as Invoke-TencentChatRestMethod's targets do).
-        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && (ex.UserId is null || ex.UserId == id) && SeveralIdsHint(id) is { } hint)
+        if (ex.ErrorId == "TencentChat.UserNotFound" && target is string id && (ex.UserId is null || ex.UserId == id) && (Refusal.MisreadHint(id) ?? SeveralIdsHint(id)) is { } hint)
             ex = ex.WithMessage(ex.Message + " " + hint);
         return new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), target);
     }
 
     /// <summary>
-    /// For an id that does not exist and holds a comma or semicolon between two names ('user001,user002'): it looks
-    /// like several ids in one string, as -UserId 'a,b' or a line of a comma-separated file gives, and says how to
-    /// split it. Null for any other id.
+    /// For an id that does not exist and holds a separator between two names ('user001,user002', a full-width or
+    /// ideographic comma, white space: <see cref="UserIdText.Separator"/>): it looks like several ids in one string, as
+    /// -UserId 'a,b' or a line of a comma-separated file gives, and says how to split it. Null for any other id.
     /// </summary>
     public static string? SeveralIdsHint(string id)
     {
-        var separator = id.IndexOf(',') >= 0 ? ',' : id.IndexOf(';') >= 0 ? ';' : (char?)null;
-        if (separator is not char sep) return null;
-        var parts = id.Split(sep);
+        if (UserIdText.Separator(id) is not char sep) return null;
+        var parts = sep == ' ' ? id.Split((char[]?)null) : id.Split(sep);
         var named = 0;
         foreach (var part in parts) if (!string.IsNullOrWhiteSpace(part)) named++;
         if (named < 2) return null;
-        return $"'{id}' looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ('{id}' -split '{sep}'), " +
-               $"or pipe the lines of a file through ForEach-Object {{ $_ -split '{sep}' }} first.";
+        var pattern = PowerShellText.Quote(UserIdText.SplitPattern(sep));
+        return $"{UserIdText.Show(id)} looks like several ids in one string: -UserId takes an array, so split the string first, as in -UserId ({PowerShellText.Quote(id)} -split {pattern}), " +
+               $"or pipe the lines of a file through ForEach-Object {{ $_ -split {pattern} }} first.";
     }
 
     public static ErrorRecord InvalidArgument(ArgumentException ex, string errorId, object? target = null)

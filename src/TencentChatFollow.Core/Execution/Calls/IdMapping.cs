@@ -40,7 +40,7 @@ internal static class IdMapping
 
     /// <summary>What the -Verbose line says of ids whose items were spoiled.</summary>
     public static string DescribeSpoiled(IReadOnlyList<string> spoiled, IReadOnlyDictionary<string, string> why)
-        => $"the answer had no usable item for {Text.Wording.Ids(spoiled.Count)} ({string.Join(", ", spoiled.Select(id => why.TryGetValue(id, out var w) ? $"'{id}': {w}" : $"'{id}': missing"))})";
+        => $"the answer had no usable item for {Text.Wording.Ids(spoiled.Count)} ({string.Join(", ", spoiled.Select(id => why.TryGetValue(id, out var w) ? $"{Text.UserIdText.Show(id)}: {w}" : $"{Text.UserIdText.Show(id)}: missing"))})";
 
     /// <summary>How <see cref="Unusable{TResult}"/>'s messages end: nothing was written for the id.</summary>
     internal const string NoResult = "No result is reported for it; try it again.";
@@ -56,9 +56,9 @@ internal static class IdMapping
         var after = attempts > 1 ? string.Format(CultureInfo.InvariantCulture, " (after {0} attempts)", attempts) : "";
         var error = why is not null
             ? new TencentChatException("TencentChat.InvalidResponse", ErrorKind.InvalidResponse,
-                $"The service's answer for '{id}' was not usable{after}: {why}. {NoResult}", userId: id)
+                $"The service's answer for {Text.UserIdText.Show(id)} was not usable{after}: {why}. {NoResult}", userId: id)
             : new TencentChatException("TencentChat.MissingFromAnswer", ErrorKind.InvalidResponse,
-                $"The service's answer had no item for '{id}'{after}. {NoResult}", userId: id);
+                $"The service's answer had no item for {Text.UserIdText.Show(id)}{after}. {NoResult}", userId: id);
         return new IdOutcome<TResult>(id, null, error.Unknown(advice));
     }
 }

@@ -36,6 +36,8 @@ internal sealed partial class RateLimiter
     private readonly RoundTripFloor _roundTrips = new();
     private readonly Queue<(TimeSpan Sent, TimeSpan RoundTrip)> _answered = new(); // calls answered within the last window
     private TimeSpan _lastExhaustedProbe = TimeSpan.MinValue;
+    private readonly Dictionary<int, TimeSpan> _limitsAsked = new(); // each caller's ceiling, and when a caller last asked under it
+    private readonly Dictionary<int, RatePacer> _lowerLimits = new(); // the calls of callers held to less than the process's top ceiling
 
     /// <summary>The limiter of <paramref name="api"/> within <paramref name="app"/> (made by <see cref="AppRateLimits.ForApi"/>).</summary>
     internal RateLimiter(string api, AppRateLimits app, TimeSpan window, RateControlSettings? settings = null)
@@ -76,7 +78,7 @@ internal sealed partial class RateLimiter
         lock (_gate)
         {
             if (_control.IsHolding(now)) return 0;
-            var rate = _control.RateFor(Ceiling(limit));
+            var rate = Math.Min(limit, _control.RateFor(Ceiling(TopLimit(now, limit, asking: false))));
             return App.CurrentRate(now) is double app ? Math.Min(rate, app) : rate;
         }
     }
@@ -89,7 +91,7 @@ internal sealed partial class RateLimiter
             var now = _clock.Elapsed;
             Answered(slot, now);
             var app = App.Accepted(slot, now);
-            return _control.OnAccepted(slot.SentAt, now, Ceiling(limit)) ?? app;
+            return _control.OnAccepted(slot.SentAt, now, Ceiling(TopLimit(now, limit, asking: false))) ?? app;
         }
     }
 
@@ -118,6 +120,7 @@ internal sealed partial class RateLimiter
             var app = App.Refused(slot, now, reason, scope);
             if (scope == ThrottleScope.App) return app;
             var name = Api.Substring(Api.LastIndexOf('/') + 1);
+            limit = TopLimit(now, limit, asking: false);
             var ceiling = Ceiling(limit);
             // Beside others on the board: the part of the service's window this machine's jobs held (the board, not the
             // refusal, says how many of them share the quota).
@@ -134,7 +137,7 @@ internal sealed partial class RateLimiter
     /// </summary>
     internal bool TryAcquire(int limit, TimeSpan giveUpAfter, out RateSlot slot, out TimeSpan next, int callers = 2, TimeSpan? runStart = null)
     {
-        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true, runStart ?? TimeSpan.MinValue), _clock.Elapsed, callers, out slot, out next);
+        lock (_gate) return TryGrant(new Waiter(limit, giveUpAfter, outagePacing: true, runStart ?? TimeSpan.MinValue), _clock.Elapsed, callers, out slot, out next, out _);
     }
 
     /// <summary>
@@ -204,15 +207,65 @@ internal sealed partial class RateLimiter
     }
 
     /// <summary>
-    /// The pacing rule, for the caller at the head of the line: gives its slot when its turn has come, otherwise says
-    /// when to look again. With a quota board, within the ceiling the board leaves this process (none while it joins);
-    /// <paramref name="callers"/> (this one included) say whether it has more to send than one call. Call under the lock.
+    /// The highest ceiling among the callers of this process that asked within the last window, <paramref name="limit"/>
+    /// included (<paramref name="asking"/>: a caller asks under it now). The process's calls of this API go at that
+    /// ceiling's pace; a caller held to less (a session's lower -MaxRequestsPerSecond) has its own calls held to its
+    /// ceiling as well (<see cref="LowerLimitAllows"/>) rather than holding every caller of the process to it. Call under the lock.
     /// </summary>
-    private bool TryGrant(Waiter waiter, TimeSpan now, int callers, out RateSlot slot, out TimeSpan next)
+    private int TopLimit(TimeSpan now, int limit, bool asking)
     {
-        if (_member is not { } member) return TryGrant(waiter, waiter.Limit, waiter.Limit, now, out slot, out next);
+        if (asking) _limitsAsked[limit] = now;
+        var top = limit;
+        if (_limitsAsked.Count == 1 && _limitsAsked.ContainsKey(limit)) return top;
+        List<int>? gone = null;
+        foreach (var asked in _limitsAsked)
+        {
+            if (asked.Value <= now - _pacer.Window && asked.Key != limit) (gone ??= new()).Add(asked.Key);
+            else if (asked.Key > top) top = asked.Key;
+        }
+        if (gone is not null)
+            foreach (var key in gone) { _limitsAsked.Remove(key); _lowerLimits.Remove(key); }
+        return top;
+    }
+
+    /// <summary>
+    /// For a caller held to <paramref name="limit"/>, below the process's top ceiling: whether its own calls leave it a
+    /// turn now (evenly spaced at its ceiling, at most that many within any window), or when to look again.
+    /// </summary>
+    private bool LowerLimitAllows(int limit, TimeSpan now, out TimeSpan next)
+    {
+        if (!_lowerLimits.TryGetValue(limit, out var own)) _lowerLimits[limit] = own = new RatePacer(_pacer.Window);
+        next = own.NextAt(now, limit, limit);
+        return next <= now;
+    }
+
+    /// <summary>
+    /// The pacing rule, for the first caller in line under its ceiling: gives its slot when its turn has come, otherwise
+    /// says when to look again, and whether only its own lower ceiling held it back (<paramref name="ownCeiling"/>:
+    /// callers with another ceiling behind it may still go). With a quota board, within the ceiling the board leaves
+    /// this process (none while it joins); <paramref name="callers"/> (this one included) say whether it has more to
+    /// send than one call. Call under the lock.
+    /// </summary>
+    private bool TryGrant(Waiter waiter, TimeSpan now, int callers, out RateSlot slot, out TimeSpan next, out bool ownCeiling)
+    {
+        var top = TopLimit(now, waiter.Limit, asking: true);
+        ownCeiling = waiter.Limit < top && !LowerLimitAllows(waiter.Limit, now, out next);
+        if (ownCeiling)
+        {
+            slot = default;
+            return false;
+        }
+        if (!TryGrant(waiter, top, now, callers, out slot, out next)) return false;
+        if (waiter.Limit < top && !slot.Exhausted) _lowerLimits[waiter.Limit].Take(now, now);
+        return true;
+    }
+
+    /// <summary>The pacing rule under the process's top ceiling <paramref name="limit"/>, on the quota board if there is one. Call under the lock.</summary>
+    private bool TryGrant(Waiter waiter, int limit, TimeSpan now, int callers, out RateSlot slot, out TimeSpan next)
+    {
+        if (_member is not { } member) return TryGrant(waiter, limit, limit, now, out slot, out next);
         slot = default;
-        var admitted = member.Admit(now, waiter.Limit, out var ceiling, out var room, out next);
+        var admitted = member.Admit(now, limit, out var ceiling, out var room, out next);
         if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now))
         {
             if (_startOver.Fruitless == 0) _control.StartOver();
@@ -223,7 +276,7 @@ internal sealed partial class RateLimiter
             if (!slot.Exhausted) member.Sent();
             return true;
         }
-        member.Waited(now, forRoom: !admitted || (room < waiter.Limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < waiter.Limit, backlog: callers > 1, ref next);
+        member.Waited(now, forRoom: !admitted || (room < limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < limit, backlog: callers > 1, ref next);
         return false;
     }
 
