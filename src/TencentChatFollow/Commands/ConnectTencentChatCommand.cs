@@ -204,13 +204,14 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>
-    /// For -Scope Runspace (empty otherwise): removes this runspace's session before the command fails, and says that
-    /// the runspace has no session of its own now and which session the commands here would use instead.
+    /// For -Scope Runspace (empty otherwise): what the failure does to this runspace's session (EndProcessing removes it
+    /// as the command fails): that the runspace has no session of its own then, and which session the commands here
+    /// would use instead.
     /// </summary>
     private string RunspaceSessionRemoved()
     {
         if (Scope != SessionScope.Runspace) return "";
-        var removed = SessionStore.Set(SessionScope.Runspace, null);
+        var removed = SessionStore.Get(SessionScope.Runspace);
         var own = removed is null
             ? "This runspace has no session of its own"
             : $"This runspace's own session ({removed}) was removed, because this Connect-TencentChat -Scope Runspace was to replace it and failed; the runspace has no session of its own now";
