@@ -220,7 +220,12 @@ internal sealed class Refusal
         }
     }
 
-    private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
+    /// <summary>The inputs one problem's error holds at most: a million rows with the same wrong column are not all kept.</summary>
+    internal const int KeptInputs = 1000;
+
+    private static string TargetObjectHolds(long count) => count <= KeptInputs
+        ? $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order."
+        : $"The error's TargetObject holds the first {KeptInputs.ToString(CultureInfo.InvariantCulture)}, in input order.";
 
     /// <summary>An input as the messages show it: its text (80 characters at most, invisible ones as escapes) and what it is.</summary>
     private static string Show(object? item)

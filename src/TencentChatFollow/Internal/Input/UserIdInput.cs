@@ -86,7 +86,7 @@ internal static class UserIdInput
     {
         if (!Refused.TryGetValue(cmdlet, out var refused)) return;
         Refused.Remove(cmdlet);
-        foreach (var problem in refused.Problems) cmdlet.WriteError(ErrorFor(cmdlet, problem.First, problem.Inputs));
+        foreach (var problem in refused.Problems) cmdlet.WriteError(ErrorFor(cmdlet, problem.First, problem.Inputs, problem.Count));
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ internal static class UserIdInput
         if (StopsAtFirstError(cmdlet))
         {
             // The error that ends the command: a command that writes a run's record holds it until the record is written.
-            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
+            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }, 1);
             if (cmdlet is IErrorHolder holder) holder.Hold(error, NotSentAs(refusal.Input));
             else cmdlet.WriteError(error);
             return;
@@ -118,9 +118,9 @@ internal static class UserIdInput
         Refused.GetOrCreateValue(cmdlet).Add(refusal);
     }
 
-    private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs)
+    private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs, long count)
     {
-        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, inputs.Count);
+        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, count);
         var errorId = first.Kind switch
         {
             RefusalKind.NoFrom => "TencentChat.NoFrom",
@@ -155,7 +155,8 @@ internal static class UserIdInput
                 _byKey.Add(refusal.Key, problem);
                 Problems.Add(problem);
             }
-            problem.Inputs.Add(refusal.Input);
+            problem.Count++;
+            if (problem.Inputs.Count < Refusal.KeptInputs) problem.Inputs.Add(refusal.Input);
         }
     }
 
@@ -164,6 +165,9 @@ internal static class UserIdInput
         public Problem(Refusal first) => First = first;
 
         public Refusal First { get; }
+        /// <summary>How many inputs had the problem.</summary>
+        public long Count { get; set; }
+        /// <summary>The first <see cref="Refusal.KeptInputs"/> of them: a file whose every row has the problem is not held whole.</summary>
         public List<object?> Inputs { get; } = new();
     }
 }
