@@ -247,6 +247,22 @@ public class CallTransportTests
         Assert.True(body.Disposed, "the stalled body's stream is closed, so its connection is let go");
     }
 
+    [Fact]
+    public async Task A_request_does_not_ask_the_server_for_100_Continue()
+    {
+        bool? expectContinue = true;
+        using var server = new FakeTransport((request, _, _, _) =>
+        {
+            expectContinue = request.Headers.ExpectContinue;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(OkAnswer) });
+        });
+
+        await Call(new BatchCall<FollowInfo>(server.Session(), FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        // False, not null (the default): .NET Framework then sends no "Expect: 100-continue" and does not wait for a 100.
+        Assert.False(expectContinue);
+    }
+
     /// <summary>
     /// A body as .NET Framework's response stream gives it when the server stalls: the first bytes, then a read that
     /// ignores its token and ends only when the stream is closed.
