@@ -39,12 +39,13 @@ internal sealed class Refusal
     private const string ObjectShape = "object:";
     private static readonly Regex IdLike = new("(^|_)(id|uid|user|account|member)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private Refusal(RefusalKind kind, object? input, string shape, string? property)
+    private Refusal(RefusalKind kind, object? input, string shape, string? property, IReadOnlyList<string>? idNames = null)
     {
         Kind = kind;
         Input = input;
         Shape = shape;
         Property = property;
+        IdNames = idNames ?? UserIdTransformationAttribute.IdProperties;
     }
 
     public RefusalKind Kind { get; }
@@ -54,23 +55,25 @@ internal sealed class Refusal
     public string Shape { get; }
     /// <summary>For NoIdProperty: the property that most likely holds the ids; for BlankId: the blank property.</summary>
     public string? Property { get; }
+    /// <summary>For NoIdProperty: the properties (or keys) that would have carried the id, in the order they were looked for.</summary>
+    public IReadOnlyList<string> IdNames { get; }
     public string Key => $"{Kind}|{Shape}|{Property}";
 
-    /// <summary>An object (or hashtable) that has none of <see cref="UserIdTransformationAttribute.IdProperties"/>.</summary>
-    public static Refusal NoIdProperty(object? input)
+    /// <summary>An object (or hashtable) that has none of <paramref name="idNames"/>, the properties its parameter reads.</summary>
+    public static Refusal NoIdProperty(object? input, IReadOnlyList<string> idNames)
     {
         var value = input is PSObject ps ? ps.BaseObject : input;
         if (value is IDictionary dictionary)
         {
             var keys = dictionary.Keys.Cast<object>().Select(k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? "").ToList();
-            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null);
+            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null, idNames);
         }
         if (value is PSCustomObject && input is PSObject row)
         {
             var names = row.Properties.Select(p => p.Name).ToList();
-            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault());
+            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault(), idNames);
         }
-        return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null);
+        return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null, idNames);
     }
 
     /// <summary>An object whose id property <paramref name="property"/> is blank.</summary>
@@ -115,7 +118,7 @@ internal sealed class Refusal
     public string Message(string command, long count)
     {
         var one = count == 1;
-        var names = string.Join(", ", UserIdTransformationAttribute.IdProperties.Take(UserIdTransformationAttribute.IdProperties.Length - 1)) + " or " + UserIdTransformationAttribute.IdProperties.Last();
+        var names = string.Join(", ", IdNames.Take(IdNames.Count - 1)) + " or " + IdNames[IdNames.Count - 1];
         var all = one ? "" : $" {TargetObjectHolds(count)}";
         switch (Kind)
         {

@@ -110,13 +110,16 @@ internal static class UserIdInput
         if (StopsAtFirstError(cmdlet))
         {
             // The error that ends the command: a command that writes a run's record holds it until the record is written.
-            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
+            var error = ErrorFor(cmdlet, refusal);
             if (cmdlet is IErrorHolder holder) holder.Hold(error, NotSentAs(refusal.Input));
             else cmdlet.WriteError(error);
             return;
         }
         Refused.GetOrCreateValue(cmdlet).Add(refusal);
     }
+
+    /// <summary>The error for one refused input, alone: its TargetObject is the input.</summary>
+    public static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal refusal) => ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
 
     private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs)
     {
