@@ -60,7 +60,8 @@ internal static class UserIdInput
     /// <summary>
     /// The ids of a record that came without a From, or with <paramref name="badFrom"/>, a From that names no account
     /// (<see cref="Refusal.FromProblem"/>): each one becomes a refused input (NoFrom or BadFrom), except those already
-    /// refused for carrying no id, and blanks, which are skipped as usual.
+    /// refused (an object that carries no id and came without a From is marked so, for its hint), and blanks, which
+    /// are skipped as usual.
     /// </summary>
     public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? badFrom = null)
     {
@@ -69,9 +70,13 @@ internal static class UserIdInput
         foreach (var item in raw)
         {
             var id = item?.Trim();
-            marked.Add(string.IsNullOrEmpty(id) || UserIdTransformationAttribute.TryGetRejection(item, out _)
-                ? item
-                : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
+            if (UserIdTransformationAttribute.TryGetRejection(item, out var refusal))
+            {
+                // An object with no id either: its hint sets both.
+                marked.Add(badFrom is null && refusal!.Kind == RefusalKind.NoIdProperty ? UserIdTransformationAttribute.Mark(refusal.WithoutFrom()) : item);
+                continue;
+            }
+            marked.Add(string.IsNullOrEmpty(id) ? item : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
         }
         return marked.ToArray();
     }
@@ -110,7 +115,7 @@ internal static class UserIdInput
         if (StopsAtFirstError(cmdlet))
         {
             // The error that ends the command: a command that writes a run's record holds it until the record is written.
-            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }, 1);
+            var error = ErrorFor(cmdlet, refusal);
             if (cmdlet is IErrorHolder holder) holder.Hold(error, NotSentAs(refusal.Input));
             else cmdlet.WriteError(error);
             return;
@@ -118,9 +123,12 @@ internal static class UserIdInput
         Refused.GetOrCreateValue(cmdlet).Add(refusal);
     }
 
+    /// <summary>The error for one refused input, alone: its TargetObject is the input.</summary>
+    public static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal refusal) => ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }, 1);
+
     private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs, long count)
     {
-        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, count);
+        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, count, pair: cmdlet is FollowPairCmdlet);
         var errorId = first.Kind switch
         {
             RefusalKind.NoFrom => "TencentChat.NoFrom",
