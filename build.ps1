@@ -87,7 +87,9 @@ function Invoke-Build {
         if (-not (Test-Path -LiteralPath $source)) { throw "Dependency '$file' is missing from $publish." }
         Copy-Item -LiteralPath $source -Destination $dependencies
     }
-    $manifest = (Get-Content -Raw -LiteralPath (Join-Path $Root 'TencentChatFollow.psd1')).Replace('{{ModuleVersion}}', (Get-ModuleVersion))
+    # The source's opening comment says how this step fills it in: the built copy leaves it out.
+    $manifest = (Get-Content -Raw -LiteralPath (Join-Path $Root 'TencentChatFollow.psd1')) -replace '\A(?:#[^\r\n]*\r?\n)+', ''
+    $manifest = $manifest.Replace('{{ModuleVersion}}', (Get-ModuleVersion))
     Set-Content -LiteralPath (Join-Path $ModuleOut 'TencentChatFollow.psd1') -Value $manifest -Encoding utf8NoBOM
 
     # Help: MAML from the cmdlet pages under docs/ (and the about topic), in a fresh pwsh that imports the module.

@@ -32,6 +32,12 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
     /// <summary>Delay on top of the configured latency (the 'slow' fault).</summary>
     public TimeSpan ExtraDelay { get; init; }
 
+    /// <summary>
+    /// When set, the headers (with the whole body's Content-Length) and the first half of the body are sent at once,
+    /// and the rest after this pause (the 'stall-body' fault).
+    /// </summary>
+    public TimeSpan? BodyPause { get; init; }
+
     /// <summary>Value of a Retry-After header, when one is sent.</summary>
     public string? RetryAfter { get; init; }
 
@@ -70,7 +76,10 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
 
     public static ApiReply Dropped { get; } = new(null, "", [], null);
 
-    public async Task WriteAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <param name="context">The call's context.</param>
+    /// <param name="clock">The emulator's clock, which times <see cref="BodyPause"/>.</param>
+    /// <param name="cancellationToken">Ends the writing (and a pause) when the client goes away or the emulator stops.</param>
+    public async Task WriteAsync(HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (StatusCode is not { } status)
         {
@@ -84,6 +93,15 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
         if (RetryAfter is not null)
         {
             response.Headers.RetryAfter = RetryAfter;
+        }
+        if (BodyPause is { } pause)
+        {
+            var half = Body.Length / 2;
+            await response.Body.WriteAsync(Body.AsMemory(0, half), cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            await Task.Delay(pause, clock, cancellationToken);
+            await response.Body.WriteAsync(Body.AsMemory(half), cancellationToken);
+            return;
         }
         if (PaddingLength is not { } padding)
         {

@@ -120,6 +120,6 @@ internal sealed class EmulatorServer : IAsyncDisposable
     {
         var error = new ApiError(ErrorCodes.HttpParseError, $"no API at {context.Request.Method} {context.Request.Path}");
         var reply = ApiReply.Fail(error) with { StatusCode = StatusCodes.Status404NotFound };
-        return reply.WriteAsync(context, context.RequestAborted);
+        return reply.WriteAsync(context, TimeProvider.System, context.RequestAborted);
     }
 }

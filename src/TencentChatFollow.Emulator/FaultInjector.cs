@@ -46,6 +46,7 @@ internal sealed class FaultInjector(int? seed)
         var reply = Replacement(kind) ?? kind switch
         {
             FaultKind.Slow => genuine with { ExtraDelay = TimeSpan.FromMilliseconds(settings.SlowMs) },
+            FaultKind.StallBody => genuine with { BodyPause = TimeSpan.FromMilliseconds(settings.SlowMs) },
             FaultKind.Truncated => ApiReply.Raw(StatusCodes.Status200OK, genuine.ContentType, genuine.Body[..(genuine.Body.Length / 2)]),
             FaultKind.Oversize => genuine.PaddedTo((long)Math.Round(settings.OversizeMb * BytesPerMb)),
             FaultKind.Missing or FaultKind.Extra or FaultKind.WrongType or FaultKind.Doubled or FaultKind.Negative =>

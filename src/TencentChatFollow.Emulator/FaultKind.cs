@@ -11,6 +11,9 @@ internal enum FaultKind
     ServiceTimeout,
     TooManyRequests,
     Slow,
+
+    /// <summary>Headers and the first half of the body, then a pause of --slow-ms before the rest.</summary>
+    StallBody,
     Html,
     Truncated,
     Missing,
@@ -37,6 +40,7 @@ internal static class FaultKinds
         ["60008"] = FaultKind.ServiceTimeout,
         ["429"] = FaultKind.TooManyRequests,
         ["slow"] = FaultKind.Slow,
+        ["stall-body"] = FaultKind.StallBody,
         ["html"] = FaultKind.Html,
         ["truncated"] = FaultKind.Truncated,
         ["missing"] = FaultKind.Missing,

@@ -74,7 +74,7 @@ internal sealed class RestApiPipeline(
                 Record(sent: false);
                 recorded = true;
             }
-            await reply.WriteAsync(context, cancellation.Token);
+            await reply.WriteAsync(context, clock, cancellation.Token);
             answered = true;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)

@@ -27,6 +27,8 @@ namespace TencentChatFollow.MonoCheck;
 ///   bound NAME VERSION PATH      (the System.Text.Json and System.Memory that Core's own code binds to)
 ///   ok ID FOLLOWERS FOLLOWING MUTUAL | error ID ERROR_ID CODE MESSAGE    (one per id, in input order)
 ///   calls N
+///   rest-body JSON, rest-read NAME=TYPE:VALUE ...   (RestCheck)
+///   servicepoint ROUTE ADDRESS lease=MS expect100=BOOL nagle=BOOL   (ServicePointCheck: the .NET Framework HTTP branch)
 ///   loaded NAME VERSION PATH     (every copy in the process of the assemblies the module ships)
 /// Exit code 0 when every batch ran, 3 when the engine could not run (the exception is printed), 2 for bad usage.
 /// </summary>
@@ -64,6 +66,7 @@ internal static class Program
             foreach (var line in lines) Console.WriteLine(line);
             Console.WriteLine("calls " + calls);
             foreach (var line in RestCheck.Run(core)) Console.WriteLine(line);
+            foreach (var line in ServicePointCheck.Run(core)) Console.WriteLine(line);
             PrintBound(core);
             return 0;
         }

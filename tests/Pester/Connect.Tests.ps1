@@ -335,6 +335,10 @@ Describe 'Get-TencentChatContext and Disconnect-TencentChat' {
         { Disconnect-TencentChat } | Should -Not -Throw
         { Disconnect-TencentChat -Scope Runspace } | Should -Not -Throw
     }
+
+    It 'Disconnect-TencentChat declares no output type, as it writes nothing (not System.Void)' {
+        (Get-Command Disconnect-TencentChat).OutputType.Count | Should -Be 0
+    }
 }
 
 Describe 'Connect-TencentChat checks the connection with one call' {

@@ -186,6 +186,19 @@ Describe 'Tab completion' {
         @($offered | Sort-Object) | Should -Be @($regions | Sort-Object)
     }
 
+    It 'offers the APIs the module knows after Invoke-TencentChatRestMethod -Api, filtered by what was typed: <Typed>' -ForEach @(
+        @{ Typed = ''; Offered = 'follow/follow_add', 'follow/follow_check', 'follow/follow_delete', 'follow/follow_get', 'follow/follow_get_info', 'im_open_login_svc/account_check' }
+        @{ Typed = 'follow/follow_get'; Offered = 'follow/follow_get', 'follow/follow_get_info' }
+        @{ Typed = 'v4/im'; Offered = 'im_open_login_svc/account_check' }
+        @{ Typed = 'acc'; Offered = 'im_open_login_svc/account_check' }
+        @{ Typed = "'follow/follow_d"; Offered = "'follow/follow_delete'" }
+        @{ Typed = 'profile/'; Offered = @() }
+    ) {
+        $line = "Invoke-TencentChatRestMethod -Api $Typed"
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @($result.CompletionMatches.CompletionText) | Should -Be $Offered
+    }
+
     It 'completes a partly typed region' {
         $line = 'Connect-TencentChat -SdkAppId 1400000001 -Region si'
         $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length

@@ -80,6 +80,18 @@ Describe 'Objects that carry no id' {
         @(Get-SentIds).Count | Should -Be 0
     }
 
+    It 'a CSV of 2,500 rows whose id column is misnamed: one error that counts all 2,500 and holds the first 1,000, not every row' {
+        $rows = 1..2500 | ForEach-Object { [pscustomobject]@{ user = "u$_"; Name = "Name $_" } }
+        $out = @($rows | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -BeLike '2500 input objects with the properties user, Name *none of them was sent*'
+        $errs[0].Exception.Message | Should -Match 'TargetObject holds the first 1000, in input order'
+        $errs[0].TargetObject.Count | Should -Be 1000
+        ($errs[0].TargetObject.user -join ',') | Should -Be ($rows[0..999].user -join ',')
+        @(Get-SentIds).Count | Should -Be 0
+    }
+
     It 'writes the first refused object at once under -ErrorAction Stop, before anything after it is sent' {
         $rows = @([pscustomobject]@{ user = $graph.Users[0] }, [pscustomobject]@{ UserId = $graph.Users[1] }, [pscustomobject]@{ user = $graph.Users[2] })
         $err = { $rows | Get-TencentChatFollowInfo -ErrorAction Stop } | Should -Throw -PassThru

@@ -40,6 +40,15 @@ Describe 'The module manifest' {
         foreach ($tag in 'PSEdition_Core', 'Windows', 'Linux', 'MacOS') { $manifest.Tags | Should -Contain $tag }
     }
 
+    It 'is the source manifest with the version in place, without the source''s note on how the build fills it in' {
+        $source = Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../../TencentChatFollow.psd1')
+        $source | Should -Match '\A# Source manifest\.' -Because 'the source has the note'
+        $built = Get-Content -Raw -LiteralPath $manifestPath
+        $built | Should -Match '\A@\{'
+        $built | Should -Not -Match '\{\{ModuleVersion\}\}|build\.ps1 copies it'
+        $built | Should -Match ([regex]::Escape("ModuleVersion        = '$($manifest.Version)'"))
+    }
+
     It 'names every command in its Description and ReleaseNotes' {
         foreach ($name in $manifest.ExportedCmdlets.Keys) {
             # "Add- and Remove-TencentChatFollow" names both.

@@ -7,7 +7,7 @@ BeforeAll {
     $script:graph = New-TestGraph -Path (Join-Path $TestDrive 'graph.csv') -Users 60 -Edges 300
     $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graph.Path
 
-    function Get-ProgressRecord([string] $Script, [object[]] $Ids) {
+    function Get-ProgressRecord([string] $Script, [object[]] $Ids, [string] $Activity = 'Get-TencentChatFollowInfo') {
         # Runs the script in a runspace of its own and returns what it wrote: its progress records and its objects.
         $ps = [powershell]::Create()
         try {
@@ -24,7 +24,7 @@ $Script
             [pscustomobject]@{
                 Output   = @($output)
                 Errors   = @($ps.Streams.Error)
-                Progress = @($ps.Streams.Progress | Where-Object Activity -EQ 'Get-TencentChatFollowInfo')
+                Progress = @($ps.Streams.Progress | Where-Object Activity -EQ $Activity)
             }
         } finally { $ps.Dispose() }
     }
@@ -70,5 +70,12 @@ Describe 'The last progress record' {
         $r.Output.Count | Should -Be 5
         @($r.Progress.RecordType) -join ',' | Should -Be 'Processing,Completed'
         (Get-Count $r.Progress[0]).Done | Should -Be 5
+    }
+
+    It 'counts pairs, not ids, for <_>, as its errors and run record do' -ForEach 'Test-TencentChatFollow', 'Add-TencentChatFollow', 'Remove-TencentChatFollow' {
+        $confirm = if ($_ -eq 'Test-TencentChatFollow') { '' } else { ' -Confirm:$false' }
+        $r = Get-ProgressRecord -Script "$_ -From `$Ids[0] -UserId `$Ids[1..2]$confirm" -Ids @($graph.Users | Select-Object -First 3) -Activity $_
+        $r.Progress.Count | Should -BeGreaterThan 0
+        @($r.Progress | ForEach-Object StatusDescription) | ForEach-Object { $_ | Should -Match '^\d+ of 2 pairs done, 0 errors, ' }
     }
 }

@@ -164,6 +164,26 @@ Describe 'An endpoint that does not answer' {
     }
 }
 
+Describe 'An answer whose body stalls' {
+    AfterEach { Set-Faults @{} }
+
+    It 'ends the call at -TimeoutSec with TencentChat.Timeout, though its headers came at once' {
+        # Headers and half the body at once, then nothing for a minute: -TimeoutSec covers reading the body too.
+        Set-Faults @{ rate = 1; kinds = @('stall-body'); slowMs = 60000 }
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0 -TimeoutSec 4 -SkipCheck
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $err = $null
+        try { @($graph.Users | Select-Object -First 5) | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue } catch { $err = $_ }
+        $clock.Stop()
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped*'
+        $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.Timeout'
+        $err.Exception.Cause.Message | Should -Match 'No answer within 4 s'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 40 -Because 'the stall lasts 60 s; the call gives up after 4'
+        Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count -gt 0 } -Because 'the abandoned call to be logged'
+        @(Invoke-EmulatorControl -Emulator $emulator -Name requests).fault | Should -Be 'stall-body'
+    }
+}
+
 Describe 'An endpoint that can never work' {
     AfterEach { Set-Faults @{} }
 

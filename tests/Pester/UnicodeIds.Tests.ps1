@@ -213,6 +213,36 @@ Describe 'The commands the messages suggest run as written' {
         (Invoke-Expression $run).UserId -join ',' | Should -Be 'user001,user002'
     }
 
+    It 'a pair command given rows with <Name>: the suggested Select-Object parses, never takes a From column as the ids, and makes the pairs of the file' -ForEach @(
+        @{ Name = 'From and To columns'; Header = 'From,To'; Pairs = 'user002>user001', 'user003>user001' }
+        @{ Name = 'From_Account and To columns'; Header = 'From_Account,To'; Pairs = 'user002>user001', 'user003>user001' }
+        @{ Name = 'follower and followee columns, and no From (the emulator''s graph)'; Header = 'follower,followee'; Pairs = 'user002>user001', 'user003>user001' }
+        @{ Name = 'one column, and no From'; Header = 'user'; Pairs = 'user003>user002', 'user003>user001' }
+    ) {
+        $csv = Join-Path $TestDrive 'pairs.csv'
+        $rows = if ($Header -eq 'user') { 'user002', 'user001' } else { 'user002,user001', 'user003,user001' }
+        [System.IO.File]::WriteAllLines($csv, [string[]]@(@($Header) + $rows), [System.Text.UTF8Encoding]::new($false))
+        $null = Import-Csv -LiteralPath $csv | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        $errs[0].Exception.Message -match '(?<command>Import-Csv \w+\.csv \| Select-Object .* \| Test-TencentChatFollow)\.' | Should -BeTrue
+        $command = $Matches.command
+        $command | Should -Not -Match "Name = 'UserId'; Expression = \{ \`$_\.From" -Because 'a From column is never the ids'
+        Get-ParseError $command | Should -BeNullOrEmpty -Because "'$command' is suggested"
+        # Run as suggested, with this file (and user003 for the account the message writes as 'official').
+        $run = ($command -replace 'Import-Csv \w+\.csv', 'Import-Csv -LiteralPath $csv').Replace("'official'", "'user003'")
+        @(Invoke-Expression $run | ForEach-Object { "$($_.From)>$($_.UserId)" }) | Should -Be $Pairs
+    }
+
+    It 'a hashtable with neither id nor From, piped to a pair command: the hashtable it suggests has a From key too, and it works' {
+        $null = @{ Name = 'x' } | Test-TencentChatFollow -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message -match 'such as (?<table>@\{.*\})\.$' | Should -BeTrue
+        $Matches.table | Should -Be "@{ From = 'official'; UserId = 'user001' }"
+        (Invoke-Expression $Matches.table.Replace("'official'", "'user002'") | Test-TencentChatFollow).IsFollowing | Should -BeTrue
+        $null = @{ Name = 'x' } | Test-TencentChatFollow -From user002 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike "*such as @{ UserId = 'user001' }."
+    }
+
     It 'a several-ids hint for <Name> parses and splits the string into its ids' -ForEach @(
         @{ Name = 'a quote'; Id = "o'brien,user002"; Parts = "o'brien", 'user002' }
         @{ Name = 'a zero-width space'; Id = "user$([char]0x200B)1,user002"; Parts = "user$([char]0x200B)1", 'user002' }

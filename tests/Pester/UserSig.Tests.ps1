@@ -56,6 +56,41 @@ Describe 'New-TencentChatUserSig' {
         (Read-Sig $sigs[1]).'TLS.identifier' | Should -Be 'administrator'
     }
 
+    It 'takes the ids of piped rows and hashtables as the other commands do, Identifier first, and of an array, one sig each' {
+        $csv = Join-Path $TestDrive 'accounts.csv'
+        Set-Content -LiteralPath $csv -Value 'To_Account,Name', 'ops_admin,a'
+        $in = @(
+            (Import-Csv -LiteralPath $csv)[0]
+            [pscustomobject]@{ Account = 'administrator' }
+            @{ UserId = 'ops_admin' }
+            @{ identifier = 'administrator' }
+            [pscustomobject]@{ Identifier = 'ops_admin'; UserId = 'administrator' }
+        )
+        $sigs = @($in | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        @($sigs | ForEach-Object { (Read-Sig $_).'TLS.identifier' }) | Should -Be 'ops_admin', 'administrator', 'ops_admin', 'administrator', 'ops_admin'
+        $sigs = @(New-TencentChatUserSig $identity.SdkAppId ops_admin, administrator -SecretKey $key -AsPlainText)
+        @($sigs | ForEach-Object { (Read-Sig $_).'TLS.identifier' }) | Should -Be 'ops_admin', 'administrator'
+    }
+
+    It 'refuses an object that carries no id with its own TencentChat.NotAUserId, never signing its text, and the next ones still get their sigs' {
+        $csv = Join-Path $TestDrive 'users.csv'
+        Set-Content -LiteralPath $csv -Value 'user,Name', 'ops_admin,a'
+        $row = (Import-Csv -LiteralPath $csv)[0]
+        $table = @{ Name = 'x' }
+        $sigs = @('ops_admin', $row, $table, 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
+        @($sigs | ForEach-Object { (Read-Sig $_).'TLS.identifier' }) | Should -Be 'ops_admin', 'administrator'
+        $errs.Count | Should -Be 2
+        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'TencentChat.NotAUserId,*' }
+        $errs[0].TargetObject | Should -Be $row
+        $errs[0].Exception.Message | Should -BeLike "The input object '@{user=ops_admin; Name=a}' (a custom object) has no Identifier, UserId, To_Account or Account property*Select-Object *, @{ Name = 'UserId'; Expression = { `$_.user } } | New-TencentChatUserSig."
+        $errs[1].TargetObject | Should -Be $table
+        $errs[1].Exception.Message | Should -BeLike "The hashtable '@{Name=x}' (a Hashtable) has no Identifier, UserId, To_Account or Account key*"
+        $null = New-TencentChatUserSig $identity.SdkAppId ([pscustomobject]@{ From = 'ops_admin'; Relation = 'Mutual' }) -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1 -Because 'an object given to -Identifier is refused too'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+    }
+
     It 'makes a sig the service accepts as a ready -UserSig' {
         $sig = New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -Identifier ops_admin
         Connect-TencentChat -SdkAppId $identity.SdkAppId -Identifier ops_admin -UserSig $sig -Endpoint $emulator.Url -WarningAction SilentlyContinue

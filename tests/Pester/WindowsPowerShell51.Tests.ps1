@@ -166,6 +166,19 @@ Describe 'Windows PowerShell 5.1 path: the engine on a .NET Framework runtime (M
         $run.Lines | Should -Contain 'rest-read ResultItem=Object[][1] Big=Int64:9223372036854775807 Half=Double:0.5 ActionStatus=String:OK ErrorCode=Int64:0 ErrorInfo=String:' -Because $run.Text
     }
 
+    It 'the module''s .NET Framework handler sets the lease, no 100-continue and no Nagle on the ServicePoint HttpWebRequest uses, on every send, direct or through a proxy' {
+        if (-not $mono) { Set-ItResult -Skipped -Because $NoMono; return }
+
+        # Under Mono the module itself takes SocketsHttpHandler: tests/Mono/ServicePointCheck.cs asks for the
+        # .NET Framework branch, and sets each ServicePoint back to a new one's values before the send.
+        $run = Invoke-MonoCheck
+
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        foreach ($route in 'direct https://adminapisgp.im.qcloud.com', '-Proxy http://given-proxy.invalid:8080', 'system-proxy http://system-proxy.invalid:8080') {
+            $run.Lines | Should -Contain "servicepoint $route lease=300000 expect100=False nagle=False" -Because $run.Text
+        }
+    }
+
     It 'cannot run without the module''s loading: Mono has no System.Text.Json of its own, so the test above rests on the module''s copy' {
         if (-not $mono) { Set-ItResult -Skipped -Because $NoMono; return }
 

@@ -89,6 +89,46 @@ public class FaultInjectionTests
     }
 
     [Fact]
+    public async Task Fault_stall_body_sends_the_headers_and_half_the_answer_then_the_rest_after_the_pause()
+    {
+        var guard = TimeSpan.FromSeconds(10); // a hang guard only: the pause is held until the test releases it
+        var clock = new HeldTimers();
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph, clock: clock);
+        using var genuine = await emulator.PostAsync(body: ThreeIds);
+        var whole = await genuine.Content.ReadAsByteArrayAsync();
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { "stall-body" } });
+
+        using var response = await emulator.PostAsync(body: ThreeIds, completion: HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(whole.Length, response.Content.Headers.ContentLength);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var received = new byte[whole.Length];
+        var got = 0;
+        while (got < whole.Length / 2)
+        {
+            got += await body.ReadAsync(received.AsMemory(got)).AsTask().WaitAsync(guard);
+        }
+        var rest = body.ReadAsync(received.AsMemory(got)).AsTask();
+        await clock.FirstHeld.WaitAsync(guard);
+
+        Assert.Equal(whole.Length / 2, got);
+        Assert.False(rest.IsCompleted, "the rest comes only after the pause");
+        clock.Release();
+        got += await rest.WaitAsync(guard);
+        while (got < whole.Length)
+        {
+            var n = await body.ReadAsync(received.AsMemory(got)).AsTask().WaitAsync(guard);
+            if (n == 0)
+            {
+                break;
+            }
+            got += n;
+        }
+        Assert.Equal(whole, received);
+        Assert.Equal("stall-body", (await LastLogEntryAsync(emulator)).GetProperty("fault").GetString());
+    }
+
+    [Fact]
     public async Task Fault_html_is_a_200_that_is_not_json()
     {
         await using var emulator = await StartWithFaultAsync("html");

@@ -15,7 +15,9 @@ namespace TencentChatFollow.Api;
 /// On PowerShell 7 (.NET) the handler is a SocketsHttpHandler with PooledConnectionLifetime set, reached by
 /// reflection from netstandard2.0: a connection is closed once it has served that long, never in the middle of a
 /// call, and the next call opens a new one (resolving the name again). On Windows PowerShell 5.1 (.NET Framework) the
-/// endpoint's ServicePoint gets the same lease (ConnectionLeaseTimeout), and TLS 1.2 or newer (<see cref="TlsPolicy"/>).
+/// handler is an HttpClientHandler asking for TLS 1.2 or newer (<see cref="TlsPolicy"/>), wrapped in
+/// <see cref="FrameworkServicePoints"/>, which gives the ServicePoint of each request the same lease
+/// (ConnectionLeaseTimeout) on every send.
 /// Where neither can be set (an older or a stripped runtime) the handler is the plain HttpClientHandler, as before.
 /// Redirects are off on both: every request carries the UserSig in its query, and Tencent's REST API never
 /// redirects, so a 3xx comes back to <see cref="Execution.CallTransport"/> as the answer it is (a wrong endpoint)
@@ -31,8 +33,8 @@ internal static class ClientHandlers
 
     private static readonly Type? SocketsHandlerType = FindSocketsHandler();
 
-    /// <summary>The handler for calls to <paramref name="endpoint"/> on the runtime <paramref name="frameworkDescription"/> names.</summary>
-    public static HttpMessageHandler Create(Uri endpoint, ProxySettings? proxy, string frameworkDescription)
+    /// <summary>The handler for calls through <paramref name="proxy"/> (null: the system's) on the runtime <paramref name="frameworkDescription"/> names.</summary>
+    public static HttpMessageHandler Create(ProxySettings? proxy, string frameworkDescription)
     {
         var onFramework = DependencyResolver.AppliesTo(frameworkDescription);
         if (!onFramework && SocketsHandlerType is not null && TryCreateSockets(proxy) is { } sockets)
@@ -50,15 +52,7 @@ internal static class ClientHandlers
             handler.UseProxy = true;
         }
         if (TlsPolicy.ProtocolsFor(frameworkDescription) is { } protocols) handler.SslProtocols = protocols;
-        if (onFramework) LeaseConnections(endpoint, proxy is null ? null : handler.Proxy);
-        return handler;
-    }
-
-    /// <summary>.NET Framework: connections to the endpoint (or its proxy) close after the lifetime, once idle.</summary>
-    private static void LeaseConnections(Uri endpoint, IWebProxy? proxy)
-    {
-        var point = proxy is null ? ServicePointManager.FindServicePoint(endpoint) : ServicePointManager.FindServicePoint(endpoint, proxy);
-        point.ConnectionLeaseTimeout = (int)ConnectionLifetime.TotalMilliseconds;
+        return onFramework ? new FrameworkServicePoints(handler, proxy is null ? null : handler.Proxy) : handler;
     }
 
     private static HttpMessageHandler? TryCreateSockets(ProxySettings? proxy)

@@ -16,14 +16,14 @@ internal static class HttpClientCache
     private static readonly ConcurrentDictionary<string, HttpClient> Clients = new(StringComparer.OrdinalIgnoreCase);
 
     public static HttpClient For(Uri baseUri, ProxySettings? proxy = null)
-        => Clients.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority) + "|" + proxy?.CacheKey, _ => Create(baseUri, proxy));
+        => Clients.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority) + "|" + proxy?.CacheKey, _ => Create(proxy));
 
     /// <summary>A client with the module's defaults over <paramref name="transport"/>, which the caller keeps and disposes.</summary>
     public static HttpClient Over(HttpMessageHandler transport) => WithDefaults(new HttpClient(transport, disposeHandler: false));
 
-    private static HttpClient Create(Uri baseUri, ProxySettings? proxy)
+    private static HttpClient Create(ProxySettings? proxy)
     {
-        var handler = ClientHandlers.Create(baseUri, proxy, RuntimeInformation.FrameworkDescription);
+        var handler = ClientHandlers.Create(proxy, RuntimeInformation.FrameworkDescription);
         return WithDefaults(new HttpClient(handler, disposeHandler: true));
     }
 

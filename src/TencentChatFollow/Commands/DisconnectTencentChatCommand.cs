@@ -8,7 +8,6 @@ namespace TencentChatFollow.Commands;
 /// session of that scope. Doing it twice is not an error.
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "TencentChat")]
-[OutputType(typeof(void))]
 public sealed class DisconnectTencentChatCommand : PSCmdlet
 {
     /// <summary>Which session to forget: the process-wide one or this runspace's. Without it, the one Get-TencentChatContext shows.</summary>

@@ -32,6 +32,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     /// <summary>The API as service/command (im_open_login_svc/account_check); a leading v4/ is accepted.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(RestApiCompleter))]
     public string Api { get; set; } = "";
 
     /// <summary>The request body: a hashtable, ordered dictionary or object, or a JSON text. Several from the pipeline (or an array) are several calls.</summary>

@@ -32,11 +32,15 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
     [SecureStringArgument("-SecretKey", "The key is the one shown for the app in the Chat console.")]
     public SecureString? SecretKey { get; set; }
 
-    /// <summary>The account the sig is for; it may come from the pipeline.</summary>
+    /// <summary>
+    /// The accounts the sigs are for, one sig each: strings, numbers, or objects with an Identifier, UserId, To_Account
+    /// or Account property (hashtables with such a key), as -UserId takes them elsewhere; they may come from the pipeline.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserId")]
+    [Alias("UserId", "To_Account", "Account")]
+    [UserIdTransformation(nameof(Identifier))]
     [ValidateNotNullOrEmpty]
-    public string? Identifier { get; set; }
+    public string[]? Identifier { get; set; }
 
     /// <summary>How long the sig is valid (default one day).</summary>
     [Parameter]
@@ -73,20 +77,31 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var identifier = Identifier!.Trim();
+        foreach (var given in Identifier!)
+        {
+            // An object that carries no id is refused, not signed as its text ("@{To_Account=user001}").
+            if (UserIdTransformationAttribute.TryGetRejection(given, out var refusal)) WriteError(UserIdInput.ErrorFor(this, refusal!));
+            else Sign(given);
+        }
+    }
+
+    /// <summary>Writes the sig for <paramref name="given"/>, or the error that says why it has none.</summary>
+    private void Sign(string given)
+    {
+        var identifier = given.Trim();
         if (identifier.Length == 0)
         {
             // [ValidateNotNullOrEmpty] lets blanks through (and ValidateNotNullOrWhiteSpace is not in 5.1): one error for
             // this input, and the pipeline goes on with the next.
             WriteError(ErrorRecords.InvalidArgument(new ArgumentException("-Identifier is blank: pass the account to make the UserSig for, such as user001."),
-                "TencentChat.BlankIdentifier", Identifier));
+                "TencentChat.BlankIdentifier", given));
             return;
         }
         if (UserIdText.NoAccount("-Identifier", identifier) is { } noAccount)
         {
             // A sig for it would sign an id no account has (half a surrogate pair would be signed as U+FFFD).
             WriteError(ErrorRecords.InvalidArgument(new ArgumentException(noAccount + ": pass the account to make the UserSig for, such as user001."),
-                "TencentChat.NotAUserId", Identifier));
+                "TencentChat.NotAUserId", given));
             return;
         }
         var sig = UserSigGenerator.Generate(SdkAppId, _key!, identifier, (long)Expiry.TotalSeconds, DateTimeOffset.UtcNow);

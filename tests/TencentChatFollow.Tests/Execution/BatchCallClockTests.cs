@@ -64,4 +64,82 @@ public class BatchCallClockTests
         Assert.NotEqual(sigs[1], sigs[2]);
         Assert.True(session.UserSigExpiresAt > firstExpiry);
     }
+    [Fact]
+    public async Task A_calls_summary_line_gives_its_own_time_not_the_sessions()
+    {
+        var bad = new FakeTransport.Reply(502, "<html>502</html>", ContentType: "text/html");
+        using var server = new FakeTransport(bad, FakeTransport.Reply.Ok(Ok));
+        var (session, clock) = Make(server, maxRetry: 2, DateTimeOffset.UtcNow);
+        clock.Advance(TimeSpan.FromMinutes(10)); // the run has gone on for ten minutes before this call starts
+        var before = clock.Elapsed;
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+
+        var result = await call.ExecuteAsync(7, "administrator", new[] { "a" }, CancellationToken.None);
+
+        var took = (long)(clock.Elapsed - before).TotalMilliseconds;
+        Assert.InRange(took, 125, 250); // one retry's wait
+        var summary = Assert.Single(result.Verbose, v => v.StartsWith("POST v4/follow/follow_get_info batch 7: 1 id,", StringComparison.Ordinal));
+        Assert.EndsWith($", {took} ms, 1 retry, OK", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Retry_After_wait_ends_as_soon_as_the_run_sends_nothing_more_when_the_call_did_nothing_yet()
+    {
+        // The service refused the call for frequency and asked for 30 s; the run stops 0 s into that wait.
+        using var server = new FakeTransport(new FakeTransport.Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "30"), FakeTransport.Reply.Ok(Ok));
+        var (session, clock) = MakeManual(server);
+        using var stop = new CancellationTokenSource();
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+
+        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+        await Until(() => clock.PendingDues.Contains(clock.Elapsed + TimeSpan.FromSeconds(30)), running);
+        stop.Cancel();
+        var result = await running.WaitAsync(Patience); // not 30 s later, and not when the clock next moves
+
+        Assert.True(Assert.Single(result.Outcomes).NotSent);
+        Assert.Single(server.Requests);
+        Assert.Equal(TimeSpan.FromSeconds(100), clock.Elapsed);
+    }
+
+    [Fact]
+    public async Task A_wait_for_the_limiter_after_a_refusal_ends_as_soon_as_the_run_sends_nothing_more()
+    {
+        // Refused for frequency: the call waits at the front of the limiter's line for the next probe, which the
+        // limiter sends on its clock; the run stops while it waits.
+        using var server = new FakeTransport(new FakeTransport.Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60007,\"ErrorInfo\":\"frequency\"}"), FakeTransport.Reply.Ok(Ok));
+        var (session, clock) = MakeManual(server);
+        using var stop = new CancellationTokenSource();
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+
+        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+        await Until(() => server.Requests.Count == 1 && session.LimiterFor(FollowGetInfoProtocol.Instance.Path).Waiting == 1, running);
+        stop.Cancel();
+        var result = await running.WaitAsync(Patience);
+
+        Assert.True(Assert.Single(result.Outcomes).NotSent);
+        Assert.Single(server.Requests);
+    }
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static (TencentChatSession Session, ManualClock Clock) MakeManual(FakeTransport server)
+    {
+        var appId = (uint)Interlocked.Increment(ref _nextApp);
+        var clock = new ManualClock();
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, "administrator", server.BaseUri, null, sig, 200, 2, TimeSpan.FromSeconds(60), clock: clock, transport: server);
+        return (session, clock);
+    }
+
+    /// <summary>Waits (real time, a hang guard only) until <paramref name="condition"/> holds; fails if the call ended first.</summary>
+    private static async Task Until(Func<bool> condition, Task running)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.False(running.IsCompleted, "the call ended before the test could stop its run");
+            Assert.True(DateTime.UtcNow < deadline, "the call never reached the wait");
+            await Task.Delay(5);
+        }
+    }
 }

@@ -224,6 +224,87 @@ public class CallTransportTests
         Assert.Contains(TimeSpan.FromSeconds(waited), clock.Waits);
     }
 
+    [Fact]
+    public async Task A_body_that_stalls_after_its_first_bytes_ends_as_a_Timeout_even_when_its_stream_ignores_the_token()
+    {
+        // .NET Framework's response stream: the headers are in, a few bytes of the body come, then nothing, and a read
+        // under way does not look at its token. Only the call's own timeout can end it.
+        using var body = new StallingStream(Encoding.UTF8.GetBytes(OkAnswer[..10]));
+        using var server = new FakeTransport((_, _, _, _) =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+            response.Content.Headers.ContentLength = OkAnswer.Length;
+            return Task.FromResult(response);
+        });
+        var session = server.Session(maxRetry: 0, timeout: TimeSpan.FromMilliseconds(300));
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false), 1)
+            .WaitAsync(TimeSpan.FromSeconds(10)); // the hang guard: before the fix the call waited for ever
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.Timeout", error.ErrorId);
+        Assert.Contains("No answer within 0.3 s", error.Message, StringComparison.Ordinal);
+        Assert.True(body.Disposed, "the stalled body's stream is closed, so its connection is let go");
+    }
+
+    [Fact]
+    public async Task A_request_does_not_ask_the_server_for_100_Continue()
+    {
+        bool? expectContinue = true;
+        using var server = new FakeTransport((request, _, _, _) =>
+        {
+            expectContinue = request.Headers.ExpectContinue;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(OkAnswer) });
+        });
+
+        await Call(new BatchCall<FollowInfo>(server.Session(), FollowGetInfoProtocol.Instance, collectDebug: false), 1);
+
+        // False, not null (the default): .NET Framework then sends no "Expect: 100-continue" and does not wait for a 100.
+        Assert.False(expectContinue);
+    }
+
+    /// <summary>
+    /// A body as .NET Framework's response stream gives it when the server stalls: the first bytes, then a read that
+    /// ignores its token and ends only when the stream is closed.
+    /// </summary>
+    private sealed class StallingStream(byte[] first) : Stream
+    {
+        private readonly TaskCompletionSource<int> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _sent;
+
+        public bool Disposed => _closed.Task.IsCompleted;
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (_sent) return _closed.Task;
+            _sent = true;
+            first.CopyTo(buffer, offset);
+            return Task.FromResult(first.Length);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(buffer, out var array)
+                ? new ValueTask<int>(ReadAsync(array.Array!, array.Offset, array.Count, cancellationToken))
+                : throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _closed.TrySetException(new IOException("The connection was closed."));
+            base.Dispose(disposing);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Theory]
     [InlineData("503")]
     [InlineData("redirect")]

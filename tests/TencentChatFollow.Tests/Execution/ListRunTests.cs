@@ -219,6 +219,16 @@ public class ListRunTests
     }
 
     [Fact]
+    public void Each_pages_call_line_says_how_many_entries_the_page_brought()
+    {
+        var (written, _, _) = ReadGuarded((_, cursor) => cursor.Length == 0 ? PageJson(new[] { "a1", "a2" }, "c2") : PageJson(new[] { "a3" }, ""), "user001");
+
+        Assert.Equal(2, written.Count);
+        Assert.Matches(@"^POST v4/follow/follow_get batch \d+: a page of the list of 'user001', HTTP 200, \d+ ms, 0 retries, OK, 2 entries$", Assert.Single(written[0].Verbose));
+        Assert.EndsWith(", 0 retries, OK, 1 entry", Assert.Single(written[1].Verbose), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accounts_a_page_repeats_are_not_written_again_and_the_list_goes_on()
     {
         // Pages of 3 accounts, each repeating the last account of the page before, as a list that shifts while it is read may.

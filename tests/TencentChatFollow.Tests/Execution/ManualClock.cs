@@ -32,14 +32,32 @@ internal sealed class ManualClock : Clock
         get { lock (_gate) return _delays.Count; }
     }
 
+    /// <summary>The times the pending waits end at.</summary>
+    public TimeSpan[] PendingDues
+    {
+        get { lock (_gate) return _delays.Select(d => d.Due).ToArray(); }
+    }
+
+    /// <summary>As <see cref="Task.Delay(TimeSpan, CancellationToken)"/>: a wait cancelled before it is due ends at once, cancelled.</summary>
     public override Task Delay(TimeSpan delay, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        (TimeSpan Due, TaskCompletionSource Done) entry;
         lock (_gate)
         {
             if (delay <= TimeSpan.Zero) return Task.CompletedTask;
-            _delays.Add((_now + delay, done));
+            entry = (_now + delay, done);
+            _delays.Add(entry);
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                lock (_gate) _delays.Remove(entry);
+                done.TrySetCanceled(cancellationToken);
+            });
+            done.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
         }
         return done.Task;
     }
@@ -56,6 +74,6 @@ internal sealed class ManualClock : Clock
             due = _delays.Where(d => d.Due <= _now).Select(d => d.Done).ToList();
             _delays.RemoveAll(d => d.Due <= _now);
         }
-        foreach (var d in due) d.SetResult();
+        foreach (var d in due) d.TrySetResult();
     }
 }

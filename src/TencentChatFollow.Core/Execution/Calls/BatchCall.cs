@@ -30,15 +30,14 @@ internal sealed class BatchCall<TResult>
     /// <param name="protocol">The API: body, batch size, how its answer reads.</param>
     /// <param name="collectDebug">Keep request bodies and answers for -Debug.</param>
     /// <param name="fromPerCall">True when each call may have its own From_Account (pairs): an unknown From then fails its call only.</param>
-    /// <param name="history">What the run has seen so far, when several calls serve one run; by default this call's own.</param>
-    public BatchCall(TencentChatSession session, BatchProtocol<TResult> protocol, bool collectDebug, bool fromPerCall = false, RunHistory? history = null)
+    public BatchCall(TencentChatSession session, BatchProtocol<TResult> protocol, bool collectDebug, bool fromPerCall = false)
     {
         _session = session;
         _protocol = protocol;
         _transport = new CallTransport(session, protocol);
         _debug = collectDebug;
         _fromPerCall = fromPerCall;
-        _history = history ?? new RunHistory(session);
+        _history = new RunHistory(session); // one instance serves one run: the run's calls share what it has seen
     }
 
     /// <summary>The run's signal that it sends nothing more (<see cref="BatchRun{TResult}.SendNoMore"/>): calls not on the wire yet end as not sent.</summary>

@@ -91,6 +91,9 @@ internal sealed class CallTransport
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, BuildUrl(sig)) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            // No "Expect: 100-continue": .NET Framework sends it on every POST unless told, and waits a round trip for
+            // the server's 100 before the body (.NET never sends it).
+            request.Headers.ExpectContinue = false;
             using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             return await ReadAnswerAsync(response, sig, timeout.Token).ConfigureAwait(false);
         }
@@ -233,7 +236,7 @@ internal sealed class CallTransport
                 if (read > cap) return null;
                 Array.Resize(ref buffer, Math.Min(cap + 1, buffer.Length * 2));
             }
-            var n = await stream.ReadAsync(buffer, read, buffer.Length - read, cancellationToken).ConfigureAwait(false);
+            var n = await ReadUntilCancelledAsync(stream, buffer, read, buffer.Length - read, cancellationToken).ConfigureAwait(false);
             if (n == 0) break;
             read += n;
             if (read > cap) return null;
@@ -242,6 +245,38 @@ internal sealed class CallTransport
         var exact = new byte[read];
         Buffer.BlockCopy(buffer, 0, exact, 0, read);
         return exact;
+    }
+
+    /// <summary>
+    /// One read of the body that ends when <paramref name="cancellationToken"/> is cancelled, whatever the stream does.
+    /// .NET Framework's response stream checks the token only before a read starts, and its HttpClient stops watching
+    /// the token once the headers are in, so a body that stalls would keep the call waiting until the connection
+    /// closes. On cancellation the stream is closed, which ends the read left behind (its failure is observed here),
+    /// and this throws OperationCanceledException at once.
+    /// </summary>
+    private static async Task<int> ReadUntilCancelledAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        var read = stream.ReadAsync(buffer, offset, count, cancellationToken);
+        if (read.IsCompleted || !cancellationToken.CanBeCanceled) return await read.ConfigureAwait(false);
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), cancelled))
+        {
+            if (await Task.WhenAny(read, cancelled.Task).ConfigureAwait(false) != read)
+            {
+                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                try
+                {
+                    stream.Dispose();
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException)
+                {
+                    // What closing a stream cut off mid-read throws is not the call's outcome: the timeout is.
+                }
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+        return await read.ConfigureAwait(false);
     }
 
     private Uri BuildUrl(string sig)

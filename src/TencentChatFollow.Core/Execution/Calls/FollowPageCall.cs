@@ -51,7 +51,7 @@ internal sealed class FollowPageCall
             }
             if (read.Page is { } page)
             {
-                loop.Summarize(end.Status, "OK");
+                loop.Summarize(end.Status, "OK, " + Text.Wording.Count(page.Entries.Count, "entry", "entries"));
                 return log.Result(sequence, new[] { new IdOutcome<FollowPage>(user, page, null) }, null);
             }
             if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ({Text.UserIdText.Show(user)}: {read.Problem})", cancellationToken).ConfigureAwait(false)) continue;

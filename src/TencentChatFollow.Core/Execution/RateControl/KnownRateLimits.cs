@@ -46,6 +46,9 @@ internal static class KnownRateLimits
         return name.StartsWith("v4/", StringComparison.OrdinalIgnoreCase) ? name : "v4/" + name;
     }
 
+    /// <summary>The APIs the table holds, as their paths ("v4/follow/follow_get_info"): what -Api completes to.</summary>
+    public static IEnumerable<string> Apis => Limits.Keys;
+
     /// <summary>True when the table holds <paramref name="api"/>'s published limit.</summary>
     public static bool IsKnown(string api) => Limits.ContainsKey(Normalize(api));
 

@@ -15,6 +15,12 @@ internal sealed partial class RateLimiter
     private readonly LinkedList<Waiter> _waiters = new();
     private bool _pumping;
 
+    /// <summary>Callers waiting in line for their turn now.</summary>
+    internal int Waiting
+    {
+        get { lock (_gate) return _waiters.Count; }
+    }
+
     /// <summary>
     /// Waits for this call's turn under at most <paramref name="limit"/> calls per second. <paramref name="front"/>
     /// puts the caller before those already waiting (a refused call going again). When the service has refused every

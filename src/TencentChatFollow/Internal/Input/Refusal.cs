@@ -39,12 +39,14 @@ internal sealed class Refusal
     private const string ObjectShape = "object:";
     private static readonly Regex IdLike = new("(^|_)(id|uid|user|account|member)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private Refusal(RefusalKind kind, object? input, string shape, string? property)
+    private Refusal(RefusalKind kind, object? input, string shape, string? property, IReadOnlyList<string>? idNames = null, IReadOnlyList<string>? columns = null)
     {
         Kind = kind;
         Input = input;
         Shape = shape;
         Property = property;
+        IdNames = idNames ?? UserIdTransformationAttribute.IdProperties;
+        Columns = columns;
     }
 
     public RefusalKind Kind { get; }
@@ -54,24 +56,36 @@ internal sealed class Refusal
     public string Shape { get; }
     /// <summary>For NoIdProperty: the property that most likely holds the ids; for BlankId: the blank property.</summary>
     public string? Property { get; }
-    public string Key => $"{Kind}|{Shape}|{Property}";
+    /// <summary>For NoIdProperty: the properties (or keys) that would have carried the id, in the order they were looked for.</summary>
+    public IReadOnlyList<string> IdNames { get; }
+    /// <summary>For NoIdProperty of a custom object: its property names, in order.</summary>
+    private IReadOnlyList<string>? Columns { get; }
+    /// <summary>For NoIdProperty: the input of a pair command came without a From too (no From property or key, no -From).</summary>
+    private bool LacksFrom { get; set; }
+    public string Key => $"{Kind}|{Shape}|{Property}" + (LacksFrom ? "|no From" : "");
 
-    /// <summary>An object (or hashtable) that has none of <see cref="UserIdTransformationAttribute.IdProperties"/>.</summary>
-    public static Refusal NoIdProperty(object? input)
+    /// <summary>An object (or hashtable) that has none of <paramref name="idNames"/>, the properties its parameter reads.</summary>
+    public static Refusal NoIdProperty(object? input, IReadOnlyList<string> idNames)
     {
         var value = input is PSObject ps ? ps.BaseObject : input;
         if (value is IDictionary dictionary)
         {
             var keys = dictionary.Keys.Cast<object>().Select(k => Convert.ToString(k, CultureInfo.InvariantCulture) ?? "").ToList();
-            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null);
+            return new Refusal(RefusalKind.NoIdProperty, value, HashtableShape + string.Join(",", keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)), null, idNames);
         }
         if (value is PSCustomObject && input is PSObject row)
         {
             var names = row.Properties.Select(p => p.Name).ToList();
-            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault());
+            return new Refusal(RefusalKind.NoIdProperty, input, ObjectShape + string.Join(",", names), IdColumn(names), idNames, names);
         }
-        return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null);
+        return new Refusal(RefusalKind.NoIdProperty, value, "type:" + value?.GetType().FullName, null, idNames);
     }
+
+    /// <summary>This refusal, for an input of a pair command that came without a From too: its hint sets both.</summary>
+    public Refusal WithoutFrom() => new(Kind, Input, Shape, Property, IdNames, Columns) { LacksFrom = true };
+
+    /// <summary>The column of <paramref name="names"/> that most likely holds the ids: the first id-like name, else the first.</summary>
+    private static string? IdColumn(IEnumerable<string> names) => names.FirstOrDefault(n => IdLike.IsMatch(n)) ?? names.FirstOrDefault();
 
     /// <summary>An object whose id property <paramref name="property"/> is blank.</summary>
     public static Refusal BlankId(object? input, string property)
@@ -110,12 +124,13 @@ internal sealed class Refusal
 
     /// <summary>
     /// The message for <paramref name="count"/> inputs with this problem (this one the first): what is wrong, that
-    /// nothing was sent for them, and what to do, with <paramref name="command"/> in the example.
+    /// nothing was sent for them, and what to do, with <paramref name="command"/> in the example; <paramref name="pair"/>
+    /// for Test-, Add- and Remove-TencentChatFollow, whose From columns are never the ids.
     /// </summary>
-    public string Message(string command, long count)
+    public string Message(string command, long count, bool pair = false)
     {
         var one = count == 1;
-        var names = string.Join(", ", UserIdTransformationAttribute.IdProperties.Take(UserIdTransformationAttribute.IdProperties.Length - 1)) + " or " + UserIdTransformationAttribute.IdProperties.Last();
+        var names = string.Join(", ", IdNames.Take(IdNames.Count - 1)) + " or " + IdNames[IdNames.Count - 1];
         var all = one ? "" : $" {TargetObjectHolds(count)}";
         switch (Kind)
         {
@@ -157,24 +172,45 @@ internal sealed class Refusal
             return (one
                     ? $"The hashtable {Show(Input)} has no {names} key, so it carries no user id; it was not sent."
                     : $"{Wording.Count(count, "hashtable", "hashtables")} with the keys {Shape.Substring(HashtableShape.Length).Replace(",", ", ")} (such as {Show(Input)}) have no {names} key, so they carry no user id; none of them was sent.") +
-                $" Pass the id itself, or a hashtable with a UserId key, such as @{{ UserId = 'user001' }}.{all}";
+                $" Pass the id itself, or a hashtable with a UserId key, such as @{{ {(LacksFrom ? "From = 'official'; " : "")}UserId = 'user001' }}.{all}";
         }
         if (Shape.StartsWith(ObjectShape, StringComparison.Ordinal))
         {
-            var column = Property is null ? "Id" : Property;
             var properties = Shape.Substring(ObjectShape.Length);
             return (one
                     ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
                     : $"{Wording.Count(count, "input object", "input objects")} with the properties {ServerText.Safe(properties.Replace(",", ", "))} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
                 (properties == Property && Delimiter(Property) is { } delimiter
                     ? $" The one property holds the delimiter {delimiter}: the file was written with it (Export-Csv -UseCulture writes the culture's list separator) and read with a comma. Read it with the same one, as in Import-Csv users.csv -Delimiter {delimiter} | {command} (or Import-Csv users.csv -UseCulture where the list separator is {delimiter}).{all}"
-                    : $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{PowerShellText.Member(column)} }} }} | {command}.{all}");
+                    : ColumnHint(command, pair) + all);
         }
         var type = Input?.GetType().Name ?? "null";
         return (one
                 ? $"The input object {Show(Input)} has no {names} property, so it carries no user id; it was not sent."
                 : $"{Wording.Count(count, "input object", "input objects")} of type {type} (such as {Show(Input)}) have no {names} property, so they carry no user id; none of them was sent.") +
             $" Pipe the ids themselves (strings), or objects with a UserId property: ... | Select-Object @{{ Name = 'UserId'; Expression = {{ $_.<the property with the id> }} }} | {command}.{all}";
+    }
+
+    /// <summary>
+    /// How to give objects with these columns a UserId. A pair command never takes it from a column that binds to -From
+    /// (From, From_Account), which would pair each account with itself; rows that came with no From at all get a
+    /// Select-Object that sets both, From from the first column and UserId from the second (a pairs file's order).
+    /// </summary>
+    private string ColumnHint(string command, bool pair)
+    {
+        var columns = Columns ?? Array.Empty<string>();
+        var others = pair ? columns.Where(c => !UserIdTransformationAttribute.FromKeys.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList() : columns.ToList();
+        if (!pair || !LacksFrom || others.Count < columns.Count)
+        {
+            return $" Name the column that holds the ids UserId, or add a UserId property on the way: Import-Csv users.csv | Select-Object *, @{{ Name = 'UserId'; Expression = {{ $_.{PowerShellText.Member(IdColumn(others) ?? "Id")} }} }} | {command}.";
+        }
+        // One id-like column (id,Name) is a list of users that lacks its From; none or several (follower,followee) a pairs file.
+        var idLike = others.Where(c => IdLike.IsMatch(c)).ToList();
+        var two = others.Count >= 2 && idLike.Count != 1;
+        var from = two ? "$_." + PowerShellText.Member(others[0]) : "'official'";
+        var id = two ? others[1] : IdColumn(others) ?? "Id";
+        return $" Each pair needs a From and a UserId: {(two ? "name the columns so, or set both on the way (here From from the first column and UserId from the second)" : "pass -From, or set both on the way (with the From account in place of 'official')")}: " +
+            $"Import-Csv {(two ? "pairs" : "users")}.csv | Select-Object @{{ Name = 'From'; Expression = {{ {from} }} }}, @{{ Name = 'UserId'; Expression = {{ $_.{PowerShellText.Member(id)} }} }} | {command}.";
     }
 
     /// <summary>For an id the service does not know: how to read a file whose UTF-8 text it looks like, read as ANSI ("JosÃ©"); null for any other id.</summary>
@@ -220,7 +256,12 @@ internal sealed class Refusal
         }
     }
 
-    private static string TargetObjectHolds(long count) => $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order.";
+    /// <summary>The inputs one problem's error holds at most: a million rows with the same wrong column are not all kept.</summary>
+    internal const int KeptInputs = 1000;
+
+    private static string TargetObjectHolds(long count) => count <= KeptInputs
+        ? $"The error's TargetObject holds all {count.ToString(CultureInfo.InvariantCulture)}, in input order."
+        : $"The error's TargetObject holds the first {KeptInputs.ToString(CultureInfo.InvariantCulture)}, in input order.";
 
     /// <summary>An input as the messages show it: its text (80 characters at most, invisible ones as escapes) and what it is.</summary>
     private static string Show(object? item)

@@ -60,7 +60,8 @@ internal static class UserIdInput
     /// <summary>
     /// The ids of a record that came without a From, or with <paramref name="badFrom"/>, a From that names no account
     /// (<see cref="Refusal.FromProblem"/>): each one becomes a refused input (NoFrom or BadFrom), except those already
-    /// refused for carrying no id, and blanks, which are skipped as usual.
+    /// refused (an object that carries no id and came without a From is marked so, for its hint), and blanks, which
+    /// are skipped as usual.
     /// </summary>
     public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? badFrom = null)
     {
@@ -69,9 +70,13 @@ internal static class UserIdInput
         foreach (var item in raw)
         {
             var id = item?.Trim();
-            marked.Add(string.IsNullOrEmpty(id) || UserIdTransformationAttribute.TryGetRejection(item, out _)
-                ? item
-                : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
+            if (UserIdTransformationAttribute.TryGetRejection(item, out var refusal))
+            {
+                // An object with no id either: its hint sets both.
+                marked.Add(badFrom is null && refusal!.Kind == RefusalKind.NoIdProperty ? UserIdTransformationAttribute.Mark(refusal.WithoutFrom()) : item);
+                continue;
+            }
+            marked.Add(string.IsNullOrEmpty(id) ? item : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
         }
         return marked.ToArray();
     }
@@ -86,7 +91,7 @@ internal static class UserIdInput
     {
         if (!Refused.TryGetValue(cmdlet, out var refused)) return;
         Refused.Remove(cmdlet);
-        foreach (var problem in refused.Problems) cmdlet.WriteError(ErrorFor(cmdlet, problem.First, problem.Inputs));
+        foreach (var problem in refused.Problems) cmdlet.WriteError(ErrorFor(cmdlet, problem.First, problem.Inputs, problem.Count));
     }
 
     /// <summary>
@@ -110,7 +115,7 @@ internal static class UserIdInput
         if (StopsAtFirstError(cmdlet))
         {
             // The error that ends the command: a command that writes a run's record holds it until the record is written.
-            var error = ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input });
+            var error = ErrorFor(cmdlet, refusal);
             if (cmdlet is IErrorHolder holder) holder.Hold(error, NotSentAs(refusal.Input));
             else cmdlet.WriteError(error);
             return;
@@ -118,9 +123,12 @@ internal static class UserIdInput
         Refused.GetOrCreateValue(cmdlet).Add(refusal);
     }
 
-    private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs)
+    /// <summary>The error for one refused input, alone: its TargetObject is the input.</summary>
+    public static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal refusal) => ErrorFor(cmdlet, refusal, new List<object?> { refusal.Input }, 1);
+
+    private static ErrorRecord ErrorFor(PSCmdlet cmdlet, Refusal first, List<object?> inputs, long count)
     {
-        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, inputs.Count);
+        var message = first.Message(cmdlet.MyInvocation.MyCommand.Name, count, pair: cmdlet is FollowPairCmdlet);
         var errorId = first.Kind switch
         {
             RefusalKind.NoFrom => "TencentChat.NoFrom",
@@ -155,7 +163,8 @@ internal static class UserIdInput
                 _byKey.Add(refusal.Key, problem);
                 Problems.Add(problem);
             }
-            problem.Inputs.Add(refusal.Input);
+            problem.Count++;
+            if (problem.Inputs.Count < Refusal.KeptInputs) problem.Inputs.Add(refusal.Input);
         }
     }
 
@@ -164,6 +173,9 @@ internal static class UserIdInput
         public Problem(Refusal first) => First = first;
 
         public Refusal First { get; }
+        /// <summary>How many inputs had the problem.</summary>
+        public long Count { get; set; }
+        /// <summary>The first <see cref="Refusal.KeptInputs"/> of them: a file whose every row has the problem is not held whole.</summary>
         public List<object?> Inputs { get; } = new();
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 
@@ -12,7 +13,8 @@ namespace TencentChatFollow.Internal;
 /// PowerShell make a string of it ("@{Id=u1; Name=a}", "System.Collections.Hashtable") that would be sent to Tencent.
 /// <para>
 /// Ids are strings, numbers, and objects or hashtables with a <see cref="IdProperties"/> property (the first one
-/// present is the id; blank is refused). Anything else becomes a marker string that <see cref="TryGetRejection"/>
+/// present is the id; blank is refused), or with a property the parameter names first (New-TencentChatUserSig's
+/// Identifier). Anything else becomes a marker string that <see cref="TryGetRejection"/>
 /// recognises, with the <see cref="Refusal"/> that says why, so the cmdlet sends nothing for that object and
 /// <see cref="UserIdInput"/> reports it (one error per kind of problem). The transformation runs before PowerShell's
 /// own binding by property name, so the property lookup here replaces it.
@@ -26,6 +28,12 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
 
     /// <summary>The keys of a hashtable that carry the From of a pair, in the order they are looked for (as the From parameter and its alias).</summary>
     public static readonly string[] FromKeys = { "From", "From_Account" };
+
+    /// <summary>The properties (or keys) this parameter reads, in the order they are looked for.</summary>
+    private readonly string[] _properties;
+
+    /// <summary>Reads <see cref="IdProperties"/>, after <paramref name="firstProperties"/> (a parameter's own name, such as Identifier).</summary>
+    public UserIdTransformationAttribute(params string[] firstProperties) => _properties = firstProperties.Concat(IdProperties).ToArray();
 
     /// <summary>Markers made for refused objects, by reference (each marker is a new string instance).</summary>
     private static readonly ConditionalWeakTable<string, Refusal> Rejections = new();
@@ -91,7 +99,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     }
 
     /// <summary>Adds the id <paramref name="item"/> carries, or the marker of its refusal; an id property that holds a list adds each of its ids.</summary>
-    private static void AddIds(List<string?> ids, object? item, bool nested = false)
+    private void AddIds(List<string?> ids, object? item, bool nested = false)
     {
         var value = Unwrap(item);
         if (ScalarId(value, out var id))
@@ -101,7 +109,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         }
         if (value is IDictionary dictionary)
         {
-            foreach (var name in IdProperties)
+            foreach (var name in _properties)
             {
                 foreach (DictionaryEntry entry in dictionary)
                 {
@@ -112,11 +120,11 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
                     }
                 }
             }
-            ids.Add(Mark(Refusal.NoIdProperty(item)));
+            ids.Add(Mark(Refusal.NoIdProperty(item, _properties)));
             return;
         }
         var psObject = item as PSObject ?? PSObject.AsPSObject(value);
-        foreach (var name in IdProperties)
+        foreach (var name in _properties)
         {
             if (psObject.Properties[name] is { } property)
             {
@@ -126,7 +134,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
                 return;
             }
         }
-        ids.Add(Mark(Refusal.NoIdProperty(item)));
+        ids.Add(Mark(Refusal.NoIdProperty(item, _properties)));
     }
 
     /// <summary>A string, char or number is an id as it is (null: none).</summary>
@@ -157,7 +165,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// skipped as in -UserId. An object there gives its own id (or its refusal), one level deep only: an object can
     /// hold itself. A property with no id at all is refused.
     /// </summary>
-    private static void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw, bool nested)
+    private void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw, bool nested)
     {
         var value = Unwrap(raw);
         var before = ids.Count;
@@ -176,12 +184,12 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// One value of an id property: a custom object or hashtable gives its own id (one level deep); anything else is
     /// the id as PowerShell writes it (a number, a Guid).
     /// </summary>
-    private static void AddPropertyValue(List<string?> ids, object? element, bool nested)
+    private void AddPropertyValue(List<string?> ids, object? element, bool nested)
     {
         var value = Unwrap(element);
         if (value is IDictionary or PSObject)
         {
-            if (nested) ids.Add(Mark(Refusal.NoIdProperty(element)));
+            if (nested) ids.Add(Mark(Refusal.NoIdProperty(element, _properties)));
             else AddIds(ids, element, nested: true);
             return;
         }

@@ -56,7 +56,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);
         run.StopAtFirstError = _writer.StopsAtFirstError;
         _run = new BatchRunDriver<TResult>(run, _writer, () => _progress!.Report(_run!.Done, _run.Errors));
-        _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path))) { Total = total };
+        _progress = new ProgressReporter(this, activity, () => session.LimiterFor(protocol.Path).CurrentRate(session.CeilingFor(protocol.Path)), RecordNoun, RecordNoun + "s") { Total = total };
         WriteVerbose(FormattableString.Invariant($"{activity}: {protocol.Path} at {session.Endpoint.GetLeftPart(UriPartial.Authority)} for app {session.SdkAppId} as {Text.ServerText.Safe(session.Identifier)}, {protocol.MaxIdsPerCall} ids a call, up to {ThrottleLimit} calls in flight, at most {session.CeilingFor(protocol.Path)} calls/s; a partial batch goes after {BatchRun.DefaultIdleFlush.TotalMilliseconds:0} ms without input."));
     }
 
@@ -101,7 +101,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>Whether a result is written (Add and Remove write theirs only with -PassThru).</summary>
     protected virtual bool ShouldWrite(object result) => true;
 
-    /// <summary>What the run's stop error counts: "id" or "pair".</summary>
+    /// <summary>What the run's stop error and progress bar count: "id" or "pair".</summary>
     private protected virtual string RecordNoun => "id";
 
     /// <summary>How to see what is in place after a stopped run, for writes.</summary>
