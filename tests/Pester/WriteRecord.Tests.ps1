@@ -436,8 +436,20 @@ Describe 'A write sent without a usable answer is unknown, not failed' {
     It 'a dropped connection on a later call: its pairs are unknown (ConnectionFailed) and were made' {
         $ids = @($users[440..499])
         $script:fed = 0
-        # The 41st id comes after the first call (ids 1-20) was answered: from then on every connection is dropped.
-        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('drop') } }; $_ }
+        # The 41st id comes after the first two calls (ids 1-40) were answered: from then on every connection is dropped.
+        # The second call goes out on its own thread as id 40 comes, so wait until the emulator has logged it: a drop of
+        # two calls would be three failed sends in a row, an outage the run waits out.
+        $adds = { @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add').Count }
+        $before = & $adds
+        $feed = {
+            $script:fed++
+            if ($script:fed -eq 41) {
+                $until = [datetime]::UtcNow.AddSeconds(20)
+                while ((& $adds) -lt $before + 2 -and [datetime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 20 }
+                Set-Faults @{ rate = 1; kinds = @('drop') }
+            }
+            $_
+        }
         $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000063 -Session $once -PassThru -ErrorAction SilentlyContinue -ErrorVariable ev -OutVariable out
         Set-Faults @{}
         $ev.Count | Should -BeGreaterOrEqual 20 -Because 'the third call went out after every connection was dropped'
