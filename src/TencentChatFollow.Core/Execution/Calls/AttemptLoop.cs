@@ -76,6 +76,12 @@ internal sealed class AttemptLoop
     /// </summary>
     public CancellationToken SendNoMore { get; set; }
 
+    /// <summary>
+    /// The call's place in its run's order (<see cref="CallTurn"/>): its first attempt waits until the call before it
+    /// has sent. None for a call on its own.
+    /// </summary>
+    public CallTurn? Turn { get; set; }
+
     /// <summary>The run sends nothing more and this call has done nothing yet: it ends as not sent.</summary>
     private bool HeldBack => !_mayHaveActed && SendNoMore.IsCancellationRequested;
 
@@ -99,6 +105,17 @@ internal sealed class AttemptLoop
         // after a probe of its own (one each 2 s: with 64 calls in flight, minutes after the -RetryTimeoutSec set).
         CallEnd<TBody>? downEnd = null;
         var waitPastStop = false;
+        if (Turn is { IsUp: false } turn)
+        {
+            try
+            {
+                await turn.WaitAsync(WaitToken(held, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+            {
+                return NotSent<TBody>();
+            }
+        }
         while (true)
         {
             if (HeldBack) return NotSent<TBody>();
@@ -119,6 +136,7 @@ internal sealed class AttemptLoop
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
+            Turn?.Sending(); // past the last check of the stop: this attempt goes out, and the next call may queue
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
