@@ -45,6 +45,25 @@ Describe 'A short outage in the middle of a run' {
     }
 }
 
+Describe 'An outage going on when a run starts' {
+    It 'waits out 4 s of <Kind> that began after Connect''s check, before the run''s first call: every row right, no error' -ForEach @(
+        @{ Kind = '502' }
+        @{ Kind = '30007' }
+    ) {
+        # One retry (a quarter second): the outage outlasts every call's retries, so only waiting it out saves the ids.
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -RetryTimeoutSec 30 -MaxRetry 1
+        # The outage's clock starts at the first API call after the reset: the run's first call meets it.
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; outageAtS = 0; outageS = 4; outageKind = $Kind }
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        $some = $ids[0..3999]
+        $rows = @($some | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -BeNullOrEmpty
+        $want = ($some | ForEach-Object { $e = $expected[$_]; "${_}:$($e.FollowerCount)/$($e.FollowingCount)/$($e.MutualFollowingCount)" }) -join "`n"
+        (($rows | ForEach-Object { "$($_.UserId):$($_.FollowerCount)/$($_.FollowingCount)/$($_.MutualFollowingCount)" }) -join "`n") | Should -Be $want
+        (Invoke-EmulatorControl -Emulator $emulator -Name stats).outageCalls | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'An outage longer than -RetryTimeoutSec' {
     AfterEach {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = 0; latencyMs = 20; outageS = 0 }

@@ -472,8 +472,9 @@ Describe 'A write sent without a usable answer is unknown, not failed' {
         Set-Faults @{}
         Wait-EmulatorSettled -Emulator $emulator -Session $s
         $out.Count | Should -Be 0
-        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'a first call without any answer stops the run (check -Endpoint)'
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.Timeout,*' -Because 'Connect''s check was answered: the endpoint works, and the call''s own error stops the run under -ErrorAction Stop'
         $err.Exception.Cause.ErrorId | Should -Be 'TencentChat.Timeout'
+        $err.Exception.Message | Should -Not -Match 'Check -Endpoint' -Because 'the session''s check was answered by this endpoint'
         $err.Exception.UnknownIds | Should -Be @('user_000036', 'user_000037')
         $err.Exception.UnansweredIds.Count | Should -Be 0
         $err.Exception.FailedIds.Count | Should -Be 0

@@ -991,18 +991,61 @@ public class BatchCallTests
     }
 
     [Fact]
-    public async Task A_run_that_never_got_an_answer_is_not_in_an_outage_its_calls_use_their_retries()
+    public async Task A_session_the_service_never_answered_is_not_in_an_outage_its_calls_use_their_retries()
     {
-        // The app's limiter has seen answers (another run), but this run has not: failures use retries as usual.
+        // The app's limiter has seen answers (another session of the app, at the same endpoint), but this session has
+        // not (Connect -SkipCheck): failures use retries as usual, and the first call's failure says check -Endpoint.
         using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Html502);
         var rig = Make(server, maxRetry: 1);
         await rig.Run("a");
         for (var i = 0; i < 3; i++) await rig.Run("x" + i);
+        var sig = new SecretKeySigSource(rig.Session.SdkAppId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var fresh = new TencentChatSession(rig.Session.SdkAppId, "administrator", server.BaseUri, null, sig, 200, 1, TimeSpan.FromSeconds(5), clock: rig.Clock, transport: server, limiters: rig.Session.Limiters);
+        Assert.Same(rig.Session.LimiterFor("v4/follow/follow_get_info"), fresh.LimiterFor("v4/follow/follow_get_info"));
+
+        var result = await new BatchCall<FollowInfo>(fresh, FollowGetInfoProtocol.Instance, collectDebug: true).ExecuteAsync(1, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(30007)]
+    public async Task A_run_that_starts_while_the_service_is_down_waits_it_out_when_the_session_was_answered_before(int code)
+    {
+        // Connect's check (here: an earlier run of the session) was answered; the service went down before this run's
+        // first call. It is an outage, not a wrong endpoint: the run waits for the service, it neither stops with
+        // "check -Endpoint" (a 502) nor spends each call's retries and fails its ids (a 30007).
+        var down = code == 502 ? Html502 : Fail(30007, "timeout");
+        using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : i <= 6 ? down : Ok(Item("b", 2, 2, 2)));
+        var rig = Make(server, maxRetry: 2);
+        await rig.Run("a");
+
+        var result = await rig.Run("b");
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.Null(result.Fatal);
+        Assert.Equal(8, rig.Requests.Length);
+        Assert.Single(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Answers_it_cannot_read_from_a_runs_first_call_stop_the_run_even_when_the_session_was_answered_before()
+    {
+        // The session was answered (here by an earlier run), but every answer to this run is one the module cannot read
+        // (a sign-in page of something in the way): not an outage to wait -RetryTimeoutSec for. The call spends its
+        // retries and the run stops, as for a wrong endpoint.
+        using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : Reply.Ok("<html>Sign in to continue</html>"));
+        var rig = Make(server, maxRetry: 2);
+        await rig.Run("a");
 
         var result = await rig.Run("b");
 
         Assert.Contains("No call of this run", result.Fatal!.Message, StringComparison.Ordinal);
-        Assert.Contains("after 2 attempts", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("TencentChat.InvalidResponse", Assert.Single(result.Outcomes).Error!.ErrorId);
+        Assert.Equal(4, rig.Requests.Length);
         Assert.DoesNotContain(result.Verbose, v => v.Contains("down for every call", StringComparison.Ordinal));
     }
 

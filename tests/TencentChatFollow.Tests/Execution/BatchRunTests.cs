@@ -372,7 +372,7 @@ public class BatchRunTests
     public void Consecutive_ids_of_one_group_share_calls_and_a_new_group_starts_a_new_call()
     {
         var calls = new ConcurrentQueue<(long Sequence, string? Group, string[] Ids)>();
-        var run = new BatchRun<string>((sequence, group, ids, token) =>
+        var run = new BatchRun<string>((sequence, group, ids, _, token) =>
         {
             calls.Enqueue((sequence, group, ids.ToArray()));
             var outcomes = ids.Select(id => new IdOutcome<string>(id, group + ">" + id, null)).ToList();

@@ -76,8 +76,24 @@ internal sealed class AttemptLoop
     /// </summary>
     public CancellationToken SendNoMore { get; set; }
 
+    /// <summary>
+    /// The call's place in its run's order (<see cref="CallTurn"/>): its first attempt waits until the call before it
+    /// has sent. None for a call on its own.
+    /// </summary>
+    public CallTurn? Turn { get; set; }
+
     /// <summary>The run sends nothing more and this call has done nothing yet: it ends as not sent.</summary>
     private bool HeldBack => !_mayHaveActed && SendNoMore.IsCancellationRequested;
+
+    /// <summary>
+    /// Whether the service is known to work at this endpoint, so that <paramref name="failure"/> (a transient one) is an
+    /// outage or bad luck, never a wrong endpoint: the service answered this run, or it answered the session before
+    /// (Connect-TencentChat's check, an earlier run) and the failure is the service's own trouble (no answer, a 5xx, a
+    /// Tencent code for a passing fault). An answer the module cannot read counts only after this run's own answer: a
+    /// run of those from the first call is more likely something in the way than an outage.
+    /// </summary>
+    private bool WorkedBefore(TencentChatException failure)
+        => Volatile.Read(ref _history.Answered) != 0 || (_session.HasAnswered && failure.Kind != ErrorKind.InvalidResponse);
 
     /// <summary>Retries so far (sends after the first that were not refusals, renewals or outage probes).</summary>
     public int Retries { get; private set; }
@@ -99,6 +115,17 @@ internal sealed class AttemptLoop
         // after a probe of its own (one each 2 s: with 64 calls in flight, minutes after the -RetryTimeoutSec set).
         CallEnd<TBody>? downEnd = null;
         var waitPastStop = false;
+        if (Turn is { IsUp: false } turn)
+        {
+            try
+            {
+                await turn.WaitAsync(WaitToken(held, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
+            {
+                return NotSent<TBody>();
+            }
+        }
         while (true)
         {
             if (HeldBack) return NotSent<TBody>();
@@ -107,7 +134,7 @@ internal sealed class AttemptLoop
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0, runStart: _history.Start).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0 || Volatile.Read(ref _history.WaitingOut) != 0, runStart: _history.Start).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (SendNoMore.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -119,6 +146,7 @@ internal sealed class AttemptLoop
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
+            Turn?.Sending(); // past the last check of the stop: this attempt goes out, and the next call may queue
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
@@ -173,10 +201,11 @@ internal sealed class AttemptLoop
                     var state = limiter.Failed(slot);
                     downEnd = End(attempt, new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture,
                         "{0}; the service was down for every call, and the run stopped before this call went again.", failure.Message.TrimEnd('.')), failure.Code), null);
-                    // An outage is the service going down during this run: it answered this run before. Its length counts
-                    // from this run's start at the earliest (an earlier run's outage is not this one's). Waiting it out
-                    // sends the call again, so not with -MaxRetry 0: one attempt, for a write that must not be done twice.
-                    if (state.Down && Volatile.Read(ref _history.Answered) != 0 && _retry.MaxRetry > 0)
+                    // An outage is the service going down after it answered: this run, or the session before it (Connect's
+                    // check, an earlier run), also when it went down before the run's first call (WorkedBefore). Its length
+                    // counts from this run's start at the earliest (an earlier run's outage is not this one's). Waiting it
+                    // out sends the call again, so not with -MaxRetry 0: one attempt, for a write that must not be done twice.
+                    if (state.Down && WorkedBefore(failure) && _retry.MaxRetry > 0)
                     {
                         var failingFor = Min(state.FailingFor, limiter.Now - _history.Start);
                         if (failingFor >= _session.RetryTimeout)
@@ -281,12 +310,13 @@ internal sealed class AttemptLoop
             ? new TencentChatException(failure.ErrorId, failure.Kind, string.Format(CultureInfo.InvariantCulture, "{0} (after {1} attempts).", failure.Message.TrimEnd('.'), attempts), failure.Code)
             : failure;
         var fatal = attempt.Verdict == Verdict.Fatal ? final : null;
-        if (fatal is null && !attempt.TencentAnswered && Volatile.Read(ref _history.Answered) == 0)
+        if (fatal is null && !attempt.TencentAnswered && !WorkedBefore(failure))
         {
             // The first call goes alone. If no Tencent answer came back to it after every retry (connection refused, no
             // answer, a page that is not Tencent's JSON), the endpoint is wrong, not unlucky: no later call would do better.
             // An HTTP answer that was not Tencent's readable JSON may still have been Tencent's, cut short: then the call
-            // may have been made.
+            // may have been made. Not so when the session was answered before and the service only failed (no answer, a
+            // 5xx): the endpoint works, and three such calls in a row stop the run below.
             // A read on a session whose check was answered sends its first calls at once: say what holds either way.
             var got = attempt.Unreachable ? "got a Tencent Cloud Chat answer" : "got a Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
             fatal = new TencentChatException(final.ErrorId, final.Kind,

@@ -18,20 +18,23 @@ internal sealed partial class BatchRun<TResult>
         var group = _currentGroup;
         _current = new List<string>(_batchSize);
         var sequence = ++_sequence;
+        // Calls go out in input order, though the thread pool may start a later one first (CallTurn).
+        var turn = _nextTurn;
+        _nextTurn = turn.Next();
         Interlocked.Increment(ref _running);
-        var task = Task.Run(() => CallAsync(sequence, group, ids), CancellationToken.None);
+        var task = Task.Run(() => CallAsync(sequence, group, ids, turn), CancellationToken.None);
         _started.Enqueue(new Started(task, ids.Count));
         _bufferedIds += ids.Count;
     }
 
     /// <summary>One call, whatever happens inside it: its result, or the module's error for each of its ids.</summary>
-    private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids)
+    private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids, CallTurn turn)
     {
         BatchResult<TResult> result;
         try
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            result = await _execute(sequence, group, ids, _cancellationToken).ConfigureAwait(false);
+            result = await _execute(sequence, group, ids, turn, _cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
         {
@@ -40,6 +43,7 @@ internal sealed partial class BatchRun<TResult>
         }
         finally
         {
+            turn.Sending(); // ended, sent or not: the next call need not wait for it (one that does not wait for its turn never says)
             // Down before the task completes: a call seen complete is never counted as running.
             Interlocked.Decrement(ref _running);
         }
@@ -184,10 +188,10 @@ internal sealed partial class BatchRun<TResult>
         return new BatchResult<TResult>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
     }
 
-    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute)
+    private static Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute)
     {
         if (execute is null) throw new ArgumentNullException(nameof(execute));
-        return (sequence, _, ids, token) => execute(sequence, ids, token);
+        return (sequence, _, ids, _, token) => execute(sequence, ids, token);
     }
 
     private readonly struct Started

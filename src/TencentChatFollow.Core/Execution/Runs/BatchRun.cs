@@ -38,7 +38,7 @@ internal sealed partial class BatchRun<TResult>
 {
     private static readonly IReadOnlyList<BatchResult<TResult>> None = Array.Empty<BatchResult<TResult>>();
 
-    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> _execute;
+    private readonly Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> _execute;
     private readonly int _batchSize;
     private readonly CancellationToken _cancellationToken;
     private readonly Clock _clock;
@@ -55,6 +55,7 @@ internal sealed partial class BatchRun<TResult>
     private readonly ConcurrentQueue<string> _notices = new(); // the run's lines posted by the calls, for OnNotice
     private int _bufferedIds;
     private bool _warm;
+    private CallTurn _nextTurn = CallTurn.First(); // the next call's place in the order of sending
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
         CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
@@ -64,7 +65,7 @@ internal sealed partial class BatchRun<TResult>
     }
 
     /// <summary>A run whose ids come in groups (the From_Account of pairs).</summary>
-    /// <param name="execute">One call: its sequence number, group, ids and the run's token.</param>
+    /// <param name="execute">One call: its sequence number, group, ids, its turn (it sends after the call before it) and the run's token.</param>
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
     /// <param name="batchSize">Ids per call (the API's limit).</param>
     /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
@@ -72,7 +73,7 @@ internal sealed partial class BatchRun<TResult>
     /// <param name="maxBufferedIds">The reorder bound; raised to <paramref name="maxInFlight"/> × <paramref name="batchSize"/> when lower.</param>
     /// <param name="clock">What the idle flush measures quiet input on (the session's clock).</param>
     /// <param name="firstCallAlone">Whether the first call goes alone (false: calls go at once from the start).</param>
-    public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
+    public BatchRun(Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
         CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
         bool firstCallAlone = true)
     {

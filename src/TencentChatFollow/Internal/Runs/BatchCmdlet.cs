@@ -47,7 +47,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         var session = RequireSession();
         RunSession = session;
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
-        var run = new BatchRun<TResult>((sequence, from, ids, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, token),
+        var run = new BatchRun<TResult>((sequence, from, ids, turn, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, turn, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds,
             firstCallAlone: Writes || !session.HasAnswered);
         call.SendNoMore = run.SendNoMore; // once the run stops, calls still waiting for their turn are not sent
