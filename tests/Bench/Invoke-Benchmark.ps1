@@ -12,6 +12,9 @@ Slow calls (-Only SlowCalls), against an emulator with its default limit and the
 -SlowCallIds ids, then the same with 2% of calls answered after 3 s (Tencent's own timeout); the second must reach
 75% of the first's ids/s (reported, not enforced).
 
+CSV output (-Only CsvOutput), no emulator: Measure-CsvOutput.ps1 in a fresh pwsh writes -CsvRows of
+Get-TencentChatFollow's entries with Export-Csv, and the same rows as plain objects of strings (the baseline); the
+two files must be the same text.
 Sharing rows, each against one emulator started with `--limit-window <LimitWindow>` and the same latency (refused
 calls count), whose stats and request log are reset before each row. By name (-Only takes names and groups):
   Alone             one process over 100,000 ids, warm (one warm-up call, then a go file).
@@ -77,10 +80,12 @@ param(
     [int] $SlowCallIds = 60000,
 
     # Which rows, by name or group (see the description).
-    [ValidateSet('Baseline', 'SlowCalls', 'Sharing', 'Users', 'TwoApis', 'Lockstep',
+    [ValidateSet('Baseline', 'SlowCalls', 'CsvOutput', 'Sharing', 'Users', 'TwoApis', 'Lockstep',
         'Alone', 'ColdAlone', 'TwoAtOnce', 'ThreeAtOnce', 'LateJoiner', 'Staggered', 'Neighbour', 'TwoBesideNeighbour', 'TwoBesideBackend', 'TwoApisPerApi',
         'TwoApisPerApp', 'RestMethod', 'LockstepTwo', 'LockstepThree', 'LockstepNeighbour')]
-    [string[]] $Only = @('Baseline', 'SlowCalls', 'Sharing', 'Lockstep'),
+    [string[]] $Only = @('Baseline', 'SlowCalls', 'CsvOutput', 'Sharing', 'Lockstep'),
+    # CsvOutput: Get-TencentChatFollow entries written by Export-Csv, against plain string rows.
+    [int] $CsvRows = 100000,
     # The sharing rows' emulator limit. 'calendar' is the emulator's default per-second counter and passes no option,
     # for an emulator that has no --limit-window yet.
     [ValidateSet('sliding', 'calendar')] [string] $LimitWindow = 'sliding',
@@ -150,11 +155,13 @@ $wanted = @(foreach ($o in $Only) { if ($groups.ContainsKey($o)) { $groups[$o] }
 $rows = @($rowTable | Where-Object { $wanted -contains $_.Name })
 $baselineWanted = $Only -contains 'Baseline'
 $slowWanted = $Only -contains 'SlowCalls'
+$csvWanted = $Only -contains 'CsvOutput'
 
 $ThroughputIds = Get-Scaled $ThroughputIds
 $BaselineIds = Get-Scaled $BaselineIds
 $MemoryIds = @($MemoryIds | ForEach-Object { Get-Scaled $_ })
 $SlowCallIds = Get-Scaled $SlowCallIds
+$CsvRows = Get-Scaled $CsvRows 1000
 $baselineWarmUpIds = Get-Scaled 2000
 $emulatorWarmUpIds = Get-Scaled 10000 2000
 
@@ -761,6 +768,15 @@ if ($slowWanted) {
         Write-Host ("| {0} | {1} | {2} | {3} | {4}% | {5} MB |" -f $r.n, (Format-N $SlowCallIds), $r.r.Seconds, (Format-N $r.r.IdsPerSecond), (Format-N ($r.r.IdsPerSecond * 100 / $Quota) 1), $r.r.PeakMemMB)
     }
     Write-Host ("With slow calls: {0}% of the same run without (target: >= 75%): {1}" -f (Format-N ($ratio * 100) 1), $(if ($ratio -ge 0.75) { 'pass' } else { 'FAIL' }))
+}
+
+if ($csvWanted) {
+    # The output's own cost: Export-Csv of the entries Get-TencentChatFollow writes, against rows of plain strings.
+    $csv = Wait-PwshScript (Start-PwshScript 'Measure-CsvOutput.ps1' @('-ModulePath', $ModulePath, '-WorkPath', $work, '-Rows', $CsvRows)) 'The CSV output row'
+    if (-not $csv.Same) { $problems.Add("CSV output: the entries' CSV is not the expected text ($($csv.FirstDifference)).") }
+    Write-Host ''
+    Write-Host ("CSV output, {0} rows through Export-Csv: Get-TencentChatFollow's entries {1} rows/s ({2} s); the same rows as plain strings (baseline) {3} rows/s ({4} s): the entries take {5}x the baseline's time; same text: {6}." -f `
+        (Format-N $csv.Rows), (Format-N $csv.EntryRowsPerSecond), $csv.EntrySeconds, (Format-N $csv.PlainRowsPerSecond), $csv.PlainSeconds, (Format-N ($csv.EntrySeconds / $csv.PlainSeconds) 1), $(if ($csv.Same) { 'yes' } else { 'NO' }))
 }
 
 if ($rows) {

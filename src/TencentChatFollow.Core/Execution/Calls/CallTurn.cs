@@ -7,7 +7,8 @@ namespace TencentChatFollow.Execution;
 /// A call's place in its run's order of sending. A run starts its calls on the thread pool, in input order, but the
 /// pool may run a later one first: with -ErrorAction Stop, its error could then stop the run before the calls ahead
 /// of it went out, and ids before the error would be left unsent. So a call sends its first attempt only once the
-/// call before it has sent its own (<see cref="Sending"/>) or ended; each call signals the next.
+/// call before it has sent its own (<see cref="Sending"/>) or ended; each call signals the next. The wait comes after
+/// the call's rate slot (see AttemptLoop): in the limiter's line every call counts as wanting to go.
 /// </summary>
 internal sealed class CallTurn
 {
