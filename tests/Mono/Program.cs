@@ -184,19 +184,11 @@ internal static class Program
             .Single(c => c.GetParameters() is { Length: >= 2 } p && p[0].ParameterType == session.GetType() && p[1].ParameterType.IsInstanceOfType(protocol));
         var arguments = constructor.GetParameters().Select((p, i) => i == 0 ? session : i == 1 ? protocol : p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType)).ToArray();
         var call = constructor.Invoke(arguments);
-        // The overload the cmdlets use: each call with its turn (CallTurn), so that they go out in input order.
+        // The overload the cmdlets use: each call with its own signal that the run sends it no more (none here).
         var execute = callType.GetMethods(BindingFlags.Public | BindingFlags.Instance).Single(m => m.Name == "ExecuteAsync" && m.GetParameters().Length == 5);
-        var turnType = core.GetType("TencentChatFollow.Execution.CallTurn", throwOnError: true)!;
-        var turn = turnType.GetMethod("First", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null)!;
-        var nextTurn = turnType.GetMethod("Next", BindingFlags.Public | BindingFlags.Instance)!;
 
         var batches = ids.Select((id, i) => (id, i)).GroupBy(x => x.i / 20, x => x.id).Select(g => (IReadOnlyList<string>)g.ToList()).ToList();
-        var tasks = new Task[batches.Count];
-        for (var i = 0; i < batches.Count; i++)
-        {
-            tasks[i] = (Task)execute.Invoke(call, new object[] { (long)i, identifier, batches[i], turn, CancellationToken.None })!;
-            turn = nextTurn.Invoke(turn, null)!;
-        }
+        var tasks = batches.Select((batch, i) => (Task)execute.Invoke(call, new object[] { (long)i, identifier, batch, CancellationToken.None, CancellationToken.None })!).ToArray();
         Task.WaitAll(tasks);
 
         var lines = new List<string>();

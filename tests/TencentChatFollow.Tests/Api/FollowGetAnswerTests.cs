@@ -150,6 +150,7 @@ public class FollowGetAnswerTests
         // carol's list is read first; bob's first page is a proxy's HTML page every time (no Tencent answer). The run
         // has had Tencent answers, so the endpoint is right: bob gets his error, the run is not stopped (fuzz finding F5).
         var carolAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TencentChatFollow.Session.TencentChatSession? session = null;
         using var fake = new FakeTransport(async (_, request, _, token) =>
         {
             if (request.Body.Contains("\"carol\"", StringComparison.Ordinal))
@@ -157,11 +158,15 @@ public class FollowGetAnswerTests
                 carolAnswered.TrySetResult();
                 return Ok(Page("1700000000"));
             }
+            // bob's call may start first: it gets its page only once carol's answer was taken as the run's answer (on
+            // the instant clock its retry would otherwise come back before that, as a first call with no answer).
             await carolAnswered.Task.WaitAsync(token);
+            while (!session!.HasAnswered) await Task.Delay(5, token);
             return Ok("<html>proxy error</html>");
         });
+        session = fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch));
         var outcomes = new List<IdOutcome<FollowPage>>();
-        using var run = new ListLoop(new ListRun(fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch)), FollowRelation.Follower, 100, 2,
+        using var run = new ListLoop(new ListRun(session, FollowRelation.Follower, 100, 2,
             CancellationToken.None), page => outcomes.Add(page.Outcomes[0]));
 
         await Ended(() =>

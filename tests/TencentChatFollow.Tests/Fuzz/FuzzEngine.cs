@@ -49,7 +49,7 @@ internal static class FuzzEngine
                 foreach (var o in result.Outcomes) tally.Outcomes.Add((o.UserId, o.Result, o.Error));
             }
         }
-        return Drive(tally, input.Select(i => i.Id), () => new BatchRun<TResult>((sequence, group, ids, turn, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, turn, token),
+        return Drive(tally, input.Select(i => i.Id), () => new BatchRun<TResult>((sequence, group, ids, sendNoMore, token) => call.ExecuteAsync(sequence, group ?? session.Identifier, ids, sendNoMore, token),
             maxInFlight, batchSize, cancellationToken, idleFlush, clock: session.Clock), (run, id) =>
             {
                 if (betweenIds is not null)

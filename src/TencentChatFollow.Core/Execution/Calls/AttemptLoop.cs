@@ -76,12 +76,6 @@ internal sealed class AttemptLoop
     /// </summary>
     public CancellationToken SendNoMore { get; set; }
 
-    /// <summary>
-    /// The call's place in its run's order (<see cref="CallTurn"/>): its first attempt, once it has its rate slot,
-    /// waits until the call before it has sent. None for a call on its own.
-    /// </summary>
-    public CallTurn? Turn { get; set; }
-
     /// <summary>The run sends nothing more and this call has done nothing yet: it ends as not sent.</summary>
     private bool HeldBack => !_mayHaveActed && SendNoMore.IsCancellationRequested;
 
@@ -135,22 +129,6 @@ internal sealed class AttemptLoop
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
-            // The run's order: the call before this one sends first (or ends). This call waits in the limiter's line
-            // meanwhile, not before it, so the line shows every call that wants to go (the demand the rate control and
-            // the quota board see); the slot it holds is gone by then, whether it sends or the run stops.
-            if (Turn is { IsUp: false } turn)
-            {
-                try
-                {
-                    await turn.WaitAsync(WaitToken(held, cancellationToken)).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (HeldBack && !cancellationToken.IsCancellationRequested)
-                {
-                    return NotSent<TBody>();
-                }
-                if (HeldBack) return NotSent<TBody>();
-            }
-            Turn?.Sending(); // past the last check of the stop: this attempt goes out, and the next call may too
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");

@@ -58,18 +58,19 @@ internal sealed class BatchCall<TResult>
 
     /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
     public Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-        => ExecuteAsync(sequence, from, ids, null, cancellationToken);
+        => ExecuteAsync(sequence, from, ids, SendNoMore, cancellationToken);
 
     /// <summary>
-    /// One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>, sent only after the call before
-    /// it in its run (<paramref name="turn"/>); at most the API's limit of ids.
+    /// One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>, at most the API's limit of ids,
+    /// with its own signal that the run sends it no more (<paramref name="sendNoMore"/>: the run's
+    /// <see cref="BatchRun{TResult}"/> gives each call one, so that an error holds back only the calls after it).
     /// </summary>
-    public async Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CallTurn? turn, CancellationToken cancellationToken)
+    public async Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken sendNoMore, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug, LiveVerbose);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var name = Name ?? FormattableString.Invariant($"batch {sequence}");
-        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = SendNoMore, Turn = turn };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = sendNoMore };
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
         var done = new Dictionary<string, IdOutcome<TResult>>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();

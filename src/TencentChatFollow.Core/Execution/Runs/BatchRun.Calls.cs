@@ -18,23 +18,24 @@ internal sealed partial class BatchRun<TResult>
         var group = _currentGroup;
         _current = new List<string>(_batchSize);
         var sequence = ++_sequence;
-        // Calls go out in input order, though the thread pool may start a later one first (CallTurn).
-        var turn = _nextTurn;
-        _nextTurn = turn.Next();
+        // The call's own signal that it is sent no more: the run's (everything stops), or an error before it.
+        var hold = CancellationTokenSource.CreateLinkedTokenSource(_sendNoMore.Token);
+        _holds[sequence] = hold;
+        if (sequence > Interlocked.Read(ref _stopAfter)) hold.Cancel();
         Interlocked.Increment(ref _running);
-        var task = Task.Run(() => CallAsync(sequence, group, ids, turn), CancellationToken.None);
+        var task = Task.Run(() => CallAsync(sequence, group, ids, hold), CancellationToken.None);
         _started.Enqueue(new Started(task, ids.Count));
         _bufferedIds += ids.Count;
     }
 
     /// <summary>One call, whatever happens inside it: its result, or the module's error for each of its ids.</summary>
-    private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids, CallTurn turn)
+    private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids, CancellationTokenSource hold)
     {
         BatchResult<TResult> result;
         try
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            result = await _execute(sequence, group, ids, turn, _cancellationToken).ConfigureAwait(false);
+            result = await _execute(sequence, group, ids, hold.Token, _cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
         {
@@ -43,7 +44,8 @@ internal sealed partial class BatchRun<TResult>
         }
         finally
         {
-            turn.Sending(); // ended, sent or not: the next call need not wait for it (one that does not wait for its turn never says)
+            _holds.TryRemove(sequence, out _);
+            hold.Dispose(); // linked to the run's signal: disposing it unhooks it
             // Down before the task completes: a call seen complete is never counted as running.
             Interlocked.Decrement(ref _running);
         }
@@ -54,9 +56,13 @@ internal sealed partial class BatchRun<TResult>
             Volatile.Write(ref _fatalArrived, 1);
             SendNothingMore();
         }
-        // The caller halts at its first error (-ErrorAction Stop) once it reaches it in input order; the calls waiting
-        // for their turn meanwhile would go out after the error arrived.
-        else if (StopAtFirstError && HasError(result)) SendNothingMore();
+        // The caller halts at its first error (-ErrorAction Stop) once it reaches it in input order; the calls after it
+        // waiting for their turn meanwhile would go out after the error arrived. The calls before it go on.
+        else if (StopAtFirstError && HasError(result))
+        {
+            if (_holdsPerCall) SendNothingMoreAfter(sequence);
+            else SendNothingMore();
+        }
         return result;
     }
 
@@ -151,6 +157,35 @@ internal sealed partial class BatchRun<TResult>
         return false;
     }
 
+    /// <summary>
+    /// Calls after <paramref name="sequence"/> started and still waiting for their turn end as not sent; the calls
+    /// before it go on. The first error's call sets the bound; a later one cannot raise it.
+    /// </summary>
+    private void SendNothingMoreAfter(long sequence)
+    {
+        long bound;
+        while (sequence < (bound = Interlocked.Read(ref _stopAfter)))
+        {
+            if (Interlocked.CompareExchange(ref _stopAfter, sequence, bound) == bound) break;
+        }
+        foreach (var pair in _holds)
+        {
+            if (pair.Key <= sequence) continue;
+            try
+            {
+                pair.Value.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That call ended meanwhile: nothing left to hold back.
+            }
+            catch (AggregateException)
+            {
+                // A waiter's cancellation callback failed: the waits it ends are the calls', which report their own outcome.
+            }
+        }
+    }
+
     /// <summary>Calls started and still waiting for their turn end as not sent (<see cref="SendNoMore"/>).</summary>
     private void SendNothingMore()
     {
@@ -188,7 +223,7 @@ internal sealed partial class BatchRun<TResult>
         return new BatchResult<TResult>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>());
     }
 
-    private static Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute)
+    private static Func<long, string?, IReadOnlyList<string>, CancellationToken, CancellationToken, Task<BatchResult<TResult>>> Ungrouped(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute)
     {
         if (execute is null) throw new ArgumentNullException(nameof(execute));
         return (sequence, _, ids, _, token) => execute(sequence, ids, token);

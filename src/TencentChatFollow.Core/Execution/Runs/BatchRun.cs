@@ -38,7 +38,7 @@ internal sealed partial class BatchRun<TResult>
 {
     private static readonly IReadOnlyList<BatchResult<TResult>> None = Array.Empty<BatchResult<TResult>>();
 
-    private readonly Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> _execute;
+    private readonly Func<long, string?, IReadOnlyList<string>, CancellationToken, CancellationToken, Task<BatchResult<TResult>>> _execute;
     private readonly int _batchSize;
     private readonly CancellationToken _cancellationToken;
     private readonly Clock _clock;
@@ -55,17 +55,23 @@ internal sealed partial class BatchRun<TResult>
     private readonly ConcurrentQueue<string> _notices = new(); // the run's lines posted by the calls, for OnNotice
     private int _bufferedIds;
     private bool _warm;
-    private CallTurn _nextTurn = CallTurn.First(); // the next call's place in the order of sending
+    // Each running call's own signal that it is sent no more, by sequence: an error holds back only the calls after it.
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _holds = new();
+    private bool _holdsPerCall = true; // the calls take their own signal (the grouped constructor's execute does)
+    private long _stopAfter = long.MaxValue; // calls after this sequence are sent no more (the first error's call, under StopAtFirstError)
 
     public BatchRun(Func<long, IReadOnlyList<string>, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
         CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
         bool firstCallAlone = true)
         : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock, firstCallAlone)
     {
+        // Its calls are not given their own signal: they can only take the run's SendNoMore, so an error holds back
+        // every call waiting for its turn, those before it too.
+        _holdsPerCall = false;
     }
 
     /// <summary>A run whose ids come in groups (the From_Account of pairs).</summary>
-    /// <param name="execute">One call: its sequence number, group, ids, its turn (it sends after the call before it) and the run's token.</param>
+    /// <param name="execute">One call: its sequence number, group, ids, its own signal that the run sends it no more (give it to the call's <see cref="BatchCall{TResult}"/>) and the run's token.</param>
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
     /// <param name="batchSize">Ids per call (the API's limit).</param>
     /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
@@ -73,7 +79,7 @@ internal sealed partial class BatchRun<TResult>
     /// <param name="maxBufferedIds">The reorder bound; raised to <paramref name="maxInFlight"/> × <paramref name="batchSize"/> when lower.</param>
     /// <param name="clock">What the idle flush measures quiet input on (the session's clock).</param>
     /// <param name="firstCallAlone">Whether the first call goes alone (false: calls go at once from the start).</param>
-    public BatchRun(Func<long, string?, IReadOnlyList<string>, CallTurn, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
+    public BatchRun(Func<long, string?, IReadOnlyList<string>, CancellationToken, CancellationToken, Task<BatchResult<TResult>>> execute, int maxInFlight, int batchSize,
         CancellationToken cancellationToken, TimeSpan? idleFlush = null, int maxBufferedIds = BatchRun.DefaultMaxBufferedIds, Clock? clock = null,
         bool firstCallAlone = true)
     {
@@ -99,8 +105,10 @@ internal sealed partial class BatchRun<TResult>
     public CancellationToken SendNoMore => _sendNoMore.Token;
 
     /// <summary>
-    /// The caller stops at the first error it writes (-ErrorAction Stop, <see cref="Halt"/>): the run sends nothing
-    /// more from the moment any call comes back with an error, not only once the caller reaches it in input order.
+    /// The caller stops at the first error it writes (-ErrorAction Stop, <see cref="Halt"/>): from the moment any call
+    /// comes back with an error, not only once the caller reaches it in input order, the run sends none of the calls
+    /// after it in input order. The calls before it still go out: the thread pool may start calls out of order, and
+    /// what comes before the first error is done, as in a loop that stops there.
     /// </summary>
     public bool StopAtFirstError { get; set; }
 

@@ -47,10 +47,11 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
         var session = RequireSession();
         RunSession = session;
         var call = new BatchCall<TResult>(session, protocol, collectDebug: IsDebugOn(), fromPerCall);
-        var run = new BatchRun<TResult>((sequence, from, ids, turn, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, turn, token),
+        // Each call gets its own signal that the run sends it no more: once the run stops (or an error comes, under
+        // -ErrorAction Stop: the calls after it), calls still waiting for their turn are not sent.
+        var run = new BatchRun<TResult>((sequence, from, ids, sendNoMore, token) => call.ExecuteAsync(sequence, from ?? session.Identifier, ids, sendNoMore, token),
             ThrottleLimit, protocol.MaxIdsPerCall, _stop.Token, clock: session.Clock, maxBufferedIds: MaxBufferedIds,
             firstCallAlone: Writes || !session.HasAnswered);
-        call.SendNoMore = run.SendNoMore; // once the run stops, calls still waiting for their turn are not sent
         call.RunNotice = run.Post; // an outage's lines as it begins and ends, not with the calls' results
         run.OnNotice = WriteVerbose;
         _writer = new RunWriter(this, ShouldWrite, RecordNoun, RecordCheck);

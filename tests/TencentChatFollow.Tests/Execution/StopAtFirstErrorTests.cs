@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using TencentChatFollow.Errors;
+using TencentChatFollow.Execution;
+using Xunit;
+
+namespace TencentChatFollow.Tests.Execution;
+
+/// <summary>
+/// Under -ErrorAction Stop (<see cref="BatchRun{TResult}.StopAtFirstError"/>) an error holds back the calls after it in
+/// input order, not the calls before it: the thread pool may start a later call first, and its error must not leave
+/// the ids before it unsent (CI caught ids 1-20 unsent behind an error for id 25). A fatal answer still holds back all.
+/// </summary>
+public class StopAtFirstErrorTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+
+    private static BatchResult<string> Answered(long sequence, IReadOnlyList<string> ids, TencentChatException? error = null, TencentChatException? fatal = null)
+        => new(sequence, ids.Select(id => new IdOutcome<string>(id, error is null ? "ok " + id : null, error?.ForUser(id))).ToList(), fatal, Array.Empty<string>(), Array.Empty<string>());
+
+    private static BatchResult<string> NotSent(long sequence, IReadOnlyList<string> ids)
+        => new(sequence, ids.Select(id => new IdOutcome<string>(id, null, new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent."), notSent: true)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
+
+    /// <summary>
+    /// Three calls of one id each: the second comes back with <paramref name="error"/> (as its ids' error, or as a fatal
+    /// answer) while the first is still waiting to go out and the third is started. Returns whether the first and the
+    /// third were told to send no more, and the run's results.
+    /// </summary>
+    private static async Task<(bool FirstHeld, bool ThirdHeld, List<BatchResult<string>> Results)> RunWithSecondFailing(bool fatal)
+    {
+        var held = new ConcurrentDictionary<long, bool>();
+        var thirdHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var error = new TencentChatException("TencentChat.UserNotFound", ErrorKind.NotFound, "Tencent error 30003: no such account.");
+        var run = new BatchRun<string>(async (sequence, _, ids, sendNoMore, token) =>
+        {
+            switch (sequence)
+            {
+                case 1:
+                    // Still on its way to the wire when the second call's answer comes, and the third is held back.
+                    await thirdHeld.Task.WaitAsync(Guard, token);
+                    held[1] = sendNoMore.IsCancellationRequested;
+                    return held[1] ? NotSent(sequence, ids) : Answered(sequence, ids);
+                case 2:
+                    return fatal ? Answered(sequence, ids, error, fatal: error) : Answered(sequence, ids, error);
+                default:
+                    using (sendNoMore.Register(() => thirdHeld.TrySetResult()))
+                        await thirdHeld.Task.WaitAsync(Guard, token);
+                    held[3] = sendNoMore.IsCancellationRequested;
+                    return NotSent(sequence, ids);
+            }
+        }, maxInFlight: 4, batchSize: 1, CancellationToken.None, firstCallAlone: false);
+        run.StopAtFirstError = true;
+
+        var results = new List<BatchResult<string>>();
+        foreach (var id in new[] { "a", "b", "c" }) results.AddRange(run.Add(id));
+        results.AddRange(await Task.Run(run.Complete).WaitAsync(Guard));
+        return (held[1], held[3], results);
+    }
+
+    [Fact]
+    public async Task An_error_holds_back_the_calls_after_it_and_the_calls_before_it_still_go_out()
+    {
+        var (firstHeld, thirdHeld, results) = await RunWithSecondFailing(fatal: false);
+
+        Assert.False(firstHeld, "the call before the error goes out");
+        Assert.True(thirdHeld, "the call after the error is not sent");
+        var outcomes = results.SelectMany(r => r.Outcomes).ToList();
+        // The third call's id was not sent: the run keeps it back for its one error (not an outcome of its own).
+        Assert.Equal(new[] { "a", "b" }, outcomes.Select(o => o.UserId).ToArray());
+        Assert.Equal("ok a", outcomes[0].Result);
+        Assert.Equal("TencentChat.UserNotFound", outcomes[1].Error!.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_fatal_answer_still_holds_back_every_call_waiting_for_its_turn()
+    {
+        var (firstHeld, thirdHeld, _) = await RunWithSecondFailing(fatal: true);
+
+        Assert.True(firstHeld, "a fatal answer is what every call would get: the call before it is held back too");
+        Assert.True(thirdHeld);
+    }
+
+    [Fact]
+    public void A_run_whose_calls_take_only_the_runs_signal_holds_back_every_call_at_an_error()
+    {
+        // Invoke-TencentChatRestMethod's bodies take the run's SendNoMore, not a signal of their own.
+        var error = new TencentChatException("TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "Tencent error 60002.");
+        var run = new BatchRun<string>((sequence, ids, _) => Task.FromResult(Answered(sequence, ids, error)), maxInFlight: 4, batchSize: 1, CancellationToken.None, firstCallAlone: false) { StopAtFirstError = true };
+
+        _ = run.Add("a");
+        _ = run.Complete();
+
+        Assert.True(run.SendNoMore.IsCancellationRequested);
+    }
+}
