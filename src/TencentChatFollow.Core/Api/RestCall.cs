@@ -46,23 +46,24 @@ internal sealed class RestCall
         set => _history.Notice = value;
     }
 
-    /// <summary>The run's signal that it sends nothing more (<see cref="RestRun.SendNoMore"/>): bodies not on the wire yet end as not sent.</summary>
-    public CancellationToken SendNoMore { get; set; }
-
     /// <summary>The most calls per second the run sends: the command's cap, else the session's, else the API's known limit.</summary>
     public int Ceiling => _session.CeilingFor(_protocol.Path, _cap);
 
     /// <summary>The pace calls go at now (the API's own limiter), for the progress bar; 0 while it holds back.</summary>
     public double CurrentRate => _session.LimiterFor(_protocol.Path).CurrentRate(Ceiling);
 
-    /// <summary>The call (and its retries) for the body at <paramref name="sequence"/> in the input.</summary>
-    public async Task<BatchResult<string>> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// The call (and its retries) for the body at <paramref name="sequence"/> in the input, with its own signal that
+    /// the run sends it no more (<paramref name="sendNoMore"/>, from <see cref="RestRun"/>: a fatal answer, or under
+    /// -ErrorAction Stop an error of a body before it); a body not on the wire yet then ends as not sent.
+    /// </summary>
+    public async Task<BatchResult<string>> ExecuteAsync(long sequence, string key, byte[] body, CancellationToken sendNoMore, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
         var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = SendNoMore, MaxRetry = _maxRetry ?? _session.MaxRetry };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = sendNoMore, MaxRetry = _maxRetry ?? _session.MaxRetry };
         var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {

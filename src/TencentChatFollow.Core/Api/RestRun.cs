@@ -24,17 +24,17 @@ internal sealed class RestRun
     private static readonly IReadOnlyList<string> NoLines = Array.Empty<string>();
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Func<long, string, byte[], CancellationToken, Task<BatchResult<string>>> _call;
+    private readonly Func<long, string, byte[], CancellationToken, CancellationToken, Task<BatchResult<string>>> _call;
     private readonly BatchRun<string> _run;
     private long _received;
     private long _direct;
     private long _directErrors;
 
-    /// <param name="call">One call: its sequence number (the body's place in the input), its key, its JSON and the run's token.</param>
+    /// <param name="call">One call: its sequence number (the body's place in the input), its key, its JSON, its own signal that the run sends it no more (give it to <see cref="RestCall.ExecuteAsync"/>) and the run's token.</param>
     /// <param name="maxInFlight">The most calls on the wire at once.</param>
     /// <param name="cancellationToken">Stops every call and wait (Ctrl+C).</param>
     /// <param name="clock">The session's clock.</param>
-    public RestRun(Func<long, string, byte[], CancellationToken, Task<BatchResult<string>>> call, int maxInFlight, CancellationToken cancellationToken, Clock? clock = null)
+    public RestRun(Func<long, string, byte[], CancellationToken, CancellationToken, Task<BatchResult<string>>> call, int maxInFlight, CancellationToken cancellationToken, Clock? clock = null)
     {
         _call = call ?? throw new ArgumentNullException(nameof(call));
         _run = new BatchRun<string>(Execute, maxInFlight, batchSize: 1, cancellationToken, Timeout.InfiniteTimeSpan, MaxBufferedBodies, clock);
@@ -62,10 +62,13 @@ internal sealed class RestRun
     /// <summary>Keys kept back after a fatal answer whose call may have done what the body asks (<see cref="BatchRun{TResult}.UnknownIds"/>).</summary>
     public IReadOnlyList<string> UnknownIds => _run.UnknownIds;
 
-    /// <summary>Cancelled once the run sends nothing more: give it to the call (<see cref="RestCall.SendNoMore"/>).</summary>
+    /// <summary>Cancelled once the run sends nothing more (a fatal answer, <see cref="Halt"/>); each call's own signal follows it.</summary>
     public CancellationToken SendNoMore => _run.SendNoMore;
 
-    /// <summary>The caller stops at its first error (-ErrorAction Stop): nothing more is sent once any body's call comes back with one.</summary>
+    /// <summary>
+    /// The caller stops at its first error (-ErrorAction Stop): once any body's call comes back with one, no body after
+    /// it in input order is sent; the bodies before it still go out (<see cref="BatchRun{TResult}.StopAtFirstError"/>).
+    /// </summary>
     public bool StopAtFirstError
     {
         get => _run.StopAtFirstError;
@@ -123,13 +126,13 @@ internal sealed class RestRun
     public object? Given(string key) => _entries.TryRemove(key, out var entry) ? entry.Given : null;
 
     // The run numbers its calls; the body's own place in the input names it instead.
-    private Task<BatchResult<string>> Execute(long calls, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private Task<BatchResult<string>> Execute(long calls, string? group, IReadOnlyList<string> keys, CancellationToken sendNoMore, CancellationToken cancellationToken)
     {
         var key = keys[0];
         var entry = _entries[key];
         return entry.Refusal is { } refusal
             ? Task.FromResult(Refused(entry.Sequence, key, refusal))
-            : _call(entry.Sequence, key, entry.Json!, cancellationToken);
+            : _call(entry.Sequence, key, entry.Json!, sendNoMore, cancellationToken);
     }
 
     private static BatchResult<string> Refused(long sequence, string key, TencentChatException refusal)

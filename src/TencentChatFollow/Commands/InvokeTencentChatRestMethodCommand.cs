@@ -72,7 +72,6 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         var retries = MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetry)) ? MaxRetry : (int?)null;
         var call = new RestCall(session, new RestProtocol(api!), collectDebug: IsDebugOn(), cap, retries);
         _run = new RestRun(call.ExecuteAsync, ThrottleLimit, _stop.Token, session.Clock);
-        call.SendNoMore = _run.SendNoMore; // once the run stops, bodies still waiting for their turn are not sent
         call.RunNotice = _run.Post; // an outage's lines as it begins and ends, not with the bodies' results
         _run.OnNotice = WriteVerbose;
         // An error's TargetObject is the body as given; under -ErrorAction Stop the first error is held (RunWriter).

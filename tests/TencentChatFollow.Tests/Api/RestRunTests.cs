@@ -19,7 +19,7 @@ public class RestRunTests
 
         public ConcurrentQueue<long> Started { get; } = new();
 
-        public async Task<BatchResult<string>> Call(long sequence, string key, byte[] body, CancellationToken token)
+        public async Task<BatchResult<string>> Call(long sequence, string key, byte[] body, CancellationToken sendNoMore, CancellationToken token)
         {
             Started.Enqueue(sequence);
             var fatal = await Pending.GetOrAdd(sequence, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(token);
@@ -72,6 +72,52 @@ public class RestRunTests
         Assert.Equal(new object?[] { "answer 1", "answer 3" }, output);
         Assert.Equal(new long[] { 1, 3 }, calls.Started.ToArray());
         Assert.Equal((2L, 0L), (run.Done, run.Errors));
+    }
+
+    [Fact]
+    public async Task Under_ErrorAction_Stop_an_error_holds_back_the_bodies_after_it_and_the_bodies_before_it_still_go_out()
+    {
+        // Bodies 2 to 4 run at once after the first (alone); body 3's error comes back while body 2 is still on its way
+        // to the wire (the thread pool may start a later call first) and body 4 is waiting for its turn.
+        var guard = TimeSpan.FromSeconds(20);
+        var held = new ConcurrentDictionary<long, bool>();
+        var fourthHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var error = new TencentChatException("TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "Tencent error 70402.");
+        var notSent = new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent.");
+        var run = new RestRun(async (sequence, key, _, sendNoMore, token) =>
+        {
+            IdOutcome<string> outcome;
+            switch (sequence)
+            {
+                case 1:
+                    outcome = new IdOutcome<string>(key, "answer 1", null);
+                    break;
+                case 2:
+                    await fourthHeld.Task.WaitAsync(guard, token);
+                    held[2] = sendNoMore.IsCancellationRequested;
+                    outcome = held[2] ? new IdOutcome<string>(key, null, notSent, notSent: true) : new IdOutcome<string>(key, "answer 2", null);
+                    break;
+                case 3:
+                    outcome = new IdOutcome<string>(key, null, error);
+                    break;
+                default:
+                    using (sendNoMore.Register(() => fourthHeld.TrySetResult()))
+                        await fourthHeld.Task.WaitAsync(guard, token);
+                    held[4] = sendNoMore.IsCancellationRequested;
+                    outcome = new IdOutcome<string>(key, null, notSent, notSent: true);
+                    break;
+            }
+            return new BatchResult<string>(sequence, new[] { outcome }, null, Array.Empty<string>(), Array.Empty<string>());
+        }, maxInFlight: 8, CancellationToken.None);
+        run.StopAtFirstError = true;
+
+        var output = new List<object?>();
+        for (var i = 1; i <= 4; i++) output.AddRange(Out(run, run.Add("body " + i, Json, null)));
+        output.AddRange(Out(run, await Task.Run(run.Complete).WaitAsync(guard)));
+
+        Assert.False(held[2], "the body before the error goes out");
+        Assert.True(held[4], "the body after the error is not sent");
+        Assert.Equal(new object?[] { "answer 1", "answer 2", "error body 3" }, output);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public class StopAtFirstErrorTests
     [Fact]
     public void A_run_whose_calls_take_only_the_runs_signal_holds_back_every_call_at_an_error()
     {
-        // Invoke-TencentChatRestMethod's bodies take the run's SendNoMore, not a signal of their own.
+        // Calls that can only take the run's SendNoMore (the ungrouped constructor) are all held back, as before.
         var error = new TencentChatException("TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "Tencent error 60002.");
         var run = new BatchRun<string>((sequence, ids, _) => Task.FromResult(Answered(sequence, ids, error)), maxInFlight: 4, batchSize: 1, CancellationToken.None, firstCallAlone: false) { StopAtFirstError = true };
 

@@ -65,8 +65,9 @@ internal sealed partial class BatchRun<TResult>
         bool firstCallAlone = true)
         : this(Ungrouped(execute), maxInFlight, batchSize, cancellationToken, idleFlush, maxBufferedIds, clock, firstCallAlone)
     {
-        // Its calls are not given their own signal: they can only take the run's SendNoMore, so an error holds back
-        // every call waiting for its turn, those before it too.
+        // Its calls are not given their own signal (the module's runs use the constructor below; this one serves
+        // calls that can only take the run's SendNoMore): an error holds back every call waiting for its turn, those
+        // before it too.
         _holdsPerCall = false;
     }
 
