@@ -413,7 +413,7 @@ public class ListRunTests
         // The pages never come (the fake hangs until the run is disposed): with no more lists open than the run reads
         // at once, and the input not ended, Next does not wait for them. The run's token is the guard: a Next that
         // waited would throw OperationCanceledException when it fires instead of hanging the test.
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         using var fake = new FakeTransport((_, _) => Reply.Never);
         using var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 2, guard.Token);
 
@@ -441,6 +441,28 @@ public class ListRunTests
 
         Assert.True(await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(30))) == next, "Next did not end when the run was cancelled");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+    }
+
+    [Fact]
+    public async Task Disposing_the_run_cancels_the_calls_still_on_the_wire()
+    {
+        // The pipeline stopped early (Select-Object -First, Ctrl+C): a page still being fetched is not left to run
+        // until its timeout.
+        var sent = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, _, _, token) =>
+        {
+            sent.TrySetResult(token);
+            await Task.Delay(Timeout.Infinite, token);
+            throw new InvalidOperationException("not reached");
+        });
+        var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 1, CancellationToken.None);
+        run.Add("a");
+        var token = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(token.IsCancellationRequested);
+
+        run.Dispose();
+
+        Assert.True(token.IsCancellationRequested, "the page's call was not cancelled");
     }
 
     private static async Task<HttpResponseMessage> Answer(Reply reply)
