@@ -465,6 +465,38 @@ public class ListRunTests
         Assert.True(token.IsCancellationRequested, "the page's call was not cancelled");
     }
 
+    [Fact]
+    public async Task A_fatal_answer_cancels_the_calls_of_the_lists_behind_it()
+    {
+        // a's second page stops the run while b's first page is still on the wire: b's call is not left to run until
+        // its timeout.
+        var behind = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, request, _, token) =>
+        {
+            switch (Read(request))
+            {
+                case ("a", ""):
+                    return await Answer(Reply.Ok(PageJson("p1", "C1")));
+                case ("a", _):
+                    await behind.Task.WaitAsync(token);
+                    return await Answer(Reply.Ok("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60016,\"ErrorInfo\":\"app disabled\"}"));
+                default:
+                    behind.TrySetResult(token);
+                    await Task.Delay(Timeout.Infinite, token);
+                    throw new InvalidOperationException("not reached");
+            }
+        });
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = Run(fake, 2, pages.Add, timeout: TimeSpan.FromMinutes(5));
+
+        run.Add("a");
+        run.Add("b");
+        await Task.Run(run.Complete).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("TencentChat.AppDisabled", run.Stopped?.Cause.ErrorId);
+        Assert.True((await behind.Task).IsCancellationRequested, "b's call was not cancelled");
+    }
+
     private static async Task<HttpResponseMessage> Answer(Reply reply)
     {
         await Task.Yield();
