@@ -111,4 +111,60 @@ public class RestCallTests
         Assert.Contains("(\\u001B[2J\\u001B[31mcleared\\u000D\\u000AWARNING: fake)", outcome.Error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(outcome.Error.Message, char.IsControl);
     }
+
+    [Fact]
+    public void A_call_level_30003_fails_only_its_own_body_and_the_run_goes_on()
+    {
+        // Each body names its own accounts: a 30003 for the whole call is this body's, not the run's (no From of the module's).
+        using var fake = new FakeTransport(
+            FakeTransport.Reply.Ok("""{"ActionStatus":"FAIL","ErrorCode":30003,"ErrorInfo":"account not found"}"""),
+            FakeTransport.Reply.Ok("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"second"}"""));
+
+        var outcomes = Run(fake, 2);
+
+        Assert.Equal(new[] { "1", "2" }, outcomes.Select(o => o.UserId));
+        Assert.Equal(30003, outcomes[0].Error!.Code);
+        Assert.Contains("an account in the body does not exist in this app", outcomes[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Null(outcomes[1].Error);
+        Assert.Equal("second", Note(outcomes[1]));
+        Assert.Equal(2, fake.Count);
+    }
+
+    [Fact]
+    public void The_commands_own_MaxRetry_is_used_over_the_sessions()
+    {
+        using var fake = new FakeTransport(_ => """{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","ResultItem":[]}""");
+        var session = fake.Session(maxRetry: 0, clock: new InstantClock(DateTimeOffset.UtcNow));
+        Assert.True(RestApiName.TryParse("im_open_login_svc/account_check", out var api, out _));
+        var run = new RestRun(new RestCall(session, new RestProtocol(api!), collectDebug: false, maxRetry: 2).ExecuteAsync, 4, CancellationToken.None, session.Clock);
+
+        var results = run.Add("body", "{}"u8.ToArray(), null).Concat(run.Complete()).ToList();
+
+        Assert.Equal(3, fake.Count);
+        Assert.Contains("(after 3 attempts)", Assert.IsType<TencentChatRunStoppedException>(run.Stopped).Cause.Message, StringComparison.Ordinal);
+        Assert.Empty(results.SelectMany(r => r.Outcomes));
+    }
+
+    [Fact]
+    public void Each_body_gets_its_verbose_summary_line_with_its_place_in_the_input()
+    {
+        using var fake = new FakeTransport(
+            FakeTransport.Reply.Ok("""{"ActionStatus":"FAIL","ErrorCode":0,"ErrorInfo":"","Note":"first"}"""),
+            FakeTransport.Reply.Ok("""{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Note":"second"}"""),
+            FakeTransport.Reply.Ok("""{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad"}"""));
+        var session = fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UtcNow));
+        Assert.True(RestApiName.TryParse("im_open_login_svc/account_check", out var api, out _));
+        var run = new RestRun(new RestCall(session, new RestProtocol(api!), collectDebug: false).ExecuteAsync, 1, CancellationToken.None, session.Clock);
+
+        var results = run.Add("body 1", "{}"u8.ToArray(), null).Concat(run.Add("body 2", "{}"u8.ToArray(), null)).Concat(run.Complete()).ToList();
+
+        // The time in each summary is left out: a retry's delay is jittered.
+        var lines = results.SelectMany(r => r.Verbose).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("Body 1: attempt 1 failed (", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("POST v4/im_open_login_svc/account_check body 1, HTTP 200, ", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(" ms, 1 retry, OK", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("POST v4/im_open_login_svc/account_check body 2, HTTP 200, ", lines[2], StringComparison.Ordinal);
+        Assert.Contains(" ms, 0 retries, failed: Tencent error 30001 (bad).", lines[2], StringComparison.Ordinal);
+    }
 }

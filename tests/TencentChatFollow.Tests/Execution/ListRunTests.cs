@@ -374,6 +374,129 @@ public class ListRunTests
         Assert.Equal(6, fake.Requests.Select(Read).Distinct().Count());
     }
 
+    [Fact]
+    public void A_list_stopped_by_an_answer_on_its_first_page_keeps_that_answer_as_it_is()
+    {
+        // Nothing of the list was written: the stop's error does not say the list was cut short (mutation testing: WrittenBefore).
+        using var fake = new FakeTransport((_, _) => Reply.Ok("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60016,\"ErrorInfo\":\"app disabled\"}"));
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = Run(fake, 1, pages.Add);
+
+        run.Add("first");
+        run.Complete();
+
+        Assert.Empty(pages);
+        var stopped = Assert.IsType<TencentChatFollow.Errors.TencentChatRunStoppedException>(run.Stopped);
+        Assert.Equal(new[] { "first" }, stopped.UnansweredIds);
+        Assert.DoesNotContain("was not read to its end", stopped.Cause.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_list_cut_short_after_one_entry_says_it_was_written()
+    {
+        using var fake = new FakeTransport((request, _) => Read(request) is ("one", "") ? Reply.Ok(PageJson("p1", "C1"))
+            : Reply.Ok("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60016,\"ErrorInfo\":\"app disabled\"}"));
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = Run(fake, 1, pages.Add);
+
+        run.Add("one");
+        run.Complete();
+
+        Assert.Equal(new[] { "one:p1" }, Entries(pages));
+        var stopped = Assert.IsType<TencentChatFollow.Errors.TencentChatRunStoppedException>(run.Stopped);
+        Assert.Contains("The list of 'one' was not read to its end: 1 entry from the 1 page before this answer was written.", stopped.Cause.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void While_no_more_lists_are_open_than_are_read_at_once_Next_gives_only_a_page_already_read()
+    {
+        // The pages never come (the fake hangs until the run is disposed): with no more lists open than the run reads
+        // at once, and the input not ended, Next does not wait for them. The run's token is the guard: a Next that
+        // waited would throw OperationCanceledException when it fires instead of hanging the test.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var fake = new FakeTransport((_, _) => Reply.Never);
+        using var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 2, guard.Token);
+
+        run.Add("a");
+        Assert.Null(run.Next());
+        run.Add("b");
+        Assert.Null(run.Next());
+
+        Assert.Equal(2, run.PagesAsked);
+        Assert.False(guard.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_while_Next_waits_for_a_page_throws_OperationCanceledException()
+    {
+        // Ctrl+C while the pipeline waits for a page that never comes: the wait ends with OperationCanceledException.
+        using var cancel = new CancellationTokenSource();
+        using var fake = new FakeTransport((_, _) => Reply.Never);
+        using var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 1, cancel.Token);
+        run.Add("a");
+        run.Complete();
+
+        var next = Task.Run(run.Next); // waits: the input has ended
+        cancel.Cancel();
+
+        Assert.True(await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(30))) == next, "Next did not end when the run was cancelled");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+    }
+
+    [Fact]
+    public async Task Disposing_the_run_cancels_the_calls_still_on_the_wire()
+    {
+        // The pipeline stopped early (Select-Object -First, Ctrl+C): a page still being fetched is not left to run
+        // until its timeout.
+        var sent = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, _, _, token) =>
+        {
+            sent.TrySetResult(token);
+            await Task.Delay(Timeout.Infinite, token);
+            throw new InvalidOperationException("not reached");
+        });
+        var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 1, CancellationToken.None);
+        run.Add("a");
+        var token = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(token.IsCancellationRequested);
+
+        run.Dispose();
+
+        Assert.True(token.IsCancellationRequested, "the page's call was not cancelled");
+    }
+
+    [Fact]
+    public async Task A_fatal_answer_cancels_the_calls_of_the_lists_behind_it()
+    {
+        // a's second page stops the run while b's first page is still on the wire: b's call is not left to run until
+        // its timeout.
+        var behind = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var fake = new FakeTransport(async (_, request, _, token) =>
+        {
+            switch (Read(request))
+            {
+                case ("a", ""):
+                    return await Answer(Reply.Ok(PageJson("p1", "C1")));
+                case ("a", _):
+                    await behind.Task.WaitAsync(token);
+                    return await Answer(Reply.Ok("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60016,\"ErrorInfo\":\"app disabled\"}"));
+                default:
+                    behind.TrySetResult(token);
+                    await Task.Delay(Timeout.Infinite, token);
+                    throw new InvalidOperationException("not reached");
+            }
+        });
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = Run(fake, 2, pages.Add, timeout: TimeSpan.FromMinutes(5));
+
+        run.Add("a");
+        run.Add("b");
+        await Task.Run(run.Complete).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("TencentChat.AppDisabled", run.Stopped?.Cause.ErrorId);
+        Assert.True((await behind.Task).IsCancellationRequested, "b's call was not cancelled");
+    }
+
     private static async Task<HttpResponseMessage> Answer(Reply reply)
     {
         await Task.Yield();
