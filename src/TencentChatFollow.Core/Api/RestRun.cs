@@ -62,9 +62,6 @@ internal sealed class RestRun
     /// <summary>Keys kept back after a fatal answer whose call may have done what the body asks (<see cref="BatchRun{TResult}.UnknownIds"/>).</summary>
     public IReadOnlyList<string> UnknownIds => _run.UnknownIds;
 
-    /// <summary>Cancelled once the run sends nothing more (a fatal answer, <see cref="Halt"/>); each call's own signal follows it.</summary>
-    public CancellationToken SendNoMore => _run.SendNoMore;
-
     /// <summary>
     /// The caller stops at its first error (-ErrorAction Stop): once any body's call comes back with one, no body after
     /// it in input order is sent; the bodies before it still go out (<see cref="BatchRun{TResult}.StopAtFirstError"/>).
