@@ -89,9 +89,9 @@ public class BatchCallClockTests
         using var server = new FakeTransport(new FakeTransport.Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "30"), FakeTransport.Reply.Ok(Ok));
         var (session, clock) = MakeManual(server);
         using var stop = new CancellationTokenSource();
-        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, stop.Token, CancellationToken.None);
         await Until(() => clock.PendingDues.Contains(clock.Elapsed + TimeSpan.FromSeconds(30)), running);
         stop.Cancel();
         var result = await running.WaitAsync(Patience); // not 30 s later, and not when the clock next moves
@@ -109,9 +109,9 @@ public class BatchCallClockTests
         using var server = new FakeTransport(new FakeTransport.Reply(200, "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60007,\"ErrorInfo\":\"frequency\"}"), FakeTransport.Reply.Ok(Ok));
         var (session, clock) = MakeManual(server);
         using var stop = new CancellationTokenSource();
-        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+        var running = call.ExecuteAsync(1, "administrator", new[] { "a" }, stop.Token, CancellationToken.None);
         await Until(() => server.Requests.Count == 1 && session.LimiterFor(FollowGetInfoProtocol.Instance.Path).Waiting == 1, running);
         stop.Cancel();
         var result = await running.WaitAsync(Patience);

@@ -751,9 +751,9 @@ public class BatchCallTests
         var rig = Make(server);
         using var stop = new CancellationTokenSource();
         stop.Cancel();
-        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        var result = await call.ExecuteAsync(1, From, new[] { "a", "b" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(1, From, new[] { "a", "b" }, stop.Token, CancellationToken.None);
 
         Assert.Empty(rig.Requests);
         Assert.Null(result.Fatal);
@@ -773,9 +773,9 @@ public class BatchCallTests
             return i == 0 ? refusal == "429" ? new Reply(429, "slow down", ContentType: "text/plain", RetryAfter: "1") : Fail(60007, "frequency") : Ok(Item("a", 1, 1, 1));
         });
         var rig = Make(server);
-        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        var result = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(1, From, new[] { "a" }, stop.Token, CancellationToken.None);
 
         Assert.Single(rig.Requests);
         Assert.True(Assert.Single(result.Outcomes).NotSent);
@@ -791,9 +791,9 @@ public class BatchCallTests
             return i == 0 ? Html502 : Ok(Item("a", 1, 1, 1)); // a 502: the write may have been done, only its answer lost
         });
         var rig = Make(server, maxRetry: 2);
-        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { SendNoMore = stop.Token };
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
 
-        var result = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        var result = await call.ExecuteAsync(1, From, new[] { "a" }, stop.Token, CancellationToken.None);
 
         Assert.Equal(2, rig.Requests.Length);
         AssertCounts(Assert.Single(result.Outcomes), "a", 1, 1, 1);

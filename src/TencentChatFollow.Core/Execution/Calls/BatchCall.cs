@@ -40,9 +40,6 @@ internal sealed class BatchCall<TResult>
         _history = new RunHistory(session); // one instance serves one run: the run's calls share what it has seen
     }
 
-    /// <summary>The run's signal that it sends nothing more (<see cref="BatchRun{TResult}.SendNoMore"/>): calls not on the wire yet end as not sent.</summary>
-    public CancellationToken SendNoMore { get; set; }
-
     /// <summary>How -Verbose lines name the calls (Connect-TencentChat's "connection check"); by default "batch" and the call's sequence.</summary>
     public string? Name { get; set; }
 
@@ -56,9 +53,9 @@ internal sealed class BatchCall<TResult>
     /// <summary>Each -Verbose line as it is written, on the call's thread (besides the result's lines at the end).</summary>
     public Action<string>? LiveVerbose { get; set; }
 
-    /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>; at most the API's limit of ids.</summary>
+    /// <summary>One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>, on its own (no run holds it back); at most the API's limit of ids.</summary>
     public Task<BatchResult<TResult>> ExecuteAsync(long sequence, string from, IReadOnlyList<string> ids, CancellationToken cancellationToken)
-        => ExecuteAsync(sequence, from, ids, SendNoMore, cancellationToken);
+        => ExecuteAsync(sequence, from, ids, CancellationToken.None, cancellationToken);
 
     /// <summary>
     /// One call (and its retries) for <paramref name="ids"/> as <paramref name="from"/>, at most the API's limit of ids,

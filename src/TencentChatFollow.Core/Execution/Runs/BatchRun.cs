@@ -101,7 +101,7 @@ internal sealed partial class BatchRun<TResult>
     /// <summary>
     /// Cancelled once the run sends nothing more (a fatal answer arrived, <see cref="Halt"/>, the stop): a call started
     /// and not yet on the wire then ends with its ids not sent (<see cref="IdOutcome{TResult}.NotSent"/>), which the
-    /// run counts as not answered. Give it to the calls (<see cref="BatchCall{TResult}.SendNoMore"/>).
+    /// run counts as not answered. Each call's own signal (the execute delegate's) follows it.
     /// </summary>
     public CancellationToken SendNoMore => _sendNoMore.Token;
 
