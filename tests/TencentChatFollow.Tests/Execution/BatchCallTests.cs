@@ -864,6 +864,31 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_call_waiting_out_an_outage_ends_at_once_when_its_run_stops_and_says_the_service_was_down()
+    {
+        // The service answered the run, then failed this call three times in a row: an outage, waited out one probe at a
+        // time. The run stops meanwhile (an error elsewhere under -ErrorAction Stop): the call ends at once with what
+        // happened to it, not after probes of its own, and it may have been done.
+        using var stop = new CancellationTokenSource();
+        using var server = new FakeTransport((_, i) =>
+        {
+            if (i == 3) stop.Cancel(); // the run stops while the call's third attempt is on the wire
+            return i == 0 ? Ok(Item("w", 1, 1, 1)) : Html502;
+        });
+        var rig = Make(server, maxRetry: 2);
+        var call = await rig.AnsweredRun();
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, stop.Token, CancellationToken.None);
+
+        Assert.Equal(4, rig.Requests.Length); // "w", then "b" three times: no probe after the stop
+        Assert.Null(result.Fatal);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.HttpError", error.ErrorId);
+        Assert.EndsWith("; the service was down for every call, and the run stopped before this call went again.", error.Message, StringComparison.Ordinal);
+        Assert.True(error.OutcomeUnknown, "three 502s: the service may have done the call");
+    }
+
+    [Fact]
     public async Task With_MaxRetry_0_a_call_that_fails_in_an_outage_is_not_sent_again()
     {
         // -MaxRetry 0 is one attempt: for a write that must not be done twice, waiting out an outage must not send it
