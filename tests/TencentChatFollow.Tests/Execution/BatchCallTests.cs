@@ -1016,6 +1016,25 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task A_refusal_for_frequency_is_an_answer_so_the_first_calls_502s_after_it_do_not_stop_the_run()
+    {
+        // 60007 is Tencent's own answer: the endpoint is right. The first call's 502s after it are the service's bad
+        // luck, so its ids get the error and the run goes on, instead of stopping with "check -Endpoint".
+        using var server = new FakeTransport(Fail(60007, "frequency limit"), Html502, Html502);
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Equal(3, rig.Requests.Length);
+        Assert.Null(result.Fatal);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Equal("TencentChat.HttpError", o.Error!.ErrorId);
+            Assert.DoesNotContain("No call of this run", o.Error.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_session_the_service_never_answered_is_not_in_an_outage_its_calls_use_their_retries()
     {
         // The app's limiter has seen answers (another session of the app, at the same endpoint), but this session has
