@@ -987,6 +987,31 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task The_run_says_the_service_answers_again_as_soon_as_it_refuses_a_probe_for_frequency()
+    {
+        // A refusal is the service's answer: the outage is over when it comes, not only when a call is taken.
+        var notices = new List<string>();
+        string[]? toldBeforeTheCallWasTaken = null;
+        using var server = new FakeTransport((_, i) =>
+        {
+            if (i == 5) toldBeforeTheCallWasTaken = notices.ToArray();
+            return i == 0 ? Ok(Item("a", 1, 1, 1)) : i <= 3 ? Html502 : i == 4 ? Fail(60007, "frequency limit") : Ok(Item("b", 2, 2, 2));
+        });
+        var rig = Make(server, maxRetry: 2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { RunNotice = notices.Add };
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.NotNull(toldBeforeTheCallWasTaken);
+        Assert.Equal(2, toldBeforeTheCallWasTaken!.Length);
+        Assert.Contains("is down for every call", toldBeforeTheCallWasTaken[0], StringComparison.Ordinal);
+        Assert.Contains("answers again", toldBeforeTheCallWasTaken[1], StringComparison.Ordinal);
+        Assert.Equal(toldBeforeTheCallWasTaken, notices); // and once only
+    }
+
+    [Fact]
     public async Task Three_later_calls_in_a_row_that_cannot_reach_the_service_stop_the_run_and_an_answer_between_starts_the_count_again()
     {
         // Get-TencentChatFollowInfo: three later calls in a row that run out of retries without reaching the service
