@@ -823,6 +823,30 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task While_the_service_is_down_the_waiting_call_probes_it_at_the_outage_pace_not_the_calls_rate()
+    {
+        // After three failures in a row the service is down for every call: one probe about each 250 ms at first (more
+        // rarely as it lasts), on the session's clock, instead of the 200 calls a second (5 ms apart) the limiter allows.
+        var sentAt = new List<TimeSpan>();
+        var rig = default(Rig);
+        using var server = new FakeTransport((_, i) =>
+        {
+            sentAt.Add(rig!.Clock.Elapsed);
+            return i == 0 ? Ok(Item("a", 1, 1, 1)) : i <= 5 ? Html502 : Ok(Item("b", 2, 2, 2));
+        });
+        rig = Make(server, maxRetry: 2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.Equal(7, sentAt.Count); // "a", "b" three times (the third failure begins the outage), then three probes
+        for (var i = 4; i < sentAt.Count; i++)
+            Assert.True(sentAt[i] - sentAt[i - 1] >= OutageWatch.FirstProbe / 2, $"probe {i - 3} went {(sentAt[i] - sentAt[i - 1]).TotalMilliseconds} ms after the attempt before it");
+    }
+
+    [Fact]
     public async Task When_the_service_goes_down_for_every_call_the_call_waits_for_it_without_spending_retries()
     {
         var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)) };
