@@ -823,6 +823,25 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task Once_every_call_was_refused_for_the_retry_timeout_the_next_call_fails_at_once_without_a_send()
+    {
+        // The quota is used up elsewhere: the limiter keeps one probe a second going, and the calls between probes fail
+        // with the quota used up instead of each adding a refused request.
+        using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(400);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        var first = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(first.Outcomes).Error!.ErrorId);
+        var sent = rig.Requests.Length;
+
+        var next = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(next.Outcomes).Error!.ErrorId);
+        Assert.Equal(sent, rig.Requests.Length);
+    }
+
+    [Fact]
     public async Task While_the_service_is_down_the_waiting_call_probes_it_at_the_outage_pace_not_the_calls_rate()
     {
         // After three failures in a row the service is down for every call: one probe about each 250 ms at first (more
