@@ -162,6 +162,17 @@ public class AttemptClassifierTests
         Assert.DoesNotContain(Sig, attempt.Failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(null)]
+    public void An_empty_or_missing_ErrorInfo_leaves_no_empty_brackets_in_the_message(string? info)
+    {
+        var json = info is null ? "{\"ErrorCode\":30006}" : "{\"ErrorCode\":30006,\"ErrorInfo\":\"\"}";
+        var attempt = Judge(Answer(json));
+        Assert.StartsWith("Tencent error 30006. ", attempt.Failure!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("()", attempt.Failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_long_ErrorInfo_is_cut()
     {

@@ -47,6 +47,24 @@ public class BatchCallClockTests
     }
 
     [Fact]
+    public async Task An_id_left_out_of_an_answer_is_asked_for_again_after_the_retry_back_off_not_at_once()
+    {
+        // Asking again for ids an answer left out is a retry: it waits the first retry's back-off (125-250 ms), on the
+        // session's clock, as a failed attempt does.
+        const string okB = "{\"FollowInfo\":[{\"To_Account\":\"b\",\"ResultCode\":0,\"ResultInfo\":\"\",\"FollowerCount\":4,\"FollowingCount\":5,\"MutualFollowingCount\":6}],\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}";
+        using var server = new FakeTransport(FakeTransport.Reply.Ok(Ok), FakeTransport.Reply.Ok(okB));
+        var (session, clock) = Make(server, maxRetry: 2, DateTimeOffset.UtcNow);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+
+        var result = await call.ExecuteAsync(1, "administrator", new[] { "a", "b" }, CancellationToken.None);
+
+        Assert.Equal(4, result.Outcomes[1].Result!.FollowerCount);
+        Assert.Equal(2, server.Requests.Count);
+        var backOff = Assert.Single(clock.Waits, w => w >= TimeSpan.FromMilliseconds(100));
+        Assert.InRange(backOff, TimeSpan.FromMilliseconds(125), TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
     public async Task A_UserSig_is_remade_once_the_session_clock_passes_its_renewal_time()
     {
         using var server = new FakeTransport(_ => Ok);

@@ -650,7 +650,8 @@ public class BatchCallTests
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("after 2 attempts", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"No call of this run to http://127.0.0.1:{port} got a Tencent Cloud Chat answer", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.Contains($"No call of this run to http://127.0.0.1:{port} got a Tencent Cloud Chat answer,", result.Fatal!.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cut short", result.Fatal.Message, StringComparison.Ordinal); // no HTTP answer came at all
         var current = sig.Current(DateTimeOffset.UtcNow);
         Assert.DoesNotContain(current, error.Message, StringComparison.Ordinal);
     }
@@ -823,6 +824,49 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task Once_every_call_was_refused_for_the_retry_timeout_the_next_call_fails_at_once_without_a_send()
+    {
+        // The quota is used up elsewhere: the limiter keeps one probe a second going, and the calls between probes fail
+        // with the quota used up instead of each adding a refused request.
+        using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(400);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        var first = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(first.Outcomes).Error!.ErrorId);
+        var sent = rig.Requests.Length;
+
+        var next = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(next.Outcomes).Error!.ErrorId);
+        Assert.Equal(sent, rig.Requests.Length);
+    }
+
+    [Fact]
+    public async Task While_the_service_is_down_the_waiting_call_probes_it_at_the_outage_pace_not_the_calls_rate()
+    {
+        // After three failures in a row the service is down for every call: one probe about each 250 ms at first (more
+        // rarely as it lasts), on the session's clock, instead of the 200 calls a second (5 ms apart) the limiter allows.
+        var sentAt = new List<TimeSpan>();
+        var rig = default(Rig);
+        using var server = new FakeTransport((_, i) =>
+        {
+            sentAt.Add(rig!.Clock.Elapsed);
+            return i == 0 ? Ok(Item("a", 1, 1, 1)) : i <= 5 ? Html502 : Ok(Item("b", 2, 2, 2));
+        });
+        rig = Make(server, maxRetry: 2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.Equal(7, sentAt.Count); // "a", "b" three times (the third failure begins the outage), then three probes
+        for (var i = 4; i < sentAt.Count; i++)
+            Assert.True(sentAt[i] - sentAt[i - 1] >= OutageWatch.FirstProbe / 2, $"probe {i - 3} went {(sentAt[i] - sentAt[i - 1]).TotalMilliseconds} ms after the attempt before it");
+    }
+
+    [Fact]
     public async Task When_the_service_goes_down_for_every_call_the_call_waits_for_it_without_spending_retries()
     {
         var replies = new List<Reply> { Ok(Item("a", 1, 1, 1)) };
@@ -861,6 +905,31 @@ public class BatchCallTests
         Assert.Null(result.Fatal);
         AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
         Assert.Equal(6, rig.Requests.Length);
+    }
+
+    [Fact]
+    public async Task A_call_waiting_out_an_outage_ends_at_once_when_its_run_stops_and_says_the_service_was_down()
+    {
+        // The service answered the run, then failed this call three times in a row: an outage, waited out one probe at a
+        // time. The run stops meanwhile (an error elsewhere under -ErrorAction Stop): the call ends at once with what
+        // happened to it, not after probes of its own, and it may have been done.
+        using var stop = new CancellationTokenSource();
+        using var server = new FakeTransport((_, i) =>
+        {
+            if (i == 3) stop.Cancel(); // the run stops while the call's third attempt is on the wire
+            return i == 0 ? Ok(Item("w", 1, 1, 1)) : Html502;
+        });
+        var rig = Make(server, maxRetry: 2);
+        var call = await rig.AnsweredRun();
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, stop.Token, CancellationToken.None);
+
+        Assert.Equal(4, rig.Requests.Length); // "w", then "b" three times: no probe after the stop
+        Assert.Null(result.Fatal);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.HttpError", error.ErrorId);
+        Assert.EndsWith("; the service was down for every call, and the run stopped before this call went again.", error.Message, StringComparison.Ordinal);
+        Assert.True(error.OutcomeUnknown, "three 502s: the service may have done the call");
     }
 
     [Fact]
@@ -962,6 +1031,31 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task The_run_says_the_service_answers_again_as_soon_as_it_refuses_a_probe_for_frequency()
+    {
+        // A refusal is the service's answer: the outage is over when it comes, not only when a call is taken.
+        var notices = new List<string>();
+        string[]? toldBeforeTheCallWasTaken = null;
+        using var server = new FakeTransport((_, i) =>
+        {
+            if (i == 5) toldBeforeTheCallWasTaken = notices.ToArray();
+            return i == 0 ? Ok(Item("a", 1, 1, 1)) : i <= 3 ? Html502 : i == 4 ? Fail(60007, "frequency limit") : Ok(Item("b", 2, 2, 2));
+        });
+        var rig = Make(server, maxRetry: 2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false) { RunNotice = notices.Add };
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None);
+
+        AssertCounts(Assert.Single(result.Outcomes), "b", 2, 2, 2);
+        Assert.NotNull(toldBeforeTheCallWasTaken);
+        Assert.Equal(2, toldBeforeTheCallWasTaken!.Length);
+        Assert.Contains("is down for every call", toldBeforeTheCallWasTaken[0], StringComparison.Ordinal);
+        Assert.Contains("answers again", toldBeforeTheCallWasTaken[1], StringComparison.Ordinal);
+        Assert.Equal(toldBeforeTheCallWasTaken, notices); // and once only
+    }
+
+    [Fact]
     public async Task Three_later_calls_in_a_row_that_cannot_reach_the_service_stop_the_run_and_an_answer_between_starts_the_count_again()
     {
         // Get-TencentChatFollowInfo: three later calls in a row that run out of retries without reaching the service
@@ -988,6 +1082,25 @@ public class BatchCallTests
         Assert.Equal("TencentChat.ConnectionFailed", third.Fatal!.ErrorId);
         Assert.Contains("3 calls in a row could not reach the service", third.Fatal.Message, StringComparison.Ordinal);
         Assert.Equal("TencentChat.ConnectionFailed", Assert.Single(third.Outcomes).Error!.ErrorId);
+    }
+
+    [Fact]
+    public async Task A_refusal_for_frequency_is_an_answer_so_the_first_calls_502s_after_it_do_not_stop_the_run()
+    {
+        // 60007 is Tencent's own answer: the endpoint is right. The first call's 502s after it are the service's bad
+        // luck, so its ids get the error and the run goes on, instead of stopping with "check -Endpoint".
+        using var server = new FakeTransport(Fail(60007, "frequency limit"), Html502, Html502);
+        var rig = Make(server, maxRetry: 1);
+
+        var result = await rig.Run("a", "b");
+
+        Assert.Equal(3, rig.Requests.Length);
+        Assert.Null(result.Fatal);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Equal("TencentChat.HttpError", o.Error!.ErrorId);
+            Assert.DoesNotContain("No call of this run", o.Error.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
