@@ -8,7 +8,10 @@ BeforeAll {
     # accounts for the writes; star follows f0001 and f0002 back.
     $script:fans = 1..3500 | ForEach-Object { 'f{0:d4}' -f $_ }
     $script:targets = 1..300 | ForEach-Object { 'p{0:d4}' -f $_ }
-    $lines = @('follower,followee') + @($fans | ForEach-Object { "$_,star" }) + @('star,f0001', 'star,f0002') + @($targets | ForEach-Object { "$_,f3500" })
+    # Three accounts with ids of Tencent's longest, 32 bytes: 'l...' and 'n...' follow 'm...', and 'm...' follows 'l...'.
+    $script:long = 'l', 'm', 'n' | ForEach-Object { $_ * 32 }
+    $lines = @('follower,followee') + @($fans | ForEach-Object { "$_,star" }) + @('star,f0001', 'star,f0002') + @($targets | ForEach-Object { "$_,f3500" }) +
+        @("$($long[0]),$($long[1])", "$($long[2]),$($long[1])", "$($long[1]),$($long[0])")
     $script:graphPath = Join-Path $TestDrive 'family.csv'
     Set-Content -LiteralPath $graphPath -Value $lines
     $script:emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath
@@ -139,6 +142,32 @@ Describe 'Get-TencentChatFollow' {
         $errs[0].TargetObject | Should -Be 'star'
         $errs[0].Exception.Message | Should -BeLike "The service's answer for 'star' was not usable (after * attempts): a FollowItem's FollowTime *. The list was not read to its end: 2 entries from the 1 page before this error were written; read it again for the whole list."
         $errs[0].Exception.Message | Should -Not -Match 'No result is reported'
+    }
+}
+
+Describe 'Table views' {
+    BeforeAll {
+        # The lines of the default table at 80 characters, blank ones left out.
+        function Get-TableLine([object[]] $InputObject) { @(($InputObject | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() }) }
+    }
+
+    It 'shows every column of the lists at 80 characters with 32-byte ids, each list under its OfUserId' {
+        $lines = Get-TableLine @(Get-TencentChatFollow -UserId $long[1], $long[0])
+        @($lines | Where-Object { $_ -match '^\s*OfUserId: ' }) | ForEach-Object { $_.Trim() } | Should -Be @("OfUserId: $($long[1])", "OfUserId: $($long[0])")
+        $headers = @($lines | Where-Object { $_ -match '^UserId ' })
+        $headers.Count | Should -Be 2
+        $headers | ForEach-Object { @(-split $_) | Should -Be @('UserId', 'Relation', 'FollowTime', 'Nick') }
+        $rows = @($lines | Where-Object { $_ -match '^[lmn]{32} ' })
+        @($rows | ForEach-Object { @(-split $_)[0] }) | Should -Be @($long[2], $long[0], $long[1]) -Because "m's fans, newest first (n followed it later), then l's one fan"
+        $rows | ForEach-Object { @(-split $_)[1] | Should -Be 'Follower'; $_ | Should -Match ' \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00 +Nick' }
+    }
+
+    It 'shows every column of the checks at 80 characters with 32-byte ids, under their From' {
+        $lines = Get-TableLine @(Test-TencentChatFollow -From $long[1] -UserId $long[0], $long[2])
+        @($lines | Where-Object { $_ -match '^\s*From: ' }).Trim() | Should -Be "From: $($long[1])"
+        @(-split @($lines | Where-Object { $_ -match '^UserId ' })[0]) | Should -Be @('UserId', 'Relation', 'IsFollowing', 'IsFollower')
+        $rows = @($lines | Where-Object { $_ -match '^[lmn]{32} ' } | ForEach-Object { (-split $_) -join ' ' })
+        $rows | Should -Be @("$($long[0]) Mutual True True", "$($long[2]) Follower False True")
     }
 }
 

@@ -88,7 +88,7 @@ Describe 'Output through Start-Job and Receive-Job' {
 
     It 'shows FollowInfo, FollowCheck and the session with their own views, without the job''s columns' -ForEach @(
         @{ Type = 'TencentChatFollow.FollowInfo'; Header = 'UserId\s+FollowerCount\s+FollowingCount\s+MutualFollowingCount' }
-        @{ Type = 'TencentChatFollow.FollowCheck'; Header = 'From\s+UserId\s+Relation\s+IsFollowing\s+IsFollower' }
+        @{ Type = 'TencentChatFollow.FollowCheck'; Header = 'From: user001\s+UserId\s+Relation\s+IsFollowing\s+IsFollower' }
         @{ Type = 'TencentChatFollow.Session.TencentChatSession'; Header = 'SdkAppId\s+: ' }
     ) {
         $copy = @($got | Where-Object { $_.pstypenames[0] -eq "Deserialized.$Type" })

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TencentChatFollow.Api;
 using TencentChatFollow.Auth;
 using TencentChatFollow.Errors;
@@ -840,6 +841,33 @@ public class BatchCallTests
 
         Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(next.Outcomes).Error!.ErrorId);
         Assert.Equal(sent, rig.Requests.Length);
+    }
+
+    [Fact]
+    public async Task A_call_that_fails_at_once_for_the_used_up_quota_says_how_long_the_service_has_refused_not_the_retry_timeout()
+    {
+        // The first call spends -RetryTimeoutSec (2 s) being refused; a call 3.5 s later, between two probes, fails at
+        // once: the service has refused every call for about 5 s by then, and the message says so.
+        using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(2);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        var first = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        Assert.Contains("refused every call for 2 s", Assert.Single(first.Outcomes).Error!.Message, StringComparison.Ordinal);
+        var sent = rig.Requests.Length;
+        rig.Clock.Advance(TimeSpan.FromSeconds(3.5));
+        var probe = await call.ExecuteAsync(2, From, new[] { "b" }, CancellationToken.None); // a second on: the limiter's probe goes
+        Assert.Equal(sent + 1, rig.Requests.Length);
+        sent = rig.Requests.Length;
+
+        var next = await call.ExecuteAsync(3, From, new[] { "c" }, CancellationToken.None);
+
+        Assert.Equal(sent, rig.Requests.Length);
+        var error = Assert.Single(next.Outcomes).Error!;
+        Assert.Equal("TencentChat.QuotaExhausted", error.ErrorId);
+        var seconds = int.Parse(Regex.Match(error.Message, @"refused every call for (\d+) s").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 5, 6);
+        Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(probe.Outcomes).Error!.ErrorId);
     }
 
     [Fact]
