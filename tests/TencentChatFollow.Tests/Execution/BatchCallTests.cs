@@ -824,16 +824,22 @@ public class BatchCallTests
         Assert.InRange(rig.Requests.Length, 2, 15);
     }
 
+    /// <summary>A call of id "a" that <paramref name="server"/> (refusing every call) refuses for <paramref name="retryTimeout"/>, the session's -RetryTimeoutSec.</summary>
+    private static async Task<(Rig Rig, BatchCall<FollowInfo> Call, BatchResult<FollowInfo> First)> RefusedForTheRetryTimeout(FakeTransport server, TimeSpan retryTimeout)
+    {
+        var rig = Make(server, maxRetry: 5);
+        rig.Session.RetryTimeout = retryTimeout;
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        return (rig, call, await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Once_every_call_was_refused_for_the_retry_timeout_the_next_call_fails_at_once_without_a_send()
     {
         // The quota is used up elsewhere: the limiter keeps one probe a second going, and the calls between probes fail
         // with the quota used up instead of each adding a refused request.
         using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
-        var rig = Make(server, maxRetry: 5);
-        rig.Session.RetryTimeout = TimeSpan.FromMilliseconds(400);
-        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
-        var first = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        var (rig, call, first) = await RefusedForTheRetryTimeout(server, TimeSpan.FromMilliseconds(400));
         Assert.Equal("TencentChat.QuotaExhausted", Assert.Single(first.Outcomes).Error!.ErrorId);
         var sent = rig.Requests.Length;
 
@@ -849,10 +855,7 @@ public class BatchCallTests
         // The first call spends -RetryTimeoutSec (2 s) being refused; a call 3.5 s later, between two probes, fails at
         // once: the service has refused every call for about 5 s by then, and the message says so.
         using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
-        var rig = Make(server, maxRetry: 5);
-        rig.Session.RetryTimeout = TimeSpan.FromSeconds(2);
-        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
-        var first = await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+        var (rig, call, first) = await RefusedForTheRetryTimeout(server, TimeSpan.FromSeconds(2));
         Assert.Contains("refused every call for 2 s", Assert.Single(first.Outcomes).Error!.Message, StringComparison.Ordinal);
         var sent = rig.Requests.Length;
         rig.Clock.Advance(TimeSpan.FromSeconds(3.5));
