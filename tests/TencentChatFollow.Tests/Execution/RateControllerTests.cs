@@ -453,29 +453,43 @@ public class RateControllerTests
         Assert.True(small < 0.75 * large, $"40 calls/s grew after {small:0.0} s, 100 after {large:0.0} s");
     }
 
+    /// <summary>
+    /// Cuts one after another, each after a second at its share (calls/s), each answered 100 ms later and followed by a
+    /// probe that goes through: seconds from the last cut until the rate grows 10 % over the level it holds.
+    /// </summary>
+    private static double HoldAfterCutsAt(params int[] shares)
+    {
+        var c = new RateController();
+        var t = TimeSpan.FromSeconds(10);
+        foreach (var share in shares)
+        {
+            t = AcceptMany(c, t, share, share);
+            c.OnRefused(t, t + Ms(100), Ceiling, "60007");
+            t += Ms(100);
+            c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
+            t += Ms(200);
+        }
+        return SecondsUntilGrowth(c, t - Ms(200), t);
+    }
+
     [Fact]
     public void A_cut_that_finds_no_more_room_than_the_last_doubles_the_next_hold()
     {
         // Two cuts at the same share: the second came before the rate got well over the level it held, so the room
         // is not there, and the next look for room waits twice as long.
-        double HoldAfter(int cuts)
-        {
-            var c = new RateController();
-            var t = TimeSpan.FromSeconds(10);
-            for (var i = 0; i < cuts; i++)
-            {
-                t = AcceptMany(c, t, 100, 100);
-                c.OnRefused(t, t + Ms(100), Ceiling, "60007");
-                t += Ms(100);
-                c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
-                t += Ms(200);
-            }
-            return SecondsUntilGrowth(c, t - Ms(200), t);
-        }
-
-        var first = HoldAfter(1);
-        var second = HoldAfter(2);
+        var first = HoldAfterCutsAt(100);
+        var second = HoldAfterCutsAt(100, 100);
         Assert.InRange(second / first, 1.6, 2.4);
+    }
+
+    [Fact]
+    public void A_cut_that_came_after_the_rate_got_well_over_the_level_it_held_found_room_and_the_next_hold_is_not_doubled()
+    {
+        // The second cut came at a share of 150, well over the 97 held after the first: that room was there, so the
+        // next look for room waits no longer than after the first cut.
+        var first = HoldAfterCutsAt(100);
+        var second = HoldAfterCutsAt(100, 150);
+        Assert.InRange(second / first, 0.8, 1.25);
     }
 
     [Fact]
