@@ -543,4 +543,30 @@ public class RateControllerTests
         Refuse(c, end);
         Assert.Equal(20, c.RateFor(20));
     }
+
+    [Fact]
+    public void However_many_calls_the_episode_refuses_the_hold_ends_a_window_after_the_last_refusal()
+    {
+        // Nothing went through lately: at the lowest rate each refused call would take the service 1.5 s to forget,
+        // but it forgets every call within its window.
+        var c = new RateController();
+        c.OnRefused(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.1), Ceiling, "60007");
+        c.OnRefused(TimeSpan.FromSeconds(10.05), TimeSpan.FromSeconds(10.3), Ceiling, "60007");
+        Assert.True(c.IsHolding(TimeSpan.FromSeconds(11.29)));
+        Assert.False(c.IsHolding(TimeSpan.FromSeconds(11.31)));
+    }
+
+    [Fact]
+    public void After_a_timing_cut_becomes_a_cut_to_half_it_returns_to_a_little_over_half_not_to_the_ceiling()
+    {
+        var (c, end) = CutAloneAtTheCeiling();
+        var cut = end + Ms(100);
+        c.OnRefused(cut + Ms(10), cut + Ms(110), Ceiling, "60007"); // a call sent after the cut is refused: to half
+        var half = c.RateFor(Ceiling);
+        c.OnAccepted(cut + Ms(150), cut + Ms(250), Ceiling); // then a probe goes through
+
+        // Within a second it is at the level it holds, 2 % over half, as after any cut.
+        AcceptAtRate(c, cut + Ms(260), cut + TimeSpan.FromSeconds(1.25));
+        Assert.InRange(c.RateFor(Ceiling), 1.02 * half - 0.3, 1.02 * half + 1.5);
+    }
 }
