@@ -200,14 +200,15 @@ public class RateControllerTests
     }
 
     [Theory]
-    [InlineData(0)]  // refused before anything went through
-    [InlineData(20)] // a few calls got through
-    public void A_newcomer_that_joined_a_full_window_keeps_a_third_of_its_rate(int acceptedFirst)
+    [InlineData(0, 0)]    // refused before anything went through
+    [InlineData(20, 0)]   // a few calls got through
+    [InlineData(100, 60)] // refused at once after a pause of a minute: the calls before it say nothing of the window now
+    public void A_newcomer_that_joined_a_full_window_keeps_a_third_of_its_rate(int acceptedFirst, int pauseSeconds)
     {
         // Others were there before it, so what got through says nothing of how many they are: a third, not a tenth.
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
-        Refuse(c, end);
+        Refuse(c, end + TimeSpan.FromSeconds(pauseSeconds));
         Assert.Equal(Ceiling / 3.0, c.RateFor(Ceiling), 3);
     }
 
@@ -568,5 +569,20 @@ public class RateControllerTests
         // Within a second it is at the level it holds, 2 % over half, as after any cut.
         AcceptAtRate(c, cut + Ms(260), cut + TimeSpan.FromSeconds(1.25));
         Assert.InRange(c.RateFor(Ceiling), 1.02 * half - 0.3, 1.02 * half + 1.5);
+    }
+
+    [Fact]
+    public void After_a_pause_a_newcomers_first_cut_keeps_at_most_half_its_rate()
+    {
+        // Cut to about 95 calls/s, then a pause of a minute; sending again it got 85 calls through in 0.9 s when
+        // refused. That part of the window suggests two started together, an even split of 95, but a newcomer's first
+        // cut keeps at most half its rate.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        Refuse(c, end);
+        var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 85, 95);
+        var before = c.RateFor(Ceiling);
+        Refuse(c, again);
+        Assert.Equal(before / 2, c.RateFor(Ceiling), 3);
     }
 }
