@@ -212,16 +212,27 @@ public class RateControllerTests
         Assert.Equal(Ceiling / 3.0, c.RateFor(Ceiling), 3);
     }
 
+    /// <summary>
+    /// A start: <paramref name="acceptedFirst"/> calls through at the ceiling, then the first refusal (answered 100 ms
+    /// later), then a call sent after the cut goes through (the episode is over). Also returns the rate of the cut.
+    /// </summary>
+    private static (RateController Controller, TimeSpan RefusedSentAt, double Cut) StartCutAndGoing(int acceptedFirst)
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
+        Refuse(c, end);
+        var cut = c.RateFor(Ceiling);
+        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling);
+        return (c, end, cut);
+    }
+
     [Fact]
     public void While_starting_a_new_refusal_steps_down_to_the_next_even_split_the_same_for_everyone()
     {
         // Two processes' worth of the window, so to half of the ceiling (a little under); the hold ends; then the
         // service refuses again within two windows: more than two started, so a little under the even split of three.
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 200);
-        Refuse(c, end);
-        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
-        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
+        var (c, end, cut) = StartCutAndGoing(100);
+        Assert.Equal(0.95 * Ceiling / 2, cut, 3);
         var second = AcceptMany(c, end + Ms(300), 50, 95);
         Assert.NotNull(Refuse(c, second));
         Assert.Equal(0.95 * Ceiling / 3, c.RateFor(Ceiling), 3);
@@ -584,5 +595,16 @@ public class RateControllerTests
         var before = c.RateFor(Ceiling);
         Refuse(c, again);
         Assert.Equal(before / 2, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void Three_started_together_and_refused_again_right_after_the_hold_step_down_to_a_quarter()
+    {
+        // Three processes' worth of the window: cut to a third. A probe goes through, and the very next call is refused
+        // within the start's two windows: more than three started, so a little under a quarter.
+        var (c, end, cut) = StartCutAndGoing(67);
+        Assert.Equal(Ceiling / 3.0, cut, 3);
+        Assert.NotNull(Refuse(c, end + Ms(120)));
+        Assert.Equal(0.95 * Ceiling / 4, c.RateFor(Ceiling), 3);
     }
 }
