@@ -607,4 +607,20 @@ public class RateControllerTests
         Assert.NotNull(Refuse(c, end + Ms(120)));
         Assert.Equal(0.95 * Ceiling / 4, c.RateFor(Ceiling), 3);
     }
+
+    [Fact]
+    public void On_the_board_a_refusal_never_raises_the_rate_a_newcomer_under_its_part_keeps_at_most_95_percent()
+    {
+        // Cut to 57 calls/s (its share then), a pause of a minute, and sending again at that rate on a board whose
+        // jobs filled the service's window (98 %, of a part of 100): refused, it keeps 95 % of its rate, not more.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 120, 60);
+        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 20, 57);
+        var before = c.RateFor(100);
+        Assert.True(before < 60, $"{before:0.0} calls/s before");
+        c.OnRefused(again, again + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        Assert.Equal(0.95 * before, c.RateFor(100), 3);
+    }
 }
+
