@@ -467,9 +467,9 @@ public class RateControllerTests
 
     /// <summary>
     /// Cuts one after another, each after a second at its share (calls/s), each answered 100 ms later and followed by a
-    /// probe that goes through: seconds from the last cut until the rate grows 10 % over the level it holds.
+    /// probe that goes through: the controller, when the last cut was answered, and when the next call may go.
     /// </summary>
-    private static double HoldAfterCutsAt(params int[] shares)
+    private static (RateController Controller, TimeSpan CutAt, TimeSpan Next) CutsAt(params int[] shares)
     {
         var c = new RateController();
         var t = TimeSpan.FromSeconds(10);
@@ -481,7 +481,14 @@ public class RateControllerTests
             c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
             t += Ms(200);
         }
-        return SecondsUntilGrowth(c, t - Ms(200), t);
+        return (c, t - Ms(200), t);
+    }
+
+    /// <summary>Cuts one after another (<see cref="CutsAt"/>): seconds from the last until the rate grows 10 % over the level it holds.</summary>
+    private static double HoldAfterCutsAt(params int[] shares)
+    {
+        var (c, cutAt, next) = CutsAt(shares);
+        return SecondsUntilGrowth(c, cutAt, next);
     }
 
     [Fact]
@@ -533,6 +540,17 @@ public class RateControllerTests
         Assert.True(c.RateFor(Ceiling) < 88, $"{c.RateFor(Ceiling):0.0} calls/s after the lower cut");
         AcceptAtRate(c, cutAt + Ms(20), cutAt + TimeSpan.FromSeconds(10));
         Assert.InRange(c.RateFor(Ceiling), 93, 98.05);
+    }
+
+    [Fact]
+    public void After_a_cut_that_found_room_a_fruitless_cut_keeps_under_the_level_refused_since_not_an_older_higher_one()
+    {
+        // Refused at 160 a second of ours, then at 120 (well over the 97 held after that cut: room found, and the
+        // service refused us at the 97 we sent then), then at 95 (no more room). The hold keeps under 98 % of the 97
+        // refused since the cut that found room, not of the 160 before it.
+        var (c, cutAt, next) = CutsAt(160, 120, 95);
+        AcceptAtRate(c, next, cutAt + TimeSpan.FromSeconds(7));
+        Assert.InRange(c.RateFor(Ceiling), 94, 96);
     }
 
     [Fact]
