@@ -42,12 +42,9 @@ internal sealed class BoardStartOver
 
     /// <summary>
     /// A cut that came while this machine's jobs held less than this part of the service's window was made by someone
-    /// the board does not know (their own overflow, a timing one, fills the window). Well under the whole: the others'
-    /// parts are as their records last said, a tenth of a second ago or more on a busy machine (at 0.85, two jobs beside
-    /// a backend at 10 calls/s were taken for jobs beside an outsider on the 2-core build machine, and lost a third of
-    /// their rate for seconds).
+    /// the board does not know (their own overflow, a timing one, fills the window).
     /// </summary>
-    internal const double OutsiderFill = 0.7;
+    internal const double OutsiderFill = 0.85;
 
     private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
     private TimeSpan _lastRefused = TimeSpan.MinValue;
