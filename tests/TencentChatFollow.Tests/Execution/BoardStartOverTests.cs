@@ -24,9 +24,9 @@ public class BoardStartOverTests
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20.1), cutUnder: Share);
 
-        Assert.False(rule.Due(CutAndGoing(), Share, company: 1, S(20.1) + BoardStartOver.Quiet - S(0.01)));
-        Assert.False(rule.Due(CutAndGoing(), Share, company: 0, S(20.1) + BoardStartOver.Quiet)); // alone: the loop finds any outsider
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(20.1) + BoardStartOver.Quiet));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(20.1) + BoardStartOver.Quiet - S(0.01)));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: false, S(20.1) + BoardStartOver.Quiet)); // alone: the loop finds any outsider
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(20.1) + BoardStartOver.Quiet));
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public class BoardStartOverTests
         for (var fruitless = 1; fruitless <= BoardStartOver.MostDoublings + 1; fruitless++)
         {
             var quiet = TimeSpan.FromTicks(BoardStartOver.Quiet.Ticks << (fruitless - 1 > BoardStartOver.MostDoublings ? BoardStartOver.MostDoublings : fruitless - 1));
-            Assert.False(rule.Due(CutAndGoing(), Share, company: 1, now + quiet - S(0.01)));
-            Assert.True(rule.Due(CutAndGoing(), Share, company: 1, now + quiet));
+            Assert.False(rule.Due(CutAndGoing(), Share, company: true, now + quiet - S(0.01)));
+            Assert.True(rule.Due(CutAndGoing(), Share, company: true, now + quiet));
             now += quiet;
             rule.Refused(now + S(0.3), now + S(0.4), cutUnder: Share); // a call sent after the start-over
             now += S(0.4);
@@ -54,18 +54,18 @@ public class BoardStartOverTests
     {
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20), cutUnder: Share);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(22)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
         rule.Refused(S(22.1), S(22.2), cutUnder: Share);
         Assert.Equal(1, rule.Fruitless);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(26.2)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
 
         // Nothing refused for the quiet after it (the loop still at the board's share): the next cut starts over
         // after the plain quiet again.
-        Assert.False(rule.Due(new RateController(), Share, company: 1, S(28.2)));
+        Assert.False(rule.Due(new RateController(), Share, company: true, S(28.2)));
         Assert.Equal(0, rule.Fruitless);
         rule.Refused(S(28.0), S(28.3), cutUnder: Share); // sent before the check above: a new cut, not the start-over's
         Assert.Equal(0, rule.Fruitless);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(30.3)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(30.3)));
     }
 
     /// <summary>Cut beside company at 20 s; started over at 22 s and refused at once; so started again (growing) at 26.2 s, twice the quiet later.</summary>
@@ -73,9 +73,9 @@ public class BoardStartOverTests
     {
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20), cutUnder: Share);
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(22)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(22)));
         rule.Refused(S(22.1), S(22.2), cutUnder: Share); // the start-over refused: the next waits twice the quiet
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(26.2)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(26.2)));
         return rule;
     }
 
@@ -89,10 +89,10 @@ public class BoardStartOverTests
         Assert.Equal(1, rule.Fruitless);
 
         foreach (var later in new[] { 26.21, 26.5, 27.5, 28.19 })
-            Assert.False(rule.Due(CutAndGoing(), Share, company: 1, S(later)));
+            Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(later)));
 
         // Nothing refused for the quiet since: it held, and a loop still well below the share starts over plainly.
-        Assert.True(rule.Due(CutAndGoing(), Share, company: 1, S(28.2)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(28.2)));
         Assert.Equal(0, rule.Fruitless);
     }
 
@@ -107,9 +107,9 @@ public class BoardStartOverTests
         Assert.Equal(2, rule.Fruitless);
 
         var forgotten = S(26.4) + BoardStartOver.QuietWhenShareRose;
-        Assert.False(rule.Due(CutAndGoing(), Share, company: 1, S(28.4)));    // still held below the same share
-        Assert.False(rule.Due(CutAndGoing(), 2 * Share, company: 0, forgotten - S(0.01))); // the share rose: the service forgets first
-        Assert.True(rule.Due(CutAndGoing(), 2 * Share, company: 0, forgotten));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: true, S(28.4)));    // still held below the same share
+        Assert.False(rule.Due(CutAndGoing(), 2 * Share, company: false, forgotten - S(0.01))); // the share rose: the service forgets first
+        Assert.True(rule.Due(CutAndGoing(), 2 * Share, company: false, forgotten));
     }
 
     [Fact]
@@ -120,43 +120,9 @@ public class BoardStartOverTests
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20.1), cutUnder: 66);
         var forgotten = S(20.1) + BoardStartOver.QuietWhenShareRose; // the service's second has left the refusal behind
-        Assert.False(rule.Due(GoingAt(90), 80, company: 1, S(22.1)));       // the board's share not well above the cut
-        Assert.False(rule.Due(GoingAt(90), Share, company: 1, forgotten - S(0.01))); // refused too lately
-        Assert.True(rule.Due(GoingAt(90), Share, company: 1, forgotten));
-    }
-
-    [Theory]
-    [InlineData(0.5, true)]   // the board's jobs held half the service's window: someone else held the rest
-    [InlineData(0.84, true)]
-    [InlineData(0.95, false)] // they filled it themselves (timing among them)
-    [InlineData(null, false)] // alone on the board: the control loop finds any outsider itself
-    public void A_cut_while_the_boards_jobs_held_well_under_the_window_says_an_outsider_uses_the_rest(double? fill, bool outsider)
-    {
-        var rule = new BoardStartOver();
-        rule.Refused(S(20), S(20.1), cutUnder: Share, fill, company: 1);
-        Assert.Equal(outsider, rule.Outsider);
-
-        rule.Refused(S(20.05), S(20.15), cutUnder: null, fill: 0.99, company: 1); // the same episode, no new cut
-        Assert.Equal(outsider, rule.Outsider);
-        rule.Refused(S(25), S(25.1), cutUnder: Share, fill: outsider ? 0.99 : 0.5, company: 1); // the next cut says again
-        Assert.Equal(!outsider, rule.Outsider);
-    }
-
-    [Fact]
-    public void Beside_an_outsider_a_share_raised_by_the_others_cuts_is_no_room_but_one_a_job_left_is()
-    {
-        // Two jobs on the board beside the app's backend: both are cut in the same refusals, so each one's cut raises the
-        // other's share (the board gives it what the cut job no longer uses); the backend fills that room. When a job
-        // ends, the room it leaves is real.
-        var outside = new BoardStartOver();
-        outside.Refused(S(20), S(20.1), cutUnder: Share, fill: 0.5, company: 1);
-        var own = new BoardStartOver();
-        own.Refused(S(20), S(20.1), cutUnder: Share, fill: 0.98, company: 1);
-        var forgotten = S(20.1) + BoardStartOver.QuietWhenShareRose;
-
-        Assert.False(outside.Due(GoingAt(90), 150, company: 1, forgotten)); // the other's cut raised the share: no room
-        Assert.True(outside.Due(GoingAt(90), 150, company: 0, forgotten));  // the other left
-        Assert.True(own.Due(GoingAt(90), 150, company: 1, forgotten));      // no outsider: the board's share is there
+        Assert.False(rule.Due(GoingAt(90), 80, company: true, S(22.1)));       // the board's share not well above the cut
+        Assert.False(rule.Due(GoingAt(90), Share, company: true, forgotten - S(0.01))); // refused too lately
+        Assert.True(rule.Due(GoingAt(90), Share, company: true, forgotten));
     }
 
     /// <summary>A control loop that had <paramref name="rate"/> calls/s of the quota when refused, cut a little under that, and going again.</summary>
@@ -175,12 +141,12 @@ public class BoardStartOverTests
     {
         var rule = new BoardStartOver();
         rule.Refused(S(20), S(20.1), cutUnder: 200);
-        Assert.False(rule.Due(new RateController(), Share, company: 1, S(30)));
+        Assert.False(rule.Due(new RateController(), Share, company: true, S(30)));
 
         var holding = new RateController();
         var at = RateControllerTests.AcceptMany(holding, S(10), 100, 50);
         holding.OnRefused(at, at + S(0.1), Share, "60007");
         Assert.True(holding.Holding);
-        Assert.False(rule.Due(holding, Share, company: 1, S(30)));
+        Assert.False(rule.Due(holding, Share, company: true, S(30)));
     }
 }

@@ -99,35 +99,6 @@ public class QuotaCoordinationRowsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Beside_the_apps_backend_jobs_on_the_board_refuse_fewer_calls_than_without_it()
-    {
-        // Two jobs launched together beside a backend at 100 calls/s (the bench's TwoBesideNeighbour). Both are cut in
-        // the same refusals; each cut raised the other's share on the board, which started over at it, and every start-
-        // over jumped to the board's half of the quota the backend fills: about as many refusals as without the board
-        // (5.7% against 6.4% over these seeds). A cut made while the board's jobs held well under the window shows the
-        // outsider: start-overs then grow from where the rate is, and only a job that left raises the share.
-        (double Together, double Refused) Mean(bool coordinated)
-        {
-            var rows = Enumerable.Range(1, 6).Select(seed =>
-            {
-                var sim = new QuotaSimulation(seed: seed) { Coordinated = coordinated };
-                sim.AddNeighbour("neighbour", 100);
-                sim.AddModule("a", startMs: 3000, calls: 1000);
-                sim.AddModule("b", startMs: 3050, calls: 1000);
-                sim.RunUntil(120_000);
-                return QuotaRow.Measure(output, $"two jobs beside 100 calls/s, seed {seed}, board {(coordinated ? "on" : "off")}", sim, 100);
-            }).ToList();
-            return (rows.Average(r => r.Together), rows.Average(r => r.Refused));
-        }
-        var on = Mean(coordinated: true);
-        var off = Mean(coordinated: false);
-
-        Assert.True(on.Refused <= 0.05, $"{on.Refused:P2} refused with the board");
-        Assert.True(on.Refused <= off.Refused - 0.01, $"{on.Refused:P2} refused with the board, {off.Refused:P2} without");
-        Assert.True(on.Together >= 0.88, $"with the board {on.Together:P1} of what the backend leaves");
-    }
-
-    [Fact]
     public void Beside_a_client_the_board_does_not_know_when_one_job_ends_the_other_soon_takes_what_it_left()
     {
         // The app's backend takes 100 calls/s the whole time; a ends long before b. Beside the backend b's earlier

@@ -126,7 +126,7 @@ internal sealed partial class RateLimiter
             // refusal, says how many of them share the quota).
             double? fill = _member is { HasCompany: true } member ? (double)(_pacer.InWindow(now) + member.OthersInWindow) / limit : null;
             var cut = _control.OnRefused(slot.SentAt, now, ceiling, reason, "the app's " + name + " quota", limit, fill);
-            _startOver.Refused(slot.SentAt, now, cut is null ? null : ceiling, fill, _member?.Company ?? 0);
+            _startOver.Refused(slot.SentAt, now, cut is null ? null : ceiling);
             return cut;
         }
     }
@@ -266,9 +266,9 @@ internal sealed partial class RateLimiter
         if (_member is not { } member) return TryGrant(waiter, limit, limit, now, out slot, out next);
         slot = default;
         var admitted = member.Admit(now, limit, out var ceiling, out var room, out next);
-        if (admitted && _startOver.Due(_control, ceiling, member.Company, now))
+        if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now))
         {
-            if (_startOver.Fruitless == 0 && !_startOver.Outsider) _control.StartOver();
+            if (_startOver.Fruitless == 0) _control.StartOver();
             else _control.ProbeNow(now);
         }
         if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))

@@ -18,12 +18,6 @@ namespace TencentChatFollow.Execution;
 /// <see cref="Fruitless"/> is not 0 the limiter grows toward the share from where it is
 /// (<see cref="RateController.ProbeNow"/>) instead of jumping to it.
 /// </para>
-/// <para>
-/// A cut can also say so at once: when the service refused while this machine's jobs held under
-/// <see cref="OutsiderFill"/> of its window, someone the board does not know holds the rest (<see cref="Outsider"/>).
-/// Then every start-over grows from where the rate is, and a share that rose is taken for room only when a job left
-/// the board: the others' cuts in the same refusals raise it too, but they freed nothing the outsider does not fill.
-/// </para>
 /// Not thread-safe: the limiter calls it under its lock. Times are on the limiter's clock.
 /// </summary>
 internal sealed class BoardStartOver
@@ -40,38 +34,19 @@ internal sealed class BoardStartOver
     /// <summary>Start-overs refused in a row double the quiet before the next at most this many times.</summary>
     internal const int MostDoublings = 4;
 
-    /// <summary>
-    /// A cut that came while this machine's jobs held less than this part of the service's window was made by someone
-    /// the board does not know (their own overflow, a timing one, fills the window).
-    /// </summary>
-    internal const double OutsiderFill = 0.85;
-
     private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
     private TimeSpan _lastRefused = TimeSpan.MinValue;
     private TimeSpan? _startedAt;          // the last start-over, until it held or was refused
     private int _fruitless;                // start-overs refused in a row
-    private bool _outsider;                // the last cut came while the board's jobs held under OutsiderFill of the window
-    private int _companyAtCut;             // others on the board at the last cut
 
     /// <summary>Start-overs refused in a row (each doubles the quiet before the next).</summary>
     public int Fruitless => _fruitless;
 
-    /// <summary>The last cut came while this machine's jobs held under <see cref="OutsiderFill"/> of the service's window: someone the board does not know uses the rest.</summary>
-    public bool Outsider => _outsider;
-
-    /// <summary>
-    /// The service refused, for this API's frequency, a call sent at <paramref name="sentAt"/>; <paramref name="cutUnder"/>
-    /// is the board's ceiling when this refusal cut the rate, <paramref name="fill"/> the part of the service's window
-    /// this machine's jobs held then (null when alone on the board), and <paramref name="company"/> how many others were on it.
-    /// </summary>
-    public void Refused(TimeSpan sentAt, TimeSpan now, int? cutUnder, double? fill = null, int company = 0)
+    /// <summary>The service refused, for this API's frequency, a call sent at <paramref name="sentAt"/>; <paramref name="cutUnder"/> is the board's ceiling when this refusal cut the rate.</summary>
+    public void Refused(TimeSpan sentAt, TimeSpan now, int? cutUnder)
     {
         _lastRefused = now;
-        if (cutUnder is { } ceiling)
-        {
-            _cutUnder = ceiling;
-            (_outsider, _companyAtCut) = (fill < OutsiderFill, company);
-        }
+        if (cutUnder is { } ceiling) _cutUnder = ceiling;
         if (_startedAt is { } at && sentAt >= at)
         {
             // Refused although the board showed the room: others the board does not know use the quota.
@@ -81,11 +56,11 @@ internal sealed class BoardStartOver
     }
 
     /// <summary>
-    /// Whether to start over now, under the board's <paramref name="ceiling"/>, beside <paramref name="company"/> others
-    /// on the board, with the control loop as it is (<paramref name="control"/>). When true, the caller starts the loop
-    /// over (or, after start-overs were refused or beside an <see cref="Outsider"/>, has it look for room at once).
+    /// Whether to start over now, under the board's <paramref name="ceiling"/>, beside others on the board or not
+    /// (<paramref name="company"/>), with the control loop as it is (<paramref name="control"/>). When true, the caller
+    /// starts the loop over (or, after start-overs were refused, has it look for room at once).
     /// </summary>
-    public bool Due(RateController control, int ceiling, int company, TimeSpan now)
+    public bool Due(RateController control, int ceiling, bool company, TimeSpan now)
     {
         if (_startedAt is { } at && now - at >= Quiet)
         {
@@ -93,9 +68,8 @@ internal sealed class BoardStartOver
             _startedAt = null;
         }
         if (_startedAt is not null || control.Holding || control.AtCeiling) return false; // one start-over at a time
-        // Beside an outsider the others' cuts raise this job's share too, with no room behind it: only a job that left counts.
-        var shareRose = ceiling >= _cutUnder + _cutUnder / 4 && (!_outsider || company < _companyAtCut);
-        var heldBelow = company > 0 && control.RateFor(ceiling) < 0.8 * ceiling;
+        var shareRose = ceiling >= _cutUnder + _cutUnder / 4;
+        var heldBelow = company && control.RateFor(ceiling) < 0.8 * ceiling;
         if (!shareRose && !heldBelow) return false;
         // A share that rose is room a job on the board left: it waits only for the service to forget the last refusal.
         // Held below the share, it waits the quiet, twice as long for each start-over the outsider refused.

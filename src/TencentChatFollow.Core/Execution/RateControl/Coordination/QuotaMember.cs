@@ -65,9 +65,6 @@ internal sealed class QuotaMember
     /// <summary>Others use the quota beside this member (fresh records on its board at the last reading).</summary>
     public bool HasCompany => _reading is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
 
-    /// <summary>How many others use the quota beside this member (fresh records on its board at the last reading).</summary>
-    public int Company => _reading is { } reading ? reading.Others.Count(o => QuotaShare.IsFresh(o, reading.At)) : 0;
-
     /// <summary>The calls the others hold of the service's window, as their fresh records said at the last reading.</summary>
     public int OthersInWindow => _reading is { } reading ? reading.Others.Where(o => QuotaShare.IsFresh(o, reading.At)).Sum(o => o.Used) : 0;
 
