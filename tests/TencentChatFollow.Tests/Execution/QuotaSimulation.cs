@@ -248,7 +248,11 @@ internal sealed record QuotaRow(double Together, double Refused, IReadOnlyList<d
         var first = modules.Min(c => c.StartMs);
         var last = modules.Max(c => c.DoneAtMs!.Value);
         var together = modules.Sum(c => c.Accepted) / ((last - first) / 1000.0) / quota;
-        var refused = (double)sim.Clients.Sum(c => c.Refused) / sim.Clients.Sum(c => c.Sent);
+        // Every client's calls up to the last job's end, as the bench counts them: a neighbour that runs on after the
+        // jobs have ended would dilute their refusals with calls nobody refuses.
+        var seconds = (int)(last / 1000) + 1;
+        var refusedCalls = sim.Clients.Sum(c => c.RefusedPerSecond.Take(seconds).Sum());
+        var refused = (double)refusedCalls / (refusedCalls + sim.Clients.Sum(c => c.AcceptedPerSecond.Take(seconds).Sum()));
         // While every job runs: from the last start to the first end, whole seconds.
         var from = (int)Math.Ceiling(modules.Max(c => c.StartMs) / 1000.0);
         var to = (int)Math.Floor(modules.Min(c => c.DoneAtMs!.Value) / 1000.0);

@@ -200,15 +200,30 @@ public class RateControllerTests
     }
 
     [Theory]
-    [InlineData(0)]  // refused before anything went through
-    [InlineData(20)] // a few calls got through
-    public void A_newcomer_that_joined_a_full_window_keeps_a_third_of_its_rate(int acceptedFirst)
+    [InlineData(0, 0)]    // refused before anything went through
+    [InlineData(20, 0)]   // a few calls got through
+    [InlineData(100, 60)] // refused at once after a pause of a minute: the calls before it say nothing of the window now
+    public void A_newcomer_that_joined_a_full_window_keeps_a_third_of_its_rate(int acceptedFirst, int pauseSeconds)
     {
         // Others were there before it, so what got through says nothing of how many they are: a third, not a tenth.
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
-        Refuse(c, end);
+        Refuse(c, end + TimeSpan.FromSeconds(pauseSeconds));
         Assert.Equal(Ceiling / 3.0, c.RateFor(Ceiling), 3);
+    }
+
+    /// <summary>
+    /// A start: <paramref name="acceptedFirst"/> calls through at the ceiling, then the first refusal (answered 100 ms
+    /// later), then a call sent after the cut goes through (the episode is over). Also returns the rate of the cut.
+    /// </summary>
+    private static (RateController Controller, TimeSpan RefusedSentAt, double Cut) StartCutAndGoing(int acceptedFirst)
+    {
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), acceptedFirst, 200);
+        Refuse(c, end);
+        var cut = c.RateFor(Ceiling);
+        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling);
+        return (c, end, cut);
     }
 
     [Fact]
@@ -216,11 +231,8 @@ public class RateControllerTests
     {
         // Two processes' worth of the window, so to half of the ceiling (a little under); the hold ends; then the
         // service refuses again within two windows: more than two started, so a little under the even split of three.
-        var c = new RateController();
-        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 200);
-        Refuse(c, end);
-        Assert.Equal(0.95 * Ceiling / 2, c.RateFor(Ceiling), 3);
-        c.OnAccepted(end + Ms(110), end + Ms(210), Ceiling); // a call sent after the cut went through: the episode is over
+        var (c, end, cut) = StartCutAndGoing(100);
+        Assert.Equal(0.95 * Ceiling / 2, cut, 3);
         var second = AcceptMany(c, end + Ms(300), 50, 95);
         Assert.NotNull(Refuse(c, second));
         Assert.Equal(0.95 * Ceiling / 3, c.RateFor(Ceiling), 3);
@@ -453,29 +465,50 @@ public class RateControllerTests
         Assert.True(small < 0.75 * large, $"40 calls/s grew after {small:0.0} s, 100 after {large:0.0} s");
     }
 
+    /// <summary>
+    /// Cuts one after another, each after a second at its share (calls/s), each answered 100 ms later and followed by a
+    /// probe that goes through: the controller, when the last cut was answered, and when the next call may go.
+    /// </summary>
+    private static (RateController Controller, TimeSpan CutAt, TimeSpan Next) CutsAt(params int[] shares)
+    {
+        var c = new RateController();
+        var t = TimeSpan.FromSeconds(10);
+        foreach (var share in shares)
+        {
+            t = AcceptMany(c, t, share, share);
+            c.OnRefused(t, t + Ms(100), Ceiling, "60007");
+            t += Ms(100);
+            c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
+            t += Ms(200);
+        }
+        return (c, t - Ms(200), t);
+    }
+
+    /// <summary>Cuts one after another (<see cref="CutsAt"/>): seconds from the last until the rate grows 10 % over the level it holds.</summary>
+    private static double HoldAfterCutsAt(params int[] shares)
+    {
+        var (c, cutAt, next) = CutsAt(shares);
+        return SecondsUntilGrowth(c, cutAt, next);
+    }
+
     [Fact]
     public void A_cut_that_finds_no_more_room_than_the_last_doubles_the_next_hold()
     {
         // Two cuts at the same share: the second came before the rate got well over the level it held, so the room
         // is not there, and the next look for room waits twice as long.
-        double HoldAfter(int cuts)
-        {
-            var c = new RateController();
-            var t = TimeSpan.FromSeconds(10);
-            for (var i = 0; i < cuts; i++)
-            {
-                t = AcceptMany(c, t, 100, 100);
-                c.OnRefused(t, t + Ms(100), Ceiling, "60007");
-                t += Ms(100);
-                c.OnAccepted(t + Ms(10), t + Ms(110), Ceiling);
-                t += Ms(200);
-            }
-            return SecondsUntilGrowth(c, t - Ms(200), t);
-        }
-
-        var first = HoldAfter(1);
-        var second = HoldAfter(2);
+        var first = HoldAfterCutsAt(100);
+        var second = HoldAfterCutsAt(100, 100);
         Assert.InRange(second / first, 1.6, 2.4);
+    }
+
+    [Fact]
+    public void A_cut_that_came_after_the_rate_got_well_over_the_level_it_held_found_room_and_the_next_hold_is_not_doubled()
+    {
+        // The second cut came at a share of 150, well over the 97 held after the first: that room was there, so the
+        // next look for room waits no longer than after the first cut.
+        var first = HoldAfterCutsAt(100);
+        var second = HoldAfterCutsAt(100, 150);
+        Assert.InRange(second / first, 0.8, 1.25);
     }
 
     [Fact]
@@ -510,6 +543,17 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void After_a_cut_that_found_room_a_fruitless_cut_keeps_under_the_level_refused_since_not_an_older_higher_one()
+    {
+        // Refused at 160 a second of ours, then at 120 (well over the 97 held after that cut: room found, and the
+        // service refused us at the 97 we sent then), then at 95 (no more room). The hold keeps under 98 % of the 97
+        // refused since the cut that found room, not of the 160 before it.
+        var (c, cutAt, next) = CutsAt(160, 120, 95);
+        AcceptAtRate(c, next, cutAt + TimeSpan.FromSeconds(7));
+        Assert.InRange(c.RateFor(Ceiling), 94, 96);
+    }
+
+    [Fact]
     public void RefusingSince_is_the_first_refusal_since_the_last_acceptance()
     {
         var c = new RateController();
@@ -529,4 +573,72 @@ public class RateControllerTests
         Refuse(c, end);
         Assert.Equal(20, c.RateFor(20));
     }
+
+    [Fact]
+    public void However_many_calls_the_episode_refuses_the_hold_ends_a_window_after_the_last_refusal()
+    {
+        // Nothing went through lately: at the lowest rate each refused call would take the service 1.5 s to forget,
+        // but it forgets every call within its window.
+        var c = new RateController();
+        c.OnRefused(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.1), Ceiling, "60007");
+        c.OnRefused(TimeSpan.FromSeconds(10.05), TimeSpan.FromSeconds(10.3), Ceiling, "60007");
+        Assert.True(c.IsHolding(TimeSpan.FromSeconds(11.29)));
+        Assert.False(c.IsHolding(TimeSpan.FromSeconds(11.31)));
+    }
+
+    [Fact]
+    public void After_a_timing_cut_becomes_a_cut_to_half_it_returns_to_a_little_over_half_not_to_the_ceiling()
+    {
+        var (c, end) = CutAloneAtTheCeiling();
+        var cut = end + Ms(100);
+        c.OnRefused(cut + Ms(10), cut + Ms(110), Ceiling, "60007"); // a call sent after the cut is refused: to half
+        var half = c.RateFor(Ceiling);
+        c.OnAccepted(cut + Ms(150), cut + Ms(250), Ceiling); // then a probe goes through
+
+        // Within a second it is at the level it holds, 2 % over half, as after any cut.
+        AcceptAtRate(c, cut + Ms(260), cut + TimeSpan.FromSeconds(1.25));
+        Assert.InRange(c.RateFor(Ceiling), 1.02 * half - 0.3, 1.02 * half + 1.5);
+    }
+
+    [Fact]
+    public void After_a_pause_a_newcomers_first_cut_keeps_at_most_half_its_rate()
+    {
+        // Cut to about 95 calls/s, then a pause of a minute; sending again it got 85 calls through in 0.9 s when
+        // refused. That part of the window suggests two started together, an even split of 95, but a newcomer's first
+        // cut keeps at most half its rate.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 100, 100);
+        Refuse(c, end);
+        var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 85, 95);
+        var before = c.RateFor(Ceiling);
+        Refuse(c, again);
+        Assert.Equal(before / 2, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void Three_started_together_and_refused_again_right_after_the_hold_step_down_to_a_quarter()
+    {
+        // Three processes' worth of the window: cut to a third. A probe goes through, and the very next call is refused
+        // within the start's two windows: more than three started, so a little under a quarter.
+        var (c, end, cut) = StartCutAndGoing(67);
+        Assert.Equal(Ceiling / 3.0, cut, 3);
+        Assert.NotNull(Refuse(c, end + Ms(120)));
+        Assert.Equal(0.95 * Ceiling / 4, c.RateFor(Ceiling), 3);
+    }
+
+    [Fact]
+    public void On_the_board_a_refusal_never_raises_the_rate_a_newcomer_under_its_part_keeps_at_most_95_percent()
+    {
+        // Cut to 57 calls/s (its share then), a pause of a minute, and sending again at that rate on a board whose
+        // jobs filled the service's window (98 %, of a part of 100): refused, it keeps 95 % of its rate, not more.
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 120, 60);
+        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 20, 57);
+        var before = c.RateFor(100);
+        Assert.True(before < 60, $"{before:0.0} calls/s before");
+        c.OnRefused(again, again + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        Assert.Equal(0.95 * before, c.RateFor(100), 3);
+    }
 }
+
