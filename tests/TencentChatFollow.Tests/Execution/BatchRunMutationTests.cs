@@ -31,6 +31,40 @@ public class BatchRunMutationTests
         => new(sequence, ids.Select(id => new IdOutcome<string>(id, null, new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent."), notSent: true)).ToList(), null, Array.Empty<string>(), Array.Empty<string>());
 
     /// <summary>
+    /// A warm run of batches of two whose first call (a, b) comes back with a fatal answer only once "c" waits in the
+    /// partial batch; then <paramref name="next"/> meets the fatal answer.
+    /// </summary>
+    private static async Task<(BatchRun<string> Run, List<BatchResult<string>> Output, ConcurrentQueue<string[]> Sent)> FatalWithPartialBatch(Func<BatchRun<string>, IReadOnlyList<BatchResult<string>>> next)
+    {
+        var first = new TaskCompletionSource<BatchResult<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = new ConcurrentQueue<string[]>();
+        var run = new BatchRun<string>((sequence, _, ids, _, _) =>
+        {
+            sent.Enqueue(ids.ToArray());
+            return sequence == 1 ? first.Task : Task.FromResult(Answered(sequence, ids));
+        }, maxInFlight: 2, batchSize: 2, CancellationToken.None, Timeout.InfiniteTimeSpan, firstCallAlone: false);
+        var output = new List<BatchResult<string>>();
+        foreach (var id in new[] { "a", "b", "c" }) output.AddRange(run.Add(id, "g"));
+        Assert.Equal(1, run.Unsent);
+
+        first.SetResult(Answered(1, new[] { "a", "b" }, WrongKey, fatal: WrongKey));
+        WaitUntil(() => run.FatalArrived, "the fatal answer never arrived");
+        output.AddRange(await BatchRunTests.OwnThread(() => next(run)).WaitAsync(Patience));
+        return (run, output, sent);
+    }
+
+    [Fact]
+    public async Task After_a_fatal_answer_the_partial_batch_is_not_sent_and_is_named_unanswered()
+    {
+        var (run, output, sent) = await FatalWithPartialBatch(r => r.Complete());
+
+        Assert.Equal(1, run.CallsStarted);
+        Assert.Single(sent);
+        Assert.Empty(output.SelectMany(r => r.Outcomes));
+        Assert.Equal(new[] { "a", "b", "c" }, run.Stopped!.UnansweredIds);
+    }
+
+    /// <summary>
     /// Calls of one id, the first alone: the first comes back with <paramref name="firstError"/> for its id (or a
     /// success); each later one records whether it was told to send nothing as it starts (as a call waiting for its
     /// turn would find), and says so.
@@ -84,6 +118,72 @@ public class BatchRunMutationTests
         Assert.Equal(new[] { "a", "b", "c" }, outcomes.Select(o => o.UserId));
         Assert.Equal(new[] { firstFails ? null : "ok a", "ok b", "ok c" }, outcomes.Select(o => o.Result));
         Assert.Equal(firstFails ? 1 : 0, run.Errors);
+    }
+
+    [Fact]
+    public async Task A_fatal_answer_tells_the_calls_waiting_for_their_turn_to_send_nothing_while_the_caller_waits_for_input()
+    {
+        // The caller is not in the run (its input is slow): the fatal answer itself must hold the other calls back.
+        var fatal = new TaskCompletionSource<BatchResult<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = new BatchRun<string>(async (sequence, _, ids, sendNoMore, token) =>
+        {
+            if (sequence == 2) return await fatal.Task.WaitAsync(Patience, token);
+            using (sendNoMore.Register(() => firstHeld.TrySetResult())) await firstHeld.Task.WaitAsync(Patience, token);
+            return NotSent(sequence, ids);
+        }, maxInFlight: 4, batchSize: 1, CancellationToken.None, Timeout.InfiniteTimeSpan, firstCallAlone: false);
+        var output = new List<BatchResult<string>>();
+        output.AddRange(run.Add("a"));
+        output.AddRange(run.Add("b"));
+        run.AwaitingInput();
+
+        fatal.SetResult(Answered(2, new[] { "b" }, WrongKey, fatal: WrongKey));
+        WaitUntil(() => firstHeld.Task.IsCompleted, "the call waiting for its turn was not told to send nothing");
+
+        output.AddRange(await BatchRunTests.OwnThread(run.Complete).WaitAsync(Patience));
+        Assert.Empty(output.SelectMany(r => r.Outcomes));
+        Assert.Equal(new[] { "a", "b" }, run.Stopped!.UnansweredIds);
+    }
+
+    [Fact]
+    public void A_call_that_throws_OperationCanceledException_of_its_own_gives_its_ids_the_modules_error_and_the_run_goes_on()
+    {
+        // Not the run's cancellation (an HTTP client's own timeout, say): an outcome per id, not the end of the run.
+        var run = new BatchRun<string>((sequence, ids, _) => sequence == 2
+            ? Task.FromException<BatchResult<string>>(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout."))
+            : Task.FromResult(Answered(sequence, ids)), maxInFlight: 1, batchSize: 1, CancellationToken.None, Timeout.InfiniteTimeSpan);
+        var output = new List<BatchResult<string>>();
+        foreach (var id in new[] { "a", "b", "c" }) output.AddRange(run.Add(id));
+        output.AddRange(run.Complete());
+
+        Assert.Null(run.Stopped);
+        var outcomes = output.SelectMany(r => r.Outcomes).ToList();
+        Assert.Equal(new[] { "a", "b", "c" }, outcomes.Select(o => o.UserId));
+        Assert.Equal(new[] { "ok a", null, "ok c" }, outcomes.Select(o => o.Result));
+        Assert.Equal("TencentChat.RequestFailed", outcomes[1].Error!.ErrorId);
+        Assert.Contains("TaskCanceledException", outcomes[1].Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_fatal_answer_the_ids_of_a_call_that_threw_are_kept_back_as_unknown()
+    {
+        // A call that threw may have failed after sending: its ids get no error of their own once the run stopped,
+        // and are named as may-have-been-done, not as never answered.
+        var fatal = new TaskCompletionSource<BatchResult<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = new BatchRun<string>((sequence, ids, _) => sequence == 1
+            ? fatal.Task
+            : Task.FromException<BatchResult<string>>(new InvalidDataException("a bug in reading the answer")), maxInFlight: 2, batchSize: 1, CancellationToken.None, Timeout.InfiniteTimeSpan, firstCallAlone: false);
+        var output = new List<BatchResult<string>>();
+        output.AddRange(run.Add("a"));
+        output.AddRange(run.Add("b"));
+        fatal.SetResult(Answered(1, new[] { "a" }, WrongKey, fatal: WrongKey));
+        output.AddRange(await BatchRunTests.OwnThread(run.Complete).WaitAsync(Patience));
+
+        var stopped = run.Stopped!;
+        Assert.Empty(output.SelectMany(r => r.Outcomes));
+        Assert.Equal(new[] { "a" }, stopped.UnansweredIds);
+        Assert.Equal(new[] { "b" }, stopped.UnknownIds);
+        Assert.Equal(2, run.CallsStarted);
     }
 
 }
