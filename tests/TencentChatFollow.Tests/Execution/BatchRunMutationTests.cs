@@ -186,4 +186,28 @@ public class BatchRunMutationTests
         Assert.Equal(2, run.CallsStarted);
     }
 
+    [Fact]
+    public void The_reorder_bound_of_one_the_writes_use_is_taken_and_raised_to_the_calls_in_flight()
+    {
+        // Add- and Remove-TencentChatFollow keep the bound at the calls in flight by asking for 1.
+        var run = new BatchRun<FollowInfo>((_, _, _) => Task.FromResult<BatchResult<FollowInfo>>(null!), 4, 20, CancellationToken.None, null, 1);
+        Assert.Equal(80, run.MaxBufferedIds);
+    }
+
+    [Fact]
+    public void A_short_pause_late_in_a_session_does_not_send_the_partial_batch()
+    {
+        // Quiet time is measured from the wait for input, whatever the session's clock reads by then.
+        var calls = new ControlledCalls();
+        var clock = new InstantClock(DateTimeOffset.UnixEpoch);
+        clock.Advance(TimeSpan.FromHours(1));
+        var run = new BatchRun<FollowInfo>(calls.Execute, 4, 20, CancellationToken.None, TimeSpan.FromMilliseconds(50), clock: clock, firstCallAlone: false);
+        foreach (var id in Ids(0, 3)) Assert.Empty(run.Add(id));
+        run.AwaitingInput();
+        clock.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.Empty(run.Add("u3"));
+
+        Assert.Equal(0, run.CallsStarted);
+        Assert.Equal(4, run.Unsent);
+    }
 }
