@@ -210,4 +210,26 @@ public class BatchRunMutationTests
         Assert.Equal(0, run.CallsStarted);
         Assert.Equal(4, run.Unsent);
     }
+
+    [Fact]
+    public async Task A_line_posted_while_the_run_waits_for_a_call_is_written_before_the_call_ends()
+    {
+        // An outage's line (BatchCall posts it) must reach -Verbose while the caller waits for the stuck call.
+        var calls = new ControlledCalls();
+        var run = new BatchRun<FollowInfo>(calls.Execute, 4, 1, CancellationToken.None, Timeout.InfiniteTimeSpan, firstCallAlone: false);
+        var written = new ConcurrentQueue<string>();
+        run.OnNotice = written.Enqueue;
+        Assert.Empty(run.Add("a"));
+        calls.WaitStarted(1);
+
+        run.Post("first");
+        var completing = BatchRunTests.OwnThread(run.Complete);
+        WaitUntil(() => written.Contains("first"), "a line posted before the wait was not written");
+        run.Post("while waiting"); // the run now waits for call 1 and hands nothing out before it ends
+        WaitUntil(() => written.Contains("while waiting"), "a line posted while the run waits was not written");
+        calls.Complete(1);
+
+        Assert.Equal(new[] { "a" }, (await completing.WaitAsync(Patience)).SelectMany(r => r.Outcomes).Select(o => o.UserId));
+        Assert.Equal(new[] { "first", "while waiting" }, written);
+    }
 }
