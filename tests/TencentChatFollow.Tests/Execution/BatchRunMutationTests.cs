@@ -14,15 +14,12 @@ namespace TencentChatFollow.Tests.Execution;
 public class BatchRunMutationTests
 {
     private static readonly TimeSpan Patience = ControlledCalls.Patience;
-    private static readonly TencentChatException WrongKey = new("TencentChat.InvalidUserSig", ErrorKind.Authentication, "Tencent error 70003. The secret key does not belong to this app.", 70003);
+    private static readonly TencentChatException WrongKey = BatchRunTests.WrongKey;
     private static readonly TencentChatException NoSuchUser = new("TencentChat.UserNotFound", ErrorKind.NotFound, "Tencent error 30003: no such account.", 30003);
 
-    private static string[] Ids(int from, int count) => Enumerable.Range(from, count).Select(i => "u" + i).ToArray();
+    private static string[] Ids(int from, int count) => BatchRunTests.Ids(from, count);
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        if (!SpinWait.SpinUntil(condition, Patience)) throw new TimeoutException(what);
-    }
+    private static void WaitUntil(Func<bool> condition, string what) => BatchRunTests.WaitUntil(condition, what);
 
     private static BatchResult<string> Answered(long sequence, IReadOnlyList<string> ids, TencentChatException? error = null, TencentChatException? fatal = null)
         => new(sequence, ids.Select(id => new IdOutcome<string>(id, error is null ? "ok " + id : null, error?.ForUser(id), callFailed: fatal is not null)).ToList(), fatal, Array.Empty<string>(), Array.Empty<string>());

@@ -13,15 +13,15 @@ namespace TencentChatFollow.Tests.Execution;
 public class BatchRunTests
 {
     private static readonly TimeSpan Patience = ControlledCalls.Patience;
-    private static readonly TencentChatException WrongKey = new("TencentChat.InvalidUserSig", ErrorKind.Authentication, "Tencent error 70003. The secret key does not belong to this app.", 70003);
+    internal static readonly TencentChatException WrongKey = new("TencentChat.InvalidUserSig", ErrorKind.Authentication, "Tencent error 70003. The secret key does not belong to this app.", 70003);
 
     /// <summary>Runs blocking work on a thread of its own, not the pool's, so a busy test run cannot starve it.</summary>
     internal static Task<T> OwnThread<T>(Func<T> work) => Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static string[] Ids(int from, int count) => Enumerable.Range(from, count).Select(i => "u" + i).ToArray();
+    internal static string[] Ids(int from, int count) => Enumerable.Range(from, count).Select(i => "u" + i).ToArray();
 
     /// <summary>Waits for something that must happen (never to show that something does not); Patience only bounds a hang.</summary>
-    private static void WaitUntil(Func<bool> condition, string what)
+    internal static void WaitUntil(Func<bool> condition, string what)
     {
         if (!SpinWait.SpinUntil(condition, Patience)) throw new TimeoutException(what);
     }
