@@ -10,7 +10,8 @@ namespace TencentChatFollow.Tests.Execution;
 /// after an error under -ErrorAction Stop, one waiting for its turn when a fatal answer came), calls held back with no
 /// error to stop at, ids lost from the run's one error, the module's error for a call that throws, the reorder bound
 /// the writes ask for, the idle flush (late in a session, and with steady slow input), the run's lines reaching
-/// -Verbose while calls run and as the last one ends, a cancel that a stuck call ignores. No sleeps: the run's own counts, and each call's signal.
+/// -Verbose while calls run and as the last one ends, a cancel that a stuck call ignores. No sleeps: the run's own
+/// counts, and each call's signal.
 /// </summary>
 public class BatchRunMutationTests
 {
