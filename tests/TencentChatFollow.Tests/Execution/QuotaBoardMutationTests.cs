@@ -1,21 +1,32 @@
+using System.Globalization;
+using System.Text;
 using TencentChatFollow.Execution;
 using Xunit;
 
 namespace TencentChatFollow.Tests.Execution;
 
 /// <summary>
-/// Behaviour of a member of the same-machine quota board that a mutation-testing pass over its code found unchecked: a
-/// board folder that keeps failing (coordination turns off, the job is not blocked), a job starved of room (one call a
-/// second goes anyway), what a member says on the board (wanting more, its calls in the window), a first job on an
-/// empty board, the waits of a joining member, one rejoining after it went idle. No sleeps: a stepped clock.
+/// Behaviour of the same-machine quota board that a mutation-testing pass over its code found unchecked: a board
+/// folder that keeps failing (coordination turns off, the job is not blocked), a job starved of room (one call a second
+/// goes anyway), what a member says on the board (wanting more, its calls in the window), a first job on an empty board,
+/// the waits of a joining member, one rejoining after it went idle, a crashed process's stale record beside a live one,
+/// records that are not the module's (a time out of range) or say a member wants no more, a publish after the process
+/// began to exit, the folder a key's board lives in, and a start-over refused on its first call. No sleeps: a stepped
+/// clock, and explicit times.
 /// </summary>
-public sealed class QuotaBoardMutationTests
+public sealed class QuotaBoardMutationTests : IDisposable
 {
     private const string Key = "key";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "TencentChatFollow-quota-test-" + Guid.NewGuid().ToString("N"));
     private readonly ManualClock _clock = new();
     private readonly MemoryQuotaStore _store;
 
     public QuotaBoardMutationTests() => _store = new MemoryQuotaStore(_clock);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
 
     private TimeSpan Now => _clock.Elapsed;
 
@@ -246,5 +257,77 @@ public sealed class QuotaBoardMutationTests
             Assert.False(member.Admit(Now, 200, out _, out _, out wake));
             Assert.Equal(Now + RatePacer.CatchUp, wake);
         }
+    }
+
+    [Fact]
+    public void A_crashed_processs_stale_record_beside_a_live_job_takes_no_share()
+    {
+        var split = QuotaShare.Split(200, [QuotaBoardTests.Said(0.05, used: 100, backlogged: true), QuotaBoardTests.Said(1.5, used: 200, backlogged: true)], QuotaBoardTests.Now);
+        Assert.Equal((100.0, 100), (split.Rate, split.Room));
+    }
+
+    [Fact]
+    public void A_job_that_wants_no_more_is_read_so_by_the_other_processes()
+    {
+        var (a, b) = (new FileQuotaStore(_root).Board(Key), new FileQuotaStore(_root).Board(Key));
+        var (ma, mb) = (a.Join(), b.Join());
+        a.Publish(ma, used: 40, rate: 40, ceiling: 200, backlogged: false);
+        var record = Assert.Single(b.Read(mb).Others);
+        Assert.Equal((40, 40, false), (record.Used, record.Rate, record.Backlogged));
+    }
+
+    [Fact]
+    public void A_file_with_a_time_out_of_range_is_no_record_and_does_not_break_the_reading()
+    {
+        // Checksummed but stamped past the last time there is (about the year 15,800): another program's, or a future format's.
+        var text = Encoding.ASCII.GetString(QuotaRecordText.Format(QuotaBoardTests.Said(0, used: 10, backlogged: true)));
+        var body = string.Concat(text.AsSpan(0, 5), "5000000000000000000", text.AsSpan(24, QuotaRecordText.Length - 10 - 24));
+        var foreign = body + " " + Fnv(body).ToString("x8", CultureInfo.InvariantCulture) + "\n";
+        Assert.Equal(QuotaRecordText.Length, foreign.Length);
+        Assert.Null(QuotaRecordText.Parse(foreign));
+
+        var board = new FileQuotaStore(_root).Board(Key);
+        var me = board.Join();
+        board.Publish(me, used: 1, rate: 1, ceiling: 200, backlogged: false);
+        var folder = Path.GetDirectoryName(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories).Single())!;
+        File.WriteAllText(Path.Combine(folder, "1-foreign.quota"), foreign);
+        Assert.Empty(board.Read(me).Others);
+    }
+
+    private static uint Fnv(string text)
+    {
+        var hash = 2166136261;
+        foreach (var c in text) hash = (hash ^ c) * 16777619;
+        return hash;
+    }
+
+    [Fact]
+    public void Once_the_process_began_to_exit_a_publish_leaves_no_file_behind()
+    {
+        var store = new FileQuotaStore(_root);
+        var board = store.Board(Key);
+        var me = board.Join();
+        board.Publish(me, used: 5, rate: 5, ceiling: 200, backlogged: true);
+        store.LeaveAll();
+        board.Publish(me, used: 6, rate: 6, ceiling: 200, backlogged: true); // the member's timer, a moment late
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void A_keys_board_lives_in_the_same_folder_for_every_version_of_the_module()
+    {
+        // Two installs of the module on one machine (a job in each) meet on the board only if they name it alike.
+        Assert.Equal("f92dbfcb4d2d2f31", FileQuotaStore.FolderOf("https://console.tim.qq.com/|1400000000|v4/follow/follow_get_info"));
+    }
+
+    [Fact]
+    public void A_start_over_refused_on_the_call_sent_as_it_started_doubles_the_quiet_before_the_next()
+    {
+        var rule = new BoardStartOver();
+        rule.Refused(BoardStartOverTests.S(20), BoardStartOverTests.S(20), cutUnder: BoardStartOverTests.Share);
+        var startedAt = BoardStartOverTests.S(20) + BoardStartOver.Quiet;
+        Assert.True(rule.Due(BoardStartOverTests.CutAndGoing(), BoardStartOverTests.Share, company: true, startedAt));
+        rule.Refused(startedAt, startedAt + BoardStartOverTests.S(0.1), cutUnder: BoardStartOverTests.Share); // the first call it let go
+        Assert.Equal(1, rule.Fruitless);
     }
 }
