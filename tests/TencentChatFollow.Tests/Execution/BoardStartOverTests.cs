@@ -6,12 +6,12 @@ namespace TencentChatFollow.Tests.Execution;
 /// <summary>When a limiter on the quota board starts over at the board's share, on explicit times (no clock at all).</summary>
 public class BoardStartOverTests
 {
-    private const int Share = 100; // the board's part of the 200 calls/s: two jobs on it
+    internal const int Share = 100; // the board's part of the 200 calls/s: two jobs on it
 
-    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+    internal static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     /// <summary>A control loop that was cut well under <see cref="Share"/> and has had a call accepted since (not holding).</summary>
-    private static RateController CutAndGoing()
+    internal static RateController CutAndGoing()
     {
         var c = GoingAt(50);
         Assert.True(c.RateFor(Share) < 0.8 * Share, $"cut to {c.RateFor(Share):0}");
