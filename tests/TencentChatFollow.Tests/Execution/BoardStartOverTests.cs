@@ -125,6 +125,19 @@ public class BoardStartOverTests
         Assert.True(rule.Due(GoingAt(90), Share, company: true, forgotten));
     }
 
+    [Fact]
+    public void After_a_start_over_that_held_a_loop_near_the_share_is_not_jumped_to_it()
+    {
+        // A start-over records no cut: with none to compare, the share has not risen. Beside an outsider a loop grown
+        // back to within 80% of the board's share stays where the service lets it; alone, the loop finds any outsider.
+        var rule = RefusedOnceAndStartedAgain();
+        var near = GoingAt(90);
+        Assert.True(near.RateFor(Share) >= 0.8 * Share, $"at {near.RateFor(Share):0}");
+        Assert.False(rule.Due(near, Share, company: true, S(28.2)));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: false, S(28.2)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(28.2))); // well below the share beside company: it does
+    }
+
     /// <summary>A control loop that had <paramref name="rate"/> calls/s of the quota when refused, cut a little under that, and going again.</summary>
     private static RateController GoingAt(double rate)
     {
