@@ -9,7 +9,9 @@ namespace TencentChatFollow.Tests.Execution;
 /// Behaviour of the run that a mutation-testing pass over BatchRun found unchecked: a call sent that must not be (one
 /// after an error under -ErrorAction Stop, one waiting for its turn when a fatal answer came), calls held back with no
 /// error to stop at, ids lost from the run's one error, the module's error for a call that throws, the reorder bound
-/// the writes ask for, the idle flush late in a session. No sleeps: the run's own counts, and each call's signal.
+/// the writes ask for, the idle flush (late in a session, and with steady slow input), the run's lines reaching
+/// -Verbose while calls run and as the last one ends, a cancel that a stuck call ignores. No sleeps: the run's own
+/// counts, and each call's signal.
 /// </summary>
 public class BatchRunMutationTests
 {
@@ -208,25 +210,120 @@ public class BatchRunMutationTests
         Assert.Equal(4, run.Unsent);
     }
 
-    [Fact]
-    public async Task A_line_posted_while_the_run_waits_for_a_call_is_written_before_the_call_ends()
+    /// <summary>A run of one-id calls whose lines are collected, with call 1 ("a") started and not answered.</summary>
+    private static (ControlledCalls Calls, BatchRun<FollowInfo> Run, ConcurrentQueue<string> Written) OneCallRunning()
     {
-        // An outage's line (BatchCall posts it) must reach -Verbose while the caller waits for the stuck call.
         var calls = new ControlledCalls();
         var run = new BatchRun<FollowInfo>(calls.Execute, 4, 1, CancellationToken.None, Timeout.InfiniteTimeSpan, firstCallAlone: false);
         var written = new ConcurrentQueue<string>();
         run.OnNotice = written.Enqueue;
         Assert.Empty(run.Add("a"));
         calls.WaitStarted(1);
+        return (calls, run, written);
+    }
 
+    /// <summary>Starts Complete on its own thread and returns once it waits for call 1 (a line posted before it was written).</summary>
+    private static Task<IReadOnlyList<BatchResult<FollowInfo>>> CompleteWaitingForCallOne(BatchRun<FollowInfo> run, ConcurrentQueue<string> written)
+    {
         run.Post("first");
         var completing = BatchRunTests.OwnThread(run.Complete);
         WaitUntil(() => written.Contains("first"), "a line posted before the wait was not written");
+        return completing;
+    }
+
+    [Fact]
+    public async Task A_line_posted_while_the_run_waits_for_a_call_is_written_before_the_call_ends()
+    {
+        // An outage's line (BatchCall posts it) must reach -Verbose while the caller waits for the stuck call.
+        var (calls, run, written) = OneCallRunning();
+
+        var completing = CompleteWaitingForCallOne(run, written);
         run.Post("while waiting"); // the run now waits for call 1 and hands nothing out before it ends
         WaitUntil(() => written.Contains("while waiting"), "a line posted while the run waits was not written");
         calls.Complete(1);
 
         Assert.Equal(new[] { "a" }, (await completing.WaitAsync(Patience)).SelectMany(r => r.Outcomes).Select(o => o.UserId));
         Assert.Equal(new[] { "first", "while waiting" }, written);
+    }
+
+    [Fact]
+    public async Task A_line_posted_as_the_last_call_ends_is_written_before_Complete_returns()
+    {
+        // Nothing drains the run's lines after Complete: the wait that sees the last call end must write them.
+        var (calls, run, written) = OneCallRunning();
+
+        var completing = CompleteWaitingForCallOne(run, written);
+        run.Post("retried, answered"); // as BatchCall does when a retry comes back, just before its call ends
+        calls.Complete(1);
+
+        Assert.Single((await completing.WaitAsync(Patience)).SelectMany(r => r.Outcomes));
+        Assert.Equal(new[] { "first", "retried, answered" }, written);
+    }
+
+    [Fact]
+    public void A_line_posted_by_a_call_still_running_is_written_at_the_next_id_not_when_the_call_ends()
+    {
+        // An outage's first line must reach -Verbose while input still flows past the stuck call.
+        var (calls, run, written) = OneCallRunning();
+
+        run.Post("call 1: no answer, retrying");
+        Assert.Empty(run.Add("b"));
+
+        Assert.Equal(new[] { "call 1: no answer, retrying" }, written);
+        Assert.Equal(2, run.Running);
+    }
+
+    [Fact]
+    public void Cancelling_ends_the_wait_for_a_call_that_ignores_the_cancellation()
+    {
+        // Ctrl+C (StopProcessing) must end the run even if a call never looks at its token.
+        using var cancel = new CancellationTokenSource();
+        var never = new TaskCompletionSource<BatchResult<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = new BatchRun<string>((_, _, _) => never.Task, maxInFlight: 2, batchSize: 1, cancel.Token, Timeout.InfiniteTimeSpan, firstCallAlone: false);
+        Assert.Empty(run.Add("a"));
+
+        Exception? thrown = null;
+        var completing = new Thread(() =>
+        {
+            try { run.Complete(); }
+            catch (Exception ex) { thrown = ex; }
+        });
+        completing.Start();
+        WaitUntil(() => (completing.ThreadState & ThreadState.WaitSleepJoin) != 0, "Complete did not wait for the call");
+        cancel.Cancel();
+
+        Assert.True(completing.Join(Patience), "Complete still waits for the call after the run was cancelled");
+        Assert.IsAssignableFrom<OperationCanceledException>(thrown);
+        Assert.False(never.Task.IsCompleted);
+    }
+
+    [Fact]
+    public void Quiet_time_starts_again_with_each_id_so_steady_slow_input_fills_its_batch()
+    {
+        // Ids 150 ms apart with a 200 ms idle flush: no gap is quiet enough, so the batch waits for its 20th id.
+        var calls = new ControlledCalls();
+        var clock = new InstantClock(DateTimeOffset.UnixEpoch);
+        var run = new BatchRun<FollowInfo>(calls.Execute, 4, 20, CancellationToken.None, TimeSpan.FromMilliseconds(200), clock: clock, firstCallAlone: false);
+        foreach (var id in Ids(0, 5))
+        {
+            Assert.Empty(run.Add(id));
+            run.AwaitingInput();
+            clock.Advance(TimeSpan.FromMilliseconds(150));
+        }
+
+        Assert.Equal(0, run.CallsStarted);
+        Assert.Equal(5, run.Unsent);
+    }
+
+    [Fact]
+    public async Task After_a_fatal_answer_a_new_sender_does_not_send_the_last_senders_partial_batch()
+    {
+        // Another From_Account ends the partial batch: with a fatal answer already in, it is not sent.
+        var (run, output, sent) = await FatalWithPartialBatch(r => r.Add("d", "h"));
+
+        Assert.Equal(1, run.CallsStarted);
+        Assert.Single(sent);
+        Assert.Empty(output.SelectMany(r => r.Outcomes));
+        Assert.Equal(new[] { "a", "b", "c", "d" }, run.Stopped!.UnansweredIds);
     }
 }
