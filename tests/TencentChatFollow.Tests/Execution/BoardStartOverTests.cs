@@ -6,12 +6,12 @@ namespace TencentChatFollow.Tests.Execution;
 /// <summary>When a limiter on the quota board starts over at the board's share, on explicit times (no clock at all).</summary>
 public class BoardStartOverTests
 {
-    private const int Share = 100; // the board's part of the 200 calls/s: two jobs on it
+    internal const int Share = 100; // the board's part of the 200 calls/s: two jobs on it
 
-    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+    internal static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     /// <summary>A control loop that was cut well under <see cref="Share"/> and has had a call accepted since (not holding).</summary>
-    private static RateController CutAndGoing()
+    internal static RateController CutAndGoing()
     {
         var c = GoingAt(50);
         Assert.True(c.RateFor(Share) < 0.8 * Share, $"cut to {c.RateFor(Share):0}");
@@ -123,6 +123,19 @@ public class BoardStartOverTests
         Assert.False(rule.Due(GoingAt(90), 80, company: true, S(22.1)));       // the board's share not well above the cut
         Assert.False(rule.Due(GoingAt(90), Share, company: true, forgotten - S(0.01))); // refused too lately
         Assert.True(rule.Due(GoingAt(90), Share, company: true, forgotten));
+    }
+
+    [Fact]
+    public void After_a_start_over_that_held_a_loop_near_the_share_is_not_jumped_to_it()
+    {
+        // A start-over records no cut: with none to compare, the share has not risen. Beside an outsider a loop grown
+        // back to within 80% of the board's share stays where the service lets it; alone, the loop finds any outsider.
+        var rule = RefusedOnceAndStartedAgain();
+        var near = GoingAt(90);
+        Assert.True(near.RateFor(Share) >= 0.8 * Share, $"at {near.RateFor(Share):0}");
+        Assert.False(rule.Due(near, Share, company: true, S(28.2)));
+        Assert.False(rule.Due(CutAndGoing(), Share, company: false, S(28.2)));
+        Assert.True(rule.Due(CutAndGoing(), Share, company: true, S(28.2))); // well below the share beside company: it does
     }
 
     /// <summary>A control loop that had <paramref name="rate"/> calls/s of the quota when refused, cut a little under that, and going again.</summary>

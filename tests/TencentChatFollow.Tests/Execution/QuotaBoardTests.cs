@@ -10,7 +10,7 @@ namespace TencentChatFollow.Tests.Execution;
 /// </summary>
 public sealed class QuotaBoardTests : IDisposable
 {
-    private static readonly DateTime Now = new(2026, 12, 4, 8, 0, 0, DateTimeKind.Utc);
+    internal static readonly DateTime Now = new(2026, 12, 4, 8, 0, 0, DateTimeKind.Utc);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "TencentChatFollow-quota-test-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -19,7 +19,7 @@ public sealed class QuotaBoardTests : IDisposable
     }
 
     /// <summary>A record said <paramref name="secondsAgo"/>, sending at <paramref name="rate"/> calls/s lately (by default as many as it holds of the window).</summary>
-    private static QuotaRecord Said(double secondsAgo, int used, bool backlogged, int? rate = null)
+    internal static QuotaRecord Said(double secondsAgo, int used, bool backlogged, int? rate = null)
         => new(Now - TimeSpan.FromSeconds(secondsAgo), used, rate ?? used, 200, backlogged);
 
     private static QuotaSplit Split(params QuotaRecord[] others) => QuotaShare.Split(200, others, Now);

@@ -14,14 +14,14 @@ public class RateLimiterTests
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
-    private static (RateLimiter Limiter, ManualClock Time) Make(TimeSpan? window = null)
+    internal static (RateLimiter Limiter, ManualClock Time) Make(TimeSpan? window = null)
     {
         var time = new ManualClock();
         return (new RateLimiter(time, window ?? Window), time);
     }
 
     /// <summary>Takes turns as fast as the limiter gives them, stepping the fake clock 1 ms at a time; returns the send times.</summary>
-    private static List<TimeSpan> TakeTurns(RateLimiter limiter, ManualClock time, int limit, int count)
+    internal static List<TimeSpan> TakeTurns(RateLimiter limiter, ManualClock time, int limit, int count)
     {
         var times = new List<TimeSpan>();
         while (times.Count < count)
@@ -38,7 +38,7 @@ public class RateLimiterTests
         return times;
     }
 
-    private static void AssertNoWindowOverLimit(IReadOnlyList<TimeSpan> sorted, int limit, TimeSpan window)
+    internal static void AssertNoWindowOverLimit(IReadOnlyList<TimeSpan> sorted, int limit, TimeSpan window)
     {
         for (var i = 0; i + limit < sorted.Count; i++)
             Assert.True(sorted[i + limit] - sorted[i] >= window, $"{limit + 1} turns within {(sorted[i + limit] - sorted[i]).TotalMilliseconds} ms from #{i}");

@@ -34,7 +34,7 @@ internal sealed class BoardStartOver
     /// <summary>Start-overs refused in a row double the quiet before the next at most this many times.</summary>
     internal const int MostDoublings = 4;
 
-    private int _cutUnder = int.MaxValue;  // the ceiling the board left when the control loop last cut the rate
+    private int? _cutUnder;                // the ceiling the board left when the control loop last cut the rate (none since a start-over)
     private TimeSpan _lastRefused = TimeSpan.MinValue;
     private TimeSpan? _startedAt;          // the last start-over, until it held or was refused
     private int _fruitless;                // start-overs refused in a row
@@ -68,14 +68,14 @@ internal sealed class BoardStartOver
             _startedAt = null;
         }
         if (_startedAt is not null || control.Holding || control.AtCeiling) return false; // one start-over at a time
-        var shareRose = ceiling >= _cutUnder + _cutUnder / 4;
+        var shareRose = _cutUnder is { } cut && ceiling >= cut + cut / 4;
         var heldBelow = company && control.RateFor(ceiling) < 0.8 * ceiling;
         if (!shareRose && !heldBelow) return false;
         // A share that rose is room a job on the board left: it waits only for the service to forget the last refusal.
         // Held below the share, it waits the quiet, twice as long for each start-over the outsider refused.
         var quiet = shareRose ? QuietWhenShareRose : TimeSpan.FromTicks(Quiet.Ticks << _fruitless);
         if (_lastRefused != TimeSpan.MinValue && now - _lastRefused < quiet) return false;
-        _cutUnder = int.MaxValue;
+        _cutUnder = null;
         _startedAt = now;
         return true;
     }
