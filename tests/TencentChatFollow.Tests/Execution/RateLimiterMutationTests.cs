@@ -7,13 +7,28 @@ namespace TencentChatFollow.Tests.Execution;
 /// Behaviour of the rate limiter that a mutation-testing pass over its pacing (RatePacer, RoundTripFloor, RateLimiter)
 /// found unchecked: the give-up time counted from the first refusal (the API's or the app's, whichever came first), a
 /// ceiling above the 256 calls the pacer first keeps, and the quickest round trip remembered across its spans (a
-/// stall's calls are late against it). No sleeps: time moves only on the fake clocks.
+/// stall's calls are late against it); and, checked by hand in RateLimiter.Line, a caller cancelled before it asks.
+/// No sleeps: time moves only on the fake clocks.
 /// </summary>
 public class RateLimiterMutationTests
 {
     private static readonly Uri Endpoint = new("https://console.tim.qq.com/");
 
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+    [Fact]
+    public async Task A_caller_cancelled_before_it_asks_sends_nothing_and_leaves_the_turn_to_the_next()
+    {
+        var (limiter, time) = RateLimiterTests.Make();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.WaitAsync(1, cts.Token));
+
+        // At 1 call/s the cancelled caller would have taken the second's only turn.
+        var slot = await limiter.WaitAsync(1, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(time.Elapsed, slot.SentAt);
+    }
 
     [Theory]
     [InlineData("60007", "60011")]
