@@ -282,7 +282,7 @@ public sealed class QuotaBoardMutationTests : IDisposable
         // Checksummed but stamped past the last time there is (about the year 15,800): another program's, or a future format's.
         var text = Encoding.ASCII.GetString(QuotaRecordText.Format(QuotaBoardTests.Said(0, used: 10, backlogged: true)));
         var body = string.Concat(text.AsSpan(0, 5), "5000000000000000000", text.AsSpan(24, QuotaRecordText.Length - 10 - 24));
-        var foreign = body + " " + Fnv(body).ToString("x8", CultureInfo.InvariantCulture) + "\n";
+        var foreign = body + " " + QuotaRecordText.Check(body).ToString("x8", CultureInfo.InvariantCulture) + "\n";
         Assert.Equal(QuotaRecordText.Length, foreign.Length);
         Assert.Null(QuotaRecordText.Parse(foreign));
 
@@ -292,13 +292,6 @@ public sealed class QuotaBoardMutationTests : IDisposable
         var folder = Path.GetDirectoryName(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories).Single())!;
         File.WriteAllText(Path.Combine(folder, "1-foreign.quota"), foreign);
         Assert.Empty(board.Read(me).Others);
-    }
-
-    private static uint Fnv(string text)
-    {
-        var hash = 2166136261;
-        foreach (var c in text) hash = (hash ^ c) * 16777619;
-        return hash;
     }
 
     [Fact]

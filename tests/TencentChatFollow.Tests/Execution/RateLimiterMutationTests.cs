@@ -58,18 +58,6 @@ public class RateLimiterMutationTests
         Assert.Equal(giveUp, late.RefusingFor);
     }
 
-    /// <summary>Takes every turn the limiter gives, looking again each <paramref name="step"/> (a coarse timer); returns the send times.</summary>
-    private static List<TimeSpan> TakeTurnsEvery(RateLimiter limiter, ManualClock time, int limit, int count, TimeSpan step)
-    {
-        var times = new List<TimeSpan>();
-        while (times.Count < count)
-        {
-            while (times.Count < count && limiter.TryAcquire(limit, TimeSpan.MaxValue, out var slot, out _)) times.Add(slot.SentAt);
-            time.Advance(step);
-        }
-        return times;
-    }
-
     [Fact]
     public void A_ceiling_of_more_calls_a_window_than_the_pacer_first_keeps_is_never_exceeded()
     {
@@ -79,9 +67,9 @@ public class RateLimiterMutationTests
         // to the ceiling.
         var (limiter, time) = RateLimiterTests.Make();
         var step = Ms(15);
-        var at300 = TakeTurnsEvery(limiter, time, 300, 600, step);
+        var at300 = RateLimiterTests.TakeTurns(limiter, time, 300, 600, step);
         RateLimiterTests.AssertNoWindowOverLimit(at300, 300, TimeSpan.FromSeconds(1));
-        var at600 = TakeTurnsEvery(limiter, time, 600, 1500, step);
+        var at600 = RateLimiterTests.TakeTurns(limiter, time, 600, 1500, step);
         RateLimiterTests.AssertNoWindowOverLimit(at300.Concat(at600).ToList(), 600, TimeSpan.FromSeconds(1));
         Assert.InRange((at600[^1] - at600[0]).TotalSeconds, 1499 / 600.0 - 0.1, 1499 / 600.0 + 0.3);
     }

@@ -21,7 +21,8 @@ public class RateLimiterTests
     }
 
     /// <summary>Takes turns as fast as the limiter gives them, stepping the fake clock 1 ms at a time; returns the send times.</summary>
-    internal static List<TimeSpan> TakeTurns(RateLimiter limiter, ManualClock time, int limit, int count)
+    /// <summary>Takes every turn the limiter gives, looking again each <paramref name="step"/> (1 ms, or a coarse timer); returns the send times.</summary>
+    internal static List<TimeSpan> TakeTurns(RateLimiter limiter, ManualClock time, int limit, int count, TimeSpan? step = null)
     {
         var times = new List<TimeSpan>();
         while (times.Count < count)
@@ -33,7 +34,7 @@ public class RateLimiterTests
                 continue;
             }
             Assert.True(next > time.Elapsed);
-            time.Advance(Ms(1));
+            time.Advance(step ?? Ms(1));
         }
         return times;
     }

@@ -57,8 +57,8 @@ internal static class QuotaRecordText
 
     private static int Clamp(int count) => Math.Min(Math.Max(count, 0), 999_999);
 
-    /// <summary>FNV-1a, 32 bits.</summary>
-    private static uint Check(string text)
+    /// <summary>FNV-1a, 32 bits: the check of a record's body.</summary>
+    internal static uint Check(string text)
     {
         var hash = 2166136261;
         foreach (var c in text) hash = (hash ^ c) * 16777619;
