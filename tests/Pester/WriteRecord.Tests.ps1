@@ -270,7 +270,11 @@ Describe 'Calls waiting for their turn when a run stops are not sent' {
         $done = Get-Followed -From hub -Ids $ids
         ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair done is in the output'
         (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
-        $err.Exception.UnansweredIds.Count | Should -BeGreaterThan 200 -Because 'the calls started and waiting were not sent'
+        # The calls started and waiting were not sent: their ids are in no request (which of them had started depends
+        # on the thread pool: on a busy machine the failed call may go out after most of the others).
+        $sent = @($adds | ForEach-Object { $_.toAccount })
+        (@($err.Exception.UnansweredIds | Sort-Object) -join ',') | Should -Be (@($ids | Where-Object { $sent -notcontains $_ } | Sort-Object) -join ',')
+        $err.Exception.UnansweredIds.Count | Should -BeGreaterThan 0 -Because 'the calls waiting for their turn were not sent'
     }
 
     It 'after an answer every later call would get: no call goes out after it' {
