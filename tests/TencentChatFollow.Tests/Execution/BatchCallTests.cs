@@ -1319,6 +1319,26 @@ public class BatchCallTests
         AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")));
     }
 
+    /// <summary>
+    /// The usersig as the request carried it in its URL (percent-encoded: each '*' of Tencent's Base64 is %2A), repeated
+    /// on its own by an item's ResultInfo or a call's ErrorInfo, without the "usersig=" before it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_usersig_echoed_as_the_url_carried_it_is_scrubbed(bool inItem)
+    {
+        const string sig = "eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwjDB4pTsxIKCzBQlK0MTAyiAyKRWFGQWpQLFTU1NjeCiJZm5YDEzS0tDAyOYaHFmOtBM54KsUqeUwGLLqPK8UndHryCL-Lx8-1RPy7Ty1AijMk9f30hLk0x-r3CvSFulWgAPYy*9";
+        using var server = new FakeTransport((r, _) => inItem ? Ok(FailedItem("a", 30001, "bad sig " + r.Raw("usersig"))) : Fail(30001, "bad sig " + r.Raw("usersig")));
+        var rig = Make(server, maxRetry: 0, sig: new StaticSigSource(sig));
+
+        var result = await rig.Run("a");
+
+        Assert.Contains("%2A9", Assert.Single(rig.Requests).Raw("usersig"), StringComparison.Ordinal);
+        Assert.Equal(30001, Assert.Single(result.Outcomes).Error!.Code);
+        AssertNoSig(result, new[] { sig });
+    }
+
     [Theory]
     [InlineData(70003)]
     [InlineData(70009)]
