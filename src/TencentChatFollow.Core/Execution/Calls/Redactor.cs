@@ -15,7 +15,9 @@ internal static class Redactor
     private static readonly Regex SigInQuery = new(@"(usersig=)(?:\\\S|[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;.
+    /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;:
+    /// each as it is and as a URL's query carries it (percent-encoded, Tencent Base64's '*' as %2A), the form a server
+    /// that repeats the request's usersig on its own gives back.
     /// </summary>
     public static string Scrub(string? text, params string?[] secrets)
     {
@@ -23,7 +25,10 @@ internal static class Redactor
         var result = SigInQuery.Replace(text, "$1<redacted>");
         foreach (var secret in secrets)
         {
-            if (!string.IsNullOrEmpty(secret) && secret!.Length >= 8) result = result.Replace(secret, "<redacted>");
+            if (string.IsNullOrEmpty(secret) || secret!.Length < 8) continue;
+            result = result.Replace(secret, "<redacted>");
+            var inUrl = Uri.EscapeDataString(secret);
+            if (inUrl != secret) result = result.Replace(inUrl, "<redacted>");
         }
         return result;
     }
