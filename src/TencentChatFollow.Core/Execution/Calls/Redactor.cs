@@ -14,6 +14,10 @@ internal static class Redactor
     // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken.
     private static readonly Regex SigInQuery = new(@"(usersig=)(?:\\\S|[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+    // The user and password of a URI (http://user:password@proxy:8080/): .NET names the proxy's URI as it was given in
+    // its errors (a system proxy from HTTPS_PROXY keeps them there), and the module passes those messages on.
+    private static readonly Regex UserInfo = new(@"(\b[a-z][a-z0-9+.\-]*://)[^/\s@'""<>]+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
     /// <summary>
     /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;:
     /// each as it is and as a URL's query carries it (percent-encoded, Tencent Base64's '*' as %2A), the form a server
@@ -32,6 +36,13 @@ internal static class Redactor
         }
         return result;
     }
+
+    /// <summary>
+    /// <see cref="Scrub"/> for the message of an exception the network stack threw, which also names URIs with their
+    /// user and password (a proxy's): those are taken out too. Not for an answer's data, whose URIs are the service's.
+    /// </summary>
+    public static string ScrubNetworkError(string? message, string sig)
+        => Scrub(string.IsNullOrEmpty(message) ? message : UserInfo.Replace(message, "$1<redacted>@"), sig);
 
     /// <summary>
     /// The first <paramref name="maxChars"/> characters of <paramref name="body"/> (UTF-8) with credentials removed:
