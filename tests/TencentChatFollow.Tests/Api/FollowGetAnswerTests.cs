@@ -108,6 +108,22 @@ public class FollowGetAnswerTests
         Assert.Equal("fan", Assert.Single(read.Page!.Entries).UserId);
     }
 
+    /// <summary>
+    /// A profile value that is a whole number past Int64 (a uint64 custom field) is kept exactly, as
+    /// Invoke-TencentChatRestMethod keeps it (Decimal), not rounded to a Double; one past Double's range does not spoil
+    /// the page (and the user's list with it), it is kept as its text.
+    /// </summary>
+    [Theory]
+    [InlineData("18446744073709551615", "18446744073709551615")]
+    [InlineData("-9223372036854775809", "-9223372036854775809")]
+    [InlineData("1e400", "1e400")]
+    public void A_profile_number_past_Int64_is_kept_exactly_and_does_not_spoil_the_page(string value, string kept)
+    {
+        var answer = Page("1700000000").Replace("\"ProfileItem\":[]", "\"ProfileItem\":[{\"Tag\":\"Tag_Profile_Custom_Id\",\"Value\":" + value + "}]", StringComparison.Ordinal);
+        var entry = Assert.Single(Read(answer).Entries);
+        Assert.Equal(kept, Convert.ToString(entry.Profile["Tag_Profile_Custom_Id"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Runs the pipeline side of a run; a run that waits for ever fails the test instead of hanging the suite.</summary>
     private static async Task Ended(Action pipeline)
     {
