@@ -137,7 +137,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
     private static object? Plain(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.TryGetInt64(out var n) ? n : value.GetDouble(),
+        JsonValueKind.Number => RestJson.Number(value),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
