@@ -54,8 +54,9 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
         var id = account.GetString()!;
         if (DoubledName(item) is { } twice)
         {
-            // Two To_Account values: the item is no one account's, and each id it names is reported missing.
-            if (twice != "To_Account") answer.BadItems[id] = $"it gives '{ServerText.Safe(twice, 60)}' twice, and the service may mean either value";
+            // Two To_Account values: the item is no one account's, and each id it names is reported missing. The name is
+            // not shown: it is the server's text, and no UserSig is at hand here to take out of it before it is cut.
+            if (twice != "To_Account") answer.BadItems[id] = "it gives a field twice, and the service may mean either value";
             return;
         }
         if (!TryInt(item, "ResultCode", out var resultCode))
