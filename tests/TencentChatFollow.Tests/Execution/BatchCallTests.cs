@@ -1307,6 +1307,27 @@ public class BatchCallTests
         if (offset == 0) Assert.Contains("starting '<redacted> is not JSON'", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A page in the way (a proxy's block page, a captive portal's login) that links back to the request's URL, put whole
+    /// into a query parameter of its own and so percent-encoded once more: "usersig%3D" and the sig with %252A for '*'.
+    /// </summary>
+    [Fact]
+    public async Task A_usersig_in_a_request_url_that_a_page_repeats_percent_encoded_is_scrubbed()
+    {
+        using var server = new FakeTransport((r, _) => new Reply(200,
+            "<html><body>Blocked. <a href=\"https://gateway.example/login?next=" + Uri.EscapeDataString($"https://chat.invalid/v4/follow/follow_get_info?sdkappid=1&identifier=administrator&usersig={r.Raw("usersig")}&random=1&contenttype=json") + "\">sign in</a></body></html>",
+            ContentType: "text/html"));
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal("TencentChat.InvalidResponse", Assert.Single(result.Outcomes).Error!.ErrorId);
+        Assert.Contains(result.Debug, d => d.Contains("gateway.example", StringComparison.Ordinal));
+        var sig = Assert.Single(rig.Requests).Query("usersig");
+        for (var i = 0; i + 12 <= sig.Length; i += 6)
+            Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task An_item_ResultInfo_that_repeats_the_raw_usersig_is_scrubbed()
     {
