@@ -11,8 +11,10 @@ namespace TencentChatFollow.Execution;
 internal static class Redactor
 {
     // A backslash goes only with the character after it: text that is JSON (a body, a cut of one) holds escapes such
-    // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken.
-    private static readonly Regex SigInQuery = new(@"(usersig=)(?:\\\S|[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken. The
+    // query may itself be percent-encoded (a page that links back to the request URL as a parameter of its own):
+    // usersig%3D..., up to an encoded '&' (%26).
+    private static readonly Regex SigInQuery = new(@"(usersig(?:=|%3D))(?:\\\S|(?!%26)[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     // The user and password of a URI (http://user:password@proxy:8080/): .NET names the proxy's URI as it was given in
     // its errors (a system proxy from HTTPS_PROXY keeps them there), and the module passes those messages on.
