@@ -196,7 +196,7 @@ internal sealed class CallTransport
         var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
             ? $"to {where.Scheme}://{where.Authority}"
             : "with no usable Location";
-        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(response.ReasonPhrase)).TrimEnd();
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(Redactor.Scrub(response.ReasonPhrase, sig))).TrimEnd();
         return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
             $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
     }
