@@ -1328,6 +1328,24 @@ public class BatchCallTests
             Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An envelope that gives a name twice is refused with the name in the message; a name that repeats the usersig must
+    /// not leave the sig's first part there (cut to the characters shown, then scrubbed: the scrub no longer knows it).
+    /// </summary>
+    [Fact]
+    public async Task No_part_of_a_usersig_an_envelope_gives_as_a_name_twice_reaches_a_message()
+    {
+        using var server = new FakeTransport((r, _) => Ok(Item("a", 1, 1, 1)) with { Body = "{\"" + r.Query("usersig") + "\":1,\"" + r.Query("usersig") + "\":2," + Ok(Item("a", 1, 1, 1)).Body[1..] });
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Contains("twice", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
+        var sig = Assert.Single(rig.Requests).Query("usersig");
+        for (var i = 0; i + 12 <= sig.Length; i += 6)
+            Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task An_item_ResultInfo_that_repeats_the_raw_usersig_is_scrubbed()
     {
