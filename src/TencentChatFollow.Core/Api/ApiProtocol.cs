@@ -86,7 +86,11 @@ internal abstract class ApiProtocol
     private static void Contradiction(JsonElement root, int errorCode)
     {
         if (DoubledName(root) is { } twice)
-            throw new FormatException($"The answer contradicts itself: it gives '{Text.ServerText.Safe(twice, 60)}' twice, and the service may mean either value.");
+        {
+            // A name is shown whole or not at all: cut, it could keep part of a UserSig that the scrub after no longer finds.
+            var name = twice.Length <= 40 ? "'" + Text.ServerText.Safe(twice, int.MaxValue) + "'" : FormattableString.Invariant($"a name of {twice.Length} characters");
+            throw new FormatException($"The answer contradicts itself: it gives {name} twice, and the service may mean either value.");
+        }
         if (errorCode == 0 && root.TryGetProperty("ActionStatus", out var status) && status.ValueKind == JsonValueKind.String
             && string.Equals(status.GetString(), "FAIL", StringComparison.OrdinalIgnoreCase))
         {
