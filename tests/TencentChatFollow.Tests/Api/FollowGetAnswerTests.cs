@@ -99,6 +99,18 @@ public class FollowGetAnswerTests
         Assert.Contains("To_Account is empty or blank", read.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>An entry that gives a field twice (two accounts, two times) says two things at once: the page is not used, as a batched API's item that does so is not.</summary>
+    [Theory]
+    [InlineData("\"To_Account\":\"fan\"", "\"To_Account\":\"fan\",\"To_Account\":\"other\"")]
+    [InlineData("\"FollowTime\":1700000000", "\"FollowTime\":1700000000,\"FollowTime\":1600000000")]
+    public void An_entry_that_gives_a_field_twice_makes_the_page_unusable(string field, string twice)
+    {
+        var answer = Page("1700000000").Replace(field, twice, StringComparison.Ordinal);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(answer), "alice").Body!;
+        Assert.Null(read.Page);
+        Assert.Contains("twice", read.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_page_after_a_UTF8_byte_order_mark_is_read_as_without_it()
     {
