@@ -46,9 +46,20 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var value = Unwrap(inputData);
         if (value is null || value is string) return value;
         var ids = new List<string?>();
-        if (value is IList list && value is not IDictionary)
+        if (Items(value) is { } items)
         {
-            foreach (var item in list) AddIds(ids, item);
+            // A collection's items, and the items of a collection among them (-UserId $a, $b), one level deep: a list can hold itself.
+            foreach (var item in items)
+            {
+                if (Items(Unwrap(item)) is { } inner)
+                {
+                    foreach (var one in inner) AddIds(ids, one);
+                }
+                else
+                {
+                    AddIds(ids, item);
+                }
+            }
         }
         else
         {
@@ -169,7 +180,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     {
         var value = Unwrap(raw);
         var before = ids.Count;
-        if (value is IList list && value is not IDictionary)
+        if (Items(value) is { } list)
         {
             foreach (var element in list) AddPropertyValue(ids, element, nested);
         }
@@ -196,6 +207,12 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var one = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
         if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
     }
+
+    /// <summary>
+    /// The items of a collection, as PowerShell binds a collection to an array parameter (any IEnumerable but a string,
+    /// a dictionary or an XML node: a hashtable's Keys, a HashSet, a List); null for a single value.
+    /// </summary>
+    private static IEnumerable? Items(object? value) => value is null or IDictionary ? null : LanguagePrimitives.GetEnumerable(value);
 
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 }
