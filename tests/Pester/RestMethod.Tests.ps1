@@ -326,6 +326,43 @@ Describe 'Errors before and after sending' {
     }
 }
 
+Describe 'A run that stops with bodies of a -Body array not yet read' {
+    BeforeAll {
+        $script:appId = [uint32]1400000194
+        $script:emulator = Start-App $appId
+    }
+    AfterAll { $emulator | Stop-Emulator }
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck
+    }
+
+    # An array given to -Body is one input record: when the run stops within it, the bodies after the stop were given
+    # and never sent, and must be in the record (UnansweredIds, and for a fatal answer TargetObject), as the ids of an
+    # -UserId array are for the other commands.
+    It 'a wrong key: every body of the array is in TargetObject and UnansweredIds, in input order' {
+        $wrong = [pscredential]::new($cred.UserName, (ConvertTo-SecureString ('f' * 64) -AsPlainText -Force))
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $wrong -Endpoint $emulator.Url -SkipCheck -PassThru
+        $bodies = 1..20 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) }
+        $err = $null
+        try { Invoke-TencentChatRestMethod -Api $check -Body $bodies -Session $session } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        @($err.Exception.UnansweredIds) | Should -Be @(1..20 | ForEach-Object { "$_" })
+        @($err.TargetObject).Count | Should -Be 20
+        @($err.TargetObject)[19] | Should -Be $bodies[19]
+    }
+
+    It 'under -ErrorAction Stop, a first body refused unsent: the other bodies of the array are not sent, and listed so' {
+        $bodies = @('{"CheckItem": [') + @(2..20 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) })
+        $err = $null
+        try { $null = Invoke-TencentChatRestMethod -Api $check -Body $bodies -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        @($err.Exception.FailedIds) | Should -Be @('1')
+        @($err.Exception.UnansweredIds) | Should -Be @(2..20 | ForEach-Object { "$_" })
+        @(Get-Log $emulator 'account_check').Count | Should -Be 0
+    }
+}
+
 Describe 'Rate control per API' {
     BeforeAll {
         $script:appId = [uint32]1400000193
