@@ -93,26 +93,31 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             if (ShouldSend()) Guard(() => Write(_run!.Add(new Hashtable(), RestBody.Empty, null)));
             return;
         }
-        foreach (var given in Bodies(Body))
+        // One Guard for the whole input: a run that stops within an array of bodies still reads the rest of it into
+        // its record (not sent), before its one terminating error.
+        Guard(() =>
         {
-            if (_run!.Stopped is not null || _writer!.Holding)
+            foreach (var given in Bodies(Body))
             {
-                _writer!.NotSent(_run.NotSent(given)); // the run is ending: the rest of this input is not sent
-                continue;
+                if (_run!.Stopped is not null || _writer!.Holding)
+                {
+                    _writer!.NotSent(_run.NotSent(given)); // the run is ending: the rest of this input is not sent
+                    continue;
+                }
+                byte[]? json = null;
+                TencentChatException? refusal = null;
+                try
+                {
+                    json = RestBody.From(given, JsonToPSObject.Unwrap);
+                }
+                catch (TencentChatException ex)
+                {
+                    refusal = ex;
+                }
+                if (refusal is null && !ShouldSend()) continue; // declined (-WhatIf, -Confirm): not sent, not an error
+                Write(_run!.Add(given, json, refusal));
             }
-            byte[]? json = null;
-            TencentChatException? refusal = null;
-            try
-            {
-                json = RestBody.From(given, JsonToPSObject.Unwrap);
-            }
-            catch (TencentChatException ex)
-            {
-                refusal = ex;
-            }
-            if (refusal is null && !ShouldSend()) continue; // declined (-WhatIf, -Confirm): not sent, not an error
-            Guard(() => Write(_run!.Add(given, json, refusal)));
-        }
+        });
     }
 
     protected override void EndProcessing()
