@@ -122,6 +122,18 @@ Describe 'Bodies in bulk' {
         @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
     }
 
+    It 'says so when no body came, as the other commands do for ids: a warning for an empty pipeline, an error for an empty -Body array; no call' {
+        $null = @() | Invoke-TencentChatRestMethod -Api $check -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        $warned.Count | Should -Be 1
+        "$($warned[0])" | Should -Match 'No body came down the pipeline'
+        $null = Invoke-TencentChatRestMethod -Api $check -Body @() -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoBody,*'
+        $errs[0].Exception.Message | Should -Match '-Body holds no body'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 0
+    }
+
     It '-WhatIf names each body by its place and the API, and sends nothing; a bad body is still refused' {
         $bodies = (New-CheckBody 'u0001'), '{"CheckItem": [', (New-CheckBody 'u0003')
         $log = Join-Path $TestDrive 'whatif.txt'
