@@ -125,6 +125,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         _writer!.InputEnded = true;
         Guard(() => Write(_run!.Complete()));
         _progress!.Complete();
+        // No body read, sent or declined: an empty pipeline, or an empty -Body array ($null is a body, refused as one).
+        if (_run!.Next == 1) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no call was made", "body", "", "bodies", "-Body", "(an empty array)", "TencentChat.NoBody");
     }
 
     protected override void StopProcessing() => _stop.Cancel();
