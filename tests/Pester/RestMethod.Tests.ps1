@@ -88,6 +88,14 @@ Describe 'Bodies in bulk' {
         ($items.AccountStatus -join ',') | Should -BeExactly (($sent | ForEach-Object { Get-Expected $_ }) -join ',')
     }
 
+    It '-Body holding arrays of bodies ($a, $b) sends each body of them, in order, as piping them does' {
+        $a = @((New-CheckBody 'u0001'), (New-CheckBody 'u0002'))
+        $b = @(New-CheckBody 'u0003')
+        $out = @(Invoke-TencentChatRestMethod -Api $check -Body $a, $b -ErrorVariable errs -ErrorAction SilentlyContinue)
+        @($errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }) | Should -BeNullOrEmpty
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,u0002,u0003'
+    }
+
     It 'shows progress in bodies and writes one verbose line per call' {
         $ps = [powershell]::Create()
         try {
