@@ -149,19 +149,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         return false;
     }
 
-    /// <summary>The bodies one input holds: an array (not a dictionary) is several, anything else one.</summary>
-    private static IEnumerable<object?> Bodies(object? input)
-    {
-        var value = input is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : input;
-        if (value is IEnumerable many && value is not string && value is not IDictionary)
-        {
-            foreach (var item in many) yield return item;
-        }
-        else
-        {
-            yield return input;
-        }
-    }
+    /// <summary>The bodies one input holds: a collection (not a dictionary or a string) is several, and so are arrays in it (-Body $a, $b); anything else one.</summary>
+    private static IEnumerable<object?> Bodies(object? input) => InputItems.Of(input) ?? new[] { input };
 
     /// <summary>
     /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or

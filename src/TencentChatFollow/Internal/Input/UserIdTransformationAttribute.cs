@@ -46,20 +46,9 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var value = Unwrap(inputData);
         if (value is null || value is string) return value;
         var ids = new List<string?>();
-        if (Items(value) is { } items)
+        if (InputItems.Of(value) is { } items)
         {
-            // A collection's items, and the items of a collection among them (-UserId $a, $b), one level deep: a list can hold itself.
-            foreach (var item in items)
-            {
-                if (Items(Unwrap(item)) is { } inner)
-                {
-                    foreach (var one in inner) AddIds(ids, one);
-                }
-                else
-                {
-                    AddIds(ids, item);
-                }
-            }
+            foreach (var item in items) AddIds(ids, item);
         }
         else
         {
@@ -180,7 +169,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     {
         var value = Unwrap(raw);
         var before = ids.Count;
-        if (Items(value) is { } list)
+        if (InputItems.Items(value) is { } list)
         {
             foreach (var element in list) AddPropertyValue(ids, element, nested);
         }
@@ -207,12 +196,6 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var one = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
         if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
     }
-
-    /// <summary>
-    /// The items of a collection, as PowerShell binds a collection to an array parameter (any IEnumerable but a string,
-    /// a dictionary or an XML node: a hashtable's Keys, a HashSet, a List); null for a single value.
-    /// </summary>
-    private static IEnumerable? Items(object? value) => value is null or IDictionary ? null : LanguagePrimitives.GetEnumerable(value);
 
     private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 }
