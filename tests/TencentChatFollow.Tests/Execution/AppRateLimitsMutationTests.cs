@@ -6,7 +6,8 @@ namespace TencentChatFollow.Tests.Execution;
 /// <summary>
 /// Behaviour of the app's shared limits (AppRateLimits) that a mutation-testing pass found unchecked: the line of APIs
 /// the app-wide pace holds back (in the order they asked; a late one loses its turn and goes to the back, one that
-/// stopped asking is forgotten). No sleeps: every time is given.
+/// stopped asking is forgotten), the hold's probes after a 60011, the -Verbose line when the app-wide cut is over, and
+/// the app's ceiling when a refusal is answered late. No sleeps: every time is given or moved on a fake clock.
 /// </summary>
 public class AppRateLimitsMutationTests
 {
@@ -105,5 +106,72 @@ public class AppRateLimitsMutationTests
         var (app, asked, turn) = AppWithAFirstInLine();
         for (; turn - asked <= TimeSpan.FromSeconds(3); turn += Ms(250)) TakesTheTurnALost(app, B, turn);
         Assert.True(Take(app, B, turn));
+    }
+
+    /// <summary>
+    /// <paramref name="limiter"/> takes every turn it is given for <paramref name="span"/> of fake time (1 ms steps),
+    /// and the service accepts each call 100 ms after it went; returns the -Verbose lines the acceptances gave.
+    /// </summary>
+    private static List<string> RunAccepted(RateLimiter limiter, ManualClock time, TimeSpan span)
+    {
+        var messages = new List<string>();
+        var inFlight = new Queue<RateSlot>();
+        var end = time.Elapsed + span;
+        while (time.Elapsed < end || inFlight.Count > 0)
+        {
+            while (inFlight.Count > 0 && inFlight.Peek().SentAt + Ms(100) <= time.Elapsed)
+                if (limiter.Accepted(inFlight.Dequeue(), 200) is { } message) messages.Add(message);
+            if (time.Elapsed < end)
+                while (limiter.TryAcquire(200, TimeSpan.MaxValue, out var slot, out _)) inFlight.Enqueue(slot);
+            time.Advance(Ms(1));
+        }
+        return messages;
+    }
+
+    [Fact]
+    public void When_the_app_wide_cut_is_over_the_acceptance_that_ends_it_says_so_once()
+    {
+        var (limiter, time) = RateLimiterTests.Make();
+        Assert.Empty(RunAccepted(limiter, time, TimeSpan.FromSeconds(1)));
+        var refused = RateLimiterTests.TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        Assert.Contains("(60011)", limiter.Refused(new RateSlot(refused, false, null), 200, "60011"), StringComparison.Ordinal);
+        Assert.NotNull(limiter.App.CurrentRate(time.Elapsed)); // the app's calls are held back
+
+        var messages = RunAccepted(limiter, time, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(["Calls go through again: the app-wide cut is over."], messages);
+        Assert.Null(limiter.App.CurrentRate(time.Elapsed));
+    }
+
+    [Fact]
+    public void While_the_app_holds_back_after_a_60011_its_probes_go_one_each_probe_interval()
+    {
+        // Nothing accepted before the refusal: the app holds back for a whole window, probing.
+        var (limiter, time) = RateLimiterTests.Make();
+        var first = RateLimiterTests.TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        limiter.Refused(new RateSlot(first, false, null), 200, "60011");
+        Assert.Equal(0, limiter.CurrentRate(200));
+
+        var probes = RateLimiterTests.TakeTurns(limiter, time, 200, 5);
+
+        var interval = RateControlSettings.Default.ProbeInterval;
+        Assert.True(probes[^1] - probes[0] < Window, "the probes went after the hold");
+        for (var i = 2; i < probes.Count; i++) Assert.Equal(interval, probes[i] - probes[i - 1]);
+    }
+
+    [Fact]
+    public void An_apps_refusal_answered_after_two_windows_cuts_from_the_ceiling_of_the_API_that_sent_it()
+    {
+        // The app's ceiling adds up the APIs that sent within the last two windows; when none did (the refused call's
+        // answer took longer), it is still at least the ceiling of one of its APIs, not one call a second.
+        var (limiter, time) = RateLimiterTests.Make();
+        var sent = RateLimiterTests.TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        var message = limiter.Refused(new RateSlot(sent, false, null), 200, "60011");
+
+        Assert.Contains("the app's quota for all APIs together is shared; slowing from 200 to", message, StringComparison.Ordinal);
     }
 }
