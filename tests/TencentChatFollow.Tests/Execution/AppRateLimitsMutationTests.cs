@@ -108,6 +108,18 @@ public class AppRateLimitsMutationTests
         Assert.True(Take(app, B, turn));
     }
 
+    [Fact]
+    public void An_API_that_has_not_sent_yet_takes_a_turn_the_first_in_line_lost_as_soon_as_one_that_has_sent_would()
+    {
+        // B has never sent: its own pacer has no turn behind it, so its turn is "now" whenever it asks (not as early
+        // as a late turn may catch up to). A, first in line, does not come for the app's turn; B must not wait for A
+        // to be forgotten (3 s), only the CatchUp any other API waits.
+        var (app, _, turn) = AppWithAFirstInLine();
+        Assert.False(app.TryTake(B, 200, turn, turn, outagePacing: true, out var next));
+        Assert.Equal(turn + RatePacer.CatchUp, next);
+        Assert.True(app.TryTake(B, 200, next, next, outagePacing: true, out _), "B waits for A though A lost the app's turn");
+    }
+
     /// <summary>
     /// <paramref name="limiter"/> takes every turn it is given for <paramref name="span"/> of fake time (1 ms steps),
     /// and the service accepts each call 100 ms after it went; returns the -Verbose lines the acceptances gave.
