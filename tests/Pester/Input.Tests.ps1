@@ -272,6 +272,27 @@ Describe 'An id property that holds a list' {
     }
 }
 
+Describe 'A collection of ids given to -UserId' {
+    BeforeEach { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+
+    # PowerShell binds any collection (not a string, dictionary or XML node) to a [string[]] parameter as its items;
+    # so does piping it. -UserId must too, not refuse the collection as one object that carries no id.
+    It '-UserId <Name>: each id answered once, in the collection''s order, nothing refused' -ForEach @(
+        @{ Name = 'holding two arrays ($a, $b)'; Make = { param($u) @($u[0], $u[1]), @($u[2]) } }
+        @{ Name = 'given a hashtable''s Keys'; Make = { param($u) $seen = @{}; foreach ($x in $u) { $seen[$x] = 1 }; , $seen.Keys } }
+        @{ Name = 'given a SortedSet'; Make = { param($u) , [System.Collections.Generic.SortedSet[string]]$u } }
+    ) {
+        $u = @($graph.Users | Select-Object -First 3)
+        $given = & $Make $u
+        $order = @($given | ForEach-Object { $_ })
+        $rows = @(Get-TencentChatFollowInfo -UserId $given -ErrorVariable errs -ErrorAction SilentlyContinue)
+
+        @($errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }) | Should -BeNullOrEmpty
+        ($rows.UserId -join ',') | Should -Be ($order -join ',')
+        (@(Get-SentIds | Sort-Object) -join ',') | Should -Be ((@($u) | Sort-Object) -join ',')
+    }
+}
+
 Describe 'No ids at all' {
     It 'a pipeline that brings no id writes one warning: <Name>' -ForEach @(
         @{ Name = 'an empty file'; Make = { $f = Join-Path $TestDrive 'empty.txt'; Set-Content -LiteralPath $f -Value @(); Get-Content -LiteralPath $f } }

@@ -88,6 +88,14 @@ Describe 'Bodies in bulk' {
         ($items.AccountStatus -join ',') | Should -BeExactly (($sent | ForEach-Object { Get-Expected $_ }) -join ',')
     }
 
+    It '-Body holding arrays of bodies ($a, $b) sends each body of them, in order, as piping them does' {
+        $a = @((New-CheckBody 'u0001'), (New-CheckBody 'u0002'))
+        $b = @(New-CheckBody 'u0003')
+        $out = @(Invoke-TencentChatRestMethod -Api $check -Body $a, $b -ErrorVariable errs -ErrorAction SilentlyContinue)
+        @($errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }) | Should -BeNullOrEmpty
+        ($out.ResultItem.UserID -join ',') | Should -Be 'u0001,u0002,u0003'
+    }
+
     It 'shows progress in bodies and writes one verbose line per call' {
         $ps = [powershell]::Create()
         try {
@@ -120,6 +128,18 @@ Describe 'Bodies in bulk' {
         $log.Count | Should -Be 2
         $two = @(Invoke-TencentChatRestMethod $check @((New-CheckBody 'n00001'), '{"CheckItem":[{"UserID":"n00002"}]}') -Raw)
         @($two | ForEach-Object { ($_ | ConvertFrom-Json).ResultItem[0].UserID }) | Should -Be @('n00001', 'n00002') -Because 'an array given to -Body is several bodies, in order'
+    }
+
+    It 'says so when no body came, as the other commands do for ids: a warning for an empty pipeline, an error for an empty -Body array; no call' {
+        $null = @() | Invoke-TencentChatRestMethod -Api $check -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable errs
+        $errs.Count | Should -Be 0
+        $warned.Count | Should -Be 1
+        "$($warned[0])" | Should -Match 'No body came down the pipeline'
+        $null = Invoke-TencentChatRestMethod -Api $check -Body @() -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoBody,*'
+        $errs[0].Exception.Message | Should -Match '-Body holds no body'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 0
     }
 
     It '-WhatIf names each body by its place and the API, and sends nothing; a bad body is still refused' {
@@ -323,6 +343,43 @@ Describe 'Errors before and after sending' {
         $err.Exception.Message | Should -Match 'secret key'
         $errs.Count | Should -Be 1 -Because 'one error for the run, none per body'
         @(Get-Log $emulator 'account_check').Count | Should -Be 1 -Because 'the first call goes alone'
+    }
+}
+
+Describe 'A run that stops with bodies of a -Body array not yet read' {
+    BeforeAll {
+        $script:appId = [uint32]1400000194
+        $script:emulator = Start-App $appId
+    }
+    AfterAll { $emulator | Stop-Emulator }
+    BeforeEach {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck
+    }
+
+    # An array given to -Body is one input record: when the run stops within it, the bodies after the stop were given
+    # and never sent, and must be in the record (UnansweredIds, and for a fatal answer TargetObject), as the ids of an
+    # -UserId array are for the other commands.
+    It 'a wrong key: every body of the array is in TargetObject and UnansweredIds, in input order' {
+        $wrong = [pscredential]::new($cred.UserName, (ConvertTo-SecureString ('f' * 64) -AsPlainText -Force))
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $wrong -Endpoint $emulator.Url -SkipCheck -PassThru
+        $bodies = 1..20 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) }
+        $err = $null
+        try { Invoke-TencentChatRestMethod -Api $check -Body $bodies -Session $session } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
+        @($err.Exception.UnansweredIds) | Should -Be @(1..20 | ForEach-Object { "$_" })
+        @($err.TargetObject).Count | Should -Be 20
+        @($err.TargetObject)[19] | Should -Be $bodies[19]
+    }
+
+    It 'under -ErrorAction Stop, a first body refused unsent: the other bodies of the array are not sent, and listed so' {
+        $bodies = @('{"CheckItem": [') + @(2..20 | ForEach-Object { New-CheckBody ('u{0:d4}' -f $_) })
+        $err = $null
+        try { $null = Invoke-TencentChatRestMethod -Api $check -Body $bodies -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidBody,*'
+        @($err.Exception.FailedIds) | Should -Be @('1')
+        @($err.Exception.UnansweredIds) | Should -Be @(2..20 | ForEach-Object { "$_" })
+        @(Get-Log $emulator 'account_check').Count | Should -Be 0
     }
 }
 

@@ -85,17 +85,31 @@ internal abstract class ApiProtocol
     /// </summary>
     private static void Contradiction(JsonElement root, int errorCode)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var field in root.EnumerateObject())
+        if (DoubledName(root) is { } twice)
         {
-            if (!names.Add(field.Name))
-                throw new FormatException($"The answer contradicts itself: it gives '{Text.ServerText.Safe(field.Name, 60)}' twice, and the service may mean either value.");
+            // A name is shown whole or not at all: cut, it could keep part of a UserSig that the scrub after no longer finds.
+            var name = twice.Length <= 40 ? "'" + Text.ServerText.Safe(twice, int.MaxValue) + "'" : FormattableString.Invariant($"a name of {twice.Length} characters");
+            throw new FormatException($"The answer contradicts itself: it gives {name} twice, and the service may mean either value.");
         }
         if (errorCode == 0 && root.TryGetProperty("ActionStatus", out var status) && status.ValueKind == JsonValueKind.String
             && string.Equals(status.GetString(), "FAIL", StringComparison.OrdinalIgnoreCase))
         {
             throw new FormatException("The answer contradicts itself: its ActionStatus is FAIL but its ErrorCode is 0 (success).");
         }
+    }
+
+    /// <summary>
+    /// The first name <paramref name="obj"/> (a JSON object) gives twice, or null: such an object says two things at
+    /// once (JSON readers differ on which value wins; this one keeps the last), so neither value can be trusted.
+    /// </summary>
+    protected static string? DoubledName(JsonElement obj)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in obj.EnumerateObject())
+        {
+            if (!names.Add(field.Name)) return field.Name;
+        }
+        return null;
     }
 
     /// <summary>

@@ -33,7 +33,8 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
 
     /// <summary>
     /// Parses an answer to a call as <paramref name="from"/>. Throws <see cref="System.FormatException"/> when the
-    /// envelope is not the documented JSON; an item with mistyped fields, or a negative ResultCode, lands in BadItems.
+    /// envelope is not the documented JSON; an item with mistyped fields, a negative ResultCode or a name given twice
+    /// lands in BadItems (one that gives To_Account twice is no account's: its ids are missing).
     /// </summary>
     public ApiAnswer<AnswerItems<TResult>> ParseAnswer(byte[] body, string from)
         => ParseEnvelope(body, root =>
@@ -51,6 +52,13 @@ internal abstract class BatchProtocol<TResult> : ApiProtocol
             return; // cannot say whose it is: the id it was for will be reported missing
         }
         var id = account.GetString()!;
+        if (DoubledName(item) is { } twice)
+        {
+            // Two To_Account values: the item is no one account's, and each id it names is reported missing. The name is
+            // not shown: it is the server's text, and no UserSig is at hand here to take out of it before it is cut.
+            if (twice != "To_Account") answer.BadItems[id] = "it gives a field twice, and the service may mean either value";
+            return;
+        }
         if (!TryInt(item, "ResultCode", out var resultCode))
         {
             answer.BadItems[id] = "its ResultCode is missing or not a number";

@@ -69,7 +69,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
 
     /// <summary>
     /// Parses an answer for <paramref name="user"/>'s list. A page the module cannot use whole (an entry without a
-    /// To_Account string or with an empty or blank one, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
+    /// To_Account string or with an empty or blank one, an entry that gives a field twice, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
     /// which cannot say whether the list goes on) is a <see cref="PageRead"/> with its problem, as a per-id API's
     /// mistyped item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
     /// </summary>
@@ -93,6 +93,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
                 return "a FollowItem has no To_Account string";
             if (string.IsNullOrWhiteSpace(account.GetString()))
                 return "a FollowItem's To_Account is empty or blank, so the entry names no account";
+            if (DoubledName(item) is not null) return "a FollowItem gives a field twice, and the service may mean either value";
             if (FollowTimeProblem(item, out var time) is { } why) return why;
             var profile = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (item.TryGetProperty("ProfileItem", out var tags) && tags.ValueKind == JsonValueKind.Array)
@@ -137,7 +138,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
     private static object? Plain(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.TryGetInt64(out var n) ? n : value.GetDouble(),
+        JsonValueKind.Number => RestJson.Number(value),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,

@@ -47,7 +47,8 @@ internal static class RestBody
         if (top is string json) return FromJson(json);
         if (top is not IDictionary)
         {
-            throw Invalid($"The body must be a JSON object: a hashtable, an ordered dictionary, an object with properties, or a JSON text such as '{{\"CheckItem\":[{{\"UserID\":\"user001\"}}]}}'; {Describe(top)} is not one.");
+            throw Invalid($"The body must be a JSON object: a hashtable, an ordered dictionary, a [pscustomobject] (as Import-Csv and ConvertFrom-Json give), or a JSON text such as '{{\"CheckItem\":[{{\"UserID\":\"user001\"}}]}}'; {Describe(top)} is not one."
+                + (top is null or string or IEnumerable || top.GetType().IsPrimitive ? "" : " To send an object's properties, pick them first: $object | Select-Object Name1, Name2."));
         }
         using var stream = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(stream, Options))

@@ -89,7 +89,8 @@ internal static class RestJson
         }
     }
 
-    private static object Number(JsonElement element)
+    /// <summary>A JSON number as a plain value: Int64, Decimal for a whole number beyond it (exactly), Double, or its text beyond Double's range.</summary>
+    internal static object Number(JsonElement element)
     {
         if (element.TryGetInt64(out var whole)) return whole;
         var text = element.GetRawText();

@@ -93,26 +93,31 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
             if (ShouldSend()) Guard(() => Write(_run!.Add(new Hashtable(), RestBody.Empty, null)));
             return;
         }
-        foreach (var given in Bodies(Body))
+        // One Guard for the whole input: a run that stops within an array of bodies still reads the rest of it into
+        // its record (not sent), before its one terminating error.
+        Guard(() =>
         {
-            if (_run!.Stopped is not null || _writer!.Holding)
+            foreach (var given in Bodies(Body))
             {
-                _writer!.NotSent(_run.NotSent(given)); // the run is ending: the rest of this input is not sent
-                continue;
+                if (_run!.Stopped is not null || _writer!.Holding)
+                {
+                    _writer!.NotSent(_run.NotSent(given)); // the run is ending: the rest of this input is not sent
+                    continue;
+                }
+                byte[]? json = null;
+                TencentChatException? refusal = null;
+                try
+                {
+                    json = RestBody.From(given, JsonToPSObject.Unwrap);
+                }
+                catch (TencentChatException ex)
+                {
+                    refusal = ex;
+                }
+                if (refusal is null && !ShouldSend()) continue; // declined (-WhatIf, -Confirm): not sent, not an error
+                Write(_run!.Add(given, json, refusal));
             }
-            byte[]? json = null;
-            TencentChatException? refusal = null;
-            try
-            {
-                json = RestBody.From(given, JsonToPSObject.Unwrap);
-            }
-            catch (TencentChatException ex)
-            {
-                refusal = ex;
-            }
-            if (refusal is null && !ShouldSend()) continue; // declined (-WhatIf, -Confirm): not sent, not an error
-            Guard(() => Write(_run!.Add(given, json, refusal)));
-        }
+        });
     }
 
     protected override void EndProcessing()
@@ -120,6 +125,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         _writer!.InputEnded = true;
         Guard(() => Write(_run!.Complete()));
         _progress!.Complete();
+        // No body read, sent or declined: an empty pipeline, or an empty -Body array ($null is a body, refused as one).
+        if (_run!.Next == 1) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no call was made", "body", "", "bodies", "-Body", "(an empty array)", "TencentChat.NoBody");
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -142,19 +149,8 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         return false;
     }
 
-    /// <summary>The bodies one input holds: an array (not a dictionary) is several, anything else one.</summary>
-    private static IEnumerable<object?> Bodies(object? input)
-    {
-        var value = input is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : input;
-        if (value is IEnumerable many && value is not string && value is not IDictionary)
-        {
-            foreach (var item in many) yield return item;
-        }
-        else
-        {
-            yield return input;
-        }
-    }
+    /// <summary>The bodies one input holds: a collection (not a dictionary or a string) is several, and so are arrays in it (-Body $a, $b); anything else one.</summary>
+    private static IEnumerable<object?> Bodies(object? input) => InputItems.Of(input) ?? new[] { input };
 
     /// <summary>
     /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or

@@ -99,6 +99,29 @@ public class FollowFamilyProtocolTests
         }
     }
 
+    /// <summary>
+    /// An item that gives a name twice says two things at once, as an envelope that does (which is refused): the JSON
+    /// reader keeps the last value, so a pair Tencent refused (30003 first) would come out done, or the other way round.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"To_Account\":\"bob\",\"ResultCode\":30003,\"ResultInfo\":\"no such account\",\"ResultCode\":0}")]
+    [InlineData("{\"To_Account\":\"bob\",\"ResultCode\":0,\"ResultInfo\":\"\",\"ResultCode\":30003}")]
+    public void A_write_item_that_gives_a_name_twice_is_a_bad_item_asked_again_not_a_change_or_an_error(string item)
+    {
+        var answer = Parse(FollowChangeProtocol.Add, item);
+        Assert.Empty(answer.Items);
+        Assert.Contains("twice", Assert.Single(answer.BadItems).Value, StringComparison.Ordinal);
+    }
+
+    /// <summary>An item that names two accounts says of neither: both are missing from the answer (asked again), neither is done.</summary>
+    [Fact]
+    public void A_write_item_that_gives_To_Account_twice_is_no_accounts_item()
+    {
+        var answer = Parse(FollowChangeProtocol.Add, "{\"To_Account\":\"carol\",\"ResultCode\":0,\"To_Account\":\"bob\"}");
+        Assert.Empty(answer.Items);
+        Assert.Empty(answer.BadItems);
+    }
+
     [Fact]
     public void An_OK_answer_without_its_item_array_is_not_the_documented_JSON()
         => Assert.Throws<FormatException>(() => FollowCheckProtocol.Instance.ParseAnswer(Encoding.UTF8.GetBytes("{\"ErrorCode\":0,\"FollowInfo\":[]}"), "alice"));

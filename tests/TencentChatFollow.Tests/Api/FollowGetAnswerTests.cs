@@ -99,6 +99,18 @@ public class FollowGetAnswerTests
         Assert.Contains("To_Account is empty or blank", read.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>An entry that gives a field twice (two accounts, two times) says two things at once: the page is not used, as a batched API's item that does so is not.</summary>
+    [Theory]
+    [InlineData("\"To_Account\":\"fan\"", "\"To_Account\":\"fan\",\"To_Account\":\"other\"")]
+    [InlineData("\"FollowTime\":1700000000", "\"FollowTime\":1700000000,\"FollowTime\":1600000000")]
+    public void An_entry_that_gives_a_field_twice_makes_the_page_unusable(string field, string twice)
+    {
+        var answer = Page("1700000000").Replace(field, twice, StringComparison.Ordinal);
+        var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(answer), "alice").Body!;
+        Assert.Null(read.Page);
+        Assert.Contains("twice", read.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_page_after_a_UTF8_byte_order_mark_is_read_as_without_it()
     {
@@ -106,6 +118,22 @@ public class FollowGetAnswerTests
         var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(bytes, "alice").Body!;
         Assert.Null(read.Problem);
         Assert.Equal("fan", Assert.Single(read.Page!.Entries).UserId);
+    }
+
+    /// <summary>
+    /// A profile value that is a whole number past Int64 (a uint64 custom field) is kept exactly, as
+    /// Invoke-TencentChatRestMethod keeps it (Decimal), not rounded to a Double; one past Double's range does not spoil
+    /// the page (and the user's list with it), it is kept as its text.
+    /// </summary>
+    [Theory]
+    [InlineData("18446744073709551615", "18446744073709551615")]
+    [InlineData("-9223372036854775809", "-9223372036854775809")]
+    [InlineData("1e400", "1e400")]
+    public void A_profile_number_past_Int64_is_kept_exactly_and_does_not_spoil_the_page(string value, string kept)
+    {
+        var answer = Page("1700000000").Replace("\"ProfileItem\":[]", "\"ProfileItem\":[{\"Tag\":\"Tag_Profile_Custom_Id\",\"Value\":" + value + "}]", StringComparison.Ordinal);
+        var entry = Assert.Single(Read(answer).Entries);
+        Assert.Equal(kept, Convert.ToString(entry.Profile["Tag_Profile_Custom_Id"], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Runs the pipeline side of a run; a run that waits for ever fails the test instead of hanging the suite.</summary>

@@ -128,6 +128,30 @@ public class ProxyTests
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:s3cret")), seen[1].ProxyAuthorization);
     }
 
+    /// <summary>
+    /// With no -Proxy the platform's proxy applies, and HTTPS_PROXY=http://user:password@host:port is a common way to
+    /// give one: .NET keeps the user and password in the proxy's URI and names that URI in its error when the proxy
+    /// refuses the tunnel (407). The handler here is what that setting gives (a proxy URI with its user info).
+    /// </summary>
+    [Fact]
+    public async Task A_system_proxy_that_refuses_the_tunnel_does_not_bring_its_password_into_the_error()
+    {
+        using var proxy = new FakeProxy(requireAuth: true);
+        using var handler = new SocketsHttpHandler { Proxy = new WebProxy(new Uri($"http://ops:pr0xy-s3cret@127.0.0.1:{proxy.Address.Port}/")), UseProxy = true };
+        var appId = (uint)Interlocked.Increment(ref _nextAppId);
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, "administrator", new Uri("https://chat.invalid/"), null, sig, 200, 0, TimeSpan.FromSeconds(5), transport: handler);
+
+        var result = await new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true).ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
+
+        Assert.StartsWith("CONNECT chat.invalid:443", proxy.Seen.First().RequestLine, StringComparison.Ordinal);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+        Assert.Contains("407", error.Message, StringComparison.Ordinal);
+        foreach (var text in result.Verbose.Concat(result.Debug).Append(error.Message).Append(result.Fatal?.Message ?? ""))
+            Assert.DoesNotContain("pr0xy-s3cret", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ftp://proxy:21/")]
     [InlineData("http://user:pw@proxy:8080/")]

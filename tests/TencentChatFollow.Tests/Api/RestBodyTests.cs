@@ -95,6 +95,18 @@ public class RestBodyTests
     }
 
     [Fact]
+    public void An_object_of_a_class_is_refused_with_how_to_pass_its_properties()
+    {
+        // A PowerShell class instance or any .NET object has properties too: the message must not say that "an object
+        // with properties" is wanted and that this one is not one, but which objects are taken and how to make one.
+        var message = Refused(new Version(1, 2)).Message;
+        Assert.Contains("[System.Version] is not one", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("an object with properties", message, StringComparison.Ordinal);
+        Assert.Contains("[pscustomobject]", message, StringComparison.Ordinal);
+        Assert.Contains("Select-Object", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Values_JSON_cannot_hold_are_refused_with_where_they_are()
     {
         Assert.Contains("at Items[1].Value", Refused(new Hashtable { ["Items"] = new object[] { 1, new Hashtable { ["Value"] = new System.IO.MemoryStream() } } }).Message, StringComparison.Ordinal);

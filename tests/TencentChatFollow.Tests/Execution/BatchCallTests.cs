@@ -1307,6 +1307,45 @@ public class BatchCallTests
         if (offset == 0) Assert.Contains("starting '<redacted> is not JSON'", result.Outcomes[0].Error!.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A page in the way (a proxy's block page, a captive portal's login) that links back to the request's URL, put whole
+    /// into a query parameter of its own and so percent-encoded once more: "usersig%3D" and the sig with %252A for '*'.
+    /// </summary>
+    [Fact]
+    public async Task A_usersig_in_a_request_url_that_a_page_repeats_percent_encoded_is_scrubbed()
+    {
+        using var server = new FakeTransport((r, _) => new Reply(200,
+            "<html><body>Blocked. <a href=\"https://gateway.example/login?next=" + Uri.EscapeDataString($"https://chat.invalid/v4/follow/follow_get_info?sdkappid=1&identifier=administrator&usersig={r.Raw("usersig")}&random=1&contenttype=json") + "\">sign in</a></body></html>",
+            ContentType: "text/html"));
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Equal("TencentChat.InvalidResponse", Assert.Single(result.Outcomes).Error!.ErrorId);
+        Assert.Contains(result.Debug, d => d.Contains("gateway.example", StringComparison.Ordinal));
+        var sig = Assert.Single(rig.Requests).Query("usersig");
+        for (var i = 0; i + 12 <= sig.Length; i += 6)
+            Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// An envelope that gives a name twice is refused with the name in the message; a name that repeats the usersig must
+    /// not leave the sig's first part there (cut to the characters shown, then scrubbed: the scrub no longer knows it).
+    /// </summary>
+    [Fact]
+    public async Task No_part_of_a_usersig_an_envelope_gives_as_a_name_twice_reaches_a_message()
+    {
+        using var server = new FakeTransport((r, _) => Ok(Item("a", 1, 1, 1)) with { Body = "{\"" + r.Query("usersig") + "\":1,\"" + r.Query("usersig") + "\":2," + Ok(Item("a", 1, 1, 1)).Body[1..] });
+        var rig = Make(server, maxRetry: 0);
+
+        var result = await rig.Run("a");
+
+        Assert.Contains("twice", Assert.Single(result.Outcomes).Error!.Message, StringComparison.Ordinal);
+        var sig = Assert.Single(rig.Requests).Query("usersig");
+        for (var i = 0; i + 12 <= sig.Length; i += 6)
+            Assert.All(AllText(result), text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task An_item_ResultInfo_that_repeats_the_raw_usersig_is_scrubbed()
     {
@@ -1317,6 +1356,26 @@ public class BatchCallTests
 
         Assert.Equal(30001, Assert.Single(result.Outcomes).Error!.Code);
         AssertNoSig(result, rig.Requests.Select(r => r.Query("usersig")));
+    }
+
+    /// <summary>
+    /// The usersig as the request carried it in its URL (percent-encoded: each '*' of Tencent's Base64 is %2A), repeated
+    /// on its own by an item's ResultInfo or a call's ErrorInfo, without the "usersig=" before it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_usersig_echoed_as_the_url_carried_it_is_scrubbed(bool inItem)
+    {
+        const string sig = "eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwjDB4pTsxIKCzBQlK0MTAyiAyKRWFGQWpQLFTU1NjeCiJZm5YDEzS0tDAyOYaHFmOtBM54KsUqeUwGLLqPK8UndHryCL-Lx8-1RPy7Ty1AijMk9f30hLk0x-r3CvSFulWgAPYy*9";
+        using var server = new FakeTransport((r, _) => inItem ? Ok(FailedItem("a", 30001, "bad sig " + r.Raw("usersig"))) : Fail(30001, "bad sig " + r.Raw("usersig")));
+        var rig = Make(server, maxRetry: 0, sig: new StaticSigSource(sig));
+
+        var result = await rig.Run("a");
+
+        Assert.Contains("%2A9", Assert.Single(rig.Requests).Raw("usersig"), StringComparison.Ordinal);
+        Assert.Equal(30001, Assert.Single(result.Outcomes).Error!.Code);
+        AssertNoSig(result, new[] { sig });
     }
 
     [Theory]

@@ -330,6 +330,33 @@ public class CallTransportTests
             line => Assert.DoesNotContain(line, char.IsControl));
     }
 
+    /// <summary>
+    /// A redirect whose reason phrase repeats the usersig where the 500 characters a message shows of it end: the sig is
+    /// taken out before the phrase is cut, not after (a cut would leave its first part, which the scrub no longer knows).
+    /// </summary>
+    [Fact]
+    public async Task No_part_of_a_usersig_a_redirects_reason_phrase_repeats_where_it_is_cut_reaches_the_error()
+    {
+        var sigs = new List<string>();
+        using var server = new FakeTransport((request, received, _, _) =>
+        {
+            var sig = received.Query("usersig");
+            lock (sigs) sigs.Add(sig);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Found) { ReasonPhrase = new string('x', 470) + sig, Headers = { Location = new Uri("http://elsewhere.example/") } });
+        });
+        var session = server.Session(maxRetry: 0, clock: new InstantClock(DateTimeOffset.UtcNow));
+
+        var result = await Call(new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: true), 1);
+
+        var texts = result.Outcomes.Select(o => o.Error!.Message).Append(result.Fatal!.Message).Concat(result.Verbose).Concat(result.Debug).ToList();
+        Assert.Contains("xxxxxxxxxx", result.Fatal.Message, StringComparison.Ordinal);
+        foreach (var sig in sigs)
+        {
+            for (var i = 0; i + 12 <= sig.Length; i += 6)
+                Assert.All(texts, text => Assert.DoesNotContain(sig.Substring(i, 12), text, StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void A_TLS_failure_is_a_rejected_certificate_only_when_a_certificate_was_judged()
     {

@@ -466,6 +466,20 @@ public class ListRunTests
     }
 
     [Fact]
+    public void Disposing_the_run_a_second_time_does_nothing()
+    {
+        // Get-TencentChatFollow disposes the run when it ends on a held error (-ErrorAction Stop), and PowerShell then
+        // disposes the command, which disposes the run again: that must not throw from the pipeline's cleanup.
+        using var fake = new FakeTransport((_, _, _, _) => throw new InvalidOperationException("no call is made"));
+        var run = new ListRun(fake.Session(timeout: TimeSpan.FromMinutes(5), clock: new InstantClock(DateTimeOffset.UtcNow)), FollowRelation.Follower, 1000, 1, CancellationToken.None);
+        run.Dispose();
+
+        var again = Record.Exception(run.Dispose);
+
+        Assert.Null(again);
+    }
+
+    [Fact]
     public async Task A_fatal_answer_cancels_the_calls_of_the_lists_behind_it()
     {
         // a's second page stops the run while b's first page is still on the wire: b's call is not left to run until

@@ -32,6 +32,7 @@ public class QuotaSharingRowsTests(ITestOutputHelper output)
     [InlineData(2, 0, 1000)]     // (1) two at once, cold, 20k ids each
     [InlineData(3, 0, 700, Skip = "Issue 18 open: 91.4% together but 4.8% refused: three cold starts at the ceiling overflow the first window (about 75 refused calls, 3.5% of the row) before any answer comes back")]      // (2) three at once, cold, 14k ids each
     [InlineData(2, 3000, 1050, Skip = "Issue 18 open: 75.3% together, 3.4% refused (was 50%, 7.7%): B takes back what A left, but only when its hold of a few seconds ends")]  // (3) B starts 3 s after A, 21k ids each
+    [InlineData(2, 400, 1000, Skip = "Issue 18 open: 73.2% together, 2.4% refused: launched together, the second ready 0.4 s after the first (as cold processes on a busy machine are), it got 60 calls of the first full second to the first's 140, what it would get had two others started with it; it takes a third (67 calls/s) to the first's half and both hold that for the run")]   // (1) as processes start, 0.4 s apart
     [InlineData(3, 1000, 700, Skip = "Issue 18 open: 75.9% together, 5.7% refused (was 64%, 10.6%): two newcomers into full windows, and the two left hold their levels for seconds after the first ends")]   // (4) three launched 1 s apart, 14k ids each
     public void Jobs_started_on_their_own_schedules_share_the_quota(int jobs, int apartMs, int calls)
     {

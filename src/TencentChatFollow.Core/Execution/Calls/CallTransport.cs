@@ -104,7 +104,7 @@ internal sealed class CallTransport
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && FindTlsFailure(ex) is { } tls)
         {
-            var why = Text.ServerText.Safe(Redactor.Scrub(tls.Failure.Message, sig)).TrimEnd('.');
+            var why = Text.ServerText.Safe(Redactor.ScrubNetworkError(tls.Failure.Message, sig)).TrimEnd('.');
             if (tls.Certificate)
             {
                 return Undelivered(TransportFault.CertificateRejected, sig, new TencentChatException("TencentChat.CertificateRejected", ErrorKind.ConnectionError,
@@ -116,14 +116,14 @@ internal sealed class CallTransport
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var failed = Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
-                $"The connection to {Authority} failed: {Text.ServerText.Safe(Redactor.Scrub(Innermost(ex).Message, sig))}"));
+                $"The connection to {Authority} failed: {Text.ServerText.Safe(Redactor.ScrubNetworkError(Innermost(ex).Message, sig))}"));
             failed.NotDelivered = NeverConnected(ex);
             return failed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return Fault(TransportFault.RequestFailed, sig, new TencentChatException("TencentChat.RequestFailed", ErrorKind.ConnectionError,
-                $"The request could not be made ({ex.GetType().Name}: {Redactor.Scrub(ex.Message, sig)}). Please report this with the -Verbose output."));
+                $"The request could not be made ({ex.GetType().Name}: {Redactor.ScrubNetworkError(ex.Message, sig)}). Please report this with the -Verbose output."));
         }
     }
 
@@ -196,7 +196,7 @@ internal sealed class CallTransport
         var target = location is not null && Uri.TryCreate(_session.Endpoint, location, out var where)
             ? $"to {where.Scheme}://{where.Authority}"
             : "with no usable Location";
-        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(response.ReasonPhrase)).TrimEnd();
+        var status = string.Format(CultureInfo.InvariantCulture, "{0} {1}", (int)response.StatusCode, Text.ServerText.Safe(Redactor.Scrub(response.ReasonPhrase, sig))).TrimEnd();
         return new TencentChatException("TencentChat.HttpError", ErrorKind.InvalidResponse, Redactor.Scrub(
             $"HTTP {status} from {Authority}: a redirect {target}, not followed. Tencent's REST API does not redirect, so {Authority} is not its endpoint; check -Endpoint and -Region (and -Proxy).", sig));
     }

@@ -11,11 +11,19 @@ namespace TencentChatFollow.Execution;
 internal static class Redactor
 {
     // A backslash goes only with the character after it: text that is JSON (a body, a cut of one) holds escapes such
-    // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken.
-    private static readonly Regex SigInQuery = new(@"(usersig=)(?:\\\S|[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // as \" and \u0065, and taking a backslash alone would leave that character unescaped and the JSON broken. The
+    // query may itself be percent-encoded (a page that links back to the request URL as a parameter of its own):
+    // usersig%3D..., up to an encoded '&' (%26).
+    private static readonly Regex SigInQuery = new(@"(usersig(?:=|%3D))(?:\\\S|(?!%26)[^&\s""'\\])*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    // The user and password of a URI (http://user:password@proxy:8080/): .NET names the proxy's URI as it was given in
+    // its errors (a system proxy from HTTPS_PROXY keeps them there), and the module passes those messages on.
+    private static readonly Regex UserInfo = new(@"(\b[a-z][a-z0-9+.\-]*://)[^/\s@'""<>]+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;.
+    /// Replaces the value of any usersig query parameter, and every occurrence of the given secrets, with &lt;redacted&gt;:
+    /// each as it is and as a URL's query carries it (percent-encoded, Tencent Base64's '*' as %2A), the form a server
+    /// that repeats the request's usersig on its own gives back.
     /// </summary>
     public static string Scrub(string? text, params string?[] secrets)
     {
@@ -23,10 +31,20 @@ internal static class Redactor
         var result = SigInQuery.Replace(text, "$1<redacted>");
         foreach (var secret in secrets)
         {
-            if (!string.IsNullOrEmpty(secret) && secret!.Length >= 8) result = result.Replace(secret, "<redacted>");
+            if (string.IsNullOrEmpty(secret) || secret!.Length < 8) continue;
+            result = result.Replace(secret, "<redacted>");
+            var inUrl = Uri.EscapeDataString(secret);
+            if (inUrl != secret) result = result.Replace(inUrl, "<redacted>");
         }
         return result;
     }
+
+    /// <summary>
+    /// <see cref="Scrub"/> for the message of an exception the network stack threw, which also names URIs with their
+    /// user and password (a proxy's): those are taken out too. Not for an answer's data, whose URIs are the service's.
+    /// </summary>
+    public static string ScrubNetworkError(string? message, string sig)
+        => Scrub(string.IsNullOrEmpty(message) ? message : UserInfo.Replace(message, "$1<redacted>@"), sig);
 
     /// <summary>
     /// The first <paramref name="maxChars"/> characters of <paramref name="body"/> (UTF-8) with credentials removed:

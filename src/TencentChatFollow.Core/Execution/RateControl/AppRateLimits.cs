@@ -74,9 +74,10 @@ internal sealed class AppRateLimits
                     next = at;
                     return false;
                 }
-                // The turn has waited CatchUp for the first in line: it lost it (its line emptied, or its pump is late).
+                // The app's turn has waited CatchUp for the first in line: it lost it (its line emptied, or its pump is
+                // late). The app's turn, not this API's: one that has not sent yet is always due now by its own pace.
                 _queued.RemoveAll(q => q.LastAsked < now - Forgotten);
-                if (_queued.Count > 0 && !string.Equals(_queued[0].Api, api, StringComparison.OrdinalIgnoreCase) && now - at >= RatePacer.CatchUp)
+                if (_queued.Count > 0 && !string.Equals(_queued[0].Api, api, StringComparison.OrdinalIgnoreCase) && now - appAt >= RatePacer.CatchUp)
                 {
                     var late = _queued[0];
                     _queued.RemoveAt(0);

@@ -23,6 +23,7 @@ internal sealed class ListRun : IDisposable
     private readonly FollowPageCall _pages; // every list's pages: one protocol, one run history (the run's first page goes first, not each list's)
     private readonly int _maxLists;
     private readonly CancellationTokenSource _cancel;
+    private int _disposed;
     private readonly Queue<ListReader> _lists = new();
     private ListReader? _given; // the list whose page was given out last: it goes on when the caller comes back
     private BatchResult<FollowPage>? _truncated; // a list's error for a cursor it had used, or pages that bring nothing, given out next
@@ -114,8 +115,10 @@ internal sealed class ListRun : IDisposable
         return null;
     }
 
+    /// <summary>Cancels the calls still on the wire; a second call does nothing (the command ends a run it holds an error for, then PowerShell disposes the command).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _cancel.Cancel();
         _cancel.Dispose();
     }

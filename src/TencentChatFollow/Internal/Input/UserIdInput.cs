@@ -100,14 +100,22 @@ internal static class UserIdInput
     /// not happen, e.g. "nothing was counted".
     /// </summary>
     public static void ReportNone(PSCmdlet cmdlet, bool fromPipeline, string outcome)
+        => ReportNone(cmdlet, fromPipeline, outcome, "user id", " (blank lines are skipped)", "ids", "-UserId", "($null, an empty array or blank strings)", "TencentChat.NoUserId");
+
+    /// <summary>
+    /// <see cref="ReportNone(PSCmdlet, bool, string)"/> for any input: <paramref name="what"/> ("body") did not come
+    /// down the pipeline (<paramref name="skipped"/> says what is skipped there), or <paramref name="parameter"/>
+    /// holds none (<paramref name="empty"/> says how), which is the error <paramref name="errorId"/>.
+    /// </summary>
+    public static void ReportNone(PSCmdlet cmdlet, bool fromPipeline, string outcome, string what, string skipped, string whats, string parameter, string empty, string errorId)
     {
         if (fromPipeline)
         {
-            cmdlet.WriteWarning($"No user id came down the pipeline (blank lines are skipped), so {outcome}. If ids were expected, check the input file or the command before this one.");
+            cmdlet.WriteWarning($"No {what} came down the pipeline{skipped}, so {outcome}. If {whats} were expected, check the input file or the command before this one.");
             return;
         }
-        cmdlet.WriteError(new ErrorRecord(new ArgumentException($"-UserId holds no user id ($null, an empty array or blank strings), so {outcome}. Check the variable you passed (a typo gives $null)."),
-            "TencentChat.NoUserId", ErrorCategory.InvalidArgument, null));
+        cmdlet.WriteError(new ErrorRecord(new ArgumentException($"{parameter} holds no {what} {empty}, so {outcome}. Check the variable you passed (a typo gives $null)."),
+            errorId, ErrorCategory.InvalidArgument, null));
     }
 
     private static void Refuse(PSCmdlet cmdlet, Refusal refusal)

@@ -46,9 +46,9 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var value = Unwrap(inputData);
         if (value is null || value is string) return value;
         var ids = new List<string?>();
-        if (value is IList list && value is not IDictionary)
+        if (InputItems.Of(value) is { } items)
         {
-            foreach (var item in list) AddIds(ids, item);
+            foreach (var item in items) AddIds(ids, item);
         }
         else
         {
@@ -169,7 +169,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     {
         var value = Unwrap(raw);
         var before = ids.Count;
-        if (value is IList list && value is not IDictionary)
+        if (InputItems.Items(value) is { } list)
         {
             foreach (var element in list) AddPropertyValue(ids, element, nested);
         }
