@@ -70,13 +70,13 @@ internal static class RestBody
         {
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw Invalid($"The body is JSON but not a JSON object ({doc.RootElement.ValueKind.ToString().ToLowerInvariant()}); Tencent's REST APIs take an object, such as '{{\"CheckItem\":[{{\"UserID\":\"user001\"}}]}}'.");
+                throw Invalid($"The body is JSON but not a JSON object ({doc.RootElement.ValueKind.ToString().ToLowerInvariant()}); Tencent's REST APIs take an object, such as '{{\"CheckItem\":[{{\"UserID\":\"user001\"}}]}}'.{LineHint(json)}");
             Check(doc.RootElement, "the body");
         }
         catch (JsonException ex)
         {
             var at = ex.BytePositionInLine is long b ? string.Format(CultureInfo.InvariantCulture, " at line {0}, byte {1}", (ex.LineNumber ?? 0) + 1, b + 1) : "";
-            throw Invalid($"The body is not valid JSON{at}: {FirstSentence(ex.Message)} Pass a hashtable or an object instead, or fix the text; nothing was sent.");
+            throw Invalid($"The body is not valid JSON{at}: {FirstSentence(ex.Message)} Pass a hashtable or an object instead, or fix the text; nothing was sent.{LineHint(json)}");
         }
         return bytes;
     }
@@ -204,6 +204,14 @@ internal static class RestBody
         what, at + 1, (int)half));
 
     private static long UnixSeconds(DateTimeOffset time) => time.ToUnixTimeSeconds();
+
+    /// <summary>
+    /// For a JSON text of one line that is no body: the hint that a JSON file piped from Get-Content comes a line at a
+    /// time (each line a body), and how to read it whole.
+    /// </summary>
+    private static string LineHint(string json)
+        => json.IndexOf('\n') >= 0 || json.Trim().Length == 0 ? ""
+            : " If it is a line of a JSON file, read the file whole: Get-Content -Raw body.json (without -Raw each line is a body of its own).";
 
     private static string Describe(object? value) => value is null ? "$null" : $"a [{value.GetType().FullName}]";
 

@@ -86,6 +86,23 @@ public class RestBodyTests
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{")]
+    [InlineData("  \"CheckItem\": [")]
+    [InlineData("  ]")]
+    [InlineData("  \"From_Account\": \"admin\"")]
+    public void A_line_of_a_JSON_file_read_line_by_line_is_refused_with_how_to_read_the_file_whole(string line)
+    {
+        // Get-Content body.json | Invoke-TencentChatRestMethod sends each line of a pretty-printed file as a body.
+        Assert.Contains("Get-Content -Raw", Refused(line).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_JSON_text_of_several_lines_that_does_not_parse_gets_no_hint_to_read_it_whole()
+    {
+        Assert.DoesNotContain("Get-Content -Raw", Refused("{\n  \"CheckItem\": [\n}").Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void What_is_not_an_object_at_the_top_is_refused()
     {
