@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -25,18 +26,29 @@ internal static class Redactor
     /// each as it is and as a URL's query carries it (percent-encoded, Tencent Base64's '*' as %2A), the form a server
     /// that repeats the request's usersig on its own gives back.
     /// </summary>
-    public static string Scrub(string? text, params string?[] secrets)
+    public static string Scrub(string? text, params string?[] secrets) => ScrubForms(text, Forms(secrets));
+
+    /// <summary><see cref="Scrub"/> with the secrets' forms (<see cref="Forms"/>) worked out once by the caller.</summary>
+    private static string ScrubForms(string? text, List<string> forms)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
         var result = SigInQuery.Replace(text, "$1<redacted>");
+        foreach (var form in forms) result = result.Replace(form, "<redacted>");
+        return result;
+    }
+
+    /// <summary>The secrets worth taking out (8 characters or more), each as it is and, when that differs, as a URL's query carries it.</summary>
+    private static List<string> Forms(string?[] secrets)
+    {
+        var forms = new List<string>(secrets.Length * 2);
         foreach (var secret in secrets)
         {
             if (string.IsNullOrEmpty(secret) || secret!.Length < 8) continue;
-            result = result.Replace(secret, "<redacted>");
+            forms.Add(secret);
             var inUrl = Uri.EscapeDataString(secret);
-            if (inUrl != secret) result = result.Replace(inUrl, "<redacted>");
+            if (inUrl != secret) forms.Add(inUrl);
         }
-        return result;
+        return forms;
     }
 
     /// <summary>
@@ -72,6 +84,7 @@ internal static class Redactor
         var utf8 = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = RestBody.MaxDepth });
         var scrubbed = new StringBuilder();
+        var forms = Forms(secrets); // once, not for each string of the answer
         var copied = 0; // bytes of utf8 already in scrubbed
         try
         {
@@ -80,20 +93,20 @@ internal static class Redactor
                 if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
                 var start = (int)reader.TokenStartIndex + 1; // after the opening quote
                 var length = reader.ValueSpan.Length; // the string as written, escapes included
-                if (ScrubString(ref reader, Encoding.UTF8.GetString(utf8, start, length), secrets) is not { } clean) continue;
+                if (ScrubString(ref reader, Encoding.UTF8.GetString(utf8, start, length), forms) is not { } clean) continue;
                 scrubbed.Append(Encoding.UTF8.GetString(utf8, copied, start - copied)).Append(clean);
                 copied = start + length;
             }
         }
         catch (JsonException)
         {
-            return Scrub(json, secrets);
+            return ScrubForms(json, forms);
         }
         return copied == 0 ? json : scrubbed.Append(Encoding.UTF8.GetString(utf8, copied, utf8.Length - copied)).ToString();
     }
 
     /// <summary>The string token as written (<paramref name="raw"/>) scrubbed and escaped again; null when there is nothing to take out.</summary>
-    private static string? ScrubString(ref Utf8JsonReader reader, string raw, string?[] secrets)
+    private static string? ScrubString(ref Utf8JsonReader reader, string raw, List<string> forms)
     {
         string text;
         try
@@ -103,10 +116,10 @@ internal static class Redactor
         catch (InvalidOperationException)
         {
             // An escape that is half a surrogate pair stands for no text: its escapes are scrubbed as written, which keeps them JSON.
-            var written = Scrub(raw, secrets);
+            var written = ScrubForms(raw, forms);
             return written == raw ? null : written;
         }
-        var clean = Scrub(text, secrets);
+        var clean = ScrubForms(text, forms);
         // Escaped for JSON only (quotes, backslashes, control characters), not for HTML: <redacted> stays readable.
         return clean == text ? null : JsonEncodedText.Encode(clean, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
     }

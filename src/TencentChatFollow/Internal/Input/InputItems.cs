@@ -32,5 +32,6 @@ internal static class InputItems
         }
     }
 
-    private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
+    /// <summary>What a PowerShell wrapper stands for: its base object, except a [pscustomobject], which is its properties.</summary>
+    public static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 }

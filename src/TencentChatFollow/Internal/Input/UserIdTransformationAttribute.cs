@@ -43,7 +43,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
 
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
-        var value = Unwrap(inputData);
+        var value = InputItems.Unwrap(inputData);
         if (value is null || value is string) return value;
         var ids = new List<string?>();
         if (InputItems.Of(value) is { } items)
@@ -74,7 +74,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
             {
                 if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
                 {
-                    var value = Unwrap(entry.Value);
+                    var value = InputItems.Unwrap(entry.Value);
                     var from = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
                     return string.IsNullOrWhiteSpace(from) ? null : from;
                 }
@@ -101,7 +101,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// <summary>Adds the id <paramref name="item"/> carries, or the marker of its refusal; an id property that holds a list adds each of its ids.</summary>
     private void AddIds(List<string?> ids, object? item, bool nested = false)
     {
-        var value = Unwrap(item);
+        var value = InputItems.Unwrap(item);
         if (ScalarId(value, out var id))
         {
             ids.Add(id);
@@ -167,7 +167,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// </summary>
     private void AddIdsFromProperty(List<string?> ids, object? item, string name, object? raw, bool nested)
     {
-        var value = Unwrap(raw);
+        var value = InputItems.Unwrap(raw);
         var before = ids.Count;
         if (InputItems.Items(value) is { } list)
         {
@@ -186,7 +186,7 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
     /// </summary>
     private void AddPropertyValue(List<string?> ids, object? element, bool nested)
     {
-        var value = Unwrap(element);
+        var value = InputItems.Unwrap(element);
         if (value is IDictionary or PSObject)
         {
             if (nested) ids.Add(Mark(Refusal.NoIdProperty(element, _properties)));
@@ -196,6 +196,4 @@ internal sealed class UserIdTransformationAttribute : ArgumentTransformationAttr
         var one = ScalarId(value, out var scalar) ? scalar : LanguagePrimitives.ConvertTo<string>(value);
         if (!string.IsNullOrWhiteSpace(one)) ids.Add(one);
     }
-
-    private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 }
