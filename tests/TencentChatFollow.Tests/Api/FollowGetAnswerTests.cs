@@ -172,6 +172,34 @@ public class FollowGetAnswerTests
         Assert.Equal("fan", Assert.IsType<FollowPage>(outcomes[2].Result).Entries[0].UserId);
     }
 
+    /// <summary>
+    /// A server that echoes the request (its URL carries the UserSig) into FollowTime: the value the problem shows is
+    /// scrubbed before it is cut, so neither the user's error nor the -Verbose lines hold any of the sig.
+    /// </summary>
+    [Theory]
+    [InlineData("usersig=")]
+    [InlineData("")] // the sig alone, which only the sig itself finds
+    public async Task A_FollowTime_that_echoes_the_UserSig_shows_none_of_it(string before)
+    {
+        using var fake = new FakeTransport(request => Page("\"" + before + request.Query("usersig") + "\""));
+        var session = fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = new ListLoop(new ListRun(session, FollowRelation.Follower, 100, 1, CancellationToken.None), pages.Add);
+
+        await Ended(() =>
+        {
+            run.Add("bob");
+            run.Complete();
+        });
+
+        var error = Assert.Single(pages.SelectMany(p => p.Outcomes)).Error!;
+        Assert.Contains("FollowTime", error.Message, StringComparison.Ordinal);
+        var sig = fake.Requests.First().Query("usersig");
+        var texts = pages.SelectMany(p => p.Verbose.Concat(p.Debug)).Append(error.Message).ToList();
+        for (var i = 0; i + 8 <= sig.Length; i++)
+            Assert.All(texts, text => Assert.DoesNotContain(sig.Substring(i, 8), text, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_list_without_a_Tencent_answer_after_another_was_read_fails_alone_and_does_not_stop_the_run()
     {
