@@ -71,8 +71,8 @@ public class FollowGetAnswerTests
     {
         // JSON escapes C0 controls, but C1 ones (CSI) and the line separator may stand in a string as they are.
         var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(Page("\"\u009b2J\u2028" + new string('x', 100) + "\"")), "alice").Body!;
-        Assert.Contains("(\"\\u009B2J\\u2028" + new string('x', 25) + "...)", read.Problem, StringComparison.Ordinal);
-        Assert.DoesNotContain(read.Problem!, c => char.IsControl(c) || c == '\u2028');
+        Assert.Contains("(\"\\u009B2J\\u2028" + new string('x', 25) + "...)", read.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain(read.Describe()!, c => char.IsControl(c) || c == '\u2028');
     }
 
     [Theory]
