@@ -34,6 +34,9 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     [UserIdTransformation]
     public string?[]? UserId { get; set; }
 
+    /// <summary>-From was given as an argument, blank (empty or white space): the ids refused for it say so.</summary>
+    private bool _blankFromArgument;
+
     /// <summary>Ids in -UserId when it is given as an argument, for the progress bar.</summary>
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
 
@@ -41,13 +44,23 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
     /// id, or holding a control character or half a surrogate pair), has its ids refused instead (one error for them all).
     /// </summary>
+    protected sealed override void BeginProcessing()
+    {
+        // Before the first record only arguments are bound: a piped object's From is bound record by record.
+        _blankFromArgument = From is not null && string.IsNullOrWhiteSpace(From);
+        StartPairs();
+    }
+
+    /// <summary>Starts the command's run (its BeginProcessing).</summary>
+    private protected abstract void StartPairs();
+
     protected sealed override void ProcessRecord()
     {
         // A piped hashtable's From key counts as a piped object's From property does; -From given as an argument wins.
         var from = (string.IsNullOrWhiteSpace(From) ? UserIdTransformationAttribute.HashtableFrom(UserId) : From)?.Trim();
         if (string.IsNullOrEmpty(from))
         {
-            Feed(UserIdInput.WithoutFrom(UserId), "");
+            Feed(UserIdInput.WithoutFrom(UserId, blankArgument: _blankFromArgument), "");
             return;
         }
         if (Refusal.FromProblem(from!, out _) is not null)
