@@ -40,10 +40,7 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// <summary>Ids in -UserId when it is given as an argument, for the progress bar.</summary>
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
 
-    /// <summary>
-    /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
-    /// id, or holding a control character or half a surrogate pair), has its ids refused instead (one error for them all).
-    /// </summary>
+    /// <summary>Notes whether -From was given blank, then starts the run.</summary>
     protected sealed override void BeginProcessing()
     {
         // Before the first record only arguments are bound: a piped object's From is bound record by record.
@@ -54,6 +51,10 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     /// <summary>Starts the command's run (its BeginProcessing).</summary>
     private protected abstract void StartPairs();
 
+    /// <summary>
+    /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
+    /// id, or holding a control character or half a surrogate pair), has its ids refused instead (one error for them all).
+    /// </summary>
     protected sealed override void ProcessRecord()
     {
         // A piped hashtable's From key counts as a piped object's From property does; -From given as an argument wins.
