@@ -93,7 +93,7 @@ internal sealed class FileQuotaStore : QuotaStore
             var path = Path.Combine(folder, member + Extension);
             var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, ceiling, backlogged));
             if (store._closed) return;
-            store._mine[path] = 0;
+            var first = store._mine.TryAdd(path, 0);
             try
             {
                 Write(path, bytes);
@@ -101,8 +101,10 @@ internal sealed class FileQuotaStore : QuotaStore
             catch (DirectoryNotFoundException)
             {
                 Directory.CreateDirectory(folder);
+                SharedFolderAccess.ShareFolder(folder, store.Root); // in a folder other users share: they may join it too
                 Write(path, bytes);
             }
+            if (first) SharedFolderAccess.ShareFile(path, store.Root);
             if (store._closed) Remove(path); // the process began to exit while this was written: leave nothing
         }
 
