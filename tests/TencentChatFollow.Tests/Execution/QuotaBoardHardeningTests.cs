@@ -115,4 +115,22 @@ public sealed class QuotaBoardHardeningTests : IDisposable
         Assert.True(member.Admit(clock.Elapsed, 200, out ceiling, out _, out _)); // read at last: the board again
         Assert.Equal(100, ceiling);
     }
+
+    [Fact]
+    public void A_crashed_processs_file_stamped_before_the_clock_stepped_back_an_hour_is_deleted_as_one_stamped_an_hour_ago()
+    {
+        var board = new FileQuotaStore(_root).Board("key");
+        var me = board.Join();
+        board.Publish(me, used: 1, rate: 1, ceiling: 200, backlogged: false);
+        var folder = Path.GetDirectoryName(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories).Single())!;
+        var record = Path.Combine(folder, "1-ahead.quota");
+        File.WriteAllBytes(record, QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow.AddHours(1), 200, 200, 200, true)));
+        var partial = Path.Combine(folder, "2-ahead.quota");
+        File.WriteAllText(partial, "TCQ1 06");
+        File.SetLastWriteTimeUtc(partial, DateTime.UtcNow.AddHours(1));
+
+        Assert.Equal(200, board.Read(me).Split(200).Rate); // neither counts
+        Assert.False(File.Exists(record));  // left there, it would stay an hour
+        Assert.False(File.Exists(partial));
+    }
 }
