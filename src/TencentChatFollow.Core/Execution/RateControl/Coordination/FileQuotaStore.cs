@@ -130,7 +130,7 @@ internal sealed class FileQuotaStore : QuotaStore
                     if (string.Equals(name, member + Extension, StringComparison.Ordinal)) continue;
                     seen.Add(name);
                     if (QuotaRecordText.TryRead(path) is { } record) _lastGood[name] = record;
-                    if (_lastGood.TryGetValue(name, out var last) ? now - last.At >= QuotaShare.Forgotten : IsOld(path, now))
+                    if (_lastGood.TryGetValue(name, out var last) ? QuotaShare.IsForgotten(last.At, now) : IsOld(path, now))
                     {
                         TryDelete(path); // a crashed process's, or never a record at all
                         _lastGood.Remove(name);
@@ -153,7 +153,7 @@ internal sealed class FileQuotaStore : QuotaStore
         {
             try
             {
-                return now - File.GetLastWriteTimeUtc(path) >= QuotaShare.Forgotten;
+                return QuotaShare.IsForgotten(File.GetLastWriteTimeUtc(path), now);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
