@@ -93,7 +93,7 @@ internal sealed class FileQuotaStore : QuotaStore
             var path = Path.Combine(folder, member + Extension);
             var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, ceiling, backlogged));
             if (store._closed) return;
-            store._mine[path] = 0;
+            var first = store._mine.TryAdd(path, 0);
             try
             {
                 Write(path, bytes);
@@ -101,8 +101,10 @@ internal sealed class FileQuotaStore : QuotaStore
             catch (DirectoryNotFoundException)
             {
                 Directory.CreateDirectory(folder);
+                SharedFolderAccess.ShareFolder(folder, store.Root); // in a folder other users share: they may join it too
                 Write(path, bytes);
             }
+            if (first) SharedFolderAccess.ShareFile(path, store.Root);
             if (store._closed) Remove(path); // the process began to exit while this was written: leave nothing
         }
 
@@ -128,7 +130,7 @@ internal sealed class FileQuotaStore : QuotaStore
                     if (string.Equals(name, member + Extension, StringComparison.Ordinal)) continue;
                     seen.Add(name);
                     if (QuotaRecordText.TryRead(path) is { } record) _lastGood[name] = record;
-                    if (_lastGood.TryGetValue(name, out var last) ? now - last.At >= QuotaShare.Forgotten : IsOld(path, now))
+                    if (_lastGood.TryGetValue(name, out var last) ? QuotaShare.IsForgotten(last.At, now) : IsOld(path, now))
                     {
                         TryDelete(path); // a crashed process's, or never a record at all
                         _lastGood.Remove(name);
@@ -151,7 +153,7 @@ internal sealed class FileQuotaStore : QuotaStore
         {
             try
             {
-                return now - File.GetLastWriteTimeUtc(path) >= QuotaShare.Forgotten;
+                return QuotaShare.IsForgotten(File.GetLastWriteTimeUtc(path), now);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
