@@ -35,6 +35,35 @@ public sealed class QuotaBoardHardeningTests : IDisposable
         Assert.Equal(UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead));
     }
 
+    [Fact]
+    public void The_default_folder_found_open_to_other_users_is_made_the_users_own_before_a_record_goes_in()
+    {
+        // Without XDG_RUNTIME_DIR the default folder is /tmp/TencentChatFollow-quota-<user>: another local user who
+        // made it first, open to all, could write records there that squeeze this user's jobs to a call a second.
+        if (OperatingSystem.IsWindows()) return; // the temp folder is the user's own there
+        const UnixFileMode open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(_root);
+        File.SetUnixFileMode(_root, open);
+
+        var board = new FileQuotaStore(_root, userOwn: true).Board("key");
+        board.Publish(board.Join(), used: 1, rate: 1, ceiling: 200, backlogged: false);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_root));
+        Assert.Single(Directory.GetFiles(_root, "*.quota", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void The_default_folder_made_new_is_the_users_own()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var board = new FileQuotaStore(_root, userOwn: true).Board("key");
+        board.Publish(board.Join(), used: 1, rate: 1, ceiling: 200, backlogged: false);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_root));
+    }
+
     /// <summary>A board whose reading hangs while <see cref="Gate"/> is shut.</summary>
     private sealed class HangingBoard(QuotaBoard inner) : QuotaBoard, IDisposable
     {

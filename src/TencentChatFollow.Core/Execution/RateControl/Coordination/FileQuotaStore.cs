@@ -22,7 +22,7 @@ internal sealed class FileQuotaStore : QuotaStore
     private readonly ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal); // files this process wrote and still holds
     private volatile bool _closed; // the process exits: write no more
 
-    public FileQuotaStore(string root)
+    public FileQuotaStore(string root, bool userOwn = false)
     {
         Root = root ?? throw new ArgumentNullException(nameof(root));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => LeaveAll();
