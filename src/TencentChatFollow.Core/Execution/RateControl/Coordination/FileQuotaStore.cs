@@ -21,10 +21,17 @@ internal sealed class FileQuotaStore : QuotaStore
     internal const string Extension = ".quota";
     private readonly ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal); // files this process wrote and still holds
     private volatile bool _closed; // the process exits: write no more
+    private volatile bool _userOwn; // the root is still to be made the user's own
 
+    /// <param name="root">The folder of the boards.</param>
+    /// <param name="userOwn">
+    /// The default folder, which should be the user's alone: made 0700 before the first record goes in, and not used
+    /// when it is another user's (<see cref="SharedFolderAccess.MakeOwn"/>).
+    /// </param>
     public FileQuotaStore(string root, bool userOwn = false)
     {
         Root = root ?? throw new ArgumentNullException(nameof(root));
+        _userOwn = userOwn;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => LeaveAll();
     }
 
@@ -93,6 +100,11 @@ internal sealed class FileQuotaStore : QuotaStore
             var path = Path.Combine(folder, member + Extension);
             var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, ceiling, backlogged));
             if (store._closed) return;
+            if (store._userOwn)
+            {
+                SharedFolderAccess.MakeOwn(store.Root);
+                store._userOwn = false;
+            }
             var first = store._mine.TryAdd(path, 0);
             try
             {

@@ -12,13 +12,15 @@ namespace TencentChatFollow.Execution;
 /// and a member's file may be read by whoever may read that folder. The module is built for .NET Standard 2.0, so
 /// File.GetUnixFileMode and File.SetUnixFileMode (.NET 7 and later: PowerShell 7.4 and later) are found at run time;
 /// without them, or when a change fails, access stays as the umask made it. On Windows a new folder or file takes
-/// the access rules its parent passes on, and nothing is done here.
+/// the access rules its parent passes on, and nothing is done here. The default folder, which another user could make
+/// first (under /tmp when there is no XDG_RUNTIME_DIR), is made the user's own instead (<see cref="MakeOwn"/>).
 /// </summary>
 internal static class SharedFolderAccess
 {
     private const int OthersWrite = 0x12;   // 0o022: group or others may write
     private const int OthersRead = 0x24;    // 0o044: group and others may read
     private const int OwnerReadWrite = 0x180; // 0o600
+    private const int OwnerOnly = 0x1C0; // 0o700
 
     private static readonly Type? ModeType = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? null : typeof(File).Assembly.GetType("System.IO.UnixFileMode");
     private static readonly MethodInfo? GetMode = ModeType is null ? null : typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
@@ -34,6 +36,26 @@ internal static class SharedFolderAccess
     public static void ShareFile(string file, string root)
     {
         if (SharedMode(root) is { } mode) Set(file, OwnerReadWrite | (mode & OthersRead));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="root"/> (made if missing) the user's own, 0700, where only its owner can: throws
+    /// IOException when it is not this user's (another user made it first), so the member stops coordinating rather
+    /// than read what others may write there. Without the .NET 7 calls (Windows, where the temp folder is the user's
+    /// own, or an older runtime) it only makes the folder.
+    /// </summary>
+    public static void MakeOwn(string root)
+    {
+        Directory.CreateDirectory(root);
+        if (SetMode is null) return;
+        try
+        {
+            SetMode.Invoke(null, new[] { root, Enum.ToObject(ModeType!, OwnerOnly) });
+        }
+        catch (TargetInvocationException ex)
+        {
+            throw new IOException($"The folder of the boards, {root}, is not this user's, so jobs go without it; set TENCENTCHAT_COORDINATION_PATH to a folder of the user's.", ex.InnerException);
+        }
     }
 
     /// <summary>The mode of <paramref name="root"/> when users other than its owner may write it, else null.</summary>
