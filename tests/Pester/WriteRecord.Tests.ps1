@@ -251,6 +251,7 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
         @{ Cmdlet = 'Add-TencentChatFollow'; Extra = @{ From = 'hub' } }
         @{ Cmdlet = 'Remove-TencentChatFollow'; Extra = @{ From = 'hub' } }
         @{ Cmdlet = 'Get-TencentChatFollowInfo'; Extra = @{} }
+        @{ Cmdlet = 'Get-TencentChatFollow'; Extra = @{} }
     ) {
         $long = 'x' * 40 # longer than any account id: refused (TencentChat.NotAUserId), not sent
         $ids = @($users[0..59]) + @($long) + @($users[60..64])
