@@ -117,16 +117,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>The run's reorder bound (<see cref="BatchRun{TResult}.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
     private protected virtual int MaxBufferedIds => BatchRun.DefaultMaxBufferedIds;
 
-    /// <summary>
-    /// A refused input's error under Stop: held, or listed as not sent after the error held. After a fatal answer
-    /// stopped the run (later in the same record) it is listed as not sent too: the stop's error ends the command,
-    /// and an error held now would be neither written nor in the record.
-    /// </summary>
-    void IErrorHolder.Hold(ErrorRecord error, string input)
-    {
-        if (_run!.Stopped is not null) _writer!.NotSent(input);
-        else _writer!.Refused(error, input);
-    }
+    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input, _run!.Stopped is not null);
 
     protected override void StopProcessing() => _stop.Cancel();
 
