@@ -102,6 +102,15 @@ Describe 'Through faults' {
         $stats.rateLimited | Should -Be 0
     }
 
+    It 'retries a gateway''s 408 Request Timeout like a 5xx and loses nothing' {
+        Set-Faults @{ rate = 0.2; kinds = @('408') }
+        $ids = @($graph.Users | Select-Object -First 600)
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        Assert-Exact $rows $ids $expected
+        (Invoke-EmulatorControl -Emulator $emulator -Name stats).faultsInjected | Should -BeGreaterThan 0
+    }
+
     It 'backs off from 60007 and 429 and still answers every id' {
         Set-Faults @{ rate = 0.15; kinds = @('60007', '429') }
         $ids = @($graph.Users | Select-Object -First 600)

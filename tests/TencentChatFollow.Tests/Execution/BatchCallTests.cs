@@ -75,6 +75,7 @@ public class BatchCallTests
     private static Reply Bent(Reply reply, string what, string with) => reply with { Body = reply.Body.Replace(what, with, StringComparison.Ordinal) };
 
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
+    private static readonly Reply Html408 = new(408, "<html><body><h1>408 Request Time-out</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
 
     private static void AssertCounts(IdOutcome<FollowInfo> outcome, string id, long followers, long following, long mutual)
@@ -332,6 +333,7 @@ public class BatchCallTests
         { "30006", "TencentChat.ServiceError" },
         { "30007", "TencentChat.ServiceTimeout" },
         { "502", "TencentChat.HttpError" },
+        { "408", "TencentChat.HttpError" },
         { "html", "TencentChat.InvalidResponse" },
         { "truncated", "TencentChat.InvalidResponse" },
         { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
@@ -345,6 +347,7 @@ public class BatchCallTests
         "30006" => Fail(30006, "internal error"),
         "30007" => Fail(30007, "timeout"),
         "502" => Html502,
+        "408" => Html408,
         "html" => Html200,
         "truncated" => new Reply(200, "{\"FollowInfo\":[{\"To_Account\":\"a\",\"Resu"),
         // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
@@ -383,6 +386,7 @@ public class BatchCallTests
 
     [Theory]
     [InlineData("502", "TencentChat.HttpError")]
+    [InlineData("408", "TencentChat.HttpError")]
     [InlineData("html", "TencentChat.InvalidResponse")]
     public async Task The_first_call_of_a_run_without_a_Tencent_answer_after_its_retries_stops_the_run(string kind, string errorId)
     {
@@ -1533,6 +1537,11 @@ public class BatchCallTests
         var late = Assert.Single((await Write(Make(after502, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
         Assert.Equal("TencentChat.ConnectionFailed", late.ErrorId);
         Assert.True(late.OutcomeUnknown, "the first attempt got a 502: it may have been made");
+
+        using var after408 = new FakeTransport(Html408, Refused(SocketError.ConnectionRefused));
+        var timedOut = Assert.Single((await Write(Make(after408, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", timedOut.ErrorId);
+        Assert.True(timedOut.OutcomeUnknown, "the first attempt got a 408 from whatever answered: treated as a 5xx, it may have been made");
     }
 
     [Fact]
