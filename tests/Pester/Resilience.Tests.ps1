@@ -193,6 +193,28 @@ Describe 'An answer whose body stalls' {
     }
 }
 
+Describe 'An answer whose body breaks off' {
+    AfterEach { Set-Faults @{} }
+
+    It 'is an answer: retried, but never one of the calls in a row that could not reach the service' {
+        # The status line and headers came, then half the body and the connection closed: the service was reached.
+        # With -MaxRetry 0 each call gives up at once; five such calls in a row must not stop the run as unreachable.
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0
+        Set-Faults @{ rate = 1; kinds = @('cut-body') }
+        $ids = @($graph.Users | Select-Object -First 100)
+        $out = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1)
+        @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'TencentChat.RunStopped*' }) | Should -BeNullOrEmpty
+        @($errs | ForEach-Object TargetObject).Count | Should -Be 100
+        foreach ($e in $errs) {
+            $e.Exception.Message | Should -Not -Match 'could not reach the service'
+            $e.Exception.Message | Should -Match 'HTTP 200'
+        }
+        $calls = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'batch \d+: \d+ ids' })
+        $calls.Count | Should -Be 5
+        $calls.Message | Should -Not -Match 'no HTTP answer'
+    }
+}
+
 Describe 'An endpoint that can never work' {
     AfterEach { Set-Faults @{} }
 

@@ -1120,6 +1120,38 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task An_answer_whose_body_breaks_off_reached_the_service_so_calls_in_a_row_of_it_do_not_stop_the_run_as_unreachable()
+    {
+        // The status line and headers came, then the connection broke mid-body: the service (or something in front of
+        // it) was reached. Such calls are not among the three in a row that could not reach it, and their status is
+        // the HTTP one, not "no HTTP answer". The call may have been made: it is retried, and a write's outcome is unknown.
+        var cut = Ok(Item("x", 1, 1, 1)) with { BreaksOff = true };
+        using var server = new FakeTransport(Ok(Item("w", 1, 1, 1)), cut, cut, cut, cut);
+        var rig = Make(server, maxRetry: 0);
+        var call = await rig.AnsweredRun();
+
+        var results = new List<BatchResult<FollowInfo>>();
+        foreach (var id in new[] { "x1", "x2", "x3", "x4" })
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1)); // each call starts after the service's last answer
+            results.Add(await call.ExecuteAsync(2, From, new[] { id }, CancellationToken.None));
+        }
+
+        Assert.All(results, result => Assert.Null(result.Fatal?.Message));
+        Assert.All(results, result =>
+        {
+            var error = Assert.Single(result.Outcomes).Error!;
+            Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+            Assert.Contains("(HTTP 200)", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(result.Verbose, v => v.Contains("no HTTP answer", StringComparison.Ordinal));
+        });
+
+        using var write = new FakeTransport(cut, Refused(SocketError.ConnectionRefused));
+        var unknown = Assert.Single((await Write(Make(write, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.True(unknown.OutcomeUnknown, "the first attempt's answer broke off: the follow may have been made");
+    }
+
+    [Fact]
     public async Task A_refusal_for_frequency_is_an_answer_so_the_first_calls_502s_after_it_do_not_stop_the_run()
     {
         // 60007 is Tencent's own answer: the endpoint is right. The first call's 502s after it are the service's bad
