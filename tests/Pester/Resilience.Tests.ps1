@@ -196,7 +196,7 @@ Describe 'An answer whose body stalls' {
 Describe 'An answer whose body breaks off' {
     AfterEach { Set-Faults @{} }
 
-    It 'is an answer: retried, but never one of the calls in a row that could not reach the service' {
+    It 'is an answer: calls of it in a row never stop the run as calls that could not reach the service' {
         # The status line and headers came, then half the body and the connection closed: the service was reached.
         # With -MaxRetry 0 each call gives up at once; five such calls in a row must not stop the run as unreachable.
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0
