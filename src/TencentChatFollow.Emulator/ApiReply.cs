@@ -20,6 +20,8 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
     // The filler is written from this one block again and again, so a padded body costs no more memory than this.
     private static readonly byte[] FillerChunk = CreateFillerChunk();
 
+    private static readonly TimeSpan CutDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The injected fault, or null for a genuine answer.</summary>
     public FaultKind? Fault { get; init; }
 
@@ -37,6 +39,12 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
     /// and the rest after this pause (the 'stall-body' fault).
     /// </summary>
     public TimeSpan? BodyPause { get; init; }
+
+    /// <summary>
+    /// When set, the headers (with the whole body's Content-Length) and the first half of the body are sent, then the
+    /// connection is closed, 100 ms later (the 'cut-body' fault).
+    /// </summary>
+    public bool CutHalfway { get; init; }
 
     /// <summary>Value of a Retry-After header, when one is sent.</summary>
     public string? RetryAfter { get; init; }
@@ -93,6 +101,15 @@ internal sealed record ApiReply(int? StatusCode, string ContentType, byte[] Body
         if (RetryAfter is not null)
         {
             response.Headers.RetryAfter = RetryAfter;
+        }
+        if (CutHalfway)
+        {
+            await response.Body.WriteAsync(Body.AsMemory(0, Body.Length / 2), cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            // Kestrel's abort drops what it has not sent yet: give the flushed bytes time to leave first.
+            await Task.Delay(CutDelay, cancellationToken);
+            context.Abort();
+            return;
         }
         if (BodyPause is { } pause)
         {

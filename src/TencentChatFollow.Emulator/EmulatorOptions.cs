@@ -35,8 +35,8 @@ internal sealed record EmulatorOptions
           --latency-ms <n>        delay before every API answer (default 0)
           --fault-rate <0..1>     probability that a successful call gets a fault instead (default 0)
           --faults <kind[,...]>   fault kinds to pick from (default 502,drop,30006,30007); also
-                                  60007, 60008, 429, slow, stall-body, html, truncated, missing, extra,
-                                  wrongtype, doubled, negative, oversize, 70009
+                                  60007, 60008, 429, 408, slow, stall-body, cut-body, html, truncated,
+                                  missing, extra, wrongtype, doubled, negative, oversize, 70009
           --slow-ms <n>           delay added by the 'slow' fault, and the pause in a 'stall-body'
                                   answer (default 5000)
           --outage-at <s>         an outage starts this many seconds after the first API call (default 0)

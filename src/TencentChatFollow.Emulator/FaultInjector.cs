@@ -21,11 +21,11 @@ internal sealed class FaultInjector(int? seed)
     public FaultKind? Pick(RuntimeSettings settings, FaultKind? outageKind) => outageKind ?? Pick(settings);
 
     /// <summary>
-    /// True for the kinds that refuse a call before the service handles it (60007, 429, 70009): a write that draws one is not
-    /// made. Every other kind strikes after the call was handled, so a write that draws it is made and only its answer
+    /// True for the kinds that refuse a call before the service handles it (60007, 429, 408, 70009): a write that draws one is
+    /// not made. Every other kind strikes after the call was handled, so a write that draws it is made and only its answer
     /// is spoiled or lost, as when a connection fails after the service has acted.
     /// </summary>
-    public static bool RefusesBeforeHandling(FaultKind kind) => kind is FaultKind.FrequencyLimit or FaultKind.TooManyRequests or FaultKind.WrongKey;
+    public static bool RefusesBeforeHandling(FaultKind kind) => kind is FaultKind.FrequencyLimit or FaultKind.TooManyRequests or FaultKind.RequestTimeout or FaultKind.WrongKey;
 
     /// <summary>The reply for a refusing kind (see <see cref="RefusesBeforeHandling"/>).</summary>
     public static ApiReply Refusal(FaultKind kind, bool outage) =>
@@ -47,6 +47,7 @@ internal sealed class FaultInjector(int? seed)
         {
             FaultKind.Slow => genuine with { ExtraDelay = TimeSpan.FromMilliseconds(settings.SlowMs) },
             FaultKind.StallBody => genuine with { BodyPause = TimeSpan.FromMilliseconds(settings.SlowMs) },
+            FaultKind.CutBody => ApiReply.Raw(StatusCodes.Status200OK, genuine.ContentType, genuine.Body) with { CutHalfway = true },
             FaultKind.Truncated => ApiReply.Raw(StatusCodes.Status200OK, genuine.ContentType, genuine.Body[..(genuine.Body.Length / 2)]),
             FaultKind.Oversize => genuine.PaddedTo((long)Math.Round(settings.OversizeMb * BytesPerMb)),
             FaultKind.Missing or FaultKind.Extra or FaultKind.WrongType or FaultKind.Doubled or FaultKind.Negative =>
@@ -70,6 +71,8 @@ internal sealed class FaultInjector(int? seed)
         {
             FaultKind.BadGateway => ApiReply.Html(StatusCodes.Status502BadGateway,
                 "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"),
+            FaultKind.RequestTimeout => ApiReply.Html(StatusCodes.Status408RequestTimeout,
+                "<html><head><title>408 Request Time-out</title></head><body><center><h1>408 Request Time-out</h1></center></body></html>"),
             FaultKind.Drop => ApiReply.Dropped,
             FaultKind.InternalError => ApiReply.Fail(new ApiError(ErrorCodes.InternalError, "server internal error, please try again")),
             FaultKind.NetworkTimeout => ApiReply.Fail(new ApiError(ErrorCodes.NetworkTimeout, "network timeout, please try again later")),

@@ -4,6 +4,9 @@ namespace TencentChatFollow.Emulator;
 internal enum FaultKind
 {
     BadGateway,
+
+    /// <summary>HTTP 408 from a gateway that gave up waiting for the request: refused before handling.</summary>
+    RequestTimeout,
     Drop,
     InternalError,
     NetworkTimeout,
@@ -14,6 +17,9 @@ internal enum FaultKind
 
     /// <summary>Headers and the first half of the body, then a pause of --slow-ms before the rest.</summary>
     StallBody,
+
+    /// <summary>HTTP 200, headers and the first half of the body, then the connection is closed.</summary>
+    CutBody,
     Html,
     Truncated,
     Missing,
@@ -33,6 +39,7 @@ internal static class FaultKinds
     private static readonly Dictionary<string, FaultKind> ByName = new(StringComparer.Ordinal)
     {
         ["502"] = FaultKind.BadGateway,
+        ["408"] = FaultKind.RequestTimeout,
         ["drop"] = FaultKind.Drop,
         ["30006"] = FaultKind.InternalError,
         ["30007"] = FaultKind.NetworkTimeout,
@@ -41,6 +48,7 @@ internal static class FaultKinds
         ["429"] = FaultKind.TooManyRequests,
         ["slow"] = FaultKind.Slow,
         ["stall-body"] = FaultKind.StallBody,
+        ["cut-body"] = FaultKind.CutBody,
         ["html"] = FaultKind.Html,
         ["truncated"] = FaultKind.Truncated,
         ["missing"] = FaultKind.Missing,

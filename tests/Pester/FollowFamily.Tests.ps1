@@ -244,6 +244,28 @@ Describe 'Pairs with no From' {
         $alone[0].Exception.Message | Should -BeLike "The id 'f0001' came without a From, so its pair was not sent*"
         $alone[0].TargetObject | Should -Be 'f0001'
     }
+
+    It '-From <Shown> given blank to <Command>: the NoFrom error says -From was blank, not that the ids came without a From' -ForEach @(
+        @{ Command = 'Test-TencentChatFollow'; From = ' '; Shown = "' '" }
+        @{ Command = 'Add-TencentChatFollow'; From = ''; Shown = "''" }
+        @{ Command = 'Remove-TencentChatFollow'; From = "`t "; Shown = '"`t "' }
+    ) {
+        $arguments = @{ From = $From; UserId = 'f0001', 'f0002' }
+        if ($Command -ne 'Test-TencentChatFollow') { $arguments.Confirm = $false }
+        $out = @(& $Command @arguments -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.NoFrom,*'
+        $errs[0].Exception.Message | Should -Not -BeLike '*came without a From*'
+        $errs[0].Exception.Message | Should -BeLike "-From was given blank (empty or only white space), so none of the pairs of 2 ids (such as 'f0001') was sent*Pass the account itself, as in -From <account>*"
+        ($errs[0].TargetObject -join ',') | Should -Be 'f0001,f0002'
+
+        $arguments.Remove('UserId')
+        $null = 'f0003' | & $Command @arguments -ErrorVariable piped -ErrorAction SilentlyContinue
+        $piped.Count | Should -Be 1
+        $piped[0].Exception.Message | Should -BeLike "-From was given blank (empty or only white space), so the pair with 'f0003' was not sent*"
+        Get-CallCount | Should -Be 0
+    }
 }
 
 Describe 'Pairs from hashtables' {

@@ -71,6 +71,7 @@ Describe 'An outage longer than -RetryTimeoutSec' {
 
     It 'stops the run about -RetryTimeoutSec after it began (<Kind>), not after a probe for each call in flight' -ForEach @(
         @{ Kind = '502' }
+        @{ Kind = '408' }
         @{ Kind = 'drop' }
     ) {
         # 100 ms answers: about 20 calls are on the wire when the service goes down. Each used to wait for a probe of its

@@ -102,6 +102,15 @@ Describe 'Through faults' {
         $stats.rateLimited | Should -Be 0
     }
 
+    It 'retries a gateway''s 408 Request Timeout like a 5xx and loses nothing' {
+        Set-Faults @{ rate = 0.2; kinds = @('408') }
+        $ids = @($graph.Users | Select-Object -First 600)
+        $rows = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs)
+        $errs.Count | Should -Be 0
+        Assert-Exact $rows $ids $expected
+        (Invoke-EmulatorControl -Emulator $emulator -Name stats).faultsInjected | Should -BeGreaterThan 0
+    }
+
     It 'backs off from 60007 and 429 and still answers every id' {
         Set-Faults @{ rate = 0.15; kinds = @('60007', '429') }
         $ids = @($graph.Users | Select-Object -First 600)
@@ -181,6 +190,28 @@ Describe 'An answer whose body stalls' {
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 40 -Because 'the stall lasts 60 s; the call gives up after 4'
         Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name requests).Count -gt 0 } -Because 'the abandoned call to be logged'
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests).fault | Should -Be 'stall-body'
+    }
+}
+
+Describe 'An answer whose body breaks off' {
+    AfterEach { Set-Faults @{} }
+
+    It 'is an answer: calls of it in a row never stop the run as calls that could not reach the service' {
+        # The status line and headers came, then half the body and the connection closed: the service was reached.
+        # With -MaxRetry 0 each call gives up at once; five such calls in a row must not stop the run as unreachable.
+        Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRetry 0
+        Set-Faults @{ rate = 1; kinds = @('cut-body') }
+        $ids = @($graph.Users | Select-Object -First 100)
+        $out = @($ids | Get-TencentChatFollowInfo -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1)
+        @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'TencentChat.RunStopped*' }) | Should -BeNullOrEmpty
+        @($errs | ForEach-Object TargetObject).Count | Should -Be 100
+        foreach ($e in $errs) {
+            $e.Exception.Message | Should -Not -Match 'could not reach the service'
+            $e.Exception.Message | Should -Match 'HTTP 200'
+        }
+        $calls = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'batch \d+: \d+ ids' })
+        $calls.Count | Should -Be 5
+        $calls.Message | Should -Not -Match 'no HTTP answer'
     }
 }
 

@@ -243,6 +243,24 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
         $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
         ($listed -join ',') | Should -Be ($ids -join ',') -Because 'nothing was answered, and every id given comes out once'
     }
+
+    # Under -ErrorAction Stop a refused input is not kept for an error at the end: it is held, or listed as not sent.
+    # One that came after the stop, in the same -UserId array, was held as the first error and then dropped with it:
+    # neither written nor in UnansweredIds.
+    It '<Cmdlet> -UserId with an array under -ErrorAction Stop: an id refused after the stop is listed as not sent, in order' -ForEach @(
+        @{ Cmdlet = 'Add-TencentChatFollow'; Extra = @{ From = 'hub' } }
+        @{ Cmdlet = 'Remove-TencentChatFollow'; Extra = @{ From = 'hub' } }
+        @{ Cmdlet = 'Get-TencentChatFollowInfo'; Extra = @{} }
+        @{ Cmdlet = 'Get-TencentChatFollow'; Extra = @{} }
+    ) {
+        $long = 'x' * 40 # longer than any account id: refused (TencentChat.NotAUserId), not sent
+        $ids = @($users[0..59]) + @($long) + @($users[60..64])
+        $err = $null
+        try { & $Cmdlet -UserId $ids @Extra -ThrottleLimit 1 -ErrorAction Stop -ErrorVariable ev } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'the first call (ids 1-20, alone) got the wrong-key answer before id 21 was taken'
+        $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
+        ($listed -join ',') | Should -Be ($ids -join ',') -Because 'every input of the array is in the record once, the refused one too'
+    }
 }
 
 Describe 'Calls waiting for their turn when a run stops are not sent' {

@@ -18,19 +18,36 @@ public class FaultInjectionTests
     private static async Task<JsonElement> LastLogEntryAsync(TestEmulator emulator) =>
         (await emulator.GetJsonAsync("/_emulator/requests")).EnumerateArray().Last();
 
-    [Fact]
-    public async Task Fault_502_is_an_html_bad_gateway()
+    /// <summary>
+    /// The genuine answer's bytes, then a call with <paramref name="kind"/> opened at its headers: HTTP 200 with the
+    /// genuine answer's Content-Length.
+    /// </summary>
+    private static async Task<(byte[] Whole, HttpResponseMessage Response)> GenuineThenFaultedAsync(TestEmulator emulator, string kind)
     {
-        await using var emulator = await StartWithFaultAsync("502");
+        using var genuine = await emulator.PostAsync(body: ThreeIds);
+        var whole = await genuine.Content.ReadAsByteArrayAsync();
+        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { kind } });
+        var response = await emulator.PostAsync(body: ThreeIds, completion: HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(whole.Length, response.Content.Headers.ContentLength);
+        return (whole, response);
+    }
+
+    [Theory]
+    [InlineData("502", HttpStatusCode.BadGateway)]
+    [InlineData("408", HttpStatusCode.RequestTimeout)]
+    public async Task Faults_502_and_408_are_html_pages_with_that_status(string kind, HttpStatusCode status)
+    {
+        await using var emulator = await StartWithFaultAsync(kind);
 
         using var response = await emulator.PostAsync(body: ThreeIds);
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(status, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var entry = await LastLogEntryAsync(emulator);
-        Assert.Equal(502, entry.GetProperty("httpStatus").GetInt32());
+        Assert.Equal((int)status, entry.GetProperty("httpStatus").GetInt32());
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("errorCode").ValueKind);
-        Assert.Equal("502", entry.GetProperty("fault").GetString());
+        Assert.Equal(kind, entry.GetProperty("fault").GetString());
         var stats = await emulator.GetJsonAsync("/_emulator/stats");
         Assert.Equal(1, stats.GetProperty("faultsInjected").GetInt32());
         Assert.Equal(0, stats.GetProperty("accepted").GetInt32());
@@ -76,6 +93,37 @@ public class FaultInjectionTests
     }
 
     [Fact]
+    public async Task Fault_cut_body_sends_the_headers_and_half_the_answer_then_closes_the_connection()
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+        var (whole, response) = await GenuineThenFaultedAsync(emulator, "cut-body");
+        using var _ = response;
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var received = new byte[whole.Length];
+        var got = 0;
+        var broke = await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            while (true)
+            {
+                var n = await body.ReadAsync(received.AsMemory(got)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                if (n == 0)
+                {
+                    return;
+                }
+                got += n;
+            }
+        });
+
+        Assert.NotNull(broke);
+        Assert.Equal(whole.Length / 2, got);
+        Assert.Equal(whole[..got], received[..got]);
+        var entry = await LastLogEntryAsync(emulator);
+        Assert.Equal(200, entry.GetProperty("httpStatus").GetInt32());
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("errorCode").ValueKind);
+        Assert.Equal("cut-body", entry.GetProperty("fault").GetString());
+    }
+
+    [Fact]
     public async Task Fault_slow_delays_a_normal_answer()
     {
         await using var emulator = await StartWithFaultAsync("slow", slowMs: 400);
@@ -94,13 +142,8 @@ public class FaultInjectionTests
         var guard = TimeSpan.FromSeconds(10); // a hang guard only: the pause is held until the test releases it
         var clock = new HeldTimers();
         await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph, clock: clock);
-        using var genuine = await emulator.PostAsync(body: ThreeIds);
-        var whole = await genuine.Content.ReadAsByteArrayAsync();
-        await emulator.SetFaultsAsync(new { rate = 1.0, kinds = new[] { "stall-body" } });
-
-        using var response = await emulator.PostAsync(body: ThreeIds, completion: HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(whole.Length, response.Content.Headers.ContentLength);
+        var (whole, response) = await GenuineThenFaultedAsync(emulator, "stall-body");
+        using var _ = response;
         await using var body = await response.Content.ReadAsStreamAsync();
         var received = new byte[whole.Length];
         var got = 0;

@@ -25,6 +25,7 @@ public class FollowFaultTests
     [InlineData("502")]
     [InlineData("30007")]
     [InlineData("truncated")]
+    [InlineData("cut-body")]
     public async Task A_write_whose_answer_is_lost_was_made_and_sending_it_again_does_not_double_it(string kind)
     {
         await using var emulator = await StartWithFaultAsync(kind);
@@ -35,7 +36,7 @@ public class FollowFaultTests
         }
         catch (HttpRequestException)
         {
-            // 'drop' closes the connection.
+            // 'drop' and 'cut-body' close the connection.
         }
         Assert.Equal(kind, (await LastLogEntryAsync(emulator)).GetProperty("fault").GetString());
         await NoFaultsAsync(emulator);
@@ -48,6 +49,7 @@ public class FollowFaultTests
     [Theory]
     [InlineData("60007")]
     [InlineData("429")]
+    [InlineData("408")]
     [InlineData("70009")]
     public async Task A_write_refused_by_a_rate_fault_is_not_made(string kind)
     {

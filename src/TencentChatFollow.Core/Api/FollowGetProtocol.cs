@@ -21,14 +21,30 @@ internal sealed class FollowPage
 /// <summary>What follow_get's OK answer gave: the page, or why it cannot be used (the page is then asked for again).</summary>
 internal sealed class PageRead
 {
-    public PageRead(FollowPage? page, string? problem)
+    /// <summary>The most characters of the server's value <see cref="Describe"/> shows.</summary>
+    private const int ValueShown = 40;
+
+    /// <summary>The server's value the problem quotes (JSON as the answer wrote it), or null: shown only through <see cref="Describe"/>.</summary>
+    private readonly string? _value;
+
+    public PageRead(FollowPage? page, string? problem, string? value = null)
     {
         Page = page;
         Problem = problem;
+        _value = value;
     }
 
     public FollowPage? Page { get; }
+    /// <summary>Why the page cannot be used, without the server's value it quotes (<see cref="Describe"/> adds it).</summary>
     public string? Problem { get; }
+
+    /// <summary>
+    /// <see cref="Problem"/> with the server's value it quotes, <paramref name="secrets"/> (the call's UserSig) taken out
+    /// before the value is cut: a server that echoes the request URL could put the sig there, and a cut could leave
+    /// part of it that the scrub after no longer finds.
+    /// </summary>
+    public string? Describe(params string?[] secrets)
+        => Problem is null || _value is null ? Problem : $"{Problem} ({Text.ServerText.Safe(Execution.Redactor.ScrubJson(_value, secrets), ValueShown)})";
 }
 
 /// <summary>
@@ -74,27 +90,22 @@ internal sealed class FollowGetProtocol : ApiProtocol
     /// mistyped item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
     /// </summary>
     public ApiAnswer<PageRead> ParseAnswer(byte[] body, string user)
-        => ParseEnvelope(body, root =>
-        {
-            var items = RequiredArray(root, "FollowItem");
-            return ReadPage(user, root, items, out var page) is { } problem ? new PageRead(null, problem) : new PageRead(page, null);
-        });
+        => ParseEnvelope(body, root => ReadPage(user, root, RequiredArray(root, "FollowItem")));
 
     /// <summary>The page, or why it cannot be used.</summary>
-    private string? ReadPage(string user, JsonElement root, JsonElement.ArrayEnumerator items, out FollowPage? page)
+    private PageRead ReadPage(string user, JsonElement root, JsonElement.ArrayEnumerator items)
     {
-        page = null;
         if (!root.TryGetProperty("NextCursor", out var c) || c.ValueKind != JsonValueKind.String)
-            return "its NextCursor is missing or not a string, so it does not say whether the list goes on";
+            return Unusable("its NextCursor is missing or not a string, so it does not say whether the list goes on");
         var entries = new List<FollowEntry>();
         foreach (var item in items)
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String)
-                return "a FollowItem has no To_Account string";
+                return Unusable("a FollowItem has no To_Account string");
             if (string.IsNullOrWhiteSpace(account.GetString()))
-                return "a FollowItem's To_Account is empty or blank, so the entry names no account";
-            if (DoubledName(item) is not null) return "a FollowItem gives a field twice, and the service may mean either value";
-            if (FollowTimeProblem(item, out var time) is { } why) return why;
+                return Unusable("a FollowItem's To_Account is empty or blank, so the entry names no account");
+            if (DoubledName(item) is not null) return Unusable("a FollowItem gives a field twice, and the service may mean either value");
+            if (BadFollowTime(item, out var time) is { } written) return new PageRead(null, "a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100", written);
             var profile = new Dictionary<string, object?>(StringComparer.Ordinal);
             if (item.TryGetProperty("ProfileItem", out var tags) && tags.ValueKind == JsonValueKind.Array)
             {
@@ -106,17 +117,18 @@ internal sealed class FollowGetProtocol : ApiProtocol
             }
             entries.Add(new FollowEntry(account.GetString()!, user, _relation, time, profile.TryGetValue(NickTag, out var nick) ? nick as string : null, profile));
         }
-        page = new FollowPage(entries, c.GetString() ?? "");
-        return null;
+        return new PageRead(new FollowPage(entries, c.GetString() ?? ""), null);
     }
+
+    private static PageRead Unusable(string problem) => new(null, problem);
 
     /// <summary>
     /// An entry's FollowTime; null when the answer has none. Whole seconds since 1970 up to the start of 2100 are read as
     /// seconds. Whole numbers from 10^12 up to the start of 2100 in milliseconds (1700000000000, a common mistake in JSON
     /// APIs) cannot be seconds of any date a follow has, so they are read as milliseconds. Anything else (negative,
-    /// between the two ranges, past 2100, a fraction, text) says why the page cannot be used.
+    /// between the two ranges, past 2100, a fraction, text) cannot be used: it is returned as the answer wrote it, else null.
     /// </summary>
-    private static string? FollowTimeProblem(JsonElement item, out DateTimeOffset? time)
+    private static string? BadFollowTime(JsonElement item, out DateTimeOffset? time)
     {
         time = null;
         if (!item.TryGetProperty("FollowTime", out var value) || value.ValueKind == JsonValueKind.Null) return null;
@@ -126,7 +138,7 @@ internal sealed class FollowGetProtocol : ApiProtocol
             else if (number >= MinMilliseconds && number <= Year2100Seconds * 1000) time = DateTimeOffset.FromUnixTimeMilliseconds(number);
             if (time is not null) return null;
         }
-        return $"a FollowItem's FollowTime is neither seconds nor milliseconds since 1970 before 2100 ({Text.ServerText.Safe(value.GetRawText(), 40)})";
+        return value.GetRawText();
     }
 
     /// <summary>2100-01-01T00:00:00Z in seconds since 1970: no follow is later, in seconds or in milliseconds.</summary>

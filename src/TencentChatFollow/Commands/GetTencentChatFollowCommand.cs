@@ -107,7 +107,7 @@ public sealed class GetTencentChatFollowCommand : TencentChatCmdlet, IDisposable
         _run?.Dispose();
     }
 
-    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input);
+    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input, _run!.Stopped is not null);
 
     /// <summary>
     /// Runs <paramref name="work"/>; Ctrl+C becomes PipelineStoppedException. A run stopped by a fatal answer, or

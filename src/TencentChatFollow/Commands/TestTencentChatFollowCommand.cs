@@ -12,7 +12,7 @@ namespace TencentChatFollow.Commands;
 [OutputType(typeof(FollowCheck))]
 public sealed class TestTencentChatFollowCommand : FollowPairCmdlet
 {
-    protected override void BeginProcessing() => StartRun(FollowCheckProtocol.Instance, "Test-TencentChatFollow", KnownTotal, fromPerCall: true);
+    private protected override void StartPairs() => StartRun(FollowCheckProtocol.Instance, "Test-TencentChatFollow", KnownTotal, fromPerCall: true);
 
     private protected override void FeedPairs(string from) => Feed(UserId, from);
 }

@@ -71,8 +71,8 @@ public class FollowGetAnswerTests
     {
         // JSON escapes C0 controls, but C1 ones (CSI) and the line separator may stand in a string as they are.
         var read = new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(Page("\"\u009b2J\u2028" + new string('x', 100) + "\"")), "alice").Body!;
-        Assert.Contains("(\"\\u009B2J\\u2028" + new string('x', 25) + "...)", read.Problem, StringComparison.Ordinal);
-        Assert.DoesNotContain(read.Problem!, c => char.IsControl(c) || c == '\u2028');
+        Assert.Contains("(\"\\u009B2J\\u2028" + new string('x', 25) + "...)", read.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain(read.Describe()!, c => char.IsControl(c) || c == '\u2028');
     }
 
     [Theory]
@@ -170,6 +170,34 @@ public class FollowGetAnswerTests
         Assert.Contains("FollowTime", outcomes[1].Error!.Message, StringComparison.Ordinal);
         Assert.Equal(3, fake.Requests.Count(r => r.Body.Contains("\"c1\"", StringComparison.Ordinal))); // asked again twice
         Assert.Equal("fan", Assert.IsType<FollowPage>(outcomes[2].Result).Entries[0].UserId);
+    }
+
+    /// <summary>
+    /// A server that echoes the request (its URL carries the UserSig) into FollowTime: the value the problem shows is
+    /// scrubbed before it is cut, so neither the user's error nor the -Verbose lines hold any of the sig.
+    /// </summary>
+    [Theory]
+    [InlineData("usersig=")]
+    [InlineData("")] // the sig alone, which only the sig itself finds
+    public async Task A_FollowTime_that_echoes_the_UserSig_shows_none_of_it(string before)
+    {
+        using var fake = new FakeTransport(request => Page("\"" + before + request.Query("usersig") + "\""));
+        var session = fake.Session(maxRetry: 1, clock: new InstantClock(DateTimeOffset.UnixEpoch));
+        var pages = new List<BatchResult<FollowPage>>();
+        using var run = new ListLoop(new ListRun(session, FollowRelation.Follower, 100, 1, CancellationToken.None), pages.Add);
+
+        await Ended(() =>
+        {
+            run.Add("bob");
+            run.Complete();
+        });
+
+        var error = Assert.Single(pages.SelectMany(p => p.Outcomes)).Error!;
+        Assert.Contains("FollowTime", error.Message, StringComparison.Ordinal);
+        var sig = fake.Requests.First().Query("usersig");
+        var texts = pages.SelectMany(p => p.Verbose.Concat(p.Debug)).Append(error.Message).ToList();
+        for (var i = 0; i + 8 <= sig.Length; i++)
+            Assert.All(texts, text => Assert.DoesNotContain(sig.Substring(i, 8), text, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -64,6 +64,7 @@ public class AttemptClassifierTests
     [InlineData(429, nameof(Verdict.Throttled))]
     [InlineData(500, nameof(Verdict.Transient))]
     [InlineData(503, nameof(Verdict.Transient))]
+    [InlineData(408, nameof(Verdict.Transient))]
     [InlineData(404, nameof(Verdict.Fatal))]
     [InlineData(403, nameof(Verdict.Fatal))]
     public void An_HTTP_status_other_than_200_goes_by_its_class_whatever_the_body(int status, string expected)
@@ -75,12 +76,13 @@ public class AttemptClassifierTests
         Assert.False(attempt.TencentAnswered);
     }
 
-    // Get-TencentChatFollowInfo's error list: HttpError for 429 and 5xx is ConnectionError (the service failed, retried);
+    // Get-TencentChatFollowInfo's error list: HttpError for 429, 408 and 5xx is ConnectionError (the service failed, retried);
     // any other status is InvalidResult (ErrorKind.InvalidResponse) and stops the run with "check -Endpoint".
     [Theory]
     [InlineData(429, nameof(ErrorKind.ConnectionError), false)]
     [InlineData(500, nameof(ErrorKind.ConnectionError), false)]
     [InlineData(502, nameof(ErrorKind.ConnectionError), false)]
+    [InlineData(408, nameof(ErrorKind.ConnectionError), false)]
     [InlineData(404, nameof(ErrorKind.InvalidResponse), true)]
     [InlineData(400, nameof(ErrorKind.InvalidResponse), true)]
     public void An_HTTP_errors_category_and_advice_follow_whether_the_service_failed_or_the_endpoint_is_wrong(int status, string kind, bool checkEndpoint)
@@ -106,6 +108,7 @@ public class AttemptClassifierTests
     [Theory]
     [InlineData(nameof(TransportFault.Timeout), nameof(Verdict.Transient), true)]
     [InlineData(nameof(TransportFault.ConnectionFailed), nameof(Verdict.Transient), true)]
+    [InlineData(nameof(TransportFault.BodyBroken), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.TooLarge), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.CertificateRejected), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.TlsFailed), nameof(Verdict.Fatal), false)]

@@ -75,6 +75,7 @@ public class BatchCallTests
     private static Reply Bent(Reply reply, string what, string with) => reply with { Body = reply.Body.Replace(what, with, StringComparison.Ordinal) };
 
     private static readonly Reply Html502 = new(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ContentType: "text/html");
+    private static readonly Reply Html408 = new(408, "<html><body><h1>408 Request Time-out</h1></body></html>", ContentType: "text/html");
     private static readonly Reply Html200 = new(200, "<html><body>maintenance</body></html>", ContentType: "text/html");
 
     private static void AssertCounts(IdOutcome<FollowInfo> outcome, string id, long followers, long following, long mutual)
@@ -332,6 +333,7 @@ public class BatchCallTests
         { "30006", "TencentChat.ServiceError" },
         { "30007", "TencentChat.ServiceTimeout" },
         { "502", "TencentChat.HttpError" },
+        { "408", "TencentChat.HttpError" },
         { "html", "TencentChat.InvalidResponse" },
         { "truncated", "TencentChat.InvalidResponse" },
         { "half a surrogate in ErrorInfo", "TencentChat.InvalidResponse" },
@@ -345,6 +347,7 @@ public class BatchCallTests
         "30006" => Fail(30006, "internal error"),
         "30007" => Fail(30007, "timeout"),
         "502" => Html502,
+        "408" => Html408,
         "html" => Html200,
         "truncated" => new Reply(200, "{\"FollowInfo\":[{\"To_Account\":\"a\",\"Resu"),
         // Valid JSON whose string escapes half a surrogate pair: no text, so reading it throws.
@@ -383,6 +386,7 @@ public class BatchCallTests
 
     [Theory]
     [InlineData("502", "TencentChat.HttpError")]
+    [InlineData("408", "TencentChat.HttpError")]
     [InlineData("html", "TencentChat.InvalidResponse")]
     public async Task The_first_call_of_a_run_without_a_Tencent_answer_after_its_retries_stops_the_run(string kind, string errorId)
     {
@@ -1116,6 +1120,38 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task An_answer_whose_body_breaks_off_reached_the_service_so_calls_in_a_row_of_it_do_not_stop_the_run_as_unreachable()
+    {
+        // The status line and headers came, then the connection broke mid-body: the service (or something in front of
+        // it) was reached. Such calls are not among the three in a row that could not reach it, and their status is
+        // the HTTP one, not "no HTTP answer". The call may have been made: it is retried, and a write's outcome is unknown.
+        var cut = Ok(Item("x", 1, 1, 1)) with { BreaksOff = true };
+        using var server = new FakeTransport(Ok(Item("w", 1, 1, 1)), cut, cut, cut, cut);
+        var rig = Make(server, maxRetry: 0);
+        var call = await rig.AnsweredRun();
+
+        var results = new List<BatchResult<FollowInfo>>();
+        foreach (var id in new[] { "x1", "x2", "x3", "x4" })
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1)); // each call starts after the service's last answer
+            results.Add(await call.ExecuteAsync(2, From, new[] { id }, CancellationToken.None));
+        }
+
+        Assert.All(results, result => Assert.Null(result.Fatal?.Message));
+        Assert.All(results, result =>
+        {
+            var error = Assert.Single(result.Outcomes).Error!;
+            Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+            Assert.Contains("(HTTP 200)", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(result.Verbose, v => v.Contains("no HTTP answer", StringComparison.Ordinal));
+        });
+
+        using var write = new FakeTransport(cut, Refused(SocketError.ConnectionRefused));
+        var unknown = Assert.Single((await Write(Make(write, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.True(unknown.OutcomeUnknown, "the first attempt's answer broke off: the follow may have been made");
+    }
+
+    [Fact]
     public async Task A_refusal_for_frequency_is_an_answer_so_the_first_calls_502s_after_it_do_not_stop_the_run()
     {
         // 60007 is Tencent's own answer: the endpoint is right. The first call's 502s after it are the service's bad
@@ -1533,6 +1569,11 @@ public class BatchCallTests
         var late = Assert.Single((await Write(Make(after502, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
         Assert.Equal("TencentChat.ConnectionFailed", late.ErrorId);
         Assert.True(late.OutcomeUnknown, "the first attempt got a 502: it may have been made");
+
+        using var after408 = new FakeTransport(Html408, Refused(SocketError.ConnectionRefused));
+        var timedOut = Assert.Single((await Write(Make(after408, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
+        Assert.Equal("TencentChat.ConnectionFailed", timedOut.ErrorId);
+        Assert.True(timedOut.OutcomeUnknown, "the first attempt got a 408 from whatever answered: treated as a 5xx, it may have been made");
     }
 
     [Fact]

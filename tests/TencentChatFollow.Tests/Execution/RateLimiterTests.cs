@@ -319,13 +319,20 @@ public class RateLimiterTests
         }
     }
 
-    [Fact]
-    public void After_an_answer_three_failures_in_a_row_are_an_outage_paced_one_probe_at_a_time_backing_off_until_an_answer()
+    /// <summary>A limiter whose first call the service accepted, 100 ms later: it has answered, so failures may be an outage.</summary>
+    private static (RateLimiter Limiter, ManualClock Time) AfterAnAnswer()
     {
         var (limiter, time) = Make();
         var first = TakeTurns(limiter, time, 200, 1)[0];
         time.Advance(Ms(100));
         limiter.Accepted(new RateSlot(first, false, null), 200);
+        return (limiter, time);
+    }
+
+    [Fact]
+    public void After_an_answer_three_failures_in_a_row_are_an_outage_paced_one_probe_at_a_time_backing_off_until_an_answer()
+    {
+        var (limiter, time) = AfterAnAnswer();
 
         // Three calls already on their way fail: the third makes it an outage, 200 ms after the first failure.
         var inFlight = TakeTurns(limiter, time, 200, 3);
@@ -359,6 +366,32 @@ public class RateLimiterTests
         limiter.Accepted(new RateSlot(last, false, null), 200);
         var after = TakeTurns(limiter, time, 200, 20);
         Assert.True(after[^1] - after[0] <= Ms(19 * 5 + 1), $"{(after[^1] - after[0]).TotalMilliseconds} ms for 20 turns");
+    }
+
+    /// <summary>The pace the progress bar shows: during an outage, the probes' (4 a second, then fewer), not the ceiling's.</summary>
+    [Fact]
+    public void During_an_outage_the_current_rate_is_the_probe_pace_and_after_it_the_full_one()
+    {
+        var (limiter, time) = AfterAnAnswer();
+        Assert.Equal(200, limiter.CurrentRate(200));
+
+        var inFlight = TakeTurns(limiter, time, 200, OutageWatch.OutageAfter);
+        time.Advance(Ms(100));
+        foreach (var sent in inFlight) limiter.Failed(new RateSlot(sent, false, null));
+        Assert.True(limiter.Down);
+        Assert.Equal(1 / OutageWatch.FirstProbe.TotalSeconds, limiter.CurrentRate(200));
+
+        // A probe fails: the next one waits twice as long, and the pace shown halves.
+        var probe = TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        limiter.Failed(new RateSlot(probe, false, null));
+        Assert.Equal(0.5 / OutageWatch.FirstProbe.TotalSeconds, limiter.CurrentRate(200));
+
+        // A probe gets through: the full pace again.
+        probe = TakeTurns(limiter, time, 200, 1)[0];
+        time.Advance(Ms(100));
+        limiter.Accepted(new RateSlot(probe, false, null), 200);
+        Assert.Equal(200, limiter.CurrentRate(200));
     }
 
     [Fact]

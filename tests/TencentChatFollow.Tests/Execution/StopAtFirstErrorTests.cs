@@ -91,4 +91,72 @@ public class StopAtFirstErrorTests
 
         Assert.True(run.SendNoMore.IsCancellationRequested);
     }
+    /// <summary>
+    /// At full throttle (-ThrottleLimit 1) the next call may start only once the call before it has come back. A call
+    /// that came back with an error must hold back the calls after it before it frees its place: otherwise the owner
+    /// starts the next call in between, and it goes out after the error came. The outcomes of the error's call are
+    /// read on the call's thread right after it stopped counting as running; this list holds that thread there.
+    /// </summary>
+    [Fact]
+    public async Task A_call_that_came_back_with_an_error_holds_back_the_next_call_before_it_frees_its_place()
+    {
+        var error = new TencentChatException("TencentChat.UserNotFound", ErrorKind.NotFound, "Tencent error 30003: no such account.");
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var secondStarted = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = new BatchRun<string>((sequence, _, ids, sendNoMore, _) =>
+        {
+            if (sequence == 1)
+            {
+                var outcomes = new HoldingList(ids.Select(id => new IdOutcome<string>(id, null, error.ForUser(id))).ToList(), entered, release);
+                return Task.FromResult(new BatchResult<string>(sequence, outcomes, null, Array.Empty<string>(), Array.Empty<string>()));
+            }
+            // A call that goes out at once unless it was told to send no more.
+            secondStarted.TrySetResult(sendNoMore.IsCancellationRequested);
+            return Task.FromResult(sendNoMore.IsCancellationRequested ? NotSent(sequence, ids) : Answered(sequence, ids));
+        }, maxInFlight: 1, batchSize: 1, CancellationToken.None, firstCallAlone: false);
+        run.StopAtFirstError = true;
+
+        var results = new List<BatchResult<string>>(run.Add("a"));
+        Assert.True(entered.Wait(Guard), "the first call came back");
+        var adding = Task.Run(() => run.Add("b"));
+        // The owner may start the second call while the first one's thread is held: wait a moment for it.
+        await Task.WhenAny(secondStarted.Task, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        release.Set();
+        results.AddRange(await adding.WaitAsync(Guard));
+        results.AddRange(await Task.Run(run.Complete).WaitAsync(Guard));
+
+        Assert.True(await secondStarted.Task.WaitAsync(Guard), "the call after the error was told to send no more before it started");
+        Assert.Equal(new[] { "a" }, results.SelectMany(r => r.Outcomes).Select(o => o.UserId).ToArray());
+    }
+
+    /// <summary>Outcomes whose first reading waits until the test lets it go (and says it began).</summary>
+    private sealed class HoldingList : IReadOnlyList<IdOutcome<string>>
+    {
+        private readonly List<IdOutcome<string>> _items;
+        private readonly ManualResetEventSlim _entered;
+        private readonly ManualResetEventSlim _release;
+
+        public HoldingList(List<IdOutcome<string>> items, ManualResetEventSlim entered, ManualResetEventSlim release)
+        {
+            _items = items;
+            _entered = entered;
+            _release = release;
+        }
+
+        public IdOutcome<string> this[int index] => _items[index];
+        public int Count => _items.Count;
+
+        public IEnumerator<IdOutcome<string>> GetEnumerator()
+        {
+            if (!_entered.IsSet)
+            {
+                _entered.Set();
+                _release.Wait(Guard);
+            }
+            return _items.GetEnumerator();
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -24,6 +24,8 @@ internal sealed class FakeTransport : HttpMessageHandler
         public bool Hang { get; init; }
         /// <summary>The send fails with this exception (as a refused connection or a reset does).</summary>
         public Exception? Failure { get; init; }
+        /// <summary>The status and headers come, then the first half of the body, then reading it fails (a connection dropped mid-body).</summary>
+        public bool BreaksOff { get; init; }
 
         public static Reply Ok(string json) => new(200, json);
         public static Reply Never { get; } = new(0, "") { Hang = true };
@@ -104,9 +106,24 @@ internal sealed class FakeTransport : HttpMessageHandler
         {
             Content = new ByteArrayContent(reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body)),
         };
+        if (reply.BreaksOff)
+        {
+            var whole = reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body);
+            response.Content = new StreamContent(new BreakingStream(whole[..(whole.Length / 2)]));
+        }
         if (reply.ContentType.Length > 0) response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(reply.ContentType);
         if (reply.RetryAfter is not null) response.Headers.TryAddWithoutValidation("Retry-After", reply.RetryAfter);
         return response;
     }
 
+    /// <summary>Reads its bytes, then fails as a connection reset mid-body does.</summary>
+    private sealed class BreakingStream(byte[] first) : MemoryStream(first)
+    {
+        // MemoryStream's other reads come here in a derived class.
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = base.Read(buffer, offset, count);
+            return n > 0 || count == 0 ? n : throw new IOException("Unable to read data from the transport connection: Connection reset by peer.");
+        }
+    }
 }

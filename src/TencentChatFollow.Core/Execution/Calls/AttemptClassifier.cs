@@ -16,7 +16,7 @@ internal enum Verdict
     Throttled,
     /// <summary>The UserSig expired (70001) and the session can make a new one: renew and go again, once.</summary>
     RenewSig,
-    /// <summary>May pass (network, timeout, 5xx, an unreadable answer, 30006...): retry within -MaxRetry.</summary>
+    /// <summary>May pass (network, timeout, 408, 5xx, an unreadable answer, 30006...): retry within -MaxRetry.</summary>
     Transient,
     /// <summary>Every later call would fail the same way (wrong key, no such From_Account, not an admin...): stop the run.</summary>
     Fatal,
@@ -98,7 +98,8 @@ internal static class AttemptClassifier
         if (facts.KeepBody) attempt.BodyText = ServerText.Safe(Redactor.ScrubbedStart(bytes, 4096, sent.Sig), 4096);
         if (status != 200)
         {
-            var passing = status == 429 || status >= 500;
+            // 408 (Request Timeout, from a proxy or gateway) is a passing fault like a 5xx, as Azure.Core's retry policy has it.
+            var passing = status is 429 or 408 || status >= 500;
             var error = new TencentChatException("TencentChat.HttpError", passing ? ErrorKind.ConnectionError : ErrorKind.InvalidResponse, string.Format(CultureInfo.InvariantCulture,
                 "HTTP {0} {1} from {2}.{3}", status, ServerText.Safe(Redactor.Scrub(sent.ReasonPhrase, sent.Sig)), facts.Authority, passing ? "" : " Check -Endpoint and -Region."));
             return Failed(attempt, error, status == 429 ? Verdict.Throttled : passing ? Verdict.Transient : Verdict.Fatal);

@@ -14,7 +14,7 @@ namespace TencentChatFollow.Execution;
 /// <summary>What the network gave for one send: an HTTP answer (status, Retry-After, body), or why there was none.</summary>
 internal sealed class Sent
 {
-    /// <summary>The HTTP status, when an answer came back (even one too large to read).</summary>
+    /// <summary>The HTTP status, when an answer came back (even one too large to read, or one cut short).</summary>
     public int? StatusCode { get; set; }
     public string? ReasonPhrase { get; set; }
     public TimeSpan? RetryAfter { get; set; }
@@ -37,8 +37,13 @@ internal enum TransportFault
 {
     /// <summary>No answer within the session's timeout.</summary>
     Timeout,
-    /// <summary>The connection could not be made or broke.</summary>
+    /// <summary>The connection could not be made or broke before an answer's status line and headers came.</summary>
     ConnectionFailed,
+    /// <summary>
+    /// The status line and headers came, then the connection broke before the body was read whole: the server was
+    /// reached (it is no sign of an endpoint out of reach), and the call may have been made.
+    /// </summary>
+    BodyBroken,
     /// <summary>The server's TLS certificate was not accepted.</summary>
     CertificateRejected,
     /// <summary>
@@ -116,7 +121,7 @@ internal sealed class CallTransport
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var failed = Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
-                $"The connection to {Authority} failed: {Text.ServerText.Safe(Redactor.ScrubNetworkError(Innermost(ex).Message, sig))}"));
+                $"The connection to {Authority} failed: {NetworkWhy(ex, sig)}"));
             failed.NotDelivered = NeverConnected(ex);
             return failed;
         }
@@ -173,6 +178,13 @@ internal sealed class CallTransport
             // here. A 200 that cannot be read is an unreadable answer; any other status says enough without its body.
             if (status == 200) return Fault(TransportFault.Undecodable, sig, Undecodable(status, ex, sig), status);
             bytes = Array.Empty<byte>();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The answer had begun: the server was reached, so this is not a connection that failed (nor, for the run, a
+            // call that could not reach the service), and whether the call was made is not known.
+            return Fault(TransportFault.BodyBroken, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
+                "The answer from {0} (HTTP {1}) broke off before its body was read whole: {2}", Authority, status, NetworkWhy(ex, sig))), status);
         }
         if (bytes is null)
         {
@@ -317,6 +329,9 @@ internal sealed class CallTransport
         }
         return tls is null ? null : (tls, false);
     }
+
+    /// <summary>What the network said of a failure, scrubbed of the UserSig and made safe to show.</summary>
+    private static string NetworkWhy(Exception ex, string sig) => Text.ServerText.Safe(Redactor.ScrubNetworkError(Innermost(ex).Message, sig));
 
     private static Exception Innermost(Exception ex)
     {

@@ -54,9 +54,10 @@ internal sealed class FollowPageCall
                 loop.Summarize(end.Status, "OK, " + Text.Wording.Count(page.Entries.Count, "entry", "entries"));
                 return log.Result(sequence, new[] { new IdOutcome<FollowPage>(user, page, null) }, null);
             }
-            if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ({Text.UserIdText.Show(user)}: {read.Problem})", cancellationToken).ConfigureAwait(false)) continue;
+            var why = read.Describe(end.Success.Sig);
+            if (await loop.AskAgainAsync($"the answer had no usable item for 1 id ({Text.UserIdText.Show(user)}: {why})", cancellationToken).ConfigureAwait(false)) continue;
             loop.Summarize(end.Status, "OK");
-            return log.Result(sequence, new[] { IdMapping.Unusable<FollowPage>(user, read.Problem, loop.Retries + 1) }, null);
+            return log.Result(sequence, new[] { IdMapping.Unusable<FollowPage>(user, why, loop.Retries + 1) }, null);
         }
     }
 }

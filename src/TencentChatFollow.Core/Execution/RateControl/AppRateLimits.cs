@@ -106,10 +106,14 @@ internal sealed class AppRateLimits
         else _queued[i] = (api, now);
     }
 
-    /// <summary>The pace the app-wide cap allows now (calls per second, 0 while holding back after a 60011), or null when it holds no one back.</summary>
+    /// <summary>
+    /// The pace the app's shared limits allow now (calls per second): an outage's probes while the service is down, 0
+    /// while holding back after a 60011, the app-wide cap's; null when they hold no one back. The pace the progress bar
+    /// shows: during an outage calls go one probe at a time, not at the ceiling.
+    /// </summary>
     internal double? CurrentRate(TimeSpan now)
     {
-        lock (_gate) return _control.IsHolding(now) ? 0 : AppRate(now, outagePacing: false);
+        lock (_gate) return _control.IsHolding(now) ? 0 : AppRate(now, outagePacing: true);
     }
 
     /// <summary>Since when the app has refused every call for its own frequency (60011), or null.</summary>

@@ -31,16 +31,36 @@ internal sealed partial class BatchRun<TResult>
     /// <summary>One call, whatever happens inside it: its result, or the module's error for each of its ids.</summary>
     private async Task<BatchResult<TResult>> CallAsync(long sequence, string? group, IReadOnlyList<string> ids, CancellationTokenSource hold)
     {
-        BatchResult<TResult> result;
         try
         {
-            _cancellationToken.ThrowIfCancellationRequested();
-            result = await _execute(sequence, group, ids, hold.Token, _cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
-        {
-            // Not an answer's doing (those are the call's own errors): still an outcome per id, never a foreign error.
-            result = Unexpected(sequence, ids, ex);
+            BatchResult<TResult> result;
+            try
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                result = await _execute(sequence, group, ids, hold.Token, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_cancellationToken.IsCancellationRequested)
+            {
+                // Not an answer's doing (those are the call's own errors): still an outcome per id, never a foreign error.
+                result = Unexpected(sequence, ids, ex);
+            }
+            // Both signals go before the call frees its place on the wire (finally): the owner may start the next call
+            // as soon as it has, and that call must already be held back.
+            // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent,
+            // not even the calls already started and waiting for their turn.
+            if (result.Fatal is not null)
+            {
+                Volatile.Write(ref _fatalArrived, 1);
+                SendNothingMore();
+            }
+            // The caller halts at its first error (-ErrorAction Stop) once it reaches it in input order; the calls after it
+            // waiting for their turn meanwhile would go out after the error arrived. The calls before it go on.
+            else if (StopAtFirstError && HasError(result))
+            {
+                if (_holdsPerCall) SendNothingMoreAfter(sequence);
+                else SendNothingMore();
+            }
+            return result;
         }
         finally
         {
@@ -49,21 +69,6 @@ internal sealed partial class BatchRun<TResult>
             // Down before the task completes: a call seen complete is never counted as running.
             Interlocked.Decrement(ref _running);
         }
-        // A fatal answer is noticed the moment it arrives, not when its turn in the output comes: nothing more is sent,
-        // not even the calls already started and waiting for their turn.
-        if (result.Fatal is not null)
-        {
-            Volatile.Write(ref _fatalArrived, 1);
-            SendNothingMore();
-        }
-        // The caller halts at its first error (-ErrorAction Stop) once it reaches it in input order; the calls after it
-        // waiting for their turn meanwhile would go out after the error arrived. The calls before it go on.
-        else if (StopAtFirstError && HasError(result))
-        {
-            if (_holdsPerCall) SendNothingMoreAfter(sequence);
-            else SendNothingMore();
-        }
-        return result;
     }
 
     /// <summary>

@@ -97,8 +97,10 @@ internal sealed class Refusal
     /// <summary>An object as the error holds it: a custom object as it is, any other without its PowerShell wrapper.</summary>
     private static object? AsGiven(object? input) => input is PSObject { BaseObject: not PSCustomObject } ps ? ps.BaseObject : input;
 
-    /// <summary>An id that came without a From.</summary>
-    public static Refusal NoFrom(string id) => new(RefusalKind.NoFrom, id, "", null);
+    /// <summary>An id that came without a From, or (<paramref name="blankArgument"/>) with -From given blank.</summary>
+    public static Refusal NoFrom(string id, bool blankArgument = false) => new(RefusalKind.NoFrom, id, blankArgument ? BlankFromShape : "", null);
+
+    private const string BlankFromShape = "blank -From";
 
     /// <summary>An id longer than any Tencent user id.</summary>
     public static Refusal TooLong(string id) => new(RefusalKind.TooLong, id, HintShape(id), null);
@@ -134,6 +136,12 @@ internal sealed class Refusal
         var all = one ? "" : $" {TargetObjectHolds(count)}";
         switch (Kind)
         {
+            case RefusalKind.NoFrom when Shape == BlankFromShape:
+                return (one
+                        ? $"-From was given blank (empty or only white space), so the pair with {UserIdText.Show((string)Input!)} was not sent"
+                        : $"-From was given blank (empty or only white space), so none of the pairs of {Wording.Ids(count)} (such as {UserIdText.Show((string)Input!)}) was sent") +
+                    ": each pair needs the account on its From side. Pass the account itself, as in -From <account> (a variable or a field that holds none gives a blank -From), " +
+                    $"or leave -From out and give each piped object a From (or From_Account) property or hashtable key.{all}";
             case RefusalKind.NoFrom:
                 return (one
                         ? $"The id {UserIdText.Show((string)Input!)} came without a From, so its pair was not sent"

@@ -61,9 +61,9 @@ internal static class UserIdInput
     /// The ids of a record that came without a From, or with <paramref name="badFrom"/>, a From that names no account
     /// (<see cref="Refusal.FromProblem"/>): each one becomes a refused input (NoFrom or BadFrom), except those already
     /// refused (an object that carries no id and came without a From is marked so, for its hint), and blanks, which
-    /// are skipped as usual.
+    /// are skipped as usual. <paramref name="blankArgument"/>: -From was given, blank, and the refusals say so.
     /// </summary>
-    public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? badFrom = null)
+    public static string?[] WithoutFrom(IEnumerable<string?>? raw, string? badFrom = null, bool blankArgument = false)
     {
         var marked = new List<string?>();
         if (raw is null) return marked.ToArray();
@@ -76,7 +76,7 @@ internal static class UserIdInput
                 marked.Add(badFrom is null && refusal!.Kind == RefusalKind.NoIdProperty ? UserIdTransformationAttribute.Mark(refusal.WithoutFrom()) : item);
                 continue;
             }
-            marked.Add(string.IsNullOrEmpty(id) ? item : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!) : Refusal.BadFrom(id!, badFrom)));
+            marked.Add(string.IsNullOrEmpty(id) ? item : UserIdTransformationAttribute.Mark(badFrom is null ? Refusal.NoFrom(id!, blankArgument) : Refusal.BadFrom(id!, badFrom)));
         }
         return marked.ToArray();
     }

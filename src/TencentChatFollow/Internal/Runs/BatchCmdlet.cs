@@ -117,7 +117,7 @@ public abstract class BatchCmdlet : TencentChatCmdlet, IDisposable, IErrorHolder
     /// <summary>The run's reorder bound (<see cref="BatchRun{TResult}.MaxBufferedIds"/>); writes keep it at the calls in flight.</summary>
     private protected virtual int MaxBufferedIds => BatchRun.DefaultMaxBufferedIds;
 
-    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input);
+    void IErrorHolder.Hold(ErrorRecord error, string input) => _writer!.Refused(error, input, _run!.Stopped is not null);
 
     protected override void StopProcessing() => _stop.Cancel();
 

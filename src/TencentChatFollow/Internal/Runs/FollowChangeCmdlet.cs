@@ -20,7 +20,7 @@ public abstract class FollowChangeCmdlet : FollowPairCmdlet
     /// <summary>The ShouldProcess action, e.g. "Add follow".</summary>
     private protected abstract string Action { get; }
 
-    protected override void BeginProcessing() => StartRun(Protocol, MyInvocation.MyCommand.Name, KnownTotal, fromPerCall: true);
+    private protected override void StartPairs() => StartRun(Protocol, MyInvocation.MyCommand.Name, KnownTotal, fromPerCall: true);
 
     private protected override void FeedPairs(string from) => Feed(UserId, from, id => ShouldProcess($"{UserIdText.Show(from)} follows {UserIdText.Show(id)}", Action));
 

@@ -34,8 +34,22 @@ public abstract class FollowPairCmdlet : BatchCmdlet
     [UserIdTransformation]
     public string?[]? UserId { get; set; }
 
+    /// <summary>-From was given as an argument, blank (empty or white space): the ids refused for it say so.</summary>
+    private bool _blankFromArgument;
+
     /// <summary>Ids in -UserId when it is given as an argument, for the progress bar.</summary>
     protected long? KnownTotal => !MyInvocation.ExpectingInput && UserId is { } ids ? CountIds(ids) : null;
+
+    /// <summary>Notes whether -From was given blank, then starts the run.</summary>
+    protected sealed override void BeginProcessing()
+    {
+        // Before the first record only arguments are bound: a piped object's From is bound record by record.
+        _blankFromArgument = From is not null && string.IsNullOrWhiteSpace(From);
+        StartPairs();
+    }
+
+    /// <summary>Starts the command's run (its BeginProcessing).</summary>
+    private protected abstract void StartPairs();
 
     /// <summary>
     /// The pairs of one record; a record without a From, or with one no account can have (longer than any account
@@ -47,7 +61,7 @@ public abstract class FollowPairCmdlet : BatchCmdlet
         var from = (string.IsNullOrWhiteSpace(From) ? UserIdTransformationAttribute.HashtableFrom(UserId) : From)?.Trim();
         if (string.IsNullOrEmpty(from))
         {
-            Feed(UserIdInput.WithoutFrom(UserId), "");
+            Feed(UserIdInput.WithoutFrom(UserId, blankArgument: _blankFromArgument), "");
             return;
         }
         if (Refusal.FromProblem(from!, out _) is not null)

@@ -120,11 +120,13 @@ internal sealed class RunWriter
 
     /// <summary>
     /// A refused input's error under Stop: the first is held (it ends the command); one after it is not sent, and
-    /// the record lists it as <paramref name="input"/>, so no input is lost from it.
+    /// the record lists it as <paramref name="input"/>, so no input is lost from it. Once a fatal answer has
+    /// <paramref name="stopped"/> the run (earlier in the same record), it is listed as not sent too: the stop's error
+    /// ends the command, and an error held now would be neither written nor in the record.
     /// </summary>
-    public void Refused(ErrorRecord record, string input)
+    public void Refused(ErrorRecord record, string input, bool stopped)
     {
-        if (!Error(record) && StopsAtFirstError) _notSent.Add(input);
+        if (stopped || (!Error(record) && StopsAtFirstError)) _notSent.Add(input);
     }
 
     /// <summary>

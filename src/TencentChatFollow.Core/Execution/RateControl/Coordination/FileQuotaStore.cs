@@ -21,10 +21,17 @@ internal sealed class FileQuotaStore : QuotaStore
     internal const string Extension = ".quota";
     private readonly ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal); // files this process wrote and still holds
     private volatile bool _closed; // the process exits: write no more
+    private volatile bool _userOwn; // the root is still to be made the user's own
 
-    public FileQuotaStore(string root)
+    /// <param name="root">The folder of the boards.</param>
+    /// <param name="userOwn">
+    /// The default folder, which should be the user's alone: made 0700 before the first record goes in, and not used
+    /// when it is another user's (<see cref="SharedFolderAccess.MakeOwn"/>).
+    /// </param>
+    public FileQuotaStore(string root, bool userOwn = false)
     {
         Root = root ?? throw new ArgumentNullException(nameof(root));
+        _userOwn = userOwn;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => LeaveAll();
     }
 
@@ -93,7 +100,12 @@ internal sealed class FileQuotaStore : QuotaStore
             var path = Path.Combine(folder, member + Extension);
             var bytes = QuotaRecordText.Format(new QuotaRecord(DateTime.UtcNow, used, rate, ceiling, backlogged));
             if (store._closed) return;
-            store._mine[path] = 0;
+            if (store._userOwn)
+            {
+                SharedFolderAccess.MakeOwn(store.Root);
+                store._userOwn = false;
+            }
+            var first = store._mine.TryAdd(path, 0);
             try
             {
                 Write(path, bytes);
@@ -101,8 +113,10 @@ internal sealed class FileQuotaStore : QuotaStore
             catch (DirectoryNotFoundException)
             {
                 Directory.CreateDirectory(folder);
+                SharedFolderAccess.ShareFolder(folder, store.Root); // in a folder other users share: they may join it too
                 Write(path, bytes);
             }
+            if (first) SharedFolderAccess.ShareFile(path, store.Root);
             if (store._closed) Remove(path); // the process began to exit while this was written: leave nothing
         }
 
@@ -128,7 +142,7 @@ internal sealed class FileQuotaStore : QuotaStore
                     if (string.Equals(name, member + Extension, StringComparison.Ordinal)) continue;
                     seen.Add(name);
                     if (QuotaRecordText.TryRead(path) is { } record) _lastGood[name] = record;
-                    if (_lastGood.TryGetValue(name, out var last) ? now - last.At >= QuotaShare.Forgotten : IsOld(path, now))
+                    if (_lastGood.TryGetValue(name, out var last) ? QuotaShare.IsForgotten(last.At, now) : IsOld(path, now))
                     {
                         TryDelete(path); // a crashed process's, or never a record at all
                         _lastGood.Remove(name);
@@ -151,7 +165,7 @@ internal sealed class FileQuotaStore : QuotaStore
         {
             try
             {
-                return now - File.GetLastWriteTimeUtc(path) >= QuotaShare.Forgotten;
+                return QuotaShare.IsForgotten(File.GetLastWriteTimeUtc(path), now);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

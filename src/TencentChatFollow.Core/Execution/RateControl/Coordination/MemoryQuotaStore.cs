@@ -58,7 +58,7 @@ internal sealed class MemoryQuotaStore(Clock clock, bool selfDriven = false) : Q
                 var forgotten = new List<string>();
                 foreach (var pair in _records)
                 {
-                    if (now - pair.Value.At >= QuotaShare.Forgotten) forgotten.Add(pair.Key);
+                    if (QuotaShare.IsForgotten(pair.Value.At, now)) forgotten.Add(pair.Key);
                     else if (!string.Equals(pair.Key, member, StringComparison.Ordinal)) others.Add(pair.Value);
                 }
                 foreach (var gone in forgotten) _records.Remove(gone);

@@ -60,7 +60,7 @@ internal abstract class QuotaStore
         foreach (var off in new[] { "off", "0", "false", "no" })
             if (string.Equals(setting, off, StringComparison.OrdinalIgnoreCase)) return null;
         var path = Environment.GetEnvironmentVariable(PathVariable);
-        return new FileQuotaStore(string.IsNullOrWhiteSpace(path) ? DefaultPath() : path!);
+        return string.IsNullOrWhiteSpace(path) ? new FileQuotaStore(DefaultPath(), userOwn: true) : new FileQuotaStore(path!);
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ internal sealed class QuotaMember
     internal static readonly TimeSpan LeaveAfter = TimeSpan.FromSeconds(2);
     /// <summary>With no room at all for this long, one call a second goes anyway (others that count a higher ceiling cannot starve it).</summary>
     internal static readonly TimeSpan NoRoomAtMost = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A reading this old (or a join that has read nothing for as long) counts for nothing: the board's I/O hangs (a
+    /// named pipe called *.quota, a file system that stopped answering), the others have forgotten this member too,
+    /// and it goes at its own ceiling until a reading comes.
+    /// </summary>
+    internal static readonly TimeSpan StalledAfter = QuotaShare.Forgotten;
     private const int FailuresToStop = 5;
 
     private readonly QuotaBoard _board;
@@ -38,6 +44,7 @@ internal sealed class QuotaMember
     private TimeSpan _nextTick;
     private TimeSpan _lastDemand;
     private TimeSpan _lastTick;
+    private long _readAtTicks; // when the last reading came (when it joined, before the first), on the clock
     private TimeSpan? _noRoomSince;
     private string? _id;
     private int _failures;
@@ -63,14 +70,19 @@ internal sealed class QuotaMember
     }
 
     /// <summary>Others use the quota beside this member (fresh records on its board at the last reading).</summary>
-    public bool HasCompany => _reading is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
+    public bool HasCompany => Current is { } reading && reading.Others.Any(o => QuotaShare.IsFresh(o, reading.At));
 
     /// <summary>The calls the others hold of the service's window, as their fresh records said at the last reading.</summary>
-    public int OthersInWindow => _reading is { } reading ? reading.Others.Where(o => QuotaShare.IsFresh(o, reading.At)).Sum(o => o.Used) : 0;
+    public int OthersInWindow => Current is { } reading ? reading.Others.Where(o => QuotaShare.IsFresh(o, reading.At)).Sum(o => o.Used) : 0;
 
     /// <summary>The ceiling the board leaves this member under <paramref name="limit"/> (what the limiter's control loop works within).</summary>
     public int CeilingFor(int limit)
-        => _off || _reading is not { } reading ? limit : (int)Math.Max(1, Math.Min(limit, Math.Floor(reading.Split(limit).Rate)));
+        => _off || Current is not { } reading ? limit : (int)Math.Max(1, Math.Min(limit, Math.Floor(reading.Split(limit).Rate)));
+
+    /// <summary>The last reading, unless it is <see cref="StalledAfter"/> old.</summary>
+    private QuotaReading? Current => _reading is { } reading && !Stalled(_clock.Elapsed) ? reading : null;
+
+    private bool Stalled(TimeSpan now) => now.Ticks - Volatile.Read(ref _readAtTicks) >= StalledAfter.Ticks;
 
     /// <summary>
     /// A caller asks for a turn under <paramref name="limit"/> (called by the limiter under its lock): true with the
@@ -92,10 +104,19 @@ internal sealed class QuotaMember
             {
                 (_running, _ready, _readyAt, _nextTick, _lastTick, _reading) = (true, false, now + JoinWait, now, now, null);
                 (_ceiling, _room, _waited, _sent) = (0, 0, 0, 0); // what it wants shows when its callers wait
+                Volatile.Write(ref _readAtTicks, now.Ticks);
             }
             (ready, readyAt) = (_ready, _readyAt);
         }
         if (start && _selfDriven) _ = Task.Run(RunAsync);
+        if (Stalled(now))
+        {
+            // No reading for so long that its timer must hang on the board: as without one, until a reading comes.
+            Volatile.Write(ref _ceiling, limit);
+            Volatile.Write(ref _room, limit);
+            _noRoomSince = null;
+            return true;
+        }
         if (!ready)
         {
             (ceiling, room) = (0, 0);
@@ -190,10 +211,12 @@ internal sealed class QuotaMember
                 _board.Publish(_id, used, rate, Volatile.Read(ref _limit), backlogged);
                 reading = _board.Read(_id);
             });
+            var readAt = _clock.Elapsed;
             lock (_sync)
             {
                 if (!ok && ++_failures >= FailuresToStop) _off = true;
                 if (ok) (_failures, _reading) = (0, reading);
+                if (ok) Volatile.Write(ref _readAtTicks, readAt.Ticks);
                 // Ready a join wait after joining, or at once when nobody else is on the board (nothing to wait for).
                 if (!_ready && ok && (now >= _readyAt || !HasCompany)) _ready = true;
                 if (_off) _ready = true;

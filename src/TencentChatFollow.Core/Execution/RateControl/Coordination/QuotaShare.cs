@@ -90,6 +90,12 @@ internal static class QuotaShare
     /// <summary>A member that wants no more, sending over this many even splits, is taken to want an even split (see <see cref="Split"/>).</summary>
     public const double SatedAtMost = 1.5;
 
+    /// <summary>
+    /// Said <see cref="Forgotten"/> or more before <paramref name="now"/>, or as long after it (said before the wall
+    /// clock stepped back: a live member says it again within a publish interval, a crashed one never).
+    /// </summary>
+    public static bool IsForgotten(DateTime at, DateTime now) => now - at >= Forgotten || at - now >= Forgotten;
+
     /// <summary>Said within <see cref="Fresh"/> of <paramref name="now"/> (a clock step back of as much is forgiven).</summary>
     public static bool IsFresh(QuotaRecord record, DateTime now) => now - record.At < Fresh && record.At - now < Fresh;
 }
