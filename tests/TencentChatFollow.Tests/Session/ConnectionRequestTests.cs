@@ -381,6 +381,36 @@ public class ConnectionRequestTests
         Assert.DoesNotContain("secret-pw", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"", null, "TENCENTCHAT_SECRETKEY is wrapped in quotes")]
+    [InlineData("'", null, "TENCENTCHAT_SECRETKEY is wrapped in quotes")]
+    [InlineData("\"", false, "The -SecretKey is wrapped in quotes")]
+    [InlineData("'", true, "The -Credential's password is wrapped in quotes")]
+    public void A_secret_key_wrapped_in_quotes_is_refused_saying_so_never_blamed_on_the_key(string quote, bool? fromCredential, string expected)
+    {
+        // An env file read as it is (docker run --env-file) keeps TENCENTCHAT_SECRETKEY="..." quotes in the value; signed
+        // with them, the service answers 70009 and the module says the key is not the app's, which the user, copying the
+        // same key again, cannot fix.
+        var quoted = "  " + quote + Key + quote + "\n";
+        var request = fromCredential is bool credential
+            ? new ConnectionRequest { SdkAppId = 7, Identifier = credential ? "administrator" : null, FromCredential = credential, SecretKey = Encoding.UTF8.GetBytes(quoted.Trim()) }
+            : new ConnectionRequest { SdkAppId = 7 };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", quoted)), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("without the quotes", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key.Substring(0, 8), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("\"abc'")]
+    [InlineData("ab\"c\"")]
+    public void A_key_that_only_has_quotes_somewhere_is_used_as_it_is(string key)
+    {
+        var session = new ConnectionRequest { SdkAppId = 7 }.Connect(Env(("TENCENTCHAT_SECRETKEY", key)), Now);
+        Assert.True(SigInspector.MadeWithKey(CurrentSig(session), key));
+    }
+
     [Fact]
     public void A_blank_secret_key_variable_is_no_key()
     {
