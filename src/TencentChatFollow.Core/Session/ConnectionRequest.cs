@@ -102,6 +102,14 @@ internal sealed class ConnectionRequest
                       "which keeps only its type name. Pass the SecureString itself: " +
                       (FromCredential ? "[pscredential]::new('administrator', $key)." : "-SecretKey $key."));
             }
+            else if (SecretText.IsQuoted(key))
+            {
+                // Signed with its quotes, the key gets 70009, and the advice to copy the key again cannot help.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    " is wrapped in quotes, which came with the key as part of its text" +
+                    (SecretKey is null ? " (an env file read as it is, such as by docker run --env-file, keeps them)" : "") +
+                    (SecretKey is null ? ": set it to the key without the quotes." : ": pass the key without the quotes."));
+            }
             else if (appId is uint id && identifier.Length > 0)
             {
                 sig = new SecretKeySigSource(id, identifier, key);

@@ -35,5 +35,12 @@ internal static class SecretText
     /// </summary>
     public static bool IsSecureStringTypeName(byte[] key) => key.AsSpan().SequenceEqual(SecureStringTypeName);
 
+    /// <summary>
+    /// The key starts and ends with the same quote (" or '): quotes that became part of the value on its way, such as
+    /// an env file read as it is (docker run --env-file keeps TENCENTCHAT_SECRETKEY="..." quotes). Read as bytes, so no
+    /// string of a real key is made.
+    /// </summary>
+    public static bool IsQuoted(byte[] key) => key.Length >= 2 && key[0] is (byte)'"' or (byte)'\'' && key[key.Length - 1] == key[0];
+
     private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }
