@@ -411,6 +411,23 @@ public class ConnectionRequestTests
         Assert.True(SigInspector.MadeWithKey(CurrentSig(session), key));
     }
 
+    [Theory]
+    [InlineData(null, "TENCENTCHAT_SECRETKEY holds the text 'System.Management.Automation.PSCredential', not a key")]
+    [InlineData(false, "The -SecretKey holds the text 'System.Management.Automation.PSCredential', not a key")]
+    public void A_secret_key_that_reads_PSCredential_is_refused_saying_a_credential_was_made_text(bool? explicitKey, string expected)
+    {
+        // $env:TENCENTCHAT_SECRETKEY = Get-Secret -Name TencentChatAdmin -AsPlainText, when the secret is the admin's
+        // PSCredential (-AsPlainText does not open a credential): the variable keeps only the type name, and signed with
+        // it the service answers 70009, which the module blames on the key.
+        const string typeName = "System.Management.Automation.PSCredential";
+        var request = explicitKey is null
+            ? new ConnectionRequest { SdkAppId = 7 }
+            : new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(typeName) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", typeName + "\n")), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-Credential", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_blank_secret_key_variable_is_no_key()
     {
