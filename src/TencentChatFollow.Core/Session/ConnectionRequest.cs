@@ -102,6 +102,16 @@ internal sealed class ConnectionRequest
                       "which keeps only its type name. Pass the SecureString itself: " +
                       (FromCredential ? "[pscredential]::new('administrator', $key)." : "-SecretKey $key."));
             }
+            else if (SecretText.IsCredentialTypeName(key))
+            {
+                // A PSCredential made text (Get-Secret -AsPlainText does not open one): signed with it, 70009 blames the key.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    $" holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text" +
+                    (SecretKey is null
+                        ? $" when it was set there (such as $env:{SecretKeyVariable} = Get-Secret -Name TencentChatAdmin -AsPlainText, which returns a credential secret as a PSCredential). " +
+                          $"Pass the credential itself as -Credential $credential, or set the variable to its password's text: $env:{SecretKeyVariable} = $credential.GetNetworkCredential().Password."
+                        : ", which keeps only its type name. Pass the credential itself as -Credential $credential."));
+            }
             else if (SecretText.IsQuoted(key))
             {
                 // Signed with its quotes, the key gets 70009, and the advice to copy the key again cannot help.

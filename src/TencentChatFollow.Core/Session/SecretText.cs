@@ -42,5 +42,16 @@ internal static class SecretText
     /// </summary>
     public static bool IsQuoted(byte[] key) => key.Length >= 2 && key[0] is (byte)'"' or (byte)'\'' && key[key.Length - 1] == key[0];
 
+    /// <summary>The type name of a PSCredential (System.Management.Automation is not referenced here).</summary>
+    public const string CredentialTypeName = "System.Management.Automation.PSCredential";
+
+    /// <summary>
+    /// The key is the text "System.Management.Automation.PSCredential": a credential made text on its way (an
+    /// environment variable set from Get-Secret of a credential secret). Compared as bytes, as <see cref="IsSecureStringTypeName"/>.
+    /// </summary>
+    public static bool IsCredentialTypeName(byte[] key) => key.AsSpan().SequenceEqual(CredentialTypeNameBytes);
+
+    private static readonly byte[] CredentialTypeNameBytes = Encoding.UTF8.GetBytes(CredentialTypeName);
+
     private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }
