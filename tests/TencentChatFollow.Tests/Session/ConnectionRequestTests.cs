@@ -428,6 +428,23 @@ public class ConnectionRequestTests
         Assert.Contains("-Credential", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "TENCENTCHAT_SECRETKEY holds a UserSig")]
+    [InlineData(true, "The -Credential's password holds a UserSig")]
+    public void A_UserSig_given_as_the_secret_key_is_refused_saying_to_pass_it_as_UserSig(bool? fromCredential, string expected)
+    {
+        // Someone who was given a UserSig, not the key, sets it where a key goes (there is no UserSig variable): signed
+        // with it as a key, the service answers 70009, and the module says to copy the key again.
+        var sig = SigFor(7, "administrator", Now, 86400);
+        var request = fromCredential is null
+            ? new ConnectionRequest { SdkAppId = 7 }
+            : new ConnectionRequest { SdkAppId = 7, Identifier = "administrator", FromCredential = true, SecretKey = Encoding.UTF8.GetBytes(sig) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", sig)), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-UserSig", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig.Substring(0, 12), ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_blank_secret_key_variable_is_no_key()
     {
