@@ -112,6 +112,13 @@ internal sealed class ConnectionRequest
                           $"Pass the credential itself as -Credential $credential, or set the variable to its password's text: $env:{SecretKeyVariable} = $credential.GetNetworkCredential().Password."
                         : ", which keeps only its type name. Pass the credential itself as -Credential $credential."));
             }
+            else if (SecretText.IsUserSig(key))
+            {
+                // Signed with as a key, a UserSig gets 70009, and the advice to copy the key again hides what to do with it.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    " holds a UserSig, not the secret key: pass a ready UserSig as -UserSig (a SecureString, such as " +
+                    "-UserSig (ConvertTo-SecureString $sig -AsPlainText -Force)), which the module cannot renew, or give the app's secret key here.");
+            }
             else if (SecretText.IsQuoted(key))
             {
                 // Signed with its quotes, the key gets 70009, and the advice to copy the key again cannot help.

@@ -53,5 +53,12 @@ internal static class SecretText
 
     private static readonly byte[] CredentialTypeNameBytes = Encoding.UTF8.GetBytes(CredentialTypeName);
 
+    /// <summary>
+    /// The key is a UserSig (it decodes as one): a ready sig given where the key goes. Only a text that starts "eJ",
+    /// as a UserSig's zlib data does and a key of hexadecimal digits cannot, is made a string to be decoded.
+    /// </summary>
+    public static bool IsUserSig(byte[] key)
+        => key.Length >= 64 && key[0] == (byte)'e' && key[1] == (byte)'J' && Auth.UserSigReader.TryRead(Encoding.UTF8.GetString(key), out _);
+
     private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }
