@@ -707,6 +707,16 @@ Describe 'Sessions: connect once, use everywhere in the process' {
         [object]::ReferenceEquals((Get-TencentChatContext -Scope Process), $process) | Should -BeTrue -Because 'a failed connect never touches the process session'
     }
 
+    It 'a -Scope Runspace connect that succeeded stays when the pipeline after -PassThru stops it (Select-Object -First 1)' {
+        $process = Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url -PassThru
+        # Select-Object -First 1 stops the command at the WriteObject of the session, after the session was stored.
+        $own = Connect-TencentChat -SdkAppId $otherAppId -SecretKey $key -Endpoint $other.Url -Scope Runspace -PassThru | Select-Object -First 1
+        $own.SdkAppId | Should -Be $otherAppId
+        [object]::ReferenceEquals((Get-TencentChatContext -Scope Runspace), $own) | Should -BeTrue -Because 'the connect succeeded and wrote its session'
+        [object]::ReferenceEquals((Get-TencentChatContext), $own) | Should -BeTrue -Because 'the commands here must not fall back to the other tenant''s process session'
+        [object]::ReferenceEquals((Get-TencentChatContext -Scope Process), $process) | Should -BeTrue
+    }
+
     It 'warns when a process connect from another runspace replaces the session a live runspace made' {
         Connect-TencentChat -SdkAppId $identity.SdkAppId -SecretKey $key -Endpoint $emulator.Url
         $warned = @(1 | ForEach-Object -Parallel {

@@ -117,6 +117,19 @@ Describe 'New-TencentChatUserSig' {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
+    It 'refuses a key <Shown>, as Connect-TencentChat does, and makes no sig of it' -ForEach @(
+        @{ Shown = 'wrapped in quotes (from an env file read as it is)'; Text = '"' + $identity.SecretKey + '"'; Like = '-SecretKey is wrapped in quotes*without the quotes*' }
+        @{ Shown = 'that reads System.Management.Automation.PSCredential'; Text = 'System.Management.Automation.PSCredential'; Like = "-SecretKey holds the text 'System.Management.Automation.PSCredential', not a key*" }
+    ) {
+        $odd = ConvertTo-SecureString $Text -AsPlainText -Force
+        $script:sigs = 'none yet'
+        $err = { $script:sigs = @(New-TencentChatUserSig -SdkAppId 1 -SecretKey $odd -Identifier a -AsPlainText) } |
+            Should -Throw -ErrorId 'TencentChat.InvalidSecretKey*' -PassThru
+        $script:sigs | Should -Be 'none yet'
+        $err.Exception.Message | Should -BeLike $Like
+        $err.Exception.Message | Should -Not -BeLike "*$($identity.SecretKey)*"
+    }
+
     It 'an identifier no account can have is that input''s own error, shown with escapes, and the next ones still get their sigs' {
         $sigs = @('ops_admin', "ops$([char]0x0)admin", "$([char]0xDC00)x", 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
         $sigs.Count | Should -Be 2

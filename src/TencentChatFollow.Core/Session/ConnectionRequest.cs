@@ -102,6 +102,31 @@ internal sealed class ConnectionRequest
                       "which keeps only its type name. Pass the SecureString itself: " +
                       (FromCredential ? "[pscredential]::new('administrator', $key)." : "-SecretKey $key."));
             }
+            else if (SecretText.IsCredentialTypeName(key))
+            {
+                // A PSCredential made text (Get-Secret -AsPlainText does not open one): signed with it, 70009 blames the key.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    $" holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text" +
+                    (SecretKey is null
+                        ? $" when it was set there (such as $env:{SecretKeyVariable} = Get-Secret -Name TencentChatAdmin -AsPlainText, which returns a credential secret as a PSCredential). " +
+                          $"Pass the credential itself as -Credential $credential, or set the variable to its password's text: $env:{SecretKeyVariable} = $credential.GetNetworkCredential().Password."
+                        : ", which keeps only its type name. Pass the credential itself as -Credential $credential."));
+            }
+            else if (SecretText.IsUserSig(key))
+            {
+                // Signed with as a key, a UserSig gets 70009, and the advice to copy the key again hides what to do with it.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    " holds a UserSig, not the secret key: pass a ready UserSig as -UserSig (a SecureString, such as " +
+                    "-UserSig (ConvertTo-SecureString $sig -AsPlainText -Force)), which the module cannot renew, or give the app's secret key here.");
+            }
+            else if (SecretText.IsQuoted(key))
+            {
+                // Signed with its quotes, the key gets 70009, and the advice to copy the key again cannot help.
+                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    " is wrapped in quotes, which came with the key as part of its text" +
+                    (SecretKey is null ? " (an env file read as it is, such as by docker run --env-file, keeps them)" : "") +
+                    (SecretKey is null ? ": set it to the key without the quotes." : ": pass the key without the quotes."));
+            }
             else if (appId is uint id && identifier.Length > 0)
             {
                 sig = new SecretKeySigSource(id, identifier, key);

@@ -35,5 +35,30 @@ internal static class SecretText
     /// </summary>
     public static bool IsSecureStringTypeName(byte[] key) => key.AsSpan().SequenceEqual(SecureStringTypeName);
 
+    /// <summary>
+    /// The key starts and ends with the same quote (" or '): quotes that became part of the value on its way, such as
+    /// an env file read as it is (docker run --env-file keeps TENCENTCHAT_SECRETKEY="..." quotes). Read as bytes, so no
+    /// string of a real key is made.
+    /// </summary>
+    public static bool IsQuoted(byte[] key) => key.Length >= 2 && key[0] is (byte)'"' or (byte)'\'' && key[key.Length - 1] == key[0];
+
+    /// <summary>The type name of a PSCredential (System.Management.Automation is not referenced here).</summary>
+    public const string CredentialTypeName = "System.Management.Automation.PSCredential";
+
+    /// <summary>
+    /// The key is the text "System.Management.Automation.PSCredential": a credential made text on its way (an
+    /// environment variable set from Get-Secret of a credential secret). Compared as bytes, as <see cref="IsSecureStringTypeName"/>.
+    /// </summary>
+    public static bool IsCredentialTypeName(byte[] key) => key.AsSpan().SequenceEqual(CredentialTypeNameBytes);
+
+    private static readonly byte[] CredentialTypeNameBytes = Encoding.UTF8.GetBytes(CredentialTypeName);
+
+    /// <summary>
+    /// The key is a UserSig (it decodes as one): a ready sig given where the key goes. Only a text that starts "eJ",
+    /// as a UserSig's zlib data does and a key of hexadecimal digits cannot, is made a string to be decoded.
+    /// </summary>
+    public static bool IsUserSig(byte[] key)
+        => key.Length >= 64 && key[0] == (byte)'e' && key[1] == (byte)'J' && Auth.UserSigReader.TryRead(Encoding.UTF8.GetString(key), out _);
+
     private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }

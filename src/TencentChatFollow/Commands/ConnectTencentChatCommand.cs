@@ -126,17 +126,20 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         // refused request, a failed check, a warning that stops the command, Ctrl+C), the runspace's earlier session
         // must not stay in its place: a reused runspace (ForEach-Object -Parallel, a RunspacePool) would run the next
         // tenant's commands on the previous tenant's session. The process session stays as it was on failure.
-        var kept = false;
+        // Kept once stored: a -PassThru that the pipeline stops after the session was stored (Select-Object -First 1
+        // throws out of WriteObject) must not take the stored session away again.
         try
         {
             Connect();
-            kept = true;
         }
         finally
         {
-            if (!kept && Scope == SessionScope.Runspace) SessionStore.Set(SessionScope.Runspace, null);
+            if (!_stored && Scope == SessionScope.Runspace) SessionStore.Set(SessionScope.Runspace, null);
         }
     }
+
+    /// <summary>The new session was stored: the command succeeded, whatever the pipeline does with -PassThru's output.</summary>
+    private bool _stored;
 
     private void Connect()
     {
@@ -198,6 +201,7 @@ public sealed class ConnectTencentChatCommand : PSCmdlet, IDisposable
         }
         WriteVerbose($"Connected for the {(Scope == SessionScope.Process ? "process (every runspace)" : "current runspace only")}: {session}. {DescribeSig(session)}");
         SessionStore.Set(Scope, session);
+        _stored = true;
         if (PassThru) WriteObject(session);
     }
 

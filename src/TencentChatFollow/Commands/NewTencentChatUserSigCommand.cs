@@ -73,6 +73,19 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
                 "and back into a SecureString, which keeps only its type name. Pass the SecureString itself: -SecretKey $key."),
                 "TencentChat.InvalidSecretKey"));
         }
+        if (SecretText.IsCredentialTypeName(_key))
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
+                $"-SecretKey holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text (such as \"$credential\") " +
+                "and into a SecureString, which keeps only its type name. Pass the credential's password: -SecretKey $credential.Password."),
+                "TencentChat.InvalidSecretKey"));
+        }
+        if (SecretText.IsQuoted(_key))
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
+                "-SecretKey is wrapped in quotes, which came with the key as part of its text (an env file read as it is keeps them): pass the key without the quotes."),
+                "TencentChat.InvalidSecretKey"));
+        }
     }
 
     protected override void ProcessRecord()

@@ -109,6 +109,7 @@ public class AttemptClassifierTests
     [InlineData(nameof(TransportFault.Timeout), nameof(Verdict.Transient), true)]
     [InlineData(nameof(TransportFault.ConnectionFailed), nameof(Verdict.Transient), true)]
     [InlineData(nameof(TransportFault.BodyBroken), nameof(Verdict.Transient), false)]
+    [InlineData(nameof(TransportFault.BodyStalled), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.TooLarge), nameof(Verdict.Transient), false)]
     [InlineData(nameof(TransportFault.CertificateRejected), nameof(Verdict.Fatal), false)]
     [InlineData(nameof(TransportFault.TlsFailed), nameof(Verdict.Fatal), false)]

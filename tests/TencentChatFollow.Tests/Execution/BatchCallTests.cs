@@ -1125,17 +1125,7 @@ public class BatchCallTests
         // The status line and headers came, then the connection broke mid-body: the service (or something in front of
         // it) was reached. Such calls are not among the three in a row that could not reach it, and their status is
         // the HTTP one, not "no HTTP answer". The call may have been made: it is retried, and a write's outcome is unknown.
-        var cut = Ok(Item("x", 1, 1, 1)) with { BreaksOff = true };
-        using var server = new FakeTransport(Ok(Item("w", 1, 1, 1)), cut, cut, cut, cut);
-        var rig = Make(server, maxRetry: 0);
-        var call = await rig.AnsweredRun();
-
-        var results = new List<BatchResult<FollowInfo>>();
-        foreach (var id in new[] { "x1", "x2", "x3", "x4" })
-        {
-            rig.Clock.Advance(TimeSpan.FromSeconds(1)); // each call starts after the service's last answer
-            results.Add(await call.ExecuteAsync(2, From, new[] { id }, CancellationToken.None));
-        }
+        var (results, write) = await CallsInARowOf(Ok(Item("x", 1, 1, 1)) with { BreaksOff = true });
 
         Assert.All(results, result => Assert.Null(result.Fatal?.Message));
         Assert.All(results, result =>
@@ -1146,9 +1136,74 @@ public class BatchCallTests
             Assert.DoesNotContain(result.Verbose, v => v.Contains("no HTTP answer", StringComparison.Ordinal));
         });
 
-        using var write = new FakeTransport(cut, Refused(SocketError.ConnectionRefused));
-        var unknown = Assert.Single((await Write(Make(write, maxRetry: 1), FollowChangeProtocol.Add, "alice")).Outcomes).Error!;
-        Assert.True(unknown.OutcomeUnknown, "the first attempt's answer broke off: the follow may have been made");
+        Assert.True(Assert.Single(write.Outcomes).Error!.OutcomeUnknown, "the first attempt's answer broke off: the follow may have been made");
+    }
+
+    /// <summary>
+    /// Four later calls in a row of a run (its first call answered), -MaxRetry 0, each answered with <paramref name="reply"/>;
+    /// and a write (-MaxRetry 1) whose first attempt got it and whose retry found no connection.
+    /// </summary>
+    private static async Task<(List<BatchResult<FollowInfo>> InARow, BatchResult<FollowChange> Write)> CallsInARowOf(Reply reply, TimeSpan? timeout = null)
+    {
+        using var server = new FakeTransport(Ok(Item("w", 1, 1, 1)), reply, reply, reply, reply);
+        var rig = Make(server, maxRetry: 0, timeout: timeout);
+        var call = await rig.AnsweredRun();
+        var results = new List<BatchResult<FollowInfo>>();
+        foreach (var id in new[] { "x1", "x2", "x3", "x4" })
+        {
+            rig.Clock.Advance(TimeSpan.FromSeconds(1)); // each call starts after the service's last answer
+            results.Add(await call.ExecuteAsync(2, From, new[] { id }, CancellationToken.None));
+        }
+        using var write = new FakeTransport(reply, Refused(SocketError.ConnectionRefused));
+        return (results, await Write(Make(write, maxRetry: 1, timeout: timeout), FollowChangeProtocol.Add, "alice"));
+    }
+
+    [Fact]
+    public async Task An_answer_whose_body_stalls_past_the_timeout_reached_the_service_so_calls_in_a_row_of_it_do_not_stop_the_run_as_unreachable()
+    {
+        // The status line and headers came, then the body stopped until the call's timeout: the service (or something in
+        // front of it) was reached, as with a body that breaks off. Such calls are not among the three in a row that could
+        // not reach it, and their error says the HTTP status came and the body did not finish, not "No answer". The call
+        // may have been made: it is retried, and a write's outcome is unknown.
+        var (results, write) = await CallsInARowOf(Ok(Item("x", 1, 1, 1)) with { StallsBody = true }, timeout: TimeSpan.FromSeconds(7));
+
+        Assert.All(results, result => Assert.Null(result.Fatal?.Message));
+        Assert.All(results, result =>
+        {
+            var error = Assert.Single(result.Outcomes).Error!;
+            Assert.Equal("TencentChat.Timeout", error.ErrorId);
+            Assert.Equal(ErrorKind.Timeout, error.Kind);
+            Assert.Contains("(HTTP 200)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("did not finish within 7 s", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("No answer", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(result.Verbose, v => v.Contains("no HTTP answer", StringComparison.Ordinal));
+        });
+
+        Assert.True(Assert.Single(write.Outcomes).Error!.OutcomeUnknown, "the first attempt's answer stalled: the follow may have been made");
+    }
+
+    [Fact]
+    public async Task A_run_whose_answers_only_ever_stall_still_ends_at_its_first_call_or_after_the_retry_timeout()
+    {
+        // Not counted as unreachable, a stalled body must not keep a run going for ever. The first call of a session
+        // never answered stops the run (no answer it could read); after an answer, the outage rule ends it.
+        var stalled = Ok(Item("x", 1, 1, 1)) with { StallsBody = true };
+        using var never = new FakeTransport((_, _) => stalled);
+        var first = await Make(never, maxRetry: 2).Run("a", "b");
+        Assert.Equal("TencentChat.Timeout", first.Fatal!.ErrorId);
+        Assert.Contains("No call of this run", first.Fatal.Message, StringComparison.Ordinal);
+        Assert.Equal(3, never.Count);
+
+        using var server = new FakeTransport((_, i) => i == 0 ? Ok(Item("a", 1, 1, 1)) : stalled);
+        var rig = Make(server, maxRetry: 2);
+        rig.Session.RetryTimeout = TimeSpan.FromSeconds(3);
+        var call = new BatchCall<FollowInfo>(rig.Session, FollowGetInfoProtocol.Instance, collectDebug: false);
+        await call.ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var result = await call.ExecuteAsync(2, From, new[] { "b", "c" }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("TencentChat.ServiceUnavailable", result.Fatal!.ErrorId);
+        Assert.Matches(@"answered nothing usable for \d+ s \(last: The answer from .* \(HTTP 200\)", result.Fatal.Message);
     }
 
     [Fact]

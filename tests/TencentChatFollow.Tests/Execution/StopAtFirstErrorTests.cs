@@ -92,6 +92,63 @@ public class StopAtFirstErrorTests
         Assert.True(run.SendNoMore.IsCancellationRequested);
     }
     /// <summary>
+    /// Two calls of one id each, "a" then "b": <paramref name="firstFatal"/> says which comes back with a fatal answer
+    /// (70009, every call would get it) and which with its id's own error (30003). The fatal answer arrives first, while
+    /// the first call is still out, so both are handed out together at the end of input. Returns the run and what it
+    /// handed out.
+    /// </summary>
+    private static async Task<(BatchRun<string> Run, List<BatchResult<string>> Results)> FatalAndItemErrorHandedOutTogether(bool firstFatal)
+    {
+        var itemError = new TencentChatException("TencentChat.UserNotFound", ErrorKind.NotFound, "Tencent error 30003: no such account.", 30003);
+        var fatal = new TencentChatException("TencentChat.UserSigRejected", ErrorKind.Authentication, "Tencent error 70009: the UserSig was rejected.", 70009);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = new BatchRun<string>(async (sequence, _, ids, _, token) =>
+        {
+            var isFatal = (sequence == 1) == firstFatal;
+            if (sequence == 1) await release.Task.WaitAsync(Guard, token); // still out when the second call's answer comes
+            return isFatal
+                ? new BatchResult<string>(sequence, ids.Select(id => new IdOutcome<string>(id, null, fatal.ForUser(id), callFailed: true)).ToList(), fatal, Array.Empty<string>(), Array.Empty<string>())
+                : Answered(sequence, ids, itemError);
+        }, maxInFlight: 4, batchSize: 1, CancellationToken.None, firstCallAlone: false);
+        run.StopAtFirstError = true;
+
+        var results = new List<BatchResult<string>>(run.Add("a"));
+        results.AddRange(run.Add("b"));
+        BatchRunTests.WaitUntil(() => run.FatalArrived || (firstFatal && run.Running == 1), "the second call never came back");
+        release.SetResult();
+        results.AddRange(await Task.Run(run.Complete).WaitAsync(Guard));
+        return (run, results);
+    }
+
+    [Fact]
+    public async Task An_error_before_a_fatal_answer_in_input_order_ends_the_run_as_the_first_error_though_both_came_back_together()
+    {
+        // -ErrorAction Stop ends the command at the first error in input order, keeping its id: here "a"'s 30003, which
+        // comes before "b"'s fatal answer. Both are handed out at once (the fatal one arrived while "a"'s call was out),
+        // and the run used to end as stopped by the fatal answer (TencentChat.RunStopped), so the held error was never
+        // written; had "a" come back first, its error would have ended the command. The caller halts at it instead.
+        var (run, results) = await FatalAndItemErrorHandedOutTogether(firstFatal: false);
+
+        Assert.Null(run.Stopped?.Cause.ErrorId);
+        var outcome = Assert.Single(results.SelectMany(r => r.Outcomes));
+        Assert.Equal(("a", "TencentChat.UserNotFound"), (outcome.UserId, outcome.Error!.ErrorId));
+        Assert.True(run.FatalArrived);
+        Assert.Empty(run.Halt(out var unanswered));
+        Assert.Equal(new[] { "b" }, unanswered); // in the call that failed with the fatal answer, without doing anything
+        Assert.Throws<InvalidOperationException>(() => run.Add("c"));
+    }
+
+    [Fact]
+    public async Task A_fatal_answer_before_an_error_in_input_order_still_stops_the_run_when_both_came_back_together()
+    {
+        var (run, results) = await FatalAndItemErrorHandedOutTogether(firstFatal: true);
+
+        Assert.Equal("TencentChat.UserSigRejected", run.Stopped?.Cause.ErrorId);
+        Assert.Equal(new[] { "a" }, run.Stopped!.UnansweredIds);
+        Assert.Equal(new[] { "b" }, results.SelectMany(r => r.Outcomes).Select(o => o.UserId).ToArray()); // its own error, after the stop
+    }
+
+    /// <summary>
     /// At full throttle (-ThrottleLimit 1) the next call may start only once the call before it has come back. A call
     /// that came back with an error must hold back the calls after it before it frees its place: otherwise the owner
     /// starts the next call in between, and it goes out after the error came. The outcomes of the error's call are

@@ -381,6 +381,70 @@ public class ConnectionRequestTests
         Assert.DoesNotContain("secret-pw", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"", null, "TENCENTCHAT_SECRETKEY is wrapped in quotes")]
+    [InlineData("'", null, "TENCENTCHAT_SECRETKEY is wrapped in quotes")]
+    [InlineData("\"", false, "The -SecretKey is wrapped in quotes")]
+    [InlineData("'", true, "The -Credential's password is wrapped in quotes")]
+    public void A_secret_key_wrapped_in_quotes_is_refused_saying_so_never_blamed_on_the_key(string quote, bool? fromCredential, string expected)
+    {
+        // An env file read as it is (docker run --env-file) keeps TENCENTCHAT_SECRETKEY="..." quotes in the value; signed
+        // with them, the service answers 70009 and the module says the key is not the app's, which the user, copying the
+        // same key again, cannot fix.
+        var quoted = "  " + quote + Key + quote + "\n";
+        var request = fromCredential is bool credential
+            ? new ConnectionRequest { SdkAppId = 7, Identifier = credential ? "administrator" : null, FromCredential = credential, SecretKey = Encoding.UTF8.GetBytes(quoted.Trim()) }
+            : new ConnectionRequest { SdkAppId = 7 };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", quoted)), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("without the quotes", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key.Substring(0, 8), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("\"abc'")]
+    [InlineData("ab\"c\"")]
+    public void A_key_that_only_has_quotes_somewhere_is_used_as_it_is(string key)
+    {
+        var session = new ConnectionRequest { SdkAppId = 7 }.Connect(Env(("TENCENTCHAT_SECRETKEY", key)), Now);
+        Assert.True(SigInspector.MadeWithKey(CurrentSig(session), key));
+    }
+
+    [Theory]
+    [InlineData(null, "TENCENTCHAT_SECRETKEY holds the text 'System.Management.Automation.PSCredential', not a key")]
+    [InlineData(false, "The -SecretKey holds the text 'System.Management.Automation.PSCredential', not a key")]
+    public void A_secret_key_that_reads_PSCredential_is_refused_saying_a_credential_was_made_text(bool? explicitKey, string expected)
+    {
+        // $env:TENCENTCHAT_SECRETKEY = Get-Secret -Name TencentChatAdmin -AsPlainText, when the secret is the admin's
+        // PSCredential (-AsPlainText does not open a credential): the variable keeps only the type name, and signed with
+        // it the service answers 70009, which the module blames on the key.
+        const string typeName = "System.Management.Automation.PSCredential";
+        var request = explicitKey is null
+            ? new ConnectionRequest { SdkAppId = 7 }
+            : new ConnectionRequest { SdkAppId = 7, SecretKey = Encoding.UTF8.GetBytes(typeName) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", typeName + "\n")), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-Credential", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "TENCENTCHAT_SECRETKEY holds a UserSig")]
+    [InlineData(true, "The -Credential's password holds a UserSig")]
+    public void A_UserSig_given_as_the_secret_key_is_refused_saying_to_pass_it_as_UserSig(bool? fromCredential, string expected)
+    {
+        // Someone who was given a UserSig, not the key, sets it where a key goes (there is no UserSig variable): signed
+        // with it as a key, the service answers 70009, and the module says to copy the key again.
+        var sig = SigFor(7, "administrator", Now, 86400);
+        var request = fromCredential is null
+            ? new ConnectionRequest { SdkAppId = 7 }
+            : new ConnectionRequest { SdkAppId = 7, Identifier = "administrator", FromCredential = true, SecretKey = Encoding.UTF8.GetBytes(sig) };
+        var ex = Assert.Throws<ArgumentException>(() => request.Connect(Env(("TENCENTCHAT_SECRETKEY", sig)), Now));
+        Assert.StartsWith("Cannot connect to Tencent Cloud Chat. " + expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-UserSig", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(sig.Substring(0, 12), ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_blank_secret_key_variable_is_no_key()
     {

@@ -26,6 +26,11 @@ internal sealed class FakeTransport : HttpMessageHandler
         public Exception? Failure { get; init; }
         /// <summary>The status and headers come, then the first half of the body, then reading it fails (a connection dropped mid-body).</summary>
         public bool BreaksOff { get; init; }
+        /// <summary>
+        /// The status and headers come, then the first half of the body, then nothing until the call's timeout ends the
+        /// read: here that read ends at once as a cancelled one does, so a test waits for no timeout.
+        /// </summary>
+        public bool StallsBody { get; init; }
 
         public static Reply Ok(string json) => new(200, json);
         public static Reply Never { get; } = new(0, "") { Hang = true };
@@ -111,6 +116,11 @@ internal sealed class FakeTransport : HttpMessageHandler
             var whole = reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body);
             response.Content = new StreamContent(new BreakingStream(whole[..(whole.Length / 2)]));
         }
+        if (reply.StallsBody)
+        {
+            var whole = reply.Bytes ?? Encoding.UTF8.GetBytes(reply.Body);
+            response.Content = new StreamContent(new StallingStream(whole[..(whole.Length / 2)]));
+        }
         if (reply.ContentType.Length > 0) response.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(reply.ContentType);
         if (reply.RetryAfter is not null) response.Headers.TryAddWithoutValidation("Retry-After", reply.RetryAfter);
         return response;
@@ -124,6 +134,16 @@ internal sealed class FakeTransport : HttpMessageHandler
         {
             var n = base.Read(buffer, offset, count);
             return n > 0 || count == 0 ? n : throw new IOException("Unable to read data from the transport connection: Connection reset by peer.");
+        }
+    }
+
+    /// <summary>Reads its bytes, then ends the next read as the call's timeout does, cancelled (at once: nothing to wait for).</summary>
+    private sealed class StallingStream(byte[] first) : MemoryStream(first)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = base.Read(buffer, offset, count);
+            return n > 0 || count == 0 ? n : throw new OperationCanceledException("The read was cancelled: the call's timeout came first.");
         }
     }
 }

@@ -38,7 +38,7 @@ internal sealed class Attempt<TBody>
     public string? BodyText { get; set; }
     /// <summary>The UserSig the attempt was sent with, to scrub it from what the answer says.</summary>
     public string Sig { get; set; } = "";
-    /// <summary>No HTTP answer came back (no connection, no answer in time): the service was not reached.</summary>
+    /// <summary>No HTTP answer came back (no connection, no status and headers in time): the service was not reached.</summary>
     public bool Unreachable { get; set; }
     /// <summary>The request cannot have reached the service (no connection was made, the TLS handshake failed): it did nothing.</summary>
     public bool NotDelivered { get; set; }

@@ -300,11 +300,12 @@ internal sealed class AttemptLoop
             // may have been made. Not so when the session was answered before and the service only failed (no answer, a
             // 5xx): the endpoint works, and three such calls in a row stop the run below.
             // A read on a session whose check was answered sends its first calls at once: say what holds either way.
-            var got = attempt.Unreachable ? "got a Tencent Cloud Chat answer" : "got a Tencent Cloud Chat answer it could read (one cut short may still have been the service's, with the call made)";
+            var got = attempt.Unreachable ? "got a Tencent Cloud Chat answer" : "got a Tencent Cloud Chat answer it could read (one cut short or left unfinished may still have been the service's, with the call made)";
             fatal = new TencentChatException(final.ErrorId, final.Kind,
                 $"{final.Message.TrimEnd('.')}. No call of this run to {_facts.Authority} {got}, so the run stopped and sent nothing more. Check -Endpoint and -Region (and -Proxy), then run again.", final.Code);
         }
-        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer),
+        // Only calls that got no HTTP answer at all count as not reaching the service (a 502 or a 30007 is an answer, and
+        // so is one whose body broke off or did not finish in time after its status and headers came),
         // and only those the service answered no call of the run during: calls that time out together beside answered
         // ones are bad luck, not a service out of reach.
         if (fatal is null && attempt.Unreachable && Interlocked.Read(ref _history.LastAnsweredTicks) < _start.Ticks

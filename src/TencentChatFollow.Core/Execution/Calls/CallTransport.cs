@@ -35,8 +35,13 @@ internal sealed class Sent
 /// <summary>Ways a send can fail to bring back a body; <see cref="AttemptClassifier"/> says what each means.</summary>
 internal enum TransportFault
 {
-    /// <summary>No answer within the session's timeout.</summary>
+    /// <summary>No answer (no status line and headers) within the session's timeout.</summary>
     Timeout,
+    /// <summary>
+    /// The status line and headers came, then the body did not finish within the session's timeout: the server was
+    /// reached (it is no sign of an endpoint out of reach), and the call may have been made.
+    /// </summary>
+    BodyStalled,
     /// <summary>The connection could not be made or broke before an answer's status line and headers came.</summary>
     ConnectionFailed,
     /// <summary>
@@ -100,7 +105,7 @@ internal sealed class CallTransport
             // the server's 100 before the body (.NET never sends it).
             request.Headers.ExpectContinue = false;
             using var response = await _session.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return await ReadAnswerAsync(response, sig, timeout.Token).ConfigureAwait(false);
+            return await ReadAnswerAsync(response, sig, timeout.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -163,7 +168,11 @@ internal sealed class CallTransport
     }
 
     /// <summary>What an HTTP answer brought: a redirect refused unread, or its body read within the cap and decoded.</summary>
-    private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken)
+    /// <param name="response">The answer, its status and headers in.</param>
+    /// <param name="sig">The UserSig the request carried.</param>
+    /// <param name="cancellationToken">The send's token with its timeout.</param>
+    /// <param name="callerToken">The caller's own token: only its cancellation is not the timeout's.</param>
+    private async Task<Sent> ReadAnswerAsync(HttpResponseMessage response, string sig, CancellationToken cancellationToken, CancellationToken callerToken)
     {
         var status = (int)response.StatusCode;
         if (status is >= 300 and < 400) return Fault(TransportFault.Redirected, sig, NotFollowed(response, sig), status);
@@ -185,6 +194,15 @@ internal sealed class CallTransport
             // call that could not reach the service), and whether the call was made is not known.
             return Fault(TransportFault.BodyBroken, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, string.Format(CultureInfo.InvariantCulture,
                 "The answer from {0} (HTTP {1}) broke off before its body was read whole: {2}", Authority, status, NetworkWhy(ex, sig))), status);
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            // The timeout came while the body was read: the server was reached (its status and headers came), so this
+            // is no call that could not reach the service, and whether the call was made is not known. The id and
+            // category stay those of a timeout.
+            return Fault(TransportFault.BodyStalled, sig, new TencentChatException("TencentChat.Timeout", ErrorKind.Timeout, string.Format(CultureInfo.InvariantCulture,
+                "The answer from {0} (HTTP {1}) came, but its body did not finish within {2:0.#} s (Connect-TencentChat -TimeoutSec sets this).",
+                Authority, status, _session.Timeout.TotalSeconds)), status);
         }
         if (bytes is null)
         {

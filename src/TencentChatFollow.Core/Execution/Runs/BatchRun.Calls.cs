@@ -10,6 +10,8 @@ namespace TencentChatFollow.Execution;
 internal sealed partial class BatchRun<TResult>
 {
     private TencentChatException? _fatal; // the first fatal answer in input order, once handed out
+    private bool _erredBeforeFatal; // under StopAtFirstError: an id's error was handed out before any fatal answer (the caller halts at it)
+    private string[]? _unansweredAtHalt; // the ids Stop left unanswered when it halted the run, for the caller's Halt
 
     /// <summary>Starts the call for the partial batch on the thread pool; the caller has made room.</summary>
     private void StartCurrent()
@@ -147,6 +149,9 @@ internal sealed partial class BatchRun<TResult>
             Done++;
             if (outcome.Error is not null) Errors++;
         }
+        // The caller ends at the first error it is given (StopAtFirstError): one before any fatal answer in input order
+        // is that error, even when the fatal answer arrived first and both are handed out together (Stop).
+        _erredBeforeFatal |= StopAtFirstError && _fatal is null && HasError(result);
         (ready ??= new List<BatchResult<TResult>>()).Add(result);
     }
 
@@ -204,7 +209,12 @@ internal sealed partial class BatchRun<TResult>
         }
     }
 
-    /// <summary>Sends nothing more, lets the calls on the wire finish (their answers stand) and makes the run's one error.</summary>
+    /// <summary>
+    /// Sends nothing more, lets the calls on the wire finish (their answers stand) and makes the run's one error. Under
+    /// <see cref="StopAtFirstError"/>, when an id's error came before the fatal answer in input order, the caller ends
+    /// at that error: the run is <see cref="Halted"/> instead (<see cref="Halt"/> gives the ids left unanswered), as it
+    /// would have been had that error been handed out before the fatal answer arrived.
+    /// </summary>
     private IReadOnlyList<BatchResult<TResult>> Stop(List<BatchResult<TResult>>? ready, string? notAdded = null)
     {
         SendNothingMore();
@@ -213,7 +223,12 @@ internal sealed partial class BatchRun<TResult>
         while (_started.Count > 0) HandOut(TakeOldest(), ref ready);
         _unanswered.AddRange(unsent);
         if (notAdded is not null) _unanswered.Add(notAdded);
-        Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered.ToArray(), _unknown.ToArray());
+        if (_erredBeforeFatal)
+        {
+            Halted = true;
+            _unansweredAtHalt = _unanswered.ToArray();
+        }
+        else Stopped = new TencentChatRunStoppedException(_fatal!, Done, _unanswered.ToArray(), _unknown.ToArray());
         return ready ?? None;
     }
 

@@ -22,7 +22,10 @@ internal sealed partial class BatchRun<TResult>
     {
         if (Stopped is not null || Halted)
         {
-            unanswered = Stopped?.UnansweredIds ?? Array.Empty<string>();
+            // Halted already: by an earlier Halt (its ids were given then), or by a fatal answer that came after the
+            // caller's first error in input order (Stop), whose ids left unanswered the caller gets now, once.
+            unanswered = Stopped?.UnansweredIds ?? _unansweredAtHalt ?? Array.Empty<string>();
+            _unansweredAtHalt = null;
             return None;
         }
         Halted = true;

@@ -162,7 +162,7 @@ internal sealed partial class BatchRun<TResult>
     /// </summary>
     public IReadOnlyList<BatchResult<TResult>> Add(string id, string? group = null)
     {
-        if (Stopped is not null) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
+        if (Stopped is not null || Halted) throw new InvalidOperationException("The run has stopped; no more ids are taken.");
         Received++;
         List<BatchResult<TResult>>? ready = null;
         if (IsIdle() || (_current.Count > 0 && !string.Equals(group, _currentGroup, StringComparison.Ordinal)))
@@ -190,7 +190,7 @@ internal sealed partial class BatchRun<TResult>
     /// <summary>End of input: sends the partial batch and returns every result left, in order.</summary>
     public IReadOnlyList<BatchResult<TResult>> Complete()
     {
-        if (Stopped is not null) return None;
+        if (Stopped is not null || Halted) return None;
         List<BatchResult<TResult>>? ready = null;
         MakeRoom(ref ready);
         if (!FatalArrived && _current.Count > 0) StartCurrent();
