@@ -144,6 +144,19 @@ Describe 'An input refused under -ErrorAction Stop' {
         @($out | Where-Object OfUserId -NE 'hub').Count | Should -Be 0
         $err.Exception.Done | Should -Be 1
     }
+
+    It 'Get-TencentChatFollow: a user failed before the refused input is counted as failed, not as done too' {
+        # One record, and every answer 200 ms late: the input is refused before nosuch's answer comes back.
+        Set-Faults @{ latencyMs = 200 }
+        $err = $null
+        try { Get-TencentChatFollow -UserId 'nosuch', 'hub', ([pscustomobject]@{ user = 'user_000003' }) -PageSize 100 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        Set-Faults @{}
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        @($out | Where-Object OfUserId -EQ 'hub').Count | Should -Be 600
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.Done | Should -Be 1 -Because 'each list received is counted in Done or listed in exactly one list'
+        $err.Exception.Message | Should -Match '2 lists answered: 1 done and written to the output \(600 entries\), failed: nosuch; '
+    }
 }
 
 Describe 'A write run stopped by an answer every later call would get' {
