@@ -274,6 +274,19 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
         $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
         ($listed -join ',') | Should -Be ($ids -join ',') -Because 'every input of the array is in the record once, the refused one too'
     }
+
+    # Get-TencentChatFollow starts a list as soon as it takes the user: an id refused after it in the same array is
+    # held before the list's wrong-key answer comes back. That answer is first in input order and ends the run; the
+    # refused id was dropped with the error held for it: neither written nor in UnansweredIds.
+    It 'Get-TencentChatFollow -UserId under -ErrorAction Stop: an id refused before the stop came back, after the stopped list, is listed as not read' {
+        Set-Faults @{ rate = 1; kinds = @('70009'); latencyMs = 200 }
+        $ids = @('user_000001', ('x' * 40))
+        $err = $null
+        try { Get-TencentChatFollow -UserId $ids -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'the wrong-key answer comes before the refused id in input order'
+        $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
+        ($listed -join ',') | Should -Be ($ids -join ',') -Because 'every input of the array is in the record once, the refused one too'
+    }
 }
 
 Describe 'Calls waiting for their turn when a run stops are not sent' {
