@@ -202,6 +202,44 @@ Describe 'Connect-TencentChat' {
         Get-TencentChatContext | Should -BeNullOrEmpty
     }
 
+    It '<Command> refuses -SdkAppId <Shown> instead of rounding it to another app''s id' -ForEach @(
+        foreach ($command in 'Connect-TencentChat', 'New-TencentChatUserSig') {
+            foreach ($case in @(
+                    @{ Shown = "'1400000000.7' (text)"; Value = '1400000000.7'; Given = "'1400000000.7'" }
+                    @{ Shown = "'1.4e9' (text)"; Value = '1.4e9'; Given = "'1.4e9'" }
+                    @{ Shown = '1400000000.7 (a double)'; Value = 1400000000.7; Given = '1400000000.7' }
+                    @{ Shown = '1400000000.5 (a decimal)'; Value = 1400000000.5d; Given = '1400000000.5' })) {
+                $case + @{ Command = $command }
+            }
+        }
+    ) {
+        $rest = if ($Command -eq 'Connect-TencentChat') { @{ SecretKey = $key; SkipCheck = $true } } else { @{ Identifier = 'user001'; SecretKey = $key; AsPlainText = $true } }
+        $script:made = 'none yet'
+        $err = { $script:made = @(& $Command -SdkAppId $Value @rest) } | Should -Throw -PassThru
+        $script:made | Should -Be 'none yet'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $err.Exception.Message | Should -BeLike "*-SdkAppId takes the app's SDKAppID, a whole number*it was given $Given, which is not a whole number in digits*Pass the whole SDKAppID*"
+        Get-TencentChatContext | Should -BeNullOrEmpty
+    }
+
+    It '<Command> takes -SdkAppId as a whole double (1400000001.0) or digits in text, as the same app' -ForEach @(
+        @{ Command = 'Connect-TencentChat' }
+        @{ Command = 'New-TencentChatUserSig' }
+    ) {
+        foreach ($value in 1400000001.0, ' 1400000001 ') {
+            if ($Command -eq 'Connect-TencentChat') {
+                (Connect-TencentChat -SdkAppId $value -SecretKey $key -SkipCheck -PassThru).SdkAppId | Should -Be 1400000001
+                Disconnect-TencentChat
+            }
+            else {
+                $sig = New-TencentChatUserSig -SdkAppId $value -SecretKey $key -Identifier user001
+                # Connect checks the sig's SDKAppID against its own.
+                (Connect-TencentChat -SdkAppId 1400000001 -Identifier user001 -UserSig $sig -SkipCheck -PassThru).SdkAppId | Should -Be 1400000001
+                Disconnect-TencentChat
+            }
+        }
+    }
+
     It 'refuses an empty -Credential ([pscredential]::Empty) and says what to pass' {
         $err = { Connect-TencentChat 1400000001 -Credential ([pscredential]::Empty) -SkipCheck } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidConnection,*'

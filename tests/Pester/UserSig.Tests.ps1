@@ -120,7 +120,9 @@ Describe 'New-TencentChatUserSig' {
     It 'refuses a key <Shown>, as Connect-TencentChat does, and makes no sig of it' -ForEach @(
         @{ Shown = 'wrapped in quotes (from an env file read as it is)'; Text = '"' + $identity.SecretKey + '"'; Like = '-SecretKey is wrapped in quotes*without the quotes*' }
         @{ Shown = 'that reads System.Management.Automation.PSCredential'; Text = 'System.Management.Automation.PSCredential'; Like = "-SecretKey holds the text 'System.Management.Automation.PSCredential', not a key*" }
+        @{ Shown = 'that is a UserSig (a ready sig given as the key)'; UserSig = $true; Like = '-SecretKey holds a UserSig, not the secret key*' }
     ) {
+        if ($UserSig) { $Text = New-TencentChatUserSig -SdkAppId 1 -SecretKey $key -Identifier a -AsPlainText }
         $odd = ConvertTo-SecureString $Text -AsPlainText -Force
         $script:sigs = 'none yet'
         $err = { $script:sigs = @(New-TencentChatUserSig -SdkAppId 1 -SecretKey $odd -Identifier a -AsPlainText) } |

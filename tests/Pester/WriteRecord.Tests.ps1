@@ -144,6 +144,19 @@ Describe 'An input refused under -ErrorAction Stop' {
         @($out | Where-Object OfUserId -NE 'hub').Count | Should -Be 0
         $err.Exception.Done | Should -Be 1
     }
+
+    It 'Get-TencentChatFollow: a user failed before the refused input is counted as failed, not as done too' {
+        # One record, and every answer 200 ms late: the input is refused before nosuch's answer comes back.
+        Set-Faults @{ latencyMs = 200 }
+        $err = $null
+        try { Get-TencentChatFollow -UserId 'nosuch', 'hub', ([pscustomobject]@{ user = 'user_000003' }) -PageSize 100 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+        Set-Faults @{}
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.NotAUserId,*'
+        @($out | Where-Object OfUserId -EQ 'hub').Count | Should -Be 600
+        $err.Exception.FailedIds | Should -Be @('nosuch')
+        $err.Exception.Done | Should -Be 1 -Because 'each list received is counted in Done or listed in exactly one list'
+        $err.Exception.Message | Should -Match '2 lists answered: 1 done and written to the output \(600 entries\), failed: nosuch; '
+    }
 }
 
 Describe 'A write run stopped by an answer every later call would get' {
@@ -258,6 +271,19 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
         $err = $null
         try { & $Cmdlet -UserId $ids @Extra -ThrottleLimit 1 -ErrorAction Stop -ErrorVariable ev } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'the first call (ids 1-20, alone) got the wrong-key answer before id 21 was taken'
+        $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
+        ($listed -join ',') | Should -Be ($ids -join ',') -Because 'every input of the array is in the record once, the refused one too'
+    }
+
+    # Get-TencentChatFollow starts a list as soon as it takes the user: an id refused after it in the same array is
+    # held before the list's wrong-key answer comes back. That answer is first in input order and ends the run; the
+    # refused id was dropped with the error held for it: neither written nor in UnansweredIds.
+    It 'Get-TencentChatFollow -UserId under -ErrorAction Stop: an id refused before the stop came back, after the stopped list, is listed as not read' {
+        Set-Faults @{ rate = 1; kinds = @('70009'); latencyMs = 200 }
+        $ids = @('user_000001', ('x' * 40))
+        $err = $null
+        try { Get-TencentChatFollow -UserId $ids -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*' -Because 'the wrong-key answer comes before the refused id in input order'
         $listed = @($err.Exception.FailedIds) + @($err.Exception.UnknownIds) + @($err.Exception.UnansweredIds)
         ($listed -join ',') | Should -Be ($ids -join ',') -Because 'every input of the array is in the record once, the refused one too'
     }

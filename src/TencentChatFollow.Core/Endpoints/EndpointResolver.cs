@@ -52,6 +52,13 @@ internal static class EndpointResolver
         {
             throw new ArgumentException($"Endpoint '{Show(endpoint)}' must be a base URI without user info, query or fragment; the module adds /v4/follow/... and the query itself.");
         }
+        if (endpoint.HostNameType == UriHostNameType.IPv6 && endpoint.DnsSafeHost.IndexOf('%') is var zone and >= 0)
+        {
+            // Uri keeps a zone id only in DnsSafeHost: the base URI made below, and every call's URI, would lose it, and a
+            // link-local call without one fails ("Invalid argument"); HttpClient misreads the RFC 6874 form (%25eth0) anyway.
+            throw new ArgumentException($"Endpoint '{Show(endpoint)}' has the IPv6 zone id {Text.UnsafeText.Show(endpoint.DnsSafeHost.Substring(zone))}, which the module cannot keep on its calls. " +
+                "Pass the address without it: a host name or a global IPv6 address (link-local fe80:: addresses need a zone id), or [::1] for the emulator on this machine.");
+        }
         var scheme = endpoint.Scheme;
         if (scheme == Uri.UriSchemeHttp)
         {

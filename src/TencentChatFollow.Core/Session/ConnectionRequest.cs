@@ -116,7 +116,7 @@ internal sealed class ConnectionRequest
             {
                 // Signed with as a key, a UserSig gets 70009, and the advice to copy the key again hides what to do with it.
                 problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
-                    " holds a UserSig, not the secret key: pass a ready UserSig as -UserSig (a SecureString, such as " +
+                    SecretText.HoldsUserSig + ": pass a ready UserSig as -UserSig (a SecureString, such as " +
                     "-UserSig (ConvertTo-SecureString $sig -AsPlainText -Force)), which the module cannot renew, or give the app's secret key here.");
             }
             else if (SecretText.IsQuoted(key))

@@ -60,5 +60,8 @@ internal static class SecretText
     public static bool IsUserSig(byte[] key)
         => key.Length >= 64 && key[0] == (byte)'e' && key[1] == (byte)'J' && Auth.UserSigReader.TryRead(Encoding.UTF8.GetString(key), out _);
 
+    /// <summary>What follows the name of where a UserSig was given in place of the key, in the messages that refuse it.</summary>
+    public const string HoldsUserSig = " holds a UserSig, not the secret key";
+
     private static readonly byte[] SecureStringTypeName = Encoding.UTF8.GetBytes(typeof(SecureString).FullName!);
 }

@@ -65,27 +65,36 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
             ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException("-SecretKey is empty: pass the app's secret key from the Chat console."),
                 "TencentChat.EmptySecretKey"));
         }
-        if (SecretText.IsSecureStringTypeName(_key))
+        if (KeyProblem(_key) is { } problem)
         {
-            // A sig made from this would be refused by the service (70009) as if the key were wrong.
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
-                "-SecretKey holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") " +
-                "and back into a SecureString, which keeps only its type name. Pass the SecureString itself: -SecretKey $key."),
-                "TencentChat.InvalidSecretKey"));
+            // A sig made from any of these would be refused by the service (70009) as if the key were wrong.
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(problem), "TencentChat.InvalidSecretKey"));
         }
-        if (SecretText.IsCredentialTypeName(_key))
+    }
+
+    /// <summary>Why <paramref name="key"/> is not a secret key, as Connect-TencentChat finds it, or null when it may be one.</summary>
+    private static string? KeyProblem(byte[] key)
+    {
+        if (SecretText.IsSecureStringTypeName(key))
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
-                $"-SecretKey holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text (such as \"$credential\") " +
-                "and into a SecureString, which keeps only its type name. Pass the credential's password: -SecretKey $credential.Password."),
-                "TencentChat.InvalidSecretKey"));
+            return "-SecretKey holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") " +
+                "and back into a SecureString, which keeps only its type name. Pass the SecureString itself: -SecretKey $key.";
         }
-        if (SecretText.IsQuoted(_key))
+        if (SecretText.IsCredentialTypeName(key))
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument(new ArgumentException(
-                "-SecretKey is wrapped in quotes, which came with the key as part of its text (an env file read as it is keeps them): pass the key without the quotes."),
-                "TencentChat.InvalidSecretKey"));
+            return $"-SecretKey holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text (such as \"$credential\") " +
+                "and into a SecureString, which keeps only its type name. Pass the credential's password: -SecretKey $credential.Password.";
         }
+        if (SecretText.IsUserSig(key))
+        {
+            return "-SecretKey" + SecretText.HoldsUserSig + ": a UserSig is made with the app's secret key, from the Chat console, and not from another sig. " +
+                "Pass the key; Connect-TencentChat takes a ready UserSig as -UserSig.";
+        }
+        if (SecretText.IsQuoted(key))
+        {
+            return "-SecretKey is wrapped in quotes, which came with the key as part of its text (an env file read as it is keeps them): pass the key without the quotes.";
+        }
+        return null;
     }
 
     protected override void ProcessRecord()

@@ -83,6 +83,22 @@ public class EndpointResolverTests
         Assert.Contains(why, ex.Message, StringComparison.Ordinal);
     }
 
+    // Uri keeps an IPv6 zone id only in DnsSafeHost/IdnHost: GetLeftPart, AbsoluteUri and a relative Uri built on it
+    // drop it, and HttpClient misreads the RFC 6874 form (%25eth0); a link-local call without it fails (EINVAL on Linux).
+    [Theory]
+    [InlineData("https://[fe80::1%25eth0]:8443", "'%25eth0'")]
+    [InlineData("https://[fe80::1%eth0]:8443/", "'%eth0'")]
+    [InlineData("https://[fe80::1%4]/v4/follow/follow_get_info", "'%4'")]
+    [InlineData("http://[fe80::1%25eth0]:8080", "'%25eth0'")]
+    [InlineData("http://[::1%lo]:5080", "'%lo'")]
+    [InlineData("http://[::1%25lo]:5080", "'%25lo'")]
+    public void CheckEndpoint_refuses_an_IPv6_zone_id_instead_of_dropping_it(string input, string zone)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => EndpointResolver.CheckEndpoint(new Uri(input)));
+        Assert.Contains("IPv6 zone id " + zone, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Pass the address without it", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5080/v4/follow/follow_get_info", "http://127.0.0.1:5080/")]
     [InlineData("https://adminapisgp.im.qcloud.com/v4/follow/follow_get_info", "https://adminapisgp.im.qcloud.com/")]

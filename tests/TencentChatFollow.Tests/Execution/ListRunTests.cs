@@ -336,6 +336,22 @@ public class ListRunTests
     }
 
     [Fact]
+    public void A_list_that_ends_with_its_users_error_is_not_counted_as_read_to_its_end()
+    {
+        // Answered is the command's "done" (its record lists the failed users apart): a failed list is not done.
+        // "nosuch" fails on its first page (an unknown account), "half" after one page (an answer it cannot use).
+        var (written, answered, _) = ReadGuarded((user, cursor) => user switch
+        {
+            "nosuch" => "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":30003,\"ErrorInfo\":\"Err_SNS_ItemCheck_Account_Not_Found\"}",
+            "half" => cursor.Length == 0 ? PageJson("p1", "C1") : PageJson("q", "").Replace("1700000000", "-5", StringComparison.Ordinal),
+            _ => PageJson("x", ""),
+        }, "nosuch", "half", "fine");
+
+        Assert.Equal(new[] { "nosuch", "half" }, written.Where(p => p.Outcomes[0].Error is not null).Select(p => p.Outcomes[0].UserId));
+        Assert.Equal(1, answered); // only "fine" was read to its end
+    }
+
+    [Fact]
     public void A_list_that_fails_on_its_first_page_keeps_the_error_as_it_is()
     {
         var (written, _, _) = ReadGuarded((_, _) => PageJson("q", "").Replace("1700000000", "-5", StringComparison.Ordinal), "none");

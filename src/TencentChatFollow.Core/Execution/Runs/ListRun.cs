@@ -30,6 +30,7 @@ internal sealed class ListRun : IDisposable
     private bool _completed;
     private long _sequence;
     private long _pagesAsked;
+    private long _ended; // lists that ended with their user's error (given out): answered, not read to their end
     private readonly FollowRelation _relation;
     private readonly int? _maxEntries; // Following and Mutual: Tencent's follow limit; Follower: none
 
@@ -66,7 +67,11 @@ internal sealed class ListRun : IDisposable
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    /// <summary>Lists read to their end (their last page given out and the caller back for more).</summary>
+    /// <summary>
+    /// Lists read to their end (their last page given out and the caller back for more): the command's "done". A list
+    /// that ended with its user's error (a failed page, or a list the service would not page through) is not among
+    /// them: the command counts it as failed.
+    /// </summary>
     public long Answered { get; private set; }
 
     /// <summary>Pages asked for so far (each list's next page is asked for only once its last one is written).</summary>
@@ -129,7 +134,12 @@ internal sealed class ListRun : IDisposable
         if (_given is not { } list) return;
         _given = null;
         if (!list.Done) list.Next();
-        else if (list.Truncated) _truncated = list.TruncatedError(Interlocked.Increment(ref _sequence));
+        else if (list.Truncated)
+        {
+            _truncated = list.TruncatedError(Interlocked.Increment(ref _sequence));
+            _ended++;
+        }
+        else if (list.Failed) _ended++;
         else Answered++;
     }
 
@@ -144,7 +154,7 @@ internal sealed class ListRun : IDisposable
             var unanswered = new List<string> { list.User };
             foreach (var other in _lists) if (!ReferenceEquals(other, list)) unanswered.Add(other.User);
             _lists.Clear();
-            Stopped = new TencentChatRunStoppedException(fatal, Answered, unanswered);
+            Stopped = new TencentChatRunStoppedException(fatal, Answered + _ended, unanswered); // answered: a result or the user's own error
             return null;
         }
         _given = list;
@@ -192,6 +202,9 @@ internal sealed class ListRun : IDisposable
         /// <summary>The last page has been fetched and taken (or the list failed).</summary>
         public bool Done { get; private set; }
 
+        /// <summary>Done with the user's error for a page (not a fatal answer's): the list was not read to its end.</summary>
+        public bool Failed { get; private set; }
+
         /// <summary>Done because the service would not page through to the end: the list was not read to its end.</summary>
         public bool Truncated => _truncation is not null;
 
@@ -231,6 +244,7 @@ internal sealed class ListRun : IDisposable
             if (page.Outcomes[0].Result is not { } read)
             {
                 Done = true;
+                Failed = page.Fatal is null;
                 return _pages == 1 || page.Fatal is not null ? page : Incomplete(page);
             }
             var fresh = new List<FollowEntry>(read.Entries.Count);

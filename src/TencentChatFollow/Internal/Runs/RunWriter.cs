@@ -27,6 +27,7 @@ internal sealed class RunWriter
     private readonly Func<string, object?>? _targetOf;
     private ErrorRecord? _held;
     private string? _heldId;
+    private string? _heldInput; // the refused input whose error is held, if that is what is held
 
     /// <param name="cmdlet">The command that writes.</param>
     /// <param name="shouldWrite">Whether a result is written (Add and Remove: only with -PassThru).</param>
@@ -122,11 +123,15 @@ internal sealed class RunWriter
     /// A refused input's error under Stop: the first is held (it ends the command); one after it is not sent, and
     /// the record lists it as <paramref name="input"/>, so no input is lost from it. Once a fatal answer has
     /// <paramref name="stopped"/> the run (earlier in the same record), it is listed as not sent too: the stop's error
-    /// ends the command, and an error held now would be neither written nor in the record.
+    /// ends the command, and an error held now would be neither written nor in the record. One held before a fatal
+    /// answer for an input before it came back (Get-TencentChatFollow starts a list as it takes the user) is listed
+    /// as not sent by <see cref="Ended"/> when that answer ends the run.
     /// </summary>
     public void Refused(ErrorRecord record, string input, bool stopped)
     {
-        if (stopped || (!Error(record) && StopsAtFirstError)) _notSent.Add(input);
+        if (stopped) _notSent.Add(input);
+        else if (Error(record)) _heldInput = input;
+        else if (StopsAtFirstError) _notSent.Add(input);
     }
 
     /// <summary>
@@ -164,6 +169,9 @@ internal sealed class RunWriter
             FirstId = stopped is null ? _heldId : null,
         };
         record.Unknown.AddRange(stopped?.UnknownIds ?? unknown ?? Array.Empty<string>());
+        // A refused input held when an answer for an input before it stopped the run: the stop's error ends the command,
+        // so the input is not sent, as those after it (nothing was held before it, so it comes first among them).
+        if (stopped is not null && _heldInput is not null) record.Unanswered.Add(_heldInput);
         record.Unanswered.AddRange(_notSent);
         if (stopped is null)
         {
