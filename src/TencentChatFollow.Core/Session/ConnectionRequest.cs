@@ -83,6 +83,8 @@ internal sealed class ConnectionRequest
         else
         {
             var key = SecretKey ?? FromEnvironment(environment(SecretKeyVariable));
+            // Where the key came from, as the messages that refuse it name it.
+            var place = SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey";
             if (key is null || key.Length == 0)
             {
                 problems.Add(SecretKey is null
@@ -97,7 +99,7 @@ internal sealed class ConnectionRequest
                     ? $"{SecretKeyVariable} holds the text 'System.Security.SecureString', not a key: a SecureString was set there (such as $env:{SecretKeyVariable} = $key), " +
                       "and an environment variable keeps only its type name. Set it to the key's text, such as " +
                       $"$env:{SecretKeyVariable} = Get-Secret -Name TencentChatKey -AsPlainText, or pass the SecureString itself as -SecretKey $key."
-                    : (FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                    : place +
                       " holds the text 'System.Security.SecureString', not a key: a SecureString was turned into text (such as \"$key\") and back into a SecureString, " +
                       "which keeps only its type name. Pass the SecureString itself: " +
                       (FromCredential ? "[pscredential]::new('administrator', $key)." : "-SecretKey $key."));
@@ -105,7 +107,7 @@ internal sealed class ConnectionRequest
             else if (SecretText.IsCredentialTypeName(key))
             {
                 // A PSCredential made text (Get-Secret -AsPlainText does not open one): signed with it, 70009 blames the key.
-                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                problems.Add(place +
                     $" holds the text '{SecretText.CredentialTypeName}', not a key: a PSCredential was turned into text" +
                     (SecretKey is null
                         ? $" when it was set there (such as $env:{SecretKeyVariable} = Get-Secret -Name TencentChatAdmin -AsPlainText, which returns a credential secret as a PSCredential). " +
@@ -115,17 +117,16 @@ internal sealed class ConnectionRequest
             else if (SecretText.IsUserSig(key))
             {
                 // Signed with as a key, a UserSig gets 70009, and the advice to copy the key again hides what to do with it.
-                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                problems.Add(place +
                     SecretText.HoldsUserSig + ": pass a ready UserSig as -UserSig (a SecureString, such as " +
                     "-UserSig (ConvertTo-SecureString $sig -AsPlainText -Force)), which the module cannot renew, or give the app's secret key here.");
             }
             else if (SecretText.IsQuoted(key))
             {
                 // Signed with its quotes, the key gets 70009, and the advice to copy the key again cannot help.
-                problems.Add((SecretKey is null ? SecretKeyVariable : FromCredential ? "The -Credential's password" : "The -SecretKey") +
+                problems.Add(place +
                     " is wrapped in quotes, which came with the key as part of its text" +
-                    (SecretKey is null ? " (an env file read as it is, such as by docker run --env-file, keeps them)" : "") +
-                    (SecretKey is null ? ": set it to the key without the quotes." : ": pass the key without the quotes."));
+                    (SecretKey is null ? " (an env file read as it is, such as by docker run --env-file, keeps them): set it to the key without the quotes." : ": pass the key without the quotes."));
             }
             else if (appId is uint id && identifier.Length > 0)
             {

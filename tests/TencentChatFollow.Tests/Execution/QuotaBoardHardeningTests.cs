@@ -38,8 +38,8 @@ public sealed class QuotaBoardHardeningTests : IDisposable
     [Fact]
     public void The_default_folder_found_open_to_other_users_is_made_the_users_own_before_a_record_goes_in()
     {
-        // Without XDG_RUNTIME_DIR the default folder is /tmp/TencentChatFollow-quota-<user>: another local user who
-        // made it first, open to all, could write records there that squeeze this user's jobs to a call a second.
+        // Without XDG_RUNTIME_DIR the default folder is in the shared temp folder, named for the user: another local
+        // user who made it first, open to all, could write records there that squeeze this user's jobs to a call a second.
         if (OperatingSystem.IsWindows()) return; // the temp folder is the user's own there
         const UnixFileMode open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
