@@ -22,6 +22,9 @@ internal static class ErrorCodes
 
     /// <summary>The SDKAppID's request frequency exceeded (the app as a whole).</summary>
     public const int AppFrequencyLimit = 60011;
+
+    /// <summary>"The request body's account type is wrong: make sure the account is a string" (REST API common error codes).</summary>
+    public const int AccountTypeError = 60015;
     public const int UserSigExpired = 70001;
     public const int UserSigUnparsable = 70003;
     public const int UserSigKeyMismatch = 70009;
