@@ -246,6 +246,21 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
     }
 
+    It 'says of an account id written as a number (60015) that it must be a string, and goes on with the next body' {
+        # Tencent answers 60015 ("the request body's account type is wrong: make sure the account is a string") to
+        # a body like this one, which a hashtable of numeric ids gives.
+        $bodies = @(@{ CheckItem = @(@{ UserID = 1001 }) }, (New-CheckBody 'u0001'))
+        $answers = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $answers.Count | Should -Be 1
+        $answers[0].ResultItem[0].UserID | Should -Be 'u0001'
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Code | Should -Be 60015
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidRequest,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike "*account id in the body is not a string*'1001'*"
+        $errs[0].TargetObject.CheckItem[0].UserID | Should -Be 1001
+    }
+
     It 'gives a failed call with no body the empty body as its TargetObject, not its place in the input' {
         $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs.Count | Should -Be 1
