@@ -91,6 +91,7 @@ public class FollowGetAnswerTests
     [InlineData("")]                                  // the bare OK envelope: a list with no entries and no cursor left out
     [InlineData(",\"NextCursor\":\"\"")]               // no entries, and the end
     [InlineData(",\"FollowItem\":null,\"NextCursor\":\"\"")]
+    [InlineData(",\"FollowItem\":[]")]                   // an empty list with the empty cursor left out
     public void An_OK_answer_that_leaves_out_an_empty_FollowItem_is_an_empty_last_page_not_an_unusable_one(string fields)
     {
         // Services that write JSON from protobuf leave out empty repeated and string fields, and Tencent's own web SDK
