@@ -286,9 +286,10 @@ Describe 'Errors before and after sending' {
     }
 
     It 'makes an OK answer with a field named "" (which no PowerShell object can hold) that body''s InvalidResponse error, and -Raw writes it' {
-        foreach ($r in '1', '{"":1}', '3') {
+        # Queued for two runs, one call each: as objects, then with -Raw.
+        foreach ($r in '1', '{"":1}', '3', '1', '{"":1}', '3') {
             $answer = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","R":' + $r + '}'
-            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer; calls = 2 }
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer }
         }
         $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
         $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs)
