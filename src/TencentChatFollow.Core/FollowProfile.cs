@@ -80,7 +80,7 @@ public sealed class FollowProfile : ReadOnlyDictionary<string, object?>
                 writer.WriteNumberValue(m);
                 break;
             case BigInteger big:
-                writer.WriteRawValue(big.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+                Api.RestJson.WriteNumber(writer, big);
                 break;
             default:
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));

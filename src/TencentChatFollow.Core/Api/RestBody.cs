@@ -183,7 +183,7 @@ internal static class RestBody
             case byte v: writer.WriteNumberValue(v); return true;
             case sbyte v: writer.WriteNumberValue(v); return true;
             case decimal v: writer.WriteNumberValue(v); return true;
-            case BigInteger v: writer.WriteRawValue(v.ToString(CultureInfo.InvariantCulture), skipInputValidation: true); return true;
+            case BigInteger v: RestJson.WriteNumber(writer, v); return true;
             case double v when double.IsNaN(v) || double.IsInfinity(v):
             case float f when float.IsNaN(f) || float.IsInfinity(f):
                 throw Invalid($"The number at {where} is {Convert.ToString(value, CultureInfo.InvariantCulture)}, which JSON cannot hold.");

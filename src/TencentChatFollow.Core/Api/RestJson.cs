@@ -90,6 +90,16 @@ internal static class RestJson
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as its exact JSON number. Through a parsed element, not WriteRawValue: that is
+    /// System.Text.Json 6's, and on Windows PowerShell another module may have loaded an older copy before this one.
+    /// </summary>
+    internal static void WriteNumber(Utf8JsonWriter writer, BigInteger value)
+    {
+        using var number = JsonDocument.Parse(value.ToString(CultureInfo.InvariantCulture));
+        number.RootElement.WriteTo(writer);
+    }
+
     /// <summary>A JSON number as a plain value: Int64, Decimal for a whole number beyond it (exactly), BigInteger beyond that, Double, or its text beyond Double's range.</summary>
     internal static object Number(JsonElement element)
     {
