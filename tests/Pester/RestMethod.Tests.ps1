@@ -300,6 +300,26 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 3
     }
 
+    It 'makes an OK answer with a field named "" (which no PowerShell object can hold) that body''s InvalidResponse error, and -Raw writes it' {
+        # Queued for two runs, one call each: as objects, then with -Raw.
+        foreach ($r in '1', '{"":1}', '3', '1', '{"":1}', '3') {
+            $answer = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","R":' + $r + '}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer }
+        }
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.R -join ',') | Should -Be '1,3' -Because 'the bodies around it are written'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse,*'
+        $errs[0].TargetObject | Should -Be $bodies[1]
+        $errs[0].Exception.Message | Should -Match "a field named ''.*-Raw"
+        $errs[0].Exception.OutcomeUnknown | Should -BeFalse -Because 'the service answered OK: the call was made'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'an answer read whole is not sent again'
+        $raw = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -Raw -ErrorVariable rawErrs)
+        $rawErrs.Count | Should -Be 0
+        $raw[1] | Should -BeExactly '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","R":{"":1}}'
+    }
+
     It 'sends a body once with -MaxRetry 0 when its answer comes back cut short, and again without it' {
         # The cut answer: the service may have done the call (a write done twice is two messages sent), so with
         # -MaxRetry 0 the body gets its error and is not sent again; the session's retries send it again. The first

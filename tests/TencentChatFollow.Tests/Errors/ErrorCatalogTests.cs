@@ -104,6 +104,17 @@ public class ErrorCatalogTests
         Assert.Null(call.UserId);
     }
 
+    [Theory]
+    [InlineData("The connection to 127.0.0.1:5080 failed: Connection reset by peer", "The connection to 127.0.0.1:5080 failed: Connection reset by peer. Check it.")]
+    [InlineData("Tencent error 60008 (timeout). Try again later (after 2 attempts). ", "Tencent error 60008 (timeout). Try again later (after 2 attempts). Check it.")]
+    public void Unknown_ends_the_message_as_a_sentence_before_its_advice(string message, string expected)
+    {
+        // .NET's own network messages ("Connection reset by peer") have no full stop: the advice is a sentence of its own.
+        var unknown = new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, message).Unknown("Check it.");
+        Assert.Equal(expected, unknown.Message);
+        Assert.True(unknown.OutcomeUnknown);
+    }
+
     [Fact]
     public void The_per_id_30003_advice_does_not_bring_up_From()
     {
