@@ -116,6 +116,14 @@ public class ErrorCatalogTests
     }
 
     [Fact]
+    public void A_stopped_run_says_what_stopped_it_as_a_sentence_before_its_record()
+    {
+        var cause = new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, "The connection to 127.0.0.1:5080 failed: Connection reset by peer");
+        var stopped = new TencentChatRunStoppedException(cause, 0, new[] { "u1" });
+        Assert.StartsWith("The connection to 127.0.0.1:5080 failed: Connection reset by peer. The run stopped:", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_per_id_30003_advice_does_not_bring_up_From()
     {
         var advice = ErrorCatalog.Describe(30003).Advice;
