@@ -44,13 +44,7 @@ public class TencentChatException : Exception
     /// own: a message that ends without a full stop (.NET's "Connection reset by peer") gets one first.
     /// </summary>
     internal TencentChatException Unknown(string? advice)
-        => Copy(advice is null ? Message : Sentence(Message) + " " + advice, UserId, unknown: true);
-
-    private static string Sentence(string message)
-    {
-        var text = message.TrimEnd();
-        return text.Length == 0 || text[text.Length - 1] is '.' or '!' or '?' ? text : text + ".";
-    }
+        => Copy(advice is null ? Message : Text.Wording.Sentence(Message) + " " + advice, UserId, unknown: true);
 
     /// <summary>This error (id, kind, code, inner exception) with <paramref name="message"/>, for <paramref name="userId"/>.</summary>
     private TencentChatException Copy(string message, string? userId, bool unknown)

@@ -81,7 +81,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         _action = "POST " + api.Path;
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",
-            api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, session.Identifier, ThrottleLimit, call.Ceiling));
+            api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, Text.ServerText.Safe(session.Identifier), ThrottleLimit, call.Ceiling));
     }
 
     protected override void ProcessRecord()
