@@ -112,7 +112,13 @@ internal static class UserIdText
     /// PowerShell 5.1's Get-Content and Import-Csv read a file without a BOM: told conservatively, every character is
     /// one byte of those code pages, and the bytes are valid UTF-8 holding at least one multi-byte sequence ("JosÃ©").
     /// </summary>
-    public static bool LooksMisread(string text)
+    public static bool LooksMisread(string text) => LooksMisread(text, ansi: null);
+
+    /// <summary>
+    /// <see cref="LooksMisread(string)"/>, also for UTF-8 read as <paramref name="ansi"/>, the code page the text may
+    /// have been read with.
+    /// </summary>
+    internal static bool LooksMisread(string text, Encoding? ansi)
     {
         var bytes = new byte[text.Length];
         var high = false;
