@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.IO;
+using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -77,6 +78,9 @@ public sealed class FollowProfile : ReadOnlyDictionary<string, object?>
                 break;
             case decimal m:
                 writer.WriteNumberValue(m);
+                break;
+            case BigInteger big:
+                Api.RestJson.WriteNumber(writer, big);
                 break;
             default:
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));

@@ -15,6 +15,7 @@ internal sealed class AccountCheckEndpoint(AccountDirectory accounts) : IRestApi
     public const string Imported = "Imported";
     public const string NotImported = "NotImported";
 
+    private const string Items = "CheckItem";
     private const string IdField = "UserID";
     private const string Code = "ResultCode";
     private const string Status = "AccountStatus";
@@ -35,8 +36,12 @@ internal sealed class AccountCheckEndpoint(AccountDirectory accounts) : IRestApi
 
     public ApiRequest Parse(JsonElement body)
     {
-        var (ids, problem) = ApiRequest.ObjectIds(body, "CheckItem", IdField, MaxAccounts);
-        return new ApiRequest { ToAccount = ids, Error = ApiRequest.Problem(problem, ErrorCodes.AccountInvalidParameter) };
+        var (ids, problem) = ApiRequest.ObjectIds(body, Items, IdField, MaxAccounts);
+        return new ApiRequest
+        {
+            ToAccount = ids,
+            Error = ApiRequest.AccountTypeError(body, Items, IdField, from: false) ?? ApiRequest.Problem(problem, ErrorCodes.AccountInvalidParameter),
+        };
     }
 
     public ApiAnswer Answer(ApiRequest request) =>

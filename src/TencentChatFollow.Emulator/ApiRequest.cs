@@ -4,8 +4,9 @@ namespace TencentChatFollow.Emulator;
 
 /// <summary>
 /// The JSON body of a REST API call. Whatever could be read is kept for the request log; <see cref="Error"/> is the
-/// first rule the body breaks, checked in the order the service checks them: JSON (60003), From_Account, then the
-/// API's own fields (30001 for the follow APIs, 70402 for account_check).
+/// first rule the body breaks, checked in the order the service checks them: JSON (60003), an account id that is a
+/// number or true/false (60015), From_Account, then the API's own fields (30001 for the follow APIs, 70402 for
+/// account_check).
 /// </summary>
 internal sealed record ApiRequest
 {
@@ -77,7 +78,47 @@ internal sealed record ApiRequest
             (_, null) => $"{name} must be an array of strings",
             _ => CountProblem(name, ids.Count, max),
         };
-        return new ApiRequest { From = from, ToAccount = ids, Error = Problem(problem) };
+        return new ApiRequest { From = from, ToAccount = ids, Error = AccountTypeError(root, name) ?? Problem(problem) };
+    }
+
+    /// <summary>
+    /// 60015, "the request body's account type is wrong: make sure the account is a string" (Tencent's REST API common
+    /// error codes), for the first account id of the body that is a JSON number or true/false: From_Account (when
+    /// <paramref name="from"/>), an item of the array <paramref name="list"/>, or each item's <paramref name="idField"/>
+    /// when the items are objects. A null, or an array or object where an id belongs, is left to the API's own rules.
+    /// </summary>
+    public static ApiError? AccountTypeError(JsonElement root, string? list, string? idField = null, bool from = true)
+    {
+        var accounts = new List<(string Where, JsonElement Value)>();
+        if (from && root.TryGetProperty("From_Account", out var fromAccount))
+        {
+            accounts.Add(("From_Account", fromAccount));
+        }
+        if (list is not null && root.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in items.EnumerateArray())
+            {
+                if (idField is null)
+                {
+                    accounts.Add(($"{list}[{index}]", item));
+                }
+                else if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty(idField, out var id))
+                {
+                    accounts.Add(($"{list}[{index}].{idField}", id));
+                }
+                index++;
+            }
+        }
+        foreach (var (where, value) in accounts)
+        {
+            if (value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            {
+                return new ApiError(ErrorCodes.AccountTypeError,
+                    $"{where} is {value.GetRawText()}, not a string: an account id must be a JSON string (\"1001\", not 1001)");
+            }
+        }
+        return null;
     }
 
     public static string? FromOf(JsonElement root) =>

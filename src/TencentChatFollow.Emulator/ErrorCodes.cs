@@ -22,6 +22,12 @@ internal static class ErrorCodes
 
     /// <summary>The SDKAppID's request frequency exceeded (the app as a whole).</summary>
     public const int AppFrequencyLimit = 60011;
+
+    /// <summary>"A REST API call must carry the SDKAppID: check the SDKAppID in the request URL" (REST API common error codes).</summary>
+    public const int SdkAppIdMissing = 60012;
+
+    /// <summary>"The request body's account type is wrong: make sure the account is a string" (REST API common error codes).</summary>
+    public const int AccountTypeError = 60015;
     public const int UserSigExpired = 70001;
     public const int UserSigUnparsable = 70003;
     public const int UserSigKeyMismatch = 70009;

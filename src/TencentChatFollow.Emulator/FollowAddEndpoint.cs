@@ -23,7 +23,8 @@ internal sealed class FollowAddEndpoint(AccountDirectory accounts, FollowGraph g
     {
         var from = ApiRequest.FromOf(body);
         var (ids, problem) = ApiRequest.ObjectIds(body, Items, ApiAnswer.ToAccountField, MaxAccounts);
-        return new ApiRequest { From = from, ToAccount = ids, Error = ApiRequest.Problem(ApiRequest.FromProblem(from) ?? problem) };
+        var error = ApiRequest.AccountTypeError(body, Items, ApiAnswer.ToAccountField) ?? ApiRequest.Problem(ApiRequest.FromProblem(from) ?? problem);
+        return new ApiRequest { From = from, ToAccount = ids, Error = error };
     }
 
     public ApiAnswer Answer(ApiRequest request)

@@ -44,9 +44,9 @@ internal sealed class FollowGetEndpoint(FollowGraph graph, FollowCursor cursors)
         problem ??= cursorElement.ValueKind is JsonValueKind.Undefined or JsonValueKind.String
             ? null
             : "StartCursor must be a string: \"\" for the first page, then the NextCursor of the previous page";
-        if (problem is not null)
+        if ((ApiRequest.AccountTypeError(body, list: null) ?? ApiRequest.Problem(problem)) is { } error)
         {
-            return request with { Error = ApiRequest.Problem(problem) };
+            return request with { Error = error };
         }
 
         var list = (FollowList)followType!.Value;

@@ -182,9 +182,13 @@ internal sealed class RestApiPipeline(
     /// <summary>The URL parameter rules, in the service's order. Sets the parsed SDKAppID on success.</summary>
     private static ApiError? CheckQuery(RestQuery query, CallFacts call)
     {
+        if (string.IsNullOrEmpty(query["sdkappid"]))
+        {
+            return new ApiError(ErrorCodes.SdkAppIdMissing, "sdkappid is required in the URL");
+        }
         if (!uint.TryParse(query["sdkappid"], NumberStyles.None, CultureInfo.InvariantCulture, out var sdkAppId))
         {
-            return new ApiError(ErrorCodes.InvalidSdkAppId, "sdkappid is missing or not a 32-bit unsigned integer");
+            return new ApiError(ErrorCodes.InvalidSdkAppId, "sdkappid is not a 32-bit unsigned integer");
         }
         call.SdkAppId = sdkAppId;
         if (string.IsNullOrEmpty(query["identifier"]) || string.IsNullOrEmpty(query["usersig"]))

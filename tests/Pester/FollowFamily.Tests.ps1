@@ -94,6 +94,21 @@ Describe 'Get-TencentChatFollow' {
         $out.UserId | Should -Be 'star'
     }
 
+    It 'a list whose answer leaves the empty FollowItem out (<Name>) is empty: no entries and no error' -ForEach @(
+        @{ Name = 'the bare OK envelope'; Body = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}' }
+        @{ Name = 'NextCursor only'; Body = '{"NextCursor":"","ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}' }
+        @{ Name = 'FollowItem null'; Body = '{"FollowItem":null,"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}' }
+    ) {
+        # Services that write JSON from protobuf leave empty lists and empty text out; Tencent's web SDK reads it so.
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'follow_get'; body = $Body; calls = 1 }
+        try {
+            $out = @(Get-TencentChatFollow f0003 -Relation Following -ErrorVariable errs -ErrorAction SilentlyContinue)
+        } finally { $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+        $errs.Count | Should -Be 0
+        $out.Count | Should -Be 0
+        @(Get-TencentChatFollow f0003 -Relation Following).UserId | Should -Be 'star' -Because 'the genuine answer, once the canned one is used'
+    }
+
     # The emulator's canned answers, one a call: each page is 'entries>NextCursor', the entries comma-separated
     # (none when it starts with '>'; '*N' stands for N new accounts n1, n2, ... going on from the page before).
     It 'a list whose server never ends it (<Name>) ends with the user''s error after the entries it gave, none written twice' -ForEach @(

@@ -246,6 +246,21 @@ Describe 'Errors before and after sending' {
         @(Get-Log $emulator 'account_check').Count | Should -Be 2 -Because 'only the readable bodies were sent'
     }
 
+    It 'says of an account id written as a number (60015) that it must be a string, and goes on with the next body' {
+        # Tencent answers 60015 ("the request body's account type is wrong: make sure the account is a string") to
+        # a body like this one, which a hashtable of numeric ids gives.
+        $bodies = @(@{ CheckItem = @(@{ UserID = 1001 }) }, (New-CheckBody 'u0001'))
+        $answers = @($bodies | Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $answers.Count | Should -Be 1
+        $answers[0].ResultItem[0].UserID | Should -Be 'u0001'
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Code | Should -Be 60015
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidRequest,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike "*account id in the body is not a string*'1001'*"
+        $errs[0].TargetObject.CheckItem[0].UserID | Should -Be 1001
+    }
+
     It 'gives a failed call with no body the empty body as its TargetObject, not its place in the input' {
         $null = Invoke-TencentChatRestMethod -Api $check -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs.Count | Should -Be 1
@@ -283,6 +298,26 @@ Describe 'Errors before and after sending' {
         $errs[0].TargetObject | Should -Be $bodies[1]
         $errs[0].Exception.Message | Should -Match 'could not be read .*The call was made'
         @(Get-Log $emulator 'account_check').Count | Should -Be 3
+    }
+
+    It 'makes an OK answer with a field named "" (which no PowerShell object can hold) that body''s InvalidResponse error, and -Raw writes it' {
+        # Queued for two runs, one call each: as objects, then with -Raw.
+        foreach ($r in '1', '{"":1}', '3', '1', '{"":1}', '3') {
+            $answer = '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","R":' + $r + '}'
+            $null = Invoke-EmulatorControl -Emulator $emulator -Name answers -Method Post -Body @{ api = 'account_check'; body = $answer }
+        }
+        $bodies = 1..3 | ForEach-Object { New-CheckBody "u000$_" }
+        $out = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs)
+        ($out.R -join ',') | Should -Be '1,3' -Because 'the bodies around it are written'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TencentChat.InvalidResponse,*'
+        $errs[0].TargetObject | Should -Be $bodies[1]
+        $errs[0].Exception.Message | Should -Match "a field named ''.*-Raw"
+        $errs[0].Exception.OutcomeUnknown | Should -BeFalse -Because 'the service answered OK: the call was made'
+        @(Get-Log $emulator 'account_check').Count | Should -Be 3 -Because 'an answer read whole is not sent again'
+        $raw = @($bodies | Invoke-TencentChatRestMethod -Api $check -ThrottleLimit 1 -Raw -ErrorVariable rawErrs)
+        $rawErrs.Count | Should -Be 0
+        $raw[1] | Should -BeExactly '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","R":{"":1}}'
     }
 
     It 'sends a body once with -MaxRetry 0 when its answer comes back cut short, and again without it' {

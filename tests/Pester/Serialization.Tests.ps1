@@ -59,6 +59,19 @@ Describe 'Output through Export-Clixml and Import-Clixml' {
         $back.Relation | Should -Be 'Mutual'
         $back.Profile.ToString() | Should -Be '{}'
     }
+
+    It 'a FollowCheck''s Relation comes back as a FollowRelation: it filters by name, groups and converts to JSON as in process' {
+        $checks = @(Test-TencentChatFollow -From user002 -UserId user001, user003, user040, user030)
+        ($checks.Relation -join ',') | Should -Be 'Following,Mutual,Follower,None'
+        $file = Join-Path $TestDrive 'checks.xml'
+        $checks | Export-Clixml -LiteralPath $file
+        $back = @(Import-Clixml -LiteralPath $file)
+        $back[1].Relation | Should -BeOfType [TencentChatFollow.FollowRelation]
+        @($back | Where-Object Relation -EQ 'Mutual').UserId | Should -Be 'user003'
+        @($back | Where-Object Relation -NE 'None').Count | Should -Be 3
+        ($back | ConvertTo-Json -Compress) | Should -Be ($checks | ConvertTo-Json -Compress)
+        @($back | ConvertTo-Csv) | Should -Be @($checks | ConvertTo-Csv)
+    }
 }
 
 Describe 'Output through Start-Job and Receive-Job' {

@@ -132,6 +132,22 @@ Describe 'New-TencentChatUserSig' {
         $err.Exception.Message | Should -Not -BeLike "*$($identity.SecretKey)*"
     }
 
+    It 'clears its copy of the key when PowerShell disposes it, as it does when the pipeline stops before the end (Select-Object -First 1)' {
+        # PowerShell calls Dispose, not EndProcessing, on a command whose pipeline is stopped: the copy of the key made in
+        # BeginProcessing must be cleared there too.
+        $command = [TencentChatFollow.Commands.NewTencentChatUserSigCommand]::new()
+        $command.SdkAppId = $identity.SdkAppId
+        $command.SecretKey = $key
+        $flags = [Reflection.BindingFlags]'Instance, NonPublic'
+        $command.GetType().GetMethod('BeginProcessing', $flags).Invoke($command, @()) | Out-Null
+        $copy = $command.GetType().GetField('_key', $flags).GetValue($command)
+        $copy.Length | Should -BeGreaterThan 0
+        ($copy | Where-Object { $_ -ne 0 }).Count | Should -BeGreaterThan 0
+        $command | Should -BeOfType [IDisposable]
+        $command.Dispose()
+        ($copy | Where-Object { $_ -ne 0 }).Count | Should -Be 0
+    }
+
     It 'an identifier no account can have is that input''s own error, shown with escapes, and the next ones still get their sigs' {
         $sigs = @('ops_admin', "ops$([char]0x0)admin", "$([char]0xDC00)x", 'administrator' | New-TencentChatUserSig -SdkAppId $identity.SdkAppId -SecretKey $key -AsPlainText -ErrorVariable errs -ErrorAction SilentlyContinue)
         $sigs.Count | Should -Be 2

@@ -425,6 +425,36 @@ Describe 'A write pipeline stopped from outside' {
         $made | Should -BeGreaterOrEqual $written
         ($made - $written) | Should -BeLessOrEqual ((4 + 1) * 20) -Because 'the documented bound: the calls in flight and the one call being written'
     }
+
+    It 'at the end of input, a call answered behind none still out is written at once, not after the slowest call: Ctrl+C then loses no pair answered' {
+        # Seed 21 makes the third call slow (30 s) and the first two not (2 s each). The first call goes alone; the
+        # second goes with the 40th id; the last ten ids go as the third call when the input ends, while the second is
+        # still out. Once the second is answered, its pairs must be written without waiting for the third.
+        $slow = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graphPath, '--seed', '21', '--fault-rate', '0.5', '--faults', 'slow', '--slow-ms', '30000', '--latency-ms', '2000'
+        $ids = @($users[500..549])
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Url, $Cred, $AppId, $Ids)
+                    Import-Module $Module
+                    Connect-TencentChat -SdkAppId $AppId -Credential $Cred -Endpoint $Url -SkipCheck -TimeoutSec 60 -Scope Runspace
+                    & {
+                        $Ids[0..39]
+                        Start-Sleep -Milliseconds 500
+                        $Ids[40..49]
+                    } | Add-TencentChatFollow -From user_000570 -PassThru -ThrottleLimit 4
+                }).AddParameters(@{ Module = (Get-ModuleUnderTest); Url = $slow.Url; Cred = $cred; AppId = $appId; Ids = $ids })
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $null = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
+            Wait-Until { @(Invoke-EmulatorControl -Emulator $slow -Name requests | Where-Object { $_.api -eq 'follow_add' -and $_.httpStatus -eq 200 }).Count -ge 2 } -Because 'the second call to be answered'
+            Wait-Until { $output.Count -ge 40 } -TimeoutSec 20 -Because 'the pairs of the second call, answered, to be written while the third call is still out'
+            $ps.Stop()
+            (@($output | ForEach-Object UserId) -join ',') | Should -Be ($ids[0..39] -join ',')
+        } finally {
+            $ps.Dispose()
+            $slow | Stop-Emulator
+        }
+    }
 }
 
 # F1 of the write audit: a pair whose call was sent and got no usable answer (a 30006 after every retry, a dropped

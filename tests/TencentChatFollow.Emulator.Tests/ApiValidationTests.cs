@@ -4,7 +4,8 @@ namespace TencentChatFollow.Emulator.Tests;
 public class ApiValidationTests
 {
     [Theory]
-    [InlineData("sdkappid", null, ErrorCodes.InvalidSdkAppId)]
+    [InlineData("sdkappid", null, ErrorCodes.SdkAppIdMissing)]
+    [InlineData("sdkappid", "", ErrorCodes.SdkAppIdMissing)]
     [InlineData("sdkappid", "abc", ErrorCodes.InvalidSdkAppId)]
     [InlineData("sdkappid", "-1", ErrorCodes.InvalidSdkAppId)]
     [InlineData("sdkappid", "4294967296", ErrorCodes.InvalidSdkAppId)]
@@ -55,7 +56,7 @@ public class ApiValidationTests
         parameters["SdkAppId"] = parameters["sdkappid"];
         parameters.Remove("sdkappid");
 
-        Envelope.AssertFail(await emulator.CallAsync(parameters), ErrorCodes.InvalidSdkAppId);
+        Envelope.AssertFail(await emulator.CallAsync(parameters), ErrorCodes.SdkAppIdMissing);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public class ApiValidationTests
         otherAppBadSig["sdkappid"] = "1400000002";
         otherAppBadSig["usersig"] = "garbage";
 
-        Envelope.AssertFail(await emulator.CallAsync(noAppNoIdentifier), ErrorCodes.InvalidSdkAppId);
+        Envelope.AssertFail(await emulator.CallAsync(noAppNoIdentifier), ErrorCodes.SdkAppIdMissing);
         Envelope.AssertFail(await emulator.CallAsync(noIdentifierBadRandom), ErrorCodes.AccountOrSignatureError);
         var badRandom = await emulator.CallAsync(badRandomBadContentType);
         Envelope.AssertFail(badRandom, ErrorCodes.HttpParseError);
@@ -166,11 +167,9 @@ public class ApiValidationTests
     [Theory]
     [InlineData("""{"To_Account":["administrator"]}""", "From_Account")]
     [InlineData("""{"From_Account":"","To_Account":["administrator"]}""", "From_Account")]
-    [InlineData("""{"From_Account":7,"To_Account":["administrator"]}""", "From_Account")]
     [InlineData("""{"from_account":"administrator","To_Account":["administrator"]}""", "From_Account")]
     [InlineData("""{"From_Account":"administrator"}""", "To_Account")]
     [InlineData("""{"From_Account":"administrator","To_Account":"administrator"}""", "To_Account")]
-    [InlineData("""{"From_Account":"administrator","To_Account":[1]}""", "To_Account")]
     [InlineData("""{"From_Account":"administrator","To_Account":["administrator",null]}""", "To_Account")]
     [InlineData("""{"From_Account":"administrator","To_Account":[]}""", "To_Account")]
     public async Task A_bad_field_is_30001_naming_the_field(string body, string field)

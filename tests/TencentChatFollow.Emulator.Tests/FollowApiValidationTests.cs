@@ -51,7 +51,6 @@ public class FollowApiValidationTests
     [InlineData("follow_add", """{"From_Account":"alice"}""", "FollowItem")]
     [InlineData("follow_add", """{"From_Account":"alice","To_Account":["bob"]}""", "FollowItem")]
     [InlineData("follow_add", """{"From_Account":"alice","FollowItem":["bob"]}""", "FollowItem")]
-    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[{"To_Account":1}]}""", "FollowItem")]
     [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[{"to_account":"bob"}]}""", "FollowItem")]
     [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[]}""", "FollowItem")]
     [InlineData("follow_add", """{"From_Account":"alice","FollowItem":{"To_Account":"bob"}}""", "FollowItem")]
@@ -79,6 +78,30 @@ public class FollowApiValidationTests
 
         Envelope.AssertFail(envelope, ErrorCodes.InvalidParameter);
         Assert.Contains(field, envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An account id written as a number (or true/false) is 60015, Tencent's "the request body's account type is
+    /// wrong: make sure the account is a string", before the API's own rules and whatever the id's place.
+    /// </summary>
+    [Theory]
+    [InlineData("follow_get_info", """{"From_Account":7,"To_Account":["bob"]}""", "From_Account")]
+    [InlineData("follow_get_info", """{"From_Account":"alice","To_Account":["bob",1001]}""", "To_Account[1]")]
+    [InlineData("follow_check", """{"From_Account":"alice","To_Account":[true]}""", "To_Account[0]")]
+    [InlineData("follow_delete", """{"From_Account":"alice","To_Account":[1.5]}""", "To_Account[0]")]
+    [InlineData("follow_add", """{"From_Account":"alice","FollowItem":[{"To_Account":1}]}""", "FollowItem[0].To_Account")]
+    [InlineData("follow_add", """{"From_Account":1,"FollowItem":[{"To_Account":"bob"}]}""", "From_Account")]
+    [InlineData("follow_get", """{"From_Account":1,"FollowType":1}""", "From_Account")]
+    [InlineData(TestEmulator.AccountCheck, """{"CheckItem":[{"UserID":"alice"},{"UserID":7}]}""", "CheckItem[1].UserID")]
+    [InlineData(TestEmulator.AccountCheck, """{"CheckItem":[{"UserID":7}],"From_Account":1}""", "CheckItem[0].UserID")]
+    public async Task An_account_id_that_is_a_number_is_60015_naming_its_place(string api, string body, string where)
+    {
+        await using var emulator = await TestEmulator.StartAsync(graphCsv: Graph);
+
+        var envelope = await emulator.CallAsync(body: body, api: api);
+
+        Envelope.AssertFail(envelope, ErrorCodes.AccountTypeError);
+        Assert.StartsWith(where + " is ", envelope.GetProperty("ErrorInfo").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -33,7 +33,7 @@ public class UnknownCommandTests
         noAppId.Remove("sdkappid");
         const string api = "profile/portrait_get";
 
-        Envelope.AssertFail(await emulator.CallAsync(noAppId, "{}", api), ErrorCodes.InvalidSdkAppId);
+        Envelope.AssertFail(await emulator.CallAsync(noAppId, "{}", api), ErrorCodes.SdkAppIdMissing);
         Envelope.AssertFail(await emulator.CallAsync(badSig, "{}", api), ErrorCodes.UserSigUnparsable);
         Envelope.AssertFail(await emulator.CallAsync(emulator.ValidParameters("alice"), "{}", api), ErrorCodes.AdminRequired);
         Envelope.AssertFail(await emulator.CallAsync(body: "not json", api: api), ErrorCodes.RequestResourceError);

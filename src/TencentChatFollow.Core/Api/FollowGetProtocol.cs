@@ -86,11 +86,32 @@ internal sealed class FollowGetProtocol : ApiProtocol
     /// <summary>
     /// Parses an answer for <paramref name="user"/>'s list. A page the module cannot use whole (an entry without a
     /// To_Account string or with an empty or blank one, an entry that gives a field twice, a FollowTime that is no time it can trust, a NextCursor that is missing or not a string,
-    /// which cannot say whether the list goes on) is a <see cref="PageRead"/> with its problem, as a per-id API's
+    /// which cannot say whether the list goes on, unless the page has no entries at all) is a <see cref="PageRead"/> with its problem, as a per-id API's
     /// mistyped item is: asked for again, then the user's TencentChat.InvalidResponse. Never a silent end or a made-up time.
     /// </summary>
     public ApiAnswer<PageRead> ParseAnswer(byte[] body, string user)
-        => ParseEnvelope(body, root => ReadPage(user, root, RequiredArray(root, "FollowItem")));
+        => ParseEnvelope(body, root => NoEntries(root) ? EmptyPage(root) : ReadPage(user, root, RequiredArray(root, "FollowItem")));
+
+    /// <summary>
+    /// True when the OK answer's FollowItem is an empty list, null or left out (what a writer of JSON from protobuf does
+    /// with an empty list; Tencent's own web SDK reads a follow_get answer without it as an empty list).
+    /// </summary>
+    private static bool NoEntries(JsonElement root)
+        => !root.TryGetProperty("FollowItem", out var items) || items.ValueKind == JsonValueKind.Null
+           || (items.ValueKind == JsonValueKind.Array && items.GetArrayLength() == 0);
+
+    /// <summary>
+    /// A page without entries, so a user with no fans is an empty list, not a failure. With the NextCursor left out too,
+    /// the list ends (an empty string is left out as an empty list is: nothing can be lost); a NextCursor that is there
+    /// must be a string, as on any page.
+    /// </summary>
+    private static PageRead EmptyPage(JsonElement root)
+    {
+        if (!root.TryGetProperty("NextCursor", out var c)) return new PageRead(new FollowPage(Array.Empty<FollowEntry>(), ""), null);
+        return c.ValueKind == JsonValueKind.String
+            ? new PageRead(new FollowPage(Array.Empty<FollowEntry>(), c.GetString() ?? ""), null)
+            : Unusable("its NextCursor is not a string, so it does not say whether the list goes on");
+    }
 
     /// <summary>The page, or why it cannot be used.</summary>
     private PageRead ReadPage(string user, JsonElement root, JsonElement.ArrayEnumerator items)

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,7 +18,7 @@ namespace TencentChatFollow.Api;
 /// it must be a JSON object no larger than <see cref="MaxBytes"/>; otherwise a TencentChat.InvalidBody or
 /// TencentChat.BodyTooLarge error, before anything is sent.
 /// <para>Values: null (and DBNull) as null; strings and chars; booleans; every .NET number type (NaN and infinities
-/// refused); dates (DateTime, DateTimeOffset) as Unix time in whole seconds, the form Tencent's APIs use for times
+/// refused), BigInteger (as ConvertFrom-Json gives a whole number past Int64) included; dates (DateTime, DateTimeOffset) as Unix time in whole seconds, the form Tencent's APIs use for times
 /// (a DateTime without a time zone is local time, as PowerShell's Get-Date and [datetime] give); enums as their
 /// number; Guids as strings; dictionaries as objects (keys as invariant text, a key twice refused); any other
 /// sequence as an array. Nesting deeper than <see cref="MaxDepth"/> (a loop) and any other type are refused.</para>
@@ -182,6 +183,7 @@ internal static class RestBody
             case byte v: writer.WriteNumberValue(v); return true;
             case sbyte v: writer.WriteNumberValue(v); return true;
             case decimal v: writer.WriteNumberValue(v); return true;
+            case BigInteger v: RestJson.WriteNumber(writer, v); return true;
             case double v when double.IsNaN(v) || double.IsInfinity(v):
             case float f when float.IsNaN(f) || float.IsInfinity(f):
                 throw Invalid($"The number at {where} is {Convert.ToString(value, CultureInfo.InvariantCulture)}, which JSON cannot hold.");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 
 namespace TencentChatFollow.Api;
@@ -22,7 +23,7 @@ internal sealed class RestJsonObject : List<KeyValuePair<string, object?>>
 /// <summary>
 /// Reads a REST answer into plain values, as PowerShell users expect them (ConvertFrom-Json's shapes): objects as
 /// <see cref="RestJsonObject"/> (fields in order), arrays as object[], whole numbers as Int64 (Decimal beyond its
-/// range, exactly), other numbers as Double, strings, booleans and null. Field names are matched without regard to
+/// range, BigInteger beyond Decimal's, exactly), other numbers as Double, strings, booleans and null. Field names are matched without regard to
 /// case, as PowerShell's properties are: a name that comes again (in any case) keeps its first place and takes the
 /// later value, as JSON readers do.
 /// </summary>
@@ -89,13 +90,25 @@ internal static class RestJson
         }
     }
 
-    /// <summary>A JSON number as a plain value: Int64, Decimal for a whole number beyond it (exactly), Double, or its text beyond Double's range.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> as its exact JSON number. Through a parsed element, not WriteRawValue: that is
+    /// System.Text.Json 6's, and on Windows PowerShell another module may have loaded an older copy before this one.
+    /// </summary>
+    internal static void WriteNumber(Utf8JsonWriter writer, BigInteger value)
+    {
+        using var number = JsonDocument.Parse(value.ToString(CultureInfo.InvariantCulture));
+        number.RootElement.WriteTo(writer);
+    }
+
+    /// <summary>A JSON number as a plain value: Int64, Decimal for a whole number beyond it (exactly), BigInteger beyond that, Double, or its text beyond Double's range.</summary>
     internal static object Number(JsonElement element)
     {
         if (element.TryGetInt64(out var whole)) return whole;
         var text = element.GetRawText();
         var integral = text.IndexOfAny(FractionOrExponent) < 0;
         if (integral && decimal.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big)) return big;
+        // Beyond Decimal too: exact, as ConvertFrom-Json gives it, not a Double that keeps 15 to 17 digits.
+        if (integral && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) return huge;
         // Beyond Double's range (1e400): kept as the answer's text rather than made up.
         return element.TryGetDouble(out var real) && !double.IsInfinity(real) ? real : text;
     }

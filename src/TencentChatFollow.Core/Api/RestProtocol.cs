@@ -22,12 +22,14 @@ internal sealed class RestProtocol : ApiProtocol
 
     /// <summary>
     /// The catalog's reading, except where the body is the caller's: 60003 (the service could not parse the JSON) is
-    /// the module's own bug for the follow commands (the run stops) and here this body's error (the run goes on);
+    /// the module's own bug for the follow commands (the run stops) and here this body's error (the run goes on), as is
+    /// 60015 (an account id of the body is not a string: a number, as a hashtable of numeric ids gives);
     /// 30001's advice speaks of the body, not of ids.
     /// </summary>
     public override ErrorDescription Describe(int code) => code switch
     {
         60003 => Invalid(code, "The service could not parse the body as JSON (60003): check its text and its encoding (UTF-8)."),
+        60015 => Invalid(code, "An account id in the body is not a string (60015): Tencent takes ids as JSON strings (\"1001\", not 1001); quote them in the body (UserID = '1001') or cast them ([string]$id)."),
         30001 => Invalid(code, "The request was refused as invalid: check the body's fields against the API's page."),
         _ => base.Describe(code),
     };

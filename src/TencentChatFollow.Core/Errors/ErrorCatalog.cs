@@ -63,6 +63,7 @@ internal static class ErrorCatalog
         Add(30007, "TencentChat.ServiceTimeout", ErrorKind.Timeout, "Tencent reported a network timeout; try again later.", transient: true);
         Add(60002, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The service could not parse the HTTP request; this is a module bug, please report it.", fatal: true);
         Add(60003, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The service could not parse the request JSON; this is a module bug, please report it.", fatal: true);
+        Add(60015, "TencentChat.InvalidRequest", ErrorKind.InvalidArgument, "The service read an account in the request as not a string; this is a module bug, please report it.", fatal: true);
         Add(60004, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60005, "TencentChat.UserSigRejected", ErrorKind.Authentication, "The account or signature in the request was refused; check -Identifier and the secret key.", fatal: true);
         Add(60006, "TencentChat.InvalidSdkAppId", ErrorKind.Authentication, "The SDKAppID is invalid; check -SdkAppId.", fatal: true);

@@ -40,10 +40,11 @@ public class TencentChatException : Exception
 
     /// <summary>
     /// The same error for an id whose outcome is not known (<see cref="OutcomeUnknown"/>), its message followed by
-    /// <paramref name="advice"/> when there is one (a write's: how to see whether it was done).
+    /// <paramref name="advice"/> when there is one (a write's: how to see whether it was done), as a sentence of its
+    /// own: a message that ends without a full stop (.NET's "Connection reset by peer") gets one first.
     /// </summary>
     internal TencentChatException Unknown(string? advice)
-        => Copy(advice is null ? Message : Message.TrimEnd() + " " + advice, UserId, unknown: true);
+        => Copy(advice is null ? Message : Text.Wording.Sentence(Message) + " " + advice, UserId, unknown: true);
 
     /// <summary>This error (id, kind, code, inner exception) with <paramref name="message"/>, for <paramref name="userId"/>.</summary>
     private TencentChatException Copy(string message, string? userId, bool unknown)

@@ -42,6 +42,6 @@ public sealed class TencentChatRunStoppedException : TencentChatException
     private static string Describe(TencentChatException cause, long answered, int unanswered, int unknown)
         => string.Format(CultureInfo.InvariantCulture,
             "{0} The run stopped: {1} answered (their results were written), {2} not answered (not sent, or in a call that failed with the run without doing anything; they are in this error's Exception.UnansweredIds){3}. Input after them was not read. Fix the cause and run again.",
-            cause.Message.TrimEnd(), Text.Wording.Ids(answered), Text.Wording.Ids(unanswered),
+            Text.Wording.Sentence(cause.Message), Text.Wording.Ids(answered), Text.Wording.Ids(unanswered),
             unknown == 0 ? "" : ", " + Text.Wording.Ids(unknown) + " unknown (sent, no answer: may have been done; in Exception.UnknownIds)");
 }

@@ -108,11 +108,29 @@ internal static class UserIdText
     }
 
     /// <summary>
-    /// Whether <paramref name="text"/> looks like UTF-8 read as ANSI (Windows-1252) or Latin-1, as Windows
-    /// PowerShell 5.1's Get-Content and Import-Csv read a file without a BOM: told conservatively, every character is
-    /// one byte of those code pages, and the bytes are valid UTF-8 holding at least one multi-byte sequence ("JosÃ©").
+    /// Whether <paramref name="text"/> looks like UTF-8 read as ANSI or Latin-1, as Windows PowerShell 5.1's
+    /// Get-Content and Import-Csv read a file without a BOM: with the system's ANSI code page (Windows-1252 in the
+    /// West, GBK on Chinese Windows: 用户 read so is 鐢ㄦ埛). Told conservatively: every character is one byte of
+    /// Windows-1252 or Latin-1, or the text is exactly what that code page makes of its bytes, and the bytes are valid
+    /// UTF-8 holding at least one multi-byte sequence ("JosÃ©").
     /// </summary>
-    public static bool LooksMisread(string text)
+    public static bool LooksMisread(string text) => LooksMisread(text, SystemAnsi);
+
+    /// <summary>
+    /// <see cref="LooksMisread(string)"/> with <paramref name="ansi"/> as the code page the text may have been read
+    /// with besides Windows-1252 and Latin-1 (null: those only).
+    /// </summary>
+    internal static bool LooksMisread(string text, Encoding? ansi)
+        => LooksMisreadAsLatin(text) || (ansi is not null && LooksMisreadAs(text, ansi));
+
+    /// <summary>
+    /// The code page Windows PowerShell 5.1 reads a file without a BOM with: on .NET Framework, Encoding.Default is the
+    /// system's ANSI code page. On .NET (PowerShell 7) it is UTF-8, which misreads nothing, and Get-Content reads UTF-8.
+    /// </summary>
+    private static readonly Encoding? SystemAnsi =
+        Runtime.DependencyResolver.AppliesTo(System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription) ? Encoding.Default : null;
+
+    private static bool LooksMisreadAsLatin(string text)
     {
         var bytes = new byte[text.Length];
         var high = false;
@@ -124,7 +142,32 @@ internal static class UserIdText
             else return false;
             high |= bytes[i] >= 0x80;
         }
-        if (!high) return false;
+        return high && IsUtf8(bytes);
+    }
+
+    /// <summary>The text is what <paramref name="ansi"/> makes of some bytes (it gives them back exactly), which are UTF-8 of other text.</summary>
+    private static bool LooksMisreadAs(string text, Encoding ansi)
+    {
+        var strict = (Encoding)ansi.Clone();
+        strict.EncoderFallback = EncoderFallback.ExceptionFallback;
+        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        byte[] bytes;
+        try
+        {
+            bytes = strict.GetBytes(text);
+            if (!string.Equals(strict.GetString(bytes), text, StringComparison.Ordinal)) return false;
+        }
+        catch (ArgumentException)
+        {
+            return false; // a character the code page has no byte for, or bytes it would not read back so: not its reading
+        }
+        var high = false;
+        foreach (var b in bytes) high |= b >= 0x80;
+        return high && IsUtf8(bytes) && !string.Equals(Encoding.UTF8.GetString(bytes), text, StringComparison.Ordinal);
+    }
+
+    private static bool IsUtf8(byte[] bytes)
+    {
         try
         {
             StrictUtf8.GetString(bytes);

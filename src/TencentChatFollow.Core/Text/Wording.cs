@@ -21,6 +21,16 @@ internal static class Wording
         => time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// <paramref name="message"/> as a sentence, for text that follows it: trimmed, with a full stop when it ends without
+    /// one (.NET's own network messages, such as "Connection reset by peer", have none).
+    /// </summary>
+    public static string Sentence(string message)
+    {
+        var text = message.TrimEnd();
+        return text.Length == 0 || text[text.Length - 1] is '.' or '!' or '?' ? text : text + ".";
+    }
+
+    /// <summary>
     /// The message of an exception as a user should see it: without the "(Parameter 'x')" (or "Parameter name: x",
     /// "Actual value was ...") that .NET appends when the exception names a parameter.
     /// </summary>

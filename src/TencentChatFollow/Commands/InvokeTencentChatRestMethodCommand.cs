@@ -81,7 +81,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
         _action = "POST " + api.Path;
         WriteVerbose(string.Format(CultureInfo.InvariantCulture,
             "Invoke-TencentChatRestMethod: {0} at {1} for app {2} as {3}, one body a call, up to {4} calls in flight, at most {5} calls/s.",
-            api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, session.Identifier, ThrottleLimit, call.Ceiling));
+            api.Path, session.Endpoint.GetLeftPart(UriPartial.Authority), session.SdkAppId, Text.ServerText.Safe(session.Identifier), ThrottleLimit, call.Ceiling));
     }
 
     protected override void ProcessRecord()
@@ -123,7 +123,11 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     protected override void EndProcessing()
     {
         _writer!.InputEnded = true;
-        Guard(() => Write(_run!.Complete()));
+        Guard(() =>
+        {
+            IReadOnlyList<BatchResult<string>> next;
+            while ((next = _run!.CompleteNext()).Count > 0) Write(next); // each body's answer as it comes, not after the slowest
+        });
         _progress!.Complete();
         // No body read, sent or declined: an empty pipeline, or an empty -Body array ($null is a body, refused as one).
         if (_run!.Next == 1) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no call was made", "body", "", "bodies", "-Body", "(an empty array)", "TencentChat.NoBody");

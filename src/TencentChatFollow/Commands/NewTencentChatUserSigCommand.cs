@@ -15,7 +15,7 @@ namespace TencentChatFollow.Commands;
 [Cmdlet(VerbsCommon.New, "TencentChatUserSig")]
 [OutputType(typeof(SecureString))]
 [OutputType(typeof(string))]
-public sealed class NewTencentChatUserSigCommand : PSCmdlet
+public sealed class NewTencentChatUserSigCommand : PSCmdlet, IDisposable
 {
     /// <summary>Default validity: Tencent advises at least a day.</summary>
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromDays(1);
@@ -153,7 +153,11 @@ public sealed class NewTencentChatUserSigCommand : PSCmdlet
         return secure;
     }
 
-    protected override void EndProcessing()
+    /// <summary>
+    /// Clears the copy of the key. PowerShell calls this when the command ends, also when its pipeline is stopped before
+    /// the end (Select-Object -First 1, Ctrl+C), where EndProcessing never runs.
+    /// </summary>
+    public void Dispose()
     {
         if (_key is not null) Array.Clear(_key, 0, _key.Length);
     }

@@ -88,6 +88,39 @@ public class FollowGetAnswerTests
     }
 
     [Theory]
+    [InlineData("")]                                  // the bare OK envelope: a list with no entries and no cursor left out
+    [InlineData(",\"NextCursor\":\"\"")]               // no entries, and the end
+    [InlineData(",\"FollowItem\":null,\"NextCursor\":\"\"")]
+    [InlineData(",\"FollowItem\":[]")]                   // an empty list with the empty cursor left out
+    public void An_OK_answer_that_leaves_out_an_empty_FollowItem_is_an_empty_last_page_not_an_unusable_one(string fields)
+    {
+        // Services that write JSON from protobuf leave out empty repeated and string fields, and Tencent's own web SDK
+        // reads follow_get's answer with FollowItem defaulting to empty: a user with no fans must not fail the run.
+        var page = Read("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"" + fields + "}");
+        Assert.Empty(page.Entries);
+        Assert.Equal("", page.NextCursor);
+    }
+
+    [Fact]
+    public void An_answer_without_FollowItem_that_says_the_list_goes_on_is_an_empty_page_with_its_cursor()
+    {
+        var page = Read("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"NextCursor\":\"c2\"}");
+        Assert.Empty(page.Entries);
+        Assert.Equal("c2", page.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("{}")]
+    [InlineData("5")]
+    public void A_FollowItem_that_is_there_but_not_a_list_is_an_unusable_answer(string followItem)
+    {
+        var answer = "{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"FollowItem\":" + followItem + ",\"NextCursor\":\"\"}";
+        var ex = Assert.Throws<FormatException>(() => new FollowGetProtocol(FollowRelation.Follower, 100).ParseAnswer(Encoding.UTF8.GetBytes(answer), "alice"));
+        Assert.Contains("FollowItem", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("  ")] // blank: the module's own commands refuse it as an id, so it is no entry either
     [InlineData("\\t\\u3000")]

@@ -46,6 +46,19 @@ public class RestBodyTests
     }
 
     [Fact]
+    public void A_BigInteger_is_its_exact_number_as_ConvertFrom_Json_and_the_answers_give_it()
+    {
+        // ConvertFrom-Json gives a BigInteger for a whole number past Int64 (18446744073709551615, a uint64 id), and so
+        // does an answer past Decimal: sent back, each is the same number.
+        var body = new OrderedDictionary
+        {
+            ["UInt64"] = System.Numerics.BigInteger.Parse("18446744073709551615", System.Globalization.CultureInfo.InvariantCulture),
+            ["Huge"] = System.Numerics.BigInteger.Parse("-123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Assert.Equal("{\"UInt64\":18446744073709551615,\"Huge\":-123456789012345678901234567890}", Text(body));
+    }
+
+    [Fact]
     public void Dates_are_Unix_seconds_as_Tencent_takes_times()
     {
         var utc = new DateTime(2026, 12, 4, 6, 0, 0, 900, DateTimeKind.Utc);

@@ -56,6 +56,15 @@ public class RestJsonTests
     }
 
     [Fact]
+    public void Whole_numbers_past_Decimal_stay_exact_as_BigInteger_as_ConvertFrom_Json_gives_them()
+    {
+        // 30 and 40 digits: beyond Decimal (about 7.9e28), where a Double would keep only the first 15 to 17.
+        var answer = Assert.IsType<RestJsonObject>(Read("{\"big\":123456789012345678901234567890,\"negative\":-1234567890123456789012345678901234567890}"));
+        Assert.Equal(System.Numerics.BigInteger.Parse("123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture), Assert.IsType<System.Numerics.BigInteger>(answer["big"]));
+        Assert.Equal(System.Numerics.BigInteger.Parse("-1234567890123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture), Assert.IsType<System.Numerics.BigInteger>(answer["negative"]));
+    }
+
+    [Fact]
     public void A_name_again_in_any_case_keeps_its_place_and_takes_the_later_value()
     {
         var answer = Assert.IsType<RestJsonObject>(Read("{\"a\":1,\"b\":2,\"A\":3}"));

@@ -10,7 +10,7 @@ public class ErrorCatalogTests
     private static readonly int[] ThrottlingCodes = { 60007, 60011, 60018, 60019 };
     private static readonly int[] NonTransientCodes =
     {
-        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60016, 60020, 60021,
+        30001, 30002, 30003, 30004, 30005, 60002, 60003, 60004, 60005, 60006, 60010, 60015, 60016, 60020, 60021,
         70001, 70003, 70009, 70013, 70014, 70016, 70020, 70050,
     };
 
@@ -102,6 +102,25 @@ public class ErrorCatalogTests
         Assert.Equal(60007, forUser.Code);
         Assert.Same(inner, forUser.InnerException);
         Assert.Null(call.UserId);
+    }
+
+    [Theory]
+    [InlineData("The connection to 127.0.0.1:5080 failed: Connection reset by peer", "The connection to 127.0.0.1:5080 failed: Connection reset by peer. Check it.")]
+    [InlineData("Tencent error 60008 (timeout). Try again later (after 2 attempts). ", "Tencent error 60008 (timeout). Try again later (after 2 attempts). Check it.")]
+    public void Unknown_ends_the_message_as_a_sentence_before_its_advice(string message, string expected)
+    {
+        // .NET's own network messages ("Connection reset by peer") have no full stop: the advice is a sentence of its own.
+        var unknown = new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, message).Unknown("Check it.");
+        Assert.Equal(expected, unknown.Message);
+        Assert.True(unknown.OutcomeUnknown);
+    }
+
+    [Fact]
+    public void A_stopped_run_says_what_stopped_it_as_a_sentence_before_its_record()
+    {
+        var cause = new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError, "The connection to 127.0.0.1:5080 failed: Connection reset by peer");
+        var stopped = new TencentChatRunStoppedException(cause, 0, new[] { "u1" });
+        Assert.StartsWith("The connection to 127.0.0.1:5080 failed: Connection reset by peer. The run stopped:", stopped.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -240,6 +240,23 @@ public class BatchRunTests
     }
 
     [Fact]
+    public async Task At_the_end_of_input_each_call_answered_comes_out_without_waiting_for_a_slower_call_after_it()
+    {
+        var rig = new Rig(maxInFlight: 4, batchSize: 2, firstCallAlone: false);
+        rig.Add(Ids(0, 5)); // calls 1 and 2 go; the fifth id is the partial batch
+        rig.Calls.Complete(1);
+        var first = await OwnThread(() => rig.Run.CompleteNext()).WaitAsync(Patience); // sends call 3, hands out call 1
+        Assert.Equal(Ids(0, 2), first.SelectMany(r => r.Outcomes).Select(o => o.UserId));
+        rig.Calls.Complete(2);
+        var second = await OwnThread(() => rig.Run.CompleteNext()).WaitAsync(Patience); // call 3 is still out
+        Assert.Equal(Ids(2, 2), second.SelectMany(r => r.Outcomes).Select(o => o.UserId));
+        rig.Calls.Complete(3);
+        Assert.Equal(Ids(4, 1), rig.Run.CompleteNext().SelectMany(r => r.Outcomes).Select(o => o.UserId));
+        Assert.Empty(rig.Run.CompleteNext());
+        Assert.Equal(3, rig.Run.CallsStarted);
+    }
+
+    [Fact]
     public async Task A_fatal_first_call_stops_the_run_with_one_error_and_no_error_per_id()
     {
         var rig = new Rig();

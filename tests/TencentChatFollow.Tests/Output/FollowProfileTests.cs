@@ -30,6 +30,19 @@ public class FollowProfileTests
     }
 
     [Fact]
+    public void Whole_numbers_past_Int64_stay_numbers_in_its_text()
+    {
+        // As follow_get's answer gives them (RestJson.Number): Decimal past Int64, BigInteger past Decimal.
+        var profile = new FollowProfile(new Dictionary<string, object?>
+        {
+            ["Tag_Profile_Custom_Big"] = 18446744073709551615m,
+            ["Tag_Profile_Custom_Huge"] = System.Numerics.BigInteger.Parse("123456789012345678901234567890", CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal("{\"Tag_Profile_Custom_Big\":18446744073709551615,\"Tag_Profile_Custom_Huge\":123456789012345678901234567890}", profile.ToString());
+    }
+
+    [Fact]
     public void An_empty_profile_is_an_empty_object()
     {
         Assert.Equal("{}", FollowProfile.Empty.ToString());

@@ -47,6 +47,33 @@ public class UserIdTextTests
     }
 
     [Theory]
+    [InlineData(936, "张三")]       // Windows PowerShell 5.1 on Chinese (Simplified) Windows reads a UTF-8 file as GBK: 寮犱笁
+    [InlineData(936, "用户01")]     // 鐢ㄦ埛01
+    [InlineData(936, "José")]       // Jos茅
+    [InlineData(932, "ユーザー")]    // on Japanese Windows, as Shift-JIS
+    [InlineData(1251, "Пётр")]      // on Russian Windows, as Windows-1251: Рџ...
+    public void Utf8_read_as_the_systems_ansi_code_page_is_told(int codePage, string text)
+    {
+        var ansi = CodePagesEncodingProvider.Instance.GetEncoding(codePage)!;
+        var misread = ansi.GetString(Encoding.UTF8.GetBytes(text));
+        Assert.True(UserIdText.LooksMisread(misread, ansi), $"UTF-8 {text} read as code page {codePage}: {misread}");
+    }
+
+    [Theory]
+    [InlineData(936, "张三")]       // ids as typed, in the code page's own script
+    [InlineData(936, "王小明")]
+    [InlineData(936, "用户01")]
+    [InlineData(932, "ユーザー")]
+    [InlineData(1251, "Пётр")]
+    [InlineData(936, "user001")]
+    [InlineData(65001, "用户01")]   // a system whose ANSI code page is UTF-8 misreads nothing
+    public void Text_in_the_systems_ansi_code_page_that_is_no_misread_utf8_is_not_told(int codePage, string text)
+    {
+        var ansi = codePage == 65001 ? Encoding.UTF8 : CodePagesEncodingProvider.Instance.GetEncoding(codePage)!;
+        Assert.False(UserIdText.LooksMisread(text, ansi));
+    }
+
+    [Theory]
     [InlineData("user001")]
     [InlineData("José")]          // Latin-1 text that is no UTF-8
     [InlineData("Ã")]             // alone, not a UTF-8 sequence

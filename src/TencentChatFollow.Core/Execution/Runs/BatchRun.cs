@@ -187,14 +187,28 @@ internal sealed partial class BatchRun<TResult>
     /// </summary>
     public void AwaitingInput() => _quietSince ??= _current.Count > 0 ? _clock.Elapsed : null;
 
-    /// <summary>End of input: sends the partial batch and returns every result left, in order.</summary>
+    /// <summary>End of input: sends the partial batch and returns every result left, in order (<see cref="CompleteNext"/> until none).</summary>
     public IReadOnlyList<BatchResult<TResult>> Complete()
+    {
+        var all = new List<BatchResult<TResult>>();
+        IReadOnlyList<BatchResult<TResult>> next;
+        while ((next = CompleteNext()).Count > 0) all.AddRange(next);
+        return all;
+    }
+
+    /// <summary>
+    /// End of input, a call at a time: sends the partial batch, waits for the oldest call still out and returns its
+    /// result with those ready after it, in order; none once every result is out. The caller writes each return before
+    /// it asks again, so a call answered is written at once, not after the slowest call of the run.
+    /// </summary>
+    public IReadOnlyList<BatchResult<TResult>> CompleteNext()
     {
         if (Stopped is not null || Halted) return None;
         List<BatchResult<TResult>>? ready = null;
         MakeRoom(ref ready);
         if (!FatalArrived && _current.Count > 0) StartCurrent();
-        while (!FatalArrived && _started.Count > 0) HandOut(TakeOldest(), ref ready);
+        if (!FatalArrived && ready is null && _started.Count > 0) HandOut(TakeOldest(), ref ready);
+        TakeReady(ref ready);
         return FatalArrived ? Stop(ready) : ready ?? None;
     }
 

@@ -5,7 +5,9 @@ namespace TencentChatFollow.Internal;
 
 /// <summary>
 /// A REST answer read by <see cref="RestJson"/> as PowerShell objects: each JSON object a PSCustomObject with its
-/// fields as note properties, in order; arrays, numbers, strings, booleans and null as RestJson gives them.
+/// fields as note properties, in order; arrays, numbers, strings, booleans and null as RestJson gives them. A field
+/// named "" (valid JSON) is a <see cref="System.FormatException"/>: no PowerShell property can have that name
+/// (ConvertFrom-Json refuses it too), and the caller makes it that answer's error, not the command's end.
 /// </summary>
 internal static class JsonToPSObject
 {
@@ -16,7 +18,11 @@ internal static class JsonToPSObject
             case RestJsonObject fields:
                 var o = new PSObject();
                 // The names are unique (RestJson merged repeats, in any case): added pre-validated, without a search each.
-                foreach (var field in fields) o.Properties.Add(new PSNoteProperty(field.Key, Convert(field.Value)), preValidated: true);
+                foreach (var field in fields)
+                {
+                    if (field.Key.Length == 0) throw new System.FormatException("it has a field named '', which a PowerShell object cannot hold; -Raw writes the answer as its JSON text");
+                    o.Properties.Add(new PSNoteProperty(field.Key, Convert(field.Value)), preValidated: true);
+                }
                 return o;
             case object?[] items:
                 var converted = new object?[items.Length];

@@ -61,7 +61,7 @@ public sealed class TencentChatRunEndedException : TencentChatException
 
     private static string Describe(Exception cause, RunRecord record)
     {
-        var text = new StringBuilder(cause.Message.TrimEnd());
+        var text = new StringBuilder(Text.Wording.Sentence(cause.Message));
         text.Append(' ').Append(record.How).Append(". ");
         text.Append(Count(record.Done + record.Failed.Count, record.Noun)).Append(" answered: ");
         text.Append(record.Done.ToString("N0", CultureInfo.InvariantCulture)).Append(" done").Append(record.WrittenNote).Append(", failed: ").Append(List(record.Failed)).Append("; ");
