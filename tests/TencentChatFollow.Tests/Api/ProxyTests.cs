@@ -169,7 +169,7 @@ public class ProxyTests
 
         Assert.StartsWith("CONNECT chat.invalid:443", proxy.Seen.First().RequestLine, StringComparison.Ordinal);
         var error = Assert.Single(result.Outcomes).Error!;
-        Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+        Assert.Equal("TencentChat.ProxyAuthenticationRequired", error.ErrorId);
         Assert.Contains("407", error.Message, StringComparison.Ordinal);
         foreach (var text in result.Verbose.Concat(result.Debug).Append(error.Message).Append(result.Fatal?.Message ?? ""))
             Assert.DoesNotContain("pr0xy-s3cret", text, StringComparison.Ordinal);
