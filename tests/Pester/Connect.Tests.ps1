@@ -84,6 +84,13 @@ Describe 'Connect-TencentChat' {
         (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -SkipCheck -PassThru).Identifier | Should -Be 'someone'
     }
 
+    It 'signs with the key trimmed of surrounding white space (a file read with Get-Content -Raw), as its help says' {
+        $padded = ConvertTo-SecureString (" $($identity.SecretKey)`r`n") -AsPlainText -Force
+        (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $padded -Endpoint $emulator.Url -PassThru).AuthenticationMode | Should -Be 'SecretKey'
+        $env:TENCENTCHAT_SECRETKEY = "$($identity.SecretKey)`n"
+        (Connect-TencentChat -SdkAppId 1400000001 -Endpoint $emulator.Url -PassThru).AuthenticationMode | Should -Be 'SecretKey'
+    }
+
     It 'reads TENCENTCHAT_REGION' {
         $env:TENCENTCHAT_SDKAPPID = '1400000001'
         $env:TENCENTCHAT_SECRETKEY = $identity.SecretKey
