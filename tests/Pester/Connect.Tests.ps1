@@ -71,6 +71,26 @@ Describe 'Connect-TencentChat' {
         @(Get-TencentChatFollowInfo -UserId administrator).Count | Should -Be 1
     }
 
+    It 'reads the TENCENTCHAT_* variables for what is not passed, also when a secret key is passed' {
+        # README and runbooks.md: a -SecretKey does not turn the environment off; a TENCENTCHAT_ENDPOINT left set (the
+        # emulator's, say) is where a Connect-TencentChat without -Region or -Endpoint calls.
+        $env:TENCENTCHAT_ENDPOINT = $emulator.Url
+        $env:TENCENTCHAT_IDENTIFIER = 'administrator'
+        $env:TENCENTCHAT_SDKAPPID = '1400000001'
+        $s = Connect-TencentChat -SecretKey $key -PassThru
+        $s.Endpoint.ToString() | Should -Be "$($emulator.Url)/"
+        $s.SdkAppId | Should -Be 1400000001
+        $env:TENCENTCHAT_IDENTIFIER = 'someone'
+        (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $key -SkipCheck -PassThru).Identifier | Should -Be 'someone'
+    }
+
+    It 'signs with the key trimmed of surrounding white space (a file read with Get-Content -Raw), as its help says' {
+        $padded = ConvertTo-SecureString (" $($identity.SecretKey)`r`n") -AsPlainText -Force
+        (Connect-TencentChat -SdkAppId 1400000001 -SecretKey $padded -Endpoint $emulator.Url -PassThru).AuthenticationMode | Should -Be 'SecretKey'
+        $env:TENCENTCHAT_SECRETKEY = "$($identity.SecretKey)`n"
+        (Connect-TencentChat -SdkAppId 1400000001 -Endpoint $emulator.Url -PassThru).AuthenticationMode | Should -Be 'SecretKey'
+    }
+
     It 'reads TENCENTCHAT_REGION' {
         $env:TENCENTCHAT_SDKAPPID = '1400000001'
         $env:TENCENTCHAT_SECRETKEY = $identity.SecretKey

@@ -93,12 +93,12 @@ public class ProxyTests
         }
     }
 
-    private static async Task<BatchResult<FollowInfo>> CallThrough(ProxySettings proxy)
+    private static async Task<BatchResult<FollowInfo>> CallThrough(ProxySettings proxy, string endpoint = "http://chat.invalid:8081/", int maxRetry = 0)
     {
         var appId = (uint)Interlocked.Increment(ref _nextAppId);
         var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
         // A host that does not resolve: only a proxy can answer for it.
-        var session = new TencentChatSession(appId, "administrator", new Uri("http://chat.invalid:8081/"), null, sig, 200, 0, TimeSpan.FromSeconds(5), proxy);
+        var session = new TencentChatSession(appId, "administrator", new Uri(endpoint), null, sig, 200, maxRetry, TimeSpan.FromSeconds(5), proxy);
         var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
         return await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None);
     }
@@ -129,6 +129,29 @@ public class ProxyTests
     }
 
     /// <summary>
+    /// A proxy that wants credentials none were given for answers 407 to every call: the run stops at once with an error
+    /// that says so and what to pass, not after -MaxRetry attempts with "check -Endpoint", and nothing reached the
+    /// service, so the ids are not sent (no "may have been done" for a write).
+    /// </summary>
+    [Theory]
+    [InlineData("https://chat.invalid/")]       // HTTPS: the proxy refuses the tunnel (CONNECT)
+    [InlineData("http://chat.invalid:8081/")]   // plain HTTP: the proxy's own 407 answer
+    public async Task A_proxy_that_asks_for_credentials_stops_the_run_at_once_saying_what_to_pass(string endpoint)
+    {
+        using var proxy = new FakeProxy(requireAuth: true);
+        var result = await CallThrough(new ProxySettings(proxy.Address), endpoint, maxRetry: 3);
+
+        Assert.Single(proxy.Seen);
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.ProxyAuthenticationRequired", error.ErrorId);
+        Assert.Contains("407", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-ProxyCredential", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-ProxyUseDefaultCredentials", error.Message, StringComparison.Ordinal);
+        Assert.False(error.OutcomeUnknown);
+        Assert.NotNull(result.Fatal);
+    }
+
+    /// <summary>
     /// With no -Proxy the platform's proxy applies, and HTTPS_PROXY=http://user:password@host:port is a common way to
     /// give one: .NET keeps the user and password in the proxy's URI and names that URI in its error when the proxy
     /// refuses the tunnel (407). The handler here is what that setting gives (a proxy URI with its user info).
@@ -146,7 +169,7 @@ public class ProxyTests
 
         Assert.StartsWith("CONNECT chat.invalid:443", proxy.Seen.First().RequestLine, StringComparison.Ordinal);
         var error = Assert.Single(result.Outcomes).Error!;
-        Assert.Equal("TencentChat.ConnectionFailed", error.ErrorId);
+        Assert.Equal("TencentChat.ProxyAuthenticationRequired", error.ErrorId);
         Assert.Contains("407", error.Message, StringComparison.Ordinal);
         foreach (var text in result.Verbose.Concat(result.Debug).Append(error.Message).Append(result.Fatal?.Message ?? ""))
             Assert.DoesNotContain("pr0xy-s3cret", text, StringComparison.Ordinal);

@@ -854,6 +854,28 @@ public class BatchCallTests
     }
 
     [Fact]
+    public async Task The_used_up_quota_error_names_the_wait_to_raise_and_does_not_call_the_sessions_ceiling_the_apps_quota()
+    {
+        // Connect-TencentChat -MaxRequestsPerSecond 50 -RetryTimeoutSec 2: 50 is this process's ceiling, not the app's
+        // quota (Tencent's 200 for follow_get_info), and the way to wait longer is the session's -RetryTimeoutSec,
+        // which about_TencentChatFollow gives as what to do for TencentChat.QuotaExhausted.
+        using var server = new FakeTransport((_, _) => Fail(60007, "frequency limit"));
+        var appId = NextAppId();
+        var clock = new InstantClock(DateTimeOffset.UtcNow);
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, "administrator", server.BaseUri, null, sig, maxRequestsPerSecond: 50, maxRetry: 5,
+            timeout: TimeSpan.FromSeconds(5), retryTimeout: TimeSpan.FromSeconds(2), clock: clock, transport: server);
+
+        var result = await new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false).ExecuteAsync(1, From, new[] { "a" }, CancellationToken.None);
+
+        var error = Assert.Single(result.Outcomes).Error!;
+        Assert.Equal("TencentChat.QuotaExhausted", error.ErrorId);
+        Assert.DoesNotContain("50 calls/s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("200 calls/s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-RetryTimeoutSec (now 2 s)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_call_that_fails_at_once_for_the_used_up_quota_says_how_long_the_service_has_refused_not_the_retry_timeout()
     {
         // The first call spends -RetryTimeoutSec (2 s) being refused; a call 3.5 s later, between two probes, fails at

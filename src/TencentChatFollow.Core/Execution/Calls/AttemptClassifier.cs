@@ -88,10 +88,10 @@ internal static class AttemptClassifier
         var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig, NotDelivered = sent.NotDelivered };
         if (sent.Fault is { } fault)
         {
-            // A certificate the platform does not trust, a TLS handshake that fails (https to plain HTTP), a redirect, or a
-            // request that cannot be made, fails every call the same way.
+            // A certificate the platform does not trust, a TLS handshake that fails (https to plain HTTP), a redirect, a
+            // proxy that wants credentials, or a request that cannot be made, fails every call the same way.
             attempt.Unreachable = fault is TransportFault.Timeout or TransportFault.ConnectionFailed;
-            return Failed(attempt, sent.FaultError!, fault is TransportFault.CertificateRejected or TransportFault.TlsFailed or TransportFault.RequestFailed or TransportFault.Redirected ? Verdict.Fatal : Verdict.Transient);
+            return Failed(attempt, sent.FaultError!, fault is TransportFault.CertificateRejected or TransportFault.TlsFailed or TransportFault.RequestFailed or TransportFault.Redirected or TransportFault.ProxyAuthenticationRequired ? Verdict.Fatal : Verdict.Transient);
         }
         var bytes = sent.Body!;
         var status = sent.StatusCode!.Value;

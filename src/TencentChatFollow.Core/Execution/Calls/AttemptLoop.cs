@@ -128,7 +128,7 @@ internal sealed class AttemptLoop
             }
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
-            if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor, limit);
+            if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
             var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
@@ -164,7 +164,7 @@ internal sealed class AttemptLoop
                     if (HeldBack) return NotSent<TBody>(); // the run stopped meanwhile: refused, so nothing was done
                     var refusingFor = limiter.RefusingFor(_history.Start) ?? TimeSpan.Zero;
                     var left = _session.RetryTimeout - refusingFor;
-                    if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor, limit);
+                    if (left <= TimeSpan.Zero) return QuotaExhausted<TBody>(refusingFor);
                     if (attempt.RetryAfter is { } hint && hint > TimeSpan.Zero)
                     {
                         var wait = RetryPolicy.CapRetryAfter(hint);
@@ -251,16 +251,25 @@ internal sealed class AttemptLoop
             Failure = new TencentChatException("TencentChat.NotSent", ErrorKind.InvalidArgument, "Not sent: the run had stopped before this call went out."),
         };
 
-    /// <summary>The call's end when the service has refused every call for <paramref name="refusingFor"/> (the session's RetryTimeout when unknown).</summary>
-    private CallEnd<TBody> QuotaExhausted<TBody>(TimeSpan? refusingFor, int limit)
+    /// <summary>
+    /// The call's end when the service has refused every call for <paramref name="refusingFor"/> (the session's
+    /// RetryTimeout when unknown). The quota it names is the API's published one, not the session's ceiling
+    /// (-MaxRequestsPerSecond), and the wait to raise is the session's -RetryTimeoutSec.
+    /// </summary>
+    private CallEnd<TBody> QuotaExhausted<TBody>(TimeSpan? refusingFor)
         where TBody : class
-        => new()
+    {
+        var path = _facts.Protocol.Path;
+        var published = KnownRateLimits.IsKnown(path) ? string.Format(CultureInfo.InvariantCulture, "; Tencent allows {0} calls/s for it", KnownRateLimits.For(path)) : "";
+        return new()
         {
             OutcomeUnknown = _mayHaveActed, // refused now, but an earlier attempt may have done the call's work
             Failure = new TencentChatException("TencentChat.QuotaExhausted", ErrorKind.LimitsExceeded, string.Format(CultureInfo.InvariantCulture,
-                "The service has refused every call for {0:0} s (frequency limit): the app's {1} calls/s quota for {2} is being used up elsewhere (other jobs, the app's own backend). Run again when it is quieter, or raise the limit in the Chat console.",
-                (refusingFor ?? _session.RetryTimeout).TotalSeconds, limit, _facts.Protocol.Path)),
+                "The service has refused every call for {0:0} s (frequency limit): the app's quota for {1} is being used up elsewhere (other jobs, the app's own backend{2}). " +
+                "Run again when it is quieter, or connect with a longer Connect-TencentChat -RetryTimeoutSec (now {3:0} s) to wait it out.",
+                (refusingFor ?? _session.RetryTimeout).TotalSeconds, path, published, _session.RetryTimeout.TotalSeconds)),
         };
+    }
 
     /// <summary>
     /// After an answer whose items were spoiled for some ids (missing, doubled, mistyped): true, after the retry's wait,

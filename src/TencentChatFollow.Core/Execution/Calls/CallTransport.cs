@@ -66,6 +66,11 @@ internal enum TransportFault
     /// </summary>
     Redirected,
     /// <summary>
+    /// The proxy asked for credentials (HTTP 407: its own answer, or its refusal of the HTTPS tunnel): nothing reached the
+    /// service, and every call would get the same until Connect-TencentChat is given the proxy's credentials.
+    /// </summary>
+    ProxyAuthenticationRequired,
+    /// <summary>
     /// A 200 whose body could not be decoded (a Content-Encoding the data does not follow, such as broken gzip): an
     /// unreadable answer, as one that is not the API's JSON is.
     /// </summary>
@@ -123,6 +128,10 @@ internal sealed class CallTransport
             return Undelivered(TransportFault.TlsFailed, sig, new TencentChatException("TencentChat.TlsFailed", ErrorKind.ConnectionError,
                 $"The TLS handshake with {Authority} failed before any certificate was checked ({why}). No call can work there: {PlainHttpAdvice()}"));
         }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && ProxyAskedForCredentials(ex))
+        {
+            return ProxyRefused(sig);
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             var failed = Fault(TransportFault.ConnectionFailed, sig, new TencentChatException("TencentChat.ConnectionFailed", ErrorKind.ConnectionError,
@@ -176,6 +185,7 @@ internal sealed class CallTransport
     {
         var status = (int)response.StatusCode;
         if (status is >= 300 and < 400) return Fault(TransportFault.Redirected, sig, NotFollowed(response, sig), status);
+        if (status == 407) return ProxyRefused(sig);
         byte[]? bytes;
         try
         {
@@ -349,6 +359,26 @@ internal sealed class CallTransport
     }
 
     /// <summary>What the network said of a failure, scrubbed of the UserSig and made safe to show.</summary>
+    /// <summary>The proxy's 407: the call went no further than the proxy.</summary>
+    private Sent ProxyRefused(string sig)
+        => Undelivered(TransportFault.ProxyAuthenticationRequired, sig, new TencentChatException("TencentChat.ProxyAuthenticationRequired", ErrorKind.ConnectionError,
+            $"The proxy asked for credentials (HTTP 407 Proxy Authentication Required), so no call reached {Authority}. Connect-TencentChat with -Proxy <the proxy's URI> and " +
+            "-ProxyCredential (its user and password), or -ProxyUseDefaultCredentials for this Windows logon's; if they were given, the proxy refused them."));
+
+    /// <summary>
+    /// True when the proxy refused the HTTPS tunnel with 407: .NET's "The proxy tunnel request to proxy '...' failed with
+    /// status code '407'", or .NET Framework's WebException whose answer is the 407.
+    /// </summary>
+    internal static bool ProxyAskedForCredentials(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.WebException { Response: System.Net.HttpWebResponse { StatusCode: System.Net.HttpStatusCode.ProxyAuthenticationRequired } }) return true;
+            if (e is HttpRequestException && e.Message.IndexOf("proxy", StringComparison.OrdinalIgnoreCase) >= 0 && e.Message.Contains("'407'")) return true;
+        }
+        return false;
+    }
+
     private static string NetworkWhy(Exception ex, string sig) => Text.ServerText.Safe(Redactor.ScrubNetworkError(Innermost(ex).Message, sig));
 
     private static Exception Innermost(Exception ex)
