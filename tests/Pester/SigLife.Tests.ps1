@@ -7,11 +7,9 @@ BeforeAll {
     $script:cred = Get-EmulatorCredential
     $script:appId = (Get-EmulatorIdentity).SdkAppId
     $script:users = @($graph.Users)
-
-    function Set-Faults([hashtable] $Settings) {
-        $defaults = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
-        foreach ($k in $Settings.Keys) { $defaults[$k] = $Settings[$k] }
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $defaults
+    # Every call gets the fault kind (or none with an empty one).
+    function Set-EveryCallFault([string[]] $Kind) {
+        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body @{ rate = [int]($Kind.Count -gt 0); kinds = @(if ($Kind) { $Kind } else { '502' }); latencyMs = 0 }
     }
 }
 
@@ -21,18 +19,15 @@ AfterAll {
 }
 
 Describe 'The UserSig during a long run' {
-    BeforeEach {
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
-        Set-Faults @{}
-    }
-    AfterEach { Set-Faults @{} }
+    BeforeEach { Set-EveryCallFault; $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post }
+    AfterEach { Set-EveryCallFault }
 
     It 'a secret key accepted before and refused later (changed in the console): the stop says the key changed, not that it is another app''s' {
         Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
         $ids = @($users[0..59])
         $null = $ids | Get-TencentChatFollowInfo -ErrorAction SilentlyContinue
         # The key is reset in the console between runs of a long-lived session: every call now gets 70009.
-        Set-Faults @{ rate = 1; kinds = @('70009') }
+        Set-EveryCallFault 70009
         $err = $null
         try { $null = $ids | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty
