@@ -56,6 +56,40 @@ public class ProcessTests
     }
 
     /// <summary>
+    /// An address this machine does not have (192.0.2.1 is TEST-NET-1, never assigned) cannot be listened on: as the
+    /// guide's exit-code table says, that is exit code 1 with one line naming the address, not an unhandled exception.
+    /// </summary>
+    [Fact]
+    public async Task An_address_the_machine_does_not_have_is_exit_code_1_with_a_one_line_reason()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TencentChatFollow.Emulator.dll"), "--host", "192.0.2.1", "--port", "0" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var errors = process.StandardError.ReadToEndAsync();
+            var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            var stderr = await errors;
+            Assert.Equal("", output);
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+            Assert.StartsWith("TencentChatFollow.Emulator: cannot listen on 192.0.2.1:0: ", stderr, StringComparison.Ordinal);
+            Assert.Equal(1, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    /// <summary>
     /// Issue 17: README's line, dotnet run --project src/TencentChatFollow.Emulator -- --graph docs/samples/graph.csv,
     /// run from the repository root, and the same from any other folder: the relative path is read against the folder
     /// dotnet was run in, not the project's folder (where dotnet run runs programs unless told otherwise).
