@@ -86,6 +86,11 @@ internal sealed record EmulatorOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (name is "--help" or "-h")
+            {
+                errors.Add($"option '{name}' prints the options and takes no others: give it alone");
+                continue;
+            }
             if (!name.StartsWith("--", StringComparison.Ordinal) || !Setters.ContainsKey(name[2..]))
             {
                 errors.Add($"unknown option '{name}'");
