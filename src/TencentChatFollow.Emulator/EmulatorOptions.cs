@@ -86,6 +86,11 @@ internal sealed record EmulatorOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (name is "--help" or "-h")
+            {
+                errors.Add($"option '{name}' prints the options and takes no others: give it alone");
+                continue;
+            }
             if (!name.StartsWith("--", StringComparison.Ordinal) || !Setters.ContainsKey(name[2..]))
             {
                 errors.Add($"unknown option '{name}'");
@@ -148,7 +153,7 @@ internal sealed record EmulatorOptions
         ["latency-ms"] = NonNegative((o, n) => o with { LatencyMs = n }),
         ["fault-rate"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1
             ? (o with { FaultRate = d }, null)
-            : (o, "expected a number from 0 to 1"),
+            : (o, RateExpected),
         ["faults"] = (o, v) => FaultKinds.TryParse(v.Split(',', StringSplitOptions.TrimEntries), out var kinds, out var error)
             ? (o with { Faults = kinds }, null)
             : (o, error),
@@ -160,7 +165,7 @@ internal sealed record EmulatorOptions
             : (o, $"expected one fault kind ({FaultKinds.Known})"),
         ["oversize-mb"] = (o, v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && IsOversizeMb(mb)
             ? (o with { OversizeMb = mb }, null)
-            : (o, "expected a number of MiB above 0, at most 4096"),
+            : (o, OversizeMbExpected),
         ["https"] = (o, v) => v switch
         {
             "on" => (o with { Https = true }, null),
@@ -180,9 +185,13 @@ internal sealed record EmulatorOptions
 
     /// <summary>A setter for an option whose value is an integer >= 0.</summary>
     private static Setter NonNegative(Func<EmulatorOptions, int, EmulatorOptions> set) =>
-        (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (set(o, n), null) : (o, "expected an integer >= 0");
+        (o, v) => TryInt(v, 0, int.MaxValue, out var n) ? (set(o, n), null) : (o, IntegerExpected);
 
-    private const string SecondsExpected = "expected a number of seconds from 0 to 1000000, such as 2.5";
+    /// <summary>What a bad value of each kind was expected to be: the command-line options' errors and POST /_emulator/faults' say the same.</summary>
+    internal const string SecondsExpected = "expected a number of seconds from 0 to 1000000, such as 2.5";
+    internal const string RateExpected = "expected a number from 0 to 1";
+    internal const string IntegerExpected = "expected an integer >= 0";
+    internal const string OversizeMbExpected = "expected a number of MiB above 0, at most 4096";
 
     /// <summary>A number of seconds for the outage options, fractions allowed.</summary>
     public static bool IsOutageSeconds(double value) => value is >= 0 and <= MaxOutageSeconds;

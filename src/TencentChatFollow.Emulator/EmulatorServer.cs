@@ -41,6 +41,9 @@ internal sealed class EmulatorServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        // A start that fails (a taken port, an address not this machine's) throws to the caller, which reports it in one
+        // line; the host's own "Hosting failed to start" log would add the exception's stack trace to stderr.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -13,6 +13,10 @@ internal sealed partial class FollowGraph
     /// <summary>Reads a graph file; any problem becomes an <see cref="InvalidGraphException"/> naming the file and line.</summary>
     public static FollowGraph Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new InvalidGraphException($"cannot read graph file '{path}': it is a folder; give the path of the CSV file in it");
+        }
         byte[] bytes;
         try
         {

@@ -51,8 +51,9 @@ internal static class Program
         {
             return await EmulatorServer.StartAsync(options, graph);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
+            // Kestrel reports a taken port as an IOException, an address this machine does not have as a bare SocketException.
             Console.Error.WriteLine($"TencentChatFollow.Emulator: cannot listen on {options.Host}:{options.Port}: {e.Message}");
             return null;
         }

@@ -61,7 +61,7 @@ internal sealed record RuntimeSettings(
             var (applied, problem) = apply(next, property.Value);
             if (applied is null)
             {
-                error = problem ?? $"'{property.Name}' has a bad value: {property.Value.GetRawText()}";
+                error = problem ?? $"'{property.Name}' has a bad value: {property.Value.GetRawText()}; {Expected[property.Name]}";
                 return null;
             }
             next = applied;
@@ -107,6 +107,24 @@ internal sealed record RuntimeSettings(
         ["oversizeMb"] = (s, v) => (
             v.ValueKind == JsonValueKind.Number && v.GetDouble() is var mb && EmulatorOptions.IsOversizeMb(mb)
                 ? s with { OversizeMb = mb } : null, null),
+    };
+
+    /// <summary>What each setting takes, for the error about a bad value.</summary>
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        ["rate"] = EmulatorOptions.RateExpected,
+        ["kinds"] = "expected a non-empty array of fault kind names",
+        ["latencyMs"] = EmulatorOptions.IntegerExpected,
+        ["slowMs"] = EmulatorOptions.IntegerExpected,
+        ["rateLimit"] = EmulatorOptions.IntegerExpected,
+        ["accountCheckRateLimit"] = EmulatorOptions.IntegerExpected,
+        ["appRateLimit"] = EmulatorOptions.IntegerExpected,
+        ["limitScope"] = $"expected one of {LimitNames.Scopes.Known}",
+        ["limitWindow"] = $"expected one of {LimitNames.Windows.Known}",
+        ["outageAtS"] = EmulatorOptions.SecondsExpected,
+        ["outageS"] = EmulatorOptions.SecondsExpected,
+        ["outageKind"] = $"expected one fault kind ({Emulator.FaultKinds.Known})",
+        ["oversizeMb"] = EmulatorOptions.OversizeMbExpected,
     };
 
     private static Field NonNegative(Func<RuntimeSettings, int, RuntimeSettings> set) =>

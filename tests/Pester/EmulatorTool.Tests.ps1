@@ -136,3 +136,50 @@ Describe 'The emulator as a .NET tool, as the help tells a Gallery user to run i
         "$($expected['user001'].FollowerCount)/$($expected['user001'].FollowingCount)/$($expected['user001'].MutualFollowingCount)" | Should -Be '2/1/1'
     }
 }
+
+Describe 'docs/runbooks.md, "Trying a runbook without Tencent", as written' {
+    # Its stand-ins for the Automation cmdlets and its -Endpoint default exist only in the PowerShell that defines
+    # them: a runbook run with pwsh -File is a new process, which sees them only when they are in the file it runs.
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../Support/Emulator.psm1') -Force
+        $lines = [System.IO.File]::ReadAllLines((Join-Path $PSScriptRoot '../../docs/runbooks.md'))
+        $start = [array]::IndexOf($lines, '## Trying a runbook without Tencent')
+        $start | Should -BeGreaterThan 0
+        $end = $start + 1
+        while ($end -lt $lines.Count -and $lines[$end] -notmatch '^## ') { $end++ }
+        $script:section = $lines[($start + 1)..($end - 1)]
+        $script:blocks = [System.Collections.Generic.List[string]]::new()
+        $block = $null
+        foreach ($line in $section) {
+            if ($line -eq '```powershell') { $block = [System.Collections.Generic.List[string]]::new(); continue }
+            if ($line -eq '```' -and $null -ne $block) { $blocks.Add($block -join "`n"); $block = $null; continue }
+            if ($null -ne $block) { $block.Add($line) }
+        }
+        $script:work = Join-Path $TestDrive 'runbook'
+        $null = New-Item -ItemType Directory -Path $work
+    }
+
+    It 'says to put the stand-ins and the -Endpoint default in the file pwsh -File runs, and that file runs the runbook against the emulator' {
+        $text = ($section -join ' ') -replace '\s+', ' '
+        $text | Should -Match 'pwsh -File'
+        $text | Should -Match 'in the (runbook''s )?(script )?file' -Because 'functions and $PSDefaultParameterValues defined in one PowerShell do not reach the new process that pwsh -File starts'
+
+        $install = $blocks[0]
+        $install | Should -Match '^dotnet tool install'
+        $graph = Join-Path $work 'graph.csv'
+        Set-Content -LiteralPath $graph -Value (Invoke-Expression (($install -split "`n" | Where-Object { $_ -match '\| Set-Content graph\.csv$' }) -replace '\| Set-Content graph\.csv$', ''))
+        $emulator = Start-Emulator -EmulatorPath (Get-EmulatorBuildPath) -ArgumentList '--graph', $graph
+        try {
+            $runbook = @((Get-Help -Name Get-TencentChatFollowInfo -Examples).examples.example)[4].code
+            $standIns = ($blocks | Select-Object -Skip 1) -join "`n"
+            $standIns | Should -Match 'Get-AutomationPSCredential'
+            $file = Join-Path $work 'runbook.ps1'
+            Set-Content -LiteralPath $file -Value ("Import-Module '$manifest'", $standIns.Replace('http://127.0.0.1:5080', $emulator.Url), $runbook)
+            $r = Invoke-PwshFile -Path $file -WorkingDirectory $work -TimeoutSec 120
+        } finally {
+            $emulator | Stop-Emulator
+        }
+        $r.ExitCode | Should -Be 0 -Because $r.Errors
+        $r.Output | Should -Match '\b3 users counted, 0 failed'
+    }
+}

@@ -166,6 +166,27 @@ public class ControlEndpointTests
         Assert.Equal(before, (await emulator.GetJsonAsync("/_emulator/faults")).GetRawText());
     }
 
+    /// <summary>A bad value's error says what the setting takes, as the command-line options' errors do, not only that it is bad.</summary>
+    [Theory]
+    [InlineData("""{"rate":2}""", "'rate' has a bad value: 2; expected a number from 0 to 1")]
+    [InlineData("""{"kinds":"502"}""", "'kinds' has a bad value: \"502\"; expected a non-empty array of fault kind names")]
+    [InlineData("""{"latencyMs":1.5}""", "'latencyMs' has a bad value: 1.5; expected an integer >= 0")]
+    [InlineData("""{"limitScope":"APP"}""", "'limitScope' has a bad value: \"APP\"; expected one of api, app")]
+    [InlineData("""{"limitWindow":1}""", "'limitWindow' has a bad value: 1; expected one of calendar, sliding")]
+    [InlineData("""{"outageS":-1}""", "'outageS' has a bad value: -1; expected a number of seconds from 0 to 1000000, such as 2.5")]
+    [InlineData("""{"outageKind":"teapot"}""", "'outageKind' has a bad value: \"teapot\"; expected one fault kind (502, ")]
+    [InlineData("""{"oversizeMb":0}""", "'oversizeMb' has a bad value: 0; expected a number of MiB above 0, at most 4096")]
+    public async Task A_bad_fault_setting_says_what_the_setting_takes(string body, string expected)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await emulator.Http.PostAsync("/_emulator/faults", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(expected, TestEmulator.Parse(await response.Content.ReadAsStringAsync()).GetProperty("error").GetString()!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_request_log_drops_its_oldest_entries_beyond_its_capacity()
     {

@@ -99,6 +99,18 @@ public class EmulatorOptionsTests
         Assert.NotEmpty(errors);
     }
 
+    /// <summary>--help with other options is refused (it prints the list only alone), as that, not as an unknown option.</summary>
+    [Theory]
+    [InlineData("--help", "--port", "0", "--help")]
+    [InlineData("-h", "-h", "--graph", "g.csv")]
+    public void Help_with_other_options_is_refused_as_help_that_goes_alone(string help, params string[] args)
+    {
+        var (options, errors) = EmulatorOptions.Parse(args);
+
+        Assert.Null(options);
+        Assert.Equal($"option '{help}' prints the options and takes no others: give it alone", Assert.Single(errors));
+    }
+
     [Fact]
     public void An_admin_id_over_32_bytes_is_refused_naming_it_and_its_bytes()
     {

@@ -6,6 +6,22 @@ public class FollowGraphTests
 {
     private static FollowGraph Parse(string csv) => FollowGraph.Parse(new StringReader(csv), "graph.csv");
 
+    /// <summary>A folder given as --graph (a path typed without its file name) is named as a folder, not as "access denied".</summary>
+    [Fact]
+    public void A_folder_as_the_graph_file_is_named_as_a_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("graph-folder-").FullName;
+        try
+        {
+            var error = Assert.Throws<InvalidGraphException>(() => FollowGraph.Load(folder));
+            Assert.Equal($"cannot read graph file '{folder}': it is a folder; give the path of the CSV file in it", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
     [Theory]
     [InlineData("a,b\nc", 2)]
     [InlineData("# header next\nfollower,followee\na,b,c", 3)]

@@ -56,6 +56,46 @@ public class ProcessTests
     }
 
     /// <summary>
+    /// When it cannot listen, as the guide's exit-code table says: exit code 1 and one line on stderr naming the address,
+    /// not an unhandled exception nor ASP.NET Core's "Hosting failed to start" with its stack trace. Both ways it
+    /// happens: an address this machine does not have (192.0.2.1 is TEST-NET-1, never assigned) and a taken port.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task When_it_cannot_listen_it_is_exit_code_1_with_one_line_naming_the_address(bool portTaken)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var (host, port) = portTaken ? ("127.0.0.1", ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ("192.0.2.1", "0");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TencentChatFollow.Emulator.dll"), "--host", host, "--port", port },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var errors = process.StandardError.ReadToEndAsync();
+            var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            var lines = (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.Equal("", output);
+            var line = Assert.Single(lines);
+            Assert.StartsWith($"TencentChatFollow.Emulator: cannot listen on {host}:{port}: ", line, StringComparison.Ordinal);
+            Assert.Equal(1, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    /// <summary>
     /// Issue 17: README's line, dotnet run --project src/TencentChatFollow.Emulator -- --graph docs/samples/graph.csv,
     /// run from the repository root, and the same from any other folder: the relative path is read against the folder
     /// dotnet was run in, not the project's folder (where dotnet run runs programs unless told otherwise).

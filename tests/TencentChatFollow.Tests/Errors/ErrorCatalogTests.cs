@@ -161,4 +161,20 @@ public class ErrorCatalogTests
         Assert.Contains("clock", advice, StringComparison.Ordinal);
         Assert.DoesNotContain("-SecretKey", advice, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_70009_after_the_session_was_answered_says_the_key_was_changed_in_the_console()
+    {
+        // The same key (or sig) worked for this session: it is not another app's, and no copy was cut short.
+        var withKey = ErrorCatalog.AdviceFor(70009, 1400000123, acceptedBefore: true);
+        Assert.Contains("changed (reset) in the Chat console", withKey, StringComparison.Ordinal);
+        Assert.Contains("SDKAppID 1400000123", withKey, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not belong", withKey, StringComparison.Ordinal);
+        var withSig = ErrorCatalog.AdviceFor(70009, null, acceptedBefore: true);
+        Assert.Contains("changed (reset) in the Chat console", withSig, StringComparison.Ordinal);
+        Assert.Contains("UserSig made from the current key", withSig, StringComparison.Ordinal);
+        // A 70001 is an expiry either way: the clock (with a key) or a new sig (without) is still the advice.
+        Assert.Equal(ErrorCatalog.AdviceFor(70001, null), ErrorCatalog.AdviceFor(70001, null, acceptedBefore: true));
+        Assert.Equal(ErrorCatalog.AdviceFor(70001, 1400000123), ErrorCatalog.AdviceFor(70001, 1400000123, acceptedBefore: true));
+    }
 }

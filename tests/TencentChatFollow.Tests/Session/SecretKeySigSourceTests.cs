@@ -94,4 +94,24 @@ public class SecretKeySigSourceTests
         Assert.Equal(now.AddDays(1), source.ExpiresAt);
         Assert.True(SigInspector.MadeWithKey(renewed, Key));
     }
+
+    [Fact]
+    public void Threads_that_reach_the_renewal_together_get_one_new_sig_whole_and_the_expiry_that_goes_with_it()
+    {
+        // Thread jobs and ForEach-Object -Parallel share one session: at the renewal moment they must not each make a sig.
+        var source = Make();
+        var first = source.Current(T0);
+        var at = T0.AddHours(18);
+        var seen = new string[64];
+        using var go = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, seen.Length).Select(i => new Thread(() => { go.Wait(); seen[i] = source.Current(at.AddMilliseconds(i)); })).ToList();
+        threads.ForEach(t => t.Start());
+        go.Set();
+        threads.ForEach(t => t.Join());
+
+        var renewed = Assert.Single(seen.Distinct());
+        Assert.NotEqual(first, renewed);
+        Assert.True(SigInspector.MadeWithKey(renewed, Key));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(SigInspector.Open(renewed).Time + SigInspector.Open(renewed).Expire), source.ExpiresAt);
+    }
 }

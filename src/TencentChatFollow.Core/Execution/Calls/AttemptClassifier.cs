@@ -82,7 +82,8 @@ internal static class AttemptClassifier
     /// <param name="parse">The API's reading of a body (throws FormatException when it is not the API's JSON).</param>
     /// <param name="facts">The call the attempt belongs to.</param>
     /// <param name="canRenewSig">The session holds the key and has not renewed the sig for this call yet.</param>
-    public static Attempt<TBody> Judge<TBody>(Sent sent, Func<byte[], ApiAnswer<TBody>> parse, CallFacts facts, bool canRenewSig)
+    /// <param name="sigAcceptedBefore">The service took a call of this session before: a key or UserSig refused now was changed since.</param>
+    public static Attempt<TBody> Judge<TBody>(Sent sent, Func<byte[], ApiAnswer<TBody>> parse, CallFacts facts, bool canRenewSig, bool sigAcceptedBefore = false)
         where TBody : class
     {
         var attempt = new Attempt<TBody> { StatusCode = sent.StatusCode, RetryAfter = sent.RetryAfter, Sig = sent.Sig, NotDelivered = sent.NotDelivered };
@@ -120,10 +121,10 @@ internal static class AttemptClassifier
             attempt.Body = answer.Body;
             return attempt;
         }
-        return ForCode(attempt, answer.ErrorCode, answer.ErrorInfo, facts, canRenewSig);
+        return ForCode(attempt, answer.ErrorCode, answer.ErrorInfo, facts, canRenewSig, sigAcceptedBefore);
     }
 
-    private static Attempt<TBody> ForCode<TBody>(Attempt<TBody> attempt, int code, string errorInfo, CallFacts facts, bool canRenewSig)
+    private static Attempt<TBody> ForCode<TBody>(Attempt<TBody> attempt, int code, string errorInfo, CallFacts facts, bool canRenewSig, bool sigAcceptedBefore)
         where TBody : class
     {
         var d = facts.Protocol.Describe(code);
@@ -138,7 +139,7 @@ internal static class AttemptClassifier
         }
         var info = string.IsNullOrEmpty(errorInfo) ? "" : $" ({ServerText.Safe(Redactor.Scrub(errorInfo, attempt.Sig))})";
         var error = new TencentChatException(d.ErrorId, d.Kind, string.Format(CultureInfo.InvariantCulture,
-            "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId, d)), code);
+            "Tencent error {0}{1}. {2}", code, info, ErrorCatalog.AdviceFor(code, facts.KeyAppId, d, sigAcceptedBefore)), code);
         if (code == 70001 && canRenewSig) return Failed(attempt, error, Verdict.RenewSig);
         return Failed(attempt, error, d.Meaning switch
         {

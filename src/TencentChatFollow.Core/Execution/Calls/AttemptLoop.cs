@@ -130,7 +130,7 @@ internal sealed class AttemptLoop
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor);
             var sent = await _transport.SendAsync(body, cancellationToken).ConfigureAwait(false);
-            var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed);
+            var attempt = AttemptClassifier.Judge(sent, parse, _facts, _session.Sig.CanRenew && !_renewed, _session.HasAnswered);
             if (attempt.BodyText is not null) Log.Debug?.Add($"{_label}: answer {attempt.BodyText}");
             var failure = attempt.Failure!;
             switch (attempt.Verdict)
