@@ -107,10 +107,10 @@ internal sealed class FollowGetProtocol : ApiProtocol
     /// </summary>
     private static PageRead EmptyPage(JsonElement root)
     {
-        if (!root.TryGetProperty("NextCursor", out var c)) return new PageRead(new FollowPage(Array.Empty<FollowEntry>(), ""), null);
-        return c.ValueKind == JsonValueKind.String
-            ? new PageRead(new FollowPage(Array.Empty<FollowEntry>(), c.GetString() ?? ""), null)
-            : Unusable("its NextCursor is not a string, so it does not say whether the list goes on");
+        var cursor = !root.TryGetProperty("NextCursor", out var c) ? "" : c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : null;
+        return cursor is null
+            ? Unusable("its NextCursor is not a string, so it does not say whether the list goes on")
+            : new PageRead(new FollowPage(Array.Empty<FollowEntry>(), cursor), null);
     }
 
     /// <summary>The page, or why it cannot be used.</summary>

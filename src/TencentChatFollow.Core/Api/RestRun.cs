@@ -119,8 +119,8 @@ internal sealed class RestRun
     /// <summary>End of input: every result left, in order.</summary>
     public IReadOnlyList<BatchResult<string>> Complete() => _run.Complete();
 
-    /// <summary>End of input, a call at a time (<see cref="BatchRun{TResult}.CompleteNext"/>): ask until it returns none.</summary>
-    public IReadOnlyList<BatchResult<string>> CompleteNext() => _run.CompleteNext();
+    /// <summary>End of input: each body's result to <paramref name="handOut"/> as it is answered, in order.</summary>
+    public void Complete(Action<IReadOnlyList<BatchResult<string>>> handOut) => _run.Complete(handOut);
 
     /// <summary>The body <paramref name="key"/> stands for, as the caller gave it; forgotten once taken.</summary>
     public object? Given(string key) => _entries.TryRemove(key, out var entry) ? entry.Given : null;

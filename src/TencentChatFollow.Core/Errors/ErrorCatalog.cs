@@ -93,6 +93,10 @@ internal static class ErrorCatalog
         => Codes[code] = new ErrorDescription(code, errorId, kind,
             throttles ? CodeMeaning.Throttles : transient ? CodeMeaning.Transient : fatal ? CodeMeaning.StopsTheRun : CodeMeaning.FailsItsCall, advice);
 
+    /// <summary>Where the key is copied from, after "copy the (current) secret key".</summary>
+    private static string CopyKeyFrom(uint app)
+        => FormattableString.Invariant($" of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again.");
+
     /// <summary>
     /// The advice for a whole-call error. <paramref name="keyAppId"/> is the SDKAppID when the module made the UserSig
     /// from a secret key: then a sig that cannot be parsed (70003) or was made with another key (70009) means the key
@@ -102,9 +106,9 @@ internal static class ErrorCatalog
     public static string AdviceFor(int code, uint? keyAppId, ErrorDescription? described = null, bool acceptedBefore = false)
         => (keyAppId, code, acceptedBefore) switch
         {
-            (uint app, 70003 or 70009, true) => FormattableString.Invariant($"The secret key was accepted earlier in this session and is refused now: it was probably changed (reset) in the Chat console. Copy the current secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."),
+            (uint app, 70003 or 70009, true) => "The secret key was accepted earlier in this session and is refused now: it was probably changed (reset) in the Chat console. Copy the current secret key" + CopyKeyFrom(app),
             (null, 70009, true) => "The UserSig was accepted earlier in this session and is refused now as made with another key: the app's secret key was probably changed (reset) in the Chat console. Connect again with a UserSig made from the current key, or with -SecretKey or -Credential so the module makes and renews it.",
-            (uint app, 70003 or 70009, _) => FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key of SDKAppID {app} from the Chat console (Applications > the app > Basic configuration) and connect again."),
+            (uint app, 70003 or 70009, _) => FormattableString.Invariant($"The secret key does not belong to SDKAppID {app}: copy the secret key") + CopyKeyFrom(app),
             // The module made the sig from the key and renewed it once already: a fresh sig refused as expired means this
             // machine's clock (the sig's TLS.time) is far behind the service's.
             (uint, 70001, _) => "A UserSig the module had just made from the secret key was refused as expired: this machine's clock is probably wrong (the UserSig's time comes from it). Set the clock right (or sync it with NTP) and run again.",

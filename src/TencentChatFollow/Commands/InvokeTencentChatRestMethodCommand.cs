@@ -123,11 +123,7 @@ public sealed class InvokeTencentChatRestMethodCommand : TencentChatCmdlet, IDis
     protected override void EndProcessing()
     {
         _writer!.InputEnded = true;
-        Guard(() =>
-        {
-            IReadOnlyList<BatchResult<string>> next;
-            while ((next = _run!.CompleteNext()).Count > 0) Write(next); // each body's answer as it comes, not after the slowest
-        });
+        Guard(() => _run!.Complete(Write)); // each body's answer as it comes, not after the slowest
         _progress!.Complete();
         // No body read, sent or declined: an empty pipeline, or an empty -Body array ($null is a body, refused as one).
         if (_run!.Next == 1) UserIdInput.ReportNone(this, MyInvocation.ExpectingInput, "no call was made", "body", "", "bodies", "-Body", "(an empty array)", "TencentChat.NoBody");

@@ -9,7 +9,7 @@ namespace TencentChatFollow.Execution;
 
 /// <summary>
 /// One run of a batched API, owned by one thread (the pipeline thread): ids in, one <see cref="BatchResult{TResult}"/> per
-/// call out, in input order. <see cref="Add"/> and <see cref="Complete"/> return the results ready for the caller to
+/// call out, in input order. <see cref="Add"/> and <see cref="Complete()"/> return the results ready for the caller to
 /// write; nothing here calls up into the caller but <see cref="OnNotice"/> (on the caller's thread, within its own
 /// calls), and nothing but the calls themselves runs on another thread.
 /// <list type="bullet">
@@ -23,7 +23,7 @@ namespace TencentChatFollow.Execution;
 /// key, a wrong endpoint) nothing more is sent. A caller that knows the service takes its calls (the session's check
 /// was answered) and has nothing to lose by a few calls at once (it only reads) starts without it.</item>
 /// <item>The idle flush: when input has been quiet for <see cref="IdleFlushAfter"/> since the caller said it waits
-/// for input (<see cref="AwaitingInput"/>), the next <see cref="Add"/> or <see cref="Complete"/> sends the partial
+/// for input (<see cref="AwaitingInput"/>), the next <see cref="Add"/> or <see cref="Complete()"/> sends the partial
 /// batch first. Time spent writing results is not quiet input; there is no timer to race an Add.</item>
 /// <item>The stop: once a call comes back with a fatal answer, nothing more is sent; the calls on the wire finish and
 /// their answers stand; <see cref="Stopped"/> holds the run's one error with the ids left unanswered.</item>
@@ -187,13 +187,22 @@ internal sealed partial class BatchRun<TResult>
     /// </summary>
     public void AwaitingInput() => _quietSince ??= _current.Count > 0 ? _clock.Elapsed : null;
 
-    /// <summary>End of input: sends the partial batch and returns every result left, in order (<see cref="CompleteNext"/> until none).</summary>
+    /// <summary>End of input: sends the partial batch and returns every result left, in order.</summary>
     public IReadOnlyList<BatchResult<TResult>> Complete()
     {
         var all = new List<BatchResult<TResult>>();
-        IReadOnlyList<BatchResult<TResult>> next;
-        while ((next = CompleteNext()).Count > 0) all.AddRange(next);
+        Complete(all.AddRange);
         return all;
+    }
+
+    /// <summary>
+    /// End of input: gives <paramref name="handOut"/> each call's results as the call is answered, in order
+    /// (<see cref="CompleteNext"/> until none), so the caller writes each before the slowest call is back.
+    /// </summary>
+    public void Complete(Action<IReadOnlyList<BatchResult<TResult>>> handOut)
+    {
+        IReadOnlyList<BatchResult<TResult>> next;
+        while ((next = CompleteNext()).Count > 0) handOut(next);
     }
 
     /// <summary>
@@ -213,7 +222,7 @@ internal sealed partial class BatchRun<TResult>
     }
 
     /// <summary>
-    /// Takes the run's own lines (<see cref="Post"/>) on the owner's thread: while <see cref="Add"/>, <see cref="Complete"/>
+    /// Takes the run's own lines (<see cref="Post"/>) on the owner's thread: while <see cref="Add"/>, <see cref="Complete()"/>
     /// or <see cref="Halt"/> waits for calls (within <see cref="BatchRun.NoticeDelay"/>), and as they return.
     /// </summary>
     public Action<string>? OnNotice { get; set; }

@@ -57,11 +57,7 @@ internal sealed class BatchRunDriver<TResult> : IBatchRunDriver
 
     public void AwaitingInput() => _run.AwaitingInput();
 
-    public void Complete()
-    {
-        IReadOnlyList<BatchResult<TResult>> next;
-        while ((next = _run.CompleteNext()).Count > 0) Write(next); // each call's results as it comes, not after the slowest
-    }
+    public void Complete() => _run.Complete(Write); // each call's results as it comes, not after the slowest
 
     public IReadOnlyList<string> Halt()
     {
