@@ -291,8 +291,11 @@ Describe 'Inputs refused before a run stopped by an answer every later call woul
 
 Describe 'Calls waiting for their turn when a run stops are not sent' {
     BeforeAll {
-        # 10 calls/s: a write run of 20 calls has most of them started and waiting in the rate limiter at any time.
-        $script:slow = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRequestsPerSecond 10 -Scope Runspace -PassThru
+        # 4 calls/s: a write run of 20 calls has most of them started and waiting in the rate limiter at any time (up to
+        # -ThrottleLimit 64), and a turn comes 250 ms after the last. A call goes out after the error only if its turn came
+        # before the error's answer was read: on a busy machine (CI) that read can take a while, so the bounds below allow
+        # the call on the wire and one more turn; the calls waiting (16 after the error here) are what they guard against.
+        $script:slow = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -MaxRequestsPerSecond 4 -Scope Runspace -PassThru
         Disconnect-TencentChat -Scope Runspace
     }
     BeforeEach {
@@ -310,7 +313,7 @@ Describe 'Calls waiting for their turn when a run stops are not sent' {
 
         $adds = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object api -EQ 'follow_add')
         $failedAt = @($adds | Where-Object { @($_.toAccount) -contains 'nosuch' })[0].seq
-        @($adds | Where-Object seq -GT $failedAt).Count | Should -BeLessOrEqual 1 -Because 'at 10 calls/s at most the call already on the wire goes after it; before, every call waiting in the limiter did'
+        @($adds | Where-Object seq -GT $failedAt).Count | Should -BeLessOrEqual 2 -Because 'at 4 calls/s only the call already on the wire, and one whose turn came while the answer was read, go after it; before, every call waiting in the limiter did (16)'
         $done = Get-Followed -From hub -Ids $ids
         ($out.UserId -join ',') | Should -Be ($done -join ',') -Because 'every pair done is in the output'
         (@($out.UserId) + @($err.Exception.FailedIds) + @($err.Exception.UnansweredIds) | Sort-Object) -join ',' | Should -Be (@($ids | Sort-Object) -join ',')
@@ -332,7 +335,7 @@ Describe 'Calls waiting for their turn when a run stops are not sent' {
         $err.FullyQualifiedErrorId | Should -BeLike 'TencentChat.RunStopped,*'
 
         $refused = @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { $_.api -eq 'follow_add' -and $_.errorCode -eq 70009 })
-        $refused.Count | Should -BeLessOrEqual 2 -Because 'the first refused call stops the run; only a call already on the wire goes after it'
+        $refused.Count | Should -BeLessOrEqual 3 -Because 'the first refused call stops the run; only the call already on the wire, and one whose turn came while the answer was read, go after it'
         (@($out.UserId) + @($err.Exception.UnansweredIds)) -join ',' | Should -Be ($ids[0..($out.Count + $err.Exception.UnansweredIds.Count - 1)] -join ',')
     }
 }

@@ -63,7 +63,7 @@ internal sealed class RestCall
         // No From_Account of the module's: a call-level 30003 is this body's (fromPerCall), not the run's.
         var facts = new CallFacts(_protocol, _session.Endpoint, "", fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var number = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = sendNoMore, MaxRetry = _maxRetry ?? _session.MaxRetry };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, "Body " + number, $"POST {_protocol.Path} body {number}", log) { MaxRequestsPerSecond = _cap, SendNoMore = sendNoMore, MaxRetry = _maxRetry ?? _session.MaxRetry, InputOrder = sequence };
         var end = await loop.UntilAnsweredAsync(body, RestProtocol.ParseAnswer, cancellationToken).ConfigureAwait(false);
         if (end.Success is { Body: { } answer } ok)
         {

@@ -160,4 +160,29 @@ public class BatchCallClockTests
             await Task.Delay(5);
         }
     }
+    [Fact]
+    public async Task A_runs_later_call_that_reaches_the_rate_limit_first_goes_after_the_earlier_one()
+    {
+        // The run starts its calls on the thread pool in input order; on a busy machine call 3 can reach the limiter
+        // before call 2. At 1 call/s both wait for a turn: call 2's ids go first all the same.
+        using var server = new FakeTransport(_ => Ok);
+        var appId = (uint)Interlocked.Increment(ref _nextApp);
+        var clock = new ManualClock();
+        var sig = new SecretKeySigSource(appId, "administrator", Encoding.UTF8.GetBytes(Key));
+        var session = new TencentChatSession(appId, "administrator", server.BaseUri, null, sig, 1, 0, TimeSpan.FromSeconds(5), clock: clock, transport: server);
+        var call = new BatchCall<FollowInfo>(session, FollowGetInfoProtocol.Instance, collectDebug: false);
+
+        await call.ExecuteAsync(1, "administrator", new[] { "a" }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)); // the second's one turn
+        var third = call.ExecuteAsync(3, "administrator", new[] { "c" }, CancellationToken.None);
+        var second = call.ExecuteAsync(2, "administrator", new[] { "b" }, CancellationToken.None);
+        // Time moves in 50 ms steps, the calls' own work between them, until both went (30 s of the clock at most).
+        for (var step = 0; step < 600 && server.Requests.Count < 3; step++)
+        {
+            await Task.Delay(2);
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+        }
+        await Task.WhenAll(second, third).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a", "b", "c"], server.Requests.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("To_Account")[0].GetString()));
+    }
 }

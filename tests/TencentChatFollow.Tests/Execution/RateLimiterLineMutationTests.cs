@@ -61,4 +61,42 @@ public class RateLimiterLineMutationTests
         Assert.Equal([time.Elapsed + Window], time.PendingDues);
         Assert.Equal(2, limiter.Waiting);
     }
+    [Fact]
+    public async Task A_runs_calls_that_reach_the_line_out_of_input_order_take_their_turns_in_input_order_and_others_keep_their_places()
+    {
+        // A run starts its calls on the thread pool, in input order; on a busy machine a later call can reach the line
+        // first. Its turn must not come before an earlier call's of the same run: output waits for the earlier one
+        // anyway, and under -ErrorAction Stop the ids after an error would be sent before it. Another run's caller in
+        // line keeps its place.
+        var (limiter, time) = RateLimiterTests.Make();
+        _ = Now(limiter.WaitAsync(1, CancellationToken.None)); // the window's one call: everyone below waits
+        var run = new object();
+        var other = new object();
+        var order = new List<string>();
+        Task<RateSlot> Enter(string name, object who, long sequence)
+        {
+            var wait = limiter.WaitAsync(1, CancellationToken.None, place: new LinePlace(who, sequence));
+            _ = wait.ContinueWith(_ => { lock (order) order.Add(name); }, TaskContinuationOptions.ExecuteSynchronously);
+            return wait;
+        }
+        var waits = new List<Task<RateSlot>>
+        {
+            Enter("run 3", run, 3),
+            Enter("other 1", other, 1),
+            Enter("run 1", run, 1),
+            Enter("run 4", run, 4),
+            Enter("run 2", run, 2),
+        };
+        var retry = limiter.WaitAsync(1, CancellationToken.None); // no place (a call going again): last, as before
+        _ = retry.ContinueWith(_ => { lock (order) order.Add("retry"); }, TaskContinuationOptions.ExecuteSynchronously);
+        waits.Add(retry);
+
+        for (var i = 0; i < waits.Count; i++)
+        {
+            time.Advance(Window);
+            var settle = System.Diagnostics.Stopwatch.StartNew();
+            while (order.Count < i + 1 && settle.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
+        }
+        Assert.Equal(["run 1", "other 1", "run 2", "run 3", "run 4", "retry"], order);
+    }
 }

@@ -76,6 +76,12 @@ internal sealed class AttemptLoop
     /// </summary>
     public CancellationToken SendNoMore { get; set; }
 
+    /// <summary>
+    /// The call's number in its run's input order: its first turn at the limiter comes after those of the run's earlier
+    /// calls that wait there (the thread pool may bring it there first). Null: in the order it comes.
+    /// </summary>
+    public long? InputOrder { get; set; }
+
     /// <summary>The run sends nothing more and this call has done nothing yet: it ends as not sent.</summary>
     private bool HeldBack => !_mayHaveActed && SendNoMore.IsCancellationRequested;
 
@@ -109,6 +115,7 @@ internal sealed class AttemptLoop
         // after a probe of its own (one each 2 s: with 64 calls in flight, minutes after the -RetryTimeoutSec set).
         CallEnd<TBody>? downEnd = null;
         var waitPastStop = false;
+        var place = InputOrder is { } order ? new LinePlace(_history, order) : (LinePlace?)null; // the first turn's
         while (true)
         {
             if (HeldBack) return NotSent<TBody>();
@@ -117,7 +124,7 @@ internal sealed class AttemptLoop
             RateSlot slot;
             try
             {
-                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0 || Volatile.Read(ref _history.WaitingOut) != 0, runStart: _history.Start).ConfigureAwait(false);
+                slot = await limiter.WaitAsync(limit, WaitToken(held, cancellationToken, downEnd is not null && !waitPastStop), front: _refusals > 0 || _outageWaits > 0, giveUpAfter: _session.RetryTimeout, outagePacing: Volatile.Read(ref _history.Answered) != 0 || Volatile.Read(ref _history.WaitingOut) != 0, runStart: _history.Start, place: place).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (SendNoMore.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -126,6 +133,7 @@ internal sealed class AttemptLoop
                 waitPastStop = true; // the service answers: a call on the wire goes on with its retries
                 continue;
             }
+            place = null; // a call going again takes its place as any other caller
             if (HeldBack) return NotSent<TBody>(); // its turn came as the run stopped: the slot goes unused
             if (downEnd is not null && SendNoMore.IsCancellationRequested && limiter.Down) return downEnd;
             if (slot.Exhausted) return QuotaExhausted<TBody>(slot.RefusingFor);

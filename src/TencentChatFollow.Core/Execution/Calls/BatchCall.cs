@@ -67,7 +67,7 @@ internal sealed class BatchCall<TResult>
         var log = new CallLog(_debug, LiveVerbose);
         var facts = new CallFacts(_protocol, _session.Endpoint, from, _fromPerCall, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
         var name = Name ?? FormattableString.Invariant($"batch {sequence}");
-        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = sendNoMore };
+        var loop = new AttemptLoop(_session, _transport, _history, facts, char.ToUpperInvariant(name[0]) + name.Substring(1), FormattableString.Invariant($"POST {_protocol.Path} {name}: {Text.Wording.Ids(ids.Count)}"), log) { SendNoMore = sendNoMore, InputOrder = sequence };
         // Outcomes by id, as they become final; ids still to ask for (all of them, then those whose items came back spoiled).
         var done = new Dictionary<string, IdOutcome<TResult>>(StringComparer.Ordinal);
         var pending = ids.Distinct(StringComparer.Ordinal).ToList();

@@ -27,17 +27,20 @@ internal sealed partial class RateLimiter
     /// call for <paramref name="giveUpAfter"/>, the slot comes back <see cref="RateSlot.Exhausted"/> without a send;
     /// that time counts from <paramref name="runStart"/> at the earliest (the caller's run: refusals an earlier run
     /// met in this process are not this one's, and a run that starts after them tries for its own giveUpAfter).
+    /// A caller with a <paramref name="place"/> (a call's first turn) is never served before a caller of its run with an
+    /// earlier place that waits in line.
     /// </summary>
-    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true, TimeSpan? runStart = null)
+    public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true, TimeSpan? runStart = null, LinePlace? place = null)
     {
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing, runStart ?? TimeSpan.MinValue);
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing, runStart ?? TimeSpan.MinValue, place);
         var startPump = false;
         lock (_gate)
         {
             if (_waiters.Count == 0 && TryGrant(waiter, _clock.Elapsed, callers: 1, out var slot, out _, out _)) return Task.FromResult(slot);
-            waiter.Node = front ? _waiters.AddFirst(waiter) : _waiters.AddLast(waiter);
+            if (front) waiter.Node = _waiters.AddFirst(waiter);
+            else Enter(waiter);
             if (cancellationToken.CanBeCanceled) waiter.Registration = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
             startPump = !_pumping;
             _pumping = true;
@@ -104,6 +107,33 @@ internal sealed partial class RateLimiter
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="waiter"/> at the end of the line; if callers of its run with later places wait already, it
+    /// takes the first one's place and they move down one of the run's places each, so the run's turns come in input
+    /// order and every other caller keeps its place. Called under the lock.
+    /// </summary>
+    private void Enter(Waiter waiter)
+    {
+        var last = _waiters.AddLast(waiter);
+        waiter.Node = last;
+        if (waiter.Place is not { } place) return;
+        var carried = waiter;
+        for (var node = _waiters.First; node != last; node = node!.Next)
+        {
+            if (node!.Value.Place is not { } other || !other.After(place)) continue;
+            var moved = node.Value;
+            Put(carried, node);
+            carried = moved;
+        }
+        if (!ReferenceEquals(carried, waiter)) Put(carried, last);
+    }
+
+    private static void Put(Waiter waiter, LinkedListNode<Waiter> node)
+    {
+        node.Value = waiter;
+        waiter.Node = node;
+    }
+
     private void Cancel(Waiter waiter, CancellationToken token)
     {
         lock (_gate)
@@ -115,8 +145,10 @@ internal sealed partial class RateLimiter
         waiter.Completion.TrySetCanceled(token);
     }
 
-    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing, TimeSpan runStart)
+    private sealed class Waiter(int limit, TimeSpan giveUpAfter, bool outagePacing, TimeSpan runStart, LinePlace? place = null)
     {
+        /// <summary>The caller's place in its run's input order (a call's first turn), or null.</summary>
+        public LinePlace? Place { get; } = place;
         public int Limit { get; } = limit;
         public TimeSpan GiveUpAfter { get; } = giveUpAfter;
         /// <summary>When the caller's run started: the give-up time counts from then at the earliest.</summary>
