@@ -79,6 +79,8 @@ Describe 'Order and stop under slow and retried calls' {
         It 'Select-Object -First 30 stops the run: the first 30 in input order (<Name>)' -ForEach @(
             @{ Name = 'Get-TencentChatFollowInfo'; Run = { param($ids) $ids | Get-TencentChatFollowInfo | Select-Object -First 30 | ForEach-Object UserId } }
             @{ Name = 'Get-TencentChatFollow'; Run = { param($ids) $ids | Get-TencentChatFollow -Relation Following | Select-Object -First 30 | ForEach-Object OfUserId } }
+            @{ Name = 'Test-TencentChatFollow'; Run = { param($ids) $ids | Test-TencentChatFollow -From hub -ThrottleLimit 4 | Select-Object -First 30 | ForEach-Object UserId } }
+            @{ Name = 'Invoke-TencentChatRestMethod'; Run = { param($ids) $ids | ForEach-Object { @{ CheckItem = @(@{ UserID = $_ }) } } | Invoke-TencentChatRestMethod -Api im_open_login_svc/account_check | Select-Object -First 30 | ForEach-Object { $_.ResultItem[0].UserID } } }
         ) {
             $ids = @($users[200..299])
             $first = @(& $Run $ids)
@@ -107,12 +109,17 @@ Describe 'Order and stop under slow and retried calls' {
     }
 
     Describe 'Under -ErrorAction Stop with slow and retried calls, every input comes out once' {
-        It 'Add-TencentChatFollow: the ids before the error are done, the rest done (and written), failed, unknown or not sent' {
-            $ids = @($users[0..299])
+        It 'Add-TencentChatFollow at <Rate> calls/s: the ids before the error are done, the rest done (and written), failed, unknown or not sent' -ForEach @(
+            @{ Rate = 200; From = 0 }
+            @{ Rate = 10; From = 200 } # the calls wait in the limiter's line
+        ) {
+            $session = Connect-TencentChat -SdkAppId (Get-EmulatorIdentity).SdkAppId -Credential (Get-EmulatorCredential) -Endpoint $emulator.Url -MaxRetry 8 -MaxRequestsPerSecond $Rate -Scope Runspace -PassThru
+            Disconnect-TencentChat -Scope Runspace
+            $ids = @($users[$From..($From + 199)]) # pairs not made before: a reset keeps the emulator's writes
             $ids[125] = 'nosuch' # in the seventh call
             $err = $null
             $out = $null
-            try { $ids | Add-TencentChatFollow -From hub -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
+            try { $ids | Add-TencentChatFollow -From hub -Session $session -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
             Set-Faults @{}
             $err.Exception.FailedIds | Should -Be @('nosuch')
             Assert-EachOnce $ids @($out.UserId, $err.Exception.FailedIds, $err.Exception.UnknownIds, $err.Exception.UnansweredIds)
@@ -150,8 +157,9 @@ Describe 'Order and stop under slow and retried calls' {
             ($out.OfUserId -join ',') | Should -Be ($ids[0..16] -join ',')
             @($err.Exception.UnknownIds).Count | Should -Be 0
             $unread = @($err.Exception.UnansweredIds)
-            $unread.Count | Should -BeGreaterThan 0 -Because 'the lists after it were read ahead'
-            $unread -join ',' | Should -Be ($ids[18..(17 + $unread.Count)] -join ',') -Because 'the users read after it, in input order'
+            # Piped, the users after it may not have been read at all (the error came while its own record waited for
+            # the lists before it): the ones read are listed.
+            $unread -join ',' | Should -Be (@($ids | Select-Object -Skip 18 -First $unread.Count) -join ',') -Because 'the users read after it, in input order'
             if ($How -eq '-UserId') { $unread.Count | Should -Be 22 -Because 'one record holds every user: none is left unread' }
             else { $err.Exception.RecordsRead | Should -Be (17 + 1 + $unread.Count) -Because 'one user a record: each read is done, failed or not read' }
         }
