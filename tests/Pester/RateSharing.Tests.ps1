@@ -159,16 +159,19 @@ Describe 'Refusals are not failed attempts' {
 Describe 'Two APIs at once in one session, the service counting per API' {
     BeforeAll {
         $script:appId = [uint32]1400000304
-        # --limit-scope api (the default, named here): each follow API has its own 200 calls/s, refused with 60007.
-        $script:emulator = Start-App $appId @('--limit-scope', 'api')
+        # --limit-scope api (the default, named here): each follow API has its own limit, refused with 60007. At 50 calls/s
+        # (the session's -MaxRequestsPerSecond too), not Tencent's 200: the test is the same at a quarter of the calls, and a
+        # busy 2-core machine (CI) keeps up with it; at 200 calls/s each a starved machine sent one API at only 160 calls/s
+        # in its busiest second, with the limiters right.
+        $script:emulator = Start-App $appId @('--limit-scope', 'api', '--rate-limit', '50')
     }
     AfterAll { $emulator | Stop-Emulator }
 
-    It 'gives Test-TencentChatFollow and Get-TencentChatFollowInfo each its own ceiling of 200 calls/s' {
-        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck -PassThru
-        # 600 calls of each API: about 3 s each at 200 calls/s, so they overlap for seconds even if one starts late.
-        $infoIds = @(1..3 | ForEach-Object { $graph.Users })
-        $checkIds = @(1..15 | ForEach-Object { $graph.Users })
+    It 'gives Test-TencentChatFollow and Get-TencentChatFollowInfo each its own ceiling' {
+        $session = Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url -SkipCheck -PassThru -MaxRequestsPerSecond 50
+        # 200 calls of each API: about 4 s each at 50 calls/s, so they overlap for seconds even if one starts late.
+        $infoIds = @($graph.Users)
+        $checkIds = @(1..5 | ForEach-Object { $graph.Users })
         $from = $graph.Users[0]
         $other = [powershell]::Create()
         $null = $other.AddScript({
@@ -193,13 +196,13 @@ Describe 'Two APIs at once in one session, the service counting per API' {
         $stats = Invoke-EmulatorControl -Emulator $emulator -Name stats
         $info = $stats.byApi.follow_get_info
         $check = $stats.byApi.follow_check
-        $info.accepted | Should -Be 600
-        $check.accepted | Should -Be 600
-        # Each API went at nearly its own 200 calls/s in its busiest second (one limiter for the app would have split
-        # 200 between them), and together they went well over 200 in one second, which only per-API limits allow.
-        $info.maxCallsInAnySecond | Should -BeGreaterOrEqual 170 -Because "follow_get_info has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
-        $check.maxCallsInAnySecond | Should -BeGreaterOrEqual 170 -Because "follow_check has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
-        $stats.maxCallsInAnySecond | Should -BeGreaterThan 300 -Because 'both ran at once, each at its own ceiling'
+        $info.accepted | Should -Be 200
+        $check.accepted | Should -Be 200
+        # Each API went at nearly its own 50 calls/s in its busiest second (one limiter for the app would have split
+        # 50 between them, about 25 each), and together they went well over 50 in one second, which only per-API limits allow.
+        $info.maxCallsInAnySecond | Should -BeGreaterOrEqual 43 -Because "follow_get_info has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
+        $check.maxCallsInAnySecond | Should -BeGreaterOrEqual 43 -Because "follow_check has its own limiter and ceiling (peaks: info $($info.maxCallsInAnySecond), check $($check.maxCallsInAnySecond), app $($stats.maxCallsInAnySecond))"
+        $stats.maxCallsInAnySecond | Should -BeGreaterThan 75 -Because 'both ran at once, each at its own ceiling'
         # A busy machine bunches a few calls now and then (the sliding window counts them), so a few refusals may come.
         $stats.rateLimited | Should -BeLessOrEqual ([math]::Ceiling(0.03 * $stats.calls)) -Because "each paces under its own limit ($($stats.rateLimited) of $($stats.calls) refused)"
     }

@@ -22,6 +22,13 @@ BeforeAll {
         $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $all
     }
 
+    # Waits until the emulator has answered $Count calls of $Api since its log was reset. A call starts on the thread
+    # pool: on a busy machine the pipeline reads many more ids before it goes out, so a fault set "after the first
+    # call" without this wait may meet that call too.
+    function Wait-Answered([string] $Api, [int] $Count) {
+        Wait-Until { @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { $_.api -eq $Api -and $null -ne $_.httpStatus }).Count -ge $Count } -Because "$Count $Api call(s) to be answered"
+    }
+
     # The pairs From -> each of $Ids that the service has made, in the order of $Ids.
     function Get-Followed([string] $From, [string[]] $Ids, $Session = (Get-TencentChatContext)) {
         @(Test-TencentChatFollow -From $From -UserId $Ids -Session $Session -ErrorAction SilentlyContinue | Where-Object IsFollowing | ForEach-Object UserId)
@@ -169,8 +176,8 @@ Describe 'A write run stopped by an answer every later call would get' {
     It 'a wrong-key answer mid-run: every pair done is in the output, every other id in UnansweredIds' {
         $ids = @($users[200..399])
         $script:fed = 0
-        # The 41st id comes after the first call (ids 1-20) was answered: from then on the key is "wrong".
-        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
+        # The 41st id waits until the first call (ids 1-20) was answered: from then on the key is "wrong".
+        $feed = { $script:fed++; if ($script:fed -eq 41) { Wait-Answered follow_add 1; Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
         $err = $null
         try { $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000001 -PassThru -ThrottleLimit 4 -ErrorAction Stop -OutVariable out } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty
@@ -327,8 +334,8 @@ Describe 'Calls waiting for their turn when a run stops are not sent' {
     It 'after an answer every later call would get: no call goes out after it' {
         $ids = @($users[200..599])
         $script:fed = 0
-        # The 41st id comes after the first call (ids 1-20) was answered: from then on the key is "wrong".
-        $feed = { $script:fed++; if ($script:fed -eq 41) { Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
+        # The 41st id waits until the first call (ids 1-20) was answered: from then on the key is "wrong".
+        $feed = { $script:fed++; if ($script:fed -eq 41) { Wait-Answered follow_add 1; Set-Faults @{ rate = 1; kinds = @('70009') } }; $_ }
         $err = $null
         try { $ids | ForEach-Object $feed | Add-TencentChatFollow -From user_000003 -Session $slow -PassThru -ErrorAction Stop -OutVariable out } catch { $err = $_ }
         Set-Faults @{}
@@ -362,14 +369,18 @@ Describe 'A read run under -ErrorAction Stop keeps every row fetched before the 
 
     It 'says input was left unread only when piped input had not ended' {
         $err = $null
-        try { & { 'nosuch'; Start-Sleep -Milliseconds 400; $users[1]; Start-Sleep -Milliseconds 400; $users[2]; Start-Sleep -Milliseconds 400; $users[3] } | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
+        # nosuch, then an id every 400 ms (over the 200 ms idle time: each goes in a call of its own) for 12 s. The run
+        # stops at nosuch's answer, long before the input ends, however late a busy machine reads that answer; a run that
+        # read its input to the end first would not.
+        $later = @($users[1..30])
+        try { & { 'nosuch'; foreach ($id in $later) { Start-Sleep -Milliseconds 400; $id } } | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }
         $err.Exception.FailedIds | Should -Be @('nosuch')
         # F3 of the write audit: the message says how many input records were read; every id of them is in the record.
         $err.Exception.Message | Should -Match 'Input after them was not read \((\d+) input records? read: the objects piped in, such as lines or CSV rows\)\. This error''s Exception\.FailedIds and Exception\.UnansweredIds hold those ids\.'
         $err.Exception.Message -match 'Input after them was not read \((\d+) input record' | Should -BeTrue
         [long] $Matches[1] | Should -Be $err.Exception.RecordsRead
         $err.Exception.RecordsRead | Should -Be ($err.Exception.Done + @($err.Exception.FailedIds).Count + @($err.Exception.UnansweredIds).Count) -Because 'one id a record: each id read is done, failed or not sent'
-        @($err.Exception.UnansweredIds) | Should -Not -Contain $users[3] -Because 'the run ended before the last id came'
+        @($err.Exception.UnansweredIds) | Should -Not -Contain $later[-1] -Because 'the run ended before the last id came'
 
         $err = $null
         try { 'nosuch', $users[1] | Get-TencentChatFollowInfo -ErrorAction Stop } catch { $err = $_ }

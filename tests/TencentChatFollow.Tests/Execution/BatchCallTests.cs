@@ -625,7 +625,9 @@ public class BatchCallTests
     public async Task A_timeout_is_transient_and_retried()
     {
         using var server = new FakeTransport(Reply.Never, Ok(Item("a", 1, 2, 3)));
-        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromMilliseconds(300));
+        // The retry's answer must be read within the same timeout: 2 s, not 300 ms, which a stall on a busy machine can
+        // outlast. Without the retry the call ends in the timeout's error whatever its length.
+        var rig = Make(server, maxRetry: 1, timeout: TimeSpan.FromSeconds(2));
 
         var result = await rig.Run("a");
 
@@ -1049,14 +1051,23 @@ public class BatchCallTests
     {
         // Three slow calls that time out together, beside a call answered meanwhile, are bad luck: not "3 calls in a row
         // could not reach the service", which stopped a run whose other calls the service answered.
-        using var server = new FakeTransport((_, i) => i == 0 || i == 4 ? Ok(Item(i == 0 ? "w" : "v", 1, 1, 1)) : Reply.Never);
-        var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromSeconds(2));
+        // The slow calls end as their timeout ends them (cancelled while the caller is not), once "v" was answered: on a
+        // real 2 s timeout a busy machine could answer "v" after they timed out, and then they are rightly out of reach.
+        var vAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var server = new FakeTransport(async (_, _, i, token) =>
+        {
+            if (i == 0 || i == 4) return await FakeTransport.Respond(Ok(Item(i == 0 ? "w" : "v", 1, 1, 1)), token);
+            await vAnswered.Task.WaitAsync(token);
+            throw new OperationCanceledException("The call's timeout came first.");
+        });
+        var rig = Make(server, maxRetry: 0, timeout: TimeSpan.FromMinutes(1));
         var call = await rig.AnsweredRun();
         var slow = new[] { "x", "y", "z" }.Select((id, n) => call.ExecuteAsync(2 + n, From, new[] { id }, CancellationToken.None)).ToArray();
         while (server.Requests.Count < 4) await Task.Delay(5);
 
         var answered = await call.ExecuteAsync(5, From, new[] { "v" }, CancellationToken.None);
-        var results = await Task.WhenAll(slow);
+        vAnswered.SetResult();
+        var results = await Task.WhenAll(slow).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Null(Assert.Single(answered.Outcomes).Error);
         Assert.All(results, r =>

@@ -99,4 +99,95 @@ public class RateLimiterLineMutationTests
         }
         Assert.Equal(["run 1", "other 1", "run 2", "run 3", "run 4", "retry"], order);
     }
+
+    /// <summary>A limiter whose window's one call at a limit of 1 is taken: every caller now waits in line.</summary>
+    private static (RateLimiter Limiter, ManualClock Time) Busy()
+    {
+        var (limiter, time) = RateLimiterTests.Make();
+        _ = Now(limiter.WaitAsync(1, CancellationToken.None));
+        return (limiter, time);
+    }
+
+    /// <summary>A call's first turn at a limit of 1 call a window, with its place in its run's input order.</summary>
+    private static Task<RateSlot> Placed(RateLimiter limiter, object run, long sequence)
+        => limiter.WaitAsync(1, CancellationToken.None, place: new LinePlace(run, sequence));
+
+    /// <summary>Callers that enter in this order; the order their turns come in, one a window (each turn waited for).</summary>
+    private static async Task<List<string>> TurnsOf(RateLimiter limiter, ManualClock time, Func<string, Task<RateSlot>> enter, params string[] names)
+    {
+        var order = new List<string>();
+        var waits = new List<Task<RateSlot>>();
+        foreach (var name in names)
+        {
+            var wait = enter(name);
+            _ = wait.ContinueWith(t => { if (t.IsCompletedSuccessfully) lock (order) order.Add(name); }, TaskContinuationOptions.ExecuteSynchronously);
+            waits.Add(wait);
+        }
+        for (var i = 0; i < 40 && waits.Any(w => !w.IsCompleted); i++)
+        {
+            var before = order.Count;
+            time.Advance(Window);
+            var settle = System.Diagnostics.Stopwatch.StartNew();
+            while (order.Count == before && waits.Any(w => !w.IsCompleted) && settle.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(1);
+        }
+        lock (order) return [.. order];
+    }
+
+    [Fact]
+    public async Task A_waiter_moved_down_the_line_and_cancelled_leaves_the_line_alone_and_the_others_keep_their_order()
+    {
+        // "run 3" enters first; "run 1" takes its node, and "run 3" moves to the end. Cancelling "run 3" must remove its
+        // new node, not the node it first had (now "run 1"'s), and the line goes on with the others in their order.
+        var (limiter, time) = Busy();
+        var run = new object();
+        var other = new object();
+        using var cancelThree = new CancellationTokenSource();
+        var order = await TurnsOf(limiter, time, name => name switch
+        {
+            "run 3" => limiter.WaitAsync(1, cancelThree.Token, place: new LinePlace(run, 3)),
+            "run 1" => WaitThenCancel(Placed(limiter, run, 1)),
+            _ => Placed(limiter, name.StartsWith("run", StringComparison.Ordinal) ? run : other, name[^1] - '0'),
+        }, "run 3", "other 1", "run 1", "run 2");
+        Assert.Equal(["run 1", "other 1", "run 2"], order);
+        Assert.Equal(0, limiter.Waiting);
+
+        Task<RateSlot> WaitThenCancel(Task<RateSlot> wait)
+        {
+            Assert.Equal(3, limiter.Waiting);
+            cancelThree.Cancel(); // "run 3" now waits at the end
+            Assert.Equal(2, limiter.Waiting);
+            return wait;
+        }
+    }
+
+    [Fact]
+    public async Task Two_runs_that_share_the_limiter_each_keep_their_own_input_order_and_never_move_the_others_callers()
+    {
+        // Two runs of one session in two runspaces draw from the process's one limiter of the API; each run's calls
+        // reach it out of order. Each run's turns come in its input order, on the nodes its own callers held.
+        var (limiter, time) = Busy();
+        var a = new object();
+        var b = new object();
+        var order = await TurnsOf(limiter, time, name => Placed(limiter, name[0] == 'a' ? a : b, name[1] - '0'),
+            "a3", "b2", "a2", "b3", "b1", "a1");
+        // Nodes in entry order: a3 b2 a2 b3 b1 a1 -> a's nodes (1, 3, 6) hold a1 a2 a3, b's (2, 4, 5) hold b1 b2 b3.
+        Assert.Equal(["a1", "b1", "a2", "b2", "b3", "a3"], order);
+    }
+
+    [Fact]
+    public async Task A_refused_caller_going_again_at_the_front_stays_there_when_an_earlier_call_of_its_run_comes()
+    {
+        // A call refused for frequency goes again at the front of the line (front). A call that asks again for spoiled
+        // items does so with its place in the run's input order as well; an earlier call of its run that comes after it
+        // must not send it to the end of the line, behind every other run's callers.
+        var (limiter, time) = Busy();
+        var run = new object();
+        var other = new object();
+        var order = await TurnsOf(limiter, time, name => name == "run 5 again"
+            ? limiter.WaitAsync(1, CancellationToken.None, front: true, place: new LinePlace(run, 5))
+            : Placed(limiter, name.StartsWith("run", StringComparison.Ordinal) ? run : other, name[^1] - '0'),
+            "other 1", "other 2", "run 5 again", "run 2");
+        Assert.Equal("run 5 again", order[0]);
+        Assert.Equal(["run 5 again", "other 1", "other 2", "run 2"], order);
+    }
 }

@@ -103,7 +103,8 @@ internal sealed class FakeTransport : HttpMessageHandler
         return response;
     }
 
-    private static async Task<HttpResponseMessage> Respond(Reply reply, CancellationToken cancellationToken)
+    /// <summary>The response <paramref name="reply"/> describes (for a handler that answers some requests itself).</summary>
+    public static async Task<HttpResponseMessage> Respond(Reply reply, CancellationToken cancellationToken)
     {
         if (reply.Failure is not null) throw reply.Failure;
         if (reply.Hang) await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -34,10 +34,13 @@ public class FakeTransportTests
     public async Task A_hanging_transport_ends_in_the_call_timeout_and_a_failed_send_in_a_connection_error()
     {
         using var fake = new FakeTransport(FakeTransport.Reply.Never, FakeTransport.Reply.Fails(new HttpRequestException("reset")));
-        var call = new BatchCall<FollowCheck>(fake.Session(timeout: TimeSpan.FromMilliseconds(50)), FollowCheckProtocol.Instance, collectDebug: false);
+        var hanging = new BatchCall<FollowCheck>(fake.Session(timeout: TimeSpan.FromMilliseconds(50)), FollowCheckProtocol.Instance, collectDebug: false);
+        // A session of its own with a timeout no stall reaches: under 50 ms, a busy machine that got to the failed send
+        // late turned its connection error into a timeout (HttpClient reports a send failing after the timeout so).
+        var failing = new BatchCall<FollowCheck>(fake.Session(timeout: TimeSpan.FromMinutes(1)), FollowCheckProtocol.Instance, collectDebug: false);
 
-        var timedOut = await call.ExecuteAsync(1, "administrator", new[] { "u1" }, CancellationToken.None);
-        var failed = await call.ExecuteAsync(2, "administrator", new[] { "u2" }, CancellationToken.None);
+        var timedOut = await hanging.ExecuteAsync(1, "administrator", new[] { "u1" }, CancellationToken.None);
+        var failed = await failing.ExecuteAsync(2, "administrator", new[] { "u2" }, CancellationToken.None);
 
         Assert.Equal("TencentChat.Timeout", Assert.Single(timedOut.Outcomes).Error!.ErrorId);
         Assert.Equal("TencentChat.ConnectionFailed", Assert.Single(failed.Outcomes).Error!.ErrorId);

@@ -33,13 +33,17 @@ internal sealed class FollowPageCall
         _debug = collectDebug;
     }
 
-    /// <summary>The page of <paramref name="user"/>'s list that starts at <paramref name="cursor"/> ("" for the first).</summary>
+    /// <summary>
+    /// The page of <paramref name="user"/>'s list that starts at <paramref name="cursor"/> ("" for the first). Its
+    /// first turn at the limiter comes after those of the pages the run asked for before it (<paramref name="sequence"/>),
+    /// as a batched call's: the output waits for the earlier user's list anyway.
+    /// </summary>
     public async Task<BatchResult<FollowPage>> ExecuteAsync(long sequence, string user, string cursor, CancellationToken cancellationToken)
     {
         var log = new CallLog(_debug);
         // Each list is its user's call: an unknown user (a call-level 30003) fails that list, not the run.
         var facts = new CallFacts(_protocol, _session.Endpoint, user, fromPerCall: true, _session.Sig.CanRenew ? _session.SdkAppId : null, _debug);
-        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: a page of the list of {Text.UserIdText.Show(user)}"), log);
+        var loop = new AttemptLoop(_session, _transport, _history, facts, FormattableString.Invariant($"Batch {sequence}"), FormattableString.Invariant($"POST {_protocol.Path} batch {sequence}: a page of the list of {Text.UserIdText.Show(user)}"), log) { InputOrder = sequence };
         var body = _protocol.WriteRequest(user, cursor);
         while (true)
         {

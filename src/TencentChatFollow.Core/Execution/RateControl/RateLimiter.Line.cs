@@ -28,13 +28,14 @@ internal sealed partial class RateLimiter
     /// that time counts from <paramref name="runStart"/> at the earliest (the caller's run: refusals an earlier run
     /// met in this process are not this one's, and a run that starts after them tries for its own giveUpAfter).
     /// A caller with a <paramref name="place"/> (a call's first turn) is never served before a caller of its run with an
-    /// earlier place that waits in line.
+    /// earlier place that waits in line; a <paramref name="front"/> caller keeps the front (its place is not used, and
+    /// no later caller moves it).
     /// </summary>
     public Task<RateSlot> WaitAsync(int limit, CancellationToken cancellationToken, bool front = false, TimeSpan? giveUpAfter = null, bool outagePacing = true, TimeSpan? runStart = null, LinePlace? place = null)
     {
         if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit));
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing, runStart ?? TimeSpan.MinValue, place);
+        var waiter = new Waiter(limit, giveUpAfter ?? TimeSpan.MaxValue, outagePacing, runStart ?? TimeSpan.MinValue, front ? null : place);
         var startPump = false;
         lock (_gate)
         {
