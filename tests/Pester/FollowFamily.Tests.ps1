@@ -22,11 +22,7 @@ BeforeAll {
     function Get-CallCount([string] $Api) {
         @(Invoke-EmulatorControl -Emulator $emulator -Name requests | Where-Object { -not $Api -or "$($_.path)$($_.api)" -like "*$Api*" }).Count
     }
-    function Set-Faults([hashtable] $Settings) {
-        $defaults = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
-        foreach ($k in $Settings.Keys) { $defaults[$k] = $Settings[$k] }
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $defaults
-    }
+    function Set-Faults([hashtable] $Settings) { Set-EmulatorFault -Emulator $emulator -Setting $Settings }
 }
 
 AfterAll {

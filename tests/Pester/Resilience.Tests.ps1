@@ -15,9 +15,7 @@ BeforeAll {
     $script:appId = (Get-EmulatorIdentity).SdkAppId
 
     function Set-Faults([hashtable] $Settings) {
-        $defaults = @{ rate = 0; kinds = @('502'); latencyMs = 0; slowMs = 5000; rateLimit = 200 }
-        foreach ($k in $Settings.Keys) { $defaults[$k] = $Settings[$k] }
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $defaults
+        Set-EmulatorFault -Emulator $emulator -Setting $Settings -Default @{ slowMs = 5000; rateLimit = 200 }
         $null = Invoke-EmulatorControl -Emulator $emulator -Name reset -Method Post
     }
 

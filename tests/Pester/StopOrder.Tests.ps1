@@ -14,11 +14,7 @@ BeforeAll {
     # Retries enough that a 502 or a dropped connection at 15 % never fails a call by bad luck.
     Connect-TencentChat -SdkAppId (Get-EmulatorIdentity).SdkAppId -Credential (Get-EmulatorCredential) -Endpoint $emulator.Url -MaxRetry 8
 
-    function Set-Faults([hashtable] $Settings) {
-        $all = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
-        foreach ($k in $Settings.Keys) { $all[$k] = $Settings[$k] }
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $all
-    }
+    function Set-Faults([hashtable] $Settings) { Set-EmulatorFault -Emulator $emulator -Setting $Settings }
 
     # Slow answers, and calls that fail and are sent again: those after them in input order come back first.
     function Set-Rough { Set-Faults @{ rate = 0.15; kinds = @('502', 'drop', '30006'); latencyMs = 60 } }

@@ -16,11 +16,7 @@ BeforeAll {
     $script:appId = (Get-EmulatorIdentity).SdkAppId
     Connect-TencentChat -SdkAppId $appId -Credential $cred -Endpoint $emulator.Url
 
-    function Set-Faults([hashtable] $Settings) {
-        $all = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
-        foreach ($k in $Settings.Keys) { $all[$k] = $Settings[$k] }
-        $null = Invoke-EmulatorControl -Emulator $emulator -Name faults -Method Post -Body $all
-    }
+    function Set-Faults([hashtable] $Settings) { Set-EmulatorFault -Emulator $emulator -Setting $Settings }
 
     # Waits until the emulator has answered $Count calls of $Api since its log was reset. A call starts on the thread
     # pool: on a busy machine the pipeline reads many more ids before it goes out, so a fault set "after the first

@@ -88,4 +88,22 @@ function Invoke-EmulatorControl {
     $result   # an array answer goes down the pipeline item by item
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Get-EmulatorIdentity, Get-EmulatorCredential, Start-Emulator, Stop-Emulator, Invoke-EmulatorControl
+function Set-EmulatorFault {
+    <#
+    .SYNOPSIS
+    Sets the emulator's faults: no fault, 502 as the kind and no latency unless -Default or -Setting says otherwise
+    (-Setting wins), so a test names only what it changes.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [pscustomobject] $Emulator,
+        [hashtable] $Setting = @{},
+        [hashtable] $Default = @{}
+    )
+    $all = @{ rate = 0; kinds = @('502'); latencyMs = 0 }
+    foreach ($k in $Default.Keys) { $all[$k] = $Default[$k] }
+    foreach ($k in $Setting.Keys) { $all[$k] = $Setting[$k] }
+    $null = Invoke-EmulatorControl -Emulator $Emulator -Name faults -Method Post -Body $all
+}
+
+Export-ModuleMember -Function Get-PwshCommandLine, Get-EmulatorIdentity, Get-EmulatorCredential, Start-Emulator, Stop-Emulator, Invoke-EmulatorControl, Set-EmulatorFault
