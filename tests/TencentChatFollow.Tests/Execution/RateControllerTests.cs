@@ -95,6 +95,36 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void On_the_board_a_bunch_refused_while_the_jobs_held_their_parts_is_timing_a_small_cut_back_within_a_second()
+    {
+        // Three jobs on the board, 66 calls/s each of the 200: a stall (the machine's or the service's) held everyone's
+        // calls back, they reach the service together and two of this job's, sent 8 ms apart, are refused. The board's
+        // jobs held 98% of the window and the service took nearly this job's whole part: no one else is there, so (as
+        // alone at the ceiling) a little is given back, and the part comes back within a second, not after a hold.
+        const int part = 66;
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 2 * part, part);
+        Assert.NotNull(c.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.98));
+        Assert.Null(c.OnRefused(end + Ms(8), end + Ms(108), part, "60007", limit: Ceiling, boardFill: 0.98));
+        Assert.InRange(c.RateFor(part), 0.97 * part, part);
+
+        var at = end + Ms(120);
+        var until = at + TimeSpan.FromSeconds(1.2);
+        while (at < until)
+        {
+            c.OnAccepted(at, at + Ms(100), part);
+            at += TimeSpan.FromSeconds(1 / c.RateFor(part));
+        }
+        Assert.Equal(part, c.RateFor(part));
+
+        // Off the board the same share of the window (a third of the quota) is a cut to a little under it, held.
+        var alone = new RateController();
+        end = AcceptMany(alone, TimeSpan.FromSeconds(10), 2 * part, part);
+        alone.OnRefused(end, end + Ms(100), Ceiling, "60007");
+        Assert.True(alone.RateFor(Ceiling) < part, $"{alone.RateFor(Ceiling):0.0} calls/s");
+    }
+
+    [Fact]
     public void On_the_board_a_job_that_had_its_part_cuts_to_a_little_under_what_got_through_not_to_half()
     {
         // Two jobs on the board, 100 calls/s each; the app's backend takes 8 of the 200, which the board does not know.

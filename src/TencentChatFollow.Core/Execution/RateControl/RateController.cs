@@ -17,7 +17,9 @@ namespace TencentChatFollow.Execution;
 /// one. When nearly the whole ceiling was ours, the refusal is timing (a stall bunched calls) and the cut is small,
 /// unless the episode refuses calls sent well apart (half a round trip; a stall bunches calls sent within a moment):
 /// then another job fills the window and the cut is to half. On a quota board beside others, whose shares the board
-/// settles, the cut is to a little under what the service took from this job, with none of these guesses.</item>
+/// settles, the cut is to a little under what the service took from this job, with none of these guesses; but when the
+/// board's jobs held nearly the whole window and the service took nearly all of this job's part, the refusal is timing
+/// among them and the cut is small, unless the episode refuses calls sent well apart (someone the board does not know).</item>
 /// <item>After a cut it holds back, one probe at a time, about as long as the service needs to forget the calls it
 /// refused meanwhile (it counts refused calls too, so sending into a full second only keeps it full), or until it
 /// accepts a call sent after the cut.</item>
@@ -51,6 +53,7 @@ internal sealed class RateController
     private double _plateau; // the level a cut aims to return to quickly, then holds
     private double _refusedLevel; // the highest level the service refused since the last fruitful cut (0: none to keep under)
     private int _fruitlessProbes; // cuts in a row that came before the rate got well above the level it held: each doubles the hold
+    private double? _boardTimingShare; // on the quota board, a cut taken for timing: what the service took from us then
 
     public RateController(RateControlSettings? settings = null)
     {
@@ -99,7 +102,7 @@ internal sealed class RateController
     public void StartOver()
     {
         (_rate, _confirmed, _holdUntil, _fairLevel, _plateau, _fruitlessProbes) = (0, true, TimeSpan.MinValue, double.MaxValue, 0, 0);
-        (_startCutAt, _refusedLevel) = (TimeSpan.MinValue, 0);
+        (_startCutAt, _refusedLevel, _boardTimingShare) = (TimeSpan.MinValue, 0, null);
     }
 
     /// <summary>
@@ -110,7 +113,7 @@ internal sealed class RateController
     public void ProbeNow(TimeSpan now)
     {
         (_fairLevel, _plateau, _fruitlessProbes) = (double.MaxValue, 0, 0);
-        (_startCutAt, _refusedLevel) = (TimeSpan.MinValue, 0);
+        (_startCutAt, _refusedLevel, _boardTimingShare) = (TimeSpan.MinValue, 0, null);
         _cutAt = now - _settings.AloneRegrowAfter;
     }
 
@@ -193,8 +196,10 @@ internal sealed class RateController
                 // and after it the window has room again. Here calls sent well apart are refused: someone else fills
                 // the window, and then every call on its way until the cut's answer came (a round trip of them) is
                 // refused, or one sent after the cut. Give way as to one other job.
+                // Beside others on the quota board, which settles their shares: a little under what got through.
                 var was = _rate;
-                _fairLevel = ceiling / 2.0;
+                _fairLevel = _boardTimingShare ?? ceiling / 2.0;
+                _boardTimingShare = null;
                 _rate = Math.Min(_rate, Math.Max(_settings.MinRate, _fairLevel * _settings.ShareFactor));
                 _plateau = Math.Min(ceiling, _rate * _settings.PlateauOverCut);
                 return string.Format(CultureInfo.InvariantCulture,
@@ -212,11 +217,22 @@ internal sealed class RateController
         var cutLately = _cutAt > sentAt - _settings.Window; // the window before this call held our last cut and hold
         var newcomer = _accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window; // sending for less than a window
         double target;
-        if (boardFill is double held)
+        double? boardTiming = null;
+        if (boardFill is double held && !newcomer && held >= _settings.AloneShare && shareRate >= _settings.AloneShare * ceiling)
+        {
+            // The board's jobs held nearly the whole window and the service took nearly all of this job's part: no one
+            // else is there, as alone at the ceiling, and the refusal is timing (a stall bunched the jobs' calls). Give
+            // back a little only. Should the episode refuse calls sent well apart, someone the board does not know fills
+            // the window: then the board's cut below, to a little under what got through.
+            target = before * _settings.AloneDecrease;
+            _fairLevel = double.MaxValue;
+            boardTiming = shareRate;
+        }
+        else if (boardFill is double part)
         {
             // The board settles the shares of this machine's jobs: a little under what the service took from this job
             // in the last window, or, sending for less than that, this job's part of what the board's jobs held.
-            _fairLevel = newcomer ? ceiling * Math.Min(1, Math.Max(held, 0)) : shareRate;
+            _fairLevel = newcomer ? ceiling * Math.Min(1, Math.Max(part, 0)) : shareRate;
             target = Math.Min(before * _settings.Decrease, _fairLevel * _settings.ShareFactor);
         }
         else if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)
@@ -279,6 +295,7 @@ internal sealed class RateController
         // share, not a level the service refused.
         var refusedLevel = Math.Min(before, Math.Max(shareRate, _settings.MinRate));
         _refusedLevel = startSplit ? 0 : _fruitlessProbes == 0 ? refusedLevel : Math.Max(_refusedLevel, refusedLevel);
+        _boardTimingShare = boardTiming;
         _cutAt = now;
         _cutSentAt = sentAt;
         _confirmed = false;
