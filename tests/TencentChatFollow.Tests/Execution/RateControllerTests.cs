@@ -125,6 +125,29 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void On_the_board_a_job_whose_part_just_fell_is_not_taken_for_timing_it_cuts_and_holds()
+    {
+        // Alone it had the whole window (194 calls/s); a second job joined the board, so its part is now 100, and one
+        // of its calls is refused as the newcomer's first calls arrive. Nearly the whole window was the board's jobs',
+        // but this job was far over its part: not a stall among jobs at their parts. It cuts to its part's 95% and
+        // holds there (the newcomer is still finding its feet, and the board's split may not know it wants more yet).
+        const int part = 100;
+        var c = new RateController();
+        var end = AcceptMany(c, TimeSpan.FromSeconds(10), 388, 194);
+        c.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.98);
+        Assert.Equal(0.95 * part, c.RateFor(part), 3);
+
+        var at = end + Ms(120);
+        var until = at + TimeSpan.FromSeconds(1.2);
+        while (at < until)
+        {
+            c.OnAccepted(at, at + Ms(100), part);
+            at += TimeSpan.FromSeconds(1 / c.RateFor(part));
+        }
+        Assert.True(c.RateFor(part) < 0.98 * part, $"{c.RateFor(part):0.0} calls/s");
+    }
+
+    [Fact]
     public void On_the_board_a_job_that_had_its_part_cuts_to_a_little_under_what_got_through_not_to_half()
     {
         // Two jobs on the board, 100 calls/s each; the app's backend takes 8 of the 200, which the board does not know.

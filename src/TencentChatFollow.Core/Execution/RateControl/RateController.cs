@@ -218,10 +218,12 @@ internal sealed class RateController
         var newcomer = _accepted.Count == 0 || _accepted.Peek() > sentAt - _settings.Window; // sending for less than a window
         double target;
         double? boardTiming = null;
-        if (boardFill is double held && !newcomer && held >= _settings.AloneShare && shareRate >= _settings.AloneShare * ceiling)
+        if (boardFill is double held && !newcomer && held >= _settings.AloneShare
+            && shareRate >= _settings.AloneShare * ceiling && shareRate <= ceiling / _settings.AloneShare)
         {
-            // The board's jobs held nearly the whole window and the service took nearly all of this job's part: no one
-            // else is there, as alone at the ceiling, and the refusal is timing (a stall bunched the jobs' calls). Give
+            // The board's jobs held nearly the whole window and the service took about this job's part (not well over it:
+            // then its part just fell, a job joined, and the newcomer is still finding its feet): no one else is there,
+            // as alone at the ceiling, and the refusal is timing (a stall bunched the jobs' calls). Give
             // back a little only. Should the episode refuse calls sent well apart, someone the board does not know fills
             // the window: then the board's cut below, to a little under what got through.
             target = before * _settings.AloneDecrease;
