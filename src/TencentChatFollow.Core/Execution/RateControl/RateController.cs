@@ -221,13 +221,12 @@ internal sealed class RateController
         if (boardFill is double held && !newcomer && held >= _settings.AloneShare
             && shareRate >= _settings.AloneShare * ceiling && shareRate <= ceiling / _settings.AloneShare)
         {
-            // The board's jobs held nearly the whole window and the service took about this job's part (not well over it:
-            // then its part just fell, a job joined, and the newcomer is still finding its feet): no one else is there,
-            // as alone at the ceiling, and the refusal is timing (a stall bunched the jobs' calls). Give
-            // back a little only. Should the episode refuse calls sent well apart, someone the board does not know fills
-            // the window: then the board's cut below, to a little under what got through.
-            target = before * _settings.AloneDecrease;
-            _fairLevel = double.MaxValue;
+            // The board's jobs held nearly the whole window and the service took about this job's part (not well over
+            // it: then its part just fell, a job joined, and the newcomer is still finding its feet): no one else is
+            // there, as alone at the ceiling, and the refusal is timing (a stall bunched the jobs' calls). Should the
+            // episode refuse calls sent well apart, someone the board does not know fills the window: then the board's
+            // cut below, to a little under what got through.
+            target = TimingCut(before);
             boardTiming = shareRate;
         }
         else if (boardFill is double part)
@@ -270,9 +269,8 @@ internal sealed class RateController
         else if (shareRate >= _settings.AloneShare * ceiling)
         {
             // Nearly the whole ceiling was ours: nobody else to make room for, the refusal is timing (a stall bunched a
-            // few calls together). Give back a little only.
-            target = before * _settings.AloneDecrease;
-            _fairLevel = double.MaxValue;
+            // few calls together).
+            target = TimingCut(before);
         }
         else
         {
@@ -308,6 +306,13 @@ internal sealed class RateController
         _holdUntil = now + TimeSpan.FromSeconds(Math.Min(_settings.Window.TotalSeconds, _settings.DrainFactor / _episodeShare));
         return string.Format(CultureInfo.InvariantCulture,
             "The service refused a call ({0}): {1} is shared; slowing from {2:0} to {3:0} calls/s.", reason, quota, before, _rate);
+    }
+
+    /// <summary>A refusal taken for timing: give back a little of <paramref name="before"/> only, with no even split to keep under.</summary>
+    private double TimingCut(double before)
+    {
+        _fairLevel = double.MaxValue;
+        return before * _settings.AloneDecrease;
     }
 
     /// <summary>
