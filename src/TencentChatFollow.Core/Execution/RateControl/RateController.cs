@@ -176,7 +176,8 @@ internal sealed class RateController
     /// machine's jobs held (their calls within it over <paramref name="limit"/>). The board settles their shares, so
     /// the cut does not guess from this job's part how many share the quota (no newcomer's split, no half for timing
     /// that went on): it is to a little under what the service took from this job in the last window, or, sending for
-    /// less than that, under this job's part of what the board's jobs held (all of its part when they filled it).
+    /// less than that, under this job's part of what the board's jobs held (all of its part when they filled it); and
+    /// when they held nearly the whole window, never under that part for having got less through.
     /// </summary>
     public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota", int limit = 0, double? boardFill = null)
     {
