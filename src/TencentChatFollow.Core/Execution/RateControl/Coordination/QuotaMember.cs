@@ -196,14 +196,16 @@ internal sealed class QuotaMember
             // share it was given (a job that sends a little now and then waits a moment too, but leaves the rest).
             var share = Volatile.Read(ref _ceiling) * elapsed.TotalSeconds;
             var backlogged = waited == 2 || (waited == 1 && (share < 2 || sent >= share / 2));
-            // What it holds of the window until it publishes again: its calls in it, or, while it wants more, those that
-            // stay in it plus what its pace adds meanwhile, as far as its room allows (a job still filling the window
-            // claims that at once, so no one counts on room it is about to take; one at a steady pace claims what it
-            // has; a newcomer waiting for room claims none, so no one waits for it).
+            // What it holds of the window until it publishes again: its calls that stay in it plus what it adds
+            // meanwhile, at least its calls in it now. While it wants more, what its pace adds, as far as its room
+            // allows (a job still filling the window claims that at once, so no one counts on room it is about to take;
+            // a newcomer waiting for room claims none, so no one waits for it); otherwise what it sent at lately (a job
+            // alone at its ceiling in its first second fills the window as fast, and one at a steady pace claims what it
+            // has).
             var (inWindow, staying, pace) = _usage(Volatile.Read(ref _ceiling), PublishInterval);
-            var ahead = staying + (int)Math.Ceiling(pace * PublishInterval.TotalSeconds);
-            var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : inWindow;
             var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
+            var ahead = staying + (int)Math.Ceiling((backlogged ? pace : rate) * PublishInterval.TotalSeconds);
+            var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : Math.Max(inWindow, ahead);
             QuotaReading? reading = null;
             var ok = Try(() =>
             {
