@@ -31,6 +31,13 @@ internal sealed class QuotaMember
     /// </summary>
     internal static readonly TimeSpan StalledAfter = QuotaShare.Forgotten;
     private const int FailuresToStop = 5;
+    /// <summary>
+    /// The least room a member takes before its record says it wants more (a newcomer, or a job that sent one call at a
+    /// time): less is within what the others' claims may be off by when they fill the window between them, so it would
+    /// be calls over the service's limit, each refusing a round trip of everyone's. It waits instead, says it wants more
+    /// at the next publish, and the others make room.
+    /// </summary>
+    internal const int SliverRoom = 4;
 
     private readonly QuotaBoard _board;
     private readonly Clock _clock;
@@ -55,6 +62,7 @@ internal sealed class QuotaMember
     private int _limit; // the ceiling its callers ask under
     private volatile QuotaReading? _reading;
     private volatile bool _off;
+    private volatile bool _announced; // its last record said it wants more
 
     /// <summary>
     /// A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="usage"/>
@@ -128,7 +136,7 @@ internal sealed class QuotaMember
         (ceiling, room) = ((int)Math.Min(limit, Math.Floor(split.Rate)), Math.Min(limit, split.Room));
         Volatile.Write(ref _ceiling, ceiling);
         Volatile.Write(ref _room, room);
-        if (ceiling >= 1 && room >= 1)
+        if (ceiling >= 1 && room >= 1 && (_announced || room >= Math.Min(SliverRoom, limit)))
         {
             _noRoomSince = null;
             return true;
@@ -217,7 +225,7 @@ internal sealed class QuotaMember
             lock (_sync)
             {
                 if (!ok && ++_failures >= FailuresToStop) _off = true;
-                if (ok) (_failures, _reading) = (0, reading);
+                if (ok) (_failures, _reading, _announced) = (0, reading, backlogged);
                 if (ok) Volatile.Write(ref _readAtTicks, readAt.Ticks);
                 // Ready a join wait after joining, or at once when nobody else is on the board (nothing to wait for).
                 if (!_ready && ok && (now >= _readyAt || !HasCompany)) _ready = true;
