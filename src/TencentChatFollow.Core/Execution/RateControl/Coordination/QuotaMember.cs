@@ -32,10 +32,11 @@ internal sealed class QuotaMember
     internal static readonly TimeSpan StalledAfter = QuotaShare.Forgotten;
     private const int FailuresToStop = 5;
     /// <summary>
-    /// The least room a member takes before its record says it wants more (a newcomer, or a job that sent one call at a
-    /// time): less is within what the others' claims may be off by when they fill the window between them, so it would
-    /// be calls over the service's limit, each refusing a round trip of everyone's. It waits instead, says it wants more
-    /// at the next publish, and the others make room.
+    /// The least room a backlog of calls takes before the member's record says it wants more (a newcomer whose lone
+    /// check call put it on the board, or a job that sent one call at a time until now): less is within what the
+    /// others' claims may be off by when they fill the window between them, so the backlog's first calls would be over
+    /// the service's limit, each refusing a round trip of everyone's. It waits instead, says it wants more at the next
+    /// publish, and the others make room. A lone call takes any room there is.
     /// </summary>
     internal const int SliverRoom = 4;
 
@@ -95,9 +96,10 @@ internal sealed class QuotaMember
     /// <summary>
     /// A caller asks for a turn under <paramref name="limit"/> (called by the limiter under its lock): true with the
     /// rate (<paramref name="ceiling"/>) and the calls within a window (<paramref name="room"/>) it may use now, or
-    /// false (joining, or no room) with when to look again.
+    /// false (joining, or no room) with when to look again. <paramref name="backlog"/>: more than one call waits (a lone
+    /// call, such as Connect-TencentChat's check, takes any room there is, <see cref="SliverRoom"/> or not).
     /// </summary>
-    public bool Admit(TimeSpan now, int limit, out int ceiling, out int room, out TimeSpan wake)
+    public bool Admit(TimeSpan now, int limit, out int ceiling, out int room, out TimeSpan wake, bool backlog = true)
     {
         (ceiling, room, wake) = (limit, limit, now);
         if (_off) return true;
@@ -136,7 +138,7 @@ internal sealed class QuotaMember
         (ceiling, room) = ((int)Math.Min(limit, Math.Floor(split.Rate)), Math.Min(limit, split.Room));
         Volatile.Write(ref _ceiling, ceiling);
         Volatile.Write(ref _room, room);
-        if (ceiling >= 1 && room >= 1 && (_announced || room >= Math.Min(SliverRoom, limit)))
+        if (ceiling >= 1 && room >= 1 && (!backlog || _announced || room >= Math.Min(SliverRoom, limit)))
         {
             _noRoomSince = null;
             return true;
