@@ -141,7 +141,11 @@ public sealed class QuotaBoardMutationTests : IDisposable
         Assert.True(member.Admit(Now, 200, out _, out _, out _));
         member.Sent();
 
-        // The window frees a call's room: it goes at once, and a job held to 1 call/s of its own goes too.
+        // The window frees a call's room: its callers waited for room, so its record says it wants more (a sliver of
+        // room is not taken before that, QuotaMember.SliverRoom), and it goes at once; a job held to 1 call/s of its own
+        // goes too.
+        var next = Now;
+        member.Waited(Now, forRoom: true, boardBinds: true, backlog: true, ref next);
         Other("other", used: 199, rate: 100, backlogged: true);
         member.Tick();
         Assert.True(member.Admit(Now, 200, out ceiling, out room, out _));

@@ -216,6 +216,47 @@ public sealed class QuotaBoardTests : IDisposable
     }
 
     [Fact]
+    public void A_member_takes_no_sliver_of_room_before_its_record_says_it_wants_more()
+    {
+        // Two jobs fill the window between them (197 and 200 of it claimed as theirs): 3 calls of room is within what
+        // their claims may be off by. A member on the board since a lone call (Connect's check), whose record says it
+        // wants nothing, waits and says it wants more; once its record says so, the room is its to use.
+        var clock = new ManualClock();
+        var store = new MemoryQuotaStore(clock);
+        var board = store.Board("key");
+        store.Put("key", "a", new QuotaRecord(clock.UtcNow.UtcDateTime, 98, 100, 200, true));
+        store.Put("key", "b", new QuotaRecord(clock.UtcNow.UtcDateTime, 99, 100, 200, true));
+        QuotaMember Joined()
+        {
+            // On the board after its join wait; nothing waited, so its record says it wants nothing.
+            var m = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (0, 0, 0));
+            Assert.False(m.Admit(clock.Elapsed, 200, out _, out _, out _));
+            m.Tick();
+            clock.Advance(QuotaMember.JoinWait);
+            m.Tick();
+            return m;
+        }
+        var member = Joined();
+
+        Assert.True(member.Admit(clock.Elapsed, 200, out _, out var room, out _, backlog: false)); // a lone call goes
+        Assert.False(member.Admit(clock.Elapsed, 200, out _, out room, out _));
+        Assert.Equal(3, room);
+        var next = clock.Elapsed;
+        member.Waited(clock.Elapsed, forRoom: true, boardBinds: true, backlog: true, ref next);
+        clock.Advance(QuotaMember.PublishInterval);
+        member.Tick(); // says it wants more
+        Assert.Contains(board.Read("a").Others, r => r.Backlogged && r.Used == 0);
+        Assert.True(member.Admit(clock.Elapsed, 200, out var ceiling, out room, out _));
+        Assert.Equal((66, 3), (ceiling, room));
+
+        // Room of the sliver's size or more is taken at once, said or not.
+        store.Put("key", "a", new QuotaRecord(clock.UtcNow.UtcDateTime, 98 - QuotaMember.SliverRoom, 100, 200, true));
+        var other = Joined();
+        Assert.True(other.Admit(clock.Elapsed, 200, out _, out room, out _));
+        Assert.Equal(QuotaMember.SliverRoom + 3, room);
+    }
+
+    [Fact]
     public void A_member_alone_on_the_board_sends_as_soon_as_it_has_read_it()
     {
         var clock = new ManualClock();

@@ -61,11 +61,11 @@ internal sealed class QuotaSimulation
 
     /// <summary>An adaptive client (the module) that starts at <paramref name="startMs"/> and sends <paramref name="calls"/> calls.</summary>
     public SimClient AddModule(string name, long startMs = 0, int calls = int.MaxValue, int maxRequestsPerSecond = 200, RateControlSettings? settings = null,
-        RateLimiter? limiter = null)
+        RateLimiter? limiter = null, int checkCallLeadMs = 0)
     {
         // Coordinated: a process of its own (its own registry), on the machine's board.
         limiter ??= Boards is null ? null : new RateLimiterRegistry(Clock, settings, Boards).For(new Uri("https://console.tim.qq.com/"), 1, "v4/follow/follow_get_info");
-        var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null, limiter);
+        var client = new SimClient(this, name, startMs, calls, maxRequestsPerSecond, settings, fixedRate: null, limiter) { CheckCallLeadMs = checkCallLeadMs };
         _clients.Add(client);
         return client;
     }
@@ -134,6 +134,7 @@ internal sealed class SimClient
     private int _waiting;     // calls waiting for a turn (new or refused)
     private int _notStarted;  // calls not yet begun
     private double _fixedCredit;
+    private bool _checked;    // the check call went (CheckCallLeadMs)
 
     public SimClient(QuotaSimulation sim, string name, long startMs, int calls, int ceiling, RateControlSettings? settings, double? fixedRate, RateLimiter? limiter = null)
     {
@@ -147,6 +148,11 @@ internal sealed class SimClient
     }
 
     public string Name { get; }
+    /// <summary>
+    /// A lone call this long before the rest, as a user's job starts: <c>Connect-TencentChat</c>'s check call, then the
+    /// pipeline's calls once the process has set it up (0: all calls from the start).
+    /// </summary>
+    public int CheckCallLeadMs { get; init; }
     /// <summary>A neighbour sends nothing from this time on.</summary>
     public long StopMs { get; init; } = long.MaxValue;
     public RateLimiter Limiter { get; }
@@ -205,6 +211,16 @@ internal sealed class SimClient
         if (_notStarted == 0 && _waiting == 0 && _inFlight.Count == 0)
         {
             DoneAtMs ??= nowMs;
+            return;
+        }
+
+        if (nowMs < _startMs + CheckCallLeadMs)
+        {
+            if (!_checked && Limiter.TryAcquire(_ceiling, TimeSpan.MaxValue, out var check, out _, 1))
+            {
+                _checked = true;
+                Send(nowMs, check);
+            }
             return;
         }
 

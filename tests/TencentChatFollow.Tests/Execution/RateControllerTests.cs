@@ -178,6 +178,30 @@ public class RateControllerTests
     }
 
     [Fact]
+    public void On_the_board_a_job_that_began_sending_within_the_window_is_not_cut_to_what_it_got_through()
+    {
+        // As a cold job starts: Connect-TencentChat's check call went 1.1 s before the refusal, the data calls only in
+        // its last 0.7 s (70 at the board's 100 calls/s), so it is not a newcomer by its first call. The board's jobs
+        // filled the window between them (another was still over its part): what got through says how long this one
+        // has been sending, not how much room it has. It keeps nearly its part (the board settles the split).
+        const int part = 100;
+        var c = new RateController();
+        var start = TimeSpan.FromSeconds(10);
+        c.OnAccepted(start, start + Ms(100), part);
+        var end = AcceptMany(c, start + Ms(400), 70, part);
+        Assert.NotNull(c.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.97));
+        Assert.Equal(0.95 * 0.97 * part, c.RateFor(part), 3);
+
+        // With the board's jobs holding less of the window, someone the board does not know holds the rest: then what
+        // got through is what the service has room for, as before.
+        var beside = new RateController();
+        beside.OnAccepted(start, start + Ms(100), part);
+        end = AcceptMany(beside, start + Ms(400), 70, part);
+        beside.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.6);
+        Assert.Equal(0.95 * 70, beside.RateFor(part), 3);
+    }
+
+    [Fact]
     public void Probing_now_grows_from_where_it_is_without_the_hold_and_without_a_jump()
     {
         // A quarter of the quota was ours when refused: cut to 60 calls/s (the deepest cut), then going again.
@@ -682,11 +706,12 @@ public class RateControllerTests
     [Fact]
     public void On_the_board_a_refusal_never_raises_the_rate_a_newcomer_under_its_part_keeps_at_most_95_percent()
     {
-        // Cut to 57 calls/s (its share then), a pause of a minute, and sending again at that rate on a board whose
-        // jobs filled the service's window (98 %, of a part of 100): refused, it keeps 95 % of its rate, not more.
+        // Cut to 57 calls/s (its share then, beside someone the board does not know), a pause of a minute, and sending
+        // again at that rate on a board whose jobs filled the service's window (98 %, of a part of 100): refused, it
+        // keeps 95 % of its rate, not more.
         var c = new RateController();
         var end = AcceptMany(c, TimeSpan.FromSeconds(10), 120, 60);
-        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.98);
+        c.OnRefused(end, end + Ms(100), 100, "60007", limit: Ceiling, boardFill: 0.6);
         var again = AcceptMany(c, end + TimeSpan.FromSeconds(60), 20, 57);
         var before = c.RateFor(100);
         Assert.True(before < 60, $"{before:0.0} calls/s before");

@@ -176,7 +176,8 @@ internal sealed class RateController
     /// machine's jobs held (their calls within it over <paramref name="limit"/>). The board settles their shares, so
     /// the cut does not guess from this job's part how many share the quota (no newcomer's split, no half for timing
     /// that went on): it is to a little under what the service took from this job in the last window, or, sending for
-    /// less than that, under this job's part of what the board's jobs held (all of its part when they filled it).
+    /// less than that, under this job's part of what the board's jobs held (all of its part when they filled it); and
+    /// when they held nearly the whole window, never under that part for having got less through.
     /// </summary>
     public string? OnRefused(TimeSpan sentAt, TimeSpan now, int ceiling, string reason, string quota = "the app's quota", int limit = 0, double? boardFill = null)
     {
@@ -232,8 +233,12 @@ internal sealed class RateController
         else if (boardFill is double part)
         {
             // The board settles the shares of this machine's jobs: a little under what the service took from this job
-            // in the last window, or, sending for less than that, this job's part of what the board's jobs held.
-            _fairLevel = newcomer ? ceiling * Math.Min(1, Math.Max(part, 0)) : shareRate;
+            // in the last window, or, sending for less than that, this job's part of what the board's jobs held. When
+            // they held nearly all of the window, no one else is there and that part is the level too: this job got
+            // less through because it began sending within the window (a cold start's first calls follow its check
+            // call by a while) or another was still over its part, not for want of room.
+            var heldPart = ceiling * Math.Min(1, Math.Max(part, 0));
+            _fairLevel = newcomer ? heldPart : part >= _settings.AloneShare ? Math.Max(heldPart, Math.Min(shareRate, ceiling)) : shareRate;
             target = Math.Min(before * _settings.Decrease, _fairLevel * _settings.ShareFactor);
         }
         else if (_startCutAt != TimeSpan.MinValue && sentAt - _startCutAt < _settings.Window + _settings.Window)

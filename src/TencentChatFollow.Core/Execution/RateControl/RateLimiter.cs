@@ -265,7 +265,7 @@ internal sealed partial class RateLimiter
     {
         if (_member is not { } member) return TryGrant(waiter, limit, limit, now, out slot, out next);
         slot = default;
-        var admitted = member.Admit(now, limit, out var ceiling, out var room, out next);
+        var admitted = member.Admit(now, limit, out var ceiling, out var room, out next, backlog: callers > 1);
         if (admitted && _startOver.Due(_control, ceiling, member.HasCompany, now))
         {
             if (_startOver.Fruitless == 0) _control.StartOver();

@@ -31,6 +31,14 @@ internal sealed class QuotaMember
     /// </summary>
     internal static readonly TimeSpan StalledAfter = QuotaShare.Forgotten;
     private const int FailuresToStop = 5;
+    /// <summary>
+    /// The least room a backlog of calls takes before the member's record says it wants more (a newcomer whose lone
+    /// check call put it on the board, or a job that sent one call at a time until now): less is within what the
+    /// others' claims may be off by when they fill the window between them, so the backlog's first calls would be over
+    /// the service's limit, each refusing a round trip of everyone's. It waits instead, says it wants more at the next
+    /// publish, and the others make room. A lone call takes any room there is.
+    /// </summary>
+    internal const int SliverRoom = 4;
 
     private readonly QuotaBoard _board;
     private readonly Clock _clock;
@@ -55,6 +63,7 @@ internal sealed class QuotaMember
     private int _limit; // the ceiling its callers ask under
     private volatile QuotaReading? _reading;
     private volatile bool _off;
+    private volatile bool _announced; // its last record said it wants more
 
     /// <summary>
     /// A member on <paramref name="board"/>, timed on the limiter's <paramref name="clock"/>; <paramref name="usage"/>
@@ -87,9 +96,10 @@ internal sealed class QuotaMember
     /// <summary>
     /// A caller asks for a turn under <paramref name="limit"/> (called by the limiter under its lock): true with the
     /// rate (<paramref name="ceiling"/>) and the calls within a window (<paramref name="room"/>) it may use now, or
-    /// false (joining, or no room) with when to look again.
+    /// false (joining, or no room) with when to look again. <paramref name="backlog"/>: more than one call waits (a lone
+    /// call, such as Connect-TencentChat's check, takes any room there is, <see cref="SliverRoom"/> or not).
     /// </summary>
-    public bool Admit(TimeSpan now, int limit, out int ceiling, out int room, out TimeSpan wake)
+    public bool Admit(TimeSpan now, int limit, out int ceiling, out int room, out TimeSpan wake, bool backlog = true)
     {
         (ceiling, room, wake) = (limit, limit, now);
         if (_off) return true;
@@ -128,7 +138,7 @@ internal sealed class QuotaMember
         (ceiling, room) = ((int)Math.Min(limit, Math.Floor(split.Rate)), Math.Min(limit, split.Room));
         Volatile.Write(ref _ceiling, ceiling);
         Volatile.Write(ref _room, room);
-        if (ceiling >= 1 && room >= 1)
+        if (ceiling >= 1 && room >= 1 && (!backlog || _announced || room >= Math.Min(SliverRoom, limit)))
         {
             _noRoomSince = null;
             return true;
@@ -196,14 +206,16 @@ internal sealed class QuotaMember
             // share it was given (a job that sends a little now and then waits a moment too, but leaves the rest).
             var share = Volatile.Read(ref _ceiling) * elapsed.TotalSeconds;
             var backlogged = waited == 2 || (waited == 1 && (share < 2 || sent >= share / 2));
-            // What it holds of the window until it publishes again: its calls in it, or, while it wants more, those that
-            // stay in it plus what its pace adds meanwhile, as far as its room allows (a job still filling the window
-            // claims that at once, so no one counts on room it is about to take; one at a steady pace claims what it
-            // has; a newcomer waiting for room claims none, so no one waits for it).
+            // What it holds of the window until it publishes again: its calls that stay in it plus what it adds
+            // meanwhile, at least its calls in it now. While it wants more, what its pace adds, as far as its room
+            // allows (a job still filling the window claims that at once, so no one counts on room it is about to take;
+            // a newcomer waiting for room claims none, so no one waits for it); otherwise what it sent at lately (a job
+            // alone at its ceiling in its first second fills the window as fast, and one at a steady pace claims what it
+            // has).
             var (inWindow, staying, pace) = _usage(Volatile.Read(ref _ceiling), PublishInterval);
-            var ahead = staying + (int)Math.Ceiling(pace * PublishInterval.TotalSeconds);
-            var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : inWindow;
             var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
+            var ahead = staying + (int)Math.Ceiling((backlogged ? pace : rate) * PublishInterval.TotalSeconds);
+            var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : Math.Max(inWindow, ahead);
             QuotaReading? reading = null;
             var ok = Try(() =>
             {
@@ -215,7 +227,7 @@ internal sealed class QuotaMember
             lock (_sync)
             {
                 if (!ok && ++_failures >= FailuresToStop) _off = true;
-                if (ok) (_failures, _reading) = (0, reading);
+                if (ok) (_failures, _reading, _announced) = (0, reading, backlogged);
                 if (ok) Volatile.Write(ref _readAtTicks, readAt.Ticks);
                 // Ready a join wait after joining, or at once when nobody else is on the board (nothing to wait for).
                 if (!_ready && ok && (now >= _readyAt || !HasCompany)) _ready = true;
