@@ -550,7 +550,8 @@ function Invoke-ProcessRow($Row, [string] $Label, [string] $RunDir, [string] $Co
         }
     }
     # Not measured (all ran for no longer than the joiner's seconds): no share to miss.
-    $minShare = if ($members.Count -gt 1 -and $overlap -le 0) { $null }
+    $noShares = $members.Count -gt 1 -and $overlap -le 0
+    $minShare = if ($noShares) { $null }
     else { ($members | ForEach-Object { if ($null -eq $_.Share) { 0 } else { $_.Share } } | Measure-Object -Minimum).Minimum }
     $lowestShare = if ($null -eq $minShare) { $null } else { 100 * $minShare }
     $sharesMet = $null -eq $minShare -or $minShare -ge 0.6
@@ -604,7 +605,7 @@ function Invoke-ProcessRow($Row, [string] $Label, [string] $RunDir, [string] $Co
             $m.Result.PeakMemMB, (Format-N $m.Result.CpuSeconds 1), $m.Calls, $m.Refused,
             $(if ($null -ne $m.Share) { "; {0}% of an equal share of the calls accepted in the {1} s all ran" -f (Format-N (100 * $m.Share)), (Format-N $overlap 2) } else { '' }))
     }
-    if ($members.Count -gt 1 -and $overlap -le 0) { Write-Host "  the processes did not all run for more than $JoinSeconds s at the same time (a joiner's time to get its share): no shares" }
+    if ($noShares) { Write-Host "  the processes did not all run for more than $JoinSeconds s at the same time (a joiner's time to get its share): no shares" }
     if ($neighbourResult) {
         $neighbourInRun = @($inRun | Where-Object From -EQ $neighbourFrom)
         Write-Host ("  neighbour (From {0}): {1} calls/s over {2} s, sent {3}, ok {4}, refused {5}, failed {6}, resyncs {7} (skipping {10} calls); while the module ran: {8} calls = {11} calls/s, {9} refused" -f $neighbourFrom,

@@ -185,18 +185,20 @@ public class RateControllerTests
         // filled the window between them (another was still over its part): what got through says how long this one
         // has been sending, not how much room it has. It keeps nearly its part (the board settles the split).
         const int part = 100;
-        var c = new RateController();
-        var start = TimeSpan.FromSeconds(10);
-        c.OnAccepted(start, start + Ms(100), part);
-        var end = AcceptMany(c, start + Ms(400), 70, part);
+        static (RateController, TimeSpan) Started()
+        {
+            var c = new RateController();
+            var start = TimeSpan.FromSeconds(10);
+            c.OnAccepted(start, start + Ms(100), part);
+            return (c, AcceptMany(c, start + Ms(400), 70, part));
+        }
+        var (c, end) = Started();
         Assert.NotNull(c.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.97));
         Assert.Equal(0.95 * 0.97 * part, c.RateFor(part), 3);
 
         // With the board's jobs holding less of the window, someone the board does not know holds the rest: then what
         // got through is what the service has room for, as before.
-        var beside = new RateController();
-        beside.OnAccepted(start, start + Ms(100), part);
-        end = AcceptMany(beside, start + Ms(400), 70, part);
+        (var beside, end) = Started();
         beside.OnRefused(end, end + Ms(100), part, "60007", limit: Ceiling, boardFill: 0.6);
         Assert.Equal(0.95 * 70, beside.RateFor(part), 3);
     }
