@@ -256,6 +256,45 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Equal(QuotaMember.SliverRoom + 3, room);
     }
 
+    [Theory]
+    [InlineData(30, false, false)] // its last call went 30 ms ago at 100 calls/s, and no caller waited since: it stopped
+    [InlineData(10, false, true)]  // 10 ms ago: within its pace, it still sends
+    [InlineData(30, true, true)]   // a caller waited since its last call (for room, for its pace): it wants more
+    public void A_member_whose_callers_stopped_says_so_at_its_next_publish(int lastCallMsAgo, bool waitedAfter, bool stillSends)
+    {
+        // A run's callers waited for their turns until the last went, then asked for no more (the run ended). Its record
+        // said it wanted more through the interval of its last calls, and the others go on holding its share for as long
+        // as the record says so: the publish after its last call says it sends nothing, not the one after that.
+        var clock = new ManualClock();
+        var store = new MemoryQuotaStore(clock);
+        var board = store.Board("key");
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 100, 100, 200, true));
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (100, 90, 100));
+        member.Admit(clock.Elapsed, 200, out _, out _, out _);
+        member.Tick();
+        clock.Advance(QuotaMember.JoinWait);
+        member.Tick();
+
+        var next = clock.Elapsed;
+        var end = clock.Elapsed + QuotaMember.PublishInterval;
+        var last = end - TimeSpan.FromMilliseconds(lastCallMsAgo);
+        for (var t = clock.Elapsed + TimeSpan.FromMilliseconds(10); t <= last; t += TimeSpan.FromMilliseconds(10))
+        {
+            member.Waited(clock.Elapsed, forRoom: false, boardBinds: true, backlog: true, ref next); // a caller waits for its pace
+            clock.Advance(t - clock.Elapsed);
+            Assert.True(member.Admit(clock.Elapsed, 200, out _, out _, out _));
+            member.Sent(clock.Elapsed); // and gets its turn
+        }
+        if (waitedAfter) member.Waited(clock.Elapsed, forRoom: true, boardBinds: true, backlog: true, ref next); // another waits, as the turn went
+        clock.Advance(end - clock.Elapsed);
+        member.Tick();
+
+        var said = Assert.Single(board.Read("other").Others);
+        Assert.Equal(stillSends, said.Backlogged);
+        Assert.Equal(stillSends, said.Rate > 0);
+        Assert.Equal(100, said.Used); // its calls stay in the service's window either way
+    }
+
     [Fact]
     public void A_member_alone_on_the_board_sends_as_soon_as_it_has_read_it()
     {
