@@ -63,6 +63,8 @@ internal sealed class QuotaMember
     private int _sent;
     private long _lastSentTicks; // when the limiter last gave a turn, on the clock
     private long _lastWaitedTicks; // when a caller last waited
+    private TimeSpan _lastElapsed; // the publish interval before this one, and its calls
+    private int _lastSent;
     private int _ceiling = int.MaxValue;
     private int _room;
     private int _limit; // the ceiling its callers ask under
@@ -221,12 +223,15 @@ internal sealed class QuotaMember
             // has).
             var (inWindow, staying, pace) = _usage(Volatile.Read(ref _ceiling), PublishInterval);
             var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
-            // Stopped: no caller waited since its last turn, which is two of its pace's intervals old (a run that ended,
-            // input that dried up): it goes on sending nothing and wants nothing, and says so now, not at the publish
-            // after (its callers waited until their last turn went).
+            // Stopped: no caller waited since its last turn, and that turn is two of its intervals between calls old (its
+            // pace's, or the one it sent at over this publish interval and the one before, whichever is longer: a job
+            // that sends now and then has not stopped between its calls): its run ended or its input dried up. It goes
+            // on sending nothing and wants nothing, and says so now, not at the publish after (its callers waited
+            // until their last turn went).
             var lastSent = Volatile.Read(ref _lastSentTicks);
-            var gap = pace > 0 ? Math.Max(StoppedAfter.Ticks, (long)(2 * TimeSpan.TicksPerSecond / pace)) : StoppedAfter.Ticks;
-            if (sent > 0 && Volatile.Read(ref _lastWaitedTicks) < lastSent && now.Ticks - lastSent >= gap) (rate, backlogged) = (0, false);
+            var between = Math.Max(pace > 0 ? TimeSpan.TicksPerSecond / pace : 0, (double)(elapsed + _lastElapsed).Ticks / (sent + _lastSent));
+            if (sent > 0 && Volatile.Read(ref _lastWaitedTicks) < lastSent && now.Ticks - lastSent >= Math.Max(StoppedAfter.Ticks, 2 * between)) (rate, backlogged) = (0, false);
+            (_lastElapsed, _lastSent) = (elapsed, sent);
             var ahead = staying + (int)Math.Ceiling((backlogged ? pace : rate) * PublishInterval.TotalSeconds);
             var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : Math.Max(inWindow, ahead);
             QuotaReading? reading = null;
