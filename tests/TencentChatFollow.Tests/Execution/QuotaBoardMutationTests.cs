@@ -134,12 +134,12 @@ public sealed class QuotaBoardMutationTests : IDisposable
         _clock.Set(starved + QuotaMember.NoRoomAtMost);
         Assert.True(member.Admit(Now, 200, out var ceiling, out var room, out _)); // starved for a second: one call goes
         Assert.Equal((1, 1), (ceiling, room));
-        member.Sent();
+        member.Sent(Now);
         _clock.Set(starved + TimeSpan.FromSeconds(1.5));
         Assert.False(member.Admit(Now, 200, out _, out _, out _)); // the next a second after it, not at once
         _clock.Set(starved + QuotaMember.NoRoomAtMost + QuotaMember.NoRoomAtMost);
         Assert.True(member.Admit(Now, 200, out _, out _, out _));
-        member.Sent();
+        member.Sent(Now);
 
         // The window frees a call's room: its callers waited for room, so its record says it wants more (a sliver of
         // room is not taken before that, QuotaMember.SliverRoom), and it goes at once; a job held to 1 call/s of its own
@@ -179,7 +179,7 @@ public sealed class QuotaBoardMutationTests : IDisposable
         // Its callers waited for the pace, but it sent one call in a publish interval of its share of 10.
         var next = Now;
         member.Waited(Now, forRoom: false, boardBinds: true, backlog: true, ref next);
-        member.Sent();
+        member.Sent(Now);
         _clock.Advance(QuotaMember.PublishInterval);
         Other("other", used: 100, rate: 100, backlogged: true);
         member.Tick();
@@ -188,7 +188,7 @@ public sealed class QuotaBoardMutationTests : IDisposable
 
         // Sending half its share and waiting for more: it wants more, and claims what its pace adds meanwhile.
         member.Waited(Now, forRoom: false, boardBinds: true, backlog: true, ref next);
-        for (var i = 0; i < 5; i++) member.Sent();
+        for (var i = 0; i < 5; i++) member.Sent(Now);
         _clock.Advance(QuotaMember.PublishInterval);
         Other("other", used: 100, rate: 100, backlogged: true);
         member.Tick();

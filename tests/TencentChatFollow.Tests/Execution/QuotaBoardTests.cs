@@ -256,6 +256,54 @@ public sealed class QuotaBoardTests : IDisposable
         Assert.Equal(QuotaMember.SliverRoom + 3, room);
     }
 
+    [Theory]
+    [InlineData(10, true, 30, false, false)] // a call every 10 ms, each waiting its turn; the last went 30 ms ago and no caller waited since: it stopped
+    [InlineData(10, true, 10, false, true)]  // the last went 10 ms ago: within its pace, it still sends
+    [InlineData(10, true, 30, true, true)]   // a caller waited since its last call (for room, for its pace): it wants more
+    [InlineData(50, false, 30, false, true)] // one call at a time every 50 ms (its own throttle), none waits: 30 ms after one it has not stopped
+    public void A_member_whose_callers_stopped_says_so_at_its_next_publish(int everyMs, bool callersWait, int lastCallMsAgo, bool waitedAfter, bool stillSends)
+    {
+        // A run's callers waited for their turns until the last went, then asked for no more (the run ended). Its record
+        // said it wanted more through the interval of its last calls, and the others go on holding its share for as long
+        // as the record says so: the publish after its last call says it sends nothing, not the one after that. A job
+        // that sends now and then has not stopped between its calls.
+        var clock = new ManualClock();
+        var store = new MemoryQuotaStore(clock);
+        var board = store.Board("key");
+        store.Put("key", "other", new QuotaRecord(clock.UtcNow.UtcDateTime, 100, 100, 200, true));
+        var member = new QuotaMember(board, clock, selfDriven: false, usage: (_, _) => (100, 90, 100));
+        member.Admit(clock.Elapsed, 200, out _, out _, out _);
+        member.Tick();
+        clock.Advance(QuotaMember.JoinWait);
+        member.Tick();
+
+        var next = clock.Elapsed;
+        var end = clock.Elapsed + QuotaMember.PublishInterval + QuotaMember.PublishInterval;
+        var last = end - TimeSpan.FromMilliseconds(lastCallMsAgo);
+        var tick = clock.Elapsed + QuotaMember.PublishInterval;
+        for (var t = clock.Elapsed + TimeSpan.FromMilliseconds(everyMs); t <= last; t += TimeSpan.FromMilliseconds(everyMs))
+        {
+            if (callersWait) member.Waited(clock.Elapsed, forRoom: false, boardBinds: true, backlog: true, ref next); // a caller waits for its pace
+            if (t >= tick)
+            {
+                clock.Advance(tick - clock.Elapsed);
+                member.Tick();
+                tick = end;
+            }
+            clock.Advance(t - clock.Elapsed);
+            Assert.True(member.Admit(clock.Elapsed, 200, out _, out _, out _, backlog: callersWait));
+            member.Sent(clock.Elapsed); // and gets its turn
+        }
+        if (waitedAfter) member.Waited(clock.Elapsed, forRoom: true, boardBinds: true, backlog: true, ref next); // another waits, as the turn went
+        clock.Advance(end - clock.Elapsed);
+        member.Tick();
+
+        var said = Assert.Single(board.Read("other").Others);
+        Assert.Equal(stillSends && callersWait, said.Backlogged);
+        Assert.Equal(stillSends, said.Rate > 0);
+        Assert.Equal(100, said.Used); // its calls stay in the service's window either way
+    }
+
     [Fact]
     public void A_member_alone_on_the_board_sends_as_soon_as_it_has_read_it()
     {

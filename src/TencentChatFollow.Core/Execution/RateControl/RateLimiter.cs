@@ -273,7 +273,7 @@ internal sealed partial class RateLimiter
         }
         if (admitted && TryGrant(waiter, ceiling, room, now, out slot, out next))
         {
-            if (!slot.Exhausted) member.Sent();
+            if (!slot.Exhausted) member.Sent(now);
             return true;
         }
         member.Waited(now, forRoom: !admitted || (room < limit && _pacer.InWindow(now) >= room), boardBinds: ceiling < limit, backlog: callers > 1, ref next);

@@ -40,6 +40,9 @@ internal sealed class QuotaMember
     /// </summary>
     internal const int SliverRoom = 4;
 
+    /// <summary>A member whose callers stopped asking says it sends nothing once its last call is this old (at least).</summary>
+    internal static readonly TimeSpan StoppedAfter = TimeSpan.FromMilliseconds(20);
+
     private readonly QuotaBoard _board;
     private readonly Clock _clock;
     private readonly bool _selfDriven;
@@ -58,6 +61,10 @@ internal sealed class QuotaMember
     private int _failures;
     private int _waited; // since the last tick: 0 no backlog waited, 1 a backlog waited for the pace, 2 for room on the board
     private int _sent;
+    private long _lastSentTicks; // when the limiter last gave a turn, on the clock
+    private long _lastWaitedTicks; // when a caller last waited
+    private TimeSpan _lastElapsed; // the publish interval before this one, and its calls
+    private int _lastSent;
     private int _ceiling = int.MaxValue;
     private int _room;
     private int _limit; // the ceiling its callers ask under
@@ -153,11 +160,12 @@ internal sealed class QuotaMember
         return false;
     }
 
-    /// <summary>The limiter gave a turn (under its lock).</summary>
-    public void Sent()
+    /// <summary>The limiter gave a turn at <paramref name="now"/> (under its lock; the time it judged the turn at, as <see cref="Waited"/> is told).</summary>
+    public void Sent(TimeSpan now)
     {
-        if (_noRoomSince is not null) _noRoomSince = _clock.Elapsed; // the call that went for lack of room: the next a second later
+        if (_noRoomSince is not null) _noRoomSince = now; // the call that went for lack of room: the next a second later
         Interlocked.Increment(ref _sent);
+        Volatile.Write(ref _lastSentTicks, now.Ticks);
     }
 
     /// <summary>
@@ -170,6 +178,7 @@ internal sealed class QuotaMember
     /// </summary>
     public void Waited(TimeSpan now, bool forRoom, bool boardBinds, bool backlog, ref TimeSpan next)
     {
+        Volatile.Write(ref _lastWaitedTicks, now.Ticks);
         if (backlog && forRoom) Interlocked.Exchange(ref _waited, 2);
         else if (backlog && boardBinds) Interlocked.CompareExchange(ref _waited, 1, 0);
         if (!_off && next > now + PublishInterval) next = now + PublishInterval;
@@ -214,6 +223,15 @@ internal sealed class QuotaMember
             // has).
             var (inWindow, staying, pace) = _usage(Volatile.Read(ref _ceiling), PublishInterval);
             var rate = elapsed > TimeSpan.Zero ? (int)Math.Round(sent / elapsed.TotalSeconds) : 0;
+            // Stopped: no caller waited since its last turn, and that turn is two of its intervals between calls old (its
+            // pace's, or the one it sent at over this publish interval and the one before, whichever is longer: a job
+            // that sends now and then has not stopped between its calls): its run ended or its input dried up. It goes
+            // on sending nothing and wants nothing, and says so now, not at the publish after (its callers waited
+            // until their last turn went).
+            var lastSent = Volatile.Read(ref _lastSentTicks);
+            var between = Math.Max(pace > 0 ? TimeSpan.TicksPerSecond / pace : 0, (double)(elapsed + _lastElapsed).Ticks / (sent + _lastSent));
+            if (sent > 0 && Volatile.Read(ref _lastWaitedTicks) < lastSent && now.Ticks - lastSent >= Math.Max(StoppedAfter.Ticks, 2 * between)) (rate, backlogged) = (0, false);
+            (_lastElapsed, _lastSent) = (elapsed, sent);
             var ahead = staying + (int)Math.Ceiling((backlogged ? pace : rate) * PublishInterval.TotalSeconds);
             var used = backlogged ? Math.Max(inWindow, Math.Min(ahead, Volatile.Read(ref _room))) : Math.Max(inWindow, ahead);
             QuotaReading? reading = null;
